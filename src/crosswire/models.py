@@ -1,0 +1,277 @@
+"""The artefacts that flow through crosswire's pipeline: frozen dataclasses, nothing else.
+
+Every stage takes some of these and returns new ones (``dataclasses.replace``); none is mutated.
+Evidence is kept everywhere: mentions carry their document id, sentence id and character offsets
+into that sentence, so any line of a report can quote the sentence behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Certainty of a claim mention, from firmest to weakest; "denied" is a polarity, not a degree.
+CERTAINTIES = ("asserted", "hedged", "unconfirmed", "denied")
+GENRES = ("news", "live_blog", "breaking", "opinion", "analysis", "press_release", "other")
+DATE_BASES = ("stated", "metadata", "inferred", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input as read from disk or stdin, before any cleaning."""
+
+    id: str
+    source: str
+    text: str
+    format: str  # "text", "markdown", "html" or "jsonl"
+    html: str | None = None
+    meta_title: str | None = None
+    meta_outlet: str | None = None
+    meta_url: str | None = None
+    meta_author: str | None = None
+    meta_published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input that could not be analysed: where it came from, which stage gave up, and why."""
+
+    source: str
+    stage: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A part of the page that is not article body, with the kind of thing it is."""
+
+    kind: str
+    text: str
+    why: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    date: str | None
+    basis: str  # one of DATE_BASES
+    evidence: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    id: str
+    paragraph: int
+    text: str
+    start: int  # offset of the sentence in Document.body
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A cleaned article: its body as paragraphs, its facts, and what was removed."""
+
+    id: str
+    source: str
+    title: str | None
+    outlet: str | None
+    byline: str | None
+    published: Published
+    language: str
+    genre: str
+    paragraphs: tuple[str, ...]
+    removed: tuple[Removed, ...]
+    format: str = "text"
+    url: str | None = None
+    dateline: str | None = None
+    wire_dateline: str | None = None
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    doc: str
+    sentence: str
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeMention:
+    """A time expression as written, and the calendar date it resolves to (None if it doesn't)."""
+
+    doc: str
+    sentence: str
+    start: int
+    end: int
+    text: str
+    date: str | None = None
+    precision: str | None = None  # "day", "month" or "year"
+    confidence: float = 0.0
+    anchor: str | None = None  # the date it was resolved against
+    anchor_basis: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its unit, normalised: ranges keep both ends, units convert to a base unit."""
+
+    doc: str
+    sentence: str
+    start: int
+    end: int
+    text: str
+    low: float
+    high: float
+    unit: str  # base unit after normalisation ("km", "kg", "%", "count", "usd", ...)
+    dimension: str  # "distance", "mass", "percent", "money", "count", "duration", "area"
+    noun: str | None = None  # what is counted, e.g. "troops"
+    approximate: bool = False
+    original_unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMention:
+    """A direct quotation in one document, with the speaker as the text names them."""
+
+    doc: str
+    sentences: tuple[str, ...]
+    start: int  # offset in Document.body
+    end: int
+    text: str
+    speaker_text: str | None
+    speaker_sentence: str | None = None
+    block: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceInfo:
+    """What annotate found about one sentence: who it is attributed to and how firmly."""
+
+    doc: str
+    sentence: str
+    speaker_text: str | None
+    reporting_verb: str | None
+    certainty: str
+    cues: tuple[str, ...] = ()
+    own_voice: bool = True
+    is_question: bool = False
+    words: int = 0
+    lemmas: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Annotated:
+    """A document with everything annotate found in it."""
+
+    document: Document
+    entities: tuple[EntityMention, ...]
+    times: tuple[TimeMention, ...]
+    quantities: tuple[Quantity, ...]
+    quotes: tuple[QuoteMention, ...]
+    info: tuple[SentenceInfo, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    mentions: tuple[EntityMention, ...]
+    merges: tuple[str, ...] = ()  # why each alias was merged in, for a reader to check
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    id: str
+    date: str
+    precision: str
+    text: str
+    evidence: tuple[TimeMention, ...]
+    claims: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMention:
+    doc: str
+    sentence: str
+    text: str
+    speaker: str | None  # entity id
+    speaker_name: str | None
+    certainty: str
+    cues: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str
+    text: str
+    mentions: tuple[ClaimMention, ...]
+    independent_sources: int
+    first_reported: str | None
+    status: str
+    quantities: tuple[Quantity, ...] = ()
+    normalisation: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    id: str
+    kind: str
+    claims: tuple[str, ...]
+    explanation: str
+    evidence: tuple[ClaimMention, ...] = ()
+    superseded: str | None = None  # claim id made obsolete, for kind "supersession"
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    id: str
+    text: str
+    speaker: str | None
+    speaker_name: str | None
+    mentions: tuple[QuoteMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    doc: str
+    framing: tuple[tuple[str, int], ...]
+    loaded_language: float
+    hedging_rate: float
+    attribution_rate: float
+    unique_claims: int
+    loaded_examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    text: str
+    claims: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    headline: str
+    summary: tuple[BriefSentence, ...]
+    disputed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Dossier:
+    documents: tuple[Document, ...]
+    entities: tuple[Entity, ...]
+    timeline: tuple[TimelineEntry, ...]
+    claims: tuple[Claim, ...]
+    conflicts: tuple[Conflict, ...]
+    quotes: tuple[Quote, ...]
+    profiles: tuple[Profile, ...]
+    brief: Brief
+    errors: tuple[Skipped, ...] = ()
+    stats: dict[str, float] = field(default_factory=dict, compare=False, hash=False)

@@ -1,0 +1,315 @@
+"""Clean: separate a page into title, byline, dateline, body, and everything that is not the article.
+
+The body comes out as paragraphs with lines broken mid-sentence joined. Everything removed is kept
+with its kind (title, byline, dateline, boilerplate, comments, navigation, duplicate, other) so a
+reader can see what was dropped and why. HTML goes through trafilatura first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import lxml.html
+import trafilatura
+from rapidfuzz import fuzz
+
+from crosswire.errors import InputError
+from crosswire.models import Document, Published, RawDocument, Removed
+from crosswire.stages._chat import comment_start
+
+MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+DATE_IN_LINE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2})\b"
+)
+BOILERPLATE = re.compile(
+    r"^(?:this is a (?:breaking|developing) (?:news )?story|please (?:check|come) back|to contact\b|contact us\b|"
+    r"(?:additional )?reporting(?: by\b|\s*\()|writing by\b|editing by\b|compiled by\b|sign up\b|subscribe\b|follow us\b|"
+    r"share (?:this|on)\b|read more\b|related:|advertisement$|click here\b|download (?:our|the) app|"
+    r"we use cookies|this (?:site|website) uses cookies|©|copyright\b|all rights reserved|"
+    r"(?:this story|this article) (?:has been|was) (?:updated|corrected))",
+    re.I,
+)
+LINK_ONLY = re.compile(r"^[*_\s]*\[?[^\s\]]*\]?\(?https?://\S+\)?[*_\s]*$|^[*_\s]*\[[^\]]+\]\([^)]+\)[*_\s]*$")
+AGENCY_CREDIT = re.compile(r"\s*\(((?:[A-Za-z]{2,6}/)*[A-Za-z]{2,6})\)\s*$")
+BYLINE = re.compile(
+    r"^(?:(?:opinion|analysis|comment|editorial)\s*[|:–—-]\s*)?(?:by\s+)?"
+    r"([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|da|di|la|le|bin|al)){1,4}(?:\s*(?:,| and )\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})*)"
+    r"(?:\s*[,|]\s*.{0,40})?$",
+    re.I,
+)
+WIRE_DATELINE = re.compile(
+    rf"^[A-Z][A-Z.'’-]{{2,}}(?: [A-Z][A-Z.'’-]+){{0,3}}(?:,\s*(?:{MONTHS})\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?"
+    r"\s*(?:\(([^)]{2,40})\))?\s*[-–—]+\s*"
+)
+AUTHOR_BIO = re.compile(
+    r"^[A-Z][\w.'’ -]{2,60} is (?:a|an|the) [\w ,'’-]{0,60}"
+    r"(?:columnist|correspondent|editor|reporter|writer|contributor|journalist|author)\b",
+)
+BOILERPLATE_TAIL = re.compile(
+    r"^[A-Z][\w .'’-]{2,40} will (?:update|continue to (?:report|update|follow|cover))\b.{0,80}"
+    r"(?:story|article|page|throughout|as more)",
+    re.I,
+)
+WEEKDAY_WORD = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?", re.I)
+_TERMINAL = re.compile(r"[.!?:;…](?:[\"”’'»)\]*_]+)?\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+_MD_LIST = re.compile(r"^(?:[-*+]|\d{1,2}[.)])\s+")
+_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\((?:[^)]+)\)")
+_TIMESTAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
+_HEADER_SCAN = 6
+_JOIN_MIN_WORDS = 8
+
+
+@dataclass(slots=True)
+class _Unit:
+    text: str
+    blank_before: bool
+    heading: bool = False
+
+
+def clean(raw: RawDocument, comment_min_paragraphs: int = 3) -> Document:
+    """Clean one raw document into a Document with body paragraphs and removed parts.
+
+    Raises:
+        InputError: the page holds no article text (nothing left after cleaning).
+    """
+    removed: list[Removed] = []
+    text, meta = raw.text, {}
+    if raw.format == "html" and raw.html:
+        text, meta, html_removed = _from_html(raw)
+        removed.extend(html_removed)
+    units = _units(text, markdown=raw.format in ("markdown", "html") or "\n# " in "\n" + text)
+    title, byline, dateline, units = _header(units, removed, meta.get("title") or raw.meta_title)
+    units = _drop_boilerplate(units, removed)
+    paragraphs = _join_broken_lines(units)
+    paragraphs = _drop_comments(paragraphs, removed, comment_min_paragraphs)
+    paragraphs = _drop_subheadings_and_bios(paragraphs, removed)
+    paragraphs = _drop_agency_credit(paragraphs, removed)
+    paragraphs, wire_dateline = _drop_wire_dateline(paragraphs, removed)
+    if not paragraphs:
+        raise InputError(raw.source, "no article text left after cleaning (page is empty or all boilerplate)")
+    return Document(
+        id=raw.id,
+        source=raw.source,
+        title=title,
+        outlet=meta.get("sitename") or raw.meta_outlet,
+        byline=byline or meta.get("author") or raw.meta_author,
+        published=(
+            Published(_iso(meta["date"]), "metadata", f"page metadata: {meta['date']}")
+            if meta.get("date")
+            else Published(_iso(raw.meta_published), "metadata", f"feed field 'published': {raw.meta_published}")
+            if raw.meta_published and _iso(raw.meta_published)
+            else Published(None, "unknown")
+        ),
+        language="und",
+        genre="other",
+        paragraphs=tuple(paragraphs),
+        removed=tuple(removed),
+        format=raw.format,
+        url=meta.get("url") or raw.meta_url,
+        dateline=dateline,
+        wire_dateline=wire_dateline,
+    )
+
+
+def _from_html(raw: RawDocument) -> tuple[str, dict[str, str], list[Removed]]:
+    html = raw.html or ""
+    try:
+        result = trafilatura.bare_extraction(html, url=raw.meta_url, with_metadata=True, include_comments=False)
+    except Exception as exc:  # trafilatura raises many kinds on broken markup
+        raise InputError(raw.source, f"HTML could not be parsed ({type(exc).__name__}: {exc})") from exc
+    if result is None or not getattr(result, "text", None):
+        raise InputError(raw.source, "no article text found in the HTML page (trafilatura found no main content)")
+    meta = {k: str(getattr(result, k)) for k in ("title", "author", "date", "sitename", "url") if getattr(result, k, None)}
+    return result.text, meta, _html_removed(html)
+
+
+def _html_removed(html: str) -> list[Removed]:
+    """The page parts trafilatura leaves out that a reader would recognise: menus, footers, banners."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    found = []
+    kinds = {"nav": "navigation", "header": "navigation", "footer": "boilerplate", "aside": "other", "form": "other"}
+    for element in tree.iter("nav", "header", "footer", "aside", "form"):
+        text = " ".join(element.text_content().split())
+        if text:
+            found.append(Removed(kinds[element.tag], text[:500], f"<{element.tag}> element"))
+    for element in tree.xpath("//*[contains(@class,'cookie') or contains(@id,'cookie') or contains(@class,'related')]"):
+        text = " ".join(element.text_content().split())
+        if text:
+            kind = "advertising" if "cookie" not in (element.get("class", "") + element.get("id", "")) else "boilerplate"
+            found.append(Removed(kind, text[:500], "cookie banner or related-links block"))
+    return found
+
+
+def _units(text: str, markdown: bool) -> list[_Unit]:
+    units: list[_Unit] = []
+    blank = True
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            blank = True
+            continue
+        heading = False
+        if markdown:
+            heading = bool(_MD_HEADING.match(stripped))
+            stripped = _MD_LIST.sub("", _MD_HEADING.sub("", stripped))
+            if not LINK_ONLY.match(stripped):
+                stripped = _MD_EMPHASIS.sub(r"\2", _MD_LINK.sub(r"\1", stripped))
+        units.append(_Unit(stripped, blank, heading))
+        blank = False
+    return units
+
+
+def _header(
+    units: list[_Unit], removed: list[Removed], meta_title: str | None
+) -> tuple[str | None, str | None, str | None, list[_Unit]]:
+    """Take title, duplicate titles, byline and dateline off the top of the page."""
+    title = meta_title.strip() if meta_title else None
+    byline = dateline = None
+    index = 0
+    while index < len(units) and index < _HEADER_SCAN:
+        unit = units[index].text
+        if BOILERPLATE.match(unit):
+            removed.append(Removed("boilerplate", unit, "standard notice"))
+        elif title and _same_title(unit, title):
+            longer = unit if len(unit) > len(title) else title
+            removed.append(Removed("duplicate", unit, "repeated title"))
+            title = longer
+        elif title is None and byline is None and _looks_like_title(units, index):
+            title = unit
+            removed.append(Removed("title", unit, "first line, headline-shaped"))
+        elif dateline is None and DATE_IN_LINE.search(unit) and len(unit.split()) <= 12:
+            dateline = unit
+            rest = WEEKDAY_WORD.sub("", DATE_IN_LINE.sub("", unit)).strip(" |,–—-·")
+            rest = re.sub(r"^(?:published|updated|posted)(?: on)?:?\s*$", "", rest, flags=re.I)
+            if rest and byline is None and BYLINE.match(rest):
+                byline = _byline_name(rest)
+            removed.append(Removed("dateline", unit, "date line under the headline"))
+        elif byline is None and BYLINE.match(unit) and len(unit.split()) <= 10 and not _TERMINAL.search(unit):
+            byline = _byline_name(unit)
+            removed.append(Removed("byline", unit, "author line under the headline"))
+        else:
+            break
+        index += 1
+    return title, byline, dateline, units[index:]
+
+
+def _byline_name(text: str) -> str:
+    text = re.sub(r"^(?:opinion|analysis|comment|editorial)\s*[|:–—-]\s*", "", text.strip(), flags=re.I)
+    return re.sub(r"^by\s+", "", text, flags=re.I).strip(" ,|")
+
+
+def _looks_like_title(units: list[_Unit], index: int) -> bool:
+    unit = units[index]
+    words = unit.text.split()
+    if unit.heading:
+        return True
+    if not 2 <= len(words) <= 25:
+        return False
+    following = units[index + 1].text if index + 1 < len(units) else ""
+    header_next = bool(DATE_IN_LINE.search(following) and len(following.split()) <= 12) or bool(
+        following[:3].lower() == "by " or re.match(r"^(?:opinion|analysis|comment)\s*[|:]", following, re.I)
+    )
+    return header_next or not re.search(r"[.!?]\s*$", unit.text)
+
+
+def _same_title(line: str, title: str) -> bool:
+    a, b = line.lower(), title.lower()
+    return a == b or fuzz.ratio(a, b) >= 90 or (min(len(a), len(b)) > 20 and (a.startswith(b) or b.startswith(a)))
+
+
+def _drop_boilerplate(units: list[_Unit], removed: list[Removed]) -> list[_Unit]:
+    kept = []
+    for unit in units:
+        if BOILERPLATE.match(unit.text) or LINK_ONLY.match(unit.text):
+            removed.append(Removed("boilerplate", unit.text, "standard notice or bare link"))
+        else:
+            kept.append(unit)
+    return kept
+
+
+def _iso(value: str | None) -> str | None:
+    match = re.match(r"(\d{4}-\d{2}-\d{2})", value or "")
+    return match.group(1) if match else None
+
+
+def _join_broken_lines(units: list[_Unit]) -> list[str]:
+    """Join lines broken in the middle of a sentence (or hard-wrapped inside a paragraph)."""
+    wrapped = _is_hard_wrapped(units)
+    paragraphs: list[str] = []
+    for unit in units:
+        text = unit.text
+        if paragraphs and not _TIMESTAMP.match(text):
+            previous = paragraphs[-1]
+            soft_wrap = wrapped and not unit.blank_before
+            mid_sentence = not _TERMINAL.search(previous) and (
+                text[:1].islower() or len(previous.split()) >= _JOIN_MIN_WORDS
+            )
+            if soft_wrap or mid_sentence:
+                joiner = "" if previous.endswith("-") and text[:1].islower() else " "
+                paragraphs[-1] = previous + joiner + text
+                continue
+        paragraphs.append(text)
+    return paragraphs
+
+
+def _drop_subheadings_and_bios(paragraphs: list[str], removed: list[Removed]) -> list[str]:
+    kept = []
+    for index, paragraph in enumerate(paragraphs):
+        if len(paragraph.split()) < _JOIN_MIN_WORDS and not _TERMINAL.search(paragraph):
+            removed.append(Removed("other", paragraph, "subheading"))
+        elif index >= len(paragraphs) - 2 and AUTHOR_BIO.match(paragraph):
+            removed.append(Removed("byline", paragraph, "author biography"))
+        elif index >= len(paragraphs) - 2 and BOILERPLATE_TAIL.match(paragraph):
+            removed.append(Removed("boilerplate", paragraph, "closing notice"))
+        else:
+            kept.append(paragraph)
+    return kept
+
+
+def _drop_wire_dateline(paragraphs: list[str], removed: list[Removed]) -> tuple[list[str], str | None]:
+    """Strip a wire dateline such as 'CITY, March 18 (Agency) - ' from the first paragraph."""
+    match = WIRE_DATELINE.match(paragraphs[0]) if paragraphs else None
+    if not match:
+        return paragraphs, None
+    removed.append(Removed("dateline", match.group(0).strip(), "wire dateline"))
+    return [paragraphs[0][match.end() :], *paragraphs[1:]], match.group(0).strip()
+
+def _is_hard_wrapped(units: list[_Unit]) -> bool:
+    """True when paragraphs are separated by blank lines and lines inside them are wrapped."""
+    inner = sum(1 for u in units if not u.blank_before)
+    blocks = sum(1 for u in units if u.blank_before)
+    if blocks < 2 or inner < 3:
+        return False
+    lengths = [len(u.text) for u in units]
+    typical = sorted(lengths)[len(lengths) // 2]
+    return inner >= blocks and 40 <= typical <= 100
+
+
+def _drop_comments(paragraphs: list[str], removed: list[Removed], min_paragraphs: int) -> list[str]:
+    start = comment_start(paragraphs, min_paragraphs)
+    if start is None:
+        return paragraphs
+    removed.append(
+        Removed("comments", "\n".join(paragraphs[start:]), f"reader comments: {len(paragraphs) - start} chat-like paragraphs")
+    )
+    return paragraphs[:start]
+
+
+def _drop_agency_credit(paragraphs: list[str], removed: list[Removed]) -> list[str]:
+    if not paragraphs:
+        return paragraphs
+    match = AGENCY_CREDIT.search(paragraphs[-1])
+    if not match or len(paragraphs[-1]) == len(match.group(0)):
+        return paragraphs
+    removed.append(Removed("byline", match.group(0).strip(), "agency credit"))
+    return [*paragraphs[:-1], paragraphs[-1][: match.start()].rstrip()]

@@ -1,0 +1,122 @@
+"""Lexicons of general news language shared by the stages: reporting verbs, hedges, denials, units,
+weekdays, event-framing nouns, loaded wording. Nothing here names a story, a person or a place."""
+
+from __future__ import annotations
+
+import re
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+REPORTING_VERBS = frozenset(
+    """say tell announce state claim report add insist argue warn write declare confirm deny dispute allege
+    accuse suggest explain note stress recount reply respond urge tweet post acknowledge admit assert
+    maintain describe call praise denounce promise vow threaten predict estimate believe told said""".split()
+)
+
+# Certainty cues, matched on the sentence outside quotation marks. Order matters: denial beats
+# unconfirmed beats hedged.
+DENIAL = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|disput(?:e|es|ed|ing)|refut(?:e|es|ed|ing)|reject(?:s|ed)? (?:the |these |those )?"
+    r"(?:claims?|reports?|allegations?|accusations?)|dismiss(?:es|ed)? (?:the |these )?(?:claims?|reports?)"
+    r"|(?:is|was|were|are) (?:not true|false|untrue|fabricated)|no such (?:thing|strikes?|attack))\b",
+    re.I,
+)
+UNCONFIRMED = re.compile(
+    r"\b(?:unconfirmed|unverified|(?:has|have|had) not been (?:independently )?(?:confirmed|verified)|"
+    r"(?:yet|still) to be (?:independently )?(?:confirmed|verified)|could not (?:be )?(?:independently )?"
+    r"(?:confirm|verif)\w*|no independent (?:verification|confirmation)|not (?:been )?independently "
+    r"(?:confirmed|verified)|if confirmed|cannot be (?:independently )?(?:confirmed|verified))\b",
+    re.I,
+)
+HEDGE = re.compile(
+    r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|ostensibly|(?:is|are|was|were) (?:said|"
+    r"believed|thought|reported|understood|alleged) to|it is (?:believed|understood|thought)|"
+    r"some reports|(?:reports|sources) (?:say|said|suggest|suggested|indicate|indicated)|according to "
+    r"(?:reports|sources|people familiar)|may have|might have|could have|possibly|probably|likely|"
+    r"appears? to|seem(?:s|ed)? to|suggest(?:s|ed)?|what (?:he|she|they|it) claim(?:s|ed)?|claims? to be)\b",
+    re.I,
+)
+
+# Event-framing nouns: how an outlet names the central event.
+FRAMING_TERMS = (
+    "coup attempt", "attempted coup", "failed coup", "coup", "putsch", "mutiny", "rebellion", "uprising",
+    "insurrection", "insurgency", "revolt", "revolution", "riot", "protest", "demonstration", "strike",
+    "blockade", "sabotage", "standoff", "stand-off", "crisis", "turmoil", "unrest", "clashes", "terrorist attack",
+    "attack", "invasion", "incursion", "occupation", "siege", "march", "walkout", "dispute", "treason",
+    "betrayal", "escapade", "stunt",
+)
+FRAMING_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in FRAMING_TERMS) + r")(?:e?s)?\b", re.I)
+# "a so-called “X”", "what X called a “Y”": quoted names for the event.
+NAMED_AS_RE = re.compile(r"(?:so-called|so called|what [\w .’']{2,40} call(?:s|ed))\s+(?:an? |the )?[“\"‘']([^”\"’']{3,40})[”\"’']", re.I)
+
+# Evaluative or loaded wording in an outlet's own voice (general English; BASIL-style bias cues).
+LOADED_WORDS = frozenset(
+    """abhorrent absurd appalling arrogant atrocious bankrupt barbaric blatant bloodthirsty brazen brutal callous
+    catastrophic chaos chaotic cowardly criminal crooked cynical dangerous debacle deceitful deluded delusional
+    despicable despotic destructive devastating dictator disastrous disgraceful dishonest disgusting dramatic
+    egregious evil excitable extremist fanatical farcical fascist fascistic fiasco foolish fraudulent gangster
+    gangsters greedy grotesque hapless heroic hideous horrific hostage humiliating hypocrisy hypocritical
+    idiotic illegitimate incompetent infamous insane lies liar lunatic malicious mendacious menacing monstrous
+    nefarious notorious obscene outrageous pathetic pernicious plunder predatory preposterous propaganda
+    puppet racist radical rampant reactionary reckless regime remarkably ridiculous rogue ruthless sabotage
+    scandalous self-appointed senseless shameful shameless shocking sinister spineless staggering stunt
+    terrifying thug thugs traitor traitors treacherous tyrant unhinged unprecedented vicious vile villain
+    warlord wicked despicably shamefully breathlessly vehemently extraordinarily so-called""".split()
+)
+
+# Units: surface form -> (base unit, dimension, factor to base).
+UNITS: dict[str, tuple[str, str, float]] = {
+    "km": ("km", "distance", 1.0), "kms": ("km", "distance", 1.0), "kilometre": ("km", "distance", 1.0),
+    "kilometres": ("km", "distance", 1.0), "kilometer": ("km", "distance", 1.0), "kilometers": ("km", "distance", 1.0),
+    "mile": ("km", "distance", 1.609344), "miles": ("km", "distance", 1.609344), "mi": ("km", "distance", 1.609344),
+    "metre": ("km", "distance", 0.001), "metres": ("km", "distance", 0.001), "meter": ("km", "distance", 0.001),
+    "meters": ("km", "distance", 0.001), "m": ("km", "distance", 0.001), "feet": ("km", "distance", 0.0003048),
+    "foot": ("km", "distance", 0.0003048), "ft": ("km", "distance", 0.0003048), "yards": ("km", "distance", 0.0009144),
+    "kg": ("kg", "mass", 1.0), "kilograms": ("kg", "mass", 1.0), "kilogrammes": ("kg", "mass", 1.0),
+    "tonnes": ("kg", "mass", 1000.0), "tonne": ("kg", "mass", 1000.0), "tons": ("kg", "mass", 907.18474),
+    "pounds": ("kg", "mass", 0.45359237), "lbs": ("kg", "mass", 0.45359237), "lb": ("kg", "mass", 0.45359237),
+    "%": ("%", "percent", 1.0), "percent": ("%", "percent", 1.0), "per cent": ("%", "percent", 1.0),
+    "square kilometers": ("km2", "area", 1.0), "square kilometres": ("km2", "area", 1.0),
+    "square miles": ("km2", "area", 2.589988), "hectares": ("km2", "area", 0.01),
+    "minute": ("min", "duration", 1.0), "minutes": ("min", "duration", 1.0), "hour": ("min", "duration", 60.0),
+    "hours": ("min", "duration", 60.0), "day": ("min", "duration", 1440.0), "days": ("min", "duration", 1440.0),
+    "week": ("min", "duration", 10080.0), "weeks": ("min", "duration", 10080.0),
+    "month": ("min", "duration", 43200.0), "months": ("min", "duration", 43200.0),
+    "year": ("min", "duration", 525600.0), "years": ("min", "duration", 525600.0),
+}
+CURRENCIES = {"$": "usd", "us$": "usd", "€": "eur", "£": "gbp", "dollars": "usd", "euros": "eur", "pounds sterling": "gbp"}
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "a dozen": 12,
+}
+SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "m": 1e6, "bn": 1e9}
+APPROXIMATORS = re.compile(
+    r"\b(?:about|around|roughly|some|nearly|almost|approximately|an estimated|estimated|up to|more than|over|"
+    r"at least|a good|just|fewer than|less than|close to|upwards of|anywhere from)\s*$",
+    re.I,
+)
+
+# Legal or official acts and their reversal: used to spot a report superseded by a later one.
+ACT_OPENED = re.compile(
+    r"\b(?:arrest warrant|warrant (?:has been |was )?issued|(?:been |was |were )?charged with|charges? (?:of|against)|"
+    r"criminal (?:case|investigation|proceedings)|indicted|detained|arrested|banned|suspended)\b",
+    re.I,
+)
+ACT_REVERSED = re.compile(
+    r"\b(?:dropp(?:ed|ing)|drop|withdr(?:ew|awn)|lift(?:ed)?|quash(?:ed)?|dismiss(?:ed)?|clos(?:ed|ing) the case|"
+    r"cancell?(?:ed)?|revok(?:ed)?|released|acquitted|overturned|reinstated|would be dropped)\b",
+    re.I,
+)
+SILENCE = re.compile(
+    r"\b(?:(?:has|have|had) (?:still )?not (?:yet )?(?:commented|spoken|responded|appeared|said anything)|"
+    r"(?:kept|maintained|remained) (?:a |an )?(?:\w+ )?silen(?:ce|t)|declined to comment|no comment)\b",
+    re.I,
+)
+PUBLIC_STATEMENT = re.compile(
+    r"\b(?:(?:televised|television|national|public|video) (?:address|speech|statement|message)|address(?:ed)? "
+    r"the nation|(?:in|gave) a speech|press conference|said in a statement|broadcast on)\b",
+    re.I,
+)
