@@ -136,8 +136,9 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
     speaker, verb = _attribution(sent, last_subject)
     cues: list[str] = []
     certainty = "asserted"
+    lead = len(sent.text) - len(sent.text.lstrip())
     for name, pattern in (("denied", DENIAL), ("unconfirmed", UNCONFIRMED), ("hedged", HEDGE)):
-        match = pattern.search(plain)
+        match = next((m for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)), None)
         if match:
             certainty = name
             cues.append(match.group(0))
@@ -159,6 +160,14 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
         lemmas=lemmas,
     )
     return info, subject
+
+
+def _is_cue(sent: Any, match: re.Match[str], lead: int, kind: str) -> bool:
+    """A one-word denial cue counts only as a verb ('denied', not 'the dispute')."""
+    if kind != "denied" or " " in match.group(0).strip():
+        return True
+    offset = sent.start_char + lead + match.start()
+    return any(t.idx == offset and t.pos_ in ("VERB", "AUX") for t in sent)
 
 
 def _subject_person(sent: Any) -> str | None:
@@ -204,13 +213,18 @@ def _speaker_phrase(sent: Any, head: Any, last_subject: str | None) -> str | Non
     for ent in sent.ents:
         if ent.start <= head.i < ent.end and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
             return normalise_name(ent.text)
+    if head.pos_ == "PROPN":
+        parts = [t for t in head.children if t.dep_ == "compound" and t.i < head.i] + [head]
+        return sent.doc[parts[0].i : head.i + 1].text
     subtree = list(head.subtree)
     lo, hi = subtree[0].i, subtree[-1].i
     people = [e for e in sent.ents if e.label_ in ("PERSON", "ORG") and lo <= e.start and e.end - 1 <= hi]
     if people:
         return normalise_name(sorted(people, key=lambda e: (e.label_ != "PERSON", e.start))[0].text)
-    words = [t.text for t in subtree if not t.is_punct and t.i <= head.i][-6:]
-    return " ".join(words) if words else None
+    start = max(lo, head.i - 5)
+    while start <= head.i and sent.doc[start].is_punct:
+        start += 1
+    return sent.doc[start : head.i + 1].text if start <= head.i else None
 
 
 def _quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[SentenceInfo]) -> list[QuoteMention]:

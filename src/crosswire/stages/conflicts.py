@@ -1,0 +1,254 @@
+"""Conflicts: numbers that disagree, claims asserted in one place and denied in another, and reports
+superseded by later ones. Each conflict carries a plain explanation a reader can check against the
+cited sentences; claims caught in one get the status "disputed" or "superseded"."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
+from crosswire.stages.align import agree, describe, same_measure, text_similarity
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from crosswire.stages.lexicons import ACT_OPENED, ACT_REVERSED, DENIAL, PUBLIC_STATEMENT, REPORTING_VERBS, SILENCE
+from crosswire.stages.timeline import effective_date
+
+# Counted nouns that measure the same kind of thing (general English).
+NOUN_CLASSES = {
+    "personnel": {"troop", "soldier", "fighter", "mercenary", "serviceman", "servicemen", "force", "man", "men",
+                  "personnel", "militant", "recruit", "officer", "combatant", "guard"},
+    "people": {"people", "person", "resident", "civilian", "protester", "demonstrator", "worker", "driver", "casualty"},
+}
+MAX_MAGNITUDE = 10.0
+MIN_RELATED_SIMILARITY = 0.12
+MIN_DENIAL_OVERLAP = 0.6
+_LEGAL_OBJECT = re.compile(r"\b(?:charges?|case|warrant|investigation|proceedings|ban|sanctions?|levy|tax)\b", re.I)
+
+
+def find_conflicts(
+    claims: Sequence[Claim], annotated: Sequence[Annotated], entities: Sequence[Entity], tolerance: float = 0.15
+) -> tuple[tuple[Claim, ...], tuple[Conflict, ...]]:
+    """Detect numeric, polarity and supersession conflicts; return claims with updated status."""
+    context = _Context(annotated, entities)
+    found: list[Conflict] = []
+    found += _numeric(claims, context, tolerance)
+    found += _polarity(claims, context)
+    found += _supersession(claims, context)
+    conflicts = tuple(replace(c, id=f"k{i + 1}") for i, c in enumerate(found))
+    superseded = {c.superseded for c in conflicts if c.superseded}
+    disputed = {cid for c in conflicts if c.kind in ("polarity", "numeric") and "disagree" in c.explanation
+                for cid in c.claims}
+    disputed |= {cid for c in conflicts if c.kind == "polarity" for cid in c.claims}
+    updated = tuple(
+        replace(c, status="superseded") if c.id in superseded
+        else replace(c, status="disputed") if c.id in disputed
+        else c
+        for c in claims
+    )
+    return updated, conflicts
+
+
+class _Context:
+    """Lookups shared by the detectors: outlets, dates, entities and lemmas per sentence."""
+
+    def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
+        self.outlet = {a.document.id: a.document.outlet or a.document.id for a in annotated}
+        self.date = {a.document.id: effective_date(a) for a in annotated}
+        self.lemmas = {(i.doc, i.sentence): set(i.lemmas) for a in annotated for i in a.info}
+        self.names: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.people: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for entity in entities:
+            for m in entity.mentions:
+                self.names[(m.doc, m.sentence)].add(entity.id)
+                if entity.type == "PERSON":
+                    self.people[(m.doc, m.sentence)].add(entity.id)
+        self.entity_name = {e.id: e.name for e in entities}
+        keys = list(self.lemmas)
+        self.index = {key: i for i, key in enumerate(keys)}
+        self.matrix = text_similarity([tuple(sorted(self.lemmas[k])) for k in keys])
+
+    def similarity(self, a: ClaimMention | Quantity, b: ClaimMention | Quantity) -> float:
+        return float(self.matrix[self.index[(a.doc, a.sentence)], self.index[(b.doc, b.sentence)]])
+
+    def source(self, mention: ClaimMention) -> str:
+        when = self.date.get(mention.doc)
+        return f"{self.outlet[mention.doc]}" + (f" ({when})" if when else "")
+
+
+def _noun_class(noun: str | None) -> str | None:
+    if noun is None:
+        return None
+    return next((name for name, members in NOUN_CLASSES.items() if noun in members), noun)
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    """Same dimension and unit; counts and durations must also count or time the same kind of thing."""
+    if a.dimension != b.dimension or a.unit != b.unit:
+        return False
+    if a.dimension == "duration":
+        return a.noun is not None and a.noun == b.noun
+    if a.dimension == "count":
+        return _noun_class(a.noun) is not None and _noun_class(a.noun) == _noun_class(b.noun)
+    return True
+
+
+def _relation(a: Quantity, b: Quantity, tolerance: float) -> str | None:
+    """How two comparable quantities relate, or None when they say the same."""
+    if agree(a, b, tolerance):
+        if (a.low, a.high) == (b.low, b.high) or (a.low == a.high and b.low == b.high):
+            return None
+        point, span = (a, b) if a.low == a.high else (b, a) if b.low == b.high else (None, None)
+        if point is None or span is None:
+            return f"overlapping ranges {describe(a)} and {describe(b)}"
+        where = "lower bound" if abs(point.low - span.low) <= tolerance * span.low else (
+            "upper bound" if abs(point.low - span.high) <= tolerance * span.high else "inside")
+        return f"consistent but less precise: {describe(point)} is the {where} of the range {describe(span)}" \
+            if where != "inside" else f"consistent: {describe(point)} lies inside the range {describe(span)}"
+    return f"disagree: {describe(a)} vs {describe(b)}"
+
+
+def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[Conflict]:
+    claim_of = {(m.doc, m.sentence): c for c in claims for m in c.mentions}
+    quantities = [(q, claim_of[(q.doc, q.sentence)]) for c in claims for q in c.quantities]
+    conflicts, seen = [], set()
+    for i, (a, ca) in enumerate(quantities):
+        for b, cb in quantities[i + 1 :]:
+            if a.doc == b.doc or not _comparable(a, b):
+                continue
+            key_a, key_b = (a.doc, a.sentence), (b.doc, b.sentence)
+            # Different claims only compare when their sentences are about the same thing and the numbers
+            # are of one order of magnitude (a city's million people and three injured civilians are not).
+            magnitude = max(a.high, b.high) / max(min(a.low, b.low), 1e-9)
+            shared = _stems(_sentence_of(ca, key_a)) & _stems(_sentence_of(cb, key_b)) - _stems(f"{a.noun} {b.noun}")
+            related = ca.id == cb.id or (
+                magnitude <= MAX_MAGNITUDE
+                and (same_measure(a, b) or bool(ctx.names[key_a] & ctx.names[key_b]))
+                and ctx.similarity(a, b) >= MIN_RELATED_SIMILARITY
+                and bool(shared)
+            )
+            relation = _relation(a, b, tolerance) if related else None
+            pair = tuple(sorted({ca.id, cb.id}))
+            if relation is None or (pair, relation) in seen:
+                continue
+            seen.add((pair, relation))
+            ma = next(m for m in ca.mentions if (m.doc, m.sentence) == key_a)
+            mb = next(m for m in cb.mentions if (m.doc, m.sentence) == key_b)
+            what = f" ({a.noun})" if a.noun else ""
+            conflicts.append(Conflict(
+                id="", kind="numeric", claims=pair,
+                explanation=f"Figures{what} {relation}, between {ctx.source(ma)} and {ctx.source(mb)}.",
+                evidence=(ma, mb),
+            ))
+    return conflicts
+
+
+def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
+    conflicts = []
+    for claim in claims:
+        denied = [m for m in claim.mentions if m.certainty == "denied"]
+        stated = [m for m in claim.mentions if m.certainty != "denied"]
+        if denied and stated:
+            conflicts.append(_polarity_conflict((claim.id,), stated[0], denied[0], ctx))
+    stated_by_claim = [(c, m) for c in claims for m in c.mentions if m.certainty != "denied"]
+    for claim in claims:
+        for denial in (m for m in claim.mentions if m.certainty == "denied"):
+            proposition = _stems(_denied_proposition(denial.text))
+            if len(proposition) < 2:
+                continue
+            candidates = [
+                (len(proposition & _stems(mention.text)) / len(proposition), other, mention)
+                for other, mention in stated_by_claim
+                if other.id != claim.id and mention.doc != denial.doc
+            ]
+            if candidates:
+                score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))
+                if score >= MIN_DENIAL_OVERLAP and len(proposition & _stems(mention.text)) >= 2:
+                    conflicts.append(_polarity_conflict((other.id, claim.id), mention, denial, ctx))
+    unique: dict[tuple[str, ...], Conflict] = {}
+    for conflict in conflicts:
+        unique.setdefault(conflict.claims, conflict)
+    return list(unique.values())
+
+
+def _stems(text: str) -> set[str]:
+    """Crude content-word stems (first five letters), without stop words and reporting verbs."""
+    words = re.findall(r"[a-z][a-z'-]+", text.lower())
+    return {w[:5] for w in words if w not in STOP_WORDS and w not in REPORTING_VERBS and len(w) > 2}
+
+
+def _denied_proposition(text: str) -> str:
+    """What a denial denies: the clause after 'denied (that)', or before ', which ... denied'."""
+    match = DENIAL.search(text)
+    if not match:
+        return text
+    after = re.split(r"[,;.]", text[match.end():], maxsplit=1)[0]
+    if len(_stems(after)) >= 2:
+        return after
+    before = text[: match.start()]
+    return re.split(r",\s*(?:which|what|something|a claim)\b", before)[0].split(",")[-1] if "," in before else before
+
+
+def _sentence_of(claim: Claim, key: tuple[str, str]) -> str:
+    return next(m.text for m in claim.mentions if (m.doc, m.sentence) == key)
+
+
+def _polarity_conflict(ids: tuple[str, ...], stated: ClaimMention, denial: ClaimMention, ctx: _Context) -> Conflict:
+    who = denial.speaker_name or ctx.outlet[denial.doc]
+    return Conflict(
+        id="", kind="polarity", claims=tuple(dict.fromkeys(ids)),
+        explanation=(
+            f"{ctx.source(stated)} reports it ({stated.certainty}"
+            + (f", attributed to {stated.speaker_name}" if stated.speaker_name else "")
+            + f"); {who} denies or disputes it, as reported by {ctx.source(denial)}."
+        ),
+        evidence=(stated, denial),
+    )
+
+
+def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
+    """An official act later reversed (warrant then charges dropped), or silence then a statement."""
+    conflicts = []
+    mentions = [(c, m) for c in claims for m in c.mentions]
+    for earlier_claim, earlier in mentions:
+        key = (earlier.doc, earlier.sentence)
+        opened = ACT_OPENED.search(earlier.text) and not ACT_REVERSED.search(earlier.text)
+        silent = SILENCE.search(earlier.text)
+        if not (opened or silent):
+            continue
+        people = ctx.people[key]
+        for later_claim, later in mentions:
+            if later_claim.id == earlier_claim.id or not _later(ctx, later.doc, earlier.doc):
+                continue
+            shared = people & ctx.people[(later.doc, later.sentence)]
+            if opened and shared and ACT_REVERSED.search(later.text) and _LEGAL_OBJECT.search(later.text):
+                reason = "a later report says the action was reversed"
+            elif silent and later.speaker in people and (PUBLIC_STATEMENT.search(later.text) or later.speaker):
+                if SILENCE.search(later.text):
+                    continue
+                reason = f"{ctx.entity_name.get(later.speaker or '', 'the person')} has since spoken publicly"
+            else:
+                continue
+            conflicts.append(Conflict(
+                id="", kind="supersession", claims=(earlier_claim.id, later_claim.id),
+                explanation=(f"Superseded: {ctx.source(earlier)} reported “{_short(earlier.text)}”; {reason}: "
+                             f"{ctx.source(later)} — “{_short(later.text)}”"),
+                evidence=(earlier, later), superseded=earlier_claim.id,
+            ))
+            break
+    unique: dict[tuple[str, ...], Conflict] = {}
+    for conflict in conflicts:
+        unique.setdefault(conflict.claims, conflict)
+    return list(unique.values())
+
+
+def _later(ctx: _Context, later_doc: str, earlier_doc: str) -> bool:
+    a, b = ctx.date.get(later_doc), ctx.date.get(earlier_doc)
+    return bool(a and b and a > b)
+
+
+def _short(text: str, words: int = 18) -> str:
+    parts = text.split()
+    return text if len(parts) <= words else " ".join(parts[:words]) + " …"
