@@ -39,10 +39,10 @@ HEDGE = re.compile(
 
 # Event-framing nouns: how an outlet names the central event.
 FRAMING_TERMS = (
-    "coup attempt", "attempted coup", "failed coup", "coup", "putsch", "mutiny", "rebellion", "uprising",
+    "coup attempt", "attempted coup", "coup", "putsch", "mutiny", "rebellion", "uprising",
     "insurrection", "insurgency", "revolt", "revolution", "riot", "protest", "demonstration", "strike",
     "blockade", "sabotage", "standoff", "stand-off", "crisis", "turmoil", "unrest", "clashes", "terrorist attack",
-    "attack", "invasion", "incursion", "occupation", "siege", "march", "walkout", "dispute", "treason",
+    "attack", "invasion", "incursion", "occupation", "siege", "walkout", "dispute", "treason",
     "betrayal", "escapade", "stunt",
 )
 FRAMING_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in FRAMING_TERMS) + r")(?:e?s)?\b", re.I)
