@@ -26,6 +26,7 @@ from crosswire.stages.lexicons import DENIAL
 
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.55, 0.25, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
+SAME_OUTLET = 85.0  # outlet names this close are one outlet spelled two ways ("WSWS", "WWSWS")
 _ANAPHORA = ("such", "these", "those", "the claim", "the claims", "the report", "the reports", "the allegation",
              "the allegations", "the accusation", "the accusations")
 
@@ -180,7 +181,7 @@ def independent_sources(group: Sequence[ClaimMention], docs: dict, copy_similari
     for i, a in enumerate(doc_ids):
         for b in doc_ids[i + 1 :]:
             outlet_a, outlet_b = docs[a].outlet, docs[b].outlet
-            same_outlet = bool(outlet_a and outlet_b and outlet_a.lower() == outlet_b.lower())
+            same_outlet = bool(outlet_a and outlet_b and fuzz.ratio(outlet_a.lower(), outlet_b.lower()) >= SAME_OUTLET)
             copied = any(
                 fuzz.ratio(x.text, y.text) >= copy_similarity
                 for x in group if x.doc == a for y in group if y.doc == b

@@ -18,6 +18,8 @@ from crosswire.stages.lexicons import LOADED_WORDS
 MAX_WORDS = 45
 _TIMESTAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*[—–-]\s*")
 _FIRST_PERSON = re.compile(r"^[“\"]?(?:I|We|My|Our)\b")
+# A sentence opening on a pronoun or a connective leans on the one before it: out of context it misleads.
+_DEPENDENT = re.compile(r"^(?:He|She|It|They|This|These|That|Those|His|Her|Its|Their|But|And|Yet|So|Also)\b")
 _CONFLICT_ORDER = {"polarity": 0, "supersession": 1, "numeric": 2, "temporal": 3, "attribution": 4, "other": 5}
 
 
@@ -27,7 +29,7 @@ def write_brief(
 ) -> Brief:
     """Pick the best-corroborated, neutral claims, order them in time, cite claims and sources."""
     outlets = {d.id: d.outlet or d.id for d in documents}
-    chosen = sorted((c for c in claims if _usable(c)), key=_rank, reverse=True)[:max_sentences]
+    chosen = _pick(sorted((c for c in claims if _usable(c)), key=_rank, reverse=True), max_sentences)
     chosen.sort(key=lambda c: (c.first_reported or "9999", c.id))
     disputed_ids = {cid for k in conflicts if k.kind in ("polarity", "numeric") and "disagree" in k.explanation
                     for cid in k.claims} | {cid for k in conflicts if k.kind == "polarity" for cid in k.claims}
@@ -43,19 +45,37 @@ def write_brief(
     return Brief(_headline(entities, documents, claims), tuple(summary), tuple(k.id for k in ordered))
 
 
+def _pick(ranked: list[Claim], limit: int) -> list[Claim]:
+    """Take the best claims, but no more than two single-source claims from any one document."""
+    chosen: list[Claim] = []
+    per_doc: Counter[str] = Counter()
+    for claim in ranked:
+        if len(chosen) == limit:
+            break
+        doc = claim.mentions[0].doc
+        if claim.independent_sources < 2 and per_doc[doc] >= 2:
+            continue
+        per_doc[doc] += claim.independent_sources < 2
+        chosen.append(claim)
+    return chosen
+
+
 def _usable(claim: Claim) -> bool:
     text = _TIMESTAMP.sub("", claim.text)
     if claim.status == "superseded" or len(text.split()) > MAX_WORDS or text.rstrip().endswith("?"):
         return False
-    if _FIRST_PERSON.match(text) or not any(m.certainty != "denied" for m in claim.mentions):
+    if text.lstrip()[:1] in "“\"‘'" or _FIRST_PERSON.match(text) or _DEPENDENT.match(text) or not any(m.certainty != "denied" for m in claim.mentions):
         return False
     words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", outside_quotes(text))}
     return not (words & LOADED_WORDS)
 
 
-def _rank(claim: Claim) -> tuple[int, int, int, float]:
+def _rank(claim: Claim) -> tuple[int, bool, int, int, int, float]:
     firm = sum(1 for m in claim.mentions if m.certainty == "asserted")
-    return (claim.independent_sources, firm, len(claim.mentions), -int(claim.id[1:]) / 1e6)
+    settled = claim.status != "disputed"
+    # Names and numbers make a sentence checkable; a sentence full of them says what happened.
+    specifics = len(re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+|\d", claim.text))
+    return (claim.independent_sources, settled, firm, min(specifics, 6), len(claim.mentions), -int(claim.id[1:]) / 1e6)
 
 
 def _headline(entities: Sequence[Entity], documents: Sequence[Document], claims: Sequence[Claim]) -> str:

@@ -85,8 +85,7 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
             return (base + timedelta(days=delta)).isoformat(), "day"
     if "this month" in text:
         return f"{base.year:04d}-{base.month:02d}", "month"
-    match = _DAY_MONTH.search(text)
-    if match:
+    for match in _DAY_MONTH.finditer(text):
         day, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
         number = MONTH_NUMBERS.get((month or "").lower().rstrip("."))
         if number and day:
