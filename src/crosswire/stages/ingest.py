@@ -22,6 +22,7 @@ HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES})
 _BINARY_SNIFF = 4096
+_MAX_ACCENTED_SHARE = 0.2
 
 
 def read(sources: Iterable[str], max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skipped]:
@@ -110,10 +111,17 @@ def decode(data: bytes) -> str | None:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    # Western pages that are not UTF-8 are nearly always Windows-1252 (the web's default). Take it when it
+    # decodes and reads as mostly ASCII letters; otherwise (Cyrillic, Greek, ... codepages) ask the detector.
+    try:
+        western = data.decode("cp1252")
+        letters = [c for c in western if c.isalpha()]
+        if letters and sum(1 for c in letters if not c.isascii()) / len(letters) < _MAX_ACCENTED_SHARE:
+            return western
+    except UnicodeDecodeError:
+        pass
     best = from_bytes(data).best()
-    if best is None:
-        return None
-    return str(best)
+    return None if best is None else str(best)
 
 
 def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]:

@@ -29,7 +29,10 @@ MONTH_NUMBERS = {
 _FUTURE_BEFORE = re.compile(
     r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$", re.I
 )
-_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+([A-Za-z]+)|([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?")
+_DAY_MONTH = (
+    re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
+    re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"),
+)
 _CONFIDENCE = {"stated": 0.9, "metadata": 0.9, "inferred": 0.6, "story": 0.4}
 
 
@@ -85,11 +88,11 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
             return (base + timedelta(days=delta)).isoformat(), "day"
     if "this month" in text:
         return f"{base.year:04d}-{base.month:02d}", "month"
-    for match in _DAY_MONTH.finditer(text):
-        day, month = (match.group(1), match.group(2)) if match.group(1) else (match.group(4), match.group(3))
-        number = MONTH_NUMBERS.get((month or "").lower().rstrip("."))
-        if number and day:
-            return _nearest_year(base, number, int(day)), "day"
+    for pattern in _DAY_MONTH:
+        for match in pattern.finditer(text):
+            number = MONTH_NUMBERS.get(match.group("month").lower().rstrip("."))
+            if number:
+                return _nearest_year(base, number, int(match.group("day"))), "day"
     for name, number in MONTH_NUMBERS.items():
         if re.search(rf"\b{name}\b", text):
             year = base.year - (1 if number > base.month + 1 else 0)

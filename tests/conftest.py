@@ -1,0 +1,55 @@
+"""Shared fixtures: the spaCy pipeline, and dossiers of the sample and reference corpora (built once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crosswire.models import Annotated, Dossier
+from crosswire.pipeline import analyze, load_pipeline
+from crosswire.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "src" / "crosswire" / "sample"
+SHARED = ROOT.parent / "shared"
+REFERENCE = SHARED / "corpus" / "wagner-2023"
+SETTINGS = Settings(progress=False)
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return load_pipeline(SETTINGS.spacy_model)
+
+
+@pytest.fixture(scope="session")
+def sample_dossier(nlp) -> Dossier:
+    return analyze([str(SAMPLE)], SETTINGS, nlp=nlp)
+
+
+@pytest.fixture(scope="session")
+def reference_dossier(nlp) -> Dossier:
+    if not REFERENCE.is_dir():
+        pytest.skip(f"reference corpus not found at {REFERENCE} (it lives in ../shared beside the checkout)")
+    return analyze([str(REFERENCE)], SETTINGS, nlp=nlp)
+
+
+def doc(dossier: Dossier, prefix: str):
+    """The document whose id starts with ``prefix``."""
+    return next(d for d in dossier.documents if d.id.startswith(prefix))
+
+
+def sentence_of(dossier: Dossier, doc_id: str, sentence_id: str) -> str:
+    return next(s.text for d in dossier.documents if d.id == doc_id for s in d.sentences if s.id == sentence_id)
+
+
+def claim_with(dossier: Dossier, words: str):
+    """The claim one of whose mentions contains ``words``."""
+    return next(c for c in dossier.claims for m in c.mentions if words in m.text)
+
+
+def body(dossier: Dossier, prefix: str) -> str:
+    return " ".join(s.text for s in doc(dossier, prefix).sentences)
+
+
+__all__ = ["Annotated"]

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from conftest import claim_with
+
+
+def test_align_reference_200_km_and_120_miles_are_one_claim(reference_dossier):
+    claim = claim_with(reference_dossier, "200 kilometers")
+    assert any("120 miles" in m.text for m in claim.mentions)
+    assert claim.independent_sources == 2
+    assert any("193 km" in n for n in claim.normalisation)
+
+
+def test_align_sample_km_and_miles_are_one_claim(sample_dossier):
+    claim = claim_with(sample_dossier, "50 miles from the capital")
+    assert any("80 kilometres" in m.text for m in claim.mentions)
+
+
+def test_align_wire_copy_counts_once(sample_dossier):
+    claim = claim_with(sample_dossier, "Police moved in late on Monday to clear the southbound lanes")
+    assert {m.doc for m in claim.mentions} == {"wire_report", "regional_daily"}
+    assert claim.independent_sources == 1
+
+
+def test_align_status_and_first_report(sample_dossier):
+    claim = claim_with(sample_dossier, "Diesel has run out at stations across Dravnik")
+    assert claim.status == "corroborated" and claim.independent_sources >= 2
+    assert claim.first_reported == "2025-03-17"

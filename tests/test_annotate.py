@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from conftest import claim_with
+
+from crosswire.models import Document, Published
+from crosswire.stages.annotate import annotate
+
+
+def _doc(*paragraphs: str) -> Document:
+    return Document("d", "d.txt", None, None, None, Published("2025-03-18", "stated"), "en", "news",
+                    tuple(paragraphs), ())
+
+
+def test_annotate_certainty_levels(nlp):
+    (a,) = annotate([_doc(
+        "The minister reportedly resigned on Monday.",
+        "Unconfirmed reports suggest that troops crossed the border.",
+        "The ministry denied that police used tear gas.",
+        "The bridge was closed for repairs on Tuesday.",
+    )], nlp)
+    assert [i.certainty for i in a.info] == ["hedged", "unconfirmed", "denied", "asserted"]
+
+
+def test_annotate_quote_speaker_named_after_quote(nlp):
+    (a,) = annotate([_doc("“We will not go back,” Marchenko said on Monday.",
+                          "“They want to silence us!”—Vidal replied.")], nlp)
+    assert [(q.text, q.speaker_text) for q in a.quotes] == [
+        ("We will not go back", "Marchenko"), ("They want to silence us!", "Vidal")]
+
+
+def test_annotate_block_quote_after_saying_colon(nlp):
+    (a,) = annotate([_doc("The head of the committee, Anna Petrova, struck a conciliatory tone, saying:",
+                          "Nobody has any complaint about them. Everyone is free to choose what to do next.")], nlp)
+    block = [q for q in a.quotes if q.block]
+    assert block and block[0].speaker_text == "Anna Petrova"
+
+
+def test_annotate_quantities_normalised(nlp):
+    (a,) = annotate([_doc("The convoy stopped 120 miles from the city, with between 3,000 and 5,000 workers.")], nlp)
+    miles = next(q for q in a.quantities if q.unit == "km")
+    assert round(miles.low) == 193
+    workers = next(q for q in a.quantities if q.dimension == "count")
+    assert (workers.low, workers.high) == (3000, 5000)
+
+
+def test_annotate_reference_unconfirmed_reports(reference_dossier):
+    claim = claim_with(reference_dossier, "Unconfirmed reports in the Russian media")
+    mention = next(m for m in claim.mentions if "Unconfirmed reports" in m.text)
+    assert mention.certainty == "unconfirmed"
+
+
+def test_annotate_reference_follow_up_sentence_marks_previous_unconfirmed(reference_dossier):
+    claim = claim_with(reference_dossier, "a Russian helicopter allegedly attacked his battalion")
+    mention = next(m for m in claim.mentions if "helicopter allegedly" in m.text)
+    assert mention.certainty == "unconfirmed"

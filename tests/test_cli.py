@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import REFERENCE, SHARED
+
+from crosswire import cli
+
+CHECK = SHARED / "tools" / "check_dossier.py"
+
+
+@pytest.fixture(autouse=True)
+def _reuse_model(monkeypatch, nlp):
+    import crosswire.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
+
+
+def test_cli_sample_writes_valid_json_and_markdown(tmp_path, capsys):
+    out, md = tmp_path / "d.json", tmp_path / "b.md"
+    assert cli.main(["analyze", "--sample", "--json", str(out), "--md", str(md), "--quiet"]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema_version"] == "1" and len(data["documents"]) == 7 and data["errors"] == []
+    assert md.read_text(encoding="utf-8").startswith("# ")
+
+
+def test_cli_bad_input_exit_1_and_dossier_still_written(tmp_path, capsys):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    out = tmp_path / "d.json"
+    code = cli.main(["analyze", "--sample", str(tmp_path / "empty.txt"), "--json", str(out)])
+    assert code == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data["documents"]) == 7 and data["errors"][0]["source"].endswith("empty.txt")
+    assert "empty.txt" in capsys.readouterr().err
+
+
+def test_cli_without_inputs_explains(capsys):
+    assert cli.main(["analyze"]) == 2
+    assert "--sample" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_cli_reference_dossier_passes_schema_and_provenance_check(tmp_path):
+    out = tmp_path / "ref.json"
+    assert cli.main(["analyze", str(REFERENCE), "--json", str(out), "--quiet"]) == 0
+    if CHECK.exists():
+        result = subprocess.run([sys.executable, str(CHECK), str(out)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "schema: 0 errors" in result.stdout
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((SHARED / "spec" / "dossier.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_cli_json_is_deterministic(tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    cli.main(["analyze", "--sample", "--json", str(a), "--quiet"])
+    cli.main(["analyze", "--sample", "--json", str(b), "--quiet"])
+    assert a.read_bytes() == b.read_bytes()

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import json
+
+from crosswire.models import RawDocument, Skipped
+from crosswire.stages.ingest import read
+
+
+def _read(*paths, max_bytes=5_000_000):
+    return list(read([str(p) for p in paths], max_bytes))
+
+
+def test_ingest_reads_text_markdown_html_and_jsonl(tmp_path):
+    (tmp_path / "a.txt").write_text("Plain text article.", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Title\n\nBody.", encoding="utf-8")
+    (tmp_path / "c.html").write_text("<html><body><p>Hi</p></body></html>", encoding="utf-8")
+    (tmp_path / "d.jsonl").write_text(json.dumps({"text": "Feed text.", "outlet": "Agency", "published": "2025-01-02"})
+                                      + "\n", encoding="utf-8")
+    items = _read(tmp_path)
+    assert [i.format for i in items] == ["text", "markdown", "html", "jsonl"]
+    assert items[3].meta_outlet == "Agency" and items[3].meta_published == "2025-01-02"
+
+
+def test_ingest_reports_bad_files_and_keeps_going(tmp_path):
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00" * 10)
+    (tmp_path / "big.txt").write_text("word " * 300, encoding="utf-8")
+    (tmp_path / "good.txt").write_text("A fine article.", encoding="utf-8")
+    (tmp_path / "x.pdf").write_bytes(b"%PDF-1.4")
+    items = _read(tmp_path, tmp_path / "missing.txt", tmp_path / "x.pdf", max_bytes=1000)
+    reasons = {i.source.rsplit("/", 1)[-1]: i.reason for i in items if isinstance(i, Skipped)}
+    assert "empty" in reasons["empty.txt"]
+    assert "binary" in reasons["binary.txt"]
+    assert "limit" in reasons["big.txt"]
+    assert "no such file" in reasons["missing.txt"]
+    assert "unsupported" in reasons["x.pdf"]
+    assert [i.id for i in items if isinstance(i, RawDocument)] == ["good"]
+
+
+def test_ingest_jsonl_broken_line_is_reported_and_other_lines_read(tmp_path):
+    lines = [json.dumps({"text": "First."}), "{not json", json.dumps({"title": "no text"}), json.dumps({"text": "Last."})]
+    (tmp_path / "feed.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    items = _read(tmp_path / "feed.jsonl")
+    assert [i.text for i in items if isinstance(i, RawDocument)] == ["First.", "Last."]
+    skipped = [i for i in items if isinstance(i, Skipped)]
+    assert [s.source.rsplit(":", 1)[-1] for s in skipped] == ["2", "3"]
+    assert "not valid JSON" in skipped[0].reason and "no 'text'" in skipped[1].reason
+
+
+def test_ingest_decodes_windows_1252(tmp_path):
+    (tmp_path / "cp.txt").write_bytes("Jos\u00e9 said \u201cno\u201d to the levy, again and again.".encode("cp1252"))
+    (item,) = _read(tmp_path / "cp.txt")
+    assert "José" in item.text and "“no”" in item.text
+
+
+def test_ingest_gives_duplicate_stems_unique_ids(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "story.txt").write_text("One.", encoding="utf-8")
+    (tmp_path / "b" / "story.txt").write_text("Two.", encoding="utf-8")
+    assert [i.id for i in _read(tmp_path)] == ["story", "story-2"]
