@@ -7,30 +7,46 @@ from crosswire.stages.annotate import annotate
 
 
 def _doc(*paragraphs: str) -> Document:
-    return Document("d", "d.txt", None, None, None, Published("2025-03-18", "stated"), "en", "news",
-                    tuple(paragraphs), ())
+    return Document(
+        "d", "d.txt", None, None, None, Published("2025-03-18", "stated"), "en", "news", tuple(paragraphs), ()
+    )
 
 
 def test_annotate_certainty_levels(nlp):
-    (a,) = annotate([_doc(
-        "The minister reportedly resigned on Monday.",
-        "Unconfirmed reports suggest that troops crossed the border.",
-        "The ministry denied that police used tear gas.",
-        "The bridge was closed for repairs on Tuesday.",
-    )], nlp)
+    (a,) = annotate(
+        [
+            _doc(
+                "The minister reportedly resigned on Monday.",
+                "Unconfirmed reports suggest that troops crossed the border.",
+                "The ministry denied that police used tear gas.",
+                "The bridge was closed for repairs on Tuesday.",
+            )
+        ],
+        nlp,
+    )
     assert [i.certainty for i in a.info] == ["hedged", "unconfirmed", "denied", "asserted"]
 
 
 def test_annotate_quote_speaker_named_after_quote(nlp):
-    (a,) = annotate([_doc("“We will not go back,” Marchenko said on Monday.",
-                          "“They want to silence us!”—Vidal replied.")], nlp)
+    (a,) = annotate(
+        [_doc("“We will not go back,” Marchenko said on Monday.", "“They want to silence us!”—Vidal replied.")], nlp
+    )
     assert [(q.text, q.speaker_text) for q in a.quotes] == [
-        ("We will not go back", "Marchenko"), ("They want to silence us!", "Vidal")]
+        ("We will not go back", "Marchenko"),
+        ("They want to silence us!", "Vidal"),
+    ]
 
 
 def test_annotate_block_quote_after_saying_colon(nlp):
-    (a,) = annotate([_doc("The head of the committee, Anna Petrova, struck a conciliatory tone, saying:",
-                          "Nobody has any complaint about them. Everyone is free to choose what to do next.")], nlp)
+    (a,) = annotate(
+        [
+            _doc(
+                "The head of the committee, Anna Petrova, struck a conciliatory tone, saying:",
+                "Nobody has any complaint about them. Everyone is free to choose what to do next.",
+            )
+        ],
+        nlp,
+    )
     block = [q for q in a.quotes if q.block]
     assert block and block[0].speaker_text == "Anna Petrova"
 

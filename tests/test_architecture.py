@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import fields
-from pathlib import Path
 
 from conftest import ROOT
 
@@ -18,8 +17,9 @@ def test_architecture_stages_do_not_import_outer_layers():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:
-                assert not node.module.startswith(("crosswire.cli", "crosswire.store", "crosswire.web",
-                                                   "crosswire.pipeline", "crosswire.render")), path.name
+                assert not node.module.startswith(
+                    ("crosswire.cli", "crosswire.store", "crosswire.web", "crosswire.pipeline", "crosswire.render")
+                ), path.name
 
 
 def test_architecture_readme_documents_commands_and_settings():

@@ -12,10 +12,14 @@ def _raw(text: str, fmt: str = "text") -> RawDocument:
 
 
 def test_clean_joins_lines_broken_mid_sentence():
-    text = ("Headline here\n\nThe minister said the talks would continue after the\n\nweekend, officials confirmed.\n\n"
-            "A second paragraph that is complete on its own line.")
+    text = (
+        "Headline here\n\nThe minister said the talks would continue after the\n\nweekend, officials confirmed.\n\n"
+        "A second paragraph that is complete on its own line."
+    )
     document = clean(_raw(text))
-    assert document.paragraphs[0] == "The minister said the talks would continue after the weekend, officials confirmed."
+    assert (
+        document.paragraphs[0] == "The minister said the talks would continue after the weekend, officials confirmed."
+    )
     assert document.title == "Headline here"
 
 
@@ -25,8 +29,10 @@ def test_clean_keeps_short_complete_paragraphs_apart():
 
 
 def test_clean_removes_repeated_title_and_breaking_notice():
-    text = ("This is a breaking story. Please check back for updates.\n\nBig news today\nBig news today\n\n"
-            "Something happened in the capital on Monday and officials are investigating it now.")
+    text = (
+        "This is a breaking story. Please check back for updates.\n\nBig news today\nBig news today\n\n"
+        "Something happened in the capital on Monday and officials are investigating it now."
+    )
     document = clean(_raw(text))
     kinds = [r.kind for r in document.removed]
     assert document.title == "Big news today"
@@ -45,7 +51,9 @@ def test_clean_reference_live_blog_drops_reader_comments_keeps_article(reference
 def test_clean_reference_drops_contact_lines_and_joins_broken_lines(reference_dossier):
     for prefix in ("002_", "004_"):
         assert "To contact" not in body(reference_dossier, prefix)
-        assert any(r.text.startswith("To contact") and r.kind == "boilerplate" for r in doc(reference_dossier, prefix).removed)
+        assert any(
+            r.text.startswith("To contact") and r.kind == "boilerplate" for r in doc(reference_dossier, prefix).removed
+        )
     assert "released after Prigozhin published an 11-minute audio recording" in body(reference_dossier, "002_")
     assert "former Deputy Defense Minister Andrei Kartapolov" in body(reference_dossier, "004_")
 

@@ -9,8 +9,9 @@ def _entity(dossier, alias):
     return next(e for e in dossier.entities if alias in e.aliases)
 
 
-@pytest.mark.parametrize("a, b", [("yevgeny", "evgeny"), ("sergei", "sergey"), ("yulia", "julia"),
-                                  ("yuliya", "yulia"), ("dmitry", "dmitri")])
+@pytest.mark.parametrize(
+    "a, b", [("yevgeny", "evgeny"), ("sergei", "sergey"), ("yulia", "julia"), ("yuliya", "yulia"), ("dmitry", "dmitri")]
+)
 def test_entities_transliteration_variants_fold(a, b):
     assert translit_key(a) == translit_key(b)
 
@@ -23,10 +24,13 @@ def test_entities_reference_prigozhin_variants_merge(reference_dossier):
 
 
 def test_entities_reference_alexanders_stay_apart(reference_dossier):
-    ids = {_entity(reference_dossier, n).id for n in ("Alexander Lukashenko", "Alexander Bortnikov",
-                                                        "Alexander Bastrykin")}
+    ids = {
+        _entity(reference_dossier, n).id for n in ("Alexander Lukashenko", "Alexander Bortnikov", "Alexander Bastrykin")
+    }
     assert len(ids) == 3
-    assert _entity(reference_dossier, "Aleksandr Lukashenko").id == _entity(reference_dossier, "Alexander Lukashenko").id
+    assert (
+        _entity(reference_dossier, "Aleksandr Lukashenko").id == _entity(reference_dossier, "Alexander Lukashenko").id
+    )
 
 
 def test_entities_reference_first_name_only_is_not_merged(reference_dossier):

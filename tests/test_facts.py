@@ -39,7 +39,11 @@ def test_facts_reference_genres_and_outlets(reference_dossier):
 def test_facts_sample_documents(sample_dossier, prefix, outlet, date, basis, genre):
     document = doc(sample_dossier, prefix)
     assert (document.outlet, document.published.date, document.published.basis, document.genre) == (
-        outlet, date, basis, genre)
+        outlet,
+        date,
+        basis,
+        genre,
+    )
     assert document.language == "en"
 
 

@@ -14,8 +14,9 @@ def test_ingest_reads_text_markdown_html_and_jsonl(tmp_path):
     (tmp_path / "a.txt").write_text("Plain text article.", encoding="utf-8")
     (tmp_path / "b.md").write_text("# Title\n\nBody.", encoding="utf-8")
     (tmp_path / "c.html").write_text("<html><body><p>Hi</p></body></html>", encoding="utf-8")
-    (tmp_path / "d.jsonl").write_text(json.dumps({"text": "Feed text.", "outlet": "Agency", "published": "2025-01-02"})
-                                      + "\n", encoding="utf-8")
+    (tmp_path / "d.jsonl").write_text(
+        json.dumps({"text": "Feed text.", "outlet": "Agency", "published": "2025-01-02"}) + "\n", encoding="utf-8"
+    )
     items = _read(tmp_path)
     assert [i.format for i in items] == ["text", "markdown", "html", "jsonl"]
     assert items[3].meta_outlet == "Agency" and items[3].meta_published == "2025-01-02"
@@ -38,7 +39,12 @@ def test_ingest_reports_bad_files_and_keeps_going(tmp_path):
 
 
 def test_ingest_jsonl_broken_line_is_reported_and_other_lines_read(tmp_path):
-    lines = [json.dumps({"text": "First."}), "{not json", json.dumps({"title": "no text"}), json.dumps({"text": "Last."})]
+    lines = [
+        json.dumps({"text": "First."}),
+        "{not json",
+        json.dumps({"title": "no text"}),
+        json.dumps({"text": "Last."}),
+    ]
     (tmp_path / "feed.jsonl").write_text("\n".join(lines), encoding="utf-8")
     items = _read(tmp_path / "feed.jsonl")
     assert [i.text for i in items if isinstance(i, RawDocument)] == ["First.", "Last."]

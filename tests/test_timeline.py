@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from crosswire.stages.timeline import _relative
-from datetime import date
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,24 @@ from crosswire.pipeline import analyze, load_pipeline
 from crosswire.settings import Settings, load_settings
 
 __all__ = [
-    "Brief", "Claim", "ClaimMention", "ConfigError", "Conflict", "CrosswireError", "Document", "Dossier", "Entity",
-    "InputError", "Profile", "Quote", "Sentence", "Settings", "Skipped", "StoreError", "TimelineEntry", "analyze",
-    "load_pipeline", "load_settings",
+    "Brief",
+    "Claim",
+    "ClaimMention",
+    "ConfigError",
+    "Conflict",
+    "CrosswireError",
+    "Document",
+    "Dossier",
+    "Entity",
+    "InputError",
+    "Profile",
+    "Quote",
+    "Sentence",
+    "Settings",
+    "Skipped",
+    "StoreError",
+    "TimelineEntry",
+    "analyze",
+    "load_pipeline",
+    "load_settings",
 ]

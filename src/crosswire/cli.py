@@ -64,8 +64,9 @@ def _analyze(args: argparse.Namespace) -> int:
     if not paths:
         print("crosswire: error: give files or folders to analyse, '-' for stdin, or --sample", file=sys.stderr)
         return 2
-    settings = load_settings(args.config, claim_similarity=args.claim_similarity,
-                             progress=False if args.quiet else None)
+    settings = load_settings(
+        args.config, claim_similarity=args.claim_similarity, progress=False if args.quiet else None
+    )
     dossier = analyze(paths, settings, progress=_progress(settings.progress))
     if args.json:
         _write(args.json, to_json(dossier, version()))

@@ -22,9 +22,15 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
         "generator": {"name": "crosswire", "version": generator_version},
         "documents": [
             {
-                "id": d.id, "source": d.source, "title": d.title, "outlet": d.outlet, "byline": d.byline,
+                "id": d.id,
+                "source": d.source,
+                "title": d.title,
+                "outlet": d.outlet,
+                "byline": d.byline,
                 "published": {"date": d.published.date, "basis": d.published.basis, "evidence": d.published.evidence},
-                "language": d.language, "genre": d.genre, "url": d.url,
+                "language": d.language,
+                "genre": d.genre,
+                "url": d.url,
                 "sentences": [{"id": s.id, "paragraph": s.paragraph, "text": s.text} for s in d.sentences],
                 "removed": [{"kind": r.kind, "text": r.text, "why": r.why} for r in d.removed],
             }
@@ -32,56 +38,83 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
         ],
         "entities": [
             {
-                "id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases),
-                "mentions": [{**ref(m.doc, m.sentence), "surface": m.text, "start": m.start, "end": m.end}
-                             for m in e.mentions],
+                "id": e.id,
+                "name": e.name,
+                "type": e.type,
+                "aliases": list(e.aliases),
+                "mentions": [
+                    {**ref(m.doc, m.sentence), "surface": m.text, "start": m.start, "end": m.end} for m in e.mentions
+                ],
                 "merges": list(e.merges),
             }
             for e in dossier.entities
         ],
         "timeline": [
             {
-                "id": t.id, "date": t.date, "precision": t.precision, "text": t.text, "claims": list(t.claims),
+                "id": t.id,
+                "date": t.date,
+                "precision": t.precision,
+                "text": t.text,
+                "claims": list(t.claims),
                 "evidence": [_time(m, ref) for m in t.evidence],
             }
             for t in dossier.timeline
         ],
         "claims": [
             {
-                "id": c.id, "text": c.text, "mentions": [_mention(m, ref) for m in c.mentions],
-                "independent_sources": c.independent_sources, "first_reported": c.first_reported,
-                "status": c.status, "quantities": [_quantity(q) for q in c.quantities],
+                "id": c.id,
+                "text": c.text,
+                "mentions": [_mention(m, ref) for m in c.mentions],
+                "independent_sources": c.independent_sources,
+                "first_reported": c.first_reported,
+                "status": c.status,
+                "quantities": [_quantity(q) for q in c.quantities],
                 "normalisation": list(c.normalisation),
             }
             for c in dossier.claims
         ],
         "conflicts": [
             {
-                "id": k.id, "kind": k.kind, "claims": list(k.claims), "explanation": k.explanation,
-                "superseded": k.superseded, "evidence": [_mention(m, ref) for m in k.evidence],
+                "id": k.id,
+                "kind": k.kind,
+                "claims": list(k.claims),
+                "explanation": k.explanation,
+                "superseded": k.superseded,
+                "evidence": [_mention(m, ref) for m in k.evidence],
             }
             for k in dossier.conflicts
         ],
         "quotes": [
             {
-                "id": q.id, "text": q.text, "speaker": q.speaker, "speaker_name": q.speaker_name,
-                "mentions": [{**ref(m.doc, s), "speaker_text": m.speaker_text, "block": m.block}
-                             for m in q.mentions for s in m.sentences[:1]],
+                "id": q.id,
+                "text": q.text,
+                "speaker": q.speaker,
+                "speaker_name": q.speaker_name,
+                "mentions": [
+                    {**ref(m.doc, s), "speaker_text": m.speaker_text, "block": m.block}
+                    for m in q.mentions
+                    for s in m.sentences[:1]
+                ],
             }
             for q in dossier.quotes
         ],
         "profiles": [
             {
-                "doc": p.doc, "framing": dict(p.framing), "loaded_language": p.loaded_language,
-                "hedging_rate": p.hedging_rate, "attribution_rate": p.attribution_rate,
-                "unique_claims": p.unique_claims, "loaded_examples": list(p.loaded_examples),
+                "doc": p.doc,
+                "framing": dict(p.framing),
+                "loaded_language": p.loaded_language,
+                "hedging_rate": p.hedging_rate,
+                "attribution_rate": p.attribution_rate,
+                "unique_claims": p.unique_claims,
+                "loaded_examples": list(p.loaded_examples),
             }
             for p in dossier.profiles
         ],
         "brief": {
             "headline": dossier.brief.headline,
-            "summary": [{"text": s.text, "claims": list(s.claims), "sources": list(s.sources)}
-                        for s in dossier.brief.summary],
+            "summary": [
+                {"text": s.text, "claims": list(s.claims), "sources": list(s.sources)} for s in dossier.brief.summary
+            ],
             "disputed": list(dossier.brief.disputed),
         },
         "errors": [{"source": e.source, "stage": e.stage, "reason": e.reason} for e in dossier.errors],
@@ -93,15 +126,35 @@ def to_json(dossier: Dossier, generator_version: str = "0") -> str:
 
 
 def _mention(m: ClaimMention, ref) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    return {**ref(m.doc, m.sentence), "speaker": m.speaker, "speaker_name": m.speaker_name,
-            "certainty": m.certainty, "cues": list(m.cues)}
+    return {
+        **ref(m.doc, m.sentence),
+        "speaker": m.speaker,
+        "speaker_name": m.speaker_name,
+        "certainty": m.certainty,
+        "cues": list(m.cues),
+    }
 
 
 def _time(m: TimeMention, ref) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    return {**ref(m.doc, m.sentence), "expression": m.text, "resolved": m.date, "confidence": m.confidence,
-            "anchor": m.anchor, "anchor_basis": m.anchor_basis}
+    return {
+        **ref(m.doc, m.sentence),
+        "expression": m.text,
+        "resolved": m.date,
+        "confidence": m.confidence,
+        "anchor": m.anchor,
+        "anchor_basis": m.anchor_basis,
+    }
 
 
 def _quantity(q: Quantity) -> dict[str, Any]:
-    return {"doc": q.doc, "sentence": q.sentence, "text": q.text, "low": q.low, "high": q.high, "unit": q.unit,
-            "dimension": q.dimension, "noun": q.noun, "approximate": q.approximate}
+    return {
+        "doc": q.doc,
+        "sentence": q.sentence,
+        "text": q.text,
+        "low": q.low,
+        "high": q.high,
+        "unit": q.unit,
+        "dimension": q.dimension,
+        "noun": q.noun,
+        "approximate": q.approximate,
+    }

@@ -88,29 +88,38 @@ def analyze(
     mark = time.perf_counter()
     paragraphs = sum(len(d.paragraphs) for d in documents)
     annotated = annotate(
-        documents, nlp, settings.batch_size,
+        documents,
+        nlp,
+        settings.batch_size,
         progress=(lambda stream: bar(stream, "annotate", paragraphs)) if progress else None,
     )
     timings["annotate"] = time.perf_counter() - mark
 
     mark = time.perf_counter()
-    annotated = resolve_times(annotated)
-    entities = resolve_entities(annotated)
-    mentions = extract_claims(annotated, entities)
+    resolved = resolve_times(annotated)
+    entities = resolve_entities(resolved)
+    mentions = extract_claims(resolved, entities)
     align_settings = AlignSettings(settings.claim_similarity, settings.copy_similarity, settings.quantity_tolerance)
-    claims = align_claims(mentions, annotated, entities, align_settings)
-    claims, conflicts = find_conflicts(claims, annotated, entities, settings.quantity_tolerance)
-    timeline = build_timeline(annotated, claims)
-    quotes = resolve_quotes(annotated, entities)
-    profiles = build_profiles(annotated, claims)
-    final_documents = tuple(a.document for a in annotated)
+    claims = align_claims(mentions, resolved, entities, align_settings)
+    claims, conflicts = find_conflicts(claims, resolved, entities, settings.quantity_tolerance)
+    timeline = build_timeline(resolved, claims)
+    quotes = resolve_quotes(resolved, entities)
+    profiles = build_profiles(resolved, claims)
+    final_documents = tuple(a.document for a in resolved)
     brief = write_brief(claims, conflicts, entities, final_documents, settings.brief_sentences)
     timings["reconcile"] = time.perf_counter() - mark
     timings["total"] = time.perf_counter() - started
 
     return Dossier(
-        documents=final_documents, entities=entities, timeline=timeline, claims=claims, conflicts=conflicts,
-        quotes=quotes, profiles=profiles, brief=brief, errors=tuple(errors),
+        documents=final_documents,
+        entities=entities,
+        timeline=timeline,
+        claims=claims,
+        conflicts=conflicts,
+        quotes=quotes,
+        profiles=profiles,
+        brief=brief,
+        errors=tuple(errors),
         stats={"words": float(sum(len(d.body.split()) for d in final_documents)), **timings},
     )
 
@@ -128,8 +137,14 @@ def _clean_all(raws: Iterable[RawDocument], settings: Settings, errors: list[Ski
             continue
         words = len(document.body.split())
         if words < settings.min_body_words:
-            errors.append(Skipped(raw.source, "clean", f"only {words} words of article text after cleaning "
-                                  f"(minimum {settings.min_body_words}); is it an article?"))
+            errors.append(
+                Skipped(
+                    raw.source,
+                    "clean",
+                    f"only {words} words of article text after cleaning "
+                    f"(minimum {settings.min_body_words}); is it an article?",
+                )
+            )
             continue
         documents.append(document)
     return documents

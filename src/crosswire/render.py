@@ -38,18 +38,24 @@ def to_markdown(dossier: Dossier) -> str:
     lines += ["", "## Sources", "", "| doc | outlet | published (basis) | genre | removed |", "|---|---|---|---|---|"]
     for d in dossier.documents:
         removed = ", ".join(sorted({r.kind for r in d.removed})) or "-"
-        lines.append(f"| {_md(d.id)} | {_md(d.outlet) or '?'} | {d.published.date or '?'} ({d.published.basis}) "
-                     f"| {d.genre} | {removed} |")
+        lines.append(
+            f"| {_md(d.id)} | {_md(d.outlet) or '?'} | {d.published.date or '?'} ({d.published.basis}) "
+            f"| {d.genre} | {removed} |"
+        )
     lines += ["", "## Framing and voice", ""]
     for p in dossier.profiles:
         terms = ", ".join(f"{_md(t)} ×{n}" for t, n in p.framing[:6]) or "-"
-        lines.append(f"- {_md(outlets[p.doc])}: {terms}; loaded wording in {p.loaded_language:.0%} of own-voice "
-                     f"sentences; hedged {p.hedging_rate:.0%}; attributed {p.attribution_rate:.0%}; "
-                     f"{p.unique_claims} claims no other source carries")
+        lines.append(
+            f"- {_md(outlets[p.doc])}: {terms}; loaded wording in {p.loaded_language:.0%} of own-voice "
+            f"sentences; hedged {p.hedging_rate:.0%}; attributed {p.attribution_rate:.0%}; "
+            f"{p.unique_claims} claims no other source carries"
+        )
     lines += ["", "## People and organisations", ""]
     for e in [e for e in dossier.entities if e.type in ("PERSON", "ORG")][:25]:
         aliases = ", ".join(_md(a) for a in e.aliases if a != e.name)
-        lines.append(f"- {_md(e.name)} ({e.type}, {len(e.mentions)} mentions)" + (f" — also: {aliases}" if aliases else ""))
+        lines.append(
+            f"- {_md(e.name)} ({e.type}, {len(e.mentions)} mentions)" + (f" — also: {aliases}" if aliases else "")
+        )
     lines += ["", "## Quotes", ""]
     for q in dossier.quotes[:40]:
         lines.append(f"- “{_md(q.text)}” — {_md(q.speaker_name) or 'speaker unknown'}")

@@ -27,7 +27,9 @@ class Settings:
     max_file_bytes: int = _setting(5_000_000, "Inputs larger than this are skipped with an error.")
     min_body_words: int = _setting(20, "A document whose cleaned body is shorter than this is reported, not analysed.")
     comment_min_paragraphs: int = _setting(3, "Fewest trailing chat-like paragraphs to call a block reader comments.")
-    claim_similarity: float = _setting(0.42, "Score (0-1) above which two sentences of different outlets are one claim.")
+    claim_similarity: float = _setting(
+        0.42, "Score (0-1) above which two sentences of different outlets are one claim."
+    )
     copy_similarity: float = _setting(90.0, "rapidfuzz ratio (0-100) above which two sentences copy one text.")
     quantity_tolerance: float = _setting(0.15, "Relative difference under which two normalised numbers agree.")
     brief_sentences: int = _setting(8, "Most sentences in the brief's summary (5-10 make a readable brief).")
@@ -65,8 +67,6 @@ def _validated(values: dict[str, Any]) -> Settings:
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise ConfigError(
-                f"setting {name!r} must be {expected.__name__}, got {value!r} ({type(value).__name__})"
-            )
+            raise ConfigError(f"setting {name!r} must be {expected.__name__}, got {value!r} ({type(value).__name__})")
         settings = replace(settings, **{name: value})
     return settings

@@ -14,7 +14,9 @@ import re
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]{12,}’")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I'd|I’d|I've|I’ve|I'll|I’ll|me|my|mine|myself|imo|IMO)\b")
 _LOWER_I = re.compile(r"(?:^|\s)i(?:\s|'|’)")
-_EMOTE = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]|[:;]-?[)(DPp]|\b(?:haha+|hah|lol|lmao|omg)\b|!{2,}|\?!", re.I)
+_EMOTE = re.compile(
+    r"[\U0001F300-\U0001FAFF\u2600-\u27BF]|[:;]-?[)(DPp]|\b(?:haha+|hah|lol|lmao|omg)\b|!{2,}|\?!", re.I
+)
 _REACTION = re.compile(
     r"^(?:@\w+\s*)?(?:ha+!?|agree[d.!]*|very true|so true|too true|exactly|well said|thanks\b|thank you\b|"
     r"this\b|nonsense|rubbish|spot on|indeed|yes\b|no\b|wow\b|hear,? hear)",

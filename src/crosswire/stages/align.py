@@ -27,8 +27,19 @@ from crosswire.stages.lexicons import DENIAL
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.55, 0.25, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
 SAME_OUTLET = 85.0  # outlet names this close are one outlet spelled two ways ("WSWS", "WWSWS")
-_ANAPHORA = ("such", "these", "those", "the claim", "the claims", "the report", "the reports", "the allegation",
-             "the allegations", "the accusation", "the accusations")
+_ANAPHORA = (
+    "such",
+    "these",
+    "those",
+    "the claim",
+    "the claims",
+    "the report",
+    "the reports",
+    "the allegation",
+    "the allegations",
+    "the accusation",
+    "the accusations",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +63,9 @@ def same_measure(a: Quantity, b: Quantity) -> bool:
 
 
 def align_claims(
-    mentions: Sequence[ClaimMention], annotated: Sequence[Annotated], entities: Sequence[Entity],
+    mentions: Sequence[ClaimMention],
+    annotated: Sequence[Annotated],
+    entities: Sequence[Entity],
     settings: AlignSettings = AlignSettings(),
 ) -> tuple[Claim, ...]:
     """Group mentions into claims with independent-source counts, first report date and a status."""
@@ -74,9 +87,9 @@ def align_claims(
     scores: dict[tuple[int, int], float] = {}
     for i in range(len(mentions)):
         for j in range(i + 1, len(mentions)):
-            a, b = mentions[i], mentions[j]
-            if a.doc == b.doc:
-                if j == i + 1 and _refers_back(b):
+            first, second = mentions[i], mentions[j]
+            if first.doc == second.doc:
+                if j == i + 1 and _refers_back(second):
                     scores[(i, j)] = 1.0
                 continue
             # Shared names only count once the wording overlaps: two sentences about the story's main actor
@@ -89,8 +102,8 @@ def align_claims(
             if score >= settings.claim_similarity * 0.6:
                 scores[(i, j)] = score
     groups = _average_link(len(mentions), scores, settings.claim_similarity)
-    claims = []
-    for members in sorted(groups, key=lambda g: (min(g))):
+    claims: list[Claim] = []
+    for members in sorted(groups, key=lambda g: min(g)):
         group = [mentions[i] for i in sorted(members)]
         claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, numbers, settings))
     return tuple(claims)
@@ -144,8 +157,13 @@ def _average_link(n: int, scores: dict[tuple[int, int], float], threshold: float
 
 
 def _claim(
-    claim_id: str, group: list[ClaimMention], members: set[int], scores: dict[tuple[int, int], float],
-    docs: dict, numbers: dict[tuple[str, str], list[Quantity]], settings: AlignSettings,
+    claim_id: str,
+    group: list[ClaimMention],
+    members: set[int],
+    scores: dict[tuple[int, int], float],
+    docs: dict,
+    numbers: dict[tuple[str, str], list[Quantity]],
+    settings: AlignSettings,
 ) -> Claim:
     ordered = sorted(members)
     centrality = {i: sum(scores.get((min(i, j), max(i, j)), 0.0) for j in ordered if j != i) for i in ordered}
@@ -157,13 +175,20 @@ def _claim(
     independent = independent_sources(group, docs, settings.copy_similarity)
     certainties = {m.certainty for m in group}
     status = (
-        "disputed" if "denied" in certainties and certainties - {"denied"}
-        else "corroborated" if independent >= 2
+        "disputed"
+        if "denied" in certainties and certainties - {"denied"}
+        else "corroborated"
+        if independent >= 2
         else "single_source"
     )
     return Claim(
-        id=claim_id, text=representative.text, mentions=tuple(group), independent_sources=independent,
-        first_reported=min(dates) if dates else None, status=status, quantities=quantities,
+        id=claim_id,
+        text=representative.text,
+        mentions=tuple(group),
+        independent_sources=independent,
+        first_reported=min(dates) if dates else None,
+        status=status,
+        quantities=quantities,
         normalisation=_normalisation_notes(quantities, settings.quantity_tolerance),
     )
 
@@ -183,8 +208,7 @@ def independent_sources(group: Sequence[ClaimMention], docs: dict, copy_similari
             outlet_a, outlet_b = docs[a].outlet, docs[b].outlet
             same_outlet = bool(outlet_a and outlet_b and fuzz.ratio(outlet_a.lower(), outlet_b.lower()) >= SAME_OUTLET)
             copied = any(
-                fuzz.ratio(x.text, y.text) >= copy_similarity
-                for x in group if x.doc == a for y in group if y.doc == b
+                fuzz.ratio(x.text, y.text) >= copy_similarity for x in group if x.doc == a for y in group if y.doc == b
             )
             if same_outlet or copied:
                 parent[find(b)] = find(a)

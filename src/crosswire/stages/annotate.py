@@ -11,7 +11,16 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from crosswire.models import Annotated, Document, EntityMention, Quantity, QuoteMention, Sentence, SentenceInfo, TimeMention
+from crosswire.models import (
+    Annotated,
+    Document,
+    EntityMention,
+    Quantity,
+    QuoteMention,
+    Sentence,
+    SentenceInfo,
+    TimeMention,
+)
 from crosswire.stages._spans import find_quantities, find_times
 from crosswire.stages.lexicons import DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRMED
 
@@ -28,7 +37,10 @@ _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 
 
 def annotate(
-    docs: Sequence[Document], nlp: Any, batch_size: int = 32, progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None
+    docs: Sequence[Document],
+    nlp: Any,
+    batch_size: int = 32,
+    progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
 ) -> list[Annotated]:
     """Parse every document's paragraphs with spaCy and annotate each sentence.
 
@@ -106,9 +118,18 @@ def _quantities(doc_id: str, sid: str, text: str, sent: Any, skip: list[tuple[in
     lead = len(sent.text) - len(sent.text.lstrip())
     for q in find_quantities(text, skip):
         yield Quantity(
-            doc_id, sid, q.start, q.end, q.text, q.low, q.high, q.unit, q.dimension,
+            doc_id,
+            sid,
+            q.start,
+            q.end,
+            q.text,
+            q.low,
+            q.high,
+            q.unit,
+            q.dimension,
             noun=_counted_noun(sent, sent.start_char + lead + q.start, sent.start_char + lead + q.end),
-            approximate=q.approximate, original_unit=q.original_unit,
+            approximate=q.approximate,
+            original_unit=q.original_unit,
         )
 
 
@@ -254,8 +275,14 @@ def _quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sentenc
                 speaker = by_id[intro[-1].id].speaker_text or _subject_of(spans, intro[-1])
                 quotes.append(
                     QuoteMention(
-                        doc.id, tuple(s.id for s in block), start, start + len(paragraph), paragraph, speaker,
-                        intro[-1].id, block=True,
+                        doc.id,
+                        tuple(s.id for s in block),
+                        start,
+                        start + len(paragraph),
+                        paragraph,
+                        speaker,
+                        intro[-1].id,
+                        block=True,
                     )
                 )
     return quotes

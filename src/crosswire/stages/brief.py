@@ -24,20 +24,26 @@ _CONFLICT_ORDER = {"polarity": 0, "supersession": 1, "numeric": 2, "temporal": 3
 
 
 def write_brief(
-    claims: Sequence[Claim], conflicts: Sequence[Conflict], entities: Sequence[Entity],
-    documents: Sequence[Document], max_sentences: int = 8,
+    claims: Sequence[Claim],
+    conflicts: Sequence[Conflict],
+    entities: Sequence[Entity],
+    documents: Sequence[Document],
+    max_sentences: int = 8,
 ) -> Brief:
     """Pick the best-corroborated, neutral claims, order them in time, cite claims and sources."""
     outlets = {d.id: d.outlet or d.id for d in documents}
     chosen = _pick(sorted((c for c in claims if _usable(c)), key=_rank, reverse=True), max_sentences)
     chosen.sort(key=lambda c: (c.first_reported or "9999", c.id))
-    disputed_ids = {cid for k in conflicts if k.kind in ("polarity", "numeric") and "disagree" in k.explanation
-                    for cid in k.claims} | {cid for k in conflicts if k.kind == "polarity" for cid in k.claims}
+    disputed_ids = {
+        cid for k in conflicts if k.kind in ("polarity", "numeric") and "disagree" in k.explanation for cid in k.claims
+    } | {cid for k in conflicts if k.kind == "polarity" for cid in k.claims}
     summary = []
     for claim in chosen:
         sources = tuple(sorted({outlets[m.doc] for m in claim.mentions}))
         text = _TIMESTAMP.sub("", claim.text).strip()
-        note = f" [{len(sources)} sources: {', '.join(sources)}]" if len(sources) > 1 else f" [one source: {sources[0]}]"
+        note = (
+            f" [{len(sources)} sources: {', '.join(sources)}]" if len(sources) > 1 else f" [one source: {sources[0]}]"
+        )
         if claim.id in disputed_ids:
             note += " (disputed)"
         summary.append(BriefSentence(text + note, (claim.id,), sources))
@@ -64,7 +70,12 @@ def _usable(claim: Claim) -> bool:
     text = _TIMESTAMP.sub("", claim.text)
     if claim.status == "superseded" or len(text.split()) > MAX_WORDS or text.rstrip().endswith("?"):
         return False
-    if text.lstrip()[:1] in "“\"‘'" or _FIRST_PERSON.match(text) or _DEPENDENT.match(text) or not any(m.certainty != "denied" for m in claim.mentions):
+    if (
+        text.lstrip()[:1] in "“\"‘'"
+        or _FIRST_PERSON.match(text)
+        or _DEPENDENT.match(text)
+        or not any(m.certainty != "denied" for m in claim.mentions)
+    ):
         return False
     words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", outside_quotes(text))}
     return not (words & LOADED_WORDS)
@@ -85,5 +96,7 @@ def _headline(entities: Sequence[Entity], documents: Sequence[Document], claims:
     outlets = Counter(d.outlet or d.id for d in documents)
     corroborated = sum(1 for c in claims if c.independent_sources >= 2)
     where = f" in {places[0]}" if places and people else ""
-    return (f"{subject}{where}: {len(documents)} reports from {len(outlets)} sources, "
-            f"{corroborated} claims carried by more than one")
+    return (
+        f"{subject}{where}: {len(documents)} reports from {len(outlets)} sources, "
+        f"{corroborated} claims carried by more than one"
+    )

@@ -28,7 +28,8 @@ DATE_IN_LINE = re.compile(
 )
 BOILERPLATE = re.compile(
     r"^(?:this is a (?:breaking|developing) (?:news )?story|please (?:check|come) back|to contact\b|contact us\b|"
-    r"(?:additional )?reporting(?: by\b|\s*\()|writing by\b|editing by\b|compiled by\b|sign up\b|subscribe\b|follow us\b|"
+    r"(?:additional )?reporting(?: by\b|\s*\()|writing by\b|editing by\b|compiled by\b|"
+    r"sign up\b|subscribe\b|follow us\b|"
     r"share (?:this|on)\b|read more\b|related:|advertisement$|click here\b|download (?:our|the) app|"
     r"we use cookies|this (?:site|website) uses cookies|©|copyright\b|all rights reserved|"
     r"(?:this story|this article) (?:has been|was) (?:updated|corrected))",
@@ -38,7 +39,8 @@ LINK_ONLY = re.compile(r"^[*_\s]*\[?[^\s\]]*\]?\(?https?://\S+\)?[*_\s]*$|^[*_\s
 AGENCY_CREDIT = re.compile(r"\s*\(((?:[A-Za-z]{2,6}/)*[A-Za-z]{2,6})\)\s*$")
 BYLINE = re.compile(
     r"^(?:(?:opinion|analysis|comment|editorial)\s*[|:–—-]\s*)?(?:by\s+)?"
-    r"([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|da|di|la|le|bin|al)){1,4}(?:\s*(?:,| and )\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})*)"
+    r"([A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|da|di|la|le|bin|al)){1,4}"
+    r"(?:\s*(?:,| and )\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3})*)"
     r"(?:\s*[,|]\s*.{0,40})?$",
     re.I,
 )
@@ -80,7 +82,7 @@ def clean(raw: RawDocument, comment_min_paragraphs: int = 3) -> Document:
         InputError: the page holds no article text (nothing left after cleaning).
     """
     removed: list[Removed] = []
-    text, meta = raw.text, {}
+    text, meta = raw.text, dict[str, str]()
     if raw.format == "html" and raw.html:
         text, meta, html_removed = _from_html(raw)
         removed.extend(html_removed)
@@ -126,8 +128,10 @@ def _from_html(raw: RawDocument) -> tuple[str, dict[str, str], list[Removed]]:
         raise InputError(raw.source, f"HTML could not be parsed ({type(exc).__name__}: {exc})") from exc
     if result is None or not getattr(result, "text", None):
         raise InputError(raw.source, "no article text found in the HTML page (trafilatura found no main content)")
-    meta = {k: str(getattr(result, k)) for k in ("title", "author", "date", "sitename", "url") if getattr(result, k, None)}
-    return result.text, meta, _html_removed(html)
+    meta = {
+        k: str(getattr(result, k)) for k in ("title", "author", "date", "sitename", "url") if getattr(result, k, None)
+    }
+    return str(getattr(result, "text", "")), meta, _html_removed(html)
 
 
 def _html_removed(html: str) -> list[Removed]:
@@ -145,7 +149,9 @@ def _html_removed(html: str) -> list[Removed]:
     for element in tree.xpath("//*[contains(@class,'cookie') or contains(@id,'cookie') or contains(@class,'related')]"):
         text = " ".join(element.text_content().split())
         if text:
-            kind = "advertising" if "cookie" not in (element.get("class", "") + element.get("id", "")) else "boilerplate"
+            kind = (
+                "advertising" if "cookie" not in (element.get("class", "") + element.get("id", "")) else "boilerplate"
+            )
             found.append(Removed(kind, text[:500], "cookie banner or related-links block"))
     return found
 
@@ -284,6 +290,7 @@ def _drop_wire_dateline(paragraphs: list[str], removed: list[Removed]) -> tuple[
     removed.append(Removed("dateline", match.group(0).strip(), "wire dateline"))
     return [paragraphs[0][match.end() :], *paragraphs[1:]], match.group(0).strip()
 
+
 def _is_hard_wrapped(units: list[_Unit]) -> bool:
     """True when paragraphs are separated by blank lines and lines inside them are wrapped."""
     inner = sum(1 for u in units if not u.blank_before)
@@ -300,7 +307,11 @@ def _drop_comments(paragraphs: list[str], removed: list[Removed], min_paragraphs
     if start is None:
         return paragraphs
     removed.append(
-        Removed("comments", "\n".join(paragraphs[start:]), f"reader comments: {len(paragraphs) - start} chat-like paragraphs")
+        Removed(
+            "comments",
+            "\n".join(paragraphs[start:]),
+            f"reader comments: {len(paragraphs) - start} chat-like paragraphs",
+        )
     )
     return paragraphs[:start]
 

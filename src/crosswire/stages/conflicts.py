@@ -9,17 +9,39 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
-from crosswire.stages.align import agree, describe, same_measure, text_similarity
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from crosswire.stages.lexicons import ACT_OPENED, ACT_REVERSED, DENIAL, PUBLIC_STATEMENT, REPORTING_VERBS, SILENCE
+from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
+from crosswire.stages.align import agree, describe, same_measure, text_similarity
+from crosswire.stages.lexicons import (
+    ACT_OPENED,
+    ACT_REVERSED,
+    DENIAL,
+    PUBLIC_STATEMENT,
+    REPORTING_VERBS,
+    SILENCE,
+)
 from crosswire.stages.timeline import effective_date
 
 # Counted nouns that measure the same kind of thing (general English).
 NOUN_CLASSES = {
-    "personnel": {"troop", "soldier", "fighter", "mercenary", "serviceman", "servicemen", "force", "man", "men",
-                  "personnel", "militant", "recruit", "officer", "combatant", "guard"},
+    "personnel": {
+        "troop",
+        "soldier",
+        "fighter",
+        "mercenary",
+        "serviceman",
+        "servicemen",
+        "force",
+        "man",
+        "men",
+        "personnel",
+        "militant",
+        "recruit",
+        "officer",
+        "combatant",
+        "guard",
+    },
     "people": {"people", "person", "resident", "civilian", "protester", "demonstrator", "worker", "driver", "casualty"},
 }
 MAX_MAGNITUDE = 10.0
@@ -39,12 +61,15 @@ def find_conflicts(
     found += _supersession(claims, context)
     conflicts = tuple(replace(c, id=f"k{i + 1}") for i, c in enumerate(found))
     superseded = {c.superseded for c in conflicts if c.superseded}
-    disputed = {cid for c in conflicts if c.kind in ("polarity", "numeric") and "disagree" in c.explanation
-                for cid in c.claims}
+    disputed = {
+        cid for c in conflicts if c.kind in ("polarity", "numeric") and "disagree" in c.explanation for cid in c.claims
+    }
     disputed |= {cid for c in conflicts if c.kind == "polarity" for cid in c.claims}
     updated = tuple(
-        replace(c, status="superseded") if c.id in superseded
-        else replace(c, status="disputed") if c.id in disputed
+        replace(c, status="superseded")
+        if c.id in superseded
+        else replace(c, status="disputed")
+        if c.id in disputed
         else c
         for c in claims
     )
@@ -103,10 +128,16 @@ def _relation(a: Quantity, b: Quantity, tolerance: float) -> str | None:
         point, span = (a, b) if a.low == a.high else (b, a) if b.low == b.high else (None, None)
         if point is None or span is None:
             return f"overlapping ranges {describe(a)} and {describe(b)}"
-        where = "lower bound" if abs(point.low - span.low) <= tolerance * span.low else (
-            "upper bound" if abs(point.low - span.high) <= tolerance * span.high else "inside")
-        return f"consistent but less precise: {describe(point)} is the {where} of the range {describe(span)}" \
-            if where != "inside" else f"consistent: {describe(point)} lies inside the range {describe(span)}"
+        where = (
+            "lower bound"
+            if abs(point.low - span.low) <= tolerance * span.low
+            else ("upper bound" if abs(point.low - span.high) <= tolerance * span.high else "inside")
+        )
+        return (
+            f"consistent but less precise: {describe(point)} is the {where} of the range {describe(span)}"
+            if where != "inside"
+            else f"consistent: {describe(point)} lies inside the range {describe(span)}"
+        )
     return f"disagree: {describe(a)} vs {describe(b)}"
 
 
@@ -137,11 +168,15 @@ def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[C
             ma = next(m for m in ca.mentions if (m.doc, m.sentence) == key_a)
             mb = next(m for m in cb.mentions if (m.doc, m.sentence) == key_b)
             what = f" ({a.noun})" if a.noun else ""
-            conflicts.append(Conflict(
-                id="", kind="numeric", claims=pair,
-                explanation=f"Figures{what} {relation}, between {ctx.source(ma)} and {ctx.source(mb)}.",
-                evidence=(ma, mb),
-            ))
+            conflicts.append(
+                Conflict(
+                    id="",
+                    kind="numeric",
+                    claims=pair,
+                    explanation=f"Figures{what} {relation}, between {ctx.source(ma)} and {ctx.source(mb)}.",
+                    evidence=(ma, mb),
+                )
+            )
     return conflicts
 
 
@@ -184,7 +219,7 @@ def _denied_proposition(text: str) -> str:
     match = DENIAL.search(text)
     if not match:
         return text
-    after = re.split(r"[,;.]", text[match.end():], maxsplit=1)[0]
+    after = re.split(r"[,;.]", text[match.end() :], maxsplit=1)[0]
     if len(_stems(after)) >= 2:
         return after
     before = text[: match.start()]
@@ -198,7 +233,9 @@ def _sentence_of(claim: Claim, key: tuple[str, str]) -> str:
 def _polarity_conflict(ids: tuple[str, ...], stated: ClaimMention, denial: ClaimMention, ctx: _Context) -> Conflict:
     who = denial.speaker_name or ctx.outlet[denial.doc]
     return Conflict(
-        id="", kind="polarity", claims=tuple(dict.fromkeys(ids)),
+        id="",
+        kind="polarity",
+        claims=tuple(dict.fromkeys(ids)),
         explanation=(
             f"{ctx.source(stated)} reports it ({stated.certainty}"
             + (f", attributed to {stated.speaker_name}" if stated.speaker_name else "")
@@ -231,12 +268,19 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
                 reason = f"{ctx.entity_name.get(later.speaker or '', 'the person')} has since spoken publicly"
             else:
                 continue
-            conflicts.append(Conflict(
-                id="", kind="supersession", claims=(earlier_claim.id, later_claim.id),
-                explanation=(f"Superseded: {ctx.source(earlier)} reported “{_short(earlier.text)}”; {reason}: "
-                             f"{ctx.source(later)} — “{_short(later.text)}”"),
-                evidence=(earlier, later), superseded=earlier_claim.id,
-            ))
+            conflicts.append(
+                Conflict(
+                    id="",
+                    kind="supersession",
+                    claims=(earlier_claim.id, later_claim.id),
+                    explanation=(
+                        f"Superseded: {ctx.source(earlier)} reported “{_short(earlier.text)}”; {reason}: "
+                        f"{ctx.source(later)} — “{_short(later.text)}”"
+                    ),
+                    evidence=(earlier, later),
+                    superseded=earlier_claim.id,
+                )
+            )
             break
     unique: dict[tuple[str, ...], Conflict] = {}
     for conflict in conflicts:

@@ -20,16 +20,64 @@ TITLES = re.compile(
     re.I,
 )
 ORG_WORDS = frozenset(
-    "group company corporation corp inc ltd party association union ministry department agency council committee "
-    "office service services army forces force movement front organisation organization institute foundation bank "
-    "court news network channel".split()
+    [
+        "group",
+        "company",
+        "corporation",
+        "corp",
+        "inc",
+        "ltd",
+        "party",
+        "association",
+        "union",
+        "ministry",
+        "department",
+        "agency",
+        "council",
+        "committee",
+        "office",
+        "service",
+        "services",
+        "army",
+        "forces",
+        "force",
+        "movement",
+        "front",
+        "organisation",
+        "organization",
+        "institute",
+        "foundation",
+        "bank",
+        "court",
+        "news",
+        "network",
+        "channel",
+    ]
+)
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|to|from|near|across|outside|inside|into|towards?|around|of the (?:city|town|port|region) of)"
+    r"(?:\s+the)?\s*$",
+    re.I,
 )
 _ORG_STOP = frozenset({"the", "of", "and", "for", "&"})
 # Transliteration folds applied in order to a lowercase ASCII name (general Latin-script romanisation variants).
 _FOLDS = (
-    (r"^ye", "e"), (r"^yu", "ju"), (r"^ju", "ju"), (r"^j", "y"), (r"x", "ks"), (r"iy(a?)", r"i\1"), (r"yi", "i"),
-    (r"y\b", "i"), (r"ij\b", "i"), (r"kh", "h"), (r"ph", "f"), (r"w", "v"), (r"ck", "k"), (r"(.)\1", r"\1"),
-    (r"([^aeiou])er\b", r"\1r"), (r"y", "i"),
+    (r"^ye", "e"),
+    (r"^yu", "ju"),
+    (r"^ju", "ju"),
+    (r"^j", "y"),
+    (r"x", "ks"),
+    (r"iy(a?)", r"i\1"),
+    (r"yi", "i"),
+    (r"y\b", "i"),
+    (r"ij\b", "i"),
+    (r"kh", "h"),
+    (r"ph", "f"),
+    (r"w", "v"),
+    (r"ck", "k"),
+    (r"(.)\1", r"\1"),
+    (r"([^aeiou])er\b", r"\1r"),
+    (r"y", "i"),
 )
 
 
@@ -68,14 +116,23 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
             reasons[ra].extend([reason, *reasons.pop(rb, [])])
 
     surnames = {key.split()[-1] for key, s in surfaces.items() if _is_person(s, surfaces) and len(key.split()) == 1}
-    people = [k for k, s in surfaces.items() if len(k.split()) >= 2 and (_is_person(s, surfaces) or k.split()[-1] in surnames)]
+    people = [
+        k for k, s in surfaces.items() if len(k.split()) >= 2 and (_is_person(s, surfaces) or k.split()[-1] in surnames)
+    ]
     _merge_full_names(people, surfaces, union)
     _merge_surnames(people, surfaces, find, union)
     _merge_organisations(surfaces, union)
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in surfaces:
         clusters[find(key)].append(key)
-    entities = [_entity(members, surfaces, reasons.get(root, [])) for root, members in clusters.items()]
+    texts = {(a.document.id, sentence.id): sentence.text for a in annotated for sentence in a.document.sentences}
+    lowercase = Counter(w for text in texts.values() for w in re.findall(r"\b[a-z][a-z-]+\b", text))
+    entities = []
+    for root, members in clusters.items():
+        entity = _entity(members, surfaces, reasons.get(root, []))
+        if _common_word(entity, lowercase):
+            continue
+        entities.append(_retype_places(entity, texts))
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     return tuple(Entity(f"e{i + 1}", e.name, e.type, e.aliases, e.mentions, e.merges) for i, e in enumerate(entities))
 
@@ -114,7 +171,11 @@ def _merge_full_names(people: list[str], surfaces: dict[str, _Surface], union) -
             for b in keys[i + 1 :]:
                 first_a, first_b = translit_key(a.split()[0]), translit_key(b.split()[0])
                 if first_a == first_b or fuzz.ratio(first_a, first_b) >= 85:
-                    union(a, b, f"{surfaces[b].text} = {surfaces[a].text}: same surname, first names are spelling variants")
+                    union(
+                        a,
+                        b,
+                        f"{surfaces[b].text} = {surfaces[a].text}: same surname, first names are spelling variants",
+                    )
 
 
 def _merge_surnames(people: list[str], surfaces: dict[str, _Surface], find, union) -> None:  # type: ignore[no-untyped-def]
@@ -153,6 +214,23 @@ def _head_of(token: str, tokens: list[str]) -> bool:
     return len(tokens) == 1 and tokens[0].startswith(token + "-")
 
 
+def _common_word(entity: Entity, lowercase: Counter[str]) -> bool:
+    """A one-word 'entity' that the story also writes in lower case is a capitalised common noun ('Diesel')."""
+    words = entity.name.split()
+    return len(words) == 1 and lowercase[words[0].lower()] >= len(entity.mentions)
+
+
+def _retype_places(entity: Entity, texts: dict[tuple[str, str], str]) -> Entity:
+    """A one-word 'person' or 'organisation' mostly written after 'in', 'at', 'to', 'from' is a place."""
+    if entity.type not in ("PERSON", "ORG") or any(len(alias.split()) > 1 for alias in entity.aliases):
+        return entity
+    located = sum(1 for m in entity.mentions if _LOCATIVE.search(texts.get((m.doc, m.sentence), "")[: m.start]))
+    if located * 2 < len(entity.mentions) or located == 0:
+        return entity
+    reason = f"typed as a place: {located} of {len(entity.mentions)} mentions follow in/at/to/from/near"
+    return Entity(entity.id, entity.name, "GPE", entity.aliases, entity.mentions, (*entity.merges, reason))
+
+
 def _entity(members: list[str], surfaces: dict[str, _Surface], merges: list[str]) -> Entity:
     labels: Counter[str] = Counter()
     mentions: list[EntityMention] = []
@@ -162,13 +240,20 @@ def _entity(members: list[str], surfaces: dict[str, _Surface], merges: list[str]
         mentions.extend(surfaces[key].mentions)
         forms.update(strip_title(m.text) for m in surfaces[key].mentions)
     label = labels.most_common(1)[0][0]
-    if label == "FAC" and labels["PERSON"]:
+    person_merge = any("surname of" in m or "first names are" in m for m in merges)
+    if (label == "FAC" and labels["PERSON"]) or person_merge:
         label = "PERSON"
     name = max(forms, key=lambda f: (len(f.split()) > 1, forms[f], len(f), f))
     mentions.sort(key=lambda m: (m.doc, int(m.sentence[1:]) if m.sentence[1:].isdigit() else 0, m.start))
     aliases = tuple(sorted({m.text for m in mentions}))
-    return Entity("", name, label if label in ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC") else "OTHER",
-                  aliases, tuple(mentions), tuple(merges))
+    return Entity(
+        "",
+        name,
+        label if label in ("PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC") else "OTHER",
+        aliases,
+        tuple(mentions),
+        tuple(merges),
+    )
 
 
 def entity_lookup(entities: Sequence[Entity]) -> dict[str, str]:

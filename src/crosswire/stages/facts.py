@@ -25,8 +25,15 @@ _BIO_OUTLET = re.compile(r"\b(?:at|for|of) ((?:The )?[A-Z][\w'’-]+(?: [A-Z][\w
 _STAFF = re.compile(r"^(.+?)\s+(?:staff|desk|newsroom|reporters?|correspondents?)$", re.I)
 _LINK_DOMAIN = re.compile(r"https?://(?:www\.)?([\w.-]+\.[a-z]{2,})", re.I)
 _TIMESTAMP_PARA = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
-_LABELS = {"opinion": "opinion", "comment": "opinion", "editorial": "opinion", "column": "opinion",
-           "analysis": "analysis", "explainer": "analysis", "press release": "press_release"}
+_LABELS = {
+    "opinion": "opinion",
+    "comment": "opinion",
+    "editorial": "opinion",
+    "column": "opinion",
+    "analysis": "analysis",
+    "explainer": "analysis",
+    "press release": "press_release",
+}
 _DATE_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"], "DATE_ORDER": "DMY"}
 
 
@@ -47,9 +54,9 @@ def _header_parts(doc: Document) -> list[str]:
 
 def _outlet(doc: Document) -> str | None:
     for part in _header_parts(doc):
-        if not DATE_IN_LINE.search(part) and not re.match(r"(?:by |opinion|analysis|live|comment)", part, re.I):
-            if re.match(r"^(?:The )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,4}$", part):
-                return part
+        labelled = DATE_IN_LINE.search(part) or re.match(r"(?:by |opinion|analysis|live|comment)", part, re.I)
+        if not labelled and re.match(r"^(?:The )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,4}$", part):
+            return part
     staff = _STAFF.match(doc.byline or "")
     if staff:
         return staff.group(1)

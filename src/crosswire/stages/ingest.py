@@ -11,6 +11,7 @@ import hashlib
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -39,12 +40,8 @@ def read(sources: Iterable[str], max_bytes: int = 5_000_000) -> Iterator[RawDocu
                 count = seen.get(item.id, 0)
                 seen[item.id] = count + 1
                 if count:
-                    item = RawDocument(**{**_as_dict(item), "id": f"{item.id}-{count + 1}"})
+                    item = replace(item, id=f"{item.id}-{count + 1}")
             yield item
-
-
-def _as_dict(raw: RawDocument) -> dict[str, object]:
-    return {name: getattr(raw, name) for name in raw.__slots__}  # type: ignore[attr-defined]
 
 
 def _read_one(source: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
@@ -83,7 +80,9 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     yield from _from_bytes(data, str(path), path.stem, fmt, max_bytes)
 
 
-def _from_bytes(data: bytes, source: str, stem: str | None, fmt: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+def _from_bytes(
+    data: bytes, source: str, stem: str | None, fmt: str, max_bytes: int
+) -> Iterator[RawDocument | Skipped]:
     if len(data) > max_bytes:
         yield Skipped(source, "ingest", f"input is over the {max_bytes:,}-byte limit")
         return
@@ -97,7 +96,9 @@ def _from_bytes(data: bytes, source: str, stem: str | None, fmt: str, max_bytes:
     doc_id = stem or "stdin-" + hashlib.sha256(data).hexdigest()[:12]
     if fmt == "jsonl":
         yield from _jsonl(text, source, doc_id)
-    elif fmt == "html" or (fmt == "text" and stem is None and text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))):
+    elif fmt == "html" or (
+        fmt == "text" and stem is None and text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    ):
         yield RawDocument(id=doc_id, source=source, text=text, format="html", html=text)
     else:
         yield RawDocument(id=doc_id, source=source, text=text, format=fmt)

@@ -31,15 +31,17 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
                     loaded += 1
                     examples.append(", ".join(hits))
         total = max(1, len(sentences))
-        profiles.append(Profile(
-            doc=doc.document.id,
-            framing=tuple(sorted(framing.items(), key=lambda kv: (-kv[1], kv[0]))),
-            loaded_language=round(loaded / own, 3) if own else 0.0,
-            hedging_rate=round(sum(1 for i in doc.info if i.certainty in ("hedged", "unconfirmed")) / total, 3),
-            attribution_rate=round(sum(1 for i in doc.info if i.speaker_text) / total, 3),
-            unique_claims=sum(1 for docs in docs_of.values() if docs == {doc.document.id}),
-            loaded_examples=tuple(dict.fromkeys(examples))[:10],
-        ))
+        profiles.append(
+            Profile(
+                doc=doc.document.id,
+                framing=tuple(sorted(framing.items(), key=lambda kv: (-kv[1], kv[0]))),
+                loaded_language=round(loaded / own, 3) if own else 0.0,
+                hedging_rate=round(sum(1 for i in doc.info if i.certainty in ("hedged", "unconfirmed")) / total, 3),
+                attribution_rate=round(sum(1 for i in doc.info if i.speaker_text) / total, 3),
+                unique_claims=sum(1 for docs in docs_of.values() if docs == {doc.document.id}),
+                loaded_examples=tuple(dict.fromkeys(examples))[:10],
+            )
+        )
     return tuple(profiles)
 
 

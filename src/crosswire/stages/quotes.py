@@ -21,7 +21,7 @@ def resolve_quotes(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
     for doc in annotated:
         for mention in doc.quotes:
             groups.setdefault(_key(mention.text), []).append(mention)
-    quotes = []
+    quotes: list[Quote] = []
     for mentions in groups.values():
         speakers = [(find_entity(lookup, m.speaker_text), m.speaker_text) for m in mentions if m.speaker_text]
         speaker, spoken_name = next(((e, t) for e, t in speakers if e), speakers[0] if speakers else (None, None))

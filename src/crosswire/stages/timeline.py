@@ -20,14 +20,26 @@ from crosswire.stages.lexicons import WEEKDAYS
 MONTH_NUMBERS = {
     name: i + 1
     for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")]
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
     )
     for name in names
 }
 _FUTURE_BEFORE = re.compile(
-    r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$", re.I
+    r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$",
+    re.I,
 )
 _DAY_MONTH = (
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
@@ -38,8 +50,11 @@ _CONFIDENCE = {"stated": 0.9, "metadata": 0.9, "inferred": 0.6, "story": 0.4}
 
 def resolve_times(annotated: Sequence[Annotated]) -> tuple[Annotated, ...]:
     """Give every time mention its calendar date, precision, anchor and confidence where possible."""
-    story_dates = [a.document.published.date for a in annotated
-                   if a.document.published.date and a.document.published.basis in ("stated", "metadata")]
+    story_dates = [
+        a.document.published.date
+        for a in annotated
+        if a.document.published.date and a.document.published.basis in ("stated", "metadata")
+    ]
     story_anchor = max(story_dates) if story_dates else None
     resolved = []
     for doc in annotated:
@@ -58,7 +73,9 @@ def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str
         return replace(mention, date=absolute, precision="day", confidence=0.95, anchor=None, anchor_basis="absolute")
     year = re.search(r"\b(1[89]\d{2}|20\d{2})\b", text)
     if year and not re.search("|".join(MONTH_NUMBERS), text):
-        return replace(mention, date=year.group(1), precision="year", confidence=0.9, anchor=None, anchor_basis="absolute")
+        return replace(
+            mention, date=year.group(1), precision="year", confidence=0.9, anchor=None, anchor_basis="absolute"
+        )
     if anchor is None:
         return mention
     base = date.fromisoformat(anchor)
@@ -67,8 +84,14 @@ def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str
     if found is None:
         return mention
     value, precision = found
-    return replace(mention, date=value, precision=precision, confidence=_CONFIDENCE.get(basis, 0.4),
-                   anchor=anchor, anchor_basis=basis)
+    return replace(
+        mention,
+        date=value,
+        precision=precision,
+        confidence=_CONFIDENCE.get(basis, 0.4),
+        anchor=anchor,
+        anchor_basis=basis,
+    )
 
 
 def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
@@ -81,8 +104,16 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
             if text.startswith("last") and delta == 0:
                 delta = 7
             return (base - timedelta(days=delta)).isoformat(), "day"
-    deictic = {"yesterday": -1, "last night": -1, "tomorrow": 1, "today": 0, "tonight": 0, "this morning": 0,
-               "this afternoon": 0, "this evening": 0}
+    deictic = {
+        "yesterday": -1,
+        "last night": -1,
+        "tomorrow": 1,
+        "today": 0,
+        "tonight": 0,
+        "this morning": 0,
+        "this afternoon": 0,
+        "this evening": 0,
+    }
     for word, delta in deictic.items():
         if word in text:
             return (base + timedelta(days=delta)).isoformat(), "day"
@@ -132,14 +163,21 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
             claim = claim_of.get((mention.doc, mention.sentence))
             key = (mention.date, mention.precision, claim.id if claim else f"{mention.doc}/{mention.sentence}")
             groups[key].append(mention)
-    entries = []
-    for (when, precision, key), mentions in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2])):
-        claim = next((c for c in claims if c.id == key), None)
+    entries: list[TimelineEntry] = []
+    by_id = {c.id: c for c in claims}
+    for (when, precision, group), mentions in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2])):
+        claim = by_id.get(group)
         text = claim.text if claim else sentences[(mentions[0].doc, mentions[0].sentence)]
-        entries.append(TimelineEntry(
-            id=f"t{len(entries) + 1}", date=when, precision=precision, text=_shorten(text),
-            evidence=tuple(mentions), claims=(claim.id,) if claim else (),
-        ))
+        entries.append(
+            TimelineEntry(
+                id=f"t{len(entries) + 1}",
+                date=when,
+                precision=precision,
+                text=_shorten(text),
+                evidence=tuple(mentions),
+                claims=(claim.id,) if claim else (),
+            )
+        )
     return tuple(entries)
 
 
