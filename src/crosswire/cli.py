@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--sample", action="store_true", help="analyse the sample corpus shipped with crosswire")
     analyze.add_argument("--json", metavar="FILE", help="write the dossier as JSON ('-' for stdout)")
     analyze.add_argument("--md", metavar="FILE", help="write a Markdown brief ('-' for stdout)")
+    analyze.add_argument("--html", metavar="FILE", help="write a self-contained HTML dossier ('-' for stdout)")
     analyze.add_argument("--config", metavar="FILE", help="a TOML settings file (see settings.toml)")
     analyze.add_argument("--claim-similarity", type=float, help="score above which sentences are one claim")
     analyze.add_argument("--quiet", action="store_true", help="no progress bars or summary")
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from crosswire.dossier import to_json
+    from crosswire.dossier import to_dict, to_json
     from crosswire.pipeline import analyze, version
     from crosswire.render import summary_line, to_markdown
 
@@ -72,12 +73,16 @@ def _analyze(args: argparse.Namespace) -> int:
         _write(args.json, to_json(dossier, version()))
     if args.md:
         _write(args.md, to_markdown(dossier))
+    if args.html:
+        from crosswire.render_html import to_html
+
+        _write(args.html, to_html(to_dict(dossier, version())))
     if not args.quiet:
         print(summary_line(dossier), file=sys.stderr)
         for error in dossier.errors:
             print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
-        if not (args.json or args.md):
-            print("  (nothing written: add --json FILE and/or --md FILE, '-' for stdout)", file=sys.stderr)
+        if not (args.json or args.md or args.html):
+            print("  (nothing written: add --json, --md or --html FILE, '-' for stdout)", file=sys.stderr)
     return 1 if dossier.errors else 0
 
 

@@ -22,9 +22,9 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from crosswire.models import Annotated, Claim, ClaimMention, Entity, Quantity
-from crosswire.stages.lexicons import DENIAL
+from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, SILENCE
 
-WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.55, 0.25, 0.25, 0.2
+WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
 SAME_OUTLET = 85.0  # outlet names this close are one outlet spelled two ways ("WSWS", "WWSWS")
 _ANAPHORA = (
@@ -92,6 +92,8 @@ def align_claims(
                 if j == i + 1 and _refers_back(second):
                     scores[(i, j)] = 1.0
                 continue
+            if _opposed(first.text, second.text):
+                continue  # a report and its reversal are two claims; conflicts.py links them
             # Shared names only count once the wording overlaps: two sentences about the story's main actor
             # are not one claim because both name him.
             text = similarity[i, j]
@@ -107,6 +109,18 @@ def align_claims(
         group = [mentions[i] for i in sorted(members)]
         claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, numbers, settings))
     return tuple(claims)
+
+
+def _opposed(a: str, b: str) -> bool:
+    """One sentence says an act happened and the other that it was reversed, or one reports silence
+    and the other a statement: opposite claims, however many words they share."""
+    def reversed_act(text: str) -> bool:
+        return bool(ACT_REVERSED.search(text))
+
+    def silent(text: str) -> bool:
+        return bool(SILENCE.search(text))
+
+    return reversed_act(a) != reversed_act(b) or silent(a) != silent(b)
 
 
 def _refers_back(mention: ClaimMention) -> bool:

@@ -165,8 +165,13 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
             cues.append(match.group(0))
             break
     subject = _subject_person(sent)
+    # What is claimed, not who: names are compared separately (entity overlap), and titles such as
+    # "leader of the X Union" would otherwise make any two sentences about one person look alike.
     lemmas = tuple(
-        t.lemma_.lower() for t in sent if t.pos_ in _CONTENT_POS and not t.is_stop and len(t.text) > 1 and t.is_alpha
+        t.lemma_.lower()
+        for t in sent
+        if t.pos_ in _CONTENT_POS and not t.is_stop and len(t.text) > 1 and t.is_alpha and not t.ent_type_
+        and not _in_apposition(t)
     )
     info = SentenceInfo(
         doc=doc_id,
@@ -181,6 +186,11 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
         lemmas=lemmas,
     )
     return info, subject
+
+
+def _in_apposition(token: Any) -> bool:
+    """Part of an apposition ('Vidal, leader of the union, said'): it says who someone is, not what happened."""
+    return token.dep_ == "appos" or any(a.dep_ == "appos" for a in token.ancestors)
 
 
 def _is_cue(sent: Any, match: re.Match[str], lead: int, kind: str) -> bool:

@@ -157,8 +157,8 @@ def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[C
             related = ca.id == cb.id or (
                 magnitude <= MAX_MAGNITUDE
                 and (same_measure(a, b) or bool(ctx.names[key_a] & ctx.names[key_b]))
-                and ctx.similarity(a, b) >= MIN_RELATED_SIMILARITY
                 and bool(shared)
+                and (ctx.similarity(a, b) >= MIN_RELATED_SIMILARITY or len(shared) >= 2)
             )
             relation = _relation(a, b, tolerance) if related else None
             pair = tuple(sorted({ca.id, cb.id}))
