@@ -104,6 +104,8 @@ def find_quantities(text: str, skip: list[tuple[int, int]]) -> list[FoundQuantit
             continue
         if start > 0 and (text[start - 1].isalnum() or text[start - 1] in ":."):
             continue
+        if re.match(r"[:.]\d{2}\b", text[end : end + 3]):
+            continue  # a clock time such as 08:15
         low, high = _value(match.group("low")), _value(match.group("high") or match.group("low"))
         if low is None or high is None or (match.group("low").isalpha() and not match.group("unit") and low < 2):
             continue

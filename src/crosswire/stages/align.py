@@ -27,19 +27,7 @@ from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, SILENCE
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
 SAME_OUTLET = 85.0  # outlet names this close are one outlet spelled two ways ("WSWS", "WWSWS")
-_ANAPHORA = (
-    "such",
-    "these",
-    "those",
-    "the claim",
-    "the claims",
-    "the report",
-    "the reports",
-    "the allegation",
-    "the allegations",
-    "the accusation",
-    "the accusations",
-)
+_ANAPHORA = ("such", "these", "those")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +170,9 @@ def _claim(
     ordered = sorted(members)
     centrality = {i: sum(scores.get((min(i, j), max(i, j)), 0.0) for j in ordered if j != i) for i in ordered}
     firm = [i for i in ordered if group[ordered.index(i)].certainty == "asserted"] or ordered
-    best = max(firm, key=lambda i: (centrality[i], -len(group[ordered.index(i)].text), -i))
+    # Prefer the wording of reporting over commentary, then the mention most like the others.
+    reporting = {i for i in firm if docs[group[ordered.index(i)].doc].genre not in ("opinion", "analysis")}
+    best = max(firm, key=lambda i: (i in reporting, centrality[i], -len(group[ordered.index(i)].text), -i))
     representative = group[ordered.index(best)]
     dates = [docs[m.doc].published.date for m in group if docs[m.doc].published.date]
     quantities = tuple(q for m in group for q in numbers[(m.doc, m.sentence)])

@@ -34,6 +34,9 @@ _AFTER_QUOTE = re.compile(
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+_TITLE_NOUNS = {"Minister", "Secretary", "Chief", "Commander", "Spokesman", "Spokeswoman", "Adviser", "Advisor",
+                "Ambassador", "Envoy", "Correspondent", "Editor", "Director"}
+_BODY_NOUNS = {"Ministry", "Department", "Office", "Agency", "Service", "Committee", "Council", "Court"}
 
 
 def annotate(
@@ -107,6 +110,11 @@ def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
     for ent in sent.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
+        after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+        if after is not None and after.text in _TITLE_NOUNS:
+            continue  # "Interior" in "Interior Minister Reiter" is part of a job title, not an organisation
+        if after is not None and after.text in _BODY_NOUNS and ent.label_ in ("ORG", "NORP", "GPE"):
+            ent = ent.doc[ent.start : ent.end + 1]  # "Defence" + "Ministry"
         name = normalise_name(ent.text)
         if len(name) < 2 or not any(c.isupper() for c in name):
             continue

@@ -32,7 +32,12 @@ def write_brief(
 ) -> Brief:
     """Pick the best-corroborated, neutral claims, order them in time, cite claims and sources."""
     outlets = {d.id: d.outlet or d.id for d in documents}
-    chosen = _pick(sorted((c for c in claims if _usable(c)), key=_rank, reverse=True), max_sentences)
+    by_id = {c.id: c for c in claims}
+    # What superseded an earlier report is news the reader must not miss, corroborated or not.
+    later = [by_id[k.claims[-1]] for k in conflicts if k.kind == "supersession" and k.claims[-1] in by_id]
+    must = list(dict.fromkeys(c for c in later if _usable(c)))[: max(1, max_sentences // 3)]
+    ranked = [c for c in sorted((c for c in claims if _usable(c)), key=_rank, reverse=True) if c not in must]
+    chosen = must + _pick(ranked, max_sentences - len(must))
     chosen.sort(key=lambda c: (c.first_reported or "9999", c.id))
     disputed_ids = {
         cid for k in conflicts if k.kind in ("polarity", "numeric") and "disagree" in k.explanation for cid in k.claims
@@ -41,14 +46,15 @@ def write_brief(
     for claim in chosen:
         sources = tuple(sorted({outlets[m.doc] for m in claim.mentions}))
         text = _TIMESTAMP.sub("", claim.text).strip()
-        note = (
-            f" [{len(sources)} sources: {', '.join(sources)}]" if len(sources) > 1 else f" [one source: {sources[0]}]"
-        )
+        independent = claim.independent_sources
+        note = f" [{independent} independent source{'s' if independent > 1 else ''}: {', '.join(sources)}"
+        note += "; copies counted once]" if len(sources) > independent else "]"
         if claim.id in disputed_ids:
-            note += " (disputed)"
+            note = f" [disputed between {', '.join(sources)}: see the conflicts]"
         summary.append(BriefSentence(text + note, (claim.id,), sources))
-    ordered = sorted(conflicts, key=lambda k: (_CONFLICT_ORDER.get(k.kind, 9), "consistent" in k.explanation, k.id))
-    return Brief(_headline(entities, documents, claims), tuple(summary), tuple(k.id for k in ordered))
+    ordered = sorted(conflicts, key=lambda k: (_CONFLICT_ORDER.get(k.kind, 9), k.id))
+    worth = tuple(k.id for k in ordered if "consistent" not in k.explanation)
+    return Brief(_headline(entities, documents, claims), tuple(summary), worth)
 
 
 def _pick(ranked: list[Claim], limit: int) -> list[Claim]:
@@ -67,7 +73,9 @@ def _pick(ranked: list[Claim], limit: int) -> list[Claim]:
 
 
 def _usable(claim: Claim) -> bool:
-    text = _TIMESTAMP.sub("", claim.text)
+    text = _TIMESTAMP.sub("", claim.text).strip()
+    if not text[:1].isupper() or text.endswith(":") or not _balanced(text):
+        return False
     if claim.status == "superseded" or len(text.split()) > MAX_WORDS or text.rstrip().endswith("?"):
         return False
     if (
@@ -79,6 +87,11 @@ def _usable(claim: Claim) -> bool:
         return False
     words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", outside_quotes(text))}
     return not (words & LOADED_WORDS)
+
+
+def _balanced(text: str) -> bool:
+    """A sentence whose quotation marks do not pair up is a fragment of a longer quote."""
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
 def _rank(claim: Claim) -> tuple[int, bool, int, int, int, float]:

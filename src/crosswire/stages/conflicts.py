@@ -81,6 +81,7 @@ class _Context:
 
     def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
         self.outlet = {a.document.id: a.document.outlet or a.document.id for a in annotated}
+        self.published = {a.document.id: a.document.published.date for a in annotated}
         self.date = {a.document.id: effective_date(a) for a in annotated}
         self.lemmas = {(i.doc, i.sentence): set(i.lemmas) for a in annotated for i in a.info}
         self.names: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -99,8 +100,9 @@ class _Context:
         return float(self.matrix[self.index[(a.doc, a.sentence)], self.index[(b.doc, b.sentence)]])
 
     def source(self, mention: ClaimMention) -> str:
-        when = self.date.get(mention.doc)
-        return f"{self.outlet[mention.doc]}" + (f" ({when})" if when else "")
+        """'Outlet (published date)', or '(undated)': never a date guessed from the text."""
+        when = self.published.get(mention.doc)
+        return f"{self.outlet[mention.doc]} ({when or 'undated'})"
 
 
 def _noun_class(noun: str | None) -> str | None:
@@ -256,14 +258,15 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         if not (opened or silent):
             continue
         people = ctx.people[key]
-        for later_claim, later in mentions:
+        # A named public statement (address, speech, press conference) is the best evidence of speaking up.
+        for later_claim, later in sorted(mentions, key=lambda cm: not PUBLIC_STATEMENT.search(cm[1].text)):
             if later_claim.id == earlier_claim.id or not _later(ctx, later.doc, earlier.doc):
                 continue
             shared = people & ctx.people[(later.doc, later.sentence)]
             if opened and shared and ACT_REVERSED.search(later.text) and _LEGAL_OBJECT.search(later.text):
                 reason = "a later report says the action was reversed"
             elif silent and later.speaker in people and (PUBLIC_STATEMENT.search(later.text) or later.speaker):
-                if SILENCE.search(later.text):
+                if SILENCE.search(later.text) and not PUBLIC_STATEMENT.search(later.text):
                     continue
                 reason = f"{ctx.entity_name.get(later.speaker or '', 'the person')} has since spoken publicly"
             else:

@@ -199,7 +199,10 @@ def _merge_organisations(surfaces: dict[str, _Surface], union) -> None:  # type:
     for i, a in enumerate(orgs):
         for b in orgs[i + 1 :]:
             ta, tb = a.split(), b.split()
-            if len(ta) > 1 and len(tb) > 1 and fuzz.ratio(keys[a], keys[b]) >= 92:
+            if len(ta) == 1 == len(tb) and (_head_of(ta[0], tb) or _head_of(tb[0], ta)):
+                longer, shorter = (b, a) if len(b) > len(a) else (a, b)
+                union(longer, shorter, f"{surfaces[shorter].text}: short form of {surfaces[longer].text}")
+            elif len(ta) > 1 and len(tb) > 1 and fuzz.ratio(keys[a], keys[b]) >= 92:
                 union(a, b, f"{surfaces[b].text} = {surfaces[a].text}: same words, spelling variant")
             elif len(ta) == 1 < len(tb) and _head_of(ta[0], tb):
                 union(b, a, f"{surfaces[a].text}: short form of {surfaces[b].text}")

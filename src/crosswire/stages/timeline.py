@@ -167,7 +167,8 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
     by_id = {c.id: c for c in claims}
     for (when, precision, group), mentions in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2])):
         claim = by_id.get(group)
-        text = claim.text if claim else sentences[(mentions[0].doc, mentions[0].sentence)]
+        # The entry reads as the sentence that carries the date, never a grouped claim's other wording.
+        text = sentences[(mentions[0].doc, mentions[0].sentence)]
         entries.append(
             TimelineEntry(
                 id=f"t{len(entries) + 1}",
