@@ -57,10 +57,20 @@ def hostile_html(tmp_path_factory, nlp):
     folder = tmp_path_factory.mktemp("hostile")
     body = " ".join(f"Officials said the payload {p} appeared in a post on Monday about the strike." for p in PAYLOADS)
     (folder / "evil.txt").write_text(f"Headline {PAYLOADS[0]}\n\n{body}\n\n{body}", encoding="utf-8")
-    (folder / "feed.jsonl").write_text(json.dumps({
-        "text": "The council said on Tuesday that the bridge would reopen after repairs to its deck were finished. " * 3,
-        "title": PAYLOADS[1], "outlet": PAYLOADS[2], "url": "javascript:alert(4)", "published": "2025-03-18",
-    }) + "\n", encoding="utf-8")
+    (folder / "feed.jsonl").write_text(
+        json.dumps(
+            {
+                "text": "The council said on Tuesday that the bridge would reopen after repairs to its deck were finished. "
+                * 3,
+                "title": PAYLOADS[1],
+                "outlet": PAYLOADS[2],
+                "url": "javascript:alert(4)",
+                "published": "2025-03-18",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     dossier = analyze([str(folder)], SETTINGS, nlp=nlp)
     return to_html(to_dict(dossier, "test"))
 
@@ -71,7 +81,7 @@ def test_render_html_no_article_string_is_live(hostile_html):
     assert audit.scripts == [SCRIPT]  # only our own script
     assert audit.handlers == []
     assert audit.js_urls == []
-    assert "<script>alert" not in hostile_html and "onerror=\"alert" not in hostile_html
+    assert "<script>alert" not in hostile_html and 'onerror="alert' not in hostile_html
     assert "&lt;script&gt;alert(" in hostile_html  # the text is still shown, as text
 
 

@@ -51,7 +51,9 @@ def view(data: dict[str, Any]) -> dict[str, Any]:
     doc_index = {d["id"]: i for i, d in enumerate(documents)}
     sources = [
         {
-            "id": d["id"], "label": d.get("outlet") or d["id"], "color": PALETTE[i % len(PALETTE)],
+            "id": d["id"],
+            "label": d.get("outlet") or d["id"],
+            "color": PALETTE[i % len(PALETTE)],
             "anchor": f"doc-{i}",
         }
         for i, d in enumerate(documents)
@@ -82,12 +84,14 @@ def _matrix(data: dict[str, Any], sources: list[dict[str, Any]]) -> list[dict[st
             current = cells.get(mention["doc"])
             if current is None or CERTAINTY_RANK[mention["certainty"]] > CERTAINTY_RANK[current]:
                 cells[mention["doc"]] = mention["certainty"]
-        rows.append({
-            "claim": claim,
-            "cells": [(cells.get(s["id"]), CERTAINTY_MARK.get(cells.get(s["id"], ""), "")) for s in sources],
-            "corroboration": claim.get("independent_sources", 1),
-            "order": int(claim["id"].lstrip("c") or 0),
-        })
+        rows.append(
+            {
+                "claim": claim,
+                "cells": [(cells.get(s["id"]), CERTAINTY_MARK.get(cells.get(s["id"], ""), "")) for s in sources],
+                "corroboration": claim.get("independent_sources", 1),
+                "order": int(claim["id"].lstrip("c") or 0),
+            }
+        )
     rows.sort(key=lambda r: (-r["corroboration"], r["order"]))
     return rows
 
@@ -117,15 +121,30 @@ def _timeline(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, 
         level = stacks[entry["date"]]
         stacks[entry["date"]] += 1
         docs = sorted({e["doc"] for e in entry["evidence"]})
-        marks.append({
-            "entry": entry, "x": x(day), "y": 30 + level * ROW_HEIGHT,
-            "dots": [(round(x(day) + 7 * i, 1), color.get(d, "#555")) for i, d in enumerate(docs)],
-        })
+        marks.append(
+            {
+                "entry": entry,
+                "x": x(day),
+                "y": 30 + level * ROW_HEIGHT,
+                "dots": [(round(x(day) + 7 * i, 1), color.get(d, "#555")) for i, d in enumerate(docs)],
+            }
+        )
     height = 60 + max(stacks.values()) * ROW_HEIGHT
-    ticks = [{"x": x(first.fromordinal(first.toordinal() + i)), "label": first.fromordinal(first.toordinal() + i)
-              .strftime("%a %d %b")} for i in range(0, span + 1, max(1, span // 10))]
-    return {"width": SVG_WIDTH, "height": height, "axis_y": height - 22, "ticks": ticks, "marks": marks,
-            "context": context}
+    ticks = [
+        {
+            "x": x(first.fromordinal(first.toordinal() + i)),
+            "label": first.fromordinal(first.toordinal() + i).strftime("%a %d %b"),
+        }
+        for i in range(0, span + 1, max(1, span // 10))
+    ]
+    return {
+        "width": SVG_WIDTH,
+        "height": height,
+        "axis_y": height - 22,
+        "ticks": ticks,
+        "marks": marks,
+        "context": context,
+    }
 
 
 def _unknowns(data: dict[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from crosswire.models import Annotated, Claim, ClaimMention, Entity, Quantity
-from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, SILENCE
+from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, PUBLIC_STATEMENT, SILENCE
 
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
@@ -102,11 +102,12 @@ def align_claims(
 def _opposed(a: str, b: str) -> bool:
     """One sentence says an act happened and the other that it was reversed, or one reports silence
     and the other a statement: opposite claims, however many words they share."""
+
     def reversed_act(text: str) -> bool:
         return bool(ACT_REVERSED.search(text))
 
     def silent(text: str) -> bool:
-        return bool(SILENCE.search(text))
+        return bool(SILENCE.search(text)) and not PUBLIC_STATEMENT.search(text)
 
     return reversed_act(a) != reversed_act(b) or silent(a) != silent(b)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from crosswire.models import (
@@ -25,7 +26,7 @@ from crosswire.stages._spans import find_quantities, find_times
 from crosswire.stages.lexicons import DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRMED
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"}
-_QUOTE_SPAN = re.compile(r"“[^”]{2,}”|\"[^\"\n]{2,}\"")
+_STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
 _PRONOUNS = {"he", "she", "they", "him", "her"}
 _AFTER_QUOTE = re.compile(
     r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
@@ -34,8 +35,21 @@ _AFTER_QUOTE = re.compile(
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
-_TITLE_NOUNS = {"Minister", "Secretary", "Chief", "Commander", "Spokesman", "Spokeswoman", "Adviser", "Advisor",
-                "Ambassador", "Envoy", "Correspondent", "Editor", "Director"}
+_TITLE_NOUNS = {
+    "Minister",
+    "Secretary",
+    "Chief",
+    "Commander",
+    "Spokesman",
+    "Spokeswoman",
+    "Adviser",
+    "Advisor",
+    "Ambassador",
+    "Envoy",
+    "Correspondent",
+    "Editor",
+    "Director",
+}
 _BODY_NOUNS = {"Ministry", "Department", "Office", "Agency", "Service", "Committee", "Council", "Court"}
 
 
@@ -90,12 +104,30 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
         offset += len(doc.paragraphs[index]) + 2
     annotated_doc = _with_sentences(doc, sentences)
     quotes = _quotes(annotated_doc, spans, info)
+    info = _speakers_from_quotes(info, quotes, {s.id: s for s in sentences})
     return Annotated(annotated_doc, tuple(entities), tuple(times), tuple(quantities), tuple(quotes), tuple(info))
 
 
-def _with_sentences(doc: Document, sentences: list[Sentence]) -> Document:
-    from dataclasses import replace
+def _speakers_from_quotes(
+    info: list[SentenceInfo], quotes: list[QuoteMention], sentences: dict[str, Sentence]
+) -> list[SentenceInfo]:
+    """A sentence that is mostly a quote is attributed to the quote's speaker."""
+    speaker_of: dict[str, str] = {}
+    for quote in quotes:
+        for sid in quote.sentences:
+            sentence = sentences[sid]
+            inside = min(sentence.end, quote.end) - max(sentence.start, quote.start)
+            if quote.speaker_text and inside >= 0.5 * (sentence.end - sentence.start):
+                speaker_of.setdefault(sid, quote.speaker_text)
+    return [
+        replace(i, speaker_text=speaker_of[i.sentence], own_voice=False)
+        if i.speaker_text is None and i.sentence in speaker_of
+        else i
+        for i in info
+    ]
 
+
+def _with_sentences(doc: Document, sentences: list[Sentence]) -> Document:
     return replace(doc, sentences=tuple(sentences))
 
 
@@ -155,7 +187,31 @@ def _counted_noun(sent: Any, start: int, end: int) -> str | None:
 
 def outside_quotes(text: str) -> str:
     """The text with quoted passages blanked out (same length, so offsets still hold)."""
-    return _QUOTE_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+    chars = list(text)
+    for start, end in quote_spans(text):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted passages, quote marks included. Curly quotes nest (“ ... ‘ ... “x” ... ’ ... ”),
+    so a quote containing a quoted word is one passage; straight double quotes pair up in order."""
+    spans: list[tuple[int, int]] = []
+    depth, opened = 0, 0
+    for index, char in enumerate(text):
+        if char == "“":
+            if depth == 0:
+                opened = index
+            depth += 1
+        elif char == "”" and depth:
+            depth -= 1
+            if depth == 0 and index - opened > 2:
+                spans.append((opened, index + 1))
+    taken = [range(s, e) for s, e in spans]
+    for match in _STRAIGHT_QUOTE.finditer(text):
+        if not any(match.start() in r for r in taken):
+            spans.append(match.span())
+    return sorted(spans)
 
 
 def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -> tuple[SentenceInfo, str | None]:
@@ -178,7 +234,11 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
     lemmas = tuple(
         t.lemma_.lower()
         for t in sent
-        if t.pos_ in _CONTENT_POS and not t.is_stop and len(t.text) > 1 and t.is_alpha and not t.ent_type_
+        if t.pos_ in _CONTENT_POS
+        and not t.is_stop
+        and len(t.text) > 1
+        and t.is_alpha
+        and not t.ent_type_
         and not _in_apposition(t)
     )
     info = SentenceInfo(
@@ -221,7 +281,7 @@ def _subject_person(sent: Any) -> str | None:
 
 def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | None]:
     """Who the sentence is attributed to and by which verb, read off the dependency parse."""
-    quoted = {m.span() for m in _QUOTE_SPAN.finditer(sent.text)}
+    quoted = set(quote_spans(sent.text))
     base = sent.start_char
 
     def in_quote(token: Any) -> bool:
@@ -238,6 +298,8 @@ def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str |
         if any(c.dep_ == "auxpass" for c in token.children):
             continue  # "is said to", "has been declared": a hedge or a passive, not a speaker
         subjects = [c for c in token.children if c.dep_ == "nsubj" and not in_quote(c)]
+        if not subjects and token.dep_ in ("xcomp", "conj"):  # "went on to praise", "said ... and added"
+            subjects = [c for c in token.head.children if c.dep_ == "nsubj" and not in_quote(c)]
         if subjects and token.dep_ not in ("amod", "acl", "relcl", "advcl", "pcomp"):
             return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
     return None, None
@@ -278,15 +340,20 @@ def _quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sentenc
     quotes: list[QuoteMention] = []
     for index, paragraph in enumerate(doc.paragraphs):
         start = offsets[index]
-        for match in _QUOTE_SPAN.finditer(paragraph):
-            inner = match.group(0)[1:-1].strip(" ,")
+        previous: str | None = None
+        for q_open, q_close in quote_spans(paragraph):
+            inner = paragraph[q_open + 1 : q_close - 1].strip(" ,")
             if len(inner.split()) < 3:
                 continue
-            q_start, q_end = start + match.start() + 1, start + match.end() - 1
+            q_start, q_end = start + q_open + 1, start + q_close - 1
             covered = [s for s, _ in spans if s.start < q_end and q_start < s.end]
-            speaker, where = _quote_speaker(body, q_end, covered, by_id, doc, index, match.start() == 0)
+            speaker, where = _quote_speaker(body, q_end, covered, by_id, doc, index, q_open == 0)
+            if speaker is None and previous:
+                speaker = previous  # a quote that carries on the one before it in the same paragraph
+            previous = speaker or previous
             quotes.append(QuoteMention(doc.id, tuple(s.id for s in covered), q_start, q_end, inner, speaker, where))
-        if index > 0 and doc.paragraphs[index - 1].rstrip().endswith(":") and not _QUOTE_SPAN.match(paragraph):
+        opens_with_quote = paragraph.lstrip()[:1] in '“"'
+        if index > 0 and doc.paragraphs[index - 1].rstrip().endswith(":") and not opens_with_quote:
             intro = [s for s, _ in spans if s.paragraph == index - 1]
             block = [s for s, _ in spans if s.paragraph == index]
             if intro and block and intro[-1].text.rstrip().endswith(":"):

@@ -18,8 +18,10 @@ from crosswire.stages.lexicons import (
     ACT_REVERSED,
     DENIAL,
     PUBLIC_STATEMENT,
+    REFUSAL,
     REPORTING_VERBS,
     SILENCE,
+    undoes,
 )
 from crosswire.stages.timeline import effective_date
 
@@ -255,7 +257,8 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         key = (earlier.doc, earlier.sentence)
         opened = ACT_OPENED.search(earlier.text) and not ACT_REVERSED.search(earlier.text)
         silent = SILENCE.search(earlier.text)
-        if not (opened or silent):
+        refusal = REFUSAL.search(earlier.text)
+        if not (opened or silent or refusal):
             continue
         people = ctx.people[key]
         # A named public statement (address, speech, press conference) is the best evidence of speaking up.
@@ -265,6 +268,8 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             shared = people & ctx.people[(later.doc, later.sentence)]
             if opened and shared and ACT_REVERSED.search(later.text) and _LEGAL_OBJECT.search(later.text):
                 reason = "a later report says the action was reversed"
+            elif refusal and undoes(later.text, refusal.group("object")):
+                reason = f"a later report says the {refusal.group('object')} was undone after all"
             elif silent and later.speaker in people and (PUBLIC_STATEMENT.search(later.text) or later.speaker):
                 if SILENCE.search(later.text) and not PUBLIC_STATEMENT.search(later.text):
                     continue

@@ -367,3 +367,23 @@ PUBLIC_STATEMENT = re.compile(
     r"the nation|(?:in|gave) a speech|press conference|said in a statement|broadcast on)\b",
     re.I,
 )
+
+# A refusal to undo something ("would not withdraw the levy") and a later undoing of the same thing.
+_UNDO = (
+    r"withdraw|withdrew|withdrawn|scrap|scrapped|suspend|suspended|lift|lifted|cancel|cancelled|canceled|"
+    r"drop|dropped|repeal|repealed|abandon|abandoned|reverse|reversed"
+)
+REFUSAL = re.compile(
+    rf"\b(?:will|would|shall|did|does|do) not (?:{_UNDO})\b\s+(?:the |its |their |his |her )?"
+    rf"(?:\w+ ){{0,2}}?(?P<object>[a-z]{{3,}})\b",
+    re.I,
+)
+
+
+def undoes(text: str, thing: str) -> bool:
+    """Whether ``text`` reports ``thing`` undone ('suspended the diesel levy'), not merely refused."""
+    name = re.escape(thing)
+    done = re.search(rf"\b(?:{_UNDO})\b[^.;]{{0,40}}\b{name}\b", text, re.I) or re.search(
+        rf"\b{name}\b[^.;]{{0,30}}\b(?:was|were|is|has been|had been|would be) (?:{_UNDO})", text, re.I
+    )
+    return bool(done) and not REFUSAL.search(text)
