@@ -6,11 +6,11 @@ import json
 from html.parser import HTMLParser
 
 import pytest
+from conftest import SETTINGS
 
 from crosswire.dossier import to_dict
 from crosswire.pipeline import analyze
 from crosswire.render_html import SCRIPT, to_html
-from conftest import SETTINGS
 
 PAYLOADS = [
     "<script>alert('x')</script>",
@@ -60,7 +60,7 @@ def hostile_html(tmp_path_factory, nlp):
     (folder / "feed.jsonl").write_text(
         json.dumps(
             {
-                "text": "The council said on Tuesday that the bridge would reopen after repairs to its deck were finished. "
+                "text": "The council said on Tuesday that the bridge would reopen after its deck was repaired. "
                 * 3,
                 "title": PAYLOADS[1],
                 "outlet": PAYLOADS[2],
