@@ -60,8 +60,7 @@ def hostile_html(tmp_path_factory, nlp):
     (folder / "feed.jsonl").write_text(
         json.dumps(
             {
-                "text": "The council said on Tuesday that the bridge would reopen after its deck was repaired. "
-                * 3,
+                "text": "The council said on Tuesday that the bridge would reopen after its deck was repaired. " * 3,
                 "title": PAYLOADS[1],
                 "outlet": PAYLOADS[2],
                 "url": "javascript:alert(4)",

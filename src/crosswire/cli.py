@@ -12,6 +12,7 @@ from crosswire.errors import CrosswireError
 from crosswire.settings import load_settings
 
 SAMPLE = Path(__file__).with_name("sample")
+DEFAULT_DB = "crosswire.db"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -26,6 +27,25 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--config", metavar="FILE", help="a TOML settings file (see settings.toml)")
     analyze.add_argument("--claim-similarity", type=float, help="score above which sentences are one claim")
     analyze.add_argument("--quiet", action="store_true", help="no progress bars or summary")
+
+    add = commands.add_parser("add", help="store documents in a story and re-analyse it as a new version")
+    add.add_argument("paths", nargs="+", help="files or folders to add")
+    add.add_argument("--story", required=True, help="the story's name")
+    add.add_argument("--db", default=DEFAULT_DB, help=f"story store (SQLite; default {DEFAULT_DB})")
+    add.add_argument("--config", metavar="FILE", help="a TOML settings file")
+    add.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    show = commands.add_parser("diff", help="what changed between a story's last two versions")
+    show.add_argument("--story", required=True)
+    show.add_argument("--db", default=DEFAULT_DB)
+    show.add_argument("--from", dest="from_version", type=int, help="compare from this version (default: previous)")
+    show.add_argument("--to", dest="to_version", type=int, help="compare to this version (default: latest)")
+
+    serve = commands.add_parser("serve", help="browse stored stories in a local web app")
+    serve.add_argument("--db", default=DEFAULT_DB)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--config", metavar="FILE", help="a TOML settings file (used for uploads)")
     return parser
 
 
@@ -49,8 +69,9 @@ def _write(target: str, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    commands = {"analyze": _analyze, "add": _add, "diff": _diff, "serve": _serve}
     try:
-        return _analyze(args)
+        return commands[args.command](args)
     except CrosswireError as exc:
         print(f"crosswire: error: {exc}", file=sys.stderr)
         return 2
@@ -84,6 +105,73 @@ def _analyze(args: argparse.Namespace) -> int:
         if not (args.json or args.md or args.html):
             print("  (nothing written: add --json, --md or --html FILE, '-' for stdout)", file=sys.stderr)
     return 1 if dossier.errors else 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    from crosswire.store import open_store
+    from crosswire.stories import add_to_story, collect_files
+
+    settings = load_settings(args.config, progress=False if args.quiet else None)
+    files, errors = collect_files(args.paths)
+    for error in errors:
+        print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
+    store = open_store(args.db)
+    try:
+        result = add_to_story(store, args.story, files, settings, progress=_progress(settings.progress))
+    finally:
+        store.close()
+    if result.version is None:
+        print(f"story {result.story!r}: nothing new (every file is already stored); no new version", file=sys.stderr)
+    else:
+        print(
+            f"story {result.story!r}: added {len(result.added)} document(s); version {result.version} saved "
+            f"in {args.db}",
+            file=sys.stderr,
+        )
+    for error in result.errors:
+        print(f"  not analysed {error['source']}: {error['reason']}", file=sys.stderr)
+    return 1 if errors or result.errors else 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from crosswire.diff import describe, diff
+    from crosswire.store import open_store
+
+    store = open_store(args.db)
+    try:
+        numbers = [v.number for v in store.versions(args.story)]
+        if not numbers:
+            print(
+                f"crosswire: error: no story {args.story!r} in {args.db}; add documents with crosswire add",
+                file=sys.stderr,
+            )
+            return 2
+        to_version = args.to_version or numbers[-1]
+        from_version = args.from_version if args.from_version is not None else to_version - 1
+        after = store.version(args.story, to_version)
+        before = store.version(args.story, from_version) if from_version >= 1 else None
+    finally:
+        store.close()
+    if after is None:
+        print(f"crosswire: error: story {args.story!r} has versions {numbers}, not {to_version}", file=sys.stderr)
+        return 2
+    print(f"story {args.story!r}: version {from_version if before else 0} -> {to_version}")
+    print("\n".join(describe(diff(before, after))))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from crosswire.web.app import create_app
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"crosswire: warning: serving on {args.host}; anyone who can reach it can read and upload", file=sys.stderr
+        )
+    app = create_app(args.db, load_settings(args.config, progress=False))
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,62 @@
+"""The web app through its HTTP interface (no browser): pages, JSON, uploads, escaping, limits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SAMPLE, SETTINGS, SHARED
+from fastapi.testclient import TestClient
+
+from crosswire.store import open_store
+from crosswire.stories import add_to_story, collect_files
+from crosswire.web.app import create_app
+
+STORY = 'levy <b>&"story"'
+TEXT = b"The transport minister said on Monday that the old river bridge would reopen to traffic next week " * 2
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory, nlp):
+    db = tmp_path_factory.mktemp("web") / "w.db"
+    store = open_store(db)
+    files, _ = collect_files([str(SAMPLE)])
+    add_to_story(store, STORY, files, SETTINGS, nlp=nlp)
+    store.close()
+    return TestClient(create_app(db, SETTINGS, nlp=nlp))
+
+
+def test_web_story_list_and_page(client):
+    index = client.get("/")
+    assert index.status_code == 200 and "levy &lt;b&gt;&amp;" in index.text and "<b>&" not in index.text
+    link = "/stories/levy%20%3Cb%3E%26%22story%22"
+    page = client.get(link)
+    assert page.status_code == 200 and 'id="matrix"' in page.text and "Versions (1)" in page.text
+
+
+def test_web_json_is_schema_valid(client):
+    data = client.get("/stories/levy%20%3Cb%3E%26%22story%22.json").json()
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((SHARED / "spec" / "dossier.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+
+
+def test_web_missing_story_is_404(client):
+    response = client.get("/stories/nope")
+    assert response.status_code == 404 and "no story" in response.text
+
+
+def test_web_upload_rejects_wrong_type_and_path_names(client):
+    bad = client.post(
+        "/upload", data={"story": "x"}, files=[("files", ("evil.exe", b"MZ", "application/octet-stream"))]
+    )
+    assert bad.status_code == 400 and "unsupported" in bad.text
+    ok = client.post(
+        "/upload",
+        data={"story": "paths"},
+        follow_redirects=False,
+        files=[("files", ("../../etc/passwd.txt", TEXT, "text/plain"))],
+    )
+    assert ok.status_code == 303
+    versions = client.get(ok.headers["location"])
+    assert "passwd" in versions.text and "../" not in versions.text
