@@ -34,15 +34,20 @@ def main() -> int:
         out = Path(tmp) / "dossier.json"
         for _ in range(args.runs):
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "crosswire.cli", "analyze", args.corpus, "--json", str(out),
-                            "--quiet"], check=True)
+            subprocess.run(
+                [sys.executable, "-m", "crosswire.cli", "analyze", args.corpus, "--json", str(out), "--quiet"],
+                check=True,
+            )
             walls.append(time.perf_counter() - start)
             stages.append(_stage_times(args.corpus))
         words = json.loads(out.read_text(encoding="utf-8"))
         n_docs = len(words["documents"])
     result = {
-        "corpus": args.corpus, "documents": n_docs, "runs": args.runs,
-        "wall_seconds_median": round(statistics.median(walls), 2), "wall_seconds_max": round(max(walls), 2),
+        "corpus": args.corpus,
+        "documents": n_docs,
+        "runs": args.runs,
+        "wall_seconds_median": round(statistics.median(walls), 2),
+        "wall_seconds_max": round(max(walls), 2),
         "stages_seconds_median": {k: round(statistics.median(s[k] for s in stages), 3) for k in stages[0]},
     }
     print(f"{'measure':<28}{'seconds':>10}")

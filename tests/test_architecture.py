@@ -24,7 +24,20 @@ def test_architecture_stages_do_not_import_outer_layers():
 
 def test_architecture_readme_documents_commands_and_settings():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("crosswire analyze", "--sample", "--json", "--md", "--config"):
+    for command in (
+        "crosswire analyze",
+        "--sample",
+        "--json",
+        "--md",
+        "--html",
+        "--config",
+        "crosswire add",
+        "crosswire diff",
+        "crosswire serve",
+        "--story",
+        "--db",
+        "--port",
+    ):
         assert command in readme, command
     toml = (ROOT / "src" / "crosswire" / "settings.toml").read_text(encoding="utf-8")
     for field in fields(Settings):

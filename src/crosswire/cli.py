@@ -128,8 +128,8 @@ def _add(args: argparse.Namespace) -> int:
             f"in {args.db}",
             file=sys.stderr,
         )
-    for error in result.errors:
-        print(f"  not analysed {error['source']}: {error['reason']}", file=sys.stderr)
+    for skipped in result.errors:
+        print(f"  not analysed {skipped['source']}: {skipped['reason']}", file=sys.stderr)
     return 1 if errors or result.errors else 0
 
 

@@ -49,10 +49,14 @@ def view(data: dict[str, Any]) -> dict[str, Any]:
     """Everything the template shows, computed once: matrix rows, timeline geometry, unknowns."""
     documents = data["documents"]
     doc_index = {d["id"]: i for i, d in enumerate(documents)}
+    outlets = [d.get("outlet") or d["id"] for d in documents]
     sources = [
         {
             "id": d["id"],
-            "label": d.get("outlet") or d["id"],
+            # One outlet with several documents: tell its columns apart by date, or by document id.
+            "label": outlets[i]
+            if outlets.count(outlets[i]) == 1
+            else f"{outlets[i]} · {d['published']['date'] or d['id']}",
             "color": PALETTE[i % len(PALETTE)],
             "anchor": f"doc-{i}",
         }

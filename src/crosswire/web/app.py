@@ -113,9 +113,7 @@ def create_app(db_path: str | Path, settings: Settings, nlp: Any = None) -> Fast
         return await _store_upload(name, files)
 
     @app.post("/upload")
-    async def upload_new(
-        story: Annotated[str, Form()], files: Annotated[list[UploadFile], File()]
-    ) -> RedirectResponse:
+    async def upload_new(story: Annotated[str, Form()], files: Annotated[list[UploadFile], File()]) -> RedirectResponse:
         return await _store_upload(story.strip(), files)
 
     async def _store_upload(name: str, files: list[UploadFile]) -> RedirectResponse:

@@ -1,0 +1,113 @@
+"""Page load time of a story served locally, and the size of the self-contained HTML dossier.
+
+    python benchmarks/web_page_load.py [CORPUS] [--requests N]
+
+Adds the corpus (default: the reference corpus in ../shared) to a fresh store, serves it on
+127.0.0.1, times N GETs of the dossier page (server time, loopback only) and one full load in
+Debian's Chromium (navigation start to load event), and writes benchmarks/results/web_page_load.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "corpus" / "wagner-2023"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", default=str(DEFAULT))
+    parser.add_argument("--requests", type=int, default=20)
+    args = parser.parse_args()
+    import uvicorn
+
+    from crosswire.pipeline import load_pipeline
+    from crosswire.render_html import to_html
+    from crosswire.settings import Settings
+    from crosswire.store import open_store
+    from crosswire.stories import add_to_story, collect_files
+    from crosswire.web.app import create_app
+
+    settings = Settings(progress=False)
+    nlp = load_pipeline(settings.spacy_model)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        store = open_store(db)
+        files, _ = collect_files([args.corpus])
+        add_to_story(store, "bench", files, settings, nlp=nlp)
+        html_bytes = len(to_html(store.version("bench") or {}).encode("utf-8"))
+        store.close()
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(db, settings, nlp=nlp), host="127.0.0.1", port=port, log_level="error")
+        )
+        threading.Thread(target=server.run, daemon=True).start()
+        while not server.started:
+            time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}/stories/bench"
+        times = []
+        with httpx.Client() as client:
+            client.get(url)
+            for _ in range(args.requests):
+                start = time.perf_counter()
+                client.get(url).raise_for_status()
+                times.append((time.perf_counter() - start) * 1000)
+        browser_ms = _browser_load(url)
+        server.should_exit = True
+    result = {
+        "corpus": args.corpus,
+        "html_file_bytes": html_bytes,
+        "requests": args.requests,
+        "server_ms_median": round(statistics.median(times), 1),
+        "server_ms_p95": round(sorted(times)[int(0.95 * len(times)) - 1], 1),
+        "chromium_load_ms": browser_ms,
+    }
+    for key, value in result.items():
+        print(f"{key:<22}{value}")
+    target = ROOT / "benchmarks" / "results" / "web_page_load.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _browser_load(url: str) -> float | None:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(url, wait_until="load")
+        timing = page.evaluate(
+            "() => { const t = performance.getEntriesByType('navigation')[0]; return t.loadEventEnd - t.startTime; }"
+        )
+        browser.close()
+    return round(float(timing), 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
