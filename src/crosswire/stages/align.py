@@ -17,11 +17,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from crosswire.models import Annotated, Claim, ClaimMention, Entity, Quantity
+from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
 from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, PUBLIC_STATEMENT, SILENCE
 
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
@@ -71,26 +70,26 @@ def align_claims(
             for m in entity.mentions:
                 names[(m.doc, m.sentence)].add(entity.id)
     keys = [(m.doc, m.sentence) for m in mentions]
-    similarity = text_similarity([lemmas.get(k, ()) for k in keys])
+    index = TextIndex([lemmas.get(k, ()) for k in keys])
     scores: dict[tuple[int, int], float] = {}
-    for i in range(len(mentions)):
-        for j in range(i + 1, len(mentions)):
-            first, second = mentions[i], mentions[j]
-            if first.doc == second.doc:
-                if j == i + 1 and _refers_back(second):
-                    scores[(i, j)] = 1.0
-                continue
-            if _opposed(first.text, second.text):
-                continue  # a report and its reversal are two claims; conflicts.py links them
-            # Shared names only count once the wording overlaps: two sentences about the story's main actor
-            # are not one claim because both name him.
-            text = similarity[i, j]
-            score = WEIGHT_TEXT * text
-            if text >= MIN_TEXT_FOR_ENTITIES:
-                score += WEIGHT_ENTITIES * _jaccard(names[keys[i]], names[keys[j]])
-            score += _quantity_score(numbers[keys[i]], numbers[keys[j]], settings.quantity_tolerance)
-            if score >= settings.claim_similarity * 0.6:
-                scores[(i, j)] = score
+    for i in range(len(mentions) - 1):
+        if mentions[i].doc == mentions[i + 1].doc and _refers_back(mentions[i + 1]):
+            scores[(i, i + 1)] = 1.0
+    # Only pairs that share a discriminative word or a comparable number are compared (blocking), so
+    # the work grows with the overlaps in the pile, not with the square of its sentences.
+    for i, j in sorted(candidate_pairs([*index.blocks(), *_quantity_blocks(keys, numbers)])):
+        first, second = mentions[i], mentions[j]
+        if first.doc == second.doc or _opposed(first.text, second.text):
+            continue  # a report and its reversal are two claims; conflicts.py links them
+        # Shared names only count once the wording overlaps: two sentences about the story's main actor
+        # are not one claim because both name him.
+        text = index.cosine(i, j)
+        score = WEIGHT_TEXT * text
+        if text >= MIN_TEXT_FOR_ENTITIES:
+            score += WEIGHT_ENTITIES * _jaccard(names[keys[i]], names[keys[j]])
+        score += _quantity_score(numbers[keys[i]], numbers[keys[j]], settings.quantity_tolerance)
+        if score >= settings.claim_similarity * 0.6:
+            scores[(i, j)] = score
     groups = _average_link(len(mentions), scores, settings.claim_similarity)
     claims: list[Claim] = []
     for members in sorted(groups, key=lambda g: min(g)):
@@ -118,13 +117,17 @@ def _refers_back(mention: ClaimMention) -> bool:
     return bool(DENIAL.search(mention.text)) and any(f" {w} " in f" {lowered} " for w in _ANAPHORA)
 
 
-def text_similarity(lemma_lists: list[tuple[str, ...]]) -> np.ndarray:
-    """Pairwise TF-IDF cosine of lemma lists (sublinear term frequency)."""
-    if not any(lemma_lists):
-        return np.zeros((len(lemma_lists), len(lemma_lists)))
-    vectorizer = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True)
-    matrix = vectorizer.fit_transform(lemma_lists)
-    return (matrix @ matrix.T).toarray()
+def _quantity_blocks(keys: list[tuple[str, str]], numbers: dict[tuple[str, str], list[Quantity]]) -> list[list[int]]:
+    """Sentences whose numbers measure the same kind of thing at a similar magnitude."""
+    blocks: dict[tuple[str, str, str | None, int], list[int]] = defaultdict(list)
+    for row, key in enumerate(keys):
+        for q in numbers.get(key, ()):
+            if q.dimension == "count" and q.noun is None:
+                continue
+            magnitude = int(math.floor(math.log10(max(abs(q.low), 1e-9)) * 2))
+            for bucket in (magnitude - 1, magnitude, magnitude + 1):
+                blocks[(q.dimension, q.unit, q.noun if q.dimension == "count" else None, bucket)].append(row)
+    return [rows for rows in blocks.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -12,7 +12,8 @@ from dataclasses import replace
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
-from crosswire.stages.align import agree, describe, same_measure, text_similarity
+from crosswire.stages._similarity import TextIndex, candidate_pairs
+from crosswire.stages.align import agree, describe, same_measure
 from crosswire.stages.lexicons import (
     ACT_OPENED,
     ACT_REVERSED,
@@ -21,6 +22,7 @@ from crosswire.stages.lexicons import (
     REFUSAL,
     REPORTING_VERBS,
     SILENCE,
+    UNDO,
     undoes,
 )
 from crosswire.stages.timeline import effective_date
@@ -96,10 +98,10 @@ class _Context:
         self.entity_name = {e.id: e.name for e in entities}
         keys = list(self.lemmas)
         self.index = {key: i for i, key in enumerate(keys)}
-        self.matrix = text_similarity([tuple(sorted(self.lemmas[k])) for k in keys])
+        self.text = TextIndex([tuple(sorted(self.lemmas[k])) for k in keys])
 
     def similarity(self, a: ClaimMention | Quantity, b: ClaimMention | Quantity) -> float:
-        return float(self.matrix[self.index[(a.doc, a.sentence)], self.index[(b.doc, b.sentence)]])
+        return self.text.cosine(self.index[(a.doc, a.sentence)], self.index[(b.doc, b.sentence)])
 
     def source(self, mention: ClaimMention) -> str:
         """'Outlet (published date)', or '(undated)': never a date guessed from the text."""
@@ -149,39 +151,49 @@ def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[C
     claim_of = {(m.doc, m.sentence): c for c in claims for m in c.mentions}
     quantities = [(q, claim_of[(q.doc, q.sentence)]) for c in claims for q in c.quantities]
     conflicts, seen = [], set()
-    for i, (a, ca) in enumerate(quantities):
-        for b, cb in quantities[i + 1 :]:
-            if a.doc == b.doc or not _comparable(a, b):
-                continue
-            key_a, key_b = (a.doc, a.sentence), (b.doc, b.sentence)
-            # Different claims only compare when their sentences are about the same thing and the numbers
-            # are of one order of magnitude (a city's million people and three injured civilians are not).
-            magnitude = max(a.high, b.high) / max(min(a.low, b.low), 1e-9)
-            shared = _stems(_sentence_of(ca, key_a)) & _stems(_sentence_of(cb, key_b)) - _stems(f"{a.noun} {b.noun}")
-            related = ca.id == cb.id or (
-                magnitude <= MAX_MAGNITUDE
-                and (same_measure(a, b) or bool(ctx.names[key_a] & ctx.names[key_b]))
-                and bool(shared)
-                and (ctx.similarity(a, b) >= MIN_RELATED_SIMILARITY or len(shared) >= 2)
+    for i, j in sorted(candidate_pairs(_numeric_blocks(quantities, ctx))):
+        (a, ca), (b, cb) = quantities[i], quantities[j]
+        if a.doc == b.doc or not _comparable(a, b):
+            continue
+        key_a, key_b = (a.doc, a.sentence), (b.doc, b.sentence)
+        # Different claims only compare when their sentences are about the same thing and the numbers
+        # are of one order of magnitude (a city's million people and three injured civilians are not).
+        magnitude = max(a.high, b.high) / max(min(a.low, b.low), 1e-9)
+        shared = _stems(_sentence_of(ca, key_a)) & _stems(_sentence_of(cb, key_b)) - _stems(f"{a.noun} {b.noun}")
+        related = ca.id == cb.id or (
+            magnitude <= MAX_MAGNITUDE
+            and (same_measure(a, b) or bool(ctx.names[key_a] & ctx.names[key_b]))
+            and bool(shared)
+            and (ctx.similarity(a, b) >= MIN_RELATED_SIMILARITY or len(shared) >= 2)
+        )
+        relation = _relation(a, b, tolerance) if related else None
+        pair = tuple(sorted({ca.id, cb.id}))
+        if relation is None or (pair, relation) in seen:
+            continue
+        seen.add((pair, relation))
+        ma = next(m for m in ca.mentions if (m.doc, m.sentence) == key_a)
+        mb = next(m for m in cb.mentions if (m.doc, m.sentence) == key_b)
+        what = f" ({a.noun})" if a.noun else ""
+        conflicts.append(
+            Conflict(
+                id="",
+                kind="numeric",
+                claims=pair,
+                explanation=f"Figures{what} {relation}, between {ctx.source(ma)} and {ctx.source(mb)}.",
+                evidence=(ma, mb),
             )
-            relation = _relation(a, b, tolerance) if related else None
-            pair = tuple(sorted({ca.id, cb.id}))
-            if relation is None or (pair, relation) in seen:
-                continue
-            seen.add((pair, relation))
-            ma = next(m for m in ca.mentions if (m.doc, m.sentence) == key_a)
-            mb = next(m for m in cb.mentions if (m.doc, m.sentence) == key_b)
-            what = f" ({a.noun})" if a.noun else ""
-            conflicts.append(
-                Conflict(
-                    id="",
-                    kind="numeric",
-                    claims=pair,
-                    explanation=f"Figures{what} {relation}, between {ctx.source(ma)} and {ctx.source(mb)}.",
-                    evidence=(ma, mb),
-                )
-            )
+        )
     return conflicts
+
+
+def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> list[list[int]]:
+    """Quantities that could be compared: same measure and unit, and the same claim or a shared name."""
+    blocks: dict[tuple[str, str, str | None, str], list[int]] = defaultdict(list)
+    for row, (q, claim) in enumerate(quantities):
+        measure = (q.dimension, q.unit, _noun_class(q.noun) if q.dimension == "count" else q.noun)
+        for anchor in [claim.id, *sorted(ctx.names[(q.doc, q.sentence)])]:
+            blocks[(*measure, anchor)].append(row)
+    return [rows for rows in blocks.values() if len(rows) > 1]
 
 
 def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
@@ -192,15 +204,21 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         if denied and stated:
             conflicts.append(_polarity_conflict((claim.id,), stated[0], denied[0], ctx))
     stated_by_claim = [(c, m) for c in claims for m in c.mentions if m.certainty != "denied"]
+    stems_of = [_stems(m.text) for _, m in stated_by_claim]
+    with_stem: dict[str, list[int]] = defaultdict(list)
+    for row, stems in enumerate(stems_of):
+        for stem in stems:
+            with_stem[stem].append(row)
     for claim in claims:
         for denial in (m for m in claim.mentions if m.certainty == "denied"):
             proposition = _stems(_denied_proposition(denial.text))
             if len(proposition) < 2:
                 continue
+            rows = {row for stem in proposition for row in with_stem.get(stem, ())}
             candidates = [
-                (len(proposition & _stems(mention.text)) / len(proposition), other, mention)
-                for other, mention in stated_by_claim
-                if other.id != claim.id and mention.doc != denial.doc
+                (len(proposition & stems_of[row]) / len(proposition), *stated_by_claim[row])
+                for row in sorted(rows)
+                if stated_by_claim[row][0].id != claim.id and stated_by_claim[row][1].doc != denial.doc
             ]
             if candidates:
                 score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))
@@ -253,6 +271,15 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     """An official act later reversed (warrant then charges dropped), or silence then a statement."""
     conflicts = []
     mentions = [(c, m) for c in claims for m in c.mentions]
+    # Later statements and reversals are rare: index them by the people they name, then compare.
+    # A named public statement (address, speech, press conference) is the best evidence of speaking up.
+    later_by_person: dict[str, list[tuple[Claim, ClaimMention]]] = defaultdict(list)
+    undoing: list[tuple[Claim, ClaimMention]] = []
+    for claim, mention in sorted(mentions, key=lambda cm: not PUBLIC_STATEMENT.search(cm[1].text)):
+        for person in ctx.people[(mention.doc, mention.sentence)] | ({mention.speaker} if mention.speaker else set()):
+            later_by_person[person].append((claim, mention))
+        if ACT_REVERSED.search(mention.text) or UNDO.search(mention.text):
+            undoing.append((claim, mention))
     for earlier_claim, earlier in mentions:
         key = (earlier.doc, earlier.sentence)
         opened = ACT_OPENED.search(earlier.text) and not ACT_REVERSED.search(earlier.text)
@@ -261,8 +288,9 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         if not (opened or silent or refusal):
             continue
         people = ctx.people[key]
-        # A named public statement (address, speech, press conference) is the best evidence of speaking up.
-        for later_claim, later in sorted(mentions, key=lambda cm: not PUBLIC_STATEMENT.search(cm[1].text)):
+        candidates = [cm for person in sorted(people) for cm in later_by_person[person]]
+        candidates += undoing if refusal else []
+        for later_claim, later in candidates:
             if later_claim.id == earlier_claim.id or not _later(ctx, later.doc, earlier.doc):
                 continue
             shared = people & ctx.people[(later.doc, later.sentence)]

@@ -373,6 +373,7 @@ _UNDO = (
     r"withdraw|withdrew|withdrawn|scrap|scrapped|suspend|suspended|lift|lifted|cancel|cancelled|canceled|"
     r"drop|dropped|repeal|repealed|abandon|abandoned|reverse|reversed"
 )
+UNDO = re.compile(rf"\b(?:{_UNDO})\b", re.I)
 REFUSAL = re.compile(
     rf"\b(?:will|would|shall|did|does|do) not (?:{_UNDO})\b\s+(?:the |its |their |his |her )?"
     rf"(?:\w+ ){{0,2}}?(?P<object>[a-z]{{3,}})\b",
