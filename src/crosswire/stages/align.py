@@ -54,6 +54,7 @@ def align_claims(
     annotated: Sequence[Annotated],
     entities: Sequence[Entity],
     settings: AlignSettings = AlignSettings(),
+    blocks: dict[str, int] | None = None,
 ) -> tuple[Claim, ...]:
     """Group mentions into claims with independent-source counts, first report date and a status."""
     if not mentions:
@@ -79,6 +80,8 @@ def align_claims(
     # the work grows with the overlaps in the pile, not with the square of its sentences.
     for i, j in sorted(candidate_pairs([*index.blocks(), *_quantity_blocks(keys, numbers)])):
         first, second = mentions[i], mentions[j]
+        if blocks is not None and blocks[first.doc] != blocks[second.doc]:
+            continue  # different stories of a mixed pile
         if first.doc == second.doc or _opposed(first.text, second.text):
             continue  # a report and its reversal are two claims; conflicts.py links them
         # Shared names only count once the wording overlaps: two sentences about the story's main actor

@@ -55,14 +55,21 @@ _LEGAL_OBJECT = re.compile(r"\b(?:charges?|case|warrant|investigation|proceeding
 
 
 def find_conflicts(
-    claims: Sequence[Claim], annotated: Sequence[Annotated], entities: Sequence[Entity], tolerance: float = 0.15
+    claims: Sequence[Claim],
+    annotated: Sequence[Annotated],
+    entities: Sequence[Entity],
+    tolerance: float = 0.15,
+    blocks: dict[str, int] | None = None,
 ) -> tuple[tuple[Claim, ...], tuple[Conflict, ...]]:
-    """Detect numeric, polarity and supersession conflicts; return claims with updated status."""
+    """Detect numeric, polarity and supersession conflicts; return claims with updated status.
+    With ``blocks`` (document -> story block), only documents of one block are compared."""
     context = _Context(annotated, entities)
     found: list[Conflict] = []
     found += _numeric(claims, context, tolerance)
     found += _polarity(claims, context)
     found += _supersession(claims, context)
+    if blocks is not None:
+        found = [c for c in found if len({blocks[m.doc] for m in c.evidence}) <= 1]
     conflicts = tuple(replace(c, id=f"k{i + 1}") for i, c in enumerate(found))
     superseded = {c.superseded for c in conflicts if c.superseded}
     disputed = {

@@ -179,11 +179,14 @@ def _merge_full_names(people: list[str], surfaces: dict[str, _Surface], union) -
 
 
 def _merge_surnames(people: list[str], surfaces: dict[str, _Surface], find, union) -> None:  # type: ignore[no-untyped-def]
+    by_surname: dict[str, list[str]] = defaultdict(list)
+    for person in people:
+        by_surname[translit_key(person.split()[-1])].append(person)
+    plain_surnames = {p.split()[-1] for p in people}
     for key, surface in surfaces.items():
-        if len(key.split()) != 1 or not (_is_person(surface, surfaces) or key in {p.split()[-1] for p in people}):
+        if len(key.split()) != 1 or not (_is_person(surface, surfaces) or key in plain_surnames):
             continue
-        folded = translit_key(key)
-        owners = {find(p) for p in people if translit_key(p.split()[-1]) == folded}
+        owners = {find(p) for p in by_surname.get(translit_key(key), ())}
         if len(owners) == 1:
             owner = owners.pop()
             union(owner, key, f"{surface.text}: surname of {surfaces[owner].text}, unambiguous in this story")
@@ -196,18 +199,24 @@ def _org_key(key: str) -> str:
 def _merge_organisations(surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
     orgs = [k for k, s in surfaces.items() if s.labels.most_common(1)[0][0] in ("ORG", "FAC", "GPE", "LOC")]
     keys = {k: _org_key(k) for k in orgs}
-    for i, a in enumerate(orgs):
-        for b in orgs[i + 1 :]:
-            ta, tb = a.split(), b.split()
-            if len(ta) == 1 == len(tb) and (_head_of(ta[0], tb) or _head_of(tb[0], ta)):
-                longer, shorter = (b, a) if len(b) > len(a) else (a, b)
-                union(longer, shorter, f"{surfaces[shorter].text}: short form of {surfaces[longer].text}")
-            elif len(ta) > 1 and len(tb) > 1 and fuzz.ratio(keys[a], keys[b]) >= 92:
-                union(a, b, f"{surfaces[b].text} = {surfaces[a].text}: same words, spelling variant")
-            elif len(ta) == 1 < len(tb) and _head_of(ta[0], tb):
-                union(b, a, f"{surfaces[a].text}: short form of {surfaces[b].text}")
-            elif len(tb) == 1 < len(ta) and _head_of(tb[0], ta):
-                union(a, b, f"{surfaces[b].text}: short form of {surfaces[a].text}")
+    # Only names that could match are compared: same first word (short forms, "Rostov"/"Rostov-on-Don")
+    # or same first word of the sorted, spelling-folded key (word-order and spelling variants).
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for key in orgs:
+        blocks["w:" + key.split()[0].split("-")[0]].append(key)
+        blocks["k:" + keys[key].split()[0]].append(key)
+    pairs = {(a, b) for block in blocks.values() for a in block for b in block if a < b}
+    for a, b in sorted(pairs):
+        ta, tb = a.split(), b.split()
+        if len(ta) == 1 == len(tb) and (_head_of(ta[0], tb) or _head_of(tb[0], ta)):
+            longer, shorter = (b, a) if len(b) > len(a) else (a, b)
+            union(longer, shorter, f"{surfaces[shorter].text}: short form of {surfaces[longer].text}")
+        elif len(ta) > 1 and len(tb) > 1 and fuzz.ratio(keys[a], keys[b]) >= 92:
+            union(a, b, f"{surfaces[b].text} = {surfaces[a].text}: same words, spelling variant")
+        elif len(ta) == 1 < len(tb) and _head_of(ta[0], tb):
+            union(b, a, f"{surfaces[a].text}: short form of {surfaces[b].text}")
+        elif len(tb) == 1 < len(ta) and _head_of(tb[0], ta):
+            union(a, b, f"{surfaces[b].text}: short form of {surfaces[a].text}")
 
 
 def _head_of(token: str, tokens: list[str]) -> bool:

@@ -1,0 +1,84 @@
+"""Synthetic piles for speed and scale benchmarks, made by varying the shipped sample corpus.
+
+    python benchmarks/synthetic.py OUT_DIR --articles 1000 --stories 100 [--seed 1]
+
+Each story gets its own invented people, places, outlets, figures and year, so grouping is real work:
+the same sample article told about two stories shares its wording but none of its names or numbers.
+This is benchmark data only; it is never used to tune or test crosswire's answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "src" / "crosswire" / "sample"
+# The sample's own names (this generator varies the sample; crosswire itself knows none of them).
+NAMES = ["Yuliya", "Yulia", "Julia", "Marchenko", "Tomas", "Reiter", "Vidal", "Aleksandr", "Alexander", "Dorin",
+         "Irena", "Sopa", "Orlevo", "Dravnik", "Sarnovo", "Lestovian", "Lestovia", "Velka", "Meridian", "Lantern",
+         "Flashpoint", "Courier", "Standard", "Torres", "Kovel", "Ibarra", "Varga", "Holm"]
+SYLLABLES = ["ka", "lo", "mi", "ra", "ven", "dor", "sa", "tel", "bri", "no", "vak", "sel", "mar", "tu", "zan",
+             "pe", "gor", "li", "an", "ost", "ber", "cha", "di", "rem"]
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+def _vary(text: str, names: dict[str, str], factor: float, year: int) -> str:
+    for old, new in names.items():
+        text = re.sub(rf"\b{old}\b", new, text)
+    text = re.sub(r"\b2025\b", str(year), text)
+
+    def scale(match: re.Match[str]) -> str:
+        value = int(match.group(0).replace(",", ""))
+        if 1900 <= value <= 2100 or value < 10:
+            return match.group(0)
+        return f"{round(value * factor):,}"
+
+    return re.sub(r"(?<![\d:.-])\d{1,3}(?:,\d{3})+(?![\d:])|(?<![\d:.-])\d{2,}(?![\d:.-])", scale, text)
+
+
+def make_pile(out: Path, articles: int, stories: int, seed: int = 1) -> list[Path]:
+    """Write ``articles`` files telling ``stories`` stories into ``out``; returns their paths."""
+    rng = random.Random(seed)
+    templates = sorted(p for p in SAMPLE.iterdir() if p.suffix in (".txt", ".md", ".html", ".jsonl"))
+    texts = {p: p.read_bytes().decode("utf-8", errors="replace") if p.name != "opinion.txt"
+             else p.read_bytes().decode("cp1252") for p in templates}
+    out.mkdir(parents=True, exist_ok=True)
+    plans = [({n: _word(rng) for n in NAMES}, rng.uniform(0.5, 3.0), rng.randint(1990, 2024)) for _ in range(stories)]
+    written = []
+    for index in range(articles):
+        story = index % stories
+        template = templates[(index // stories) % len(templates)]
+        names, factor, year = plans[story]
+        text = _vary(texts[template], names, factor, year)
+        target = out / f"s{story:04d}-a{index:05d}{template.suffix}"
+        if template.suffix == ".jsonl":
+            lines = [json.loads(line) for line in texts[template].splitlines() if line.strip()]
+            text = "\n".join(json.dumps({k: _vary(v, names, factor, year) if isinstance(v, str) else v
+                                         for k, v in line.items()}) for line in lines) + "\n"
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out")
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--stories", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    paths = make_pile(Path(args.out), args.articles, args.stories, args.seed)
+    print(f"wrote {len(paths)} files to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
