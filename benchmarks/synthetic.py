@@ -19,11 +19,62 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "src" / "crosswire" / "sample"
 # The sample's own names (this generator varies the sample; crosswire itself knows none of them).
-NAMES = ["Yuliya", "Yulia", "Julia", "Marchenko", "Tomas", "Reiter", "Vidal", "Aleksandr", "Alexander", "Dorin",
-         "Irena", "Sopa", "Orlevo", "Dravnik", "Sarnovo", "Lestovian", "Lestovia", "Velka", "Meridian", "Lantern",
-         "Flashpoint", "Courier", "Standard", "Torres", "Kovel", "Ibarra", "Varga", "Holm"]
-SYLLABLES = ["ka", "lo", "mi", "ra", "ven", "dor", "sa", "tel", "bri", "no", "vak", "sel", "mar", "tu", "zan",
-             "pe", "gor", "li", "an", "ost", "ber", "cha", "di", "rem"]
+NAMES = [
+    "Yuliya",
+    "Yulia",
+    "Julia",
+    "Marchenko",
+    "Tomas",
+    "Reiter",
+    "Vidal",
+    "Aleksandr",
+    "Alexander",
+    "Dorin",
+    "Irena",
+    "Sopa",
+    "Orlevo",
+    "Dravnik",
+    "Sarnovo",
+    "Lestovian",
+    "Lestovia",
+    "Velka",
+    "Meridian",
+    "Lantern",
+    "Flashpoint",
+    "Courier",
+    "Standard",
+    "Torres",
+    "Kovel",
+    "Ibarra",
+    "Varga",
+    "Holm",
+]
+SYLLABLES = [
+    "ka",
+    "lo",
+    "mi",
+    "ra",
+    "ven",
+    "dor",
+    "sa",
+    "tel",
+    "bri",
+    "no",
+    "vak",
+    "sel",
+    "mar",
+    "tu",
+    "zan",
+    "pe",
+    "gor",
+    "li",
+    "an",
+    "ost",
+    "ber",
+    "cha",
+    "di",
+    "rem",
+]
 
 
 def _word(rng: random.Random) -> str:
@@ -48,8 +99,12 @@ def make_pile(out: Path, articles: int, stories: int, seed: int = 1) -> list[Pat
     """Write ``articles`` files telling ``stories`` stories into ``out``; returns their paths."""
     rng = random.Random(seed)
     templates = sorted(p for p in SAMPLE.iterdir() if p.suffix in (".txt", ".md", ".html", ".jsonl"))
-    texts = {p: p.read_bytes().decode("utf-8", errors="replace") if p.name != "opinion.txt"
-             else p.read_bytes().decode("cp1252") for p in templates}
+    texts = {
+        p: p.read_bytes().decode("utf-8", errors="replace")
+        if p.name != "opinion.txt"
+        else p.read_bytes().decode("cp1252")
+        for p in templates
+    }
     out.mkdir(parents=True, exist_ok=True)
     plans = [({n: _word(rng) for n in NAMES}, rng.uniform(0.5, 3.0), rng.randint(1990, 2024)) for _ in range(stories)]
     written = []
@@ -61,8 +116,13 @@ def make_pile(out: Path, articles: int, stories: int, seed: int = 1) -> list[Pat
         target = out / f"s{story:04d}-a{index:05d}{template.suffix}"
         if template.suffix == ".jsonl":
             lines = [json.loads(line) for line in texts[template].splitlines() if line.strip()]
-            text = "\n".join(json.dumps({k: _vary(v, names, factor, year) if isinstance(v, str) else v
-                                         for k, v in line.items()}) for line in lines) + "\n"
+            text = (
+                "\n".join(
+                    json.dumps({k: _vary(v, names, factor, year) if isinstance(v, str) else v for k, v in line.items()})
+                    for line in lines
+                )
+                + "\n"
+            )
         target.write_text(text, encoding="utf-8")
         written.append(target)
     return written

@@ -118,7 +118,7 @@ def analyze(
     align_settings = AlignSettings(settings.claim_similarity, settings.copy_similarity, settings.quantity_tolerance)
     resolved = timed("time", resolve_times, annotated)
     entities = timed("entities", resolve_entities, resolved)
-    mentions = timed("claims", extract_claims, resolved, entities)
+    mentions = timed("claim mentions", extract_claims, resolved, entities)
     blocks = timed("story blocks", story_blocks, resolved, entities)
     claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks)
     claims, conflicts = timed(
