@@ -190,7 +190,9 @@ def drop_title_line(text: str, titles: list[str]) -> tuple[str, bool]:
         return text, False
     for title in titles:
         title_toks = [t.lower() for t in tokens(title or "")]
-        if title_toks and (first_toks == title_toks or (len(first_toks) >= 4 and title_toks[: len(first_toks)] == first_toks)):
+        if title_toks and (
+            first_toks == title_toks or (len(first_toks) >= 4 and title_toks[: len(first_toks)] == first_toks)
+        ):
             return rest.lstrip("\n"), True
     return text, False
 
@@ -259,7 +261,9 @@ def run(data: Path, limit: int | None) -> dict:
 
             body = "\n\n".join(doc.paragraphs) if doc else ""
             titled = "\n\n".join(x for x in ((doc.title if doc else None) or "", body) if x)
-            plain_no_title, title_dropped = drop_title_line(plain, [meta_title, _title_of(html) or ""])
+            page_title = _title_of(html) or ""
+            titles = [meta_title, page_title, *re.split(r"\s+[|–—-]\s+", page_title)]
+            plain_no_title, title_dropped = drop_title_line(plain, titles)
 
             texts = {
                 "trafilatura": plain,
@@ -337,11 +341,27 @@ def reference_outputs(data: Path, ids: list[str]) -> dict:
         pub = PUBLISHED.get(path.stem)
         if pub:
             result["published"] = dict(zip(("f1", "precision", "recall", "accuracy"), pub[2:], strict=True))
-            result["reproduced"] = all(
-                round(result[k], 3) == v for k, v in result["published"].items()
-            )
+            result["reproduced"] = all(round(result[k], 3) == v for k, v in result["published"].items())
         out[path.stem] = result
     return out
+
+
+def _reference_title_lines(data: Path) -> int:
+    """How many pages of the published trafilatura output begin with the page's <title> (or its first part)."""
+    path = data / "reference-outputs" / "trafilatura.json"
+    if not path.exists():
+        return 0
+    blob = json.loads(path.read_text(encoding="utf-8"))
+    preds = blob.get("output", blob)
+    count = 0
+    for item_id, pred in preds.items():
+        html_path = data / "html" / f"{item_id}.html.gz"
+        if not html_path.exists():
+            continue
+        title = _title_of(decode(gzip.decompress(html_path.read_bytes())) or "") or ""
+        pieces = [title, *re.split(r"\s+[|–—-]\s+", title)]
+        count += drop_title_line((pred or {}).get("articleBody") or "", pieces)[1]
+    return count
 
 
 def analyse(pages: list[dict]) -> dict:
@@ -390,8 +410,12 @@ def analyse(pages: list[dict]) -> dict:
     )
     losses = sorted(
         (
-            {"id": p["id"], "url": p["url"], **{k: v for k, v in r.items() if not k.startswith("_")},
-             "article_tokens_lost": round(r["tokens"] * r["in_gold"])}
+            {
+                "id": p["id"],
+                "url": p["url"],
+                **{k: v for k, v in r.items() if not k.startswith("_")},
+                "article_tokens_lost": round(r["tokens"] * r["in_gold"]),
+            }
             for p in pages
             for r in p["removals"]
             if r["in_gold"] >= 0.5
@@ -406,7 +430,9 @@ def analyse(pages: list[dict]) -> dict:
         "worst_pages": deltas[:8],
         "best_pages": deltas[::-1][:5],
         "largest_wrong_removals": losses[:15],
-        "errors": [{"id": p["id"], "url": p["url"], "reason": p["crosswire_error"]} for p in pages if p["crosswire_error"]],
+        "errors": [
+            {"id": p["id"], "url": p["url"], "reason": p["crosswire_error"]} for p in pages if p["crosswire_error"]
+        ],
     }
 
 
@@ -431,8 +457,11 @@ def _examples(pages: list[dict], by_kind: dict, limit: int = 3) -> list[dict]:
                 entry["lost"] += round(item["tokens"] * item["in_gold"])
                 entry["items"].append(item)
     by_id = {p["id"]: p for p in pages}
-    costly = [k for k, v in sorted(by_kind.items(), key=lambda kv: kv[1]["corpus_f1_change_from_this_removal"])
-              if v["corpus_f1_change_from_this_removal"] < 0]
+    costly = [
+        k
+        for k, v in sorted(by_kind.items(), key=lambda kv: kv[1]["corpus_f1_change_from_this_removal"])
+        if v["corpus_f1_change_from_this_removal"] < 0
+    ]
     errors = sorted((p for p in pages if p["crosswire_error"]), key=lambda p: -p["tokens"]["trafilatura_as_called"])
     labels = costly[: limit - (1 if errors else 0)]
     picked = []
@@ -516,31 +545,46 @@ def main() -> int:
     print(f"{'system':<68}{'F1':>7}{'P':>7}{'R':>7}{'acc':>7}{'pages':>7}")
     for name, label in ROWS:
         s = systems[name]
-        print(f"{label.format(version=version):<68}{s['f1']:>7.3f}{s['precision']:>7.3f}{s['recall']:>7.3f}"
-              f"{s['accuracy']:>7.3f}{s['pages']:>7}")
+        print(
+            f"{label.format(version=version):<68}{s['f1']:>7.3f}{s['precision']:>7.3f}{s['recall']:>7.3f}"
+            f"{s['accuracy']:>7.3f}{s['pages']:>7}"
+        )
     print()
-    print(f"{'reference output (re-scored, 181 pages)':<40}{'F1':>7}{'P':>7}{'R':>7}{'acc':>7}  published F1/P/R/acc   match")
+    print(
+        f"{'reference output (re-scored, 181 pages)':<40}{'F1':>7}{'P':>7}{'R':>7}{'acc':>7}"
+        "  published F1/P/R/acc   match"
+    )
     for name, s in reference_all.items():
         pub = s.get("published")
         pub_txt = "/".join(f"{pub[k]:.3f}" for k in ("f1", "precision", "recall", "accuracy")) if pub else "–"
-        print(f"{name:<40}{s['f1']:>7.3f}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['accuracy']:>7.3f}  {pub_txt:<24}"
-              f"{'yes' if s.get('reproduced') else 'NO'}")
+        print(
+            f"{name:<40}{s['f1']:>7.3f}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['accuracy']:>7.3f}  {pub_txt:<24}"
+            f"{'yes' if s.get('reproduced') else 'NO'}"
+        )
     print()
-    print(f"clean() changed the score of {analysis['pages_changed_by_clean']} pages: "
-          f"{analysis['pages_improved']} better, {analysis['pages_worsened']} worse; "
-          f"{len(analysis['errors'])} InputError(s)")
+    print(
+        f"clean() changed the score of {analysis['pages_changed_by_clean']} pages: "
+        f"{analysis['pages_improved']} better, {analysis['pages_worsened']} worse; "
+        f"{len(analysis['errors'])} InputError(s)"
+    )
     print(f"{'removal kind':<32}{'pages':>6}{'items':>6}{'words':>7}{'in gold':>8}{'ΔF1 corpus':>11}{'ΔR corpus':>10}")
     for label, k in sorted(analysis["by_kind"].items(), key=lambda kv: kv[1]["corpus_f1_change_from_this_removal"]):
-        print(f"{label:<32}{k['pages']:>6}{k['items']:>6}{k['tokens_removed']:>7}"
-              f"{k['tokens_removed_that_are_article_body']:>8}{k['corpus_f1_change_from_this_removal']:>+11.4f}"
-              f"{k['corpus_recall_change_from_this_removal']:>+10.4f}")
+        print(
+            f"{label:<32}{k['pages']:>6}{k['items']:>6}{k['tokens_removed']:>7}"
+            f"{k['tokens_removed_that_are_article_body']:>8}{k['corpus_f1_change_from_this_removal']:>+11.4f}"
+            f"{k['corpus_recall_change_from_this_removal']:>+10.4f}"
+        )
     print()
     for ex in examples:
-        print(f"loss [{ex['label']}] {ex['url']}\n   removed ({ex['article_tokens_lost']} article words): "
-              f"{ex['removed'][:160]!r}\n"
-              f"   recall {ex['recall_before_clean']:.3f} -> {ex['recall_after_clean']:.3f}")
-    print(f"\n{len(pages)} pages in {elapsed:.1f} s (trafilatura {ran['seconds']['trafilatura']:.1f} s, "
-          f"crosswire clean {ran['seconds']['crosswire']:.1f} s)")
+        print(
+            f"loss [{ex['label']}] {ex['url']}\n   removed ({ex['article_tokens_lost']} article words): "
+            f"{ex['removed'][:160]!r}\n"
+            f"   recall {ex['recall_before_clean']:.3f} -> {ex['recall_after_clean']:.3f}"
+        )
+    print(
+        f"\n{len(pages)} pages in {elapsed:.1f} s (trafilatura {ran['seconds']['trafilatura']:.1f} s, "
+        f"crosswire clean {ran['seconds']['crosswire']:.1f} s)"
+    )
 
     for page in pages:
         for key in [k for k in page if k.startswith("_")]:
@@ -558,17 +602,22 @@ def main() -> int:
         "seconds": {"total": round(elapsed, 1), **{k: round(v, 1) for k, v in ran["seconds"].items()}},
         "systems": systems,
         "mean_of_page_f1": macro_f1,
-        "published": {k: dict(zip(("name", "version", "f1", "precision", "recall", "accuracy"), v, strict=True))
-                      for k, v in PUBLISHED.items()},
+        "published": {
+            k: dict(zip(("name", "version", "f1", "precision", "recall", "accuracy"), v, strict=True))
+            for k, v in PUBLISHED.items()
+        },
         "reference_outputs_rescored": reference_all,
         "reference_outputs_rescored_on_subset": reference_subset,
+        "reference_trafilatura_pages_starting_with_title": _reference_title_lines(data),
         "title_lines_dropped_from_trafilatura": sum(1 for p in pages if p["trafilatura_title_line_dropped"]),
         "clean_analysis": analysis,
         "loss_examples": examples,
         "per_page": pages,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "article_extraction.json").write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    (RESULTS / "article_extraction.json").write_text(
+        json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     (RESULTS / "article_extraction.md").write_text(_markdown(result), encoding="utf-8")
     print(f"wrote {RESULTS / 'article_extraction.json'} and {RESULTS / 'article_extraction.md'}", file=sys.stderr)
     return 0
@@ -600,13 +649,17 @@ def _markdown(r: dict) -> str:
         if name == "trafilatura":
             p = pub["trafilatura"]
             ref_col = f"{p['f1']:.3f} / {p['precision']:.3f} / {p['recall']:.3f} (2.0.0)"
-        lines.append(f"| {label} | **{x['f1']:.3f}** ±{x['bootstrap_sd']['f1']:.3f} | {x['precision']:.3f} | "
-                     f"{x['recall']:.3f} | {x['accuracy']:.3f} | {ref_col} |")
+        lines.append(
+            f"| {label} | **{x['f1']:.3f}** ±{x['bootstrap_sd']['f1']:.3f} | {x['precision']:.3f} | "
+            f"{x['recall']:.3f} | {x['accuracy']:.3f} | {ref_col} |"
+        )
     for key in ("trafilatura", "readability", "newspaper", "html-text"):
         x, p = ref[key], pub[key]
-        lines.append(f"| published output of {p['name']} {p['version']}, re-scored here | {x['f1']:.3f} | "
-                     f"{x['precision']:.3f} | {x['recall']:.3f} | {x['accuracy']:.3f} | "
-                     f"{p['f1']:.3f} / {p['precision']:.3f} / {p['recall']:.3f} |")
+        lines.append(
+            f"| published output of {p['name']} {p['version']}, re-scored here | {x['f1']:.3f} | "
+            f"{x['precision']:.3f} | {x['recall']:.3f} | {x['accuracy']:.3f} | "
+            f"{p['f1']:.3f} / {p['precision']:.3f} / {p['recall']:.3f} |"
+        )
     reproduced = [k for k, v in ref.items() if v.get("reproduced")]
     lines += [
         "",
@@ -622,10 +675,80 @@ def _markdown(r: dict) -> str:
         "|---|---|---|---|---|---|",
     ]
     for label, k in sorted(an["by_kind"].items(), key=lambda kv: kv[1]["corpus_f1_change_from_this_removal"]):
-        lines.append(f"| {label} | {k['pages']} | {k['tokens_removed']} | {k['tokens_removed_that_are_article_body']} | "
-                     f"{k['corpus_f1_change_from_this_removal']:+.4f} | {k['corpus_recall_change_from_this_removal']:+.4f} |")
-    lines += ["", "<!-- READING -->", ""]
+        lines.append(
+            f"| {label} | {k['pages']} | {k['tokens_removed']} | {k['tokens_removed_that_are_article_body']} | "
+            f"{k['corpus_f1_change_from_this_removal']:+.4f} | {k['corpus_recall_change_from_this_removal']:+.4f} |"
+        )
+    lines += ["", "Reading (generated from the figures above; the causes were diagnosed on this run's pages):", ""]
+    lines += [f"- {line}" for line in _reading(r)]
+    lines += ["", "Costliest losses (see `loss_examples` and `per_page` in results/article_extraction.json):", ""]
+    for ex in r["loss_examples"]:
+        lines.append(
+            f"- {ex['label']}: {ex['url']}: {ex['article_tokens_lost']} article words removed, page recall "
+            f"{ex['recall_before_clean']:.2f} → {ex['recall_after_clean']:.2f}; "
+            f"removed: “{' / '.join(ex['removed'][:140].splitlines())}…”"
+        )
     return "\n".join(lines) + "\n"
+
+
+def _reading(r: dict) -> list[str]:
+    s, an = r["systems"], r["clean_analysis"]
+    kinds = an["by_kind"]
+    pre, cw = s["trafilatura_as_called"], s["crosswire"]
+    out = [
+        f"crosswire's body scores F1 {cw['f1']:.3f} against {pre['f1']:.3f} for the trafilatura text it starts "
+        f"from ({s['trafilatura']['f1']:.3f} for `trafilatura.extract` with its defaults, which keep comments): "
+        f"cleaning moves precision {cw['precision'] - pre['precision']:+.3f} and recall "
+        f"{cw['recall'] - pre['recall']:+.3f}; it changed {an['pages_changed_by_clean']} pages, "
+        f"{an['pages_improved']} for the better and {an['pages_worsened']} for the worse."
+    ]
+    pages = {p["id"]: p for p in r["per_page"]}
+    comments = kinds.get("comments")
+    if comments and comments["corpus_f1_change_from_this_removal"] < 0:
+        right = sum(1 for p in r["per_page"] for i in p["removals"] if i["label"] == "comments" and i["in_gold"] < 0.5)
+        share = comments["tokens_removed_that_are_article_body"] / max(1, comments["tokens_removed"])
+        out.append(
+            f"The main loss is reader-comment detection: it fired on {comments['pages']} pages, {right} of them real "
+            f"comments, and removed {comments['tokens_removed']:,} words of which {share:.0%} are article body "
+            f"(F1 {comments['corpus_f1_change_from_this_removal']:+.3f}). On HTML trafilatura has already left comment "
+            "sections out; the chat heuristic (`_chat.comment_start`) counts a paragraph as chat on a single "
+            "“you” or “I” (chat_score ≥ 1), so reviews, first-person blogs and service pieces lose their second half."
+        )
+    errors = an["errors"]
+    if errors:
+        cjk = sum(1 for e in errors if pages[e["id"]].get("cjk_share", 0) > 0.5)
+        out.append(
+            f"{len(errors)} page(s) raise InputError and score recall 0"
+            + (
+                f"; {cjk} of them are Japanese, Chinese or Korean text, where no paragraph has 8 space-separated "
+                "words and "
+                "“。” is not sentence-final punctuation for `_TERMINAL`, so every paragraph is dropped as a subheading."
+                if cjk
+                else "."
+            )
+        )
+    sub = kinds.get("subheading")
+    if sub:
+        share = sub["tokens_removed_that_are_article_body"] / max(1, sub["tokens_removed"])
+        out.append(
+            f"Subheading removal (lines under 8 words without final punctuation) fired on {sub['pages']} pages and "
+            f"removed {sub['tokens_removed']:,} words, {share:.0%} of them in the gold body, which keeps subheadings "
+            "and "
+            f"list items; being short they cost little (F1 {sub['corpus_f1_change_from_this_removal']:+.4f})."
+        )
+    gains = [(k, v) for k, v in kinds.items() if v["corpus_f1_change_from_this_removal"] > 0.0005]
+    if gains:
+        out.append(
+            "Gains: "
+            + ", ".join(f"{k} on {v['pages']} pages ({v['corpus_f1_change_from_this_removal']:+.4f})" for k, v in gains)
+            + ". The gold never contains the headline, so both systems are scored on the body alone; putting "
+            f"crosswire's title back gives {s['crosswire_with_title']['f1']:.3f}, and dropping a leading title line "
+            f"from plain trafilatura ({r['title_lines_dropped_from_trafilatura']} pages) gives "
+            f"{s['trafilatura_no_title']['f1']:.3f}. The published trafilatura 2.0.0 output starts with the headline "
+            "on "
+            f"{r['reference_trafilatura_pages_starting_with_title']} of 181 pages."
+        )
+    return out
 
 
 if __name__ == "__main__":

@@ -57,13 +57,10 @@ CHECK_EVENTS = 3
 # Words that recur in BASIL's lexical-bias spans but are topic words, not general evaluative wording
 # (kept out of the proposed lexicon additions; everything else is filtered by part of speech).
 TOPIC_WORDS = frozenset(
-    "obamacare amnesty illegal illegals immigrants immigration undocumented aliens gun guns abortion "
-    "taxpayer taxpayers shutdown tax taxes wall border".split()
+    ["obamacare", "amnesty", "illegal", "illegals", "immigrants", "immigration", "undocumented", "aliens", "gun", "guns", "abortion", "taxpayer", "taxpayers", "shutdown", "tax", "taxes", "wall", "border"]
 )
 STOP = frozenset(
-    "a an the of to in on for and or but with by at from as that this these those is are was were be been "
-    "being has have had he she it they his her its their them him who whom which what not no so than then "
-    "very more most much many also just even only still yet into over about after before up out".split()
+    ["a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "with", "by", "at", "from", "as", "that", "this", "these", "those", "is", "are", "was", "were", "be", "been", "being", "has", "have", "had", "he", "she", "it", "they", "his", "her", "its", "their", "them", "him", "who", "whom", "which", "what", "not", "no", "so", "than", "then", "very", "more", "most", "much", "many", "also", "just", "even", "only", "still", "yet", "into", "over", "about", "after", "before", "up", "out"]
 )
 
 
@@ -247,8 +244,14 @@ def mine_words(records: list[dict], span_words: list[dict], events: set[str], to
         if len(where[word]) < 2 or rate < 0.25:
             continue
         found.append(
-            {"word": word, "in_lexical_spans": n, "events": len(where[word]), "pos": tag,
-             "occurrences_outside_quotes": total[word], "share_in_spans": _r(rate)}
+            {
+                "word": word,
+                "in_lexical_spans": n,
+                "events": len(where[word]),
+                "pos": tag,
+                "occurrences_outside_quotes": total[word],
+                "share_in_spans": _r(rate),
+            }
         )
         if top and len(found) == top:
             break
@@ -359,7 +362,11 @@ def main() -> int:
                             if a <= m.start() < b:
                                 token = next((t for t in doc if t.idx <= m.start() < t.idx + len(t)), None)
                                 span_words.append(
-                                    {"word": m.group(0).lower(), "pos": token.pos_ if token else "X", "event": event["id"]}
+                                    {
+                                        "word": m.group(0).lower(),
+                                        "pos": token.pos_ if token else "X",
+                                        "event": event["id"],
+                                    }
                                 )
                 lost["gold spans outside every crosswire sentence (cleaned away)"] += sum(
                     1 for s in spans if id(s) not in covered
@@ -529,9 +536,7 @@ def table(result: dict) -> str:
         lines.append(f"  {name[:55]:<56}{cells}")
     lines += ["", "sentence level ('has loaded wording' vs 'has a lexical-bias span outside quotes'):"]
     for name, s in result["sentence_level"].items():
-        lines.append(
-            f"  {name[:80]:<82} n {s['n']:>5}  P {_f(s['precision'])}  R {_f(s['recall'])}  F1 {_f(s['f1'])}"
-        )
+        lines.append(f"  {name[:80]:<82} n {s['n']:>5}  P {_f(s['precision'])}  R {_f(s['recall'])}  F1 {_f(s['f1'])}")
     lines += [
         "",
         "most frequent gold lexical-bias words not in LOADED_WORDS: "
@@ -595,7 +600,7 @@ def render(result: dict) -> str:
         )
     out += [
         "",
-        "Sentence level, \"has loaded wording\" vs \"contains a lexical-bias span outside quotes\":",
+        'Sentence level, "has loaded wording" vs "contains a lexical-bias span outside quotes":',
         "",
         "| unit | n | precision | recall | F1 |",
         "|---|---|---|---|---|",

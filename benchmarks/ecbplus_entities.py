@@ -54,8 +54,7 @@ LABELS = {
 }
 # ECB+ location spans start with their preposition ('in Queens'); no NER span does, so it is dropped.
 LEADING_PREPOSITIONS = frozenset(
-    "in at on from to near between of into inside outside across through throughout around within towards "
-    "toward by over under off onto along beyond behind beside".split()
+    ["in", "at", "on", "from", "to", "near", "between", "of", "into", "inside", "outside", "across", "through", "throughout", "around", "within", "towards", "toward", "by", "over", "under", "off", "onto", "along", "beyond", "behind", "beside"]
 )
 POSSESSIVES = frozenset({"'s", "'", "\u2019s", "\u2019"})
 NO_SPACE_BEFORE = frozenset({",", ".", ";", ":", "!", "?", "''", ")", "]", "%", "n't", "'re", "'ve", "'ll", "'d", "'m"})
@@ -476,6 +475,7 @@ def name_part_analysis(mentions: list[Mention], key: dict[str, str], resp: dict[
 def pair_analysis(mentions: list[Mention], key: dict[str, str], resp: dict[str, str], base: dict[str, str]) -> dict:
     """Links (mention pairs) the system adds over a baseline, and how many of them are right; gold
     links the system misses, by kind of the two mentions (name / nominal / pronoun)."""
+
     def kind(m: Mention) -> str:
         return "name" if m.name_like else "pronoun" if m.head_pos == "PRON" else "nominal"
 
@@ -559,7 +559,11 @@ def markdown(out: dict) -> str:
                 f"| {setting} | {name} | {a['mentions']} | {cell(a['muc'])} | {cell(a['b3'])} | {cell(a['ceafe'])} "
                 f"| {a['conll']:.1f} | {t['conll']:.1f} |"
             )
-    lines += ["", "Published (unverified: from memory per SOURCE.md, not checked against the papers; other settings):", ""]
+    lines += [
+        "",
+        "Published (unverified: from memory per SOURCE.md, not checked against the papers; other settings):",
+        "",
+    ]
     for what, _, shown in PUBLISHED:
         lines.append(f"- {what}: CoNLL F1 {shown} *(unverified)*")
     lines += ["", "Reading:", ""]
@@ -654,8 +658,11 @@ def main() -> int:
         "results": results,
         "analysis": analysis,
         "published_unverified": [{"what": w, "conll_f1": v, "note": n} for w, v, n in PUBLISHED],
-        "seconds": {"load_and_parse": round(t_load, 1), "crosswire_resolve": round(t_resolve, 1),
-                    "total": round(time.perf_counter() - t0, 1)},
+        "seconds": {
+            "load_and_parse": round(t_load, 1),
+            "crosswire_resolve": round(t_resolve, 1),
+            "total": round(time.perf_counter() - t0, 1),
+        },
     }
     out["reading"] = reading(out)
     print(table(results))
@@ -664,7 +671,9 @@ def main() -> int:
         np_ = analysis[setting]["name_parts"]
         print(f"{setting}: first-name-only {_short(np_['first_name'])}")
         print(f"{setting}: surname-only    {_short(np_['surname'])}")
-        print(f"{setting}: links crosswire adds over exact match: {analysis[setting]['pairs']['links_added_over_exact_match']}")
+        print(
+            f"{setting}: links crosswire adds over exact match: {analysis[setting]['pairs']['links_added_over_exact_match']}"
+        )
     print(f"\n{out['seconds']}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "ecbplus_entities.json").write_text(json.dumps(_rounded(out), indent=2) + "\n", encoding="utf-8")

@@ -161,7 +161,12 @@ def _record(annotated: Any) -> list[dict[str, Any]]:
     from crosswire.stages.lexicons import DENIAL, HEDGE, UNCONFIRMED
 
     doc = annotated.document
-    claim_certainty = {m.sentence: m.certainty for m in extract_claims([annotated], resolve_entities([annotated]))}
+    try:
+        entities = resolve_entities([annotated])
+        error = None
+    except Exception as exc:  # noqa: BLE001 - a crosswire bug on this body; certainty does not need entities
+        entities, error = (), f"{type(exc).__name__}: {exc}"
+    claim_certainty = {m.sentence: m.certainty for m in extract_claims([annotated], entities)}
     ents: dict[str, list[str]] = {}
     for e in annotated.entities:
         ents.setdefault(e.sentence, []).append(normalise_name(e.text).lower())
@@ -186,6 +191,7 @@ def _record(annotated: Any) -> list[dict[str, Any]]:
                 "denial_any": len(DENIAL.findall(text)),
                 "unconfirmed_any": len(UNCONFIRMED.findall(text)),
                 "hedge_any": len(HEDGE.findall(text)),
+                "resolve_error": error,
             }
         )
     return rows
@@ -254,7 +260,9 @@ def _tfidf(lemma_lists: list[tuple[str, ...]]) -> tuple[Any, str]:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True)  # as align.text_similarity
-        return vectorizer.fit_transform([list(x) for x in lemma_lists]).tocsr(), "TfidfVectorizer as align.text_similarity"
+        return vectorizer.fit_transform(
+            [list(x) for x in lemma_lists]
+        ).tocsr(), "TfidfVectorizer as align.text_similarity"
 
 
 def _entity_found(name: str, body_tokens: set[str], body_names: set[str]) -> bool:
@@ -323,9 +331,7 @@ def build_features(
             "quants": [q for s in sents for q in s["quants"]],
             "certainty": certainty,
             "rate": {c: sum(1 for x in certainty if x == c) / n for c in ("denied", "unconfirmed", "hedged")},
-            "any": {
-                k: sum(s[f"{k}_any"] for s in sents) for k in ("denial", "unconfirmed", "hedge")
-            },
+            "any": {k: sum(s[f"{k}_any"] for s in sents) for k in ("denial", "unconfirmed", "hedge")},
             "attributed": sum(s["attributed"] for s in sents) / n,
             "questions": sum(s["question"] for s in sents) / n,
             "own_voice": sum(s["own_voice"] for s in sents) / n,
@@ -579,8 +585,10 @@ def main() -> int:
     parse_seconds = time.perf_counter() - t0
 
     # Body ids of the two splits overlap as numbers, so key them by split.
-    bodies = {(int(k.split(":")[1]) if k.startswith("train:") else -1 - int(k.split(":")[1])): v
-              for k, v in parsed_bodies.items()}
+    bodies = {
+        (int(k.split(":")[1]) if k.startswith("train:") else -1 - int(k.split(":")[1])): v
+        for k, v in parsed_bodies.items()
+    }
 
     def key(split: str, b: int) -> int:
         return b if split == "train" else -1 - b
@@ -678,7 +686,10 @@ def _table_rows(result: dict[str, Any]) -> list[list[str]]:
     rows = [[ROW_NAMES[k], *fmt(v, "—")] for k, v in result["ours"].items()]
     for ref in result["published"]["references_rescored"].values():
         rows.append(
-            [f"{ref['name']}, prediction file", *fmt(ref, f"{ref['leaderboard_score']:.2f} ({ref['leaderboard_percent']:.2f}%)")]
+            [
+                f"{ref['name']}, prediction file",
+                *fmt(ref, f"{ref['leaderboard_score']:.2f} ({ref['leaderboard_percent']:.2f}%)"),
+            ]
         )
     base = result["published"]["baseline"]
     rows.append(["FNC-1 baseline (from its published confusion matrix)", *fmt(base, "8761.75 (75.20%)")])
@@ -686,7 +697,18 @@ def _table_rows(result: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-HEADER = ["system", "FNC score", "FNC %", "leaderboard", "acc", "F1 agree", "F1 disagree", "F1 discuss", "F1 unrel.", "F1m"]
+HEADER = [
+    "system",
+    "FNC score",
+    "FNC %",
+    "leaderboard",
+    "acc",
+    "F1 agree",
+    "F1 disagree",
+    "F1 discuss",
+    "F1 unrel.",
+    "F1m",
+]
 
 
 def print_table(result: dict[str, Any]) -> None:
@@ -706,7 +728,9 @@ def print_table(result: dict[str, Any]) -> None:
             f"({ref['score_minus_leaderboard']:+.2f}); rows aligned with the test file: {ref['rows_aligned_with_test']}"
         )
     base = result["published"]["baseline"]
-    print(f"  baseline confusion matrix -> {base['fnc_score']:.2f} ({base['fnc_percent']:.2f}%), published 8761.75 (75.20%)")
+    print(
+        f"  baseline confusion matrix -> {base['fnc_score']:.2f} ({base['fnc_percent']:.2f}%), published 8761.75 (75.20%)"
+    )
 
 
 def markdown(result: dict[str, Any]) -> str:

@@ -39,7 +39,7 @@ def main() -> int:
             for k in (
                 "time",
                 "entities",
-                "claims",
+                "claim mentions",
                 "story blocks",
                 "align",
                 "conflicts",
