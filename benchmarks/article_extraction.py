@@ -477,7 +477,7 @@ def _examples(pages: list[dict], by_kind: dict, limit: int = 3) -> list[dict]:
                 "url": page["url"],
                 "label": label,
                 "why": entry["items"][0]["why"],
-                "removed": " | ".join(i["text"][:200] for i in entry["items"][:3]),
+                "removed": " // ".join(i["text"][:200] for i in entry["items"][:3]),
                 "items": len(entry["items"]),
                 "article_tokens_lost": lost,
                 "recall_before_clean": page["scores"]["trafilatura_as_called"]["r"],
@@ -684,7 +684,8 @@ def _markdown(r: dict) -> str:
     lines += ["", "Costliest losses (see `loss_examples` and `per_page` in results/article_extraction.json):", ""]
     for ex in r["loss_examples"]:
         lines.append(
-            f"- {ex['label']}: {ex['url']}: {ex['article_tokens_lost']} article words removed, page recall "
+            f"- {ex['label']}: {ex['url']}: {ex['article_tokens_lost']} article words removed"
+            f"{' in ' + str(ex['items']) + ' items (joined by //)' if ex.get('items', 1) > 1 else ''}, page recall "
             f"{ex['recall_before_clean']:.2f} → {ex['recall_after_clean']:.2f}; "
             f"removed: “{' / '.join(ex['removed'][:140].splitlines())}…”"
         )

@@ -246,7 +246,8 @@ def predict(doc: Doc) -> None:
             resolved = _resolve(mention, sentence, doc.dct or None, "metadata")
             pred = Pred(offset + start, offset + end, expression, resolved.date, sentence, offset)
             for variant, pattern in TRIM.items():
-                cut = pattern.match(expression).end() if pattern and pattern.match(expression) else 0
+                lead = pattern.match(expression) if pattern else None
+                cut = lead.end() if lead else 0
                 if cut >= len(expression):
                     cut = 0
                 pred.spans[variant] = (pred.start + cut, pred.end, expression[cut:])
@@ -623,7 +624,7 @@ def _proposal_value(label: str, text: str, base: date | None) -> str | None:
     if base is None:
         return None
     if label.startswith("bare year"):
-        return re.search(r"\d{4}", text).group(0)
+        return text[-4:]
     if label.startswith("last/this/next"):
         word, name = text.lower().split()[:2]
         number = MONTH_NUMBERS[name]

@@ -25,9 +25,10 @@ TIME_RE = re.compile(
             r"\b(?:(?:early|late)\s+)?(?:yesterday|today|tonight|tomorrow|last\s+night|this\s+(?:morning|afternoon|"
             r"evening))(?:\s+(?:morning|afternoon|evening|night))?\b",
             r"\b(?:over\s+)?(?:the\s+)?(?:last|past|this|next|coming)\s+(?:weekend|week|month|year)\b",
+            r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:day|week)s?\s+(?:ago|earlier)\b",
             r"\bthis\s+coming\s+week\b",
             # months and years
-            rf"\b(?:(?:in|since|by|until|from|early|late|mid-?|mid)\s*(?:{MONTHS})(?:\s+\d{{4}})?|(?:{MONTHS})\s+\d{{4}})\b(?!\s+\d)",
+            rf"\b(?:(?:in|since|by|until|from|early|late|mid-?|mid|last|this|next)\s*(?:{MONTHS})(?:\s+\d{{4}})?|(?:{MONTHS})\s+\d{{4}})\b(?!\s+\d)",
             r"\b(?:in|since|by|until|from|of)\s+(?:1[89]\d{2}|20\d{2})(?:\s*[-–]\s*(?:1[89]\d{2}|20\d{2}))?\b",
         ]
     ),

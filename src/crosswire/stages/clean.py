@@ -58,7 +58,8 @@ BOILERPLATE_TAIL = re.compile(
     re.I,
 )
 WEEKDAY_WORD = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?", re.I)
-_TERMINAL = re.compile(r"[.!?:;…](?:[\"”’'»)\]*_]+)?\s*$")
+_TERMINAL = re.compile(r"[.!?:;…。！？：；](?:[\"”’'»)\]*_」』）]+)?\s*$")
+_SUBHEADING_MAX_CHARS = 60
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_LIST = re.compile(r"^(?:[-*+]|\d{1,2}[.)])\s+")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
@@ -90,7 +91,8 @@ def clean(raw: RawDocument, comment_min_paragraphs: int = 3) -> Document:
     title, byline, dateline, units = _header(units, removed, meta.get("title") or raw.meta_title)
     units = _drop_boilerplate(units, removed)
     paragraphs = _join_broken_lines(units)
-    paragraphs = _drop_comments(paragraphs, removed, comment_min_paragraphs)
+    if raw.format != "html":  # trafilatura already leaves marked-up comment sections out of HTML
+        paragraphs = _drop_comments(paragraphs, removed, comment_min_paragraphs)
     paragraphs = _drop_subheadings_and_bios(paragraphs, removed)
     paragraphs = _drop_agency_credit(paragraphs, removed)
     paragraphs, wire_dateline = _drop_wire_dateline(paragraphs, removed)
@@ -271,7 +273,8 @@ def _join_broken_lines(units: list[_Unit]) -> list[str]:
 def _drop_subheadings_and_bios(paragraphs: list[str], removed: list[Removed]) -> list[str]:
     kept = []
     for index, paragraph in enumerate(paragraphs):
-        if len(paragraph.split()) < _JOIN_MIN_WORDS and not _TERMINAL.search(paragraph):
+        short = len(paragraph.split()) < _JOIN_MIN_WORDS and len(paragraph) <= _SUBHEADING_MAX_CHARS
+        if short and not _TERMINAL.search(paragraph):
             removed.append(Removed("other", paragraph, "subheading"))
         elif index >= len(paragraphs) - 2 and AUTHOR_BIO.match(paragraph):
             removed.append(Removed("byline", paragraph, "author biography"))

@@ -45,6 +45,20 @@ _DAY_MONTH = (
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
     re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"),
 )
+_SMALL_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 _CONFIDENCE = {"stated": 0.9, "metadata": 0.9, "inferred": 0.6, "story": 0.4}
 
 
@@ -72,9 +86,19 @@ def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str
     if absolute:
         return replace(mention, date=absolute, precision="day", confidence=0.95, anchor=None, anchor_basis="absolute")
     year = re.search(r"\b(1[89]\d{2}|20\d{2})\b", text)
-    if year and not re.search("|".join(MONTH_NUMBERS), text):
+    month = next((n for name, n in MONTH_NUMBERS.items() if re.search(rf"\b{name}\b", text)), None)
+    if year and month is None:
         return replace(
             mention, date=year.group(1), precision="year", confidence=0.9, anchor=None, anchor_basis="absolute"
+        )
+    if year and month and not re.search(r"\b\d{1,2}(?:st|nd|rd|th)?\b(?!\d)", text.replace(year.group(1), "")):
+        return replace(  # "January 1998": month and year, no day
+            mention,
+            date=f"{year.group(1)}-{month:02d}",
+            precision="month",
+            confidence=0.9,
+            anchor=None,
+            anchor_basis="absolute",
         )
     if anchor is None:
         return mention
@@ -117,8 +141,22 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
     for word, delta in deictic.items():
         if word in text:
             return (base + timedelta(days=delta)).isoformat(), "day"
-    if "this month" in text:
-        return f"{base.year:04d}-{base.month:02d}", "month"
+    period = re.search(r"\b(last|past|this|next|coming)\s+(year|month|week)\b", text)
+    if period:
+        step = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[period.group(1)]
+        if period.group(2) == "year":
+            return f"{base.year + step:04d}", "year"
+        if period.group(2) == "month":
+            month_index = base.year * 12 + base.month - 1 + step
+            return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}", "month"
+        return None  # a week has no calendar date of our precisions
+    ago = re.search(
+        r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week)s?\s+(ago|earlier)\b", text
+    )
+    if ago:
+        count = int(ago.group(1)) if ago.group(1).isdigit() else _SMALL_NUMBERS.get(ago.group(1), 1)
+        days = count * (7 if ago.group(2) == "week" else 1)
+        return (base - timedelta(days=days)).isoformat(), "day"
     for pattern in _DAY_MONTH:
         for match in pattern.finditer(text):
             number = MONTH_NUMBERS.get(match.group("month").lower().rstrip("."))
@@ -126,7 +164,12 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
                 return _nearest_year(base, number, int(match.group("day"))), "day"
     for name, number in MONTH_NUMBERS.items():
         if re.search(rf"\b{name}\b", text):
-            year = base.year - (1 if number > base.month + 1 else 0)
+            if future or text.startswith("next"):
+                year = base.year + (1 if number < base.month else 0)
+            else:
+                year = base.year - (
+                    1 if number > base.month + 1 or text.startswith("last") and number >= base.month else 0
+                )
             return f"{year:04d}-{number:02d}", "month"
     return None
 
