@@ -70,6 +70,8 @@ def find_times(text: str) -> list[tuple[int, int, str]]:
         if not expression or expression.lower() in ("may", "march") and not _month_context(text, match.start()):
             continue
         start = match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+        if expression == "Today" and re.search(r"[A-Z][\w.]*\s$", text[:start]):
+            continue  # a name such as "Russia Today" or "USA Today", not a date
         spans.append((start, start + len(expression), expression))
     return spans
 
