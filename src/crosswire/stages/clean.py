@@ -87,7 +87,7 @@ def clean(raw: RawDocument, comment_min_paragraphs: int = 3) -> Document:
     if raw.format == "html" and raw.html:
         text, meta, html_removed = _from_html(raw)
         removed.extend(html_removed)
-    units = _units(text, markdown=raw.format in ("markdown", "html") or "\n# " in "\n" + text)
+    units = _units(text, markdown=raw.format == "markdown" or (raw.format != "html" and "\n# " in "\n" + text))
     title, byline, dateline, units = _header(units, removed, meta.get("title") or raw.meta_title)
     units = _drop_boilerplate(units, removed)
     paragraphs = _join_broken_lines(units)
