@@ -97,6 +97,8 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
             if not name:
                 continue
             key = _fold(name)
+            if not key or not key.strip("-"):
+                continue  # nothing left of the name once punctuation is folded away
             surface = surfaces.setdefault(key, _Surface(name, Counter(), []))
             surface.labels[mention.label] += 1
             surface.mentions.append(mention)
@@ -122,6 +124,7 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
     _merge_full_names(people, surfaces, union)
     _merge_surnames(people, surfaces, find, union)
     _merge_organisations(surfaces, union)
+    _merge_short_forms(surfaces, find, union)
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in surfaces:
         clusters[find(key)].append(key)
@@ -158,8 +161,12 @@ def translit_key(token: str) -> str:
 
 
 def _is_person(surface: _Surface, surfaces: dict[str, _Surface]) -> bool:
-    top = surface.labels.most_common(1)[0][0]
-    return top == "PERSON" or (surface.labels["PERSON"] > 0 and top in ("FAC", "ORG", "GPE", "NORP"))
+    """Mostly labelled a person: one PERSON label among many GPE labels does not make 'South Sudan' a name."""
+    return surface.labels["PERSON"] * 2 >= sum(surface.labels.values())
+
+
+def _is_place(surface: _Surface) -> bool:
+    return surface.labels.most_common(1)[0][0] in ("GPE", "LOC", "FAC", "NORP")
 
 
 def _merge_full_names(people: list[str], surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
@@ -170,12 +177,21 @@ def _merge_full_names(people: list[str], surfaces: dict[str, _Surface], union) -
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
                 first_a, first_b = translit_key(a.split()[0]), translit_key(b.split()[0])
-                if first_a == first_b or fuzz.ratio(first_a, first_b) >= 85:
+                if _same_first_name(first_a, first_b):
                     union(
                         a,
                         b,
                         f"{surfaces[b].text} = {surfaces[a].text}: same surname, first names are spelling variants",
                     )
+
+
+def _same_first_name(a: str, b: str) -> bool:
+    """Spelling variants (Yevgeny/Evgeny), an initial (M./Mark) or a short form (Fred/Frederick)."""
+    a, b = a.rstrip("."), b.rstrip(".")
+    if a == b or fuzz.ratio(a, b) >= 85:
+        return True
+    short, long = sorted((a, b), key=len)
+    return (len(short) == 1 or len(short) >= 3) and long.startswith(short)
 
 
 def _merge_surnames(people: list[str], surfaces: dict[str, _Surface], find, union) -> None:  # type: ignore[no-untyped-def]
@@ -184,7 +200,7 @@ def _merge_surnames(people: list[str], surfaces: dict[str, _Surface], find, unio
         by_surname[translit_key(person.split()[-1])].append(person)
     plain_surnames = {p.split()[-1] for p in people}
     for key, surface in surfaces.items():
-        if len(key.split()) != 1 or not (_is_person(surface, surfaces) or key in plain_surnames):
+        if len(key.split()) != 1 or _is_place(surface) or not (_is_person(surface, surfaces) or key in plain_surnames):
             continue
         owners = {find(p) for p in by_surname.get(translit_key(key), ())}
         if len(owners) == 1:
@@ -203,6 +219,8 @@ def _merge_organisations(surfaces: dict[str, _Surface], union) -> None:  # type:
     # or same first word of the sorted, spelling-folded key (word-order and spelling variants).
     blocks: dict[str, list[str]] = defaultdict(list)
     for key in orgs:
+        if not keys[key]:
+            continue
         blocks["w:" + key.split()[0].split("-")[0]].append(key)
         blocks["k:" + keys[key].split()[0]].append(key)
     pairs = {(a, b) for block in blocks.values() for a in block for b in block if a < b}
@@ -219,6 +237,27 @@ def _merge_organisations(surfaces: dict[str, _Surface], union) -> None:  # type:
             union(a, b, f"{surfaces[b].text}: short form of {surfaces[a].text}")
 
 
+def _merge_short_forms(surfaces: dict[str, _Surface], find, union) -> None:  # type: ignore[no-untyped-def]
+    """'Colts' is 'Indianapolis Colts' and 'AMD' is 'Advanced Micro Devices' when only one name fits."""
+    long_names = [
+        k for k, s in surfaces.items() if len(k.split()) > 1 and not _is_person(s, surfaces) and not _is_place(s)
+    ]
+    owners: dict[str, set[str]] = defaultdict(set)
+    for key in long_names:
+        tokens = [t for t in key.split() if t not in _ORG_STOP]
+        if tokens and tokens[-1] not in ORG_WORDS:
+            owners[tokens[-1]].add(key)
+        if len(tokens) >= 2:
+            owners["".join(t[0] for t in tokens)].add(key)
+    for key, surface in surfaces.items():
+        if len(key.split()) != 1 or key in ORG_WORDS or _is_person(surface, surfaces) or _is_place(surface):
+            continue
+        roots = {find(k) for k in owners.get(key, ())}
+        if len(roots) == 1 and find(key) not in roots:
+            root = roots.pop()
+            union(root, key, f"{surface.text}: short form of {surfaces[root].text}, the only name it fits")
+
+
 def _head_of(token: str, tokens: list[str]) -> bool:
     """'wagner' is the short form of 'wagner group'; 'rostov' of 'rostov-on-don'."""
     if len(tokens) >= 2 and tokens[0] == token and all(t in ORG_WORDS for t in tokens[1:]):
@@ -227,9 +266,14 @@ def _head_of(token: str, tokens: list[str]) -> bool:
 
 
 def _common_word(entity: Entity, lowercase: Counter[str]) -> bool:
-    """A one-word 'entity' that the story also writes in lower case is a capitalised common noun ('Diesel')."""
+    """A one-word 'entity' the story also writes in lower case, and capitalises only at the start of a
+    sentence, is a common noun ('Diesel has run out')."""
     words = entity.name.split()
-    return len(words) == 1 and lowercase[words[0].lower()] >= len(entity.mentions)
+    return (
+        len(words) == 1
+        and lowercase[words[0].lower()] >= len(entity.mentions)
+        and all(m.start == 0 for m in entity.mentions)
+    )
 
 
 def _retype_places(entity: Entity, texts: dict[tuple[str, str], str]) -> Entity:
