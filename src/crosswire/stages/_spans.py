@@ -18,6 +18,8 @@ TIME_RE = re.compile(
             rf"(?:\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+(?:{MONTHS})\.?(?:,?\s+\d{{4}})?"
             rf"|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)\b",
             r"\b\d{4}-\d{2}-\d{2}\b",
+            # a live-blog entry's clock time ("18:52 — Police fired ..."): the entry happened that day
+            r"^\d{1,2}[:.]\d{2}(?=\s*[—–-])",
             # weekdays with their modifiers
             rf"(?:(?:early|late)\s+(?:on\s+)?)?(?:(?:on|last|this|next|by|since|until|from|before|after|"
             rf"over)\s+)?(?:(?:early|late)\s+)?{_WEEKDAY}{_PART}?\b",

@@ -119,6 +119,8 @@ def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str
 
 
 def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
+    if re.fullmatch(r"\d{1,2}[:.]\d{2}", text):
+        return base.isoformat(), "day"  # a live-blog entry stamped with the clock time of its day
     for index, name in enumerate(WEEKDAYS):
         if name in text:
             if future or text.startswith("next"):
