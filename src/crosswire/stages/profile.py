@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from crosswire.models import Annotated, Claim, Profile
 from crosswire.stages.annotate import outside_quotes
-from crosswire.stages.lexicons import FRAMING_RE, LOADED_WORDS, NAMED_AS_RE
+from crosswire.stages.lexicons import FRAMING_RE, LOADED_REPORTING_VERBS, LOADED_WORDS, NAMED_AS_RE
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 
@@ -30,6 +30,10 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
                 if hits:
                     loaded += 1
                     examples.append(", ".join(hits))
+            elif info.reporting_verb in LOADED_REPORTING_VERBS:
+                own += 1  # "X slammed Y": the attribution is the outlet's own, judging choice of verb
+                loaded += 1
+                examples.append(info.reporting_verb)
         total = max(1, len(sentences))
         profiles.append(
             Profile(
