@@ -665,7 +665,9 @@ def reading(out: dict) -> list[str]:
         f"{fo['muc']['r']:.1f}, CoNLL {fo['conll']:.1f}, so the rule costs {fo['conll'] - c[cw]['conll']:.1f} here.",
         f"Gold spans (b, {b[cw]['conll']:.1f}) lose to NER spans because descriptive words inside a name span "
         "('defensive tackle Jamal Williams') are read as the first name.",
-        f"All mentions (a): {a[cw]['conll']:.1f}, below exact match ({a[ex]['conll']:.1f}): no pronoun or nominal "
+        f"All mentions (a): {a[cw]['conll']:.1f}, "
+        f"{'above' if a[cw]['conll'] > a[ex]['conll'] else 'below'} exact match ({a[ex]['conll']:.1f}) but below head "
+        f"lemma ({a[hd]['conll']:.1f}): no pronoun or nominal "
         f"resolution ({non_name:.0f}% of the missed links involve one), and the common-word filter (a one-word "
         f"entity the story also writes in lower case) drops {dropped} gold mentions ({examples} ...), scored as "
         "singletons.",
