@@ -42,7 +42,7 @@ def main() -> int:
                 "claim mentions",
                 "story blocks",
                 "align",
-                "conflicts",
+                "conflict detection",
                 "timeline",
                 "quotes",
                 "profile",

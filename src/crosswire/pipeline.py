@@ -122,7 +122,7 @@ def analyze(
     blocks = timed("story blocks", story_blocks, resolved, entities)
     claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks)
     claims, conflicts = timed(
-        "conflicts", find_conflicts, claims, resolved, entities, settings.quantity_tolerance, blocks
+        "conflict detection", find_conflicts, claims, resolved, entities, settings.quantity_tolerance, blocks
     )
     timeline = timed("timeline", build_timeline, resolved, claims)
     quotes = timed("quotes", resolve_quotes, resolved, entities)
