@@ -24,6 +24,7 @@ from crosswire.stages.blocks import story_blocks
 from crosswire.stages.brief import write_brief
 from crosswire.stages.claims import extract_claims
 from crosswire.stages.clean import clean
+from crosswire.stages.cluster import ClusterSettings, StoryCluster, cluster_stories, near_duplicates
 from crosswire.stages.conflicts import find_conflicts
 from crosswire.stages.entities import resolve_entities
 from crosswire.stages.facts import document_facts
@@ -78,36 +79,82 @@ def analyze(
         progress: optional wrapper ``(iterable, label, total) -> iterable`` for progress bars.
     """
     settings = settings or Settings()
-    bar = progress or _no_progress
-    timings: dict[str, float] = {}
     started = time.perf_counter()
+    timings: dict[str, float] = {}
+    documents, errors = prepare(sources, settings, progress, timings)
+    annotated = annotate_all(documents, settings, nlp, progress, timings)
+    dossier = reconcile(annotated, errors, settings, timings)
+    timings["total"] = time.perf_counter() - started
+    return replace(dossier, stats={**dossier.stats, **timings})
 
+
+def analyze_stories(
+    sources: Sequence[str], settings: Settings | None = None, nlp: Any = None, progress: Progress | None = None
+) -> list[tuple[StoryCluster, Dossier]]:
+    """Sort a mixed pile into stories (online, by publication time) and reconcile each one.
+
+    Inputs that could not be read are listed once, in the first story's ``errors``."""
+    settings = settings or Settings()
+    timings: dict[str, float] = {}
+    documents, errors = prepare(sources, settings, progress, timings)
+    mark = time.perf_counter()
+    stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
+    timings["cluster"] = time.perf_counter() - mark
+    annotated = {a.document.id: a for a in annotate_all(documents, settings, nlp, progress, timings)}
+    results = []
+    for number, story in enumerate(stories):
+        members = [annotated[doc_id] for doc_id in story.documents if doc_id in annotated]
+        story_errors = errors if number == 0 else []
+        results.append((story, reconcile(members, story_errors, settings, {})))
+    return results
+
+
+def prepare(
+    sources: Sequence[str], settings: Settings, progress: Progress | None, timings: dict[str, float]
+) -> tuple[list[Document], list[Skipped]]:
+    """Ingest and clean every source; what cannot be read becomes a ``Skipped`` entry."""
+    mark = time.perf_counter()
+    bar = progress or _no_progress
     raws: list[RawDocument] = []
     errors: list[Skipped] = []
     for item in read(sources, settings.max_file_bytes):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
     documents = _clean_all(bar(raws, "clean", len(raws)), settings, errors)
-    timings["ingest+clean"] = time.perf_counter() - started
+    timings["ingest+clean"] = time.perf_counter() - mark
+    return documents, errors
 
+
+def annotate_all(
+    documents: list[Document], settings: Settings, nlp: Any, progress: Progress | None, timings: dict[str, float]
+) -> list[Annotated]:
+    """Parse and annotate documents, in worker processes when the input is large enough."""
+    bar = progress or _no_progress
     workers = settings.workers or os.cpu_count() or 1
     words = sum(len(d.body.split()) for d in documents)
     if nlp is None and workers > 1 and words >= PARALLEL_MIN_WORDS:
         mark = time.perf_counter()
         annotated = _annotate_parallel(documents, settings, workers, bar if progress else None)
         timings["annotate (parallel, incl. model load)"] = time.perf_counter() - mark
-    else:
-        mark = time.perf_counter()
-        nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
-        timings["model load"] = time.perf_counter() - mark
-        mark = time.perf_counter()
-        paragraphs = sum(len(d.paragraphs) for d in documents)
-        annotated = annotate(
-            documents,
-            nlp,
-            settings.batch_size,
-            progress=(lambda stream: bar(stream, "annotate", paragraphs)) if progress else None,
-        )
-        timings["annotate"] = time.perf_counter() - mark
+        return annotated
+    mark = time.perf_counter()
+    nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
+    timings["model load"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    paragraphs = sum(len(d.paragraphs) for d in documents)
+    annotated = annotate(
+        documents,
+        nlp,
+        settings.batch_size,
+        progress=(lambda stream: bar(stream, "annotate", paragraphs)) if progress else None,
+    )
+    timings["annotate"] = time.perf_counter() - mark
+    return annotated
+
+
+def reconcile(
+    annotated: Sequence[Annotated], errors: Sequence[Skipped], settings: Settings, timings: dict[str, float]
+) -> Dossier:
+    """Everything after annotation, for the documents of one story: resolve, reconcile, report."""
 
     def timed(stage: str, function: Callable[..., Any], *args: Any) -> Any:
         mark = time.perf_counter()
@@ -120,7 +167,8 @@ def analyze(
     entities = timed("entities", resolve_entities, resolved)
     mentions = timed("claim mentions", extract_claims, resolved, entities)
     blocks = timed("story blocks", story_blocks, resolved, entities)
-    claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks)
+    copies = timed("near duplicates", near_duplicates, [a.document for a in resolved])
+    claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks, copies)
     claims, conflicts = timed(
         "conflict detection", find_conflicts, claims, resolved, entities, settings.quantity_tolerance, blocks
     )
@@ -129,8 +177,6 @@ def analyze(
     profiles = timed("profile", build_profiles, resolved, claims)
     final_documents = tuple(replace(a.document, story=blocks[a.document.id]) for a in resolved)
     brief = timed("brief", write_brief, claims, conflicts, entities, final_documents, settings.brief_sentences)
-    timings["total"] = time.perf_counter() - started
-
     return Dossier(
         documents=final_documents,
         entities=entities,

@@ -55,6 +55,7 @@ def align_claims(
     entities: Sequence[Entity],
     settings: AlignSettings = AlignSettings(),
     blocks: dict[str, int] | None = None,
+    copies: Sequence[set[str]] = (),
 ) -> tuple[Claim, ...]:
     """Group mentions into claims with independent-source counts, first report date and a status."""
     if not mentions:
@@ -97,7 +98,7 @@ def align_claims(
     claims: list[Claim] = []
     for members in sorted(groups, key=lambda g: min(g)):
         group = [mentions[i] for i in sorted(members)]
-        claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, numbers, settings))
+        claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, numbers, settings, copies))
     return tuple(claims)
 
 
@@ -173,6 +174,7 @@ def _claim(
     docs: dict,
     numbers: dict[tuple[str, str], list[Quantity]],
     settings: AlignSettings,
+    copies: Sequence[set[str]] = (),
 ) -> Claim:
     ordered = sorted(members)
     centrality = {i: sum(scores.get((min(i, j), max(i, j)), 0.0) for j in ordered if j != i) for i in ordered}
@@ -183,7 +185,7 @@ def _claim(
     representative = group[ordered.index(best)]
     dates = [docs[m.doc].published.date for m in group if docs[m.doc].published.date]
     quantities = tuple(q for m in group for q in numbers[(m.doc, m.sentence)])
-    independent = independent_sources(group, docs, settings.copy_similarity)
+    independent = independent_sources(group, docs, settings.copy_similarity, copies)
     certainties = {m.certainty for m in group}
     status = (
         "disputed"
@@ -204,8 +206,11 @@ def _claim(
     )
 
 
-def independent_sources(group: Sequence[ClaimMention], docs: dict, copy_similarity: float) -> int:
-    """Outlets carrying the claim, counting one outlet's documents and verbatim copies once."""
+def independent_sources(
+    group: Sequence[ClaimMention], docs: dict, copy_similarity: float, copies: Sequence[set[str]] = ()
+) -> int:
+    """Outlets carrying the claim, counting once one outlet's documents, near-duplicate documents
+    (``copies``: wire text republished) and sentences copied verbatim."""
     doc_ids = sorted({m.doc for m in group})
     parent = {d: d for d in doc_ids}
 
@@ -221,7 +226,8 @@ def independent_sources(group: Sequence[ClaimMention], docs: dict, copy_similari
             copied = any(
                 fuzz.ratio(x.text, y.text) >= copy_similarity for x in group if x.doc == a for y in group if y.doc == b
             )
-            if same_outlet or copied:
+            reprint = any(a in copy and b in copy for copy in copies)
+            if same_outlet or copied or reprint:
                 parent[find(b)] = find(a)
     return len({find(d) for d in doc_ids})
 

@@ -23,11 +23,19 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from crosswire.models import Document
 
 _FEATURES = 2**18
-_WORDS = HashingVectorizer(n_features=_FEATURES, alternate_sign=False, norm=None, stop_words="english",
-                           token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b")
+_WORDS = HashingVectorizer(
+    n_features=_FEATURES,
+    alternate_sign=False,
+    norm=None,
+    stop_words="english",
+    token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b",
+)
 # Capitalised words inside sentences, less the calendar words every story has.
 _NAMES = HashingVectorizer(
-    n_features=_FEATURES, alternate_sign=False, norm=None, lowercase=False,
+    n_features=_FEATURES,
+    alternate_sign=False,
+    norm=None,
+    lowercase=False,
     token_pattern=r"(?<![.!?]\s)(?<!^)\b(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)"
     r"(?!(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
     r"[A-Z][a-zA-Z'’-]{2,}\b",
@@ -66,7 +74,9 @@ def _day(doc: Document) -> date | None:
     return date.fromisoformat(doc.published.date) if doc.published.date and len(doc.published.date) == 10 else None
 
 
-def cluster_stories(documents: Sequence[Document], settings: ClusterSettings = ClusterSettings()) -> tuple[StoryCluster, ...]:
+def cluster_stories(
+    documents: Sequence[Document], settings: ClusterSettings = ClusterSettings()
+) -> tuple[StoryCluster, ...]:
     """Group documents into stories, visiting them in publication order (undated ones last)."""
     if not documents:
         return ()
@@ -104,7 +114,8 @@ def cluster_stories(documents: Sequence[Document], settings: ClusterSettings = C
             word_sums[best] = word_sums[best] + words[row]
             name_sums[best] = name_sums[best] + names[row]
             members[best].append(index)
-            if day and (last_day[best] is None or day > last_day[best]):
+            previous = last_day[best]
+            if day and (previous is None or day > previous):
                 last_day[best] = day
     return tuple(
         StoryCluster(f"story-{n + 1:04d}", tuple(documents[i].id for i in group), _label(documents, group))
