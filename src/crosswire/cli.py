@@ -25,6 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument("--md", metavar="FILE", help="write a Markdown brief ('-' for stdout)")
     analyze.add_argument("--html", metavar="FILE", help="write a self-contained HTML dossier ('-' for stdout)")
     analyze.add_argument("--config", metavar="FILE", help="a TOML settings file (see settings.toml)")
+    analyze.add_argument(
+        "--stories",
+        metavar="DIR",
+        help="the input is a mixed pile: sort it into stories and write one dossier per story, plus index.json, to DIR",
+    )
     analyze.add_argument("--claim-similarity", type=float, help="score above which sentences are one claim")
     analyze.add_argument("--quiet", action="store_true", help="no progress bars or summary")
 
@@ -89,6 +94,8 @@ def _analyze(args: argparse.Namespace) -> int:
     settings = load_settings(
         args.config, claim_similarity=args.claim_similarity, progress=False if args.quiet else None
     )
+    if args.stories:
+        return _analyze_pile(paths, settings, Path(args.stories), args)
     dossier = analyze(paths, settings, progress=_progress(settings.progress))
     if args.json:
         _write(args.json, to_json(dossier, version()))
@@ -105,6 +112,50 @@ def _analyze(args: argparse.Namespace) -> int:
         if not (args.json or args.md or args.html):
             print("  (nothing written: add --json, --md or --html FILE, '-' for stdout)", file=sys.stderr)
     return 1 if dossier.errors else 0
+
+
+def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Namespace) -> int:
+    import json
+
+    from crosswire.dossier import to_dict, to_json
+    from crosswire.pipeline import analyze_stories, version
+    from crosswire.render import to_markdown
+
+    out.mkdir(parents=True, exist_ok=True)
+    results = analyze_stories(paths, settings, progress=_progress(settings.progress))
+    index = []
+    errors = []
+    for story, dossier in results:
+        (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
+        if args.md:
+            (out / f"{story.id}.md").write_text(to_markdown(dossier), encoding="utf-8")
+        if args.html:
+            from crosswire.render_html import to_html
+
+            (out / f"{story.id}.html").write_text(to_html(to_dict(dossier, version())), encoding="utf-8")
+        index.append(
+            {
+                "story": story.id,
+                "label": story.label,
+                "documents": list(story.documents),
+                "claims": len(dossier.claims),
+                "conflicts": len(dossier.conflicts),
+                "headline": dossier.brief.headline,
+            }
+        )
+        errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
+    (out / "index.json").write_text(
+        json.dumps({"stories": index, "errors": errors}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    if not args.quiet:
+        print(
+            f"{len(results)} stories from {sum(len(s.documents) for s, _ in results)} documents written to {out}/ "
+            f"(index.json, one dossier per story); {len(errors)} inputs skipped",
+            file=sys.stderr,
+        )
+        for error in errors:
+            print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
+    return 1 if errors else 0
 
 
 def _add(args: argparse.Namespace) -> int:

@@ -1,0 +1,70 @@
+"""Stories from a pile: the mixed sample + reference pile splits into its two stories; reprints count once."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import REFERENCE, SAMPLE, SETTINGS
+
+from crosswire import cli
+from crosswire.pipeline import analyze, prepare
+from crosswire.stages.cluster import cluster_stories, near_duplicates
+
+WIRE = (
+    "The harbour authority said on Tuesday that the northern pier would close for six weeks of repairs after "
+    "inspectors found cracks in two of its supporting columns. Ferry services will move to the southern terminal "
+    "from Monday, the authority said, and about 40 staff will be redeployed. Local traders warned that the closure "
+    "would cost them customers during the busiest weeks of the season."
+)
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_cluster_mixed_pile_splits_into_its_two_stories():
+    documents, errors = prepare([str(SAMPLE), str(REFERENCE)], SETTINGS, None, {})
+    assert not errors
+    stories = cluster_stories(documents)
+    groups = sorted(sorted(s.documents) for s in stories)
+    assert len(groups) == 2
+    reference = {p.stem for p in REFERENCE.glob("*.txt")}
+    assert set(groups[0]) == reference or set(groups[1]) == reference
+
+
+def test_cluster_near_duplicates_found(tmp_path):
+    for outlet in ("Harbour Times", "Coast Daily", "Bay Herald"):
+        (tmp_path / f"{outlet.split()[0].lower()}.jsonl").write_text(
+            json.dumps({"text": WIRE, "outlet": outlet, "published": "2025-05-06"}) + "\n", encoding="utf-8"
+        )
+    (tmp_path / "other.txt").write_text(
+        "Council members voted on Wednesday to extend the library's opening hours into the evening, after a "
+        "petition signed by more than 2,000 residents. The change starts next month and costs about 80,000 a year.",
+        encoding="utf-8",
+    )
+    documents, _ = prepare([str(tmp_path)], SETTINGS, None, {})
+    copies = near_duplicates(documents)
+    assert [sorted(c) for c in copies] == [["bay-1", "coast-1", "harbour-1"]]
+
+
+def test_cluster_same_wire_text_by_three_outlets_counts_once(tmp_path, nlp):
+    for outlet in ("Harbour Times", "Coast Daily", "Bay Herald"):
+        (tmp_path / f"{outlet.split()[0].lower()}.jsonl").write_text(
+            json.dumps({"text": WIRE, "outlet": outlet, "published": "2025-05-06"}) + "\n", encoding="utf-8"
+        )
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    pier = next(c for c in dossier.claims if "northern pier would close" in c.text)
+    assert len({m.doc for m in pier.mentions}) == 3
+    assert pier.independent_sources == 1
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_cluster_cli_writes_one_dossier_per_story(tmp_path, monkeypatch, nlp):
+    import crosswire.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
+    out = tmp_path / "stories"
+    assert cli.main(["analyze", str(SAMPLE), str(REFERENCE), "--stories", str(out), "--quiet"]) == 0
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    assert len(index["stories"]) == 2
+    for story in index["stories"]:
+        dossier = json.loads((out / f"{story['story']}.json").read_text(encoding="utf-8"))
+        assert sorted(d["id"] for d in dossier["documents"]) == sorted(story["documents"])
