@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the input is a mixed pile: sort it into stories and write one dossier per story, plus index.json, to DIR",
     )
     analyze.add_argument("--claim-similarity", type=float, help="score above which sentences are one claim")
+    analyze.add_argument(
+        "--engine",
+        choices=("local", "ray"),
+        default="local",
+        help="local: this machine, a process pool for large inputs; ray: a Ray cluster (RAY_ADDRESS) or local Ray",
+    )
     analyze.add_argument("--quiet", action="store_true", help="no progress bars or summary")
 
     add = commands.add_parser("add", help="store documents in a story and re-analyse it as a new version")
@@ -96,7 +102,12 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     if args.stories:
         return _analyze_pile(paths, settings, Path(args.stories), args)
-    dossier = analyze(paths, settings, progress=_progress(settings.progress))
+    if args.engine == "ray":
+        from crosswire.engine_ray import analyze_ray
+
+        dossier = analyze_ray(paths, settings)
+    else:
+        dossier = analyze(paths, settings, progress=_progress(settings.progress))
     if args.json:
         _write(args.json, to_json(dossier, version()))
     if args.md:
@@ -122,11 +133,18 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     from crosswire.render import to_markdown
 
     out.mkdir(parents=True, exist_ok=True)
-    results = analyze_stories(paths, settings, progress=_progress(settings.progress))
+    if args.engine == "ray":
+        from crosswire.engine_ray import analyze_stories_ray
+
+        results = analyze_stories_ray(paths, settings)
+    else:
+        results = analyze_stories(paths, settings, progress=_progress(settings.progress))
     index = []
     errors = []
+    shard = (out / "dossiers.jsonl").open("w", encoding="utf-8")  # one line per story, for shared storage
     for story, dossier in results:
         (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
+        shard.write(json.dumps({"story": story.id, **to_dict(dossier, version())}, ensure_ascii=False) + "\n")
         if args.md:
             (out / f"{story.id}.md").write_text(to_markdown(dossier), encoding="utf-8")
         if args.html:
@@ -144,6 +162,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
             }
         )
         errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
+    shard.close()
     (out / "index.json").write_text(
         json.dumps({"stories": index, "errors": errors}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -1,0 +1,35 @@
+"""The Ray engine gives the same dossiers as the local one (a local Ray instance, 2 CPUs)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REFERENCE, SAMPLE, SETTINGS
+
+from crosswire.dossier import to_json
+from crosswire.pipeline import analyze, analyze_stories
+
+ray = pytest.importorskip("ray", reason="the Ray engine is an optional extra: pip install 'crosswire[ray]'")
+
+
+@pytest.fixture(scope="module")
+def local_ray():
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield
+    ray.shutdown()
+
+
+def test_engine_ray_single_story_identical_to_local(local_ray, nlp):
+    from crosswire.engine_ray import analyze_ray
+
+    assert to_json(analyze_ray([str(SAMPLE)], SETTINGS)) == to_json(analyze([str(SAMPLE)], SETTINGS, nlp=nlp))
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_engine_ray_stories_identical_to_local(local_ray, nlp):
+    from crosswire.engine_ray import analyze_stories_ray
+
+    sources = [str(SAMPLE), str(REFERENCE)]
+    remote = analyze_stories_ray(sources, SETTINGS)
+    local = analyze_stories(sources, SETTINGS, nlp=nlp)
+    assert [s for s, _ in remote] == [s for s, _ in local]
+    assert [to_json(d) for _, d in remote] == [to_json(d) for _, d in local]
