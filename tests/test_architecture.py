@@ -37,6 +37,8 @@ def test_architecture_readme_documents_commands_and_settings():
         "--story",
         "--db",
         "--port",
+        "--stories",
+        "--engine ray",
     ):
         assert command in readme, command
     toml = (ROOT / "src" / "crosswire" / "settings.toml").read_text(encoding="utf-8")

@@ -29,12 +29,13 @@ def _ray() -> Any:
     except ImportError as exc:
         raise ConfigError("the Ray engine needs Ray: pip install 'crosswire[ray]' (or use --engine local)") from exc
     if not ray.is_initialized():
-        quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
         address = os.environ.get("RAY_ADDRESS")
         if address:
-            ray.init(address=address, **quiet)
+            ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
         else:
-            ray.init(num_cpus=os.cpu_count() or 2, include_dashboard=False, **quiet)
+            ray.init(
+                num_cpus=os.cpu_count() or 2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
+            )
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         context.print_on_execution_start = False

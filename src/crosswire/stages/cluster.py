@@ -30,13 +30,14 @@ _WORDS = HashingVectorizer(
     stop_words="english",
     token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b",
 )
-# Capitalised words inside sentences, less the calendar words every story has.
+# Capitalised words inside sentences, less stop words ("The") and the calendar words every story has.
 _NAMES = HashingVectorizer(
     n_features=_FEATURES,
     alternate_sign=False,
     norm=None,
     lowercase=False,
-    token_pattern=r"(?<![.!?]\s)(?<!^)\b(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)"
+    stop_words=sorted({w.capitalize() for w in STOP_WORDS}),
+    token_pattern=r"(?<![.!?]\s)(?<!^)(?<!\n)\b(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)"
     r"(?!(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
     r"[A-Z][a-zA-Z'’-]{2,}\b",
 )
@@ -71,7 +72,9 @@ def _vectors(texts: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix
 
 
 def _day(doc: Document) -> date | None:
-    return date.fromisoformat(doc.published.date) if doc.published.date and len(doc.published.date) == 10 else None
+    """A publication day the time window may rely on: stated or from metadata, never inferred."""
+    known = doc.published.basis in ("stated", "metadata") and doc.published.date and len(doc.published.date) == 10
+    return date.fromisoformat(doc.published.date) if known and doc.published.date else None
 
 
 def cluster_stories(
@@ -93,8 +96,11 @@ def cluster_stories(
         if members:
             word_matrix = sparse.vstack(word_sums)
             name_matrix = sparse.vstack(name_sums)
-            word_score = _cosine_rows(word_matrix, words[row])
-            name_score = _cosine_rows(name_matrix, names[row])
+            # Mean similarity to the story's documents (not to their centroid's direction), so a loose
+            # story does not grow more attractive as it grows.
+            sizes = np.array([len(m) for m in members], dtype=np.float64)
+            word_score = (word_matrix @ words[row].T).toarray().ravel() / sizes
+            name_score = (name_matrix @ names[row].T).toarray().ravel() / sizes
             scores = (1 - settings.name_weight) * word_score + settings.name_weight * name_score
             scores[name_score < settings.min_name_similarity] = 0.0
             for story in np.argsort(-scores, kind="stable"):
@@ -121,12 +127,6 @@ def cluster_stories(
         StoryCluster(f"story-{n + 1:04d}", tuple(documents[i].id for i in group), _label(documents, group))
         for n, group in enumerate(members)
     )
-
-
-def _cosine_rows(matrix: sparse.csr_matrix, vector: sparse.csr_matrix) -> np.ndarray:
-    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
-    norms[norms == 0] = 1.0
-    return (matrix @ vector.T).toarray().ravel() / norms
 
 
 def _label(documents: Sequence[Document], group: list[int]) -> str:
