@@ -65,3 +65,14 @@ def test_ingest_gives_duplicate_stems_unique_ids(tmp_path):
     (tmp_path / "a" / "story.txt").write_text("One.", encoding="utf-8")
     (tmp_path / "b" / "story.txt").write_text("Two.", encoding="utf-8")
     assert [i.id for i in _read(tmp_path)] == ["story", "story-2"]
+
+
+def test_ingest_reads_parquet_shards(tmp_path):
+    pq = __import__("pytest").importorskip("pyarrow.parquet", reason="Parquet needs pyarrow (crosswire[ray])")
+    import pyarrow as pa
+
+    table = pa.table({"text": ["First article text.", None], "outlet": ["Agency", "Agency"], "id": ["a1", "a2"]})
+    pq.write_table(table, tmp_path / "shard-000.parquet")
+    items = _read(tmp_path)
+    assert [i.id for i in items if isinstance(i, RawDocument)] == ["a1"]
+    assert [i.source.rsplit(":", 1)[-1] for i in items if isinstance(i, Skipped)] == ["2"]

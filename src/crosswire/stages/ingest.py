@@ -21,7 +21,8 @@ from crosswire.models import RawDocument, Skipped
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
-SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES})
+PARQUET_SUFFIXES = {".parquet"}
+SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES, *PARQUET_SUFFIXES})
 _BINARY_SNIFF = 4096
 _MAX_ACCENTED_SHARE = 0.2
 
@@ -76,6 +77,9 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     except OSError as exc:
         yield Skipped(str(path), "ingest", f"cannot read file: {exc.strerror or exc}")
         return
+    if suffix in PARQUET_SUFFIXES:
+        yield from _parquet(path)
+        return
     fmt = "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else TEXT_SUFFIXES[suffix]
     yield from _from_bytes(data, str(path), path.stem, fmt, max_bytes)
 
@@ -125,6 +129,22 @@ def decode(data: bytes) -> str | None:
     return None if best is None else str(best)
 
 
+def _parquet(path: Path) -> Iterator[RawDocument | Skipped]:
+    """Rows of a Parquet shard, with the same fields as JSON Lines (needs pyarrow: crosswire[ray])."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield Skipped(str(path), "ingest", "reading Parquet needs pyarrow: pip install 'crosswire[ray]'")
+        return
+    try:
+        rows = pq.read_table(path).to_pylist()
+    except Exception as exc:  # pyarrow raises several kinds on a broken file
+        yield Skipped(str(path), "ingest", f"not a readable Parquet file ({type(exc).__name__}: {exc})")
+        return
+    for number, item in enumerate(rows, start=1):
+        yield from _item(item, f"{path}:{number}", path.stem, number)
+
+
 def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -135,24 +155,29 @@ def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]
         except json.JSONDecodeError as exc:
             yield Skipped(where, "ingest", f"line {number} is not valid JSON ({exc.msg}); the other lines were read")
             continue
-        if not isinstance(item, dict):
-            yield Skipped(where, "ingest", f"line {number} is a JSON {type(item).__name__}, expected an object")
-            continue
-        html = item.get("html") if isinstance(item.get("html"), str) else None
-        body = item.get("text") if isinstance(item.get("text"), str) else None
-        if not (body or html):
-            yield Skipped(where, "ingest", f"line {number} has no 'text' or 'html' field with article text")
-            continue
-        meta = {k: (str(item[k]) if item.get(k) is not None else None) for k in ("title", "outlet", "url", "published")}
-        yield RawDocument(
-            id=str(item.get("id") or f"{stem}-{number}"),
-            source=where,
-            text=body or html or "",
-            format="html" if html and not body else "jsonl",
-            html=html,
-            meta_title=meta["title"],
-            meta_outlet=meta["outlet"],
-            meta_url=meta["url"],
-            meta_author=str(item.get("author") or item.get("byline") or "") or None,
-            meta_published=meta["published"],
-        )
+        yield from _item(item, where, stem, number)
+
+
+def _item(item: object, where: str, stem: str, number: int) -> Iterator[RawDocument | Skipped]:
+    """One feed record (a JSON line or a Parquet row) as a raw document."""
+    if not isinstance(item, dict):
+        yield Skipped(where, "ingest", f"record {number} is a JSON {type(item).__name__}, expected an object")
+        return
+    html = item.get("html") if isinstance(item.get("html"), str) else None
+    body = item.get("text") if isinstance(item.get("text"), str) else None
+    if not (body or html):
+        yield Skipped(where, "ingest", f"record {number} has no 'text' or 'html' field with article text")
+        return
+    meta = {k: (str(item[k]) if item.get(k) is not None else None) for k in ("title", "outlet", "url", "published")}
+    yield RawDocument(
+        id=str(item.get("id") or f"{stem}-{number}"),
+        source=where,
+        text=body or html or "",
+        format="html" if html and not body else "jsonl",
+        html=html,
+        meta_title=meta["title"],
+        meta_outlet=meta["outlet"],
+        meta_url=meta["url"],
+        meta_author=str(item.get("author") or item.get("byline") or "") or None,
+        meta_published=meta["published"],
+    )
