@@ -58,3 +58,19 @@ def test_stories_cli_add_and_diff(tmp_path, capsys, monkeypatch, nlp):
     out = capsys.readouterr().out
     assert "version 1 -> 2" in out and "superseded" in out
     assert cli.main(["diff", "--story", "nope", "--db", db]) == 2
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_stories_add_without_a_story_sorts_files_into_stories(tmp_path, nlp):
+    from crosswire.stories import add_to_pile
+
+    store = open_store(tmp_path / "s.db")
+    wagner = sorted(REFERENCE.glob("*.txt"))
+    add_to_story(store, "wagner", [(p.name, p.read_bytes()) for p in wagner[:3]], SETTINGS, nlp=nlp)
+    later = [(p.name, p.read_bytes()) for p in wagner[3:]]
+    later += [(p.name, p.read_bytes()) for p in sorted(SAMPLE.iterdir()) if p.suffix in (".txt", ".md", ".html")]
+    results = add_to_pile(store, later, SETTINGS, nlp=nlp)
+    names = {r.story for r in results}
+    assert "wagner" in names and len(names) == 2
+    stored = {info.name: info.documents for info in store.stories()}
+    assert stored["wagner"] == 5

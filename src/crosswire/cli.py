@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add = commands.add_parser("add", help="store documents in a story and re-analyse it as a new version")
     add.add_argument("paths", nargs="+", help="files or folders to add")
-    add.add_argument("--story", required=True, help="the story's name")
+    add.add_argument("--story", help="the story's name; without it, files are sorted into stored or new stories")
     add.add_argument("--db", default=DEFAULT_DB, help=f"story store (SQLite; default {DEFAULT_DB})")
     add.add_argument("--config", metavar="FILE", help="a TOML settings file")
     add.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -179,7 +179,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
 
 def _add(args: argparse.Namespace) -> int:
     from crosswire.store import open_store
-    from crosswire.stories import add_to_story, collect_files
+    from crosswire.stories import add_to_pile, add_to_story, collect_files
 
     settings = load_settings(args.config, progress=False if args.quiet else None)
     files, errors = collect_files(args.paths)
@@ -187,20 +187,26 @@ def _add(args: argparse.Namespace) -> int:
         print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
     store = open_store(args.db)
     try:
-        result = add_to_story(store, args.story, files, settings, progress=_progress(settings.progress))
+        if args.story:
+            results = [add_to_story(store, args.story, files, settings, progress=_progress(settings.progress))]
+        else:
+            results = add_to_pile(store, files, settings)
     finally:
         store.close()
-    if result.version is None:
-        print(f"story {result.story!r}: nothing new (every file is already stored); no new version", file=sys.stderr)
-    else:
-        print(
-            f"story {result.story!r}: added {len(result.added)} document(s); version {result.version} saved "
-            f"in {args.db}",
-            file=sys.stderr,
-        )
-    for skipped in result.errors:
-        print(f"  not analysed {skipped['source']}: {skipped['reason']}", file=sys.stderr)
-    return 1 if errors or result.errors else 0
+    for result in results:
+        if result.version is None:
+            print(
+                f"story {result.story!r}: nothing new (every file is already stored); no new version", file=sys.stderr
+            )
+        else:
+            print(
+                f"story {result.story!r}: added {len(result.added)} document(s); version {result.version} "
+                f"saved in {args.db}",
+                file=sys.stderr,
+            )
+        for skipped in result.errors:
+            print(f"  not analysed {skipped['source']}: {skipped['reason']}", file=sys.stderr)
+    return 1 if errors or any(r.errors for r in results) else 0
 
 
 def _diff(args: argparse.Namespace) -> int:

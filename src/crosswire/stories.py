@@ -6,7 +6,9 @@ app both use it, so an upload and `crosswire add` do exactly the same thing.
 
 from __future__ import annotations
 
+import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +16,9 @@ from typing import Any
 
 from crosswire.dossier import to_dict
 from crosswire.errors import InputError
-from crosswire.pipeline import Progress, analyze, version
+from crosswire.pipeline import Progress, analyze, prepare, version
 from crosswire.settings import Settings
+from crosswire.stages.cluster import ClusterSettings, cluster_stories
 from crosswire.stages.ingest import SUPPORTED
 from crosswire.store import Store
 
@@ -77,3 +80,49 @@ def analyze_story(
     for item in [*data["documents"], *data["errors"]]:
         item["source"] = str(item["source"]).replace(folder, story, 1)
     return data
+
+
+def add_to_pile(store: Store, files: list[tuple[str, bytes]], settings: Settings, nlp: Any = None) -> list[AddResult]:
+    """Add files whose story is not given: cluster them with the stored stories' documents; a file
+    joins the stored story most of its cluster belongs to, or opens a new story named after its
+    cluster's most frequent names."""
+    with tempfile.TemporaryDirectory(prefix="crosswire-pile-") as folder:
+        root = Path(folder)
+        owner: dict[str, str | None] = {}
+        for number, info in enumerate(store.stories()):
+            for document in store.documents(info.name):
+                path = root / f"stored-{number}" / Path(document.name).name
+                path.parent.mkdir(exist_ok=True)
+                path.write_bytes(document.data)
+                owner[str(path)] = info.name
+        incoming = root / "incoming"
+        incoming.mkdir()
+        data_of: dict[str, tuple[str, bytes]] = {}
+        for index, (name, data) in enumerate(files):
+            path = incoming / f"{index:05d}-{Path(name).name}"
+            path.write_bytes(data)
+            owner[str(path)] = None
+            data_of[str(path)] = (name, data)
+        documents, _ = prepare([str(root)], settings, None, {})
+        stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
+    source_of = {d.id: d.source.split(":")[0] for d in documents}
+    taken = {info.name for info in store.stories()}
+    plan: dict[str, list[tuple[str, bytes]]] = {}
+    for story in stories:
+        paths = [source_of[d] for d in story.documents]
+        new = [p for p in paths if owner.get(p) is None and p in data_of]
+        if not new:
+            continue
+        stored = Counter(str(owner[p]) for p in paths if owner.get(p))
+        name = stored.most_common(1)[0][0] if stored else _new_name(story.label, taken)
+        taken.add(name)
+        plan.setdefault(name, []).extend(data_of[p] for p in new)
+    return [add_to_story(store, name, batch, settings, nlp) for name, batch in sorted(plan.items())]
+
+
+def _new_name(label: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "story"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    return name
