@@ -28,7 +28,10 @@ class TextIndex:
     def cosine(self, i: int, j: int) -> float:
         if self.matrix is None:
             return 0.0
-        return float(self.matrix[i].multiply(self.matrix[j]).sum())
+        m = self.matrix
+        a, b = slice(m.indptr[i], m.indptr[i + 1]), slice(m.indptr[j], m.indptr[j + 1])
+        _, ia, ib = np.intersect1d(m.indices[a], m.indices[b], assume_unique=True, return_indices=True)
+        return float(np.dot(m.data[a][ia], m.data[b][ib]))
 
     def blocks(self, max_block: int = MAX_BLOCK_SIZE) -> Iterable[np.ndarray]:
         """Row indices sharing each discriminative term (one array per term)."""

@@ -12,7 +12,7 @@ from dataclasses import replace
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
-from crosswire.stages._similarity import TextIndex, candidate_pairs
+from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
 from crosswire.stages.align import agree, describe, same_measure
 from crosswire.stages.lexicons import (
     ACT_OPENED,
@@ -200,7 +200,8 @@ def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> 
         measure = (q.dimension, q.unit, _noun_class(q.noun) if q.dimension == "count" else q.noun)
         for anchor in [claim.id, *sorted(ctx.names[(q.doc, q.sentence)])]:
             blocks[(*measure, anchor)].append(row)
-    return [rows for rows in blocks.values() if len(rows) > 1]
+    # A name carried by every story of a pile ("Interior Ministry") proposes no pairs: blocks stay small.
+    return [rows for rows in blocks.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
 
 
 def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
@@ -221,7 +222,9 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             proposition = _stems(_denied_proposition(denial.text))
             if len(proposition) < 2:
                 continue
-            rows = {row for stem in proposition for row in with_stem.get(stem, ())}
+            rows = {
+                row for stem in proposition for row in with_stem.get(stem, ()) if len(with_stem[stem]) <= MAX_BLOCK_SIZE
+            }
             candidates = [
                 (len(proposition & stems_of[row]) / len(proposition), *stated_by_claim[row])
                 for row in sorted(rows)
