@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from crosswire.models import Annotated, Claim, TimelineEntry, TimeMention
 from crosswire.stages.facts import parse_date
-from crosswire.stages.lexicons import WEEKDAYS
+from crosswire.stages.lexicons import NUMBER_WORDS, WEEKDAYS
 
 MONTH_NUMBERS = {
     name: i + 1
@@ -45,20 +45,8 @@ _DAY_MONTH = (
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
     re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"),
 )
-_SMALL_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+# Counts for "two days ago", "a week earlier": the general number words, plus the article.
+_SMALL_NUMBERS = {"a": 1, "an": 1, **{w: int(n) for w, n in NUMBER_WORDS.items() if " " not in w and n <= 10}}
 _CONFIDENCE = {"stated": 0.9, "metadata": 0.9, "inferred": 0.6, "story": 0.4}
 
 
