@@ -15,7 +15,12 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 
 def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> tuple[Profile, ...]:
     """One profile per document: framing terms, loaded-language share, hedging and attribution rates."""
-    docs_of = {c.id: {m.doc for m in c.mentions} for c in claims}
+    # Claims no other document carries, counted once per document (not by scanning every claim per document).
+    unique: Counter[str] = Counter()
+    for claim in claims:
+        carriers = {m.doc for m in claim.mentions}
+        if len(carriers) == 1:
+            unique[next(iter(carriers))] += 1
     profiles = []
     for doc in annotated:
         sentences = doc.document.sentences
@@ -42,7 +47,7 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
                 loaded_language=round(loaded / own, 3) if own else 0.0,
                 hedging_rate=round(sum(1 for i in doc.info if i.certainty in ("hedged", "unconfirmed")) / total, 3),
                 attribution_rate=round(sum(1 for i in doc.info if i.speaker_text) / total, 3),
-                unique_claims=sum(1 for docs in docs_of.values() if docs == {doc.document.id}),
+                unique_claims=unique[doc.document.id],
                 loaded_examples=tuple(dict.fromkeys(examples))[:10],
             )
         )
