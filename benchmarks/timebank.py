@@ -42,6 +42,7 @@ from pathlib import Path
 
 from crosswire.models import TimeMention
 from crosswire.stages._spans import find_times
+from crosswire.stages.lexicons import NUMBER_WORDS
 from crosswire.stages.timeline import _FUTURE_BEFORE, MONTH_NUMBERS, _resolve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -582,18 +583,7 @@ _FULL_MONTHS = "January|February|April|June|July|August|September|October|Novemb
 _WORD_NUMBERS = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **{w: n for w, n in NUMBER_WORDS.items() if " " not in w and w != "dozen" and n <= 12},
 }
 # Concrete detector additions, each with the value a small resolver rule would give it (None: no value).
 DETECTOR_PROPOSALS = {
