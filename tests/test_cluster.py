@@ -68,3 +68,21 @@ def test_cluster_cli_writes_one_dossier_per_story(tmp_path, monkeypatch, nlp):
     for story in index["stories"]:
         dossier = json.loads((out / f"{story['story']}.json").read_text(encoding="utf-8"))
         assert sorted(d["id"] for d in dossier["documents"]) == sorted(story["documents"])
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_cluster_parquet_shard_holds_the_same_dossiers(tmp_path, monkeypatch, nlp):
+    pytest.importorskip("pyarrow.parquet", reason="Parquet shards need pyarrow (crosswire[ray])")
+    import crosswire.pipeline as pipeline
+    from crosswire.shards import read_shard
+
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
+    out = tmp_path / "stories"
+    args = ["analyze", str(SAMPLE), str(REFERENCE), "--stories", str(out), "--quiet", "--shard-format", "parquet"]
+    assert cli.main(args) == 0
+    rows = read_shard(out / "dossiers.parquet")
+    assert len(rows) == 2
+    for row in rows:
+        assert row["dossier"] == json.loads((out / f"{row['story']}.json").read_text(encoding="utf-8"))
+        assert sorted(row["documents"]) == sorted(d["id"] for d in row["dossier"]["documents"])
+    assert not (out / "dossiers.jsonl").exists()

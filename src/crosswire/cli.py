@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="the input is a mixed pile: sort it into stories and write one dossier per story, plus index.json, to DIR",
     )
+    analyze.add_argument(
+        "--shard-format",
+        choices=("jsonl", "parquet"),
+        default="jsonl",
+        help="with --stories: every dossier in one shard, dossiers.jsonl or dossiers.parquet (needs crosswire[ray])",
+    )
     analyze.add_argument("--claim-similarity", type=float, help="score above which sentences are one claim")
     analyze.add_argument(
         "--engine",
@@ -131,6 +137,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     from crosswire.dossier import to_dict, to_json
     from crosswire.pipeline import analyze_stories, version
     from crosswire.render import to_markdown
+    from crosswire.shards import write_shard
 
     out.mkdir(parents=True, exist_ok=True)
     if args.engine == "ray":
@@ -141,10 +148,11 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         results = analyze_stories(paths, settings, progress=_progress(settings.progress))
     index = []
     errors = []
-    shard = (out / "dossiers.jsonl").open("w", encoding="utf-8")  # one line per story, for shared storage
+    rows = []  # every dossier again in one shard, for shared storage
     for story, dossier in results:
         (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
-        shard.write(json.dumps({"story": story.id, **to_dict(dossier, version())}, ensure_ascii=False) + "\n")
+        data = to_dict(dossier, version())
+        rows.append({"story": story.id, "label": story.label, "documents": story.documents, "dossier": data})
         if args.md:
             (out / f"{story.id}.md").write_text(to_markdown(dossier), encoding="utf-8")
         if args.html:
@@ -162,7 +170,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
             }
         )
         errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
-    shard.close()
+    write_shard(rows, out, args.shard_format)
     (out / "index.json").write_text(
         json.dumps({"stories": index, "errors": errors}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -28,7 +28,7 @@ class Settings:
     max_file_bytes: int = _setting(5_000_000, "Inputs larger than this are skipped with an error.")
     min_body_words: int = _setting(20, "A document whose cleaned body is shorter than this is reported, not analysed.")
     comment_min_paragraphs: int = _setting(3, "Fewest trailing chat-like paragraphs to call a block reader comments.")
-    story_similarity: float = _setting(0.3, "Similarity (0-1) a document needs to join a story (--stories).")
+    story_similarity: float = _setting(0.2, "Similarity (0-1) a document needs to join a story (--stories).")
     claim_similarity: float = _setting(
         0.42, "Score (0-1) above which two sentences of different outlets are one claim."
     )

@@ -9,6 +9,7 @@ opens a new one. Near-duplicates are found with MinHash LSH (datasketch) over wo
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,8 @@ _NAMES = HashingVectorizer(
     r"[A-Z][a-zA-Z'’-]{2,}\b",
 )
 _SHINGLE = 5
+_RESTACK = 32  # stories changed or opened (at least) before all totals are stacked again
+_MERGE_BLOCK = 256  # stories per block when their similarities are tabled
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,22 +56,34 @@ class StoryCluster:
 
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
-    threshold: float = 0.3  # similarity (0-1) a document needs to join an open story
+    threshold: float = 0.2  # mean similarity (0-1) a document needs to join a story, and two stories to merge
     window_days: int = 10  # a story quiet for longer than this takes no new documents
     name_weight: float = 0.5  # share of the similarity that comes from shared names
-    min_name_similarity: float = 0.15  # a story is about someone: no shared names, no join
+    idf: bool = True  # weigh words by how rare they are in the pile
+    merge: bool = True  # second pass: merge stories whose documents are, on average, close enough
     duplicate_jaccard: float = 0.8  # word-shingle Jaccard above which two documents are copies
 
 
-def _vectors(texts: Sequence[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-    def weigh(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
-        matrix = matrix.tocsr().astype(np.float64)
-        matrix.data = 1.0 + np.log(matrix.data)  # sublinear term frequency
-        norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
-        norms[norms == 0] = 1.0
-        return sparse.diags(1.0 / norms) @ matrix
+def _weigh(matrix: sparse.csr_matrix, idf: bool) -> sparse.csr_matrix:
+    """Sublinear term frequency, times smoothed inverse document frequency over the pile, L2-normalised."""
+    matrix = matrix.tocsr().astype(np.float64)
+    matrix.data = 1.0 + np.log(matrix.data)
+    if idf:
+        frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        matrix = (matrix @ sparse.diags(np.log((1 + matrix.shape[0]) / (1 + frequency)) + 1.0)).tocsr()
+    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
+    norms[norms == 0] = 1.0
+    return (sparse.diags(1.0 / norms) @ matrix).tocsr()
 
-    return weigh(_WORDS.transform(texts)), weigh(_NAMES.transform(texts))
+
+def _vectors(texts: Sequence[str], settings: ClusterSettings) -> sparse.csr_matrix:
+    """One row per text: its words and its names side by side, so that a dot product of two rows is
+    the blend ``(1 - name_weight) * word cosine + name_weight * name cosine``."""
+    words = _weigh(_WORDS.transform(texts), settings.idf)
+    names = _weigh(_NAMES.transform(texts), settings.idf)
+    return sparse.hstack(
+        [np.sqrt(1 - settings.name_weight) * words, np.sqrt(settings.name_weight) * names], format="csr"
+    )
 
 
 def _day(doc: Document) -> date | None:
@@ -77,56 +92,124 @@ def _day(doc: Document) -> date | None:
     return date.fromisoformat(doc.published.date) if known and doc.published.date else None
 
 
+@dataclass(slots=True)
+class _Story:
+    total: sparse.csr_matrix  # sum of the members' vectors: total . x / size is x's mean similarity
+    rows: list[int]
+    first: date | None
+    last: date | None
+
+    def takes(self, day: date | None, window: int) -> bool:
+        return not (day and self.first and self.last) or (
+            (day - self.last).days <= window and (self.first - day).days <= window
+        )
+
+    def add_day(self, day: date | None) -> None:
+        if day:
+            self.first = min(self.first or day, day)
+            self.last = max(self.last or day, day)
+
+
 def cluster_stories(
     documents: Sequence[Document], settings: ClusterSettings = ClusterSettings()
 ) -> tuple[StoryCluster, ...]:
-    """Group documents into stories, visiting them in publication order (undated ones last)."""
+    """Group documents into stories.
+
+    First pass, online: documents are visited in publication order (undated ones last); each joins the
+    open story whose documents it is closest to on average (words and names, weighted by rarity in the
+    pile) if that mean similarity reaches ``threshold`` and the story was active within ``window_days``,
+    or opens a new story. Second pass: stories whose documents are, on average, as close as a document
+    must be to join (average linkage) are merged, closest first, so the result depends less on the
+    order documents arrived in.
+    """
     if not documents:
         return ()
     order = sorted(range(len(documents)), key=lambda i: (documents[i].published.date or "9999", documents[i].id))
-    texts = [f"{documents[i].title or ''}\n{documents[i].body}" for i in order]
-    words, names = _vectors(texts)
-    word_sums: list[sparse.csr_matrix] = []
-    name_sums: list[sparse.csr_matrix] = []
-    members: list[list[int]] = []
-    last_day: list[date | None] = []
+    vectors = _vectors([f"{documents[i].title or ''}\n{documents[i].body}" for i in order], settings)
+    stories: list[_Story] = []
+    stacked: sparse.csr_matrix | None = None  # the story totals as of the last rebuild, one row each
+    changed: set[int] = set()  # stories whose total moved since then
     for row, index in enumerate(order):
         day = _day(documents[index])
-        best, best_score = None, settings.threshold
-        if members:
-            word_matrix = sparse.vstack(word_sums)
-            name_matrix = sparse.vstack(name_sums)
-            # Mean similarity to the story's documents (not to their centroid's direction), so a loose
-            # story does not grow more attractive as it grows.
-            sizes = np.array([len(m) for m in members], dtype=np.float64)
-            word_score = (word_matrix @ words[row].T).toarray().ravel() / sizes
-            name_score = (name_matrix @ names[row].T).toarray().ravel() / sizes
-            scores = (1 - settings.name_weight) * word_score + settings.name_weight * name_score
-            scores[name_score < settings.min_name_similarity] = 0.0
-            for story in np.argsort(-scores, kind="stable"):
-                if scores[story] < best_score:
+        best = None
+        if stories:
+            if stacked is None or len(changed) + len(stories) - stacked.shape[0] > max(_RESTACK, len(stories) // 8):
+                stacked, changed = sparse.vstack([s.total for s in stories], format="csr"), set()
+            scores = np.empty(len(stories))
+            scores[: stacked.shape[0]] = (stacked @ vectors[row].T).toarray().ravel()
+            fresh = sorted(changed.union(range(stacked.shape[0], len(stories))))
+            if fresh:
+                recent = sparse.vstack([stories[story].total for story in fresh], format="csr")
+                scores[fresh] = (recent @ vectors[row].T).toarray().ravel()
+            scores /= np.array([len(s.rows) for s in stories], dtype=np.float64)
+            for candidate in np.argsort(-scores, kind="stable"):
+                if scores[candidate] < settings.threshold:
                     break
-                quiet = last_day[story]
-                if day and quiet and abs((day - quiet).days) > settings.window_days:
-                    continue
-                best, best_score = int(story), float(scores[story])
-                break
+                if stories[candidate].takes(day, settings.window_days):
+                    best = int(candidate)
+                    break
         if best is None:
-            word_sums.append(words[row])
-            name_sums.append(names[row])
-            members.append([index])
-            last_day.append(day)
+            stories.append(_Story(vectors[row], [row], day, day))
         else:
-            word_sums[best] = word_sums[best] + words[row]
-            name_sums[best] = name_sums[best] + names[row]
-            members[best].append(index)
-            previous = last_day[best]
-            if day and (previous is None or day > previous):
-                last_day[best] = day
+            stories[best].total = stories[best].total + vectors[row]
+            stories[best].rows.append(row)
+            stories[best].add_day(day)
+            changed.add(best)
+    if settings.merge:
+        stories = _merge(stories, settings)
+    stories.sort(key=lambda s: min(s.rows))
+    groups = [[order[row] for row in sorted(s.rows)] for s in stories]
     return tuple(
         StoryCluster(f"story-{n + 1:04d}", tuple(documents[i].id for i in group), _label(documents, group))
-        for n, group in enumerate(members)
+        for n, group in enumerate(groups)
     )
+
+
+def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
+    """Average-linkage merging of stories, closest pair first (Lance-Williams updates on a sparse table
+    of story similarities; a pair below half the threshold is never stored, and counts as 0 when a
+    merge averages it, which can only keep stories apart)."""
+    floor = settings.threshold / 2
+    sizes = np.array([len(s.rows) for s in stories], dtype=np.float64)
+    totals = sparse.vstack([s.total for s in stories], format="csr")
+    near: list[dict[int, float]] = [{} for _ in stories]
+    for start in range(0, len(stories), _MERGE_BLOCK):
+        block = (totals[start : start + _MERGE_BLOCK] @ totals.T).toarray()
+        block /= np.outer(sizes[start : start + _MERGE_BLOCK], sizes)
+        for offset, row in enumerate(block):
+            a = start + offset
+            for b in np.flatnonzero(row >= floor):
+                if b != a:
+                    near[a][int(b)] = float(row[b])
+    heap = [(-s, a, b) for a, row in enumerate(near) for b, s in row.items() if a < b and s >= settings.threshold]
+    heapq.heapify(heap)
+    alive = [True] * len(stories)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if not (alive[a] and alive[b]) or near[a].get(b) != -negative:
+            continue  # a story merged away, or the pair's similarity changed since it was queued
+        first, second = stories[a], stories[b]
+        if not all(first.takes(day, settings.window_days) for day in (second.first, second.last)):
+            continue
+        size_a, size_b = len(first.rows), len(second.rows)
+        first.total = first.total + second.total
+        first.rows.extend(second.rows)
+        first.add_day(second.first)
+        first.add_day(second.last)
+        alive[b] = False
+        for c in set(near[a]) | set(near[b]):
+            near[c].pop(a, None)
+            near[c].pop(b, None)
+            if c in (a, b) or not alive[c]:
+                continue
+            similarity = (size_a * near[a].get(c, 0.0) + size_b * near[b].get(c, 0.0)) / (size_a + size_b)
+            if similarity >= floor:
+                near[a][c] = near[c][a] = similarity
+                if similarity >= settings.threshold:
+                    heapq.heappush(heap, (-similarity, min(a, c), max(a, c)))
+        near[a] = {c: s for c, s in near[a].items() if c in near[c] and near[c][a] == s}
+        near[b] = {}
+    return [story for story, keep in zip(stories, alive, strict=True) if keep]
 
 
 def _label(documents: Sequence[Document], group: list[int]) -> str:
