@@ -127,20 +127,23 @@ def cluster_stories(
     order = sorted(range(len(documents)), key=lambda i: (documents[i].published.date or "9999", documents[i].id))
     vectors = _vectors([f"{documents[i].title or ''}\n{documents[i].body}" for i in order], settings)
     stories: list[_Story] = []
-    stacked: sparse.csr_matrix | None = None  # the story totals as of the last rebuild, one row each
+    columns: sparse.csr_matrix | None = None  # story totals as of the last restack, one column each
     changed: set[int] = set()  # stories whose total moved since then
+    dense = np.zeros(vectors.shape[1])  # the current document's vector, spread out (reset after use)
     for row, index in enumerate(order):
         day = _day(documents[index])
         best = None
         if stories:
-            if stacked is None or len(changed) + len(stories) - stacked.shape[0] > max(_RESTACK, len(stories) // 8):
-                stacked, changed = sparse.vstack([s.total for s in stories], format="csr"), set()
+            if columns is None or len(changed) + len(stories) - columns.shape[1] > max(_RESTACK, len(stories) // 8):
+                columns, changed = sparse.vstack([s.total for s in stories], format="csr").T.tocsr(), set()
+            vector = vectors[row]
             scores = np.empty(len(stories))
-            scores[: stacked.shape[0]] = (stacked @ vectors[row].T).toarray().ravel()
-            fresh = sorted(changed.union(range(stacked.shape[0], len(stories))))
-            if fresh:
-                recent = sparse.vstack([stories[story].total for story in fresh], format="csr")
-                scores[fresh] = (recent @ vectors[row].T).toarray().ravel()
+            scores[: columns.shape[1]] = (vector @ columns).toarray().ravel()
+            dense[vector.indices] = vector.data
+            for story in changed.union(range(columns.shape[1], len(stories))):
+                total = stories[story].total
+                scores[story] = total.data @ dense[total.indices]
+            dense[vector.indices] = 0.0
             scores /= np.array([len(s.rows) for s in stories], dtype=np.float64)
             for candidate in np.argsort(-scores, kind="stable"):
                 if scores[candidate] < settings.threshold:
