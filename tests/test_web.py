@@ -23,7 +23,7 @@ def client(tmp_path_factory, nlp):
     files, _ = collect_files([str(SAMPLE)])
     add_to_story(store, STORY, files, SETTINGS, nlp=nlp)
     store.close()
-    return TestClient(create_app(db, SETTINGS, nlp=nlp))
+    return TestClient(create_app(db, SETTINGS, nlp=nlp), base_url="http://127.0.0.1")
 
 
 def test_web_story_list_and_page(client):
@@ -50,7 +50,7 @@ def test_web_upload_rejects_wrong_type_and_path_names(client):
     bad = client.post(
         "/upload", data={"story": "x"}, files=[("files", ("evil.exe", b"MZ", "application/octet-stream"))]
     )
-    assert bad.status_code == 400 and "unsupported" in bad.text
+    assert bad.status_code == 415 and "unsupported" in bad.text
     ok = client.post(
         "/upload",
         data={"story": "paths"},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from crosswire.models import Dossier
 
 _CERTAINTY_MARK = {"asserted": "asserts", "hedged": "hedges", "unconfirmed": "unconfirmed", "denied": "denies"}
@@ -11,7 +13,9 @@ def _md(text: str | None) -> str:
     """Article text is untrusted: neutralise Markdown/HTML control characters."""
     if text is None:
         return ""
-    out = text.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;")
+    out = text.replace("\\", "\\\\")
+    out = re.sub(r"&(?=#?[0-9A-Za-z]+;)", r"\\&", out)  # "&lt;" in an article stays those four characters
+    out = out.replace("<", "&lt;").replace(">", "&gt;")
     for char in "`*_[]|#":
         out = out.replace(char, "\\" + char)
     return " ".join(out.split())
