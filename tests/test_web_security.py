@@ -218,7 +218,9 @@ def test_web_security_headers_on_every_response(client):
 
 def test_web_security_server_binds_to_loopback_by_default():
     args = _parser().parse_args(["serve"])
-    assert args.host == "127.0.0.1"
+    assert args.host == "127.0.0.1" and args.allow_host == []
+    named = _parser().parse_args(["serve", "--allow-host", "crosswire.lan", "--allow-host", "news.lan"])
+    assert named.allow_host == ["crosswire.lan", "news.lan"]
 
 
 def test_web_security_nothing_fetches_urls():

@@ -63,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--config", metavar="FILE", help="a TOML settings file (used for uploads)")
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the app answers to besides IP addresses and localhost (repeatable)",
+    )
     return parser
 
 
@@ -253,7 +260,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(
             f"crosswire: warning: serving on {args.host}; anyone who can reach it can read and upload", file=sys.stderr
         )
-    app = create_app(args.db, load_settings(args.config, progress=False))
+    app = create_app(args.db, load_settings(args.config, progress=False), allowed_hosts=tuple(args.allow_host))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 
