@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import hashlib
+import json
 import sqlite3
 
 import pytest
 
 from crosswire.errors import StoreError
 from crosswire.store import open_store
+from crosswire.store.sqlite import MIGRATIONS
 
 
 def test_store_dedupes_by_content_and_round_trips_bytes(tmp_path):
@@ -36,7 +39,114 @@ def test_store_migrations_are_idempotent_and_wal(tmp_path):
     open_store(path).close()
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [r[0] for r in db.execute("SELECT version FROM schema_migrations")] == [1]
+    assert [r[0] for r in db.execute("SELECT version FROM schema_migrations")] == list(range(1, len(MIGRATIONS) + 1))
+
+
+def _old_store(path):
+    """A store as the first schema left it: one story, two documents, a version that analysed only the first."""
+    db = sqlite3.connect(path)
+    db.executescript(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY);"
+        + MIGRATIONS[0]
+        + "INSERT INTO schema_migrations VALUES (1);"
+    )
+    db.execute("INSERT INTO stories (id, name, created) VALUES (1, 'levy', '2024-05-01T10:00:00+00:00')")
+    for number, (name, added) in enumerate(
+        [("a.txt", "2024-05-01T10:00:00+00:00"), ("b.txt", "2024-05-01T11:00:00+00:00")], start=1
+    ):
+        data = name.encode()
+        db.execute(
+            "INSERT INTO documents (id, story_id, name, sha256, data, added) VALUES (?, 1, ?, ?, ?, ?)",
+            (number, name, hashlib.sha256(data).hexdigest(), data, added),
+        )
+    db.execute(
+        "INSERT INTO versions (story_id, number, created, documents, dossier) "
+        "VALUES (1, 1, '2024-05-01T10:00:05+00:00', 1, '{\"v\": 1}')"
+    )
+    db.commit()
+    db.close()
+
+
+def test_store_migrations_upgrade_a_first_schema_store(tmp_path):
+    path = tmp_path / "old.db"
+    _old_store(path)
+    store = open_store(path)
+    # b.txt was stored after version 1 (an add killed before its version): it is found unanalysed.
+    assert store.unanalysed("levy") == ["b.txt"]
+    assert store.version("levy", 1) == {"v": 1}
+    assert [d.data for d in store.documents("levy")] == [b"a.txt", b"b.txt"]
+    assert store.save_version("levy", {"documents": [1, 2]}) == 2
+    assert store.unanalysed("levy") == []
+    store.close()
+    db = sqlite3.connect(path)
+    assert [r[0] for r in db.execute("SELECT version FROM schema_migrations")] == [1, 2]
+    assert [r[0] for r in db.execute("SELECT covers FROM versions ORDER BY number")] == [1, 2]
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_store_migration_that_fails_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    import crosswire.store.sqlite as sqlite_store
+
+    path = tmp_path / "old.db"
+    _old_store(path)
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", (*MIGRATIONS, "ALTER TABLE versions ADD COLUMN x; SELECT nope"))
+    with pytest.raises(StoreError):
+        open_store(path)
+    db = sqlite3.connect(path)
+    # Migration 2 committed on its own; the broken third rolled back whole (no column x, not recorded).
+    assert [r[0] for r in db.execute("SELECT version FROM schema_migrations")] == [1, 2]
+    assert "x" not in [r[1] for r in db.execute("PRAGMA table_info(versions)")]
+    db.close()
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", MIGRATIONS)
+    assert open_store(path).unanalysed("levy") == ["b.txt"]
+
+
+def test_store_unanalysed_is_what_the_latest_version_did_not_read(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    assert store.unanalysed("story") == []
+    store.add_documents("story", [("a.txt", b"a"), ("b.txt", b"b")])
+    assert store.unanalysed("story") == ["a.txt", "b.txt"]  # no version yet
+    read = store.documents("story")
+    store.add_documents("story", [("c.txt", b"c")])  # stored while the analysis ran
+    store.save_version("story", {"documents": [1, 2]}, covers=max(d.id for d in read))
+    assert store.unanalysed("story") == ["c.txt"]
+    store.save_version("story", {"documents": [1, 2, 3]})
+    assert store.unanalysed("story") == []
+
+
+def test_store_add_documents_is_all_or_nothing(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    with pytest.raises(TypeError):
+        store.add_documents("story", [("a.txt", b"fine"), ("b.txt", None)])  # type: ignore[list-item]
+    assert store.documents("story") == [] and store.stories() == []
+    assert store.add_documents("story", []) == [] and store.stories() == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"line one\r\nline two\r\n",
+        "caf\u00e9 \u2013 \u201cquoted\u201d".encode("cp1252"),
+        "\ufeffByte order mark".encode("utf-8"),
+        b"trailing whitespace \t \n\n   ",
+        b"",
+    ],
+    ids=["crlf", "cp1252", "bom", "trailing-whitespace", "empty"],
+)
+def test_store_documents_round_trip_byte_for_byte(tmp_path, data):
+    path = tmp_path / "s.db"
+    open_store(path).add_documents("story", [("a.txt", data)])
+    (stored,) = open_store(path).documents("story")
+    assert stored.data == data and stored.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_store_version_text_is_kept_exactly(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    dossier = {"documents": [], "text": "\u201cZ\u00fcrich\u201d\r\n\ufeff"}
+    store.save_version("story", dossier)
+    assert store.version("story", 1) == dossier
+    raw = sqlite3.connect(tmp_path / "s.db").execute("SELECT dossier FROM versions").fetchone()[0]
+    assert raw == json.dumps(dossier, ensure_ascii=False)
 
 
 def test_store_rejects_a_file_that_is_not_a_database(tmp_path):

@@ -9,6 +9,7 @@ from conftest import REFERENCE, SAMPLE, SETTINGS
 
 from crosswire import cli
 from crosswire.diff import diff
+from crosswire.errors import InputError
 from crosswire.store import open_store
 from crosswire.stories import add_to_story, collect_files
 
@@ -24,6 +25,34 @@ def test_stories_adding_the_same_document_twice_changes_nothing(tmp_path, nlp):
     again = add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
     assert first.version == 1 and again.version is None
     assert [v.number for v in store.versions("levy")] == [1]
+
+
+def test_stories_rerun_completes_an_add_killed_before_its_version(tmp_path, nlp):
+    store = open_store(tmp_path / "s.db")
+    first, _ = collect_files([str(SAMPLE / "breaking.txt")])
+    assert add_to_story(store, "levy", first, SETTINGS, nlp=nlp).version == 1
+    later, _ = collect_files([str(SAMPLE / "wire_report.txt")])
+    store.add_documents("levy", later)  # how far an add killed during its analysis got
+    rerun = add_to_story(store, "levy", later, SETTINGS, nlp=nlp)
+    assert (rerun.version, rerun.added, rerun.resumed) == (2, (), ("wire_report.txt",))
+    assert store.unanalysed("levy") == []
+    assert {d["source"] for d in store.version("levy")["documents"]} == {"levy/breaking.txt", "levy/wire_report.txt"}
+    assert add_to_story(store, "levy", later, SETTINGS, nlp=nlp).version is None
+
+
+def test_stories_rerun_completes_a_first_add_killed_before_any_version(tmp_path, nlp):
+    store = open_store(tmp_path / "s.db")
+    files, _ = collect_files([str(SAMPLE / "breaking.txt"), str(SAMPLE / "opinion.txt")])
+    store.add_documents("levy", files)
+    rerun = add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
+    assert (rerun.version, rerun.resumed) == (1, ("breaking.txt", "opinion.txt"))
+    assert store.unanalysed("levy") == []
+
+
+def test_stories_add_of_nothing_stores_nothing(tmp_path, nlp):
+    store = open_store(tmp_path / "s.db")
+    assert add_to_story(store, "levy", [], SETTINGS, nlp=nlp).version is None
+    assert store.stories() == []
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
@@ -74,3 +103,12 @@ def test_stories_add_without_a_story_sorts_files_into_stories(tmp_path, nlp):
     assert "wagner" in names and len(names) == 2
     stored = {info.name: info.documents for info in store.stories()}
     assert stored["wagner"] == 5
+
+
+@pytest.mark.parametrize("name", ["", "   ", ".", "..", "line\nbreak", "x" * 201])
+def test_stories_refuses_names_a_browser_could_not_open(tmp_path, name):
+    store = open_store(tmp_path / "s.db")
+    files, _ = collect_files([str(SAMPLE / "wire_report.txt")])
+    with pytest.raises(InputError, match="printable characters"):
+        add_to_story(store, name, files, SETTINGS)
+    assert store.stories() == []

@@ -211,11 +211,13 @@ def _add(args: argparse.Namespace) -> int:
     for result in results:
         if result.version is None:
             print(
-                f"story {result.story!r}: nothing new (every file is already stored); no new version", file=sys.stderr
+                f"story {result.story!r}: nothing new (every file is already stored and analysed); no new version",
+                file=sys.stderr,
             )
         else:
+            resumed = f" (and analysed {len(result.resumed)} stored by an interrupted add)" if result.resumed else ""
             print(
-                f"story {result.story!r}: added {len(result.added)} document(s); version {result.version} "
+                f"story {result.story!r}: added {len(result.added)} document(s){resumed}; version {result.version} "
                 f"saved in {args.db}",
                 file=sys.stderr,
             )

@@ -20,15 +20,19 @@ from crosswire.pipeline import Progress, analyze, prepare, version
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
 from crosswire.stages.ingest import SUPPORTED
-from crosswire.store import Store
+from crosswire.store import Store, StoredDocument
+
+MAX_STORY_NAME = 200  # the web app's limit too: every stored story can be opened in a browser
 
 
 @dataclass(frozen=True, slots=True)
 class AddResult:
     story: str
     added: tuple[str, ...]
-    version: int | None  # None when nothing new was added
+    version: int | None  # None when every stored document was already analysed
     errors: tuple[dict[str, str], ...] = ()
+    # Stored by an earlier add that was interrupted before its version; analysed in this version.
+    resumed: tuple[str, ...] = ()
 
 
 def collect_files(paths: Iterable[str]) -> tuple[list[tuple[str, bytes]], list[InputError]]:
@@ -57,23 +61,42 @@ def add_to_story(
     nlp: Any = None,
     progress: Progress | None = None,
 ) -> AddResult:
-    """Store new files in ``story`` and, if any was new, analyse the whole story as a new version."""
-    if not story.strip():
-        raise InputError("--story", "a story needs a name")
+    """Store new files in ``story`` and, if the latest version has not analysed every stored document,
+    analyse the whole story as a new version.
+
+    Rerunning an add that was killed completes it: the documents it stored are found unanalysed and
+    analysed now, even though none of the files is new any more.
+    """
+    if not story.strip() or len(story) > MAX_STORY_NAME or story.strip() in (".", "..") or not story.isprintable():
+        raise InputError(
+            "--story", f"a story needs a name of 1 to {MAX_STORY_NAME} printable characters, not '.' or '..'"
+        )
     added = store.add_documents(story, files)
-    if not added and store.versions(story):
+    pending = store.unanalysed(story)
+    if not pending:
         return AddResult(story, (), None)
-    dossier = analyze_story(store, story, settings, nlp, progress)
-    number = store.save_version(story, dossier)
-    return AddResult(story, tuple(added), number, tuple(dossier.get("errors", [])))
+    documents = store.documents(story)
+    dossier = _analyze_documents(documents, story, settings, nlp, progress)
+    # The analysis covers what it read, not what is stored by the time it is saved: another add
+    # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
+    number = store.save_version(story, dossier, covers=max(d.id for d in documents))
+    resumed = tuple(name for name in pending if name not in added)
+    return AddResult(story, tuple(added), number, tuple(dossier.get("errors", [])), resumed)
 
 
 def analyze_story(
     store: Store, story: str, settings: Settings, nlp: Any = None, progress: Progress | None = None
 ) -> dict[str, Any]:
     """Analyse every stored document of a story (written to a private temporary folder first)."""
+    return _analyze_documents(store.documents(story), story, settings, nlp, progress)
+
+
+def _analyze_documents(
+    documents: list[StoredDocument], story: str, settings: Settings, nlp: Any, progress: Progress | None
+) -> dict[str, Any]:
+    """The dossier of these stored documents, with sources named ``story/file``."""
     with tempfile.TemporaryDirectory(prefix="crosswire-") as folder:
-        for document in store.documents(story):
+        for document in documents:
             (Path(folder) / Path(document.name).name).write_bytes(document.data)
         dossier = analyze([folder], settings, nlp=nlp, progress=progress)
         data = to_dict(dossier, version())

@@ -1,6 +1,11 @@
 """SQLite story store: stories, their documents (bytes as given, deduplicated by content hash) and
 every analysis as a numbered version. WAL mode; ordered, idempotent migrations; every write is one
-transaction, so a killed process leaves the last committed version intact."""
+transaction, so a killed process leaves the last committed version intact.
+
+Adding to a story takes two transactions with an analysis between them: the documents, then the
+version. A process killed in between leaves documents that no version has analysed; each version
+records the highest document id its analysis read (``covers``), so ``unanalysed`` finds them and
+the next add analyses them instead of reporting nothing new."""
 
 from __future__ import annotations
 
@@ -43,6 +48,16 @@ MIGRATIONS: tuple[str, ...] = (
         UNIQUE (story_id, number)
     );
     """,
+    # 2: which documents each version analysed. Documents are never deleted, so ids only grow and
+    # "every document with id <= covers" is exact. Older versions get the documents stored before
+    # them (to the second): an add stores its documents before it saves its version.
+    """
+    ALTER TABLE versions ADD COLUMN covers INTEGER;
+    UPDATE versions SET covers = (
+        SELECT COALESCE(MAX(d.id), 0) FROM documents d
+        WHERE d.story_id = versions.story_id AND d.added <= versions.created
+    );
+    """,
 )
 
 
@@ -52,6 +67,7 @@ class StoredDocument:
     sha256: str
     data: bytes
     added: str
+    id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +94,10 @@ def open_store(path: str | Path) -> Store:
     try:
         connection = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         connection.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL: a commit is written to the WAL before COMMIT returns but fsynced only at
+        # checkpoints. A killed process (kill -9, a crash) loses nothing committed, because the
+        # operating system still holds the write; a power cut or OS crash can lose the last commits,
+        # never the file's consistency. FULL would fsync every commit for power-loss durability.
         connection.execute("PRAGMA synchronous=NORMAL")
         connection.execute("PRAGMA foreign_keys=ON")
         store = Store(connection)
@@ -119,6 +139,9 @@ class Store:
             if number in done:
                 continue
             with self._transaction() as db:
+                # Another process may have applied it since we looked; the write lock settles it.
+                if db.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (number,)).fetchone():
+                    continue
                 for statement in filter(str.strip, script.split(";")):
                     db.execute(statement)
                 db.execute("INSERT INTO schema_migrations (version) VALUES (?)", (number,))
@@ -132,8 +155,11 @@ class Store:
         return int(db.execute("INSERT INTO stories (name, created) VALUES (?, ?)", (name, _now())).lastrowid or 0)
 
     def add_documents(self, story: str, files: list[tuple[str, bytes]]) -> list[str]:
-        """Store files in a story; a file whose bytes are already there is skipped. Returns new names."""
-        added = []
+        """Store files in a story, all or none; a file whose bytes are already there is skipped.
+        Returns the new names. No files: nothing is written (not even an empty story)."""
+        added: list[str] = []
+        if not files:
+            return added
         with self._transaction() as db:
             story_id = self._story_id(db, story, create=True)
             for name, data in files:
@@ -157,28 +183,53 @@ class Store:
         return f"{stem}-{digest[:8]}.{suffix}" if dot else f"{name}-{digest[:8]}"
 
     def documents(self, story: str) -> list[StoredDocument]:
+        """The story's documents in the order they were stored (one consistent read)."""
         rows = self._db.execute(
-            "SELECT d.name, d.sha256, d.data, d.added FROM documents d JOIN stories s ON s.id = d.story_id "
+            "SELECT d.name, d.sha256, d.data, d.added, d.id FROM documents d JOIN stories s ON s.id = d.story_id "
             "WHERE s.name = ? ORDER BY d.id",
             (story,),
         )
-        return [StoredDocument(name, sha, bytes(data), added) for name, sha, data, added in rows]
+        return [StoredDocument(name, sha, bytes(data), added, id_) for name, sha, data, added, id_ in rows]
 
-    def save_version(self, story: str, dossier: dict[str, Any]) -> int:
-        """Store an analysis of the story as its next version; returns the version number."""
+    def unanalysed(self, story: str) -> list[str]:
+        """Names of the story's documents its latest version did not analyse (all of them when it has no
+        version): what an add that was interrupted before saving its version left behind."""
+        rows = self._db.execute(
+            "SELECT d.name FROM documents d JOIN stories s ON s.id = d.story_id WHERE s.name = ? AND d.id > "
+            "COALESCE((SELECT v.covers FROM versions v WHERE v.story_id = s.id ORDER BY v.number DESC LIMIT 1), 0) "
+            "ORDER BY d.id",
+            (story,),
+        )
+        return [row[0] for row in rows]
+
+    def save_version(self, story: str, dossier: dict[str, Any], covers: int | None = None) -> int:
+        """Store an analysis of the story as its next version; returns the version number.
+
+        Args:
+            story: the story's name (created if new).
+            dossier: the analysis, as the dossier's JSON dictionary.
+            covers: the highest ``StoredDocument.id`` the analysis read; None means every document
+                stored now (right only when nothing can have been added since the analysis read them).
+        """
         with self._transaction() as db:
             story_id = self._story_id(db, story, create=True)
             (last,) = db.execute(
                 "SELECT COALESCE(MAX(number), 0) FROM versions WHERE story_id=?", (story_id,)
             ).fetchone()
+            if covers is None:
+                (covers,) = db.execute(
+                    "SELECT COALESCE(MAX(id), 0) FROM documents WHERE story_id=?", (story_id,)
+                ).fetchone()
             db.execute(
-                "INSERT INTO versions (story_id, number, created, documents, dossier) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO versions (story_id, number, created, documents, dossier, covers) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     story_id,
                     last + 1,
                     _now(),
                     len(dossier.get("documents", [])),
                     json.dumps(dossier, ensure_ascii=False),
+                    covers,
                 ),
             )
             return int(last) + 1

@@ -44,12 +44,12 @@ from crosswire.render_html import SCRIPT_HASH, to_html
 from crosswire.settings import Settings
 from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED
 from crosswire.store import Store, open_store
-from crosswire.stories import add_to_story
+from crosswire.stories import MAX_STORY_NAME, add_to_story
 
 MAX_FILES = 50
 MAX_UPLOAD_BYTES = 50_000_000  # one request, all files together
 MAX_WAITING_UPLOADS = 4  # uploads queued behind the running analysis; more are told to retry
-MAX_NAME_CHARS = 200
+MAX_NAME_CHARS = MAX_STORY_NAME
 MAX_FILE_NAME_CHARS = 120
 CACHED_PAGES = 32  # rendered pages kept; a numbered version never changes, so neither does its page
 CSP = (
