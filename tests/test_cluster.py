@@ -86,3 +86,11 @@ def test_cluster_parquet_shard_holds_the_same_dossiers(tmp_path, monkeypatch, nl
         assert row["dossier"] == json.loads((out / f"{row['story']}.json").read_text(encoding="utf-8"))
         assert sorted(row["documents"]) == sorted(d["id"] for d in row["dossier"]["documents"])
     assert not (out / "dossiers.jsonl").exists()
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_cluster_same_pile_in_any_input_order_gives_the_same_stories():
+    documents, _ = prepare([str(SAMPLE), str(REFERENCE)], SETTINGS, None, {})
+    forward = cluster_stories(documents)
+    assert cluster_stories(list(reversed(documents))) == forward
+    assert cluster_stories(documents[1::2] + documents[::2]) == forward
