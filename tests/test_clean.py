@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+import re
+
 from conftest import SAMPLE, body, doc
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crosswire.models import RawDocument
-from crosswire.stages.clean import clean
+from crosswire.stages.clean import _MD_EMPHASIS, _link_only, _strip_emphasis, clean
 from crosswire.stages.ingest import read
 
 
@@ -93,3 +97,14 @@ def test_clean_empty_page_is_an_input_error():
 
 def test_clean_reads_every_sample_file():
     assert len(list(read([str(SAMPLE)]))) == 7
+
+
+# The pattern clean used before it was made linear: the fast form must agree with it on every line.
+_OLD_LINK_ONLY = re.compile(r"^[*_\s]*\[?[^\s\]]*\]?\(?https?://\S+\)?[*_\s]*$|^[*_\s]*\[[^\]]+\]\([^)]+\)[*_\s]*$")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="*_ a\t[]()h:/tps.", max_size=40))
+def test_clean_link_only_and_emphasis_agree_with_the_plain_patterns(line):
+    assert _link_only(line) == bool(_OLD_LINK_ONLY.match(line))
+    assert _strip_emphasis(line) == _MD_EMPHASIS.sub(r"\2", line)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]{12,}’")
+# A quotation stops at the next opening mark too, so a run of unclosed marks costs one short scan each.
+_QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"|‘[^‘’]{12,}’")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I'd|I’d|I've|I’ve|I'll|I’ll|me|my|mine|myself|imo|IMO)\b")
 _LOWER_I = re.compile(r"(?:^|\s)i(?:\s|'|’)")
 _EMOTE = re.compile(

@@ -3,13 +3,22 @@
 Plain text and Markdown are decoded (UTF-8 first, then charset detection); HTML keeps its markup for
 the cleaner (trafilatura extracts text and metadata there); JSON Lines give one document per line
 with ``text`` or ``html`` and optional ``title``, ``url``, ``outlet``, ``published``, ``author``.
+
+Nothing in a source stops the batch: a file too large (refused by its size before it is read), binary,
+empty or unreadable, a broken JSON line, a symbolic link loop or a special file becomes a ``Skipped``
+naming the file in a printable form (``printable``: a newline in a name shows as ``\\n``).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
+import re
+import stat
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +34,12 @@ PARQUET_SUFFIXES = {".parquet"}
 SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES, *PARQUET_SUFFIXES})
 _BINARY_SNIFF = 4096
 _MAX_ACCENTED_SHARE = 0.2
+_MAX_CONTROL_SHARE = 0.01  # text has next to no control characters; binary data decoded as text has many
+_STRAY_BYTES = re.compile(r"[\udc80-\udcff]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MAX_META_CHARS = 2000  # a title, byline or outlet longer than this is not one
+_MAX_ID_CHARS = 200
 
 
 def read(sources: Iterable[str], max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skipped]:
@@ -51,37 +66,147 @@ def _read_one(source: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
         yield from _from_bytes(data, "<stdin>", None, "text", max_bytes)
         return
     path = Path(source)
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
-        if not files:
-            yield Skipped(source, "ingest", f"folder has no readable articles (looked for {', '.join(SUPPORTED)})")
-        for file in files:
-            yield from _read_file(file, max_bytes)
-    elif path.exists():
+    try:
+        is_dir = stat.S_ISDIR(path.stat().st_mode)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        yield Skipped(printable(source), "ingest", _os_reason(path, exc))
+        return
+    if not is_dir:
         yield from _read_file(path, max_bytes)
-    else:
-        yield Skipped(source, "ingest", "no such file or folder; check the path")
+        return
+    files, problems = list_files(path)
+    yield from problems
+    if not files and not problems:
+        yield Skipped(
+            printable(source), "ingest", f"folder has no readable articles (looked for {', '.join(SUPPORTED)})"
+        )
+    for file in files:
+        yield from _read_file(file, max_bytes)
+
+
+def list_files(folder: str | Path) -> tuple[list[Path], list[Skipped]]:
+    """The article files under ``folder`` (recursively, in name order) and what could not be walked.
+
+    Symbolic links are followed, but a folder already walked is not walked again: a link loop (or a
+    second link to one folder) becomes a ``Skipped``, as do broken or looping links, folders that cannot
+    be opened, and special files (pipes, devices) with a supported suffix. Files of other types are
+    left out silently. Names may hold any bytes (newlines, invalid UTF-8); messages show them escaped.
+    """
+    root = Path(folder)
+    files: list[Path] = []
+    problems: list[Skipped] = []
+    walked: dict[tuple[int, int], Path] = {}
+    stack = [root]
+    links: list[Path] = []  # folders reached through a symbolic link, walked after the real ones
+    while stack or links:
+        directory = stack.pop() if stack else links.pop(0)
+        try:
+            info = directory.stat()
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name, reverse=True)
+        except OSError as exc:
+            problems.append(
+                Skipped(printable(directory), "ingest", f"cannot open folder: {_os_reason(directory, exc)}")
+            )
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in walked:
+            problems.append(
+                Skipped(
+                    printable(directory),
+                    "ingest",
+                    f"symbolic link to a folder already read ({printable(walked[key])}); not read again "
+                    "(a link loop, or two links to one folder)",
+                )
+            )
+            continue
+        walked[key] = directory
+        for entry in entries:
+            path = Path(entry.path)
+            supported = path.suffix.lower() in SUPPORTED
+            try:
+                mode = entry.stat().st_mode  # follows links
+            except OSError as exc:
+                if supported or exc.errno == errno.ELOOP:
+                    problems.append(Skipped(printable(path), "ingest", _os_reason(path, exc)))
+                continue
+            if stat.S_ISDIR(mode):
+                (links if entry.is_symlink() else stack).append(path)
+            elif stat.S_ISREG(mode):
+                if supported:
+                    files.append(path)
+            elif supported:
+                problems.append(Skipped(printable(path), "ingest", _NOT_REGULAR))
+    return sorted(files), problems
+
+
+_NOT_REGULAR = "not a regular file (a pipe, socket or device); only files can be read"
+
+
+def printable(path: str | Path) -> str:
+    """A path as text that prints on one line: invalid UTF-8 bytes as ``\\xff``, a newline as ``\\n``."""
+    try:
+        text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte (from JSON, say)
+        text = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def _os_reason(path: Path, exc: OSError | ValueError) -> str:
+    """Why a path cannot be read, in words."""
+    if isinstance(exc, ValueError):
+        return "the name holds a NUL byte, which no file name can contain"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (the link leads back to itself); not followed"
+    if exc.errno == errno.ENOENT:
+        if path.is_symlink():
+            return f"broken symbolic link (its target {printable(os.readlink(path))} does not exist)"
+        return "no such file or folder; check the path"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path is too long for this system"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
+    """A regular file's bytes, or a Skipped saying why not (not a regular file, too large, unreadable).
+
+    A file is refused by its size before a byte is read: a 200 MB file costs a stat, not 200 MB.
+    """
+    name = printable(path)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Skipped(name, "ingest", _NOT_REGULAR)
+        if info.st_size > max_bytes:
+            return Skipped(name, "ingest", f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit")
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # bounded: the file may have grown since the stat
+    except OSError as exc:
+        return Skipped(name, "ingest", f"cannot read file: {_os_reason(path, exc)}")
+    if len(data) > max_bytes:
+        return Skipped(name, "ingest", f"file grew over the {max_bytes:,}-byte limit while it was read")
+    return data
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     suffix = path.suffix.lower()
+    name = printable(path)
     if suffix not in SUPPORTED:
-        yield Skipped(str(path), "ingest", f"unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
+        yield Skipped(
+            name, "ingest", f"unsupported file type {printable(suffix) or '(none)'}; use {', '.join(SUPPORTED)}"
+        )
         return
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            yield Skipped(str(path), "ingest", f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
-            return
-        data = path.read_bytes()
-    except OSError as exc:
-        yield Skipped(str(path), "ingest", f"cannot read file: {exc.strerror or exc}")
+    data = read_bytes(path, max_bytes)
+    if isinstance(data, Skipped):
+        yield data
         return
     if suffix in PARQUET_SUFFIXES:
         yield from _parquet(path)
         return
     fmt = "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else TEXT_SUFFIXES[suffix]
-    yield from _from_bytes(data, str(path), path.stem, fmt, max_bytes)
+    yield from _from_bytes(data, name, printable(path.stem), fmt, max_bytes)
 
 
 def _from_bytes(
@@ -93,9 +218,15 @@ def _from_bytes(
     if not data.strip():
         yield Skipped(source, "ingest", "file is empty")
         return
-    text = decode(data)
+    # A feed with one corrupt line (a NUL byte in it) is still a feed: its other lines are read.
+    text = decode(data, nul_means_binary=fmt != "jsonl")
     if text is None:
-        yield Skipped(source, "ingest", "file looks binary (not text in any encoding we can detect)")
+        yield Skipped(
+            source,
+            "ingest",
+            "file looks binary: not text in UTF-8, Windows-1252 or any encoding we can detect "
+            "(or it mixes several encodings)",
+        )
         return
     doc_id = stem or "stdin-" + hashlib.sha256(data).hexdigest()[:12]
     if fmt == "jsonl":
@@ -108,14 +239,24 @@ def _from_bytes(
         yield RawDocument(id=doc_id, source=source, text=text, format=fmt)
 
 
-def decode(data: bytes) -> str | None:
+def decode(data: bytes, nul_means_binary: bool = True) -> str | None:
     """Decode bytes as UTF-8, else as the charset charset-normalizer finds; None for binary data."""
-    if b"\x00" in data[:_BINARY_SNIFF]:
+    if nul_means_binary and b"\x00" in data[:_BINARY_SNIFF]:
         return None
+    text = _decode(data)
+    if text is None or _control_share(text) > _MAX_CONTROL_SHARE:
+        return None
+    return text
+
+
+def _decode(data: bytes) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed
     # Western pages that are not UTF-8 are nearly always Windows-1252 (the web's default). Take it when it
     # decodes and reads as mostly ASCII letters; otherwise (Cyrillic, Greek, ... codepages) ask the detector.
     try:
@@ -127,6 +268,26 @@ def decode(data: bytes) -> str | None:
         pass
     best = from_bytes(data).best()
     return None if best is None else str(best)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray single-byte characters (a Windows-1252 quote pasted in), or None.
+
+    Each stray byte is read as Windows-1252. Text that has no real multi-byte UTF-8 character, or many
+    stray bytes, is left to the detectors (a whole file in one legacy encoding, or binary data).
+    """
+    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    strays = sum(len(run) for run in _STRAY_BYTES.findall(text))
+    multibyte = sum(1 for c in text if ord(c) > 0x7F) - strays
+    if multibyte <= 0 or strays > multibyte:
+        return None
+    return _STRAY_BYTES.sub(lambda run: bytes(ord(c) - 0xDC00 for c in run.group()).decode("cp1252", "replace"), text)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:65536]
+    controls = sum(1 for c in sample if c not in "\t\n\r\f\v" and unicodedata.category(c) == "Cc")
+    return controls / max(len(sample), 1)
 
 
 def _parquet(path: Path) -> Iterator[RawDocument | Skipped]:
@@ -146,7 +307,8 @@ def _parquet(path: Path) -> Iterator[RawDocument | Skipped]:
 
 
 def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Not splitlines(): JSON strings may hold U+2028 and other characters it would break a record at.
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         if not line.strip():
             continue
         where = f"{source}:{number}"
@@ -168,16 +330,41 @@ def _item(item: object, where: str, stem: str, number: int) -> Iterator[RawDocum
     if not (body or html):
         yield Skipped(where, "ingest", f"record {number} has no 'text' or 'html' field with article text")
         return
-    meta = {k: (str(item[k]) if item.get(k) is not None else None) for k in ("title", "outlet", "url", "published")}
+    meta = {k: _one_line(item.get(k)) for k in ("title", "outlet", "url", "published")}
+    meta["author"] = _one_line(item.get("author") or item.get("byline"))
+    for field, value in meta.items():
+        if value is not None and len(value) > _MAX_META_CHARS:
+            yield Skipped(
+                where,
+                "ingest",
+                f"record {number}'s {field!r} field is {len(value):,} characters long; "
+                f"a {field} of over {_MAX_META_CHARS:,} characters is not one (fix or remove the field)",
+            )
+            return
+    given_id = _one_line(item.get("id"))
     yield RawDocument(
-        id=str(item.get("id") or f"{stem}-{number}"),
+        id=printable(given_id) if given_id and len(given_id) <= _MAX_ID_CHARS else f"{stem}-{number}",
         source=where,
-        text=body or html or "",
+        text=_valid_unicode(body or html or ""),
         format="html" if html and not body else "jsonl",
-        html=html,
+        html=_valid_unicode(html) if html else None,
         meta_title=meta["title"],
         meta_outlet=meta["outlet"],
         meta_url=meta["url"],
-        meta_author=str(item.get("author") or item.get("byline") or "") or None,
+        meta_author=meta["author"],
         meta_published=meta["published"],
     )
+
+
+def _one_line(value: object) -> str | None:
+    """A metadata value on one line with single spaces (None when absent or blank)."""
+    if value is None:
+        return None
+    return _valid_unicode(" ".join(str(value).split())) or None
+
+
+def _valid_unicode(text: str) -> str:
+    """Lone surrogates (JSON allows escapes like \\ud800) replaced: they cannot be written out as UTF-8."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
