@@ -54,7 +54,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         store = open_store(db)
-        files, _ = collect_files([args.corpus])
+        files, _ = collect_files([args.corpus], settings.max_file_bytes)
         add_to_story(store, "bench", files, settings, nlp=nlp)
         html_bytes = len(to_html(store.version("bench") or {}).encode("utf-8"))
         store.close()

@@ -39,7 +39,9 @@ def server(tmp_path_factory, nlp):
 
     db = tmp_path_factory.mktemp("browser") / "b.db"
     store = open_store(db)
-    files, _ = collect_files([str(SAMPLE / name) for name in ("wire_report.txt", "live_blog.md", "opinion.txt")])
+    files, _ = collect_files(
+        [str(SAMPLE / name) for name in ("wire_report.txt", "live_blog.md", "opinion.txt")], SETTINGS.max_file_bytes
+    )
     add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
     store.close()
     with socket.socket() as probe:

@@ -19,7 +19,7 @@ ORDER = ["003_", "004_", "000_", "001_", "002_"]
 
 def test_stories_adding_the_same_document_twice_changes_nothing(tmp_path, nlp):
     store = open_store(tmp_path / "s.db")
-    files, errors = collect_files([str(SAMPLE / "wire_report.txt")])
+    files, errors = collect_files([str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
     assert not errors
     first = add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
     again = add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
@@ -29,9 +29,9 @@ def test_stories_adding_the_same_document_twice_changes_nothing(tmp_path, nlp):
 
 def test_stories_rerun_completes_an_add_killed_before_its_version(tmp_path, nlp):
     store = open_store(tmp_path / "s.db")
-    first, _ = collect_files([str(SAMPLE / "breaking.txt")])
+    first, _ = collect_files([str(SAMPLE / "breaking.txt")], SETTINGS.max_file_bytes)
     assert add_to_story(store, "levy", first, SETTINGS, nlp=nlp).version == 1
-    later, _ = collect_files([str(SAMPLE / "wire_report.txt")])
+    later, _ = collect_files([str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
     store.add_documents("levy", later)  # how far an add killed during its analysis got
     rerun = add_to_story(store, "levy", later, SETTINGS, nlp=nlp)
     assert (rerun.version, rerun.added, rerun.resumed) == (2, (), ("wire_report.txt",))
@@ -42,7 +42,7 @@ def test_stories_rerun_completes_an_add_killed_before_its_version(tmp_path, nlp)
 
 def test_stories_rerun_completes_a_first_add_killed_before_any_version(tmp_path, nlp):
     store = open_store(tmp_path / "s.db")
-    files, _ = collect_files([str(SAMPLE / "breaking.txt"), str(SAMPLE / "opinion.txt")])
+    files, _ = collect_files([str(SAMPLE / "breaking.txt"), str(SAMPLE / "opinion.txt")], SETTINGS.max_file_bytes)
     store.add_documents("levy", files)
     rerun = add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
     assert (rerun.version, rerun.resumed) == (1, ("breaking.txt", "opinion.txt"))
@@ -108,7 +108,21 @@ def test_stories_add_without_a_story_sorts_files_into_stories(tmp_path, nlp):
 @pytest.mark.parametrize("name", ["", "   ", ".", "..", "line\nbreak", "x" * 201])
 def test_stories_refuses_names_a_browser_could_not_open(tmp_path, name):
     store = open_store(tmp_path / "s.db")
-    files, _ = collect_files([str(SAMPLE / "wire_report.txt")])
+    files, _ = collect_files([str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
     with pytest.raises(InputError, match="printable characters"):
         add_to_story(store, name, files, SETTINGS)
     assert store.stories() == []
+
+
+def test_stories_collect_files_refuses_what_ingest_refuses(tmp_path):
+    (tmp_path / "ok.txt").write_text("A short article about the harbour.\n", encoding="utf-8")
+    with (tmp_path / "huge.txt").open("wb") as big:
+        big.truncate(200_000_000)  # sparse: refused by its size, never read
+    (tmp_path / "loop").symlink_to(tmp_path)
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    files, errors = collect_files([str(tmp_path), str(tmp_path / "notes.pdf")], 1_000_000)
+    assert [name for name, _ in files] == ["ok.txt"]
+    reasons = {Path(e.source).name: e.reason for e in errors}
+    assert "over the 1,000,000-byte limit" in reasons["huge.txt"]
+    assert "unsupported file type" in reasons["notes.pdf"]
+    assert any("loop" in source for source in reasons)

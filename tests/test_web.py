@@ -20,7 +20,7 @@ TEXT = b"The transport minister said on Monday that the old river bridge would r
 def client(tmp_path_factory, nlp):
     db = tmp_path_factory.mktemp("web") / "w.db"
     store = open_store(db)
-    files, _ = collect_files([str(SAMPLE)])
+    files, _ = collect_files([str(SAMPLE)], SETTINGS.max_file_bytes)
     add_to_story(store, STORY, files, SETTINGS, nlp=nlp)
     store.close()
     return TestClient(create_app(db, SETTINGS, nlp=nlp), base_url="http://127.0.0.1")

@@ -197,7 +197,7 @@ def _add(args: argparse.Namespace) -> int:
     from crosswire.stories import add_to_pile, add_to_story, collect_files
 
     settings = load_settings(args.config, progress=False if args.quiet else None)
-    files, errors = collect_files(args.paths)
+    files, errors = collect_files(args.paths, settings.max_file_bytes)
     for error in errors:
         print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
     store = open_store(args.db)

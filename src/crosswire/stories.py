@@ -16,10 +16,11 @@ from typing import Any
 
 from crosswire.dossier import to_dict
 from crosswire.errors import InputError
+from crosswire.models import Skipped
 from crosswire.pipeline import Progress, analyze, prepare, version
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
-from crosswire.stages.ingest import SUPPORTED
+from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes
 from crosswire.store import Store, StoredDocument
 
 MAX_STORY_NAME = 200  # the web app's limit too: every stored story can be opened in a browser
@@ -35,21 +36,26 @@ class AddResult:
     resumed: tuple[str, ...] = ()
 
 
-def collect_files(paths: Iterable[str]) -> tuple[list[tuple[str, bytes]], list[InputError]]:
-    """Read files (folders walked in name order) as (file name, bytes); unreadable ones become errors."""
+def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[InputError]]:
+    """Read files (folders walked in name order, link loops not followed) as (file name, bytes); files
+    that are unsupported, too large, not regular or unreadable become errors naming the file."""
     files, errors = [], []
     for raw in paths:
         path = Path(raw)
-        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if path.is_dir():
+            candidates, problems = list_files(path)
+            errors += [InputError(p.source, p.reason) for p in problems]
+        else:
+            candidates = [path]
         for file in candidates:
             if file.suffix.lower() not in SUPPORTED:
-                if not path.is_dir():
-                    errors.append(InputError(str(file), f"unsupported file type; use {', '.join(SUPPORTED)}"))
+                errors.append(InputError(printable(file), f"unsupported file type; use {', '.join(SUPPORTED)}"))
                 continue
-            try:
-                files.append((file.name, file.read_bytes()))
-            except OSError as exc:
-                errors.append(InputError(str(file), f"cannot read file: {exc.strerror or exc}"))
+            data = read_bytes(file, max_bytes)
+            if isinstance(data, Skipped):
+                errors.append(InputError(data.source, data.reason))
+            else:
+                files.append((file.name, data))
     return files, errors
 
 
