@@ -11,7 +11,7 @@ crosswire's ``document_facts(clean(raw))``; a document clean() rejects stays its
 crosswire: ``cluster_stories(documents, ClusterSettings())`` with default settings (the headline; the
 default threshold 0.2 was chosen with this benchmark's sweep in view, see the report), plus a sweep of
 ``threshold`` to show sensitivity and a few diagnostic
-ablations (dates removed, name gate off, document order shuffled). Baseline: scikit-learn TF-IDF
+ablations (dates removed, merge pass off, IDF off, names off, document order shuffled). Baseline: scikit-learn TF-IDF
 (english stop words, sublinear tf) over the same cleaned text (title + body) and
 AgglomerativeClustering (average linkage, cosine distance) over a grid of distance thresholds: its
 value at a threshold fixed before the run (0.8) and its best on the grid, which is picked on the test

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
 
@@ -94,3 +95,64 @@ def test_cluster_same_pile_in_any_input_order_gives_the_same_stories():
     forward = cluster_stories(documents)
     assert cluster_stories(list(reversed(documents))) == forward
     assert cluster_stories(documents[1::2] + documents[::2]) == forward
+
+
+def _exact_average_linkage(vectors, threshold):
+    """Brute force: merge the pair of groups with the highest mean pairwise similarity while it reaches
+    the threshold."""
+    groups = [[i] for i in range(len(vectors))]
+    while len(groups) > 1:
+        best, pair = threshold, None
+        for x in range(len(groups)):
+            for y in range(x + 1, len(groups)):
+                mean = np.mean([vectors[i] @ vectors[j] for i in groups[x] for j in groups[y]])
+                if mean >= best:
+                    best, pair = mean, (x, y)
+        if pair is None:
+            break
+        groups[pair[0]] += groups.pop(pair[1])
+    return sorted(sorted(g) for g in groups)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_cluster_merge_pass_is_average_linkage(seed):
+    """When every pair of stories is above the table's floor, the merge pass is exact average linkage."""
+    from scipy import sparse
+
+    from crosswire.stages.cluster import ClusterSettings, _merge, _Story
+
+    rng = np.random.default_rng(seed)
+    vectors = rng.random((9, 3)) + 0.2
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    settings = ClusterSettings(threshold=0.97)
+    assert (vectors @ vectors.T).min() >= settings.threshold / 2
+    stories = [_Story(sparse.csr_matrix(v), [i], None, None) for i, v in enumerate(vectors)]
+    merged = sorted(sorted(s.rows) for s in _merge(stories, settings))
+    assert merged == _exact_average_linkage(vectors, settings.threshold)
+    assert len(merged) < len(vectors)  # something did merge
+
+
+def test_cluster_merge_pass_keeps_merging_a_merged_story():
+    from scipy import sparse
+
+    from crosswire.stages.cluster import ClusterSettings, _merge, _Story
+
+    same = sparse.csr_matrix(np.array([[1.0, 0.0, 0.0]]))
+    stories = [_Story(same.copy(), [i], None, None) for i in range(4)]
+    assert [sorted(s.rows) for s in _merge(stories, ClusterSettings())] == [[0, 1, 2, 3]]
+
+
+def test_cluster_merge_pass_respects_the_time_window_both_ways():
+    from datetime import date
+
+    from scipy import sparse
+
+    from crosswire.stages.cluster import ClusterSettings, _merge, _Story
+
+    same = sparse.csr_matrix(np.array([[1.0, 0.0]]))
+    month = _Story(same.copy(), [0], date(2025, 1, 1), date(2025, 1, 30))
+    inside = _Story(same.copy(), [1], date(2025, 1, 15), date(2025, 1, 16))
+    later = _Story(same.copy(), [2], date(2025, 3, 1), date(2025, 3, 2))
+    for order in ([month, inside, later], [later, inside, month]):
+        stories = [_Story(s.total, list(s.rows), s.first, s.last) for s in order]
+        assert sorted(sorted(s.rows) for s in _merge(stories, ClusterSettings(window_days=10))) == [[0, 1], [2]]

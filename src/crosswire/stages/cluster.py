@@ -1,10 +1,12 @@
 """Stories from a pile: online clustering of documents as they stream in by publication time, and
 near-duplicate (wire copy) detection.
 
-Each document is compared with the stories opened so far on its words (hashed TF-IDF-like vectors,
-no vocabulary to fit, so it works on a stream) and on its names (capitalised words inside sentences),
-and with the time since the story's last document. It joins the closest story when close enough, or
-opens a new one. Near-duplicates are found with MinHash LSH (datasketch) over word shingles.
+Each document, in publication order, is compared with the stories opened so far on its words and on
+its names (capitalised words inside sentences), both hashed (no vocabulary to fit) and weighted by
+how rare they are in the pile (IDF over the pile given: a stream re-clusters what it has stored), and
+with the time since the story's last document. It joins the closest story when close enough, or
+opens a new one. A second pass merges stories by average linkage. Near-duplicates are found with
+MinHash LSH (datasketch) over word shingles.
 """
 
 from __future__ import annotations
@@ -100,9 +102,14 @@ class _Story:
     last: date | None
 
     def takes(self, day: date | None, window: int) -> bool:
-        return not (day and self.first and self.last) or (
-            (day - self.last).days <= window and (self.first - day).days <= window
-        )
+        """A document of this day is within ``window`` days of the story's span (or either is undated)."""
+        return self.near_in_time(day, day, window)
+
+    def near_in_time(self, first: date | None, last: date | None, window: int) -> bool:
+        """The span [first, last] overlaps the story's span or lies within ``window`` days of it."""
+        if not (first and last and self.first and self.last):
+            return True
+        return (max(first, self.first) - min(last, self.last)).days <= window
 
     def add_day(self, day: date | None) -> None:
         if day:
@@ -169,9 +176,10 @@ def cluster_stories(
 
 
 def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
-    """Average-linkage merging of stories, closest pair first (Lance-Williams updates on a sparse table
-    of story similarities; a pair below half the threshold is never stored, and counts as 0 when a
-    merge averages it, which can only keep stories apart)."""
+    """Average-linkage merging of stories, closest pair first, with Lance-Williams updates on a sparse
+    table of story similarities. An approximation of exact average linkage: a pair below half the
+    threshold is not stored and counts as 0 when a merge averages it, which lowers that merged
+    similarity and can change the order of later merges."""
     floor = settings.threshold / 2
     sizes = np.array([len(s.rows) for s in stories], dtype=np.float64)
     totals = sparse.vstack([s.total for s in stories], format="csr")
@@ -192,7 +200,7 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
         if not (alive[a] and alive[b]) or near[a].get(b) != -negative:
             continue  # a story merged away, or the pair's similarity changed since it was queued
         first, second = stories[a], stories[b]
-        if not all(first.takes(day, settings.window_days) for day in (second.first, second.last)):
+        if not first.near_in_time(second.first, second.last, settings.window_days):
             continue
         size_a, size_b = len(first.rows), len(second.rows)
         first.total = first.total + second.total
@@ -200,18 +208,16 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
         first.add_day(second.first)
         first.add_day(second.last)
         alive[b] = False
-        for c in set(near[a]) | set(near[b]):
+        merged: dict[int, float] = {}
+        for c in (set(near[a]) | set(near[b])) - {a, b}:
             near[c].pop(a, None)
             near[c].pop(b, None)
-            if c in (a, b) or not alive[c]:
-                continue
             similarity = (size_a * near[a].get(c, 0.0) + size_b * near[b].get(c, 0.0)) / (size_a + size_b)
             if similarity >= floor:
-                near[a][c] = near[c][a] = similarity
+                merged[c] = near[c][a] = similarity
                 if similarity >= settings.threshold:
                     heapq.heappush(heap, (-similarity, min(a, c), max(a, c)))
-        near[a] = {c: s for c, s in near[a].items() if c in near[c] and near[c][a] == s}
-        near[b] = {}
+        near[a], near[b] = merged, {}
     return [story for story, keep in zip(stories, alive, strict=True) if keep]
 
 
