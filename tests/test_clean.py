@@ -108,3 +108,16 @@ _OLD_LINK_ONLY = re.compile(r"^[*_\s]*\[?[^\s\]]*\]?\(?https?://\S+\)?[*_\s]*$|^
 def test_clean_link_only_and_emphasis_agree_with_the_plain_patterns(line):
     assert _link_only(line) == bool(_OLD_LINK_ONLY.match(line))
     assert _strip_emphasis(line) == _MD_EMPHASIS.sub(r"\2", line)
+
+
+def test_clean_markdown_links_keep_their_text_even_with_parentheses_in_the_url():
+    text = (
+        "# Harbour pier to close\n\n"
+        "The harbour authority said on Tuesday that the northern pier, described in "
+        "[its Wikipedia entry](https://en.wikipedia.org/wiki/Pier_(harbour)), would close for six weeks of "
+        "repairs after inspectors found cracks in two of its supporting columns, "
+        "[the notice](https://example.org/notice \"Notice\") said.\n"
+    )
+    cleaned = clean(RawDocument(id="p", source="p.md", text=text, format="markdown"))
+    assert "its Wikipedia entry, would close" in cleaned.body
+    assert "the notice said" in cleaned.body and "https://" not in cleaned.body

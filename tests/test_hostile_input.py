@@ -357,3 +357,21 @@ def test_hostile_short_fuzz_run_has_no_crashes_and_keeps_the_budget():
     assert result["crashes"] == 0, result["crash_details"]
     assert result["unexpected_errors_caught"] == 0, result["unexpected_details"]
     assert result["max_seconds"] < BUDGET_SECONDS and result["peak_traced_mb"] < BUDGET_MB
+
+
+def test_hostile_impossible_dates_are_dropped_not_fatal(tmp_path, nlp):
+    """Digits in the shape of a date that does not exist, in a feed field and in the text."""
+    body = (
+        "The harbour authority said on Tuesday that the northern pier would close for six weeks after "
+        "inspectors found cracks. Dated 2025-02-30 in the notice, the decision was confirmed on 2025-13-01."
+    )
+    records = [
+        {"title": "Pier to close", "outlet": "Harbour Times", "published": "2025-02-30", "text": body},
+        {"title": "Pier closes", "outlet": "Coast Daily", "published": "2025-99-99T10:00Z", "text": body},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    dossier = analyze([str(feed)], SETTINGS, nlp=nlp)
+    assert len(dossier.documents) == 2 and not dossier.errors
+    assert all(d.published.date is None or d.published.date[:7] != "2025-02" for d in dossier.documents)
+    assert all(d.published.basis != "metadata" for d in dossier.documents)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import lxml.html
 import trafilatura
@@ -69,7 +70,8 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")  # the rule; _s
 _EMPHASIS_LAST_CLOSER = {mark: re.compile(re.escape(mark) + r"(?=\S)") for mark in ("**", "__", "*", "_")}
 _EMPHASIS_MAX_COST = 2_000_000  # characters the pattern may rescan on one line (about 10 ms)
 # Link text and target stop at the next bracket, so an unclosed '[' or '](' costs one short scan, not one to the end.
-_MD_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()\[\]]+)\)")
+# A URL may hold one level of balanced parentheses (https://en.wikipedia.org/wiki/Foo_(bar)).
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\((?:[^()\[\]]|\([^()\[\]]*\))+\)")
 # A link-only line longer than this is not a bare link (and LINK_ONLY is quadratic on crafted long lines).
 _LINK_MAX_CHARS = 1000
 # Only the end of a paragraph decides whether it ends a sentence (a search over all of it is slow on long text).
@@ -339,8 +341,15 @@ def _drop_boilerplate(units: list[_Unit], removed: list[Removed]) -> list[_Unit]
 
 
 def _iso(value: str | None) -> str | None:
+    """The calendar date a metadata value starts with ('2025-05-06T10:00Z'), or None if there is none
+    or it does not exist ('2025-02-30')."""
     match = re.match(r"(\d{4}-\d{2}-\d{2})", value or "")
-    return match.group(1) if match else None
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match.group(1)).isoformat()
+    except ValueError:
+        return None
 
 
 def _join_broken_lines(units: list[_Unit]) -> list[str]:

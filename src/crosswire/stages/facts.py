@@ -86,7 +86,10 @@ def parse_date(text: str) -> str | None:
     if not match:
         return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", match.group(0)):
-        return match.group(0)
+        try:
+            return date.fromisoformat(match.group(0)).isoformat()
+        except ValueError:  # '2025-02-30': digits in the shape of a date, not a date
+            return None
     parsed = dateparser.parse(match.group(0), languages=["en"], settings=_DATE_SETTINGS)  # type: ignore[arg-type]
     return parsed.date().isoformat() if parsed else None
 

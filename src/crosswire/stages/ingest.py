@@ -39,6 +39,7 @@ _STRAY_BYTES = re.compile(r"[\udc80-\udcff]+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MAX_META_CHARS = 2000  # a title, byline or outlet longer than this is not one
+_MAX_URL_CHARS = 8192  # longer URLs are dropped (browsers and servers refuse them too)
 _MAX_ID_CHARS = 200
 
 
@@ -332,8 +333,10 @@ def _item(item: object, where: str, stem: str, number: int) -> Iterator[RawDocum
         return
     meta = {k: _one_line(item.get(k)) for k in ("title", "outlet", "url", "published")}
     meta["author"] = _one_line(item.get("author") or item.get("byline"))
+    if meta["url"] and len(meta["url"]) > _MAX_URL_CHARS:
+        meta["url"] = None  # only a fallback for the outlet's name; a tracking URL must not cost the article
     for field, value in meta.items():
-        if value is not None and len(value) > _MAX_META_CHARS:
+        if field != "url" and value is not None and len(value) > _MAX_META_CHARS:
             yield Skipped(
                 where,
                 "ingest",
