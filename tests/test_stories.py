@@ -98,11 +98,28 @@ def test_stories_add_without_a_story_sorts_files_into_stories(tmp_path, nlp):
     add_to_story(store, "wagner", [(p.name, p.read_bytes()) for p in wagner[:3]], SETTINGS, nlp=nlp)
     later = [(p.name, p.read_bytes()) for p in wagner[3:]]
     later += [(p.name, p.read_bytes()) for p in sorted(SAMPLE.iterdir()) if p.suffix in (".txt", ".md", ".html")]
-    results = add_to_pile(store, later, SETTINGS, nlp=nlp)
+    results, errors = add_to_pile(store, later, SETTINGS, nlp=nlp)
     names = {r.story for r in results}
-    assert "wagner" in names and len(names) == 2
+    assert "wagner" in names and len(names) == 2 and not errors
     stored = {info.name: info.documents for info in store.stories()}
     assert stored["wagner"] == 5
+
+
+def test_stories_add_without_a_story_keeps_files_with_odd_names(tmp_path, nlp):
+    from crosswire.stories import add_to_pile
+
+    store = open_store(tmp_path / "s.db")
+    text = (SAMPLE / "wire_report.txt").read_bytes()
+    files = [
+        ("10:30 update.txt", text),
+        ("new\nline.txt", (SAMPLE / "breaking.txt").read_bytes()),
+        ("empty.txt", b"   "),
+    ]
+    results, errors = add_to_pile(store, files, SETTINGS, nlp=nlp)
+    stored = sorted(d.name for info in store.stories() for d in store.documents(info.name))
+    assert stored == sorted(["10:30 update.txt", "new\nline.txt"])
+    assert [e.source for e in errors] == ["empty.txt"] and "empty" in errors[0].reason
+    assert all(r.version for r in results)
 
 
 @pytest.mark.parametrize("name", ["", "   ", ".", "..", "line\nbreak", "x" * 201])

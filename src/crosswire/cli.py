@@ -144,8 +144,9 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     from crosswire.dossier import to_dict, to_json
     from crosswire.pipeline import analyze_stories, version
     from crosswire.render import to_markdown
-    from crosswire.shards import write_shard
+    from crosswire.shards import check_format, write_shard
 
+    check_format(args.shard_format)  # before hours of analysis, not after
     out.mkdir(parents=True, exist_ok=True)
     if args.engine == "ray":
         from crosswire.engine_ray import analyze_stories_ray
@@ -205,7 +206,10 @@ def _add(args: argparse.Namespace) -> int:
         if args.story:
             results = [add_to_story(store, args.story, files, settings, progress=_progress(settings.progress))]
         else:
-            results = add_to_pile(store, files, settings)
+            results, unread = add_to_pile(store, files, settings)
+            for error in unread:
+                print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
+            errors += unread
     finally:
         store.close()
     for result in results:

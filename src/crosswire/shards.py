@@ -2,8 +2,8 @@
 
 JSON Lines always work; Parquet needs pyarrow (``pip install 'crosswire[ray]'``). A Parquet shard has
 one row per story with the columns ``story``, ``label``, ``documents`` (list of document ids) and
-``dossier`` (the dossier as JSON text, exactly what ``--json`` writes), so engines that read Parquet
-(Ray Data, Spark, DuckDB) can filter stories without parsing every dossier.
+``dossier`` (the dossier as compact JSON text: the same content as the story's ``.json`` file), so
+engines that read Parquet (Ray Data, Spark, DuckDB) can filter stories without parsing every dossier.
 """
 
 from __future__ import annotations
@@ -18,25 +18,37 @@ from crosswire.errors import ConfigError
 FORMATS = ("jsonl", "parquet")
 
 
-def write_shard(rows: Sequence[dict[str, Any]], out: Path, kind: str) -> Path:
-    """Write ``rows`` ({story, label, documents, dossier: dict}) as ``out/dossiers.<kind>``; returns the path.
+def check_format(kind: str) -> None:
+    """Fail before any work when a shard of this kind cannot be written.
 
     Raises:
         ConfigError: an unknown format, or Parquet without pyarrow installed.
     """
     if kind not in FORMATS:
         raise ConfigError(f"unknown shard format {kind!r}; use one of {', '.join(FORMATS)}")
+    if kind == "parquet":
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError as exc:
+            raise ConfigError("writing Parquet shards needs pyarrow: pip install 'crosswire[ray]'") from exc
+
+
+def write_shard(rows: Sequence[dict[str, Any]], out: Path, kind: str) -> Path:
+    """Write ``rows`` ({story, label, documents, dossier: dict}) as ``out/dossiers.<kind>``; returns the path.
+
+    Raises:
+        ConfigError: an unknown format, or Parquet without pyarrow installed.
+    """
+    check_format(kind)
     path = out / f"dossiers.{kind}"
     if kind == "jsonl":
         with path.open("w", encoding="utf-8") as shard:
             for row in rows:
                 shard.write(json.dumps({"story": row["story"], **row["dossier"]}, ensure_ascii=False) + "\n")
         return path
-    try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise ConfigError("writing Parquet shards needs pyarrow: pip install 'crosswire[ray]'") from exc
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     table = pa.table(
         {
             "story": pa.array([row["story"] for row in rows], pa.string()),

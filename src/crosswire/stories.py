@@ -111,16 +111,22 @@ def _analyze_documents(
     return data
 
 
-def add_to_pile(store: Store, files: list[tuple[str, bytes]], settings: Settings, nlp: Any = None) -> list[AddResult]:
+def add_to_pile(
+    store: Store, files: list[tuple[str, bytes]], settings: Settings, nlp: Any = None
+) -> tuple[list[AddResult], list[InputError]]:
     """Add files whose story is not given: cluster them with the stored stories' documents; a file
     joins the stored story most of its cluster belongs to, or opens a new story named after its
-    cluster's most frequent names."""
+    cluster's most frequent names. Files that cannot be read as articles are returned as errors.
+
+    Files are analysed under generated names (``incoming/00003.txt``), so a name with a newline, a
+    colon or bytes that are not UTF-8 cannot lose its file on the way back.
+    """
     with tempfile.TemporaryDirectory(prefix="crosswire-pile-") as folder:
         root = Path(folder)
         owner: dict[str, str | None] = {}
         for number, info in enumerate(store.stories()):
-            for document in store.documents(info.name):
-                path = root / f"stored-{number}" / Path(document.name).name
+            for k, document in enumerate(store.documents(info.name)):
+                path = root / f"stored-{number}" / f"{k:05d}{Path(document.name).suffix.lower()}"
                 path.parent.mkdir(exist_ok=True)
                 path.write_bytes(document.data)
                 owner[str(path)] = info.name
@@ -128,25 +134,33 @@ def add_to_pile(store: Store, files: list[tuple[str, bytes]], settings: Settings
         incoming.mkdir()
         data_of: dict[str, tuple[str, bytes]] = {}
         for index, (name, data) in enumerate(files):
-            path = incoming / f"{index:05d}-{Path(name).name}"
+            path = incoming / f"{index:05d}{Path(name).suffix.lower()}"
             path.write_bytes(data)
             owner[str(path)] = None
             data_of[str(path)] = (name, data)
-        documents, _ = prepare([str(root)], settings, None, {})
+        documents, skipped = prepare([str(root)], settings, None, {})
         stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
-    source_of = {d.id: d.source.split(":")[0] for d in documents}
+    # A feed's records are "path:N"; a whole file is its path.
+    source_of = {d.id: d.source if d.source in owner else d.source.rsplit(":", 1)[0] for d in documents}
     taken = {info.name for info in store.stories()}
     plan: dict[str, list[tuple[str, bytes]]] = {}
+    placed: set[str] = set()
     for story in stories:
         paths = [source_of[d] for d in story.documents]
-        new = [p for p in paths if owner.get(p) is None and p in data_of]
+        new = [p for p in dict.fromkeys(paths) if p in data_of and p not in placed]
         if not new:
             continue
         stored = Counter(str(owner[p]) for p in paths if owner.get(p))
         name = stored.most_common(1)[0][0] if stored else _new_name(story.label, taken)
         taken.add(name)
+        placed.update(new)
         plan.setdefault(name, []).extend(data_of[p] for p in new)
-    return [add_to_story(store, name, batch, settings, nlp) for name, batch in sorted(plan.items())]
+    errors = [
+        InputError(data_of[path][0], next(e.reason for e in skipped if e.source.startswith(path)))
+        for path in data_of
+        if path not in placed and any(e.source.startswith(path) for e in skipped)
+    ]
+    return [add_to_story(store, name, batch, settings, nlp) for name, batch in sorted(plan.items())], errors
 
 
 def _new_name(label: str, taken: set[str]) -> str:
