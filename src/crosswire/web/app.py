@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -48,7 +48,7 @@ from crosswire.stories import MAX_STORY_NAME, add_to_story
 
 MAX_FILES = 50
 MAX_UPLOAD_BYTES = 50_000_000  # one request, all files together
-MAX_WAITING_UPLOADS = 4  # uploads queued behind the running analysis; more are told to retry
+MAX_WAITING_UPLOADS = 4  # uploads accepted at once, the running analysis included; more are told to retry
 MAX_NAME_CHARS = MAX_STORY_NAME
 MAX_FILE_NAME_CHARS = 120
 CACHED_PAGES = 32  # rendered pages kept; a numbered version never changes, so neither does its page
@@ -79,7 +79,9 @@ def safe_file_name(raw: str | None) -> str:
     """The base name of a client's file name: no directories (either slash), no control or
     direction characters, no leading dots, at most MAX_FILE_NAME_CHARS characters."""
     name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if c.isprintable()).strip().lstrip(".").strip()
+    name = "".join(c for c in name if c.isprintable())
+    while name != (trimmed := name.strip().lstrip(".")):  # ". .hidden" -> "hidden", not ".hidden"
+        name = trimmed
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
@@ -264,8 +266,8 @@ def _route(request: Request) -> tuple[str, str, int | None]:
         view, number = "version", int(segments[2])
     elif len(segments) != 1:
         raise HTTPException(404, "no such page")
-    try:
-        name = unquote(segments[0], errors="strict")
+    try:  # latin-1 above kept the raw bytes one to one; a name may arrive percent-encoded or as raw UTF-8
+        name = unquote_to_bytes(segments[0].encode("latin-1")).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise HTTPException(404, "no such page: the story name is not valid UTF-8") from exc
     if not name or number == 0:
@@ -320,8 +322,11 @@ def _check_origin(request: Request) -> None:
 def _host_allowed(host: str | None, allowed: tuple[str, ...]) -> bool:
     if not host:
         return True
-    name = urlsplit("//" + host).hostname or ""
-    if name == "localhost" or name in allowed:
+    try:
+        name = urlsplit("//" + host).hostname or ""
+    except ValueError:  # "[" or "[::1": not a host at all
+        return False
+    if name == "localhost" or name in {a.lower() for a in allowed}:
         return True
     try:
         ipaddress.ip_address(name)
