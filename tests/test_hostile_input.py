@@ -375,3 +375,28 @@ def test_hostile_impossible_dates_are_dropped_not_fatal(tmp_path, nlp):
     assert len(dossier.documents) == 2 and not dossier.errors
     assert all(d.published.date is None or d.published.date[:7] != "2025-02" for d in dossier.documents)
     assert all(d.published.basis != "metadata" for d in dossier.documents)
+
+
+_DATE_LIKE = st.one_of(
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}Z)?\Z"),
+    st.from_regex(r"\A[0-9]{1,2} (January|February|June|September) [0-9]{4}\Z"),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(published=_DATE_LIKE, title=st.text(max_size=60), outlet=st.text(max_size=30), dated=_DATE_LIKE)
+def test_hostile_feed_fields_never_crash_the_whole_analysis(nlp, published, title, outlet, dated):
+    """Past ingest and clean: hostile metadata and date-shaped text must not crash the later stages."""
+    body = (
+        f"The harbour authority said on {dated} that the northern pier would close for six weeks after "
+        "inspectors found cracks in two columns. About 40 staff will move to the southern terminal on Monday."
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        feed = Path(folder) / "feed.jsonl"
+        record = {"title": title, "outlet": outlet, "published": published, "text": body}
+        feed.write_text(json.dumps(record) + "\n" + json.dumps({**record, "outlet": "Other"}) + "\n", "utf-8")
+        dossier = analyze([str(feed)], SETTINGS, nlp=nlp)
+    assert len(dossier.documents) + len(dossier.errors) == 2
+    for error in dossier.errors:
+        _assert_readable(error)
