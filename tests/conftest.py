@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,6 +52,31 @@ def sentence_of(dossier: Dossier, doc_id: str, sentence_id: str) -> str:
 def claim_with(dossier: Dossier, words: str):
     """The claim one of whose mentions contains ``words``."""
     return next(c for c in dossier.claims for m in c.mentions if words in m.text)
+
+
+@contextmanager
+def served(db: Path, nlp: Any) -> Iterator[str]:
+    """The web app over the store ``db``, served by uvicorn on a free port of 127.0.0.1 in a thread."""
+    import uvicorn
+
+    from crosswire.web.app import create_app
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(db, SETTINGS, nlp=nlp), host="127.0.0.1", port=port, log_level="error")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if instance.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=30)
 
 
 def body(dossier: Dossier, prefix: str) -> str:

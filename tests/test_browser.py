@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, SETTINGS
+from conftest import SAMPLE, SETTINGS, served
 
 from crosswire.store import open_store
 from crosswire.stories import add_to_story, collect_files
@@ -33,10 +30,6 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, nlp):
-    import uvicorn
-
-    from crosswire.web.app import create_app
-
     db = tmp_path_factory.mktemp("browser") / "b.db"
     store = open_store(db)
     files, _ = collect_files(
@@ -44,20 +37,8 @@ def server(tmp_path_factory, nlp):
     )
     add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
     store.close()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(db, SETTINGS, nlp=nlp), host="127.0.0.1", port=port, log_level="error")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if instance.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with served(db, nlp) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
