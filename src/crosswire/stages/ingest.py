@@ -240,9 +240,14 @@ def _from_bytes(
         yield RawDocument(id=doc_id, source=source, text=text, format=fmt)
 
 
+def looks_binary(data: bytes) -> bool:
+    """A NUL byte near the start: not a text file (a quick check, before any decoding)."""
+    return b"\x00" in data[:_BINARY_SNIFF]
+
+
 def decode(data: bytes, nul_means_binary: bool = True) -> str | None:
     """Decode bytes as UTF-8, else as the charset charset-normalizer finds; None for binary data."""
-    if nul_means_binary and b"\x00" in data[:_BINARY_SNIFF]:
+    if nul_means_binary and looks_binary(data):
         return None
     text = _decode(data)
     if text is None or _control_share(text) > _MAX_CONTROL_SHARE:

@@ -42,7 +42,7 @@ from crosswire.diff import diff
 from crosswire.errors import CrosswireError
 from crosswire.render_html import SCRIPT_HASH, to_html
 from crosswire.settings import Settings
-from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED
+from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED, looks_binary
 from crosswire.store import Store, open_store
 from crosswire.stories import MAX_STORY_NAME, add_to_story
 
@@ -63,7 +63,6 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",  # "no-referrer" would make browsers send "Origin: null" on posts
     "cross-origin-resource-policy": "same-origin",
 }
-_BINARY_SNIFF = 4096  # as ingest: a NUL byte in the first 4 KiB means binary
 _ENV = Environment(loader=PackageLoader("crosswire", "templates"), autoescape=select_autoescape(default=True))
 
 
@@ -296,7 +295,7 @@ async def _read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[t
         elif not data.strip():
             problems.append(f"{name}: the file is empty")
             statuses.add(400)
-        elif suffix not in PARQUET_SUFFIXES and b"\x00" in data[:_BINARY_SNIFF]:
+        elif suffix not in PARQUET_SUFFIXES and looks_binary(data):
             problems.append(f"{name}: looks binary, not a {suffix} text file")
             statuses.add(415)
         else:
