@@ -156,3 +156,21 @@ def test_cluster_merge_pass_respects_the_time_window_both_ways():
     for order in ([month, inside, later], [later, inside, month]):
         stories = [_Story(s.total, list(s.rows), s.first, s.last) for s in order]
         assert sorted(sorted(s.rows) for s in _merge(stories, ClusterSettings(window_days=10))) == [[0, 1], [2]]
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "parquet"])
+def test_cluster_shard_writer_round_trips_in_batches(tmp_path, kind):
+    if kind == "parquet":
+        pytest.importorskip("pyarrow.parquet", reason="Parquet shards need pyarrow (crosswire[ray])")
+    from crosswire.shards import ShardWriter, read_shard
+
+    dossiers = [{"documents": [{"id": f"d{n}"}], "claims": [], "note": "é \u2028 <b>"} for n in range(5)]
+    with ShardWriter(tmp_path, kind, batch=2) as shard:
+        for n, dossier in enumerate(dossiers):
+            shard.write(f"story-{n}", f"label {n}", [f"d{n}"], dossier)
+    rows = read_shard(shard.path)
+    assert [row["story"] for row in rows] == [f"story-{n}" for n in range(5)]
+    assert [row["dossier"] for row in rows] == dossiers
+    with ShardWriter(tmp_path / "", kind) as empty:
+        pass
+    assert read_shard(empty.path) == []

@@ -144,7 +144,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     from crosswire.dossier import to_dict, to_json
     from crosswire.pipeline import analyze_stories, version
     from crosswire.render import to_markdown
-    from crosswire.shards import check_format, write_shard
+    from crosswire.shards import ShardWriter, check_format
 
     check_format(args.shard_format)  # before hours of analysis, not after
     out.mkdir(parents=True, exist_ok=True)
@@ -156,17 +156,17 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         results = analyze_stories(paths, settings, progress=_progress(settings.progress))
     index = []
     errors = []
-    rows = []  # every dossier again in one shard, for shared storage
+    shard = ShardWriter(out, args.shard_format)  # every dossier again in one file, for shared storage
     for story, dossier in results:
         (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
         data = to_dict(dossier, version())
-        rows.append({"story": story.id, "label": story.label, "documents": story.documents, "dossier": data})
+        shard.write(story.id, story.label, story.documents, data)
         if args.md:
             (out / f"{story.id}.md").write_text(to_markdown(dossier), encoding="utf-8")
         if args.html:
             from crosswire.render_html import to_html
 
-            (out / f"{story.id}.html").write_text(to_html(to_dict(dossier, version())), encoding="utf-8")
+            (out / f"{story.id}.html").write_text(to_html(data), encoding="utf-8")
         index.append(
             {
                 "story": story.id,
@@ -178,7 +178,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
             }
         )
         errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
-    write_shard(rows, out, args.shard_format)
+    shard.close()
     (out / "index.json").write_text(
         json.dumps({"stories": index, "errors": errors}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

@@ -33,39 +33,69 @@ def check_format(kind: str) -> None:
             raise ConfigError("writing Parquet shards needs pyarrow: pip install 'crosswire[ray]'") from exc
 
 
-def write_shard(rows: Sequence[dict[str, Any]], out: Path, kind: str) -> Path:
-    """Write ``rows`` ({story, label, documents, dossier: dict}) as ``out/dossiers.<kind>``; returns the path.
+class ShardWriter:
+    """Writes ``out/dossiers.<kind>`` one story at a time, so no more than a batch of dossiers is held
+    in memory: a line per story for JSONL, a row group per ``batch`` stories for Parquet."""
 
-    Raises:
-        ConfigError: an unknown format, or Parquet without pyarrow installed.
-    """
-    check_format(kind)
-    path = out / f"dossiers.{kind}"
-    if kind == "jsonl":
-        with path.open("w", encoding="utf-8") as shard:
-            for row in rows:
-                shard.write(json.dumps({"story": row["story"], **row["dossier"]}, ensure_ascii=False) + "\n")
-        return path
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    def __init__(self, out: Path, kind: str, batch: int = 64) -> None:
+        check_format(kind)
+        self.path = out / f"dossiers.{kind}"
+        self._kind, self._batch = kind, batch
+        self._pending: list[dict[str, Any]] = []
+        self._lines = self.path.open("w", encoding="utf-8") if kind == "jsonl" else None
+        self._parquet: Any = None
 
-    table = pa.table(
-        {
-            "story": pa.array([row["story"] for row in rows], pa.string()),
-            "label": pa.array([row["label"] for row in rows], pa.string()),
-            "documents": pa.array([list(row["documents"]) for row in rows], pa.list_(pa.string())),
-            "dossier": pa.array([json.dumps(row["dossier"], ensure_ascii=False) for row in rows], pa.string()),
-        }
-    )
-    pq.write_table(table, path)
-    return path
+    def write(self, story: str, label: str, documents: Sequence[str], dossier: dict[str, Any]) -> None:
+        if self._lines is not None:
+            self._lines.write(json.dumps({"story": story, **dossier}, ensure_ascii=False) + "\n")
+            return
+        text = json.dumps(dossier, ensure_ascii=False)  # now: the caller may go on to change its dict
+        self._pending.append({"story": story, "label": label, "documents": list(documents), "dossier": text})
+        if len(self._pending) >= self._batch:
+            self._flush()
+
+    def close(self) -> None:
+        if self._lines is not None:
+            self._lines.close()
+            return
+        self._flush()
+        if self._parquet is None:  # no story at all: an empty shard still has its columns
+            self._flush(force=True)
+        self._parquet.close()
+
+    def __enter__(self) -> ShardWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _flush(self, force: bool = False) -> None:
+        if not (self._pending or force):
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        rows, self._pending = self._pending, []
+        table = pa.table(
+            {
+                "story": pa.array([r["story"] for r in rows], pa.string()),
+                "label": pa.array([r["label"] for r in rows], pa.string()),
+                "documents": pa.array([r["documents"] for r in rows], pa.list_(pa.string())),
+                "dossier": pa.array([r["dossier"] for r in rows], pa.string()),
+            }
+        )
+        if self._parquet is None:
+            self._parquet = pq.ParquetWriter(self.path, table.schema)
+        self._parquet.write_table(table)
 
 
 def read_shard(path: Path) -> list[dict[str, Any]]:
-    """The rows of a shard written by :func:`write_shard`, dossiers parsed back into dicts."""
+    """The rows of a shard written by :class:`ShardWriter`, dossiers parsed back into dicts."""
     if path.suffix == ".jsonl":
         rows = []
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in path.read_text(encoding="utf-8").split("\n"):  # not splitlines: U+2028 may be in a value
+            if not line:
+                continue
             data = json.loads(line)
             rows.append({"story": data.pop("story"), "dossier": data})
         return rows
