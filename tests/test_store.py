@@ -114,6 +114,17 @@ def test_store_unanalysed_is_what_the_latest_version_did_not_read(tmp_path):
     assert store.unanalysed("story") == []
 
 
+def test_store_latest_version_never_goes_backwards(tmp_path):
+    """Two adds race: the one that read fewer documents finishes last, and must not become the latest."""
+    store = open_store(tmp_path / "s.db")
+    store.add_documents("story", [("a.txt", b"a")])
+    slow_read = store.documents("story")
+    store.add_documents("story", [("b.txt", b"b")])
+    assert store.save_version("story", {"documents": [1, 2]}) == 1  # the fast add read a and b
+    assert store.save_version("story", {"documents": [1]}, covers=max(d.id for d in slow_read)) == 1
+    assert [v.number for v in store.versions("story")] == [1] and store.version("story")["documents"] == [1, 2]
+
+
 def test_store_add_documents_is_all_or_nothing(tmp_path):
     store = open_store(tmp_path / "s.db")
     with pytest.raises(TypeError):

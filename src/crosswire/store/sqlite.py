@@ -203,7 +203,9 @@ class Store:
         return [row[0] for row in rows]
 
     def save_version(self, story: str, dossier: dict[str, Any], covers: int | None = None) -> int:
-        """Store an analysis of the story as its next version; returns the version number.
+        """Store an analysis of the story as its next version; returns the version number. When the
+        latest version already covers more documents (another add read more and finished first), nothing
+        is stored and its number is returned: the latest version never goes backwards.
 
         Args:
             story: the story's name (created if new).
@@ -220,6 +222,11 @@ class Store:
                 (covers,) = db.execute(
                     "SELECT COALESCE(MAX(id), 0) FROM documents WHERE story_id=?", (story_id,)
                 ).fetchone()
+            latest = db.execute(
+                "SELECT covers FROM versions WHERE story_id=? ORDER BY number DESC LIMIT 1", (story_id,)
+            ).fetchone()
+            if latest and latest[0] is not None and latest[0] > covers:
+                return int(last)  # a concurrent add saved an analysis of more documents: keep it latest
             db.execute(
                 "INSERT INTO versions (story_id, number, created, documents, dossier, covers) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
