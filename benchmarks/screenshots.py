@@ -16,16 +16,8 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _browser import launch  # noqa: E402
 
 
 def sample_dossier() -> dict:
@@ -66,7 +58,7 @@ def main() -> int:
     data = sample_dossier()
     pages = {"sample": data, "sources30": widen(data, 30)}
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         for name, dossier in pages.items():
             path = Path(tmp) / f"{name}.html"
             path.write_text(to_html(dossier), encoding="utf-8")

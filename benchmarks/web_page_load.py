@@ -22,17 +22,10 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _browser import launch  # noqa: E402
+
 DEFAULT = ROOT.parent / "shared" / "corpus" / "wagner-2023"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def main() -> int:
@@ -99,7 +92,7 @@ def _browser_load(url: str) -> float | None:
     except ImportError:
         return None
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch(p)
         page = browser.new_page()
         page.goto(url, wait_until="load")
         timing = page.evaluate(

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE, SETTINGS, served
+from conftest import ROOT, SAMPLE, SETTINGS, served
 
 from crosswire.store import open_store
 from crosswire.stories import add_to_story, collect_files
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _browser import CHROMIUM, launch  # noqa: E402  (shared with the screenshot and page-load scripts)
+
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
     reason="Debian's chromium is not installed (apt-get install chromium); .ci/run installs it",
@@ -46,7 +39,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        instance = launch(p)
         yield instance
         instance.close()
 
