@@ -44,7 +44,6 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import roc_auc_score
 from sklearn.metrics.cluster import pair_confusion_matrix
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.errors import InputError
 from crosswire.models import Document, Published, RawDocument
@@ -276,25 +275,6 @@ def pair_diagnostics(documents: Sequence[Document], gold: dict[str, str], distan
     return {k: v if isinstance(v, int) else round(float(v), 4) for k, v in result.items()}
 
 
-def name_token_audit(documents: Sequence[Document]) -> dict[str, object]:
-    """What the 'names' vectoriser actually counts: share of tokens that are stop words ('The', 'But')."""
-    analyse = cluster_module._NAMES.build_analyzer()
-    counts: Counter[str] = Counter()
-    for doc in documents:
-        counts.update(analyse(cluster_text(doc)))
-    total = sum(counts.values())
-    stop = {t: c for t, c in counts.items() if t.lower() in STOP_WORDS}
-    return {
-        "name_tokens": total,
-        "stop_word_share": round(sum(stop.values()) / total, 4) if total else 0.0,
-        "top_tokens": [f"{t} ({c})" for t, c in counts.most_common(12)],
-        "top_stop_words": [f"{t} ({c})" for t, c in Counter(stop).most_common(8)],
-    }
-
-
-# ---------------------------------------------------------------------------------------------- run
-
-
 def labels_for(ids: Sequence[str], mapping: dict[str, str]) -> list[str]:
     return [mapping[i] for i in ids]
 
@@ -399,7 +379,6 @@ def run_dataset(
         "baseline_fixed_threshold": BASELINE_FIXED,
         "baseline_best_threshold_by_b3": baseline_best,
         "diagnostics": diagnostics,
-        "name_token_audit": name_token_audit(documents),
         "timing": {
             "clean_and_facts_s": round(prep_seconds, 2),
             "crosswire_cluster_s": round(default_seconds, 3),
@@ -453,14 +432,6 @@ def headline_rows(name: str, result: dict, level: str) -> list[str]:
     return rows
 
 
-def sweep_rows(result: dict, levels: Sequence[str], grid: Sequence[float], key: str) -> list[str]:
-    rows = []
-    for t in grid:
-        cells = [f"{result[key][str(t)][lv]['b3_f1']:.3f} / {result[key][str(t)][lv]['pw_f1']:.3f}" for lv in levels]
-        rows.append(f"| {t} | " + " | ".join(cells) + f" | {result[key][str(t)][levels[0]]['clusters']} |")
-    return rows
-
-
 def markdown(results: dict, command: str) -> str:
     ecb, basil = results["ecbplus"], results["basil"]
     lines = [
@@ -511,14 +482,7 @@ def markdown(results: dict, command: str) -> str:
         "| threshold | ECB+ topics | ECB+ sub-topics | BASIL events | clusters (ECB+) |",
         "|---:|---|---|---|---:|",
     ]
-    for t in CROSSWIRE_GRID:
-        cells = [
-            _bp(ecb["crosswire_sweep"][str(t)]["topic"]),
-            _bp(ecb["crosswire_sweep"][str(t)]["subtopic"]),
-            _bp(basil["crosswire_sweep"][str(t)]["event"])
-            + f" ({100 * basil['crosswire_sweep'][str(t)]['event']['exact_triplets']:.0f}% exact)",
-        ]
-        lines.append(f"| {t} | " + " | ".join(cells) + f" | {ecb['crosswire_sweep'][str(t)]['topic']['clusters']} |")
+    lines += _grid_rows(ecb, basil, "crosswire_sweep", CROSSWIRE_GRID)
     lines += [
         "",
         "Baseline distance threshold, B3 F1 / pairwise F1:",
@@ -526,14 +490,7 @@ def markdown(results: dict, command: str) -> str:
         "| distance threshold | ECB+ topics | ECB+ sub-topics | BASIL events | clusters (ECB+) |",
         "|---:|---|---|---|---:|",
     ]
-    for t in BASELINE_GRID:
-        cells = [
-            _bp(ecb["baseline"][str(t)]["topic"]),
-            _bp(ecb["baseline"][str(t)]["subtopic"]),
-            _bp(basil["baseline"][str(t)]["event"])
-            + f" ({100 * basil['baseline'][str(t)]['event']['exact_triplets']:.0f}% exact)",
-        ]
-        lines.append(f"| {t} | " + " | ".join(cells) + f" | {ecb['baseline'][str(t)]['topic']['clusters']} |")
+    lines += _grid_rows(ecb, basil, "baseline", BASELINE_GRID)
     lines += [
         "",
         "Diagnostics (default settings, one change each; B3 F1 / pairwise F1):",
@@ -576,6 +533,16 @@ def markdown(results: dict, command: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _grid_rows(ecb: dict, basil: dict, key: str, grid: Sequence[float]) -> list[str]:
+    """One table row per threshold of a sweep: B3 / pairwise F1 per gold, BASIL exact triplets, ECB+ clusters."""
+    rows = []
+    for t in grid:
+        e, b = ecb[key][str(t)], basil[key][str(t)]["event"]
+        cells = [_bp(e["topic"]), _bp(e["subtopic"]), f"{_bp(b)} ({100 * b['exact_triplets']:.0f}% exact)"]
+        rows.append(f"| {t} | " + " | ".join(cells) + f" | {e['topic']['clusters']} |")
+    return rows
 
 
 READING: list[str] = []  # filled in main() from the measured numbers
