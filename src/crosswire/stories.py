@@ -59,6 +59,21 @@ def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str,
     return files, errors
 
 
+def check_story_name(name: str) -> str:
+    """The name without surrounding spaces, if a browser can open it: 1 to MAX_STORY_NAME printable
+    characters, not '.' or '..' (the CLI and the web app both take names through here).
+
+    Raises:
+        InputError: the name is empty, too long, a dot segment or holds control characters.
+    """
+    name = name.strip()
+    if not 1 <= len(name) <= MAX_STORY_NAME or name in (".", "..") or not name.isprintable():
+        raise InputError(
+            "--story", f"a story name needs 1 to {MAX_STORY_NAME} printable characters and cannot be '.' or '..'"
+        )
+    return name
+
+
 def add_to_story(
     store: Store,
     story: str,
@@ -73,10 +88,7 @@ def add_to_story(
     Rerunning an add that was killed completes it: the documents it stored are found unanalysed and
     analysed now, even though none of the files is new any more.
     """
-    if not story.strip() or len(story) > MAX_STORY_NAME or story.strip() in (".", "..") or not story.isprintable():
-        raise InputError(
-            "--story", f"a story needs a name of 1 to {MAX_STORY_NAME} printable characters, not '.' or '..'"
-        )
+    story = check_story_name(story)
     added = store.add_documents(story, files)
     pending = store.unanalysed(story)
     if not pending:

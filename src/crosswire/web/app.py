@@ -39,17 +39,17 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crosswire.diff import diff
-from crosswire.errors import CrosswireError
+from crosswire.errors import CrosswireError, InputError
 from crosswire.render_html import SCRIPT_HASH, to_html
 from crosswire.settings import Settings
 from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED, looks_binary
 from crosswire.store import Store, open_store
-from crosswire.stories import MAX_STORY_NAME, add_to_story
+from crosswire.stories import add_to_story
+from crosswire.stories import check_story_name as _check_name
 
 MAX_FILES = 50
 MAX_UPLOAD_BYTES = 50_000_000  # one request, all files together
 MAX_WAITING_UPLOADS = 4  # uploads accepted at once, the running analysis included; more are told to retry
-MAX_NAME_CHARS = MAX_STORY_NAME
 MAX_FILE_NAME_CHARS = 120
 CACHED_PAGES = 32  # rendered pages kept; a numbered version never changes, so neither does its page
 CSP = (
@@ -90,13 +90,11 @@ def safe_file_name(raw: str | None) -> str:
 
 
 def check_story_name(name: str) -> str:
-    """The story name from a form, stripped; refused when empty, too long, a dot segment or unprintable."""
-    name = name.strip()
-    if not 1 <= len(name) <= MAX_NAME_CHARS:
-        raise HTTPException(400, f"give the story a name of 1 to {MAX_NAME_CHARS} characters")
-    if name in (".", "..") or not name.isprintable():
-        raise HTTPException(400, "a story name cannot be '.' or '..' or contain control characters")
-    return name
+    """The story name from a form, as ``stories.check_story_name`` takes it, or a 400."""
+    try:
+        return _check_name(name)
+    except InputError as exc:
+        raise HTTPException(400, exc.reason) from exc
 
 
 def create_app(
