@@ -167,11 +167,10 @@ def add_to_pile(
         taken.add(name)
         placed.update(new)
         plan.setdefault(name, []).extend(data_of[p] for p in new)
-    errors = [
-        InputError(data_of[path][0], next(e.reason for e in skipped if e.source.startswith(path)))
-        for path in data_of
-        if path not in placed and any(e.source.startswith(path) for e in skipped)
-    ]
+    why: dict[str, str] = {}
+    for error in skipped:
+        why.setdefault(error.source if error.source in owner else error.source.rsplit(":", 1)[0], error.reason)
+    errors = [InputError(data_of[path][0], why[path]) for path in data_of if path not in placed and path in why]
     return [add_to_story(store, name, batch, settings, nlp) for name, batch in sorted(plan.items())], errors
 
 
