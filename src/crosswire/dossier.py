@@ -133,6 +133,10 @@ def _mention(m: ClaimMention, ref) -> dict[str, Any]:  # type: ignore[no-untyped
         "speaker_name": m.speaker_name,
         "certainty": m.certainty,
         "cues": list(m.cues),
+        "span": {"start": m.start, "end": m.end if m.end >= 0 else len(m.text)},
+        "clause": m.clause or m.span,
+        "kind": m.kind,
+        "negated": m.negated,
     }
 
 

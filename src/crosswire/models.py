@@ -150,6 +150,26 @@ class QuoteMention:
 
 
 @dataclass(frozen=True, slots=True)
+class Clause:
+    """One proposition inside a sentence, found on the dependency parse.
+
+    ``start``/``end`` are character offsets into the sentence text (the clause's extent: its words run
+    from ``start`` to ``end``, possibly around a clause nested inside it). ``text`` is what the claim
+    says, for matching: the clause's own words, with the antecedent of a relative pronoun put back
+    ("Prigozhin is now in Belarus" for "..., who is now in Belarus,") and a pronoun subject resolved.
+    """
+
+    start: int
+    end: int
+    text: str
+    lemmas: tuple[str, ...] = ()
+    certainty: str = "asserted"
+    cues: tuple[str, ...] = ()
+    negated: bool = False
+    role: str = "main"  # "main", "reported" (complement of a reporting verb), "conjunct", "relative", "adverbial"
+
+
+@dataclass(frozen=True, slots=True)
 class SentenceInfo:
     """What annotate found about one sentence: who it is attributed to and how firmly."""
 
@@ -163,6 +183,7 @@ class SentenceInfo:
     is_question: bool = False
     words: int = 0
     lemmas: tuple[str, ...] = ()
+    clauses: tuple[Clause, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,15 +218,31 @@ class TimelineEntry:
     claims: tuple[str, ...] = ()
 
 
+# What a claim mention is: news can corroborate; the rest is kept, labelled, and never counted.
+MENTION_KINDS = ("news", "background", "opinion", "question")
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimMention:
+    """One proposition as one document states it: the sentence it is in and its span there."""
+
     doc: str
     sentence: str
-    text: str
+    text: str  # the whole sentence, as written
     speaker: str | None  # entity id
     speaker_name: str | None
     certainty: str
     cues: tuple[str, ...] = ()
+    start: int = 0  # the proposition's span in ``text``
+    end: int = -1
+    clause: str = ""  # the proposition alone, for matching (see ``Clause.text``)
+    kind: str = "news"  # one of MENTION_KINDS
+    negated: bool = False
+
+    @property
+    def span(self) -> str:
+        """The words of the sentence this mention stands for."""
+        return self.text[self.start : self.end if self.end >= 0 else len(self.text)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -162,7 +162,13 @@ def reconcile(
         timings[stage] = time.perf_counter() - mark
         return result
 
-    align_settings = AlignSettings(settings.claim_similarity, settings.copy_similarity, settings.quantity_tolerance)
+    align_settings = AlignSettings(
+        settings.claim_similarity,
+        settings.copy_similarity,
+        settings.quantity_tolerance,
+        settings.claim_encoder,
+        settings.lexical_claim_similarity,
+    )
     resolved = timed("time", resolve_times, annotated)
     entities = timed("entities", resolve_entities, resolved)
     mentions = timed("claim mentions", extract_claims, resolved, entities)

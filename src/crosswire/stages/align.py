@@ -20,20 +20,27 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from crosswire.models import Annotated, Claim, ClaimMention, Entity, Quantity
+from crosswire.stages._encoder import Encoder, load_encoder
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
-from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, PUBLIC_STATEMENT, SILENCE
+from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, PUBLIC_STATEMENT, REPORTING_VERBS, SILENCE
 
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
+WEIGHT_NUMBERS, WEIGHT_WORDING = 0.5, 0.2
+UNANCHORED = 0.8  # encoder similarity needed when two propositions share no word stem and no place or thing
+ANCHOR_STEM = 4
+SPEAKER_PENALTY = 0.15
 SAME_OUTLET = 85.0  # outlet names this close are one outlet spelled two ways ("WSWS", "WWSWS")
 _ANAPHORA = ("such", "these", "those")
 
 
 @dataclass(frozen=True, slots=True)
 class AlignSettings:
-    claim_similarity: float = 0.42
+    claim_similarity: float = 0.7
     copy_similarity: float = 90.0
     quantity_tolerance: float = 0.15
+    encoder: str = "minilm"
+    lexical_claim_similarity: float = 0.42
 
 
 def agree(a: Quantity, b: Quantity, tolerance: float) -> bool:
@@ -61,45 +68,164 @@ def align_claims(
     if not mentions:
         return ()
     docs = {a.document.id: a.document for a in annotated}
-    lemmas = {(i.doc, i.sentence): i.lemmas for a in annotated for i in a.info}
-    numbers: dict[tuple[str, str], list[Quantity]] = defaultdict(list)
-    for a in annotated:
-        for q in a.quantities:
-            numbers[(q.doc, q.sentence)].append(q)
-    names: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for entity in entities:
-        if entity.type in ("PERSON", "ORG", "FAC", "EVENT") or len(entity.mentions) < 10:
-            for m in entity.mentions:
-                names[(m.doc, m.sentence)].add(entity.id)
-    keys = [(m.doc, m.sentence) for m in mentions]
-    index = TextIndex([lemmas.get(k, ()) for k in keys])
+    evidence = _Evidence(mentions, annotated, entities)
+    index = TextIndex(evidence.lemmas)
     scores: dict[tuple[int, int], float] = {}
     for i in range(len(mentions) - 1):
         if mentions[i].doc == mentions[i + 1].doc and _refers_back(mentions[i + 1]):
             scores[(i, i + 1)] = 1.0
-    # Only pairs that share a discriminative word or a comparable number are compared (blocking), so
-    # the work grows with the overlaps in the pile, not with the square of its sentences.
-    for i, j in sorted(candidate_pairs([*index.blocks(), *_quantity_blocks(keys, numbers)])):
+    # Only pairs that share a discriminative word, a name or a comparable number are compared
+    # (blocking), so the work grows with the overlaps in the pile, not with the square of its clauses.
+    candidates = []
+    for i, j in sorted(candidate_pairs([*index.blocks(), *evidence.name_blocks(), *evidence.quantity_blocks()])):
         first, second = mentions[i], mentions[j]
         if blocks is not None and blocks[first.doc] != blocks[second.doc]:
             continue  # different stories of a mixed pile
-        if first.doc == second.doc or _opposed(first.text, second.text):
-            continue  # a report and its reversal are two claims; conflicts.py links them
-        # Shared names only count once the wording overlaps: two sentences about the story's main actor
-        # are not one claim because both name him.
-        text = index.cosine(i, j)
-        score = WEIGHT_TEXT * text
-        if text >= MIN_TEXT_FOR_ENTITIES:
-            score += WEIGHT_ENTITIES * _jaccard(names[keys[i]], names[keys[j]])
-        score += _quantity_score(numbers[keys[i]], numbers[keys[j]], settings.quantity_tolerance)
-        if score >= settings.claim_similarity * 0.6:
+        if first.doc == second.doc or first.kind != "news" or second.kind != "news":
+            continue  # only news corroborates; background, opinion and questions stay apart
+        if _guarded(first, second, evidence.numbers[i], evidence.numbers[j], settings.quantity_tolerance):
+            continue
+        candidates.append((i, j))
+    encoder, _ = load_encoder(settings.encoder)
+    meaning = _meaning(encoder, mentions, candidates) if encoder else {}
+    threshold = settings.claim_similarity if encoder else settings.lexical_claim_similarity
+    for i, j in candidates:
+        lexical = _lexical_score(index.cosine(i, j), evidence, i, j, settings.quantity_tolerance)
+        if encoder is None:
+            score = lexical
+        else:
+            score = _semantic_score(meaning[(i, j)], lexical, evidence, i, j, settings.quantity_tolerance)
+        if encoder is not None and not evidence.anchors[i] & evidence.anchors[j] and meaning[(i, j)] < UNANCHORED:
+            continue  # nothing in common but a person's name: likeness from the name, not the event
+        if _speakers_differ(mentions[i], mentions[j]):
+            score -= SPEAKER_PENALTY  # two people saying similar words are two claims unless it is clearly one
+        if score >= threshold * 0.6:
             scores[(i, j)] = score
-    groups = _average_link(len(mentions), scores, settings.claim_similarity)
+    # With the encoder, a group's average similarity must itself clear the bar: topical likeness chains.
+    groups = _average_link(len(mentions), scores, threshold, 1.0 if encoder else 0.8)
     claims: list[Claim] = []
     for members in sorted(groups, key=lambda g: min(g)):
         group = [mentions[i] for i in sorted(members)]
-        claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, numbers, settings, copies))
+        quantities = tuple(q for i in sorted(members) for q in evidence.numbers[i])
+        claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, quantities, settings, copies))
     return tuple(claims)
+
+
+def matching_status(settings: AlignSettings = AlignSettings()) -> str:
+    """How claims are matched in this process, for the run's summary line."""
+    encoder, reason = load_encoder(settings.encoder)
+    return f"by meaning ({encoder.name})" if encoder else f"by wording only: encoder {reason}"
+
+
+class _Evidence:
+    """Per mention: its clause lemmas, the entities and the numbers inside its span."""
+
+    def __init__(
+        self, mentions: Sequence[ClaimMention], annotated: Sequence[Annotated], entities: Sequence[Entity]
+    ) -> None:
+        clauses = {(i.doc, i.sentence, c.start): c for a in annotated for i in a.info for c in i.clauses}
+        sentence_lemmas = {(i.doc, i.sentence): i.lemmas for a in annotated for i in a.info}
+        self.lemmas = [
+            clauses[(m.doc, m.sentence, m.start)].lemmas
+            if (m.doc, m.sentence, m.start) in clauses
+            else sentence_lemmas.get((m.doc, m.sentence), ())
+            for m in mentions
+        ]
+        rows: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for row, m in enumerate(mentions):
+            rows[(m.doc, m.sentence)].append(row)
+
+        def inside(doc: str, sentence: str, start: int) -> list[int]:
+            return [r for r in rows.get((doc, sentence), ()) if _covers(mentions[r], start)]
+
+        self.names: list[set[str]] = [set() for _ in mentions]
+        self.things: list[set[str]] = [set() for _ in mentions]
+        things = self.things
+        for entity in entities:
+            if entity.type in ("PERSON", "ORG", "FAC", "EVENT") or len(entity.mentions) < 10:
+                for em in entity.mentions:
+                    for r in inside(em.doc, em.sentence, em.start):
+                        self.names[r].add(entity.id)
+            if entity.type != "PERSON":
+                for em in entity.mentions:
+                    for r in inside(em.doc, em.sentence, em.start):
+                        things[r].add(entity.id)
+        # What two propositions must share to be compared by meaning: a word stem ("meet", "meeting")
+        # that is not a reporting verb, or a place, organisation or thing (people are in most sentences).
+        self.anchors = [
+            {w[:ANCHOR_STEM] for w in lemmas if len(w) >= 3 and w not in REPORTING_VERBS} | things[r]
+            for r, lemmas in enumerate(self.lemmas)
+        ]
+        self.numbers: list[list[Quantity]] = [[] for _ in mentions]
+        for a in annotated:
+            for q in a.quantities:
+                for r in inside(q.doc, q.sentence, q.start):
+                    self.numbers[r].append(q)
+
+    def name_blocks(self) -> list[list[int]]:
+        """Mentions naming the same person, organisation, place or thing (capped like every block)."""
+        holders: dict[str, list[int]] = defaultdict(list)
+        for row, names in enumerate(self.names):
+            for name in names | self.things[row]:
+                holders[name].append(row)
+        return [rows for rows in holders.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
+
+    def quantity_blocks(self) -> list[list[int]]:
+        """Mentions whose numbers measure the same kind of thing at a similar magnitude."""
+        found: dict[tuple[str, str, str | None, int], list[int]] = defaultdict(list)
+        for row, numbers in enumerate(self.numbers):
+            for q in numbers:
+                if q.dimension == "count" and q.noun is None:
+                    continue
+                magnitude = int(math.floor(math.log10(min(max(abs(q.low), 1e-9), 1e300)) * 2))
+                for bucket in (magnitude - 1, magnitude, magnitude + 1):
+                    found[(q.dimension, q.unit, q.noun if q.dimension == "count" else None, bucket)].append(row)
+        return [rows for rows in found.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
+
+
+def _covers(mention: ClaimMention, start: int) -> bool:
+    end = mention.end if mention.end >= 0 else len(mention.text)
+    return mention.start <= start < end
+
+
+def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quantity], tolerance: float) -> bool:
+    """Pairs that can never be one claim, however alike their words: a report and its negation, denial
+    or reversal (those are conflicts), and numbers of one measure that disagree."""
+    if a.negated != b.negated or (a.certainty == "denied") != (b.certainty == "denied"):
+        return True
+    if _opposed(a.span, b.span):
+        return True
+    return any(same_measure(x, y) and not agree(x, y, tolerance) for x in na for y in nb)
+
+
+def _speakers_differ(a: ClaimMention, b: ClaimMention) -> bool:
+    return bool(a.speaker and b.speaker and a.speaker != b.speaker)
+
+
+def _meaning(
+    encoder: Encoder, mentions: Sequence[ClaimMention], pairs: list[tuple[int, int]]
+) -> dict[tuple[int, int], float]:
+    """Encoder cosine of each candidate pair's propositions; each distinct text is encoded once."""
+    rows = sorted({r for pair in pairs for r in pair})
+    texts = list(dict.fromkeys(mentions[r].clause or mentions[r].span for r in rows))
+    position = {text: k for k, text in enumerate(texts)}
+    vectors = encoder.encode(texts)
+    key = {r: position[mentions[r].clause or mentions[r].span] for r in rows}
+    return {(i, j): float(vectors[key[i]] @ vectors[key[j]]) for i, j in pairs}
+
+
+def _lexical_score(text: float, evidence: _Evidence, i: int, j: int, tolerance: float) -> float:
+    """TF-IDF cosine of the clause lemmas, shared names once the wording overlaps, agreeing numbers."""
+    score = WEIGHT_TEXT * text
+    if text >= MIN_TEXT_FOR_ENTITIES:
+        score += WEIGHT_ENTITIES * _jaccard(evidence.names[i], evidence.names[j])
+    return score + _quantity_score(evidence.numbers[i], evidence.numbers[j], tolerance)
+
+
+def _semantic_score(meaning: float, lexical: float, evidence: _Evidence, i: int, j: int, tolerance: float) -> float:
+    """Encoder similarity, with small credit for shared names, agreeing numbers and shared wording."""
+    score = meaning + _quantity_score(evidence.numbers[i], evidence.numbers[j], tolerance) * WEIGHT_NUMBERS
+    return score + WEIGHT_WORDING * lexical
 
 
 def _opposed(a: str, b: str) -> bool:
@@ -121,19 +247,6 @@ def _refers_back(mention: ClaimMention) -> bool:
     return bool(DENIAL.search(mention.text)) and any(f" {w} " in f" {lowered} " for w in _ANAPHORA)
 
 
-def _quantity_blocks(keys: list[tuple[str, str]], numbers: dict[tuple[str, str], list[Quantity]]) -> list[list[int]]:
-    """Sentences whose numbers measure the same kind of thing at a similar magnitude."""
-    blocks: dict[tuple[str, str, str | None, int], list[int]] = defaultdict(list)
-    for row, key in enumerate(keys):
-        for q in numbers.get(key, ()):
-            if q.dimension == "count" and q.noun is None:
-                continue
-            magnitude = int(math.floor(math.log10(max(abs(q.low), 1e-9)) * 2))
-            for bucket in (magnitude - 1, magnitude, magnitude + 1):
-                blocks[(q.dimension, q.unit, q.noun if q.dimension == "count" else None, bucket)].append(row)
-    return [rows for rows in blocks.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
-
-
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -147,7 +260,7 @@ def _quantity_score(a: list[Quantity], b: list[Quantity], tolerance: float) -> f
     return best
 
 
-def _average_link(n: int, scores: dict[tuple[int, int], float], threshold: float) -> list[set[int]]:
+def _average_link(n: int, scores: dict[tuple[int, int], float], threshold: float, slack: float) -> list[set[int]]:
     """Merge clusters best pair first while the average score between them stays over threshold."""
     cluster_of = {i: i for i in range(n)}
     members: dict[int, set[int]] = {i: {i} for i in range(n)}
@@ -158,7 +271,7 @@ def _average_link(n: int, scores: dict[tuple[int, int], float], threshold: float
         if ci == cj:
             continue
         pairs = [scores.get((min(x, y), max(x, y)), 0.0) for x in members[ci] for y in members[cj]]
-        if sum(pairs) / len(pairs) < threshold * 0.8:
+        if sum(pairs) / len(pairs) < threshold * slack:
             continue
         members[ci] |= members.pop(cj)
         for k in members[ci]:
@@ -172,7 +285,7 @@ def _claim(
     members: set[int],
     scores: dict[tuple[int, int], float],
     docs: dict,
-    numbers: dict[tuple[str, str], list[Quantity]],
+    quantities: tuple[Quantity, ...],
     settings: AlignSettings,
     copies: Sequence[set[str]] = (),
 ) -> Claim:
@@ -184,8 +297,8 @@ def _claim(
     best = max(firm, key=lambda i: (i in reporting, centrality[i], -len(group[ordered.index(i)].text), -i))
     representative = group[ordered.index(best)]
     dates = [docs[m.doc].published.date for m in group if docs[m.doc].published.date]
-    quantities = tuple(q for m in group for q in numbers[(m.doc, m.sentence)])
-    independent = independent_sources(group, docs, settings.copy_similarity, copies)
+    news = [m for m in group if m.kind == "news"]
+    independent = independent_sources(news, docs, settings.copy_similarity, copies) if news else 0
     certainties = {m.certainty for m in group}
     status = (
         "disputed"
@@ -196,7 +309,7 @@ def _claim(
     )
     return Claim(
         id=claim_id,
-        text=representative.text,
+        text=proposition_text(representative),
         mentions=tuple(group),
         independent_sources=independent,
         first_reported=min(dates) if dates else None,
@@ -204,6 +317,15 @@ def _claim(
         quantities=quantities,
         normalisation=_normalisation_notes(quantities, settings.quantity_tolerance),
     )
+
+
+def proposition_text(mention: ClaimMention) -> str:
+    """The claim in words: the whole sentence when the mention is the whole sentence, else its clause."""
+    whole = mention.start == 0 and mention.end in (-1, len(mention.text))
+    if whole or not mention.clause:
+        return mention.text
+    clause = mention.clause.rstrip(" ,;:")
+    return clause[:1].upper() + clause[1:] + ("" if clause.endswith((".", "!", "?")) else ".")
 
 
 def independent_sources(

@@ -14,6 +14,7 @@ from typing import Any
 
 from crosswire.models import (
     Annotated,
+    Clause,
     Document,
     EntityMention,
     Quantity,
@@ -22,6 +23,7 @@ from crosswire.models import (
     SentenceInfo,
     TimeMention,
 )
+from crosswire.stages._clauses import split_clauses
 from crosswire.stages._spans import find_quantities, find_times
 from crosswire.stages.lexicons import DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRMED
 
@@ -35,6 +37,8 @@ _AFTER_QUOTE = re.compile(
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+_CERTAINTY_RANK = {"denied": 0, "unconfirmed": 1, "hedged": 2}
+CONDITION = re.compile(r"\b(?:if|unless|whether)\b", re.I)  # a clause under "if" states no fact
 _TITLE_NOUNS = {
     "Minister",
     "Secretary",
@@ -241,6 +245,7 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
         and not t.ent_type_
         and not _in_apposition(t)
     )
+    clauses = _clauses(sent, plain, lead, last_subject)
     info = SentenceInfo(
         doc=doc_id,
         sentence=sid,
@@ -252,8 +257,36 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
         is_question=text.rstrip("”\"’' ").endswith("?"),
         words=sum(1 for t in sent if t.is_alpha),
         lemmas=lemmas,
+        clauses=clauses,
     )
     return info, subject
+
+
+def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tuple[Clause, ...]:
+    """The sentence's propositions, each with the certainty cues that fall inside it. A cue in a
+    reporting frame ("X alleged", "Y denied") applies to every clause the frame reports."""
+    splits = split_clauses(sent, last_subject)
+    cues: list[tuple[int, str, str]] = []
+    for name, pattern in (("denied", DENIAL), ("unconfirmed", UNCONFIRMED), ("hedged", HEDGE), ("hedged", CONDITION)):
+        cues += [(m.start(), name, m.group(0)) for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)]
+    framing = [(name, cue) for at, name, cue in cues if any(s.frame and s.start <= at < s.end for s in splits)]
+    clauses = []
+    for split in (s for s in splits if not s.frame):
+        found = [(name, cue) for at, name, cue in cues if split.start <= at < split.end] + framing
+        ranked = sorted(found, key=lambda nc: _CERTAINTY_RANK[nc[0]])
+        clauses.append(
+            Clause(
+                start=split.start,
+                end=split.end,
+                text=split.text,
+                lemmas=split.lemmas,
+                certainty=ranked[0][0] if ranked else "asserted",
+                cues=tuple(dict.fromkeys(cue for _, cue in ranked)),
+                negated=split.negated,
+                role=split.role,
+            )
+        )
+    return tuple(clauses)
 
 
 def _in_apposition(token: Any) -> bool:

@@ -54,6 +54,16 @@ REPORTING_VERBS = LOADED_REPORTING_VERBS | frozenset(
         "estimate",
         "told",
         "said",
+        "emphasize",
+        "emphasise",
+        "underline",
+        "reiterate",
+        "recall",
+        "concede",
+        "remark",
+        "observe",
+        "contend",
+        "maintain",
     ]
 )
 

@@ -1,0 +1,156 @@
+"""Split a parsed sentence into propositions (clauses) on spaCy's dependency parse.
+
+A clause starts at a verb that carries a proposition of its own: the sentence's root, a coordinated or
+complement verb with its own subject ("..., Prigozhin would move to Belarus, and fighters would face
+no action"), or a non-restrictive relative clause ("Prigozhin, who is now in Belarus, ..."). Every
+word belongs to the nearest clause start above it. Reporting frames ("Peskov said") are not claims of
+their own: they give the speaker and their cue to the clauses they report. Clauses too short to state
+anything stay part of the clause around them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from crosswire.stages.lexicons import REPORTING_VERBS
+
+MIN_WORDS = 4
+MIN_CONTENT = 1
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+_SPLIT_DEPS = {"conj", "ccomp", "parataxis", "advcl"}
+_CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+_RELATIVE = {"who", "which", "that", "whom", "whose"}
+_NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor"}
+_PRONOUN_SUBJECTS = {"he", "she"}
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A clause as found: character span in the sentence, matching text, role, negation, and whether it
+    is a reporting frame (kept out of the claims, its cues passed to the clauses it reports)."""
+
+    start: int
+    end: int
+    text: str
+    role: str
+    negated: bool
+    frame: bool
+    lemmas: tuple[str, ...]
+
+
+def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
+    """The propositions of one spaCy sentence span, in reading order (one when it cannot be split)."""
+    heads = [t for t in sent if _starts_clause(t)]
+    root = sent.root
+    heads = [root, *[h for h in heads if h.i != root.i]]
+    owner = {t.i: _owner(t, heads) for t in sent}
+    # Too short to stand alone: give the words back to the clause above.
+    changed = True
+    while changed and len(heads) > 1:
+        changed = False
+        for head in heads[1:]:
+            words = [t for t in sent if owner[t.i] == head.i]
+            if sum(t.is_alpha for t in words) < MIN_WORDS or sum(_content(t) for t in words) < MIN_CONTENT:
+                parent = _owner(head.head, [h for h in heads if h.i != head.i]) if head.head.i != head.i else None
+                target = parent if parent is not None else sent.root.i
+                for t in words:
+                    owner[t.i] = target
+                heads = [h for h in heads if h.i != head.i]
+                changed = True
+                break
+    if len(heads) == 1:
+        return [_whole(sent)]
+    splits = [_split(sent, head, [t for t in sent if owner[t.i] == head.i], subject_name) for head in heads]
+    framed = [s for s in splits if not s.frame]
+    if not framed:
+        return [_whole(sent)]
+    return sorted(framed + [s for s in splits if s.frame], key=lambda s: s.start)
+
+
+def _starts_clause(token: Any) -> bool:
+    if token.pos_ not in ("VERB", "AUX") or token.dep_ == "ROOT":
+        return False
+    has_subject = any(c.dep_ in _SUBJECTS for c in token.children)
+    if token.dep_ == "relcl":
+        # Only a relative clause set off by a comma states a fact of its own; "fighters who had joined"
+        # says which fighters.
+        first = min(t.i for t in token.subtree)
+        return first > 0 and token.doc[first - 1].text == ","
+    if token.dep_ == "advcl":
+        return has_subject and not any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children)
+    return token.dep_ in _SPLIT_DEPS and has_subject
+
+
+def _owner(token: Any, heads: list[Any]) -> int | None:
+    ids = {h.i for h in heads}
+    current = token
+    while True:
+        if current.i in ids:
+            return int(current.i)
+        if current.head.i == current.i:
+            return None
+        current = current.head
+
+
+def _content(token: Any) -> bool:
+    return token.pos_ in _CONTENT_POS and not token.is_stop and token.is_alpha
+
+
+def _whole(sent: Any) -> Split:
+    text = sent.text.strip()
+    negated = any(_negates(t, sent.root) for t in sent)
+    return Split(0, len(text), text, "main", negated, False, _lemmas(list(sent)))
+
+
+def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> Split:
+    base = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+    trimmed = list(words)
+    # Leading "and"/"that" and punctuation go; "if", "after", "because" stay: they change what is said.
+    while trimmed and (trimmed[0].pos_ in ("PUNCT", "CCONJ") or trimmed[0].lower_ == "that"):
+        trimmed.pop(0)
+    while trimmed and trimmed[-1].pos_ in ("PUNCT", "CCONJ"):
+        trimmed.pop()
+    trimmed = trimmed or words
+    start = trimmed[0].idx - base
+    end = trimmed[-1].idx + len(trimmed[-1].text) - base
+    parts = []
+    for t in trimmed:
+        piece = t.text
+        if t.lower_ in _RELATIVE and t.dep_ in _SUBJECTS | {"dobj", "pobj"} and head.dep_ == "relcl":
+            piece = _noun_phrase(head.head)  # "who is now in Belarus" -> "Prigozhin is now in Belarus"
+        elif t.lower_ in _PRONOUN_SUBJECTS and t.dep_ in _SUBJECTS and subject_name:
+            piece = subject_name
+        parts.append(piece + t.whitespace_)
+    role = {"ROOT": "main", "ccomp": "reported", "relcl": "relative", "advcl": "adverbial"}.get(head.dep_, "conjunct")
+    frame = (
+        head.lemma_.lower() in REPORTING_VERBS
+        and not any(c.dep_ in ("dobj", "attr", "acomp") for c in head.children)
+            )
+    negated = any(_negates(t, head) for t in trimmed)
+    text = re.sub(r"\s*,(?:\s*,)+", ",", "".join(parts)).strip()  # words of a nested clause leave ", ,"
+    return Split(start, end, text, role, negated, frame, _lemmas(trimmed))
+
+
+def _negates(token: Any, head: Any) -> bool:
+    """'not'/'never' on the clause's verb, or 'no' on its subject or object ('would face no action')."""
+    if token.lower_ not in _NEGATORS:
+        return False
+    if token.dep_ == "neg":
+        return token.head.i == head.i or token.head.head.i == head.i
+    if token.dep_ == "det":
+        return token.head.head.i == head.i and token.head.dep_ in _SUBJECTS | {"dobj", "attr"}
+    return token.lower_ == "never" and token.head.i == head.i
+
+
+def _noun_phrase(token: Any) -> str:
+    """A noun and the words before it in its phrase ('Kremlin spokesman Dmitry Peskov')."""
+    left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "det", "poss", "nummod")]
+    start = left[0].i if left else token.i
+    return str(token.doc[start : token.i + 1].text)
+
+
+def _lemmas(tokens: list[Any]) -> tuple[str, ...]:
+    # What is claimed, not who: names are compared separately (entity overlap).
+    return tuple(t.lemma_.lower() for t in tokens if _content(t) and len(t.text) > 1 and not t.ent_type_)
