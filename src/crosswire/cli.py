@@ -130,7 +130,9 @@ def _analyze(args: argparse.Namespace) -> int:
 
         _write(args.html, to_html(to_dict(dossier, version())))
     if not args.quiet:
-        print(summary_line(dossier), file=sys.stderr)
+        from crosswire.pipeline import matching_status
+
+        print(f"{summary_line(dossier)}; claims matched {matching_status(settings)}", file=sys.stderr)
         for error in dossier.errors:
             print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
         if not (args.json or args.md or args.html):

@@ -26,6 +26,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
                 "source": d.source,
                 "title": d.title,
                 "outlet": d.outlet,
+                "label": d.label,
                 "byline": d.byline,
                 "published": {"date": d.published.date, "basis": d.published.basis, "evidence": d.published.evidence},
                 "language": d.language,
@@ -81,6 +82,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
                 "claims": list(k.claims),
                 "explanation": k.explanation,
                 "superseded": k.superseded,
+                "disputes": k.disputes,
                 "evidence": [_mention(m, ref) for m in k.evidence],
             }
             for k in dossier.conflicts
@@ -117,6 +119,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
                 {"text": s.text, "claims": list(s.claims), "sources": list(s.sources)} for s in dossier.brief.summary
             ],
             "disputed": list(dossier.brief.disputed),
+            "single_source": list(dossier.brief.single_source),
         },
         "errors": [{"source": e.source, "stage": e.stage, "reason": e.reason} for e in dossier.errors],
     }

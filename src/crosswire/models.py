@@ -8,11 +8,13 @@ into that sentence, so any line of a report can quote the sentence behind it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 # Certainty of a claim mention, from firmest to weakest; "denied" is a polarity, not a degree.
 CERTAINTIES = ("asserted", "hedged", "unconfirmed", "denied")
 GENRES = ("news", "live_blog", "breaking", "opinion", "analysis", "press_release", "other")
 DATE_BASES = ("stated", "metadata", "inferred", "unknown")
+LABEL_CHARS = 48  # a title shown in place of a missing outlet is cut to this length
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,19 @@ class Document:
     @property
     def body(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def label(self) -> str:
+        """How a reader knows this source: its outlet, else its web host, else its title; never a file hash."""
+        if self.outlet:
+            return self.outlet
+        host = urlsplit(self.url).hostname if self.url else None
+        if host:
+            return host.removeprefix("www.")
+        # No title either: the opening words stand in for one.
+        title = self.title or (self.sentences[0].text if self.sentences else "") or self.id
+        title = " ".join(title.split())
+        return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +182,7 @@ class Clause:
     cues: tuple[str, ...] = ()
     negated: bool = False
     role: str = "main"  # "main", "reported" (complement of a reporting verb), "conjunct", "relative", "adverbial"
+    subject: str = ""  # the subject's head word, lower case ("" when it is a pronoun or none was found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +254,7 @@ class ClaimMention:
     clause: str = ""  # the proposition alone, for matching (see ``Clause.text``)
     kind: str = "news"  # one of MENTION_KINDS
     negated: bool = False
+    subject: str = ""  # see ``Clause.subject``
 
     @property
     def span(self) -> str:
@@ -265,6 +282,7 @@ class Conflict:
     explanation: str
     evidence: tuple[ClaimMention, ...] = ()
     superseded: str | None = None  # claim id made obsolete, for kind "supersession"
+    disputes: bool = True  # False for a relation that is no disagreement ("consistent but less precise")
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +317,7 @@ class Brief:
     headline: str
     summary: tuple[BriefSentence, ...]
     disputed: tuple[str, ...] = ()
+    single_source: tuple[str, ...] = ()  # claims only one source carries, most telling first
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,14 @@ PARALLEL_MIN_WORDS = 20_000
 PARALLEL_CHUNK = 16
 
 
+def matching_status(settings: Settings) -> str:
+    """How claims are matched here: by meaning (which encoder) or by wording only, and why."""
+    from crosswire.stages._encoder import load_encoder
+
+    encoder, reason = load_encoder(settings.claim_encoder)
+    return f"by meaning ({encoder.name})" if encoder else f"by wording only: encoder {reason}"
+
+
 def version() -> str:
     try:
         return metadata.version("crosswire")
@@ -182,7 +190,9 @@ def reconcile(
     quotes = timed("quotes", resolve_quotes, resolved, entities)
     profiles = timed("profile", build_profiles, resolved, claims)
     final_documents = tuple(replace(a.document, story=blocks[a.document.id]) for a in resolved)
-    brief = timed("brief", write_brief, claims, conflicts, entities, final_documents, settings.brief_sentences)
+    brief = timed(
+        "brief", write_brief, claims, conflicts, entities, final_documents, settings.brief_sentences, timeline
+    )
     return Dossier(
         documents=final_documents,
         entities=entities,

@@ -23,7 +23,7 @@ def _md(text: str | None) -> str:
 
 def to_markdown(dossier: Dossier) -> str:
     """A readable brief: headline, cited summary, conflicts, timeline, sources, entities, quotes."""
-    outlets = {d.id: d.outlet or d.id for d in dossier.documents}
+    outlets = {d.id: d.label for d in dossier.documents}
     lines = [f"# {_md(dossier.brief.headline)}", ""]
     lines += ["## Brief", ""]
     for sentence in dossier.brief.summary:
@@ -34,6 +34,13 @@ def to_markdown(dossier: Dossier) -> str:
         for cid in dossier.brief.disputed:
             k = conflicts[cid]
             lines.append(f"- **{k.id} {k.kind}** ({', '.join(k.claims)}): {_md(k.explanation)}")
+    claims = {c.id: c for c in dossier.claims}
+    if dossier.brief.single_source:
+        lines += ["", "## Only one source says", ""]
+        for cid in dossier.brief.single_source:
+            c = claims[cid]
+            who = ", ".join(sorted({outlets[m.doc] for m in c.mentions}))
+            lines.append(f"- {_md(c.text)} — {_md(who)} ({c.id})")
     lines += ["", "## Timeline", ""]
     for entry in dossier.timeline:
         sources = sorted({outlets[m.doc] for m in entry.evidence})
@@ -43,7 +50,7 @@ def to_markdown(dossier: Dossier) -> str:
     for d in dossier.documents:
         removed = ", ".join(sorted({r.kind for r in d.removed})) or "-"
         lines.append(
-            f"| {_md(d.id)} | {_md(d.outlet) or '?'} | {d.published.date or '?'} ({d.published.basis}) "
+            f"| {_md(d.label)} | {_md(d.outlet) or '?'} | {d.published.date or '?'} ({d.published.basis}) "
             f"| {d.genre} | {removed} |"
         )
     lines += ["", "## Framing and voice", ""]

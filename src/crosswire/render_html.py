@@ -49,7 +49,7 @@ def view(data: dict[str, Any]) -> dict[str, Any]:
     """Everything the template shows, computed once: matrix rows, timeline geometry, unknowns."""
     documents = data["documents"]
     doc_index = {d["id"]: i for i, d in enumerate(documents)}
-    outlets = [d.get("outlet") or d["id"] for d in documents]
+    outlets = [d.get("label") or d.get("outlet") or d["id"] for d in documents]
     sources = [
         {
             "id": d["id"],
@@ -152,7 +152,7 @@ def _timeline(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, 
 
 
 def _unknowns(data: dict[str, Any]) -> dict[str, Any]:
-    disputed = [k for k in data["conflicts"] if "consistent" not in k["explanation"]]
+    disputed = [k for k in data["conflicts"] if k.get("disputes", True) or k["kind"] == "supersession"]
     single = [c for c in data["claims"] if c.get("status") == "single_source"]
     undated_docs = [d for d in data["documents"] if not d["published"]["date"]]
     guessed = [t for t in data["timeline"] if any(e.get("anchor_basis") == "story" for e in t["evidence"])]

@@ -38,6 +38,7 @@ class Split:
     negated: bool
     frame: bool
     lemmas: tuple[str, ...]
+    subject: str = ""  # lower-case head word of the clause's subject ("" for pronouns or none found)
 
 
 def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
@@ -79,8 +80,29 @@ def _starts_clause(token: Any) -> bool:
         first = min(t.i for t in token.subtree)
         return first > 0 and token.doc[first - 1].text == ","
     if token.dep_ == "advcl":
-        return has_subject and not any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children)
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
+            return False
+        # "Having launched his coup attempt on Friday, Prigozhin announced ...": a participle clause
+        # states an event of the main clause's subject.
+        return has_subject or (token.tag_ in ("VBG", "VBN") and _subject(token.head) is not None)
     return token.dep_ in _SPLIT_DEPS and has_subject
+
+
+def _subject_word(head: Any) -> str:
+    """Who or what the clause is about: the subject's head word, its antecedent for a relative pronoun,
+    the main clause's subject for a participle; "" for a personal pronoun."""
+    subject = _subject(head)
+    if subject is None and head.dep_ == "advcl":
+        subject = _subject(head.head)
+    if subject is not None and subject.lower_ in _RELATIVE and head.dep_ == "relcl":
+        subject = head.head
+    if subject is None or subject.pos_ == "PRON":
+        return ""
+    return str(subject.lemma_ if subject.pos_ != "PROPN" else subject.text).lower()
+
+
+def _subject(verb: Any) -> Any | None:
+    return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
 
 
 def _owner(token: Any, heads: list[Any]) -> int | None:
@@ -101,7 +123,7 @@ def _content(token: Any) -> bool:
 def _whole(sent: Any) -> Split:
     text = sent.text.strip()
     negated = any(_negates(t, sent.root) for t in sent)
-    return Split(0, len(text), text, "main", negated, False, _lemmas(list(sent)))
+    return Split(0, len(text), text, "main", negated, False, _lemmas(list(sent)), _subject_word(sent.root))
 
 
 def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> Split:
@@ -124,13 +146,15 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
             piece = subject_name
         parts.append(piece + t.whitespace_)
     role = {"ROOT": "main", "ccomp": "reported", "relcl": "relative", "advcl": "adverbial"}.get(head.dep_, "conjunct")
-    frame = (
-        head.lemma_.lower() in REPORTING_VERBS
-        and not any(c.dep_ in ("dobj", "attr", "acomp") for c in head.children)
-            )
+    frame = head.lemma_.lower() in REPORTING_VERBS and not any(
+        c.dep_ in ("dobj", "attr", "acomp") for c in head.children
+    )
     negated = any(_negates(t, head) for t in trimmed)
     text = re.sub(r"\s*,(?:\s*,)+", ",", "".join(parts)).strip()  # words of a nested clause leave ", ,"
-    return Split(start, end, text, role, negated, frame, _lemmas(trimmed))
+    subject = _subject(head.head) if head.dep_ == "advcl" and _subject(head) is None else None
+    if subject is not None:
+        text = f"{_noun_phrase(subject)}, {text[:1].lower()}{text[1:]}"  # the participle's doer
+    return Split(start, end, text, role, negated, frame, _lemmas(trimmed), _subject_word(head))
 
 
 def _negates(token: Any, head: Any) -> bool:

@@ -64,7 +64,7 @@ def load_encoder(name: str = "minilm") -> tuple[Encoder | None, str]:
         saying what to install.
     """
     if name == "none":
-        return None, "switched off (claim_encoder = \"none\")"
+        return None, 'switched off (claim_encoder = "none")'
     if name not in ENCODERS:
         return None, f"unknown encoder {name!r} (choose one of {', '.join(ENCODERS)})"
     try:

@@ -13,11 +13,13 @@ near-verbatim copies (wire copy), count once.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.models import Annotated, Claim, ClaimMention, Entity, Quantity
 from crosswire.stages._encoder import Encoder, load_encoder
@@ -27,6 +29,8 @@ from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, PUBLIC_STATEMENT, RE
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
 WEIGHT_NUMBERS, WEIGHT_WORDING = 0.5, 0.2
+MIN_PROPOSITION_WORDS = 5
+_WORDS = re.compile(r"\w[\w'-]*")
 UNANCHORED = 0.8  # encoder similarity needed when two propositions share no word stem and no place or thing
 ANCHOR_STEM = 4
 SPEAKER_PENALTY = 0.15
@@ -111,12 +115,6 @@ def align_claims(
     return tuple(claims)
 
 
-def matching_status(settings: AlignSettings = AlignSettings()) -> str:
-    """How claims are matched in this process, for the run's summary line."""
-    encoder, reason = load_encoder(settings.encoder)
-    return f"by meaning ({encoder.name})" if encoder else f"by wording only: encoder {reason}"
-
-
 class _Evidence:
     """Per mention: its clause lemmas, the entities and the numbers inside its span."""
 
@@ -195,7 +193,22 @@ def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quan
         return True
     if _opposed(a.span, b.span):
         return True
-    return any(same_measure(x, y) and not agree(x, y, tolerance) for x in na for y in nb)
+    if any(same_measure(x, y) and not agree(x, y, tolerance) for x in na for y in nb):
+        return True
+    # "The ministry did not respond" and "her association did not respond" are two claims; a figure both
+    # give ("200 kilometers" / "120 miles" from the capital) says they speak of one thing after all.
+    measured = any(same_measure(x, y) and x.dimension != "count" for x in na for y in nb)
+    return bool(a.subject and b.subject and not _same_subject(a, b) and not measured)
+
+
+def _same_subject(a: ClaimMention, b: ClaimMention) -> bool:
+    """The subjects are one (same head word), or one's subject is named in the other's proposition
+    ("fuel" in "fuel stations ...", "Prigozhin" in "Yevgeny Prigozhin will ...")."""
+    if a.subject == b.subject:
+        return True
+    words_a = {w.lower() for w in _WORDS.findall(a.clause or a.span)}
+    words_b = {w.lower() for w in _WORDS.findall(b.clause or b.span)}
+    return a.subject in words_b or b.subject in words_a
 
 
 def _speakers_differ(a: ClaimMention, b: ClaimMention) -> bool:
@@ -322,9 +335,12 @@ def _claim(
 def proposition_text(mention: ClaimMention) -> str:
     """The claim in words: the whole sentence when the mention is the whole sentence, else its clause."""
     whole = mention.start == 0 and mention.end in (-1, len(mention.text))
-    if whole or not mention.clause:
+    clause = mention.clause.rstrip(" ,;:.")
+    words = clause.split()
+    # A clause whose object was a quote or another clause ("the most important thing ... was") is no
+    # sentence on its own: the whole sentence says it better.
+    if whole or len(words) < MIN_PROPOSITION_WORDS or words[-1].lower().strip("“”\"'") in STOP_WORDS | REPORTING_VERBS:
         return mention.text
-    clause = mention.clause.rstrip(" ,;:")
     return clause[:1].upper() + clause[1:] + ("" if clause.endswith((".", "!", "?")) else ".")
 
 

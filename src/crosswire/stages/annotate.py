@@ -245,7 +245,9 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
         and not t.ent_type_
         and not _in_apposition(t)
     )
-    clauses = _clauses(sent, plain, lead, last_subject)
+    # "he" in a clause is the sentence's own subject when it names a person ("Lukashenko gave a press
+    # conference, telling reporters how he brokered a deal"), else the last one before it.
+    clauses = _clauses(sent, plain, lead, _subject_person(sent) or last_subject)
     info = SentenceInfo(
         doc=doc_id,
         sentence=sid,
@@ -284,6 +286,7 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
                 cues=tuple(dict.fromkeys(cue for _, cue in ranked)),
                 negated=split.negated,
                 role=split.role,
+                subject=split.subject,
             )
         )
     return tuple(clauses)

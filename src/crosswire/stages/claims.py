@@ -32,6 +32,7 @@ _META = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+_ACTORS = ("PERSON", "ORG", "GPE", "LOC", "FAC")  # a commentary sentence naming one states something checkable
 
 
 def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -> tuple[ClaimMention, ...]:
@@ -49,7 +50,9 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                 cue = (DENIAL.search(text) or UNCONFIRMED.search(text)).group(0)  # type: ignore[union-attr]
                 last = own[-1].sentence
                 own = [
-                    replace(m, certainty=certainty, cues=(*m.cues, f"next sentence: {cue}")) if m.sentence == last else m
+                    replace(m, certainty=certainty, cues=(*m.cues, f"next sentence: {cue}"))
+                    if m.sentence == last
+                    else m
                     for m in own
                 ]
                 continue
@@ -72,6 +75,7 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                         clause=clause.text,
                         kind=_kind(doc, info, clause, text, anchors),
                         negated=clause.negated,
+                        subject=clause.subject,
                     )
                 )
         mentions.extend(own)
@@ -101,6 +105,9 @@ def _kind(doc: Annotated, info: SentenceInfo, clause: Clause, text: str, anchors
     if words & LOADED_WORDS:
         return "opinion"
     quoted = "“" in text or '"' in text
-    if doc.document.genre in COMMENTARY_GENRES and not inside and not quoted:
+    named = any(
+        clause.start <= e.start < clause.end for e in doc.entities if e.sentence == info.sentence and e.label in _ACTORS
+    )
+    if doc.document.genre in COMMENTARY_GENRES and not (inside or quoted or named):
         return "opinion"
     return "news"

@@ -70,12 +70,19 @@ def find_conflicts(
     found += _supersession(claims, context)
     if blocks is not None:
         found = [c for c in found if len({blocks[m.doc] for m in c.evidence}) <= 1]
+    # "Consistent but less precise" is a relation between figures, not a conflict: it goes on the claims.
+    relations: dict[str, list[str]] = defaultdict(list)
+    for c in found:
+        if c.kind == "numeric" and not c.disputes:
+            for cid in c.claims:
+                relations[cid].append(c.explanation)
+    found = [c for c in found if c.disputes or c.kind != "numeric"]
+    claims = [
+        replace(c, normalisation=(*c.normalisation, *relations[c.id])) if c.id in relations else c for c in claims
+    ]
     conflicts = tuple(replace(c, id=f"k{i + 1}") for i, c in enumerate(found))
     superseded = {c.superseded for c in conflicts if c.superseded}
-    disputed = {
-        cid for c in conflicts if c.kind in ("polarity", "numeric") and "disagree" in c.explanation for cid in c.claims
-    }
-    disputed |= {cid for c in conflicts if c.kind == "polarity" for cid in c.claims}
+    disputed = {cid for c in conflicts if c.kind in ("polarity", "numeric") and c.disputes for cid in c.claims}
     updated = tuple(
         replace(c, status="superseded")
         if c.id in superseded
@@ -91,7 +98,7 @@ class _Context:
     """Lookups shared by the detectors: outlets, dates, entities and lemmas per sentence."""
 
     def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
-        self.outlet = {a.document.id: a.document.outlet or a.document.id for a in annotated}
+        self.outlet = {a.document.id: a.document.label for a in annotated}
         self.published = {a.document.id: a.document.published.date for a in annotated}
         self.date = {a.document.id: effective_date(a) for a in annotated}
         self.lemmas = {(i.doc, i.sentence): set(i.lemmas) for a in annotated for i in a.info}
@@ -134,7 +141,8 @@ def _comparable(a: Quantity, b: Quantity) -> bool:
 
 
 def _relation(a: Quantity, b: Quantity, tolerance: float) -> str | None:
-    """How two comparable quantities relate, or None when they say the same."""
+    """How two comparable quantities relate, or None when they say the same. A relation that starts
+    with "consistent" is no disagreement (see ``Conflict.disputes``)."""
     if agree(a, b, tolerance):
         if (a.low, a.high) == (b.low, b.high) or (a.low == a.high and b.low == b.high):
             return None
@@ -188,6 +196,7 @@ def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[C
                 claims=pair,
                 explanation=f"Figures{what} {relation}, between {ctx.source(ma)} and {ctx.source(mb)}.",
                 evidence=(ma, mb),
+                disputes=not relation.startswith("consistent"),
             )
         )
     return conflicts
@@ -198,7 +207,9 @@ def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> 
     blocks: dict[tuple[str, str, str | None, str], list[int]] = defaultdict(list)
     for row, (q, claim) in enumerate(quantities):
         measure = (q.dimension, q.unit, _noun_class(q.noun) if q.dimension == "count" else q.noun)
-        for anchor in [claim.id, *sorted(ctx.names[(q.doc, q.sentence)])]:
+        # The measure alone is a block too: in one story, two counts of injured people are comparable
+        # whether or not their sentences name anyone. The size cap keeps a large pile's blocks small.
+        for anchor in ["", claim.id, *sorted(ctx.names[(q.doc, q.sentence)])]:
             blocks[(*measure, anchor)].append(row)
     # A name carried by every story of a pile ("Interior Ministry") proposes no pairs: blocks stay small.
     return [rows for rows in blocks.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
@@ -290,8 +301,11 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             later_by_person[person].append((claim, mention))
         if ACT_REVERSED.search(mention.text) or UNDO.search(mention.text):
             undoing.append((claim, mention))
+    reported: set[tuple[str, str]] = set()  # one supersession per earlier sentence, however many clauses
     for earlier_claim, earlier in mentions:
         key = (earlier.doc, earlier.sentence)
+        if key in reported:
+            continue
         opened = ACT_OPENED.search(earlier.text) and not ACT_REVERSED.search(earlier.text)
         silent = SILENCE.search(earlier.text)
         refusal = REFUSAL.search(earlier.text)
@@ -325,8 +339,10 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
                     ),
                     evidence=(earlier, later),
                     superseded=earlier_claim.id,
+                    disputes=False,
                 )
             )
+            reported.add(key)
             break
     unique: dict[tuple[str, ...], Conflict] = {}
     for conflict in conflicts:

@@ -186,14 +186,24 @@ def effective_date(doc: Annotated) -> str | None:
 
 def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> tuple[TimelineEntry, ...]:
     """One entry per dated event: time mentions of the same date in sentences of the same claim merge."""
-    claim_of = {(m.doc, m.sentence): c for c in claims for m in c.mentions}
+    spans: dict[tuple[str, str], list[tuple[int, int, Claim]]] = defaultdict(list)
+    for c in claims:
+        for m in c.mentions:
+            spans[(m.doc, m.sentence)].append((m.start, m.end if m.end >= 0 else len(m.text), c))
+
+    def claim_at(doc: str, sentence: str, start: int) -> Claim | None:
+        """The claim whose proposition holds the time expression (a sentence may carry several)."""
+        found = spans.get((doc, sentence), [])
+        inside = [c for s, e, c in found if s <= start < e]
+        return inside[0] if inside else (found[0][2] if found else None)
+
     sentences = {(a.document.id, s.id): s.text for a in annotated for s in a.document.sentences}
     groups: dict[tuple[str, str, str], list[TimeMention]] = defaultdict(list)
     for doc in annotated:
         for mention in doc.times:
             if not mention.date or not mention.precision:
                 continue
-            claim = claim_of.get((mention.doc, mention.sentence))
+            claim = claim_at(mention.doc, mention.sentence, mention.start)
             key = (mention.date, mention.precision, claim.id if claim else f"{mention.doc}/{mention.sentence}")
             groups[key].append(mention)
     entries: list[TimelineEntry] = []

@@ -1,0 +1,100 @@
+"""Claims are propositions: clause splitting, spans, guards against false corroboration."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SETTINGS
+
+from crosswire.pipeline import analyze
+
+
+def _analyze(tmp_path, nlp, texts: dict[str, str]):
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    return analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+
+
+def _together(dossier, a: str, b: str) -> bool:
+    return any(any(a in m.span for m in c.mentions) and any(b in m.span for m in c.mentions) for c in dossier.claims)
+
+
+FILLER = "The talks took place in the capital of the province during a long and difficult week for everyone."
+
+
+def test_claims_one_sentence_carries_several_propositions(tmp_path, nlp):
+    text = (
+        "Under the deal, spokesman Ivan Markov said a criminal case against Olga Dragan would be dropped, "
+        "Dragan would move to Zelnia, and her supporters would face no action.\n\n" + FILLER
+    )
+    dossier = _analyze(tmp_path, nlp, {"a": text})
+    first = next(s for s in dossier.documents[0].sentences if s.text.startswith("Under the deal"))
+    mentions = [m for c in dossier.claims for m in c.mentions if m.sentence == first.id]
+    spans = [m.span for m in mentions]
+    assert len(mentions) >= 3, spans
+    assert any(s.startswith("Dragan would move to Zelnia") for s in spans)
+    assert all(m.text == first.text and m.text[m.start : m.end] == m.span for m in mentions)
+    assert not any(s.endswith("Markov said") for s in spans)  # the reporting frame is no claim
+    assert any(m.negated for m in mentions if "no action" in m.span)
+    assert all(m.speaker_name and "Markov" in m.speaker_name for m in mentions)
+
+
+def test_claims_relative_clause_states_its_own_fact(tmp_path, nlp):
+    text = "Apart from the safe passage granted to Olga Dragan, who is now in Zelnia, the deal gave few details.\n\n"
+    dossier = _analyze(tmp_path, nlp, {"a": text + FILLER})
+    clauses = [m.clause for c in dossier.claims for m in c.mentions]
+    assert "Olga Dragan is now in Zelnia" in clauses
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            "Police fired tear gas at the protesters in Orlevo on Monday.",
+            "Police did not fire tear gas at the protesters in Orlevo on Monday.",
+        ),
+        (
+            "The ministry of transport did not respond to a request for comment on Monday.",
+            "The drivers' association did not respond to a request for comment on Monday.",
+        ),
+        (
+            "At least 30 people were injured in the clashes at Orlevo on Monday.",
+            "Exactly 12 people were injured in the clashes at Orlevo on Monday.",
+        ),
+    ],
+)
+def test_claims_guards_keep_look_alikes_apart(tmp_path, nlp, first, second):
+    dossier = _analyze(tmp_path, nlp, {"one": f"{first}\n\n{FILLER}", "two": f"{second}\n\n{FILLER}"})
+    assert not _together(dossier, first.rstrip("."), second.rstrip("."))
+
+
+def test_claims_same_fact_in_other_words_is_one_claim(tmp_path, nlp):
+    dossier = _analyze(
+        tmp_path,
+        nlp,
+        {
+            "one": "Fuel stations across Dravnik ran out of diesel on Tuesday.\n\n" + FILLER,
+            "two": "Filling stations in Dravnik had run out of diesel by Tuesday, drivers said.\n\n" + FILLER,
+        },
+    )
+    claim = next(c for c in dossier.claims if any("ran out of diesel" in m.span for m in c.mentions))
+    assert {m.doc for m in claim.mentions} == {"one", "two"}
+    assert claim.independent_sources == 2 and claim.status == "corroborated"
+
+
+def test_claims_reference_exile_to_belarus_is_one_claim_across_three_documents(reference_dossier):
+    groups = [
+        c
+        for c in reference_dossier.claims
+        if sum("Belarus" in m.span and "Prigozhin" in (m.clause or m.span) for m in c.mentions) >= 3
+    ]
+    assert groups and len({m.doc for m in groups[0].mentions}) >= 3
+
+
+def test_claims_reference_known_false_groupings_are_gone(reference_dossier):
+    assert not _together(
+        reference_dossier, "His whereabouts on Sunday were not known", "You know Putin as well as I do"
+    )
+    assert not _together(reference_dossier, "It is too soon to tell", "We can whack him")
+    for claim in reference_dossier.claims:
+        if claim.independent_sources >= 2:  # only news counts: background, opinion and questions never do
+            assert len({m.doc for m in claim.mentions if m.kind == "news"}) >= 2
