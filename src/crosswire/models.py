@@ -171,7 +171,7 @@ class Clause:
     ``start``/``end`` are character offsets into the sentence text (the clause's extent: its words run
     from ``start`` to ``end``, possibly around a clause nested inside it). ``text`` is what the claim
     says, for matching: the clause's own words, with the antecedent of a relative pronoun put back
-    ("Prigozhin is now in Belarus" for "..., who is now in Belarus,") and a pronoun subject resolved.
+    ("Marchenko is now in Orlevo" for "..., who is now in Orlevo,") and a pronoun subject resolved.
     """
 
     start: int

@@ -1,9 +1,9 @@
 """Split a parsed sentence into propositions (clauses) on spaCy's dependency parse.
 
 A clause starts at a verb that carries a proposition of its own: the sentence's root, a coordinated or
-complement verb with its own subject ("..., Prigozhin would move to Belarus, and fighters would face
-no action"), or a non-restrictive relative clause ("Prigozhin, who is now in Belarus, ..."). Every
-word belongs to the nearest clause start above it. Reporting frames ("Peskov said") are not claims of
+complement verb with its own subject ("..., Marchenko would leave Orlevo, and drivers would face
+no charges"), or a non-restrictive relative clause ("Marchenko, who is now in Orlevo, ..."). Every
+word belongs to the nearest clause start above it. Reporting frames ("Reiter said") are not claims of
 their own: they give the speaker and their cue to the clauses they report. Clauses too short to state
 anything stay part of the clause around them.
 """
@@ -82,7 +82,7 @@ def _starts_clause(token: Any) -> bool:
     if token.dep_ == "advcl":
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in token.children):
             return False
-        # "Having launched his coup attempt on Friday, Prigozhin announced ...": a participle clause
+        # "Having closed the road on Friday, the drivers announced ...": a participle clause
         # states an event of the main clause's subject.
         return has_subject or (token.tag_ in ("VBG", "VBN") and _subject(token.head) is not None)
     return token.dep_ in _SPLIT_DEPS and has_subject
@@ -141,7 +141,7 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
     for t in trimmed:
         piece = t.text
         if t.lower_ in _RELATIVE and t.dep_ in _SUBJECTS | {"dobj", "pobj"} and head.dep_ == "relcl":
-            piece = _noun_phrase(head.head)  # "who is now in Belarus" -> "Prigozhin is now in Belarus"
+            piece = _noun_phrase(head.head)  # "who is now in Orlevo" -> "Marchenko is now in Orlevo"
         elif t.lower_ in _PRONOUN_SUBJECTS and t.dep_ in _SUBJECTS and subject_name:
             piece = subject_name
         parts.append(piece + t.whitespace_)
@@ -169,7 +169,7 @@ def _negates(token: Any, head: Any) -> bool:
 
 
 def _noun_phrase(token: Any) -> str:
-    """A noun and the words before it in its phrase ('Kremlin spokesman Dmitry Peskov')."""
+    """A noun and the words before it in its phrase ('Interior Minister Tomas Reiter')."""
     left = [t for t in token.lefts if t.dep_ in ("compound", "amod", "det", "poss", "nummod")]
     start = left[0].i if left else token.i
     return str(token.doc[start : token.i + 1].text)

@@ -203,7 +203,7 @@ def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quan
 
 def _same_subject(a: ClaimMention, b: ClaimMention) -> bool:
     """The subjects are one (same head word), or one's subject is named in the other's proposition
-    ("fuel" in "fuel stations ...", "Prigozhin" in "Yevgeny Prigozhin will ...")."""
+    ("fuel" in "fuel stations ...", "Marchenko" in "Yuliya Marchenko will ...")."""
     if a.subject == b.subject:
         return True
     words_a = {w.lower() for w in _WORDS.findall(a.clause or a.span)}

@@ -245,7 +245,7 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
         and not t.ent_type_
         and not _in_apposition(t)
     )
-    # "he" in a clause is the sentence's own subject when it names a person ("Lukashenko gave a press
+    # "he" in a clause is the sentence's own subject when it names a person ("Vidal gave a press
     # conference, telling reporters how he brokered a deal"), else the last one before it.
     clauses = _clauses(sent, plain, lead, _subject_person(sent) or last_subject)
     info = SentenceInfo(

@@ -42,6 +42,10 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
     for doc in annotated:
         texts = {s.id: s.text for s in doc.document.sentences}
         anchors = _anchors(doc)
+        actors: dict[str, list[int]] = defaultdict(list)  # where each sentence names a person, body or place
+        for e in doc.entities:
+            if e.label in _ACTORS:
+                actors[e.sentence].append(e.start)
         own: list[ClaimMention] = []
         for info in doc.info:
             text = texts[info.sentence]
@@ -73,7 +77,7 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                         start=clause.start,
                         end=clause.end,
                         clause=clause.text,
-                        kind=_kind(doc, info, clause, text, anchors),
+                        kind=_kind(doc, info, clause, text, anchors, actors.get(info.sentence, [])),
                         negated=clause.negated,
                         subject=clause.subject,
                     )
@@ -92,7 +96,7 @@ def _anchors(doc: Annotated) -> dict[str, list[tuple[int, int, str]]]:
     return found
 
 
-def _kind(doc: Annotated, info: SentenceInfo, clause: Clause, text: str, anchors: dict) -> str:
+def _kind(doc: Annotated, info: SentenceInfo, clause: Clause, text: str, anchors: dict, actors: list[int]) -> str:
     if info.is_question:
         return "question"
     inside = [a for a in anchors.get(info.sentence, ()) if clause.start <= a[0] < clause.end]
@@ -105,9 +109,7 @@ def _kind(doc: Annotated, info: SentenceInfo, clause: Clause, text: str, anchors
     if words & LOADED_WORDS:
         return "opinion"
     quoted = "“" in text or '"' in text
-    named = any(
-        clause.start <= e.start < clause.end for e in doc.entities if e.sentence == info.sentence and e.label in _ACTORS
-    )
+    named = any(clause.start <= start < clause.end for start in actors)
     if doc.document.genre in COMMENTARY_GENRES and not (inside or quoted or named):
         return "opinion"
     return "news"
