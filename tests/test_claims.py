@@ -98,3 +98,24 @@ def test_claims_reference_known_false_groupings_are_gone(reference_dossier):
     for claim in reference_dossier.claims:
         if claim.independent_sources >= 2:  # only news counts: background, opinion and questions never do
             assert len({m.doc for m in claim.mentions if m.kind == "news"}) >= 2
+
+
+def test_claims_a_wish_is_not_a_claim_of_its_own(tmp_path, nlp):
+    text = "The rebels wanted that the soldiers of the garrison would desert their posts in the city.\n\n" + FILLER
+    dossier = _analyze(tmp_path, nlp, {"a": text})
+    spans = [m.span for c in dossier.claims for m in c.mentions if "wanted" in m.text]
+    assert spans and not any(s.startswith("the soldiers of the garrison") for s in spans), spans
+
+
+def test_claims_content_in_another_sentence_is_never_corroborated(tmp_path, nlp):
+    dossier = _analyze(
+        tmp_path,
+        nlp,
+        {
+            "one": "Hundreds of drivers blocked the motorway near Orlevo. "
+            "Other drivers in the province could do the same.\n\n" + FILLER,
+            "two": "Other drivers in the province could do the same, a union leader warned on Monday.\n\n" + FILLER,
+        },
+    )
+    for claim in dossier.claims:
+        assert len({m.doc for m in claim.mentions if "do the same" in m.span}) < 2, claim.text

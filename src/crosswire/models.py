@@ -183,6 +183,9 @@ class Clause:
     negated: bool = False
     role: str = "main"  # "main", "reported" (complement of a reporting verb), "conjunct", "relative", "adverbial"
     subject: str = ""  # the subject's head word, lower case ("" when it is a pronoun or none was found)
+    predicate: str = ""  # the lemma of the clause's head verb
+    head: int = -1  # character offset of that verb in the sentence (-1: unknown)
+    object: str = ""  # what the verb acts on: its object's or complement's head word, lower case
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,6 +258,9 @@ class ClaimMention:
     kind: str = "news"  # one of MENTION_KINDS
     negated: bool = False
     subject: str = ""  # see ``Clause.subject``
+    predicate: str = ""  # see ``Clause.predicate``
+    head: int = -1  # see ``Clause.head``
+    object: str = ""  # see ``Clause.object``
 
     @property
     def span(self) -> str:

@@ -41,10 +41,15 @@ PARALLEL_CHUNK = 16
 
 def matching_status(settings: Settings) -> str:
     """How claims are matched here: by meaning (which encoder) or by wording only, and why."""
+    from crosswire.stages._combiner import COMBINER_FILE, load_combiner
     from crosswire.stages._encoder import load_encoder
 
     encoder, reason = load_encoder(settings.claim_encoder)
-    return f"by meaning ({encoder.name})" if encoder else f"by wording only: encoder {reason}"
+    if encoder is None:
+        return f"by wording only: encoder {reason}"
+    if load_combiner() is None:
+        return f"by wording only: {COMBINER_FILE} is missing or out of date (benchmarks/train_claim_combiner.py)"
+    return f"by meaning ({encoder.name} + learned combiner)"
 
 
 def version() -> str:

@@ -24,6 +24,10 @@ _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 _RELATIVE = {"who", "which", "that", "whom", "whose"}
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor"}
 _PRONOUN_SUBJECTS = {"he", "she"}
+# A complement clause is a claim of its own under a verb of saying or knowing ("said that ...", "showed
+# that ..."); under "want", "hope" or "fear" it is a wish or a worry, not something that happened.
+_KNOWING = frozenset(["know", "show", "prove", "reveal", "find", "learn", "realise", "realize", "see", "mean"])
+_OBJECTS = ("dobj", "attr", "oprd", "acomp", "dative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,9 @@ class Split:
     frame: bool
     lemmas: tuple[str, ...]
     subject: str = ""  # lower-case head word of the clause's subject ("" for pronouns or none found)
+    predicate: str = ""  # lemma of the clause's head verb ("move", "be")
+    head: int = -1  # character offset of that verb in the sentence
+    object: str = ""  # lower-case head word of what the verb acts on ("belarus" in "is in Belarus")
 
 
 def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
@@ -85,20 +92,56 @@ def _starts_clause(token: Any) -> bool:
         # "Having closed the road on Friday, the drivers announced ...": a participle clause
         # states an event of the main clause's subject.
         return has_subject or (token.tag_ in ("VBG", "VBN") and _subject(token.head) is not None)
+    first = token
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head  # "wanted that A happen and that B happen": B is as much a wish as A
+    if first.dep_ == "ccomp" and first.head.lemma_.lower() not in REPORTING_VERBS | _KNOWING:
+        return False
     return token.dep_ in _SPLIT_DEPS and has_subject
 
 
 def _subject_word(head: Any) -> str:
     """Who or what the clause is about: the subject's head word, its antecedent for a relative pronoun,
     the main clause's subject for a participle; "" for a personal pronoun."""
-    subject = _subject(head)
-    if subject is None and head.dep_ == "advcl":
+    subject = _agent(head) or _subject(head)  # "the deal was brokered by Ortiz": Ortiz did it
+    if subject is None and head.dep_ == "advcl" and _active_participle(head):
         subject = _subject(head.head)
     if subject is not None and subject.lower_ in _RELATIVE and head.dep_ == "relcl":
         subject = head.head
-    if subject is None or subject.pos_ == "PRON":
+    return _word(subject)
+
+
+def _active_participle(verb: Any) -> bool:
+    """ "Having closed the road, the drivers ...": the main subject did it. "Agreed late on Friday, the
+    deal ...": a passive participle's main subject is what was done, not who did it."""
+    return verb.tag_ == "VBG" or any(c.dep_ == "aux" and c.lower_ == "having" for c in verb.children)
+
+
+def _word(token: Any | None) -> str:
+    if token is None or token.pos_ == "PRON":
         return ""
-    return str(subject.lemma_ if subject.pos_ != "PROPN" else subject.text).lower()
+    return str(token.lemma_ if token.pos_ != "PROPN" else token.text).lower()
+
+
+def _agent(verb: Any) -> Any | None:
+    """The doer of a passive verb, named after "by"."""
+    by = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
+
+
+def _object_word(head: Any) -> str:
+    """What the clause's verb acts on: its object or complement, else the object of its first
+    preposition, else the same for an infinitive it governs ("wanted to seize the city")."""
+    if _agent(head) is not None:  # "the deal was brokered by Ortiz": the deal is what was brokered
+        return _word(next((c for c in head.children if c.dep_ == "nsubjpass"), None))
+    for verb in (head, *[c for c in head.children if c.dep_ == "xcomp"]):
+        found = next((c for c in verb.children if c.dep_ in _OBJECTS), None)
+        if found is None:
+            prep = next((c for c in verb.children if c.dep_ == "prep"), None)
+            found = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+        if found is not None and found.pos_ != "PRON":
+            return _word(found)
+    return ""
 
 
 def _subject(verb: Any) -> Any | None:
@@ -123,7 +166,21 @@ def _content(token: Any) -> bool:
 def _whole(sent: Any) -> Split:
     text = sent.text.strip()
     negated = any(_negates(t, sent.root) for t in sent)
-    return Split(0, len(text), text, "main", negated, False, _lemmas(list(sent)), _subject_word(sent.root))
+    base = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+    root = sent.root
+    return Split(
+        0,
+        len(text),
+        text,
+        "main",
+        negated,
+        False,
+        _lemmas(list(sent)),
+        _subject_word(root),
+        root.lemma_.lower(),
+        root.idx - base,
+        _object_word(root),
+    )
 
 
 def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> Split:
@@ -151,10 +208,24 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
     )
     negated = any(_negates(t, head) for t in trimmed)
     text = re.sub(r"\s*,(?:\s*,)+", ",", "".join(parts)).strip()  # words of a nested clause leave ", ,"
-    subject = _subject(head.head) if head.dep_ == "advcl" and _subject(head) is None else None
+    subject = (
+        _subject(head.head) if head.dep_ == "advcl" and _subject(head) is None and _active_participle(head) else None
+    )
     if subject is not None:
         text = f"{_noun_phrase(subject)}, {text[:1].lower()}{text[1:]}"  # the participle's doer
-    return Split(start, end, text, role, negated, frame, _lemmas(trimmed), _subject_word(head))
+    return Split(
+        start,
+        end,
+        text,
+        role,
+        negated,
+        frame,
+        _lemmas(trimmed),
+        _subject_word(head),
+        head.lemma_.lower(),
+        head.idx - base,
+        _object_word(head),
+    )
 
 
 def _negates(token: Any, head: Any) -> bool:

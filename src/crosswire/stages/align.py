@@ -22,13 +22,20 @@ from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.models import Annotated, Claim, ClaimMention, Entity, Quantity
+from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, load_encoder
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
-from crosswire.stages.lexicons import ACT_REVERSED, DENIAL, PUBLIC_STATEMENT, REPORTING_VERBS, SILENCE
+from crosswire.stages.lexicons import (
+    ACT_REVERSED,
+    CONTENT_ELSEWHERE,
+    DENIAL,
+    PUBLIC_STATEMENT,
+    REPORTING_VERBS,
+    SILENCE,
+)
 
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
-WEIGHT_NUMBERS, WEIGHT_WORDING = 0.5, 0.2
 MIN_PROPOSITION_WORDS = 5
 _WORDS = re.compile(r"\w[\w'-]*")
 UNANCHORED = 0.8  # encoder similarity needed when two propositions share no word stem and no place or thing
@@ -78,8 +85,46 @@ def align_claims(
     for i in range(len(mentions) - 1):
         if mentions[i].doc == mentions[i + 1].doc and _refers_back(mentions[i + 1]):
             scores[(i, i + 1)] = 1.0
-    # Only pairs that share a discriminative word, a name or a comparable number are compared
-    # (blocking), so the work grows with the overlaps in the pile, not with the square of its clauses.
+    candidates = candidates_for(mentions, evidence, index, settings.quantity_tolerance, blocks)
+    encoder, _ = load_encoder(settings.encoder)
+    combiner = load_combiner() if encoder else None
+    if combiner is not None and encoder is not None:
+        threshold = settings.claim_similarity
+        features_of = pair_features(mentions, evidence, index, encoder, candidates)
+        for (i, j), features in zip(candidates, features_of, strict=True):
+            if features[0] < UNANCHORED and not evidence.anchors[i] & evidence.anchors[j]:
+                continue  # nothing in common but a person's name: likeness from the name, not the event
+            score = combiner.probability(features)
+            if score >= threshold * 0.6:
+                scores[(i, j)] = score
+    else:
+        threshold = settings.lexical_claim_similarity
+        for i, j in candidates:
+            score = _lexical_score(index.cosine(i, j), evidence, i, j, settings.quantity_tolerance)
+            if _speakers_differ(mentions[i], mentions[j]):
+                score -= SPEAKER_PENALTY  # two people saying similar words are two claims unless clearly one
+            if score >= threshold * 0.6:
+                scores[(i, j)] = score
+    # With the encoder, a group's average similarity must itself clear the bar: topical likeness chains.
+    groups = _average_link(len(mentions), scores, threshold, 1.0 if combiner else 0.8)
+    claims: list[Claim] = []
+    for members in sorted(groups, key=lambda g: min(g)):
+        group = [mentions[i] for i in sorted(members)]
+        quantities = tuple(q for i in sorted(members) for q in evidence.numbers[i])
+        claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, quantities, settings, copies))
+    return tuple(claims)
+
+
+def candidates_for(
+    mentions: Sequence[ClaimMention],
+    evidence: _Evidence,
+    index: TextIndex,
+    tolerance: float,
+    blocks: dict[str, int] | None = None,
+) -> list[tuple[int, int]]:
+    """Pairs of news mentions of two documents worth comparing. Only pairs that share a discriminative
+    word, a name or a comparable number are proposed (blocking), so the work grows with the overlaps in
+    the pile, not with the square of its clauses; guarded pairs (see ``_guarded``) are left out."""
     candidates = []
     for i, j in sorted(candidate_pairs([*index.blocks(), *evidence.name_blocks(), *evidence.quantity_blocks()])):
         first, second = mentions[i], mentions[j]
@@ -87,32 +132,48 @@ def align_claims(
             continue  # different stories of a mixed pile
         if first.doc == second.doc or first.kind != "news" or second.kind != "news":
             continue  # only news corroborates; background, opinion and questions stay apart
-        if _guarded(first, second, evidence.numbers[i], evidence.numbers[j], settings.quantity_tolerance):
+        if CONTENT_ELSEWHERE.search(first.span) or CONTENT_ELSEWHERE.search(second.span):
+            continue  # "others could do the same": what it claims is in another sentence
+        if _guarded(first, second, evidence.numbers[i], evidence.numbers[j], tolerance):
             continue
         candidates.append((i, j))
-    encoder, _ = load_encoder(settings.encoder)
-    meaning = _meaning(encoder, mentions, candidates) if encoder else {}
-    threshold = settings.claim_similarity if encoder else settings.lexical_claim_similarity
-    for i, j in candidates:
-        lexical = _lexical_score(index.cosine(i, j), evidence, i, j, settings.quantity_tolerance)
-        if encoder is None:
-            score = lexical
-        else:
-            score = _semantic_score(meaning[(i, j)], lexical, evidence, i, j, settings.quantity_tolerance)
-        if encoder is not None and not evidence.anchors[i] & evidence.anchors[j] and meaning[(i, j)] < UNANCHORED:
-            continue  # nothing in common but a person's name: likeness from the name, not the event
-        if _speakers_differ(mentions[i], mentions[j]):
-            score -= SPEAKER_PENALTY  # two people saying similar words are two claims unless it is clearly one
-        if score >= threshold * 0.6:
-            scores[(i, j)] = score
-    # With the encoder, a group's average similarity must itself clear the bar: topical likeness chains.
-    groups = _average_link(len(mentions), scores, threshold, 1.0 if encoder else 0.8)
-    claims: list[Claim] = []
-    for members in sorted(groups, key=lambda g: min(g)):
-        group = [mentions[i] for i in sorted(members)]
-        quantities = tuple(q for i in sorted(members) for q in evidence.numbers[i])
-        claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, quantities, settings, copies))
-    return tuple(claims)
+    return candidates
+
+
+def pair_features(
+    mentions: Sequence[ClaimMention],
+    evidence: _Evidence,
+    index: TextIndex,
+    encoder: Encoder,
+    pairs: list[tuple[int, int]],
+    tolerance: float = 0.15,
+) -> list[list[float]]:
+    """What the combiner weighs for each pair, in the order of ``COMBINER_FEATURES``."""
+    meaning = _meaning(encoder, mentions, pairs)
+    verbs = sorted({mentions[r].predicate for pair in pairs for r in pair if mentions[r].predicate})
+    verb_vectors = dict(zip(verbs, encoder.encode(verbs), strict=True)) if verbs else {}
+    rows = []
+    for i, j in pairs:
+        a, b = mentions[i], mentions[j]
+        both_subjects = bool(a.subject and b.subject)
+        rows.append(
+            [
+                meaning[(i, j)],
+                index.cosine(i, j),
+                float(bool(a.predicate) and a.predicate == b.predicate),
+                float(verb_vectors[a.predicate] @ verb_vectors[b.predicate]) if a.predicate and b.predicate else 0.0,
+                float(bool(a.object) and a.object == b.object),
+                float(bool(a.object and b.object) and a.object != b.object),
+                _jaccard(evidence.names[i], evidence.names[j]),
+                float(bool(evidence.things[i] & evidence.things[j])),
+                _quantity_score(evidence.numbers[i], evidence.numbers[j], tolerance)
+                / (WEIGHT_SAME_MEASURE + WEIGHT_AGREE),
+                float(both_subjects and _same_subject(a, b)),
+                float(_speakers_differ(a, b)),
+                min(1.0, min(len(evidence.lemmas[i]), len(evidence.lemmas[j])) / 8),
+            ]
+        )
+    return rows
 
 
 class _Evidence:
@@ -233,12 +294,6 @@ def _lexical_score(text: float, evidence: _Evidence, i: int, j: int, tolerance: 
     if text >= MIN_TEXT_FOR_ENTITIES:
         score += WEIGHT_ENTITIES * _jaccard(evidence.names[i], evidence.names[j])
     return score + _quantity_score(evidence.numbers[i], evidence.numbers[j], tolerance)
-
-
-def _semantic_score(meaning: float, lexical: float, evidence: _Evidence, i: int, j: int, tolerance: float) -> float:
-    """Encoder similarity, with small credit for shared names, agreeing numbers and shared wording."""
-    score = meaning + _quantity_score(evidence.numbers[i], evidence.numbers[j], tolerance) * WEIGHT_NUMBERS
-    return score + WEIGHT_WORDING * lexical
 
 
 def _opposed(a: str, b: str) -> bool:

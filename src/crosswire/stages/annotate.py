@@ -87,7 +87,8 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
     info: list[SentenceInfo] = []
     spans: list[tuple[Sentence, Any]] = []
     offset = 0
-    last_subject: str | None = None
+    last_subject: str | None = None  # who a later "he said" is: the last person who was a subject
+    last_actor: str | None = None  # who a later "he did" is: the same, unless they only spoke
     for index, parsed in enumerate(paragraphs):
         for sent in parsed.sents:
             text = sent.text.strip()
@@ -102,9 +103,13 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
             found_times = find_times(text)
             times.extend(TimeMention(doc.id, sid, s, e, t) for s, e, t in found_times)
             quantities.extend(_quantities(doc.id, sid, text, sent, [(s, e) for s, e, _ in found_times]))
-            sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject)
+            sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject, last_actor)
             info.append(sentence_info)
             last_subject = subject or last_subject
+            # "Ortiz said the road would reopen. He closed it on Friday": the "he" who acts is seldom the
+            # one who only spoke; rather than guess, the next sentence's "he" stays unresolved.
+            spoke = sent.root.lemma_.lower() in REPORTING_VERBS
+            last_actor = None if spoke else (subject or last_actor)
         offset += len(doc.paragraphs[index]) + 2
     annotated_doc = _with_sentences(doc, sentences)
     quotes = _quotes(annotated_doc, spans, info)
@@ -218,7 +223,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
-def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -> tuple[SentenceInfo, str | None]:
+def _sentence_info(
+    doc_id: str, sid: str, sent: Any, last_subject: str | None, last_actor: str | None = None
+) -> tuple[SentenceInfo, str | None]:
     text = sent.text.strip()
     plain = outside_quotes(text)
     quoted_share = 1 - len(plain.replace(" ", "")) / max(1, len(text.replace(" ", "")))
@@ -247,7 +254,7 @@ def _sentence_info(doc_id: str, sid: str, sent: Any, last_subject: str | None) -
     )
     # "he" in a clause is the sentence's own subject when it names a person ("Vidal gave a press
     # conference, telling reporters how he brokered a deal"), else the last one before it.
-    clauses = _clauses(sent, plain, lead, _subject_person(sent) or last_subject)
+    clauses = _clauses(sent, plain, lead, _subject_person(sent) or last_actor)
     info = SentenceInfo(
         doc=doc_id,
         sentence=sid,
@@ -287,6 +294,9 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
                 negated=split.negated,
                 role=split.role,
                 subject=split.subject,
+                predicate=split.predicate,
+                head=split.head,
+                object=split.object,
             )
         )
     return tuple(clauses)

@@ -80,6 +80,9 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                         kind=_kind(doc, info, clause, text, anchors, actors.get(info.sentence, [])),
                         negated=clause.negated,
                         subject=clause.subject,
+                        predicate=clause.predicate,
+                        head=clause.head,
+                        object=clause.object,
                     )
                 )
         mentions.extend(own)

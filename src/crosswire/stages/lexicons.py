@@ -428,3 +428,8 @@ def undoes(text: str, thing: str) -> bool:
         rf"\b{name}\b[^.;]{{0,30}}\b(?:was|were|is|has been|had been|would be) (?:{_UNDO})", text, re.I
     )
     return bool(done) and not REFUSAL.search(text)
+# A clause whose content is in another sentence ("others could do the same", "she did so too"): it
+# says nothing that can be matched on its own.
+CONTENT_ELSEWHERE = re.compile(
+    r"\b(?:do|does|did|doing|done)\s+(?:the\s+same|so|likewise|similarly)\b|\bfollow(?:ed|s)?\s+suit\b", re.I
+)
