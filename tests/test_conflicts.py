@@ -37,3 +37,163 @@ def test_conflicts_sample_tear_gas_denial(sample_dossier):
 def test_conflicts_sample_warrant_then_charges_dropped(sample_dossier):
     warrant = claim_with(sample_dossier, "An arrest warrant has been issued for Marchenko")
     assert warrant.status == "superseded"
+
+
+# Hand-built stories (invented names and places) run through the whole pipeline: one file per outlet.
+def _story(tmp_path, nlp, articles: dict[str, str]):
+    from conftest import SETTINGS
+
+    from crosswire.pipeline import analyze
+
+    for name, text in articles.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    return analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+
+
+def _article(headline: str, byline: str, day: str, body: str) -> str:
+    # Filler so each piece passes the minimum article length; it states nothing the tests look at.
+    filler = "Local officials expect more talks this month, and residents can read updates on the council website."
+    return f"{headline}\nBy {byline}\n{day}\n\n{body}\n\n{filler}\n"
+
+
+def test_conflicts_onset_dated_to_different_days_is_temporal(tmp_path, nlp):
+    dossier = _story(
+        tmp_path,
+        nlp,
+        {
+            "a": _article(
+                "Ferry crews stop work at Kelmport",
+                "Ines Varga",
+                "April 9, 2024",
+                "The Kelmport Ferrymen's Guild launched the harbour strike on Friday, its secretary said. "
+                "Ferries to the islands stood idle.",
+            ),
+            "b": _article(
+                "Kelmport harbour strike enters fifth day",
+                "Tomas Reld",
+                "April 10, 2024",
+                "The Kelmport Ferrymen's Guild launched the harbour strike on Sunday night after talks failed. "
+                "Island shops report shortages.",
+            ),
+        },
+    )
+    temporal = _conflicts(dossier, "temporal")
+    assert len(temporal) == 1
+    dates = {t for t in ("2024-04-05", "2024-04-07") if t in temporal[0].explanation}
+    assert dates == {"2024-04-05", "2024-04-07"}
+    assert "Friday" in temporal[0].explanation and "Sunday night" in temporal[0].explanation
+
+
+def test_conflicts_same_day_or_coarser_date_is_no_temporal_conflict(tmp_path, nlp):
+    dossier = _story(
+        tmp_path,
+        nlp,
+        {
+            "a": _article(
+                "Ferry crews stop work",
+                "Ines Varga",
+                "April 9, 2024",
+                "The Kelmport Ferrymen's Guild launched the harbour strike on Friday night.",
+            ),
+            "b": _article(
+                "Harbour strike goes on",
+                "Tomas Reld",
+                "April 12, 2024",
+                "The Kelmport Ferrymen's Guild launched the harbour strike in the early hours of Saturday. "
+                "The Kelmport Ferrymen's Guild launched a recruitment drive on Monday.",
+            ),
+            "c": _article(
+                "Strike talks stall",
+                "Mara Olsen",
+                "April 20, 2024",
+                "The Kelmport Ferrymen's Guild launched the harbour strike in April.",
+            ),
+        },
+    )
+    assert not _conflicts(dossier, "temporal")
+
+
+def test_conflicts_whereabouts_unknown_then_located_is_superseded(tmp_path, nlp):
+    dossier = _story(
+        tmp_path,
+        nlp,
+        {
+            "a": _article(
+                "Tanner leaves the capital",
+                "Ines Varga",
+                "May 6, 2024",
+                "Opposition leader Edda Tanner was seen leaving her office in Velmar on Sunday. "
+                "Her whereabouts on Monday were not known.",
+            ),
+            "b": _article(
+                "Tanner surfaces abroad",
+                "Tomas Reld",
+                "May 8, 2024",
+                "Edda Tanner is now in Norvania, her spokesman confirmed.",
+            ),
+        },
+    )
+    unknown = claim_with(dossier, "were not known")
+    assert unknown.status == "superseded"
+    found = [k for k in _conflicts(dossier, "supersession") if k.superseded == unknown.id]
+    assert found and "Norvania" in found[0].explanation
+
+
+def test_conflicts_aim_and_disowned_aim_of_one_actor(tmp_path, nlp):
+    dossier = _story(
+        tmp_path,
+        nlp,
+        {
+            "a": _article(
+                "Farmers block the ministry",
+                "Ines Varga",
+                "June 3, 2024",
+                "Protesters led by Arlo Brenn marched through Velmar on Monday. "
+                "Arlo Brenn wanted to occupy the agriculture ministry building.",
+            ),
+            "b": _article(
+                "Brenn explains the march",
+                "Tomas Reld",
+                "June 5, 2024",
+                "In a radio interview, Arlo Brenn said he never wanted to occupy the ministry building "
+                "but only to deliver a petition.",
+            ),
+        },
+    )
+    aims = [k for k in _conflicts(dossier, "polarity") if "aims" in k.explanation]
+    assert len(aims) == 1
+    assert len({m.doc for m in aims[0].evidence}) == 2
+
+
+def test_conflicts_denial_of_an_unrelated_proposition_is_not_paired(tmp_path, nlp):
+    dossier = _story(
+        tmp_path,
+        nlp,
+        {
+            "a": _article(
+                "Rail dispute deepens",
+                "Ines Varga",
+                "June 3, 2024",
+                "Transport minister Oskar Lind criticised the rail sabotage attempt in a speech on Monday.",
+            ),
+            "b": _article(
+                "Railway blames storm",
+                "Tomas Reld",
+                "June 4, 2024",
+                "The railway operator has denied reports of a rail sabotage attempt.",
+            ),
+        },
+    )
+    assert not _conflicts(dossier, "polarity")
+
+
+def test_conflicts_reference_whereabouts_then_located(reference_dossier):
+    unknown = claim_with(reference_dossier, "whereabouts")
+    assert unknown.status == "superseded"
+
+
+def test_conflicts_reference_stated_aim_disowned(reference_dossier):
+    aims = [
+        k for k in _conflicts(reference_dossier, "polarity") if k.explanation.startswith("Incompatible stated aims")
+    ]
+    assert aims and len({m.doc for m in aims[0].evidence}) == 2
