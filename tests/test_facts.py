@@ -23,6 +23,10 @@ def test_facts_reference_genres_and_outlets(reference_dossier):
     assert doc(reference_dossier, "001_").genre == "live_blog"
     assert doc(reference_dossier, "002_").byline == "Clara Weiss"
     assert doc(reference_dossier, "002_").outlet == "WSWS"
+    # The second page's footer misspells the outlet; its site link and byline say it is the same one.
+    typo = doc(reference_dossier, "004_")
+    assert typo.outlet == "WSWS"
+    assert typo.outlet_evidence and "spelled 'WWSWS' here" in typo.outlet_evidence
 
 
 @pytest.mark.parametrize(

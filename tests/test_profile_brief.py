@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from conftest import doc
 
+from crosswire.stages.brief import _named, _stands_alone
+
 
 def _profile(dossier, prefix):
     return next(p for p in dossier.profiles if p.doc.startswith(prefix))
@@ -27,3 +29,16 @@ def test_brief_cites_existing_claims_and_no_removed_text(sample_dossier):
         assert sentence.text.split(" [")[0] not in comments
     superseded = {c.id for c in sample_dossier.claims if c.status == "superseded"}
     assert not superseded & {cid for s in sample_dossier.brief.summary for cid in s.claims}
+
+
+def test_brief_reference_sentences_stand_alone(reference_dossier):
+    """Every brief sentence's wording is a mention that needs no earlier sentence, in 5-8 sentences."""
+    named = _named(reference_dossier.entities)
+    mentions = {(c.id, m.text): m for c in reference_dossier.claims for m in c.mentions}
+    assert 5 <= len(reference_dossier.brief.summary) <= 8
+    for sentence in reference_dossier.brief.summary:
+        mention = next(
+            m for (cid, text), m in mentions.items() if cid == sentence.claims[0] and sentence.text.startswith(text)
+        )
+        assert _stands_alone(mention, named), sentence.text
+        assert sentence.sources and "WWSWS" not in sentence.sources

@@ -26,6 +26,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
                 "source": d.source,
                 "title": d.title,
                 "outlet": d.outlet,
+                "outlet_evidence": d.outlet_evidence,
                 "label": d.label,
                 "byline": d.byline,
                 "published": {"date": d.published.date, "basis": d.published.basis, "evidence": d.published.evidence},

@@ -87,6 +87,7 @@ class Document:
     wire_dateline: str | None = None
     story: int = 0  # block of a mixed pile this document was grouped into (0 for a single story)
     sentences: tuple[Sentence, ...] = ()
+    outlet_evidence: str | None = None  # where the outlet was found, and why spellings were merged
 
     @property
     def body(self) -> str:

@@ -27,7 +27,7 @@ from crosswire.stages.clean import clean
 from crosswire.stages.cluster import ClusterSettings, StoryCluster, cluster_stories, near_duplicates
 from crosswire.stages.conflicts import find_conflicts
 from crosswire.stages.entities import resolve_entities
-from crosswire.stages.facts import document_facts
+from crosswire.stages.facts import document_facts, same_outlets
 from crosswire.stages.ingest import read
 from crosswire.stages.profile import build_profiles
 from crosswire.stages.quotes import resolve_quotes
@@ -132,7 +132,7 @@ def prepare(
     errors: list[Skipped] = []
     for item in read(sources, settings.max_file_bytes):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
-    documents = _clean_all(bar(raws, "clean", len(raws)), settings, errors)
+    documents = same_outlets(_clean_all(bar(raws, "clean", len(raws)), settings, errors))
     timings["ingest+clean"] = time.perf_counter() - mark
     return documents, errors
 

@@ -4,7 +4,10 @@ Claims are ranked by how many independent sources carry them (then firmness and 
 chosen ones are told in the order they happened (the date of the event where the text gives one,
 else when it was first reported). Each summary sentence is the clearest self-contained source
 sentence of its claim: news, not background or the outlet's own opinion; no leading pronoun or
-connective; quotation marks balanced. Attributed statements keep their speaker. A superseded report
+connective, no pronoun without someone or something named before it in the sentence ("... under his
+orders" with nobody named), no phrase that points back out of it ("could do the same"), no subject
+left out ("Added that ..."); quotation marks balanced. A claim none of whose mentions stands alone is
+left out of the brief (it stays in the dossier). Attributed statements keep their speaker. A superseded report
 never stands alone: what superseded it is told instead. Every sentence cites its claim and sources.
 After the summary: the conflicts worth a reader's attention, then what only one source says.
 """
@@ -14,19 +17,48 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from crosswire.models import Brief, BriefSentence, Claim, ClaimMention, Conflict, Document, Entity, TimelineEntry
 from crosswire.stages.annotate import outside_quotes
-from crosswire.stages.lexicons import LOADED_WORDS
+from crosswire.stages.lexicons import LOADED_WORDS, REPORTING_VERBS
 
 MAX_WORDS = 45
 MAX_SINGLE_SOURCE_LISTED = 12
+FORWARD_CHARS = 32  # how far after an opening phrase's comma its subject may start
 _TIMESTAMP = re.compile(r"^\s*\d{1,2}[:.]\d{2}\s*[—–-]\s*")
-_FIRST_PERSON = re.compile(r"^[“\"]?(?:I|We|My|Our)\b")
+_FIRST_PERSON = re.compile(r"^[“\"]?(?:I|We|My|Our|You|Your)\b")
 # A sentence opening on a pronoun or a connective leans on the one before it: out of context it misleads.
 _DEPENDENT = re.compile(
     r"^(?:He|She|It|They|This|These|That|Those|His|Her|Its|Their|Him|Them|But|And|Yet|So|Also|However|"
-    r"Meanwhile|Nevertheless|Still|Instead|Then|There|Here)\b"
+    r"Meanwhile|Nevertheless|Still|Instead|Then|There|Here|Other|Another|Such|Likewise|Similarly|Moreover|"
+    r"Furthermore|Besides|Thus|Therefore|Otherwise|Who|Whom|Which|The same|The latter)\b"
+)
+# Pronouns that need someone (personal) or something (neuter) named earlier in the same sentence.
+_PERSONAL = re.compile(r"\b(?:he|him|his|himself|she|her|hers|herself)\b", re.I)
+_NEUTER = re.compile(r"\b(?:it|its|itself|they|them|their|theirs|themselves)\b", re.I)
+# Phrases that point back out of the sentence: "could do the same", "the latter", "said this was".
+_ANAPHORIC = re.compile(
+    r"\b(?:the same(?=\s*[,.;:!?]|\s+(?:thing|things|way)\b)|the latter\b|the former(?=\s*[,.;:!?])"
+    r"|(?:this|these|those)(?=\s*[,.;:!?]|\s+(?:is|was|were|are|has|had|have|would|will|could|can|may|might|"
+    r"means|meant)\b)|that(?=\s*[.;!?]))",
+    re.I,
+)
+_SUCH = re.compile(r"\bsuch\b(?!\s+as\b)", re.I)  # "such attacks": fine when a clause before it names them
+# Nouns for a person that a "he" or "she" can point back to when no name is given.
+_PERSON_NOUN = re.compile(
+    r"\b(?:president|minister|spokes(?:man|woman|person)|leader|chief|boss|commander|official|officer|man|woman|"
+    r"mayor|governor|head|founder|owner|general|secretary|chair(?:man|woman)?|director|envoy|ambassador|king|queen|"
+    r"judge|lawyer|witness|resident|soldier|reporter|editor|author)\b",
+    re.I,
+)
+_DETERMINED = re.compile(
+    r"\b(?:the|a|an|these|those|some|many|several|all|both|other|two|three|four)\s+[a-z][\w-]*", re.I
+)
+_CALENDAR = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december",
+    re.I,
 )
 _CONFLICT_ORDER = {"polarity": 0, "supersession": 1, "numeric": 2, "temporal": 3, "attribution": 4, "other": 5}
 
@@ -43,7 +75,8 @@ def write_brief(
     docs = {d.id: d for d in documents}
     by_id = {c.id: c for c in claims}
     superseded_by = {k.superseded: k.claims[-1] for k in conflicts if k.kind == "supersession" and k.superseded}
-    wording = {c.id: _wording(c, docs) for c in claims}
+    named = _named(entities)
+    wording = {c.id: _wording(c, docs, named) for c in claims}
     usable = [c for c in claims if wording[c.id] is not None and c.status != "superseded"]
     # What superseded an earlier report is news the reader must not miss, corroborated or not.
     later = [by_id[k] for k in superseded_by.values() if k in by_id and by_id[k] in usable]
@@ -84,9 +117,9 @@ def _sentence(claim: Claim, mention: ClaimMention, docs: dict[str, Document], di
     return BriefSentence(text + note, (claim.id,), sources)
 
 
-def _wording(claim: Claim, docs: dict[str, Document]) -> ClaimMention | None:
+def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> ClaimMention | None:
     """The clearest source sentence for a claim, or None when no mention can stand in a neutral brief."""
-    candidates = [m for m in claim.mentions if m.kind == "news" and m.certainty != "denied" and _stands_alone(m)]
+    candidates = [m for m in claim.mentions if m.kind == "news" and m.certainty != "denied" and _stands_alone(m, named)]
     if not candidates:
         return None
 
@@ -98,14 +131,118 @@ def _wording(claim: Claim, docs: dict[str, Document]) -> ClaimMention | None:
     return max(candidates, key=clarity)
 
 
-def _stands_alone(mention: ClaimMention) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """Who and what the sentences name: entity offsets and types per (document, sentence), and the
+    words of every person's names (the parser misses a name in some sentences it finds in others)."""
+
+    spots: dict[tuple[str, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    people: frozenset[str] = frozenset()
+
+
+def _named(entities: Sequence[Entity]) -> _Named:
+    spots: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    people: set[str] = set()
+    for entity in entities:
+        if entity.type == "PERSON":
+            people |= {w for name in (entity.name, *entity.aliases) for w in name.split() if w[:1].isupper()}
+        for m in entity.mentions:
+            spots.setdefault((m.doc, m.sentence), []).append((m.start, entity.type))
+    return _Named({key: tuple(sorted(found)) for key, found in spots.items()}, frozenset(people))
+
+
+def _stands_alone(mention: ClaimMention, named: _Named | None = None) -> bool:
+    """Whether the sentence says its claim to a reader who has not read the sentences before it."""
     text = _TIMESTAMP.sub("", mention.text).strip()
     if not text[:1].isupper() or text.endswith((":", "?")) or not _balanced(text) or len(text.split()) > MAX_WORDS:
         return False
-    if text[:1] in "“\"‘'" or _FIRST_PERSON.match(text) or _DEPENDENT.match(text):
+    if text[:1] in "“\"‘'" or _FIRST_PERSON.match(text) or _DEPENDENT.match(text) or _elided(text):
         return False
-    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", outside_quotes(text))}
-    return not (words & LOADED_WORDS)
+    own = outside_quotes(mention.text)
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", own)}
+    if words & LOADED_WORDS:
+        return False
+    named = named or _Named()
+    spots = named.spots.get((mention.doc, mention.sentence), ())
+    return _points_back(own, spots, named.people | _name_words(mention.speaker_name)) is None
+
+
+def _name_words(name: str | None) -> frozenset[str]:
+    return frozenset(w for w in (name or "").split() if w[:1].isupper())
+
+
+def _elided(text: str) -> bool:
+    """A sentence that opens on a reporting verb in the past has left its subject in the sentence
+    before ("Added that the talks would resume.")."""
+    first = re.match(r"[A-Za-z]+", text)
+    word = first.group(0).lower() if first else ""
+    return word in ("said", "told", "wrote") or (
+        word.endswith("ed") and (word[:-2] in REPORTING_VERBS or word[:-1] in REPORTING_VERBS)
+    )
+
+
+def _points_back(text: str, spots: Sequence[tuple[int, str]], people: frozenset[str]) -> str | None:
+    """The first word of ``text`` (quotes blanked) that needs an earlier sentence to be understood: a
+    pronoun with nobody or nothing named before it, or a phrase such as "the same". None if there is none.
+
+    ``spots`` are the offsets and types of the entities the sentence names; ``people`` the words of
+    person names. A pronoun in an opening phrase may point forward to the subject after the comma
+    ("In her first interview, Mayor Ilves said ...").
+    """
+    for found in _PERSONAL.finditer(text):
+        if not (_someone(text, 0, found.start(), spots, people) or _forward(text, found.start(), spots, people)):
+            return found.group(0)
+    for found in _NEUTER.finditer(text):
+        before = text[: found.start()]
+        named = any(start < found.start() for start, _ in spots) or _antecedent(before)
+        if not (named or _forward(text, found.start(), spots, people, neuter=True)):
+            return found.group(0)
+    anaphor = _ANAPHORIC.search(text)
+    if anaphor:
+        return anaphor.group(0)
+    such = _SUCH.search(text)
+    if such and "," not in text[: such.start()]:
+        return such.group(0)
+    return None
+
+
+def _someone(text: str, start: int, end: int, spots: Sequence[tuple[int, str]], people: frozenset[str]) -> bool:
+    """Whether ``text[start:end]`` names a person: a person entity, a person's name, or a role noun."""
+    if any(start <= at < end and kind == "PERSON" for at, kind in spots):
+        return True
+    if re.search(r"\b(?:every|each|any|no)\s+[a-z]+", text[start:end], re.I):
+        return True  # "every mayor kept his seat": the pronoun is bound in its own sentence
+    words = re.findall(r"[A-Za-z][\w'’-]*", text[start:end])
+    return any(w.removesuffix("’s").removesuffix("'s") in people for w in words) or bool(
+        _PERSON_NOUN.search(text[start:end])
+    )
+
+
+def _forward(
+    text: str, at: int, spots: Sequence[tuple[int, str]], people: frozenset[str], neuter: bool = False
+) -> bool:
+    """A pronoun in the opening phrase whose referent is the subject just after the comma."""
+    comma = text.find(",")
+    if comma < 0 or at > comma:
+        return False
+    window = (comma + 1, min(len(text), comma + FORWARD_CHARS))
+    if neuter:
+        return any(window[0] <= s < window[1] for s, _ in spots) or _antecedent(
+            text[window[0] : window[1]], opening=False
+        )
+    return _someone(text, *window, spots, people)
+
+
+def _antecedent(before: str, opening: bool = True) -> bool:
+    """Whether the words before an "it" or "they" name a thing it could stand for: a determined noun
+    phrase ("the army"), a name the parser missed, or a plural noun ("mercenaries")."""
+    if _DETERMINED.search(before):
+        return True
+    words = re.findall(r"[A-Za-z][\w-]*", before)
+    # A sentence's first word is capitalised whatever it is.
+    if any(w[:1].isupper() and not _CALENDAR.fullmatch(w) for w in words[1 if opening else 0 :]):
+        return True
+    return any(len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")) for w in words)
 
 
 def _event_dates(timeline: Sequence[TimelineEntry]) -> dict[str, str]:

@@ -1,0 +1,106 @@
+"""Brief wording on invented claims: each sentence stands alone, or the claim stays out of the brief."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosswire.models import Claim, ClaimMention, Document, Entity, EntityMention, Published
+from crosswire.stages.brief import _named, _stands_alone, write_brief
+
+
+def _doc(doc_id: str, outlet: str) -> Document:
+    return Document(
+        id=doc_id,
+        source=f"{doc_id}.txt",
+        title=None,
+        outlet=outlet,
+        byline=None,
+        published=Published("2025-05-02", "stated"),
+        language="en",
+        genre="news",
+        paragraphs=("x",),
+        removed=(),
+    )
+
+
+def _mention(doc: str, sentence: str, text: str, speaker: str | None = None) -> ClaimMention:
+    return ClaimMention(doc, sentence, text, None, speaker, "asserted")
+
+
+def _claim(cid: str, *mentions: ClaimMention, sources: int = 2) -> Claim:
+    return Claim(
+        cid, mentions[0].text, mentions, sources, "2025-05-02", "corroborated" if sources > 1 else "single_source"
+    )
+
+
+def _person(name: str, *spots: tuple[str, str, int]) -> Entity:
+    mentions = tuple(EntityMention(d, s, at, at + len(name), name, "PERSON") for d, s, at in spots)
+    return Entity(f"e{abs(hash(name)) % 1000}", name, "PERSON", (name,), mentions)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Everything was done under his orders to keep the ferry running.",
+        "Other harbour pilots could do the same.",
+        "Added that the ferry would sail again on Friday.",
+        "The council said this was the last delay.",
+        "Such closures are rare on the northern coast.",
+        "Dock workers voted on such measures last year.",
+        "The tender went to the latter on Tuesday.",
+        "On Tuesday, it published the new timetable for the crossing.",
+    ],
+)
+def test_brief_sentence_that_points_back_does_not_stand_alone(text):
+    assert not _stands_alone(_mention("a", "s1", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The ferry operator said its boats would sail again on Friday.",
+        "Mayor Lina Ovaska said her office would pay for the repairs.",
+        "In her first interview, Mayor Lina Ovaska promised to reopen the pier.",
+        "Dock workers ended their strike on Monday after a pay offer.",
+        "Ending their strike, dock workers returned to the pier on Monday.",
+        "While some councillors wanted a new pier, no such plan was approved.",
+        "The harbour master said every captain must file his route by noon.",
+    ],
+)
+def test_brief_self_contained_sentence_stands_alone(text):
+    assert _stands_alone(_mention("a", "s1", text))
+
+
+def test_brief_pronoun_after_a_name_the_parser_found_elsewhere_stands_alone():
+    # The parser found no entity in this sentence, but "Ovaska" is a person named elsewhere in the pile.
+    mention = _mention("a", "s2", "On Monday, Ovaska told reporters that his deputy would resign.")
+    entity = _person("Lina Ovaska", ("a", "s1", 0))
+    assert not _stands_alone(mention)
+    assert _stands_alone(mention, _named([entity]))
+
+
+def test_brief_prefers_a_self_contained_mention_and_leaves_out_claims_with_none():
+    docs = [_doc("a", "Harbour Post"), _doc("b", "Tarn Gazette"), _doc("c", "Coast Radio")]
+    chosen = _claim(
+        "c1",
+        _mention("a", "s1", "Everything was decided under his orders."),
+        _mention("b", "s4", "The ferry to Tarnholm was cancelled on the orders of Mayor Lina Ovaska."),
+    )
+    dropped = _claim(
+        "c2", _mention("a", "s2", "Other pilots could do the same."), _mention("c", "s3", "He did it too.")
+    )
+    fillers = [
+        _claim(
+            f"c{i}", _mention("abc"[i % 3], f"s{i}", f"Tarn Electric Board crews repaired mast number {i}."), sources=1
+        )
+        for i in range(3, 9)
+    ]
+    brief = write_brief([chosen, dropped, *fillers], [], [], docs)
+    texts = {s.claims[0]: s.text for s in brief.summary}
+    assert texts["c1"].startswith("The ferry to Tarnholm was cancelled on the orders of Mayor Lina Ovaska.")
+    assert "c2" not in texts
+    assert 5 <= len(brief.summary) <= 8
+    for sentence in brief.summary:
+        assert sentence.claims and sentence.sources
+    # Better corroborated claims come first in the choice: the two-source claim is told.
+    assert "[2 independent sources: Harbour Post, Tarn Gazette]" in texts["c1"]

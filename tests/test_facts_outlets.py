@@ -1,0 +1,114 @@
+"""Outlet identity across a pile, on invented documents: the strongest evidence decides, not a footer's spelling."""
+
+from __future__ import annotations
+
+import pytest
+
+from crosswire.models import Document, Published, Removed
+from crosswire.stages.facts import document_facts, same_outlets
+
+
+def _page(name: str, footer: str = "", link: str = "", byline: str | None = None, url: str | None = None) -> Document:
+    removed = []
+    if footer:
+        removed.append(Removed("boilerplate", f"To contact the {footer} and its editors visit:"))
+    if link:
+        removed.append(Removed("boilerplate", f"**[{link}/contact](https://{link}/contact)**"))
+    body = ("The harbour bridge in Tarnholm reopened on Monday after repairs that lasted six weeks.",)
+    document = Document(
+        id=name,
+        source=f"{name}.txt",
+        title=f"Bridge reopens ({name})",
+        outlet=None,
+        byline=byline,
+        published=Published(None, "unknown"),
+        language="en",
+        genre="news",
+        paragraphs=body,
+        removed=tuple(removed),
+        url=url,
+    )
+    return document_facts(document)
+
+
+def test_facts_footer_outlet_keeps_its_evidence():
+    page = _page("a", footer="Tarn Gazette", link="tarngazette.com")
+    assert page.outlet == "Tarn Gazette"
+    assert page.outlet_evidence and "contact notice" in page.outlet_evidence
+
+
+def test_facts_typo_in_footer_with_same_site_and_byline_is_one_outlet():
+    pages = same_outlets(
+        [
+            _page("a", footer="TGZ", link="www.tgz.net", byline="Irena Halvik"),
+            _page("b", footer="TTGZ", link="tgz.net", byline="Irena Halvik"),
+            _page("c", footer="Harbour Post", link="harbourpost.org", byline="Jon Bale"),
+        ]
+    )
+    assert [p.outlet for p in pages] == ["TGZ", "TGZ", "Harbour Post"]
+    typo = pages[1]
+    assert typo.outlet_evidence and "spelled 'TTGZ' here" in typo.outlet_evidence
+    assert "matches tgz.net" in typo.outlet_evidence
+    assert pages[2].outlet_evidence and "one outlet with" not in pages[2].outlet_evidence
+
+
+def test_facts_same_site_link_alone_makes_one_outlet_and_prefers_the_sites_spelling():
+    # Two spellings the byline cannot tie (different reporters), both pointing to their own site.
+    pages = same_outlets(
+        [
+            _page("a", footer="Dayly Ledger", link="dailyledger.com", byline="Ana Rook"),
+            _page("b", footer="Daily Ledger", link="dailyledger.com", byline="Per Lind"),
+            _page("c", footer="Dayly Ledger", link="dailyledger.com"),
+        ]
+    )
+    assert {p.outlet for p in pages} == {"Daily Ledger"}
+
+
+def test_facts_near_spelling_alone_is_not_one_outlet():
+    pages = same_outlets([_page("a", footer="Tarn News"), _page("b", footer="Tarn Newz")])
+    assert [p.outlet for p in pages] == ["Tarn News", "Tarn Newz"]
+
+
+def test_facts_byline_and_near_spelling_make_one_outlet_most_frequent_spelling_wins():
+    pages = same_outlets(
+        [
+            _page("a", footer="Morning Courant", byline="By Lea Strand"),
+            _page("b", footer="Morning Courrant", byline="Lea Strand"),
+            _page("c", footer="Morning Courant", byline="Lea Strand"),
+        ]
+    )
+    assert {p.outlet for p in pages} == {"Morning Courant"}
+    assert "most frequent" in (pages[1].outlet_evidence or "")
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        # A shared host that matches neither outlet's name: an aggregator carrying two outlets.
+        (
+            dict(footer="Tarn Gazette", url="https://news.portalhub.com/a"),
+            dict(footer="Harbour Post", url="https://news.portalhub.com/b"),
+        ),
+        # One reporter writing for two outlets whose names are not near.
+        (dict(footer="Tarn Gazette", byline="Irena Halvik"), dict(footer="Harbour Post", byline="Irena Halvik")),
+        # Short names an edit apart, with the same reporter: too short to call a typo.
+        (dict(footer="KTB", byline="Irena Halvik"), dict(footer="KTV", byline="Irena Halvik")),
+    ],
+)
+def test_facts_weak_evidence_keeps_outlets_apart(first, second):
+    pages = same_outlets([_page("a", **first), _page("b", **second)])
+    assert pages[0].outlet != pages[1].outlet
+
+
+def test_facts_host_named_page_joins_the_outlet_of_its_site():
+    # No name on the page: its host stands in, and the named page of the same site gives the spelling.
+    named = _page("a", footer="Tarn Gazette", link="tarngazette.com")
+    bare = _page("b", url="https://www.tarngazette.com/2025/bridge")
+    assert bare.outlet == "tarngazette.com"
+    pages = same_outlets([named, bare])
+    assert [p.outlet for p in pages] == ["Tarn Gazette", "Tarn Gazette"]
+
+
+def test_facts_no_outlet_is_shown_by_title_not_id():
+    page = _page("9f2c41d0aa", byline=None)
+    assert page.outlet is None and page.label == "Bridge reopens (9f2c41d0aa)"
