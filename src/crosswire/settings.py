@@ -30,7 +30,7 @@ class Settings:
     comment_min_paragraphs: int = _setting(3, "Fewest trailing chat-like paragraphs to call a block reader comments.")
     story_similarity: float = _setting(0.2, "Similarity (0-1) a document needs to join a story (--stories).")
     claim_similarity: float = _setting(
-        0.7, "Score (about 0-1.3) above which two propositions of different outlets are one claim (encoder on)."
+        0.7, "Probability (0-1, learned combiner) above which two propositions of different outlets are one claim."
     )
     lexical_claim_similarity: float = _setting(
         0.42, "Score (0-1) above which two propositions are one claim when matching on wording only."

@@ -1,10 +1,13 @@
 """Align: group claim mentions across documents into claims, count independent sources.
 
-Two mentions are one claim when a blend of evidence is strong enough: TF-IDF cosine of their
-content lemmas, overlap of the entities they name, and their numbers measuring the same thing
-(same dimension and counted noun) and agreeing after unit and range normalisation, so "200
-kilometers from the capital" and "120 miles away from Moscow" meet. Grouping is average-link
-agglomerative over candidate pairs, so one loose pair cannot chain two unrelated claims.
+Candidate pairs come from blocking (a shared discriminative word, name or comparable number) and
+pass guards that no likeness overrides: a report and its negation, denial or reversal, figures of
+one measure that disagree, different subjects, a clause whose content is in another sentence. Each
+remaining pair is scored by a learned combiner (``_combiner``, trained on ECB+ by
+``benchmarks/train_claim_combiner.py``) over the encoder's cosine of the two propositions, how alike
+their verbs are, their objects, names, numbers, subjects and speakers; without the encoder, by a
+lexical blend (TF-IDF cosine of content lemmas, shared names, agreeing numbers). Grouping is
+average-link over the scored pairs, so one loose pair cannot chain two unrelated claims.
 
 Independent sources: documents of the same outlet, and documents whose mention sentences are
 near-verbatim copies (wire copy), count once.
@@ -41,7 +44,6 @@ _WORDS = re.compile(r"\w[\w'-]*")
 UNANCHORED = 0.8  # encoder similarity needed when two propositions share no word stem and no place or thing
 ANCHOR_STEM = 4
 SPEAKER_PENALTY = 0.15
-SAME_OUTLET = 85.0  # outlet names this close are one outlet spelled two ways ("WSWS", "WWSWS")
 _ANAPHORA = ("such", "these", "those")
 
 
@@ -415,7 +417,9 @@ def independent_sources(
     for i, a in enumerate(doc_ids):
         for b in doc_ids[i + 1 :]:
             outlet_a, outlet_b = docs[a].outlet, docs[b].outlet
-            same_outlet = bool(outlet_a and outlet_b and fuzz.ratio(outlet_a.lower(), outlet_b.lower()) >= SAME_OUTLET)
+            # One outlet however its pages spell it: facts.same_outlets gave each outlet one name, from
+            # the sites and bylines its pages share ("WSWS" and a footer's "WWSWS" on wsws.org pages).
+            same_outlet = bool(outlet_a and outlet_b and outlet_a.casefold() == outlet_b.casefold())
             copied = any(
                 fuzz.ratio(x.text, y.text) >= copy_similarity for x in group if x.doc == a for y in group if y.doc == b
             )
