@@ -28,6 +28,10 @@ _PRONOUN_SUBJECTS = {"he", "she"}
 # that ..."); under "want", "hope" or "fear" it is a wish or a worry, not something that happened.
 _KNOWING = frozenset(["know", "show", "prove", "reveal", "find", "learn", "realise", "realize", "see", "mean"])
 _OBJECTS = ("dobj", "attr", "oprd", "acomp", "dative")
+# Verbs that carry the event in their complement: "began running short" is running short, "continued to
+# shell" is shelling, "kept the road blocked" is blocking it (general English).
+_ASPECTUAL = frozenset(["begin", "start", "continue", "resume", "keep"])
+_RESULTATIVE = frozenset(["keep", "leave"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +115,22 @@ def _subject_word(head: Any) -> str:
     return _word(subject)
 
 
+def _event_verb(head: Any) -> Any:
+    """The verb that says what happened: the clause's head, or the complement an aspectual or
+    resultative verb carries ("kept the road blocked" -> "blocked")."""
+    lemma = head.lemma_.lower()
+    if lemma in _ASPECTUAL:
+        inner = next((c for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
+        if inner is not None:
+            return inner
+    if lemma in _RESULTATIVE:
+        for obj in (c for c in head.children if c.dep_ == "dobj"):
+            inner = next((c for c in obj.children if c.dep_ == "acl" and c.tag_ == "VBN"), None)
+            if inner is not None:
+                return inner
+    return head
+
+
 def _active_participle(verb: Any) -> bool:
     """ "Having closed the road, the drivers ...": the main subject did it. "Agreed late on Friday, the
     deal ...": a passive participle's main subject is what was done, not who did it."""
@@ -169,17 +189,7 @@ def _whole(sent: Any) -> Split:
     base = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     root = sent.root
     return Split(
-        0,
-        len(text),
-        text,
-        "main",
-        negated,
-        False,
-        _lemmas(list(sent)),
-        _subject_word(root),
-        root.lemma_.lower(),
-        root.idx - base,
-        _object_word(root),
+        0, len(text), text, "main", negated, False, _lemmas(list(sent)), _subject_word(root), *_predicate(root, base)
     )
 
 
@@ -222,10 +232,16 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
         frame,
         _lemmas(trimmed),
         _subject_word(head),
-        head.lemma_.lower(),
-        head.idx - base,
-        _object_word(head),
+        *_predicate(head, base),
     )
+
+
+def _predicate(head: Any, base: int) -> tuple[str, int, str]:
+    """The event's verb lemma, its offset in the sentence, and what it acts on."""
+    event = _event_verb(head)
+    if event.i == head.i or event.dep_ == "acl":  # "kept the road blocked": the road is what was blocked
+        return event.lemma_.lower(), event.idx - base, _object_word(head)
+    return event.lemma_.lower(), event.idx - base, _object_word(event) or _object_word(head)
 
 
 def _negates(token: Any, head: Any) -> bool:
