@@ -104,3 +104,24 @@ def test_brief_prefers_a_self_contained_mention_and_leaves_out_claims_with_none(
         assert sentence.claims and sentence.sources
     # Better corroborated claims come first in the choice: the two-source claim is told.
     assert "[2 independent sources: Harbour Post, Tarn Gazette]" in texts["c1"]
+
+
+def test_brief_leaves_out_what_only_an_overtaken_breaking_report_says():
+    from dataclasses import replace
+
+    breaking = replace(_doc("a", "Wire Flash"), genre="breaking", published=Published("2025-05-01", "stated"))
+    later = replace(_doc("b", "Tarn Gazette"), published=Published("2025-05-03", "stated"))
+    stale = _claim("c1", _mention("a", "s1", "Dock workers are blocking the ferry pier at Tarnholm."), sources=1)
+    told_twice = _claim(
+        "c2",
+        _mention("a", "s2", "The ferry to Tarnholm was cancelled on Monday."),
+        _mention("b", "s1", "The Monday ferry to Tarnholm was cancelled."),
+    )
+    fresh = _claim("c3", _mention("b", "s2", "Dock workers ended their strike at Tarnholm on Wednesday."), sources=1)
+    brief = write_brief([stale, told_twice, fresh], [], [], [breaking, later])
+    told = {s.claims[0] for s in brief.summary}
+    assert told == {"c2", "c3"}  # corroborated, or from the later report
+    assert "c1" in brief.single_source  # still on record as what one source says
+    # Without a later report, the breaking report is the news.
+    alone = write_brief([stale], [], [], [breaking])
+    assert {s.claims[0] for s in alone.summary} == {"c1"}

@@ -77,7 +77,9 @@ def write_brief(
     superseded_by = {k.superseded: k.claims[-1] for k in conflicts if k.kind == "supersession" and k.superseded}
     named = _named(entities)
     wording = {c.id: _wording(c, docs, named) for c in claims}
-    usable = [c for c in claims if wording[c.id] is not None and c.status != "superseded"]
+    overtaken = _overtaken(documents)
+    readable = [c for c in claims if wording[c.id] is not None and c.status != "superseded"]
+    usable = [c for c in readable if not all(m.doc in overtaken for m in c.mentions if m.kind == "news")]
     # What superseded an earlier report is news the reader must not miss, corroborated or not.
     later = [by_id[k] for k in superseded_by.values() if k in by_id and by_id[k] in usable]
     must = list(dict.fromkeys(later))[: max(1, max_sentences // 3)]
@@ -96,10 +98,23 @@ def write_brief(
     told = {c.id for c in chosen}
     single = tuple(
         c.id
-        for c in sorted(usable, key=_rank, reverse=True)
+        for c in sorted(readable, key=_rank, reverse=True)
         if c.independent_sources == 1 and c.id not in told and c.status == "single_source"
     )[:MAX_SINGLE_SOURCE_LISTED]
     return Brief(_headline(entities, documents, claims), tuple(summary), worth, single)
+
+
+def _overtaken(documents: Sequence[Document]) -> set[str]:
+    """Breaking reports with a later dated report in the pile: what only they say ("are in the middle of
+    attempting a coup") was provisional when written and has since been overtaken, so the brief tells
+    it only when another source carries it too. It stays in the dossier and its single-source list."""
+    dates = [d.published.date for d in documents if d.published.date]
+    latest = max(dates) if dates else None
+    return {
+        d.id
+        for d in documents
+        if d.genre == "breaking" and latest and (d.published.date is None or d.published.date < latest)
+    }
 
 
 def _sentence(claim: Claim, mention: ClaimMention, docs: dict[str, Document], disputed: bool) -> BriefSentence:
