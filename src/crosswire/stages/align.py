@@ -108,7 +108,7 @@ def align_claims(
             if score >= threshold * 0.6:
                 scores[(i, j)] = score
     # With the encoder, a group's average similarity must itself clear the bar: topical likeness chains.
-    groups = _average_link(len(mentions), scores, threshold, 1.0 if combiner else 0.8)
+    groups = _average_link([m.doc for m in mentions], scores, threshold, 1.0 if combiner else 0.8)
     claims: list[Claim] = []
     for members in sorted(groups, key=lambda g: min(g)):
         group = [mentions[i] for i in sorted(members)]
@@ -330,8 +330,13 @@ def _quantity_score(a: list[Quantity], b: list[Quantity], tolerance: float) -> f
     return best
 
 
-def _average_link(n: int, scores: dict[tuple[int, int], float], threshold: float, slack: float) -> list[set[int]]:
-    """Merge clusters best pair first while the average score between them stays over threshold."""
+def _average_link(
+    docs: Sequence[str], scores: dict[tuple[int, int], float], threshold: float, slack: float
+) -> list[set[int]]:
+    """Merge clusters best pair first while the average score between them stays over threshold. The
+    average is over pairs of different documents: two mentions of one document are never compared, so
+    their pair is no evidence either way (a pair never proposed, or guarded, counts as 0)."""
+    n = len(docs)
     cluster_of = {i: i for i in range(n)}
     members: dict[int, set[int]] = {i: {i} for i in range(n)}
     for (i, j), score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -340,8 +345,10 @@ def _average_link(n: int, scores: dict[tuple[int, int], float], threshold: float
         ci, cj = cluster_of[i], cluster_of[j]
         if ci == cj:
             continue
-        pairs = [scores.get((min(x, y), max(x, y)), 0.0) for x in members[ci] for y in members[cj]]
-        if sum(pairs) / len(pairs) < threshold * slack:
+        pairs = [
+            scores.get((min(x, y), max(x, y)), 0.0) for x in members[ci] for y in members[cj] if docs[x] != docs[y]
+        ]
+        if pairs and sum(pairs) / len(pairs) < threshold * slack:  # none: a denial and what it refers back to
             continue
         members[ci] |= members.pop(cj)
         for k in members[ci]:
