@@ -323,6 +323,11 @@ def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]
         except json.JSONDecodeError as exc:
             yield Skipped(where, "ingest", f"line {number} is not valid JSON ({exc.msg}); the other lines were read")
             continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number; arrays nested 100,000 deep
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+            why = f"line {number} cannot be read as JSON ({reason}); the other lines were read"
+            yield Skipped(where, "ingest", why)
+            continue
         yield from _item(item, where, stem, number)
 
 
