@@ -106,3 +106,16 @@ def test_hostile_feed_fields_out_of_range_are_unread(tmp_path, nlp):
     assert far.published.date is None or far.published.date.startswith(("1", "2"))
     reasons = " ".join(e.reason for e in dossier.errors)
     assert "nested too deeply" in reasons and "cannot be read as JSON" in reasons
+
+
+def test_hostile_an_internal_error_has_its_own_exit_code(tmp_path, monkeypatch, capsys):
+    from crosswire import cli, pipeline
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(pipeline, "analyze", broken)
+    (tmp_path / "a.txt").write_text(FILLER, encoding="utf-8")
+    code = cli.main(["analyze", str(tmp_path), "--quiet", "--json", str(tmp_path / "out.json")])
+    assert code == cli.INTERNAL_ERROR == 3  # not 1 ("some inputs skipped") and not 2 (usage)
+    assert "internal error" in capsys.readouterr().err
