@@ -119,3 +119,39 @@ def test_hostile_an_internal_error_has_its_own_exit_code(tmp_path, monkeypatch, 
     code = cli.main(["analyze", str(tmp_path), "--quiet", "--json", str(tmp_path / "out.json")])
     assert code == cli.INTERNAL_ERROR == 3  # not 1 ("some inputs skipped") and not 2 (usage)
     assert "internal error" in capsys.readouterr().err
+
+
+def test_hostile_a_document_that_breaks_a_later_stage_is_left_out_with_a_reason(tmp_path, nlp, monkeypatch):
+    from crosswire.stages import quotes
+
+    real = quotes.resolve_quotes
+
+    def fragile(annotated, entities):
+        if any("poison" in a.document.body for a in annotated):
+            raise OverflowError("a bug met on one document")
+        return real(annotated, entities)
+
+    monkeypatch.setattr("crosswire.pipeline.resolve_quotes", fragile)
+    (tmp_path / "good.txt").write_text(f"Officials reopened the bridge on Monday.\n\n{FILLER}", encoding="utf-8")
+    (tmp_path / "bad.txt").write_text(f"The poison figure was printed on Monday.\n\n{FILLER}", encoding="utf-8")
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    assert [d.id for d in dossier.documents] == ["good"]
+    assert any(e.source.endswith("bad.txt") and e.stage == "reconcile" for e in dossier.errors)
+
+
+def test_hostile_a_document_that_breaks_annotation_is_left_out_with_a_reason(tmp_path, nlp, monkeypatch):
+    from crosswire import pipeline
+
+    real = pipeline.annotate
+
+    def fragile(documents, *args, **kwargs):
+        if any("poison" in d.body for d in documents):
+            raise RecursionError("a bug met on one document")
+        return real(documents, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "annotate", fragile)
+    (tmp_path / "good.txt").write_text(f"Officials reopened the bridge on Monday.\n\n{FILLER}", encoding="utf-8")
+    (tmp_path / "bad.txt").write_text(f"The poison figure was printed on Monday.\n\n{FILLER}", encoding="utf-8")
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    assert [d.id for d in dossier.documents] == ["good"]
+    assert any(e.source.endswith("bad.txt") and e.stage == "annotate" for e in dossier.errors)
