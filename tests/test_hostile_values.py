@@ -155,3 +155,23 @@ def test_hostile_a_document_that_breaks_annotation_is_left_out_with_a_reason(tmp
     dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
     assert [d.id for d in dossier.documents] == ["good"]
     assert any(e.source.endswith("bad.txt") and e.stage == "annotate" for e in dossier.errors)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-be"])
+def test_hostile_utf16_and_utf32_with_a_byte_order_mark_are_text(tmp_path, nlp, codec):
+    text = f"Officials reopened the bridge on Monday after repairs.\n\n{FILLER}\n"
+    data = text.encode(codec)
+    if not codec.endswith(("16", "32")):  # the -be codecs write no mark: add it
+        data = "\ufeff".encode(codec) + data
+    (tmp_path / "wide.txt").write_bytes(data)
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    assert [d.id for d in dossier.documents] == ["wide"], dossier.errors
+    assert "reopened the bridge" in dossier.documents[0].body
+
+
+def test_hostile_a_stray_nul_does_not_make_text_binary(tmp_path, nlp):
+    text = f"Officials reopened the bridge\x00 on Monday after repairs.\n\n{FILLER}\n"
+    (tmp_path / "nul.txt").write_text(text, encoding="utf-8")
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    assert [d.id for d in dossier.documents] == ["nul"], dossier.errors
+    assert "\x00" not in dossier.documents[0].body
