@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,9 @@ def _write(target: str, text: str) -> None:
         Path(target).write_text(text, encoding="utf-8")
 
 
+INTERNAL_ERROR = 3  # exit codes: 0 all analysed, 1 some inputs skipped, 2 usage or settings, 3 a bug
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"analyze": _analyze, "add": _add, "diff": _diff, "serve": _serve}
@@ -99,6 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     except CrosswireError as exc:
         print(f"crosswire: error: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug, not bad input: say so, and let a script tell it from "inputs skipped"
+        traceback.print_exc(file=sys.stderr)
+        print(
+            f"crosswire: internal error ({type(exc).__name__}: {exc}). This is a bug in crosswire, not in your "
+            "input; please report it with the command and the files that caused it.",
+            file=sys.stderr,
+        )
+        return INTERNAL_ERROR
 
 
 def _analyze(args: argparse.Namespace) -> int:

@@ -127,7 +127,8 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
 
 
 def to_json(dossier: Dossier, generator_version: str = "0") -> str:
-    return json.dumps(to_dict(dossier, generator_version), ensure_ascii=False, indent=2) + "\n"
+    # Strict JSON: no NaN or Infinity (numbers are bounded where they are parsed; this keeps it so).
+    return json.dumps(to_dict(dossier, generator_version), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def _mention(m: ClaimMention, ref) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -95,7 +95,7 @@ def analyze(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     documents, errors = prepare(sources, settings, progress, timings)
-    annotated = annotate_all(documents, settings, nlp, progress, timings)
+    annotated = annotate_all(documents, settings, nlp, progress, timings, errors)
     dossier = reconcile(annotated, errors, settings, timings)
     timings["total"] = time.perf_counter() - started
     return replace(dossier, stats={**dossier.stats, **timings})
@@ -113,7 +113,7 @@ def analyze_stories(
     mark = time.perf_counter()
     stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
     timings["cluster"] = time.perf_counter() - mark
-    annotated = {a.document.id: a for a in annotate_all(documents, settings, nlp, progress, timings)}
+    annotated = {a.document.id: a for a in annotate_all(documents, settings, nlp, progress, timings, errors)}
     results = []
     for number, story in enumerate(stories):
         members = [annotated[doc_id] for doc_id in story.documents if doc_id in annotated]
@@ -138,9 +138,46 @@ def prepare(
 
 
 def annotate_all(
+    documents: list[Document],
+    settings: Settings,
+    nlp: Any,
+    progress: Progress | None,
+    timings: dict[str, float],
+    errors: list[Skipped] | None = None,
+) -> list[Annotated]:
+    """Parse and annotate documents, in worker processes when the input is large enough.
+
+    If annotating the batch fails, each document is annotated on its own: one whose annotation fails
+    is left out and, when ``errors`` is given, listed there with the reason; the others go on.
+    """
+    try:
+        return _annotate_all(documents, settings, nlp, progress, timings)
+    except Exception as exc:  # noqa: BLE001 (a bug met on one document must not sink the batch)
+        if len(documents) <= 1 and errors is None:
+            raise
+        first = exc
+    nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
+    annotated: list[Annotated] = []
+    for document in documents:
+        try:
+            annotated += annotate([document], nlp, settings.batch_size)
+        except Exception as exc:  # noqa: BLE001
+            if errors is None:
+                raise first from exc
+            errors.append(Skipped(document.source, "annotate", _internal(exc)))
+    return annotated
+
+
+def _internal(exc: BaseException) -> str:
+    return (
+        f"analysis failed on this document ({type(exc).__name__}: {str(exc)[:200]}); it was left out and the "
+        "others were analysed. This is a bug in crosswire: please report it with this file"
+    )
+
+
+def _annotate_all(
     documents: list[Document], settings: Settings, nlp: Any, progress: Progress | None, timings: dict[str, float]
 ) -> list[Annotated]:
-    """Parse and annotate documents, in worker processes when the input is large enough."""
     bar = progress or _no_progress
     workers = settings.workers or os.cpu_count() or 1
     words = sum(len(d.body.split()) for d in documents)
@@ -167,7 +204,30 @@ def annotate_all(
 def reconcile(
     annotated: Sequence[Annotated], errors: Sequence[Skipped], settings: Settings, timings: dict[str, float]
 ) -> Dossier:
-    """Everything after annotation, for the documents of one story: resolve, reconcile, report."""
+    """Everything after annotation, for the documents of one story: resolve, reconcile, report.
+
+    If that fails, the documents that make it fail are found by leaving each out in turn; they are
+    listed in the dossier's ``errors`` and the dossier is what it would be without them.
+    """
+    try:
+        return _reconcile(annotated, errors, settings, timings)
+    except Exception as exc:  # noqa: BLE001 (one document's numbers or dates must not sink the story)
+        if not annotated:
+            raise
+        first = exc
+    for left_out in annotated:
+        rest = [a for a in annotated if a is not left_out]
+        skipped = [*errors, Skipped(left_out.document.source, "reconcile", _internal(first))]
+        try:
+            return _reconcile(rest, skipped, settings, timings)
+        except Exception:  # noqa: BLE001, S112 (still failing: the culprit is another document)
+            continue
+    raise first  # more than one document fails: nothing short of a fix helps
+
+
+def _reconcile(
+    annotated: Sequence[Annotated], errors: Sequence[Skipped], settings: Settings, timings: dict[str, float]
+) -> Dossier:
 
     def timed(stage: str, function: Callable[..., Any], *args: Any) -> Any:
         mark = time.perf_counter()

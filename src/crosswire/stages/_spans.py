@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crosswire.stages._bounds import sane_number
 from crosswire.stages.clean import MONTHS
 from crosswire.stages.lexicons import APPROXIMATORS, CURRENCIES, NUMBER_WORDS, SCALES, UNITS
 
@@ -95,9 +96,10 @@ def _value(text: str) -> float | None:
     if text in NUMBER_WORDS:
         return NUMBER_WORDS[text] * scale
     try:
-        return float(text) * scale
+        value = float(text) * scale
     except ValueError:
         return None
+    return value if sane_number(value) else None  # "a 400-digit count" is no figure a story states
 
 
 def find_quantities(text: str, skip: list[tuple[int, int]]) -> list[FoundQuantity]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 import lxml.html
 import trafilatura
@@ -17,6 +16,7 @@ from rapidfuzz import fuzz
 
 from crosswire.errors import InputError
 from crosswire.models import Document, Published, RawDocument, Removed
+from crosswire.stages._bounds import sane_iso
 from crosswire.stages._chat import comment_start
 
 MONTHS = (
@@ -344,12 +344,7 @@ def _iso(value: str | None) -> str | None:
     """The calendar date a metadata value starts with ('2025-05-06T10:00Z'), or None if there is none
     or it does not exist ('2025-02-30')."""
     match = re.match(r"(\d{4}-\d{2}-\d{2})", value or "")
-    if not match:
-        return None
-    try:
-        return date.fromisoformat(match.group(1)).isoformat()
-    except ValueError:
-        return None
+    return sane_iso(match.group(1)) if match else None  # also None for years past the bounds (9999)
 
 
 def _join_broken_lines(units: list[_Unit]) -> list[str]:

@@ -23,6 +23,7 @@ import py3langid
 from rapidfuzz.distance import Levenshtein
 
 from crosswire.models import Document, Published
+from crosswire.stages._bounds import sane_iso
 from crosswire.stages.clean import DATE_IN_LINE
 from crosswire.stages.lexicons import LOADED_WORDS
 
@@ -242,12 +243,9 @@ def parse_date(text: str) -> str | None:
     if not match:
         return None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", match.group(0)):
-        try:
-            return date.fromisoformat(match.group(0)).isoformat()
-        except ValueError:  # '2025-02-30': digits in the shape of a date, not a date
-            return None
+        return sane_iso(match.group(0))  # None for '2025-02-30' and for years out of bounds
     parsed = dateparser.parse(match.group(0), languages=["en"], settings=_DATE_SETTINGS)  # type: ignore[arg-type]
-    return parsed.date().isoformat() if parsed else None
+    return sane_iso(parsed.date().isoformat()) if parsed else None
 
 
 def _published(doc: Document) -> Published:

@@ -33,6 +33,7 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 PARQUET_SUFFIXES = {".parquet"}
 SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES, *PARQUET_SUFFIXES})
 _BINARY_SNIFF = 4096
+_MAX_STRAY_NULS = 2  # a NUL or two pasted into a text file; binary data has many
 _MAX_ACCENTED_SHARE = 0.2
 _MAX_CONTROL_SHARE = 0.01  # text has next to no control characters; binary data decoded as text has many
 _STRAY_BYTES = re.compile(r"[\udc80-\udcff]+")
@@ -241,18 +242,39 @@ def _from_bytes(
 
 
 def looks_binary(data: bytes) -> bool:
-    """A NUL byte near the start: not a text file (a quick check, before any decoding)."""
-    return b"\x00" in data[:_BINARY_SNIFF]
+    """NUL bytes near the start, more than a stray one or two, and no UTF-16/32 byte-order mark: not a
+    text file (a quick check, before any decoding)."""
+    if _unicode_bom(data):
+        return False
+    return data[:_BINARY_SNIFF].count(b"\x00") > _MAX_STRAY_NULS
 
 
 def decode(data: bytes, nul_means_binary: bool = True) -> str | None:
-    """Decode bytes as UTF-8, else as the charset charset-normalizer finds; None for binary data."""
+    """Decode bytes as UTF-16/32 when they open on a byte-order mark, else as UTF-8, else as the charset
+    charset-normalizer finds; None for binary data. A stray NUL or two in a text file is dropped."""
+    bom = _unicode_bom(data)
+    if bom:
+        try:
+            return data.decode(bom).replace("\x00", "")
+        except UnicodeDecodeError:
+            return None
     if nul_means_binary and looks_binary(data):
         return None
     text = _decode(data)
+    if text is not None and nul_means_binary:
+        text = text.replace("\x00", "")
     if text is None or _control_share(text) > _MAX_CONTROL_SHARE:
         return None
     return text
+
+
+def _unicode_bom(data: bytes) -> str | None:
+    """The codec a UTF-16 or UTF-32 byte-order mark names (UTF-32's first: it starts like UTF-16's)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
 
 
 def _decode(data: bytes) -> str | None:
@@ -322,6 +344,11 @@ def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             yield Skipped(where, "ingest", f"line {number} is not valid JSON ({exc.msg}); the other lines were read")
+            continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number; arrays nested 100,000 deep
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+            why = f"line {number} cannot be read as JSON ({reason}); the other lines were read"
+            yield Skipped(where, "ingest", why)
             continue
         yield from _item(item, where, stem, number)
 

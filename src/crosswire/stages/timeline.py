@@ -11,9 +11,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 
 from crosswire.models import Annotated, Claim, TimelineEntry, TimeMention
+from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages.facts import parse_date
 from crosswire.stages.lexicons import NUMBER_WORDS, WEEKDAYS
 
@@ -88,9 +89,9 @@ def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str
             anchor=None,
             anchor_basis="absolute",
         )
-    if anchor is None:
+    base = date.fromisoformat(anchor) if sane_iso(anchor) else None
+    if base is None:
         return mention
-    base = date.fromisoformat(anchor)
     future = text.startswith("next") or bool(_FUTURE_BEFORE.search(sentence[: mention.start]))
     found = _relative(text, base, future)
     if found is None:
@@ -113,11 +114,11 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
         if name in text:
             if future or text.startswith("next"):
                 delta = (index - base.weekday()) % 7 or 7
-                return (base + timedelta(days=delta)).isoformat(), "day"
+                return _day(shift(base, delta))
             delta = (base.weekday() - index) % 7
             if text.startswith("last") and delta == 0:
                 delta = 7
-            return (base - timedelta(days=delta)).isoformat(), "day"
+            return _day(shift(base, -delta))
     deictic = {
         "yesterday": -1,
         "last night": -1,
@@ -130,28 +131,33 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
     }
     for word, delta in deictic.items():
         if word in text:
-            return (base + timedelta(days=delta)).isoformat(), "day"
+            return _day(shift(base, delta))
     period = re.search(r"\b(last|past|this|next|coming)\s+(year|month|week)\b", text)
     if period:
         step = {"last": -1, "past": -1, "this": 0, "next": 1, "coming": 1}[period.group(1)]
         if period.group(2) == "year":
-            return f"{base.year + step:04d}", "year"
+            return (f"{base.year + step:04d}", "year") if sane_year(base.year + step) else None
         if period.group(2) == "month":
             month_index = base.year * 12 + base.month - 1 + step
+            if not sane_year(month_index // 12):
+                return None
             return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}", "month"
         return None  # a week has no calendar date of our precisions
     ago = re.search(
         r"\b(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+(day|week)s?\s+(ago|earlier)\b", text
     )
     if ago:
+        if len(ago.group(1)) > 7:
+            return None  # more days than the calendar holds
         count = int(ago.group(1)) if ago.group(1).isdigit() else _SMALL_NUMBERS.get(ago.group(1), 1)
         days = count * (7 if ago.group(2) == "week" else 1)
-        return (base - timedelta(days=days)).isoformat(), "day"
+        return _day(shift(base, -days))  # None for "1000000 days ago"
     for pattern in _DAY_MONTH:
         for match in pattern.finditer(text):
             number = MONTH_NUMBERS.get(match.group("month").lower().rstrip("."))
             if number:
-                return _nearest_year(base, number, int(match.group("day"))), "day"
+                # "30 February": no such day, so no date (never a month passed off as a day)
+                return _day(_nearest_year(base, number, int(match.group("day"))))
     for name, number in MONTH_NUMBERS.items():
         if re.search(rf"\b{name}\b", text):
             if future or text.startswith("next"):
@@ -160,19 +166,24 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
                 year = base.year - (
                     1 if number > base.month + 1 or text.startswith("last") and number >= base.month else 0
                 )
-            return f"{year:04d}-{number:02d}", "month"
+            return (f"{year:04d}-{number:02d}", "month") if sane_year(year) else None
     return None
 
 
-def _nearest_year(base: date, month: int, day: int) -> str:
+def _day(value: str | None) -> tuple[str, str] | None:
+    return (value, "day") if value else None
+
+
+def _nearest_year(base: date, month: int, day: int) -> str | None:
     candidates = []
     for year in (base.year - 1, base.year, base.year + 1):
         try:
             candidates.append(date(year, month, day))
         except ValueError:
             continue
+    candidates = [d for d in candidates if sane_year(d.year)]
     if not candidates:
-        return f"{base.year:04d}-{month:02d}"
+        return None
     return min(candidates, key=lambda d: abs((d - base).days)).isoformat()
 
 
