@@ -175,3 +175,40 @@ def test_hostile_a_stray_nul_does_not_make_text_binary(tmp_path, nlp):
     dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
     assert [d.id for d in dossier.documents] == ["nul"], dossier.errors
     assert "\x00" not in dossier.documents[0].body
+
+
+def test_hostile_crosswire_remove_takes_a_document_out_as_a_new_version(tmp_path, capsys):
+    from crosswire import cli
+    from crosswire.store import open_store
+
+    db = tmp_path / "stories.db"
+    for name, text in {
+        "one.txt": f"Officials reopened the bridge on Monday after repairs.\n\n{FILLER}",
+        "two.txt": f"Drivers crossed the reopened bridge on Tuesday morning.\n\n{FILLER}",
+    }.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert (
+        cli.main(
+            [
+                "add",
+                str(tmp_path / "one.txt"),
+                str(tmp_path / "two.txt"),
+                "--story",
+                "bridge",
+                "--db",
+                str(db),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    assert cli.main(["remove", "two.txt", "--story", "bridge", "--db", str(db), "--quiet"]) == 0
+    store = open_store(db)
+    try:
+        assert [v.number for v in store.versions("bridge")] == [1, 2]
+        assert [d["source"] for d in store.version("bridge", 2)["documents"]] == ["bridge/one.txt"]
+        assert len(store.version("bridge", 1)["documents"]) == 2  # the earlier version keeps it
+    finally:
+        store.close()
+    assert cli.main(["remove", "nothing.txt", "--story", "bridge", "--db", str(db), "--quiet"]) == 2
+    assert "has no document 'nothing.txt'" in capsys.readouterr().err

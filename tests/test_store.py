@@ -79,7 +79,7 @@ def test_store_migrations_upgrade_a_first_schema_store(tmp_path):
     assert store.unanalysed("levy") == []
     store.close()
     db = sqlite3.connect(path)
-    assert [r[0] for r in db.execute("SELECT version FROM schema_migrations")] == [1, 2]
+    assert [r[0] for r in db.execute("SELECT version FROM schema_migrations")] == list(range(1, len(MIGRATIONS) + 1))
     assert [r[0] for r in db.execute("SELECT covers FROM versions ORDER BY number")] == [1, 2]
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -93,8 +93,9 @@ def test_store_migration_that_fails_leaves_the_store_as_it_was(tmp_path, monkeyp
     with pytest.raises(StoreError):
         open_store(path)
     db = sqlite3.connect(path)
-    # Migration 2 committed on its own; the broken third rolled back whole (no column x, not recorded).
-    assert [r[0] for r in db.execute("SELECT version FROM schema_migrations")] == [1, 2]
+    # Migrations before it committed on their own; the broken last one rolled back whole (no column x,
+    # not recorded).
+    assert [r[0] for r in db.execute("SELECT version FROM schema_migrations")] == list(range(1, len(MIGRATIONS) + 1))
     assert "x" not in [r[1] for r in db.execute("PRAGMA table_info(versions)")]
     db.close()
     monkeypatch.setattr(sqlite_store, "MIGRATIONS", MIGRATIONS)
@@ -165,3 +166,19 @@ def test_store_rejects_a_file_that_is_not_a_database(tmp_path):
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="crosswire database"):
         open_store(path)
+
+
+def test_store_removed_documents_leave_the_story_but_keep_their_row(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    store.add_documents("levy", [("a.txt", b"first"), ("b.txt", b"second")])
+    store.save_version("levy", {"v": 1})
+    removed, covers = store.remove_documents("levy", ["a.txt"])
+    assert removed == ["a.txt"] and covers == 2
+    assert [d.name for d in store.documents("levy")] == ["b.txt"]
+    assert store.unanalysed("levy") == []
+    with pytest.raises(StoreError, match="no document 'a.txt'"):
+        store.remove_documents("levy", ["a.txt"])  # already out
+    with pytest.raises(StoreError, match="no story"):
+        store.remove_documents("nothing", ["a.txt"])
+    assert store.add_documents("levy", [("again.txt", b"first")]) == ["a.txt"]  # back in, under its name
+    assert [d.name for d in store.documents("levy")] == ["a.txt", "b.txt"]

@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--config", metavar="FILE", help="a TOML settings file")
     add.add_argument("--quiet", action="store_true", help="no progress bars")
 
+    remove = commands.add_parser("remove", help="take documents out of a story and re-analyse it as a new version")
+    remove.add_argument("names", nargs="+", help="stored document names (as `crosswire add` printed them)")
+    remove.add_argument("--story", required=True, help="the story's name")
+    remove.add_argument("--db", default=DEFAULT_DB, help=f"story store (SQLite; default {DEFAULT_DB})")
+    remove.add_argument("--config", metavar="FILE", help="a TOML settings file")
+    remove.add_argument("--quiet", action="store_true", help="no progress bars")
+
     show = commands.add_parser("diff", help="what changed between a story's last two versions")
     show.add_argument("--story", required=True)
     show.add_argument("--db", default=DEFAULT_DB)
@@ -97,7 +104,7 @@ INTERNAL_ERROR = 3  # exit codes: 0 all analysed, 1 some inputs skipped, 2 usage
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    commands = {"analyze": _analyze, "add": _add, "diff": _diff, "serve": _serve}
+    commands = {"analyze": _analyze, "add": _add, "remove": _remove, "diff": _diff, "serve": _serve}
     try:
         return commands[args.command](args)
     except CrosswireError as exc:
@@ -242,6 +249,26 @@ def _add(args: argparse.Namespace) -> int:
         for skipped in result.errors:
             print(f"  not analysed {skipped['source']}: {skipped['reason']}", file=sys.stderr)
     return 1 if errors or any(r.errors for r in results) else 0
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from crosswire.store import open_store
+    from crosswire.stories import remove_from_story
+
+    settings = load_settings(args.config, progress=False if args.quiet else None)
+    store = open_store(args.db)
+    try:
+        result = remove_from_story(store, args.story, args.names, settings, progress=_progress(settings.progress))
+    finally:
+        store.close()
+    print(
+        f"story {result.story!r}: took out {', '.join(result.removed)}; version {result.version} saved in {args.db} "
+        "(earlier versions keep them)",
+        file=sys.stderr,
+    )
+    for skipped in result.errors:
+        print(f"  not analysed {skipped['source']}: {skipped['reason']}", file=sys.stderr)
+    return 1 if result.errors else 0
 
 
 def _diff(args: argparse.Namespace) -> int:

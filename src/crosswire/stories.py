@@ -34,6 +34,7 @@ class AddResult:
     errors: tuple[dict[str, str], ...] = ()
     # Stored by an earlier add that was interrupted before its version; analysed in this version.
     resumed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()  # taken out of the story by this version
 
 
 def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[InputError]]:
@@ -91,7 +92,7 @@ def add_to_story(
     story = check_story_name(story)
     added = store.add_documents(story, files)
     pending = store.unanalysed(story)
-    if not pending:
+    if not pending and not added:  # (a removed document added again is back, though stored long ago)
         return AddResult(story, (), None)
     documents = store.documents(story)
     dossier = _analyze_documents(documents, story, settings, nlp, progress)
@@ -100,6 +101,22 @@ def add_to_story(
     number = store.save_version(story, dossier, covers=max(d.id for d in documents))
     resumed = tuple(name for name in pending if name not in added)
     return AddResult(story, tuple(added), number, tuple(dossier.get("errors", [])), resumed)
+
+
+def remove_from_story(
+    store: Store, story: str, names: list[str], settings: Settings, nlp: Any = None, progress: Progress | None = None
+) -> AddResult:
+    """Take documents out of a story and analyse what is left as a new version (earlier versions keep
+    them). A document that breaks the analysis, or that should not be there, can always be taken out.
+
+    Raises:
+        StoreError: no such story, or a name that is not one of its documents.
+    """
+    story = check_story_name(story)
+    removed, covers = store.remove_documents(story, names)
+    dossier = _analyze_documents(store.documents(story), story, settings, nlp, progress)
+    number = store.save_version(story, dossier, covers=covers)
+    return AddResult(story, (), number, tuple(dossier.get("errors", [])), removed=tuple(removed))
 
 
 def analyze_story(

@@ -58,6 +58,11 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE d.story_id = versions.story_id AND d.added <= versions.created
     );
     """,
+    # 3: documents taken out of a story (`crosswire remove`) keep their row, so ids still only grow and
+    # older versions still say what they read; ``removed`` is when, NULL while the document is in.
+    """
+    ALTER TABLE documents ADD COLUMN removed TEXT;
+    """,
 )
 
 
@@ -164,7 +169,13 @@ class Store:
             story_id = self._story_id(db, story, create=True)
             for name, data in files:
                 digest = hashlib.sha256(data).hexdigest()
-                if db.execute("SELECT 1 FROM documents WHERE story_id=? AND sha256=?", (story_id, digest)).fetchone():
+                known = db.execute(
+                    "SELECT name, removed FROM documents WHERE story_id=? AND sha256=?", (story_id, digest)
+                ).fetchone()
+                if known and known[1] is not None:  # taken out earlier, added again: it is back in
+                    db.execute("UPDATE documents SET removed = NULL WHERE story_id=? AND sha256=?", (story_id, digest))
+                    added.append(known[0])
+                if known:
                     continue
                 unique = self._unique_name(db, story_id, name, digest)
                 db.execute(
@@ -186,16 +197,41 @@ class Store:
         """The story's documents in the order they were stored (one consistent read)."""
         rows = self._db.execute(
             "SELECT d.name, d.sha256, d.data, d.added, d.id FROM documents d JOIN stories s ON s.id = d.story_id "
-            "WHERE s.name = ? ORDER BY d.id",
+            "WHERE s.name = ? AND d.removed IS NULL ORDER BY d.id",
             (story,),
         )
         return [StoredDocument(name, sha, bytes(data), added, id_) for name, sha, data, added, id_ in rows]
+
+    def remove_documents(self, story: str, names: list[str]) -> tuple[list[str], int]:
+        """Take documents out of a story (their rows stay, marked removed). Returns the names taken out
+        and the highest document id stored now, removed ones included: what the next analysis covers.
+
+        Raises:
+            StoreError: the story does not exist, or a name is not one of its documents.
+        """
+        with self._transaction() as db:
+            story_id = self._story_id(db, story, create=False)
+            if story_id is None:
+                raise StoreError(f"no story {story!r} in this store")
+            present = {
+                r[0] for r in db.execute("SELECT name FROM documents WHERE story_id=? AND removed IS NULL", (story_id,))
+            }
+            unknown = [n for n in names if n not in present]
+            if unknown:
+                listed = ", ".join(sorted(present)[:20]) or "none"
+                raise StoreError(f"story {story!r} has no document {unknown[0]!r} (its documents: {listed})")
+            now = _now()
+            for name in names:
+                db.execute("UPDATE documents SET removed=? WHERE story_id=? AND name=?", (now, story_id, name))
+            (top,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM documents WHERE story_id=?", (story_id,)).fetchone()
+        return list(names), int(top)
 
     def unanalysed(self, story: str) -> list[str]:
         """Names of the story's documents its latest version did not analyse (all of them when it has no
         version): what an add that was interrupted before saving its version left behind."""
         rows = self._db.execute(
-            "SELECT d.name FROM documents d JOIN stories s ON s.id = d.story_id WHERE s.name = ? AND d.id > "
+            "SELECT d.name FROM documents d JOIN stories s ON s.id = d.story_id WHERE s.name = ? "
+            "AND d.removed IS NULL AND d.id > "
             "COALESCE((SELECT v.covers FROM versions v WHERE v.story_id = s.id ORDER BY v.number DESC LIMIT 1), 0) "
             "ORDER BY d.id",
             (story,),
