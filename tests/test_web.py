@@ -60,3 +60,27 @@ def test_web_upload_rejects_wrong_type_and_path_names(client):
     assert ok.status_code == 303
     versions = client.get(ok.headers["location"])
     assert "passwd" in versions.text and "../" not in versions.text
+
+
+def test_web_take_a_document_out_of_a_story(client):
+    story = "takeout"
+    for name in ("keep.txt", "drop.txt"):
+        text = TEXT if name == "keep.txt" else b"Dockers said on Tuesday that the harbour strike would end soon " * 3
+        response = client.post(
+            "/upload", data={"story": story}, files=[("files", (name, text, "text/plain"))], follow_redirects=False
+        )
+        assert response.status_code == 303
+    form = client.get(f"/stories/{story}/upload")
+    assert 'name="names" value="drop.txt"' in form.text
+    nothing = client.post(f"/stories/{story}/remove", data={})
+    assert nothing.status_code == 400 and "tick at least one" in nothing.text
+    unknown = client.post(f"/stories/{story}/remove", data={"names": ["nope.txt"]})
+    assert unknown.status_code == 400 and "no document" in unknown.text
+    foreign = client.post(
+        f"/stories/{story}/remove", data={"names": ["drop.txt"]}, headers={"origin": "http://evil.example"}
+    )
+    assert foreign.status_code == 403
+    done = client.post(f"/stories/{story}/remove", data={"names": ["drop.txt"]}, follow_redirects=False)
+    assert done.status_code == 303
+    data = client.get(f"/stories/{story}.json").json()
+    assert [d["source"] for d in data["documents"]] == [f"{story}/keep.txt"]

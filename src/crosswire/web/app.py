@@ -44,7 +44,7 @@ from crosswire.render_html import SCRIPT_HASH, to_html
 from crosswire.settings import Settings
 from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED, looks_binary
 from crosswire.store import Store, open_store
-from crosswire.stories import add_to_story
+from crosswire.stories import add_to_story, remove_from_story
 from crosswire.stories import check_story_name as _check_name
 
 MAX_FILES = 50
@@ -151,7 +151,9 @@ def create_app(
             return dossier_page(name, number)
         if view == "versions":
             return versions_page(name)
-        return page("web_upload.html.j2", name=name, accept=",".join(SUPPORTED))
+        with stores.reading() as store:
+            documents = [d.name for d in store.documents(name)]
+        return page("web_upload.html.j2", name=name, accept=",".join(SUPPORTED), documents=documents)
 
     def load(name: str, number: int) -> dict[str, Any]:
         with stores.reading() as store:
@@ -163,6 +165,8 @@ def create_app(
     @app.post("/stories/{rest:path}")
     async def story_post(request: Request) -> Response:
         name, view, _ = _route(request)
+        if view == "remove":
+            return await receive_removal(request, name)
         if view != "upload":
             raise HTTPException(405, "only the upload page takes a POST")
         return await receive_upload(request, name)
@@ -232,6 +236,35 @@ def create_app(
             state["waiting"] -= 1
         return RedirectResponse(url(name, "versions"), status_code=303)
 
+    async def receive_removal(request: Request, name: str) -> Response:
+        _check_origin(request)
+        async with request.form(max_files=0, max_fields=MAX_FILES) as form:
+            names = [n for n in form.getlist("names") if isinstance(n, str)]
+        if not names:
+            raise HTTPException(400, "tick at least one document to take out")
+        if state["waiting"] >= MAX_WAITING_UPLOADS:
+            raise HTTPException(503, "other uploads are being analysed; try again in a minute")
+        state["waiting"] += 1
+        try:
+            await asyncio.get_running_loop().run_in_executor(analysis, take_out, name, names)
+        except CrosswireError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        finally:
+            state["waiting"] -= 1
+        return RedirectResponse(url(name, "versions"), status_code=303)
+
+    def take_out(name: str, names: list[str]) -> None:
+        """Runs on the analysis thread, like an upload."""
+        if state["nlp"] is None:
+            from crosswire.pipeline import load_pipeline
+
+            state["nlp"] = load_pipeline(settings.spacy_model)
+        store = open_store(db_path)
+        try:
+            remove_from_story(store, name, names, settings, nlp=state["nlp"])
+        finally:
+            store.close()
+
     def analyse(name: str, files: list[tuple[str, bytes]]) -> None:
         """Runs on the single analysis thread: one analysis at a time, readers unaffected."""
         if state["nlp"] is None:
@@ -257,7 +290,7 @@ def _route(request: Request) -> tuple[str, str, int | None]:
     view, number = "story", None
     if len(segments) == 1 and segments[0].endswith(".json"):
         view, segments[0] = "json", segments[0][: -len(".json")]
-    elif segments[1:] in (["versions"], ["upload"]):
+    elif segments[1:] in (["versions"], ["upload"], ["remove"]):
         view = segments[1]
     elif len(segments) == 3 and segments[1] == "versions" and re.fullmatch(r"[0-9]{1,9}", segments[2]):
         view, number = "version", int(segments[2])
