@@ -212,3 +212,23 @@ def test_hostile_crosswire_remove_takes_a_document_out_as_a_new_version(tmp_path
         store.close()
     assert cli.main(["remove", "nothing.txt", "--story", "bridge", "--db", str(db), "--quiet"]) == 2
     assert "has no document 'nothing.txt'" in capsys.readouterr().err
+
+
+def test_hostile_add_a_file_whose_name_is_not_utf8(tmp_path, capsys):
+    import os
+
+    from crosswire import cli
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9-report.txt")  # Latin-1 bytes in a file name
+    (folder / name).write_text(f"Officials reopened the bridge on Monday after repairs.\n\n{FILLER}", encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert cli.main(["add", str(folder), "--story", "names", "--db", str(db), "--quiet"]) == 0
+    from crosswire.store import open_store
+
+    store = open_store(db)
+    try:
+        assert [d.name for d in store.documents("names")] == ["caf\\xe9-report.txt"]
+    finally:
+        store.close()

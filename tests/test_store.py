@@ -182,3 +182,12 @@ def test_store_removed_documents_leave_the_story_but_keep_their_row(tmp_path):
         store.remove_documents("nothing", ["a.txt"])
     assert store.add_documents("levy", [("again.txt", b"first")]) == ["a.txt"]  # back in, under its name
     assert [d.name for d in store.documents("levy")] == ["a.txt", "b.txt"]
+
+
+def test_store_names_never_collide(tmp_path):
+    store = open_store(tmp_path / "s.db")
+    first = hashlib.sha256(b"two").hexdigest()[:8]
+    store.add_documents("s", [("a.txt", b"one"), (f"a-{first}.txt", b"three")])
+    names = store.add_documents("s", [("a.txt", b"two")])  # its de-duplicated name is taken too
+    assert len(names) == 1 and names[0] not in ("a.txt", f"a-{first}.txt")
+    assert len({d.name for d in store.documents("s")}) == 3

@@ -56,7 +56,7 @@ def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str,
             if isinstance(data, Skipped):
                 errors.append(InputError(data.source, data.reason))
             else:
-                files.append((file.name, data))
+                files.append((printable(file.name), data))  # a name that is not UTF-8 keeps its bytes as \xff
     return files, errors
 
 

@@ -188,10 +188,13 @@ class Store:
     @staticmethod
     def _unique_name(db: sqlite3.Connection, story_id: int | None, name: str, digest: str) -> str:
         taken = {r[0] for r in db.execute("SELECT name FROM documents WHERE story_id=?", (story_id,))}
-        if name not in taken:
-            return name
-        stem, dot, suffix = name.rpartition(".")
-        return f"{stem}-{digest[:8]}.{suffix}" if dot else f"{name}-{digest[:8]}"
+        stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+        candidate, number = name, 0
+        while candidate in taken:  # "a.txt" taken, and so is "a-<hash>.txt": count on
+            mark = digest[:8] if number == 0 else f"{digest[:8]}-{number}"
+            candidate = f"{stem}-{mark}{dot}{suffix}"
+            number += 1
+        return candidate
 
     def documents(self, story: str) -> list[StoredDocument]:
         """The story's documents in the order they were stored (one consistent read)."""
