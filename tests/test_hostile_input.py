@@ -79,9 +79,13 @@ def _write(folder: Path, name: str, data: bytes) -> Path:
         pq = pytest.importorskip("pyarrow.parquet", reason="Parquet needs pyarrow")
         import pyarrow as pa
 
-        pq.write_table(pa.Table.from_pylist([json.loads(line) for line in data.splitlines()]), path)
-    else:
-        path.write_bytes(data)
+        try:
+            rows = [json.loads(line) for line in data.splitlines()]
+            pq.write_table(pa.Table.from_pylist(rows), path)
+            return path
+        except (ValueError, TypeError, AttributeError, pa.ArrowException):
+            pass  # not JSON rows pyarrow can tabulate: the raw bytes are the hostile input
+    path.write_bytes(data)
     return path
 
 

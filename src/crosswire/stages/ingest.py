@@ -230,6 +230,9 @@ def _from_bytes(
             "(or it mixes several encodings)",
         )
         return
+    if not text.strip("\ufeff \t\r\n"):
+        yield Skipped(source, "ingest", "file is empty (nothing but a byte-order mark or white space)")
+        return
     doc_id = stem or "stdin-" + hashlib.sha256(data).hexdigest()[:12]
     if fmt == "jsonl":
         yield from _jsonl(text, source, doc_id)
