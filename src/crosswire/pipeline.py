@@ -18,6 +18,7 @@ from typing import Any
 from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
+from crosswire.stages._order import canonical_order
 from crosswire.stages.align import AlignSettings, align_claims
 from crosswire.stages.annotate import annotate
 from crosswire.stages.blocks import story_blocks
@@ -125,14 +126,18 @@ def analyze_stories(
 def prepare(
     sources: Sequence[str], settings: Settings, progress: Progress | None, timings: dict[str, float]
 ) -> tuple[list[Document], list[Skipped]]:
-    """Ingest and clean every source; what cannot be read becomes a ``Skipped`` entry."""
+    """Ingest and clean every source; what cannot be read becomes a ``Skipped`` entry.
+
+    Documents come back in a canonical order (by a hash of their content), so nothing after this
+    depends on the order of the sources or the names of their files."""
     mark = time.perf_counter()
     bar = progress or _no_progress
     raws: list[RawDocument] = []
     errors: list[Skipped] = []
     for item in read(sources, settings.max_file_bytes):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
-    documents = same_outlets(_clean_all(bar(raws, "clean", len(raws)), settings, errors))
+    cleaned = _clean_all(bar(raws, "clean", len(raws)), settings, errors)
+    documents = same_outlets(canonical_order(cleaned))
     timings["ingest+clean"] = time.perf_counter() - mark
     return documents, errors
 

@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.models import Document
+from crosswire.stages._order import document_rank
 
 _FEATURES = 2**18
 _WORDS = HashingVectorizer(
@@ -131,7 +132,9 @@ def cluster_stories(
     """
     if not documents:
         return ()
-    order = sorted(range(len(documents)), key=lambda i: (documents[i].published.date or "9999", documents[i].id))
+    rank = document_rank(documents)  # same date: by content, not by file name
+    dates = [d.published.date or "9999" for d in documents]
+    order = sorted(range(len(documents)), key=lambda i: (dates[i], rank[documents[i].id]))
     vectors = _vectors([f"{documents[i].title or ''}\n{documents[i].body}" for i in order], settings)
     stories: list[_Story] = []
     columns: sparse.csr_matrix | None = None  # story totals as of the last restack, one column each

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from crosswire.models import Annotated, Entity, EntityMention
+from crosswire.stages._order import document_rank
 
 TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|lt|gen|col|maj|capt|sgt|adm|rev|president|prime minister|minister|"
@@ -80,6 +81,12 @@ _FOLDS = (
     (r"y", "i"),
 )
 
+# spaCy's labels split evenly between two kinds: the earlier here wins, so the type never depends on
+# which document came first. Places lead: an even split between a place and a person or organisation
+# has been a mis-tagged place ('Kiev', 'Bakhmut' in the reference corpus).
+_LABEL_ORDER = ("GPE", "LOC", "FAC", "PERSON", "ORG", "NORP", "EVENT")
+_LABEL_PRIORITY = {label: n for n, label in enumerate(_LABEL_ORDER)}
+
 
 @dataclass(slots=True)
 class _Surface:
@@ -130,9 +137,10 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
         clusters[find(key)].append(key)
     texts = {(a.document.id, sentence.id): sentence.text for a in annotated for sentence in a.document.sentences}
     lowercase = Counter(w for text in texts.values() for w in re.findall(r"\b[a-z][a-z-]+\b", text))
+    rank = document_rank([a.document for a in annotated])
     entities = []
     for root, members in clusters.items():
-        entity = _entity(members, surfaces, reasons.get(root, []))
+        entity = _entity(members, surfaces, reasons.get(root, []), rank)
         if _common_word(entity, lowercase):
             continue
         entities.append(_retype_places(entity, texts))
@@ -166,7 +174,7 @@ def _is_person(surface: _Surface, surfaces: dict[str, _Surface]) -> bool:
 
 
 def _is_place(surface: _Surface) -> bool:
-    return surface.labels.most_common(1)[0][0] in ("GPE", "LOC", "FAC", "NORP")
+    return _top_label(surface.labels) in ("GPE", "LOC", "FAC", "NORP")
 
 
 def _merge_full_names(people: list[str], surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
@@ -213,7 +221,7 @@ def _org_key(key: str) -> str:
 
 
 def _merge_organisations(surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
-    orgs = [k for k, s in surfaces.items() if s.labels.most_common(1)[0][0] in ("ORG", "FAC", "GPE", "LOC")]
+    orgs = [k for k, s in surfaces.items() if _top_label(s.labels) in ("ORG", "FAC", "GPE", "LOC")]
     keys = {k: _org_key(k) for k in orgs}
     # Only names that could match are compared: same first word (short forms, "Rostov"/"Rostov-on-Don")
     # or same first word of the sorted, spelling-folded key (word-order and spelling variants).
@@ -287,7 +295,18 @@ def _retype_places(entity: Entity, texts: dict[tuple[str, str], str]) -> Entity:
     return Entity(entity.id, entity.name, "GPE", entity.aliases, entity.mentions, (*entity.merges, reason))
 
 
-def _entity(members: list[str], surfaces: dict[str, _Surface], merges: list[str]) -> Entity:
+def _top_label(labels: Counter[str]) -> str:
+    """The most frequent label; a tie goes by ``_LABEL_PRIORITY``, never by the first mention."""
+    last = len(_LABEL_PRIORITY)
+    return max(labels, key=lambda label: (labels[label], -_LABEL_PRIORITY.get(label, last), label))
+
+
+def _entity(
+    members: list[str],
+    surfaces: dict[str, _Surface],
+    merges: list[str],
+    rank: dict[str, int],
+) -> Entity:
     labels: Counter[str] = Counter()
     mentions: list[EntityMention] = []
     forms: Counter[str] = Counter()
@@ -295,12 +314,13 @@ def _entity(members: list[str], surfaces: dict[str, _Surface], merges: list[str]
         labels.update(surfaces[key].labels)
         mentions.extend(surfaces[key].mentions)
         forms.update(strip_title(m.text) for m in surfaces[key].mentions)
-    label = labels.most_common(1)[0][0]
+    label = _top_label(labels)
     person_merge = any("surname of" in m or "first names are" in m for m in merges)
     if (label == "FAC" and labels["PERSON"]) or person_merge:
         label = "PERSON"
     name = max(forms, key=lambda f: (len(f.split()) > 1, forms[f], len(f), f))
-    mentions.sort(key=lambda m: (m.doc, int(m.sentence[1:]) if m.sentence[1:].isdigit() else 0, m.start))
+    # In document order (by content, never by id), then sentence and offset.
+    mentions.sort(key=lambda m: (rank.get(m.doc, -1), _sentence_number(m.sentence), m.start))
     aliases = tuple(sorted({m.text for m in mentions}))
     return Entity(
         "",
@@ -310,6 +330,10 @@ def _entity(members: list[str], surfaces: dict[str, _Surface], merges: list[str]
         tuple(mentions),
         tuple(merges),
     )
+
+
+def _sentence_number(sentence: str) -> int:
+    return int(sentence[1:]) if sentence[1:].isdigit() else 0
 
 
 def entity_lookup(entities: Sequence[Entity]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from datetime import date
 
 from crosswire.models import Annotated, Claim, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
+from crosswire.stages._order import document_rank
 from crosswire.stages.facts import parse_date
 from crosswire.stages.lexicons import NUMBER_WORDS, WEEKDAYS
 
@@ -195,6 +196,9 @@ def effective_date(doc: Annotated) -> str | None:
     return max(days) if days else None
 
 
+_Order = tuple[str, int, int, int, str]  # date, claim, document, sentence, precision
+
+
 def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> tuple[TimelineEntry, ...]:
     """One entry per dated event: time mentions of the same date in sentences of the same claim merge."""
     spans: dict[tuple[str, str], list[tuple[int, int, Claim]]] = defaultdict(list)
@@ -219,7 +223,17 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
             groups[key].append(mention)
     entries: list[TimelineEntry] = []
     by_id = {c.id: c for c in claims}
-    for (when, precision, group), mentions in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][2])):
+    place = {c.id: n for n, c in enumerate(claims)}
+    rank = document_rank([a.document for a in annotated])
+
+    def order(item: tuple[tuple[str, str, str], list[TimeMention]]) -> _Order:
+        # Same date: in claim order, then dates outside claims by document (never id) and sentence.
+        (when, precision, group), mentions = item
+        first = mentions[0]
+        number = int(first.sentence[1:]) if first.sentence[1:].isdigit() else 0
+        return (when, place.get(group, len(place)), rank.get(first.doc, -1), number, precision)
+
+    for (when, precision, group), mentions in sorted(groups.items(), key=order):
         claim = by_id.get(group)
         # The entry reads as the sentence that carries the date, never a grouped claim's other wording.
         text = sentences[(mentions[0].doc, mentions[0].sentence)]
