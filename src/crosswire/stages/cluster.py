@@ -192,9 +192,9 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
         block /= np.outer(sizes[start : start + _MERGE_BLOCK], sizes)
         for offset, row in enumerate(block):
             a = start + offset
-            for b in np.flatnonzero(row >= floor):
-                if b != a:
-                    near[a][int(b)] = float(row[b])
+            for column in np.flatnonzero(row >= floor):
+                if column != a:
+                    near[a][int(column)] = float(row[column])
     heap = [(-s, a, b) for a, row in enumerate(near) for b, s in row.items() if a < b and s >= settings.threshold]
     heapq.heapify(heap)
     alive = [True] * len(stories)
@@ -213,8 +213,8 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
         alive[b] = False
         merged: dict[int, float] = {}
         for c in (set(near[a]) | set(near[b])) - {a, b}:
-            near[c].pop(a, None)
-            near[c].pop(b, None)
+            near[c].pop(a, 0.0)
+            near[c].pop(b, 0.0)
             similarity = (size_a * near[a].get(c, 0.0) + size_b * near[b].get(c, 0.0)) / (size_a + size_b)
             if similarity >= floor:
                 merged[c] = near[c][a] = similarity

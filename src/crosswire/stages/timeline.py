@@ -90,9 +90,10 @@ def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str
             anchor=None,
             anchor_basis="absolute",
         )
-    base = date.fromisoformat(anchor) if sane_iso(anchor) else None
-    if base is None:
+    checked = sane_iso(anchor)
+    if checked is None:
         return mention
+    base = date.fromisoformat(checked)
     future = text.startswith("next") or bool(_FUTURE_BEFORE.search(sentence[: mention.start]))
     found = _relative(text, base, future)
     if found is None:
