@@ -52,7 +52,7 @@ def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> StoryDiff:
     old_conflicts = {_conflict_key(k) for k in (before["conflicts"] if before else [])}
     new_conflicts = [k for k in after["conflicts"] if _conflict_key(k) not in old_conflicts]
     old_docs = {d["id"] for d in (before["documents"] if before else [])}
-    new_docs = tuple(d["id"] for d in after["documents"] if d["id"] not in old_docs)
+    new_docs = tuple(sorted(d["id"] for d in after["documents"] if d["id"] not in old_docs))
     return StoryDiff(tuple(new_claims), tuple(changes), tuple(new_conflicts), new_docs)
 
 

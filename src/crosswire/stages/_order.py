@@ -36,9 +36,9 @@ def content_key(document: Document) -> str:
 
 
 def canonical_order(documents: Iterable[Document]) -> list[Document]:
-    """The documents in the order of their content hash; copies alike in every field but their
-    name tie, and only then does the id decide (their analyses are alike either way)."""
-    return sorted(documents, key=lambda d: (content_key(d), d.id))
+    """Dated documents by date, then undated ones; within a day, by content hash. Copies alike in
+    every field but their name tie, and only then does the id decide (their analyses are alike)."""
+    return sorted(documents, key=lambda d: (d.published.date or "~", content_key(d), d.id))
 
 
 def document_rank(documents: Sequence[Document]) -> dict[str, int]:
