@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from crosswire.models import Claim, ClaimMention, Document, Entity, EntityMention, Published
@@ -125,3 +127,29 @@ def test_brief_leaves_out_what_only_an_overtaken_breaking_report_says():
     # Without a later report, the breaking report is the news.
     alone = write_brief([stale], [], [], [breaking])
     assert {s.claims[0] for s in alone.summary} == {"c1"}
+
+
+def test_brief_single_source_claims_are_spread_over_outlets_reporting_first():
+    from dataclasses import replace
+
+    docs = [
+        replace(_doc("a", "Harbour Post"), genre="opinion"),
+        replace(_doc("b", "Harbour Post"), genre="opinion"),  # the same outlet's second page
+        _doc("c", "Tarn Gazette"),
+        _doc("d", "Coast Radio"),
+    ]
+    claims = [
+        _claim(
+            f"c{i}",
+            _mention(doc, f"s{i}", f"Tarn Electric Board crews repaired mast number {i} on the pier."),
+            sources=1,
+        )
+        for i, doc in enumerate("aabbaabbcd", start=1)
+    ]
+    brief = write_brief(claims, [], [], docs)
+    by_outlet = Counter(
+        next(d.label for d in docs if d.id == next(m.doc for c in claims if c.id == s.claims[0] for m in c.mentions))
+        for s in brief.summary
+    )
+    assert by_outlet["Harbour Post"] <= 2  # two pages of one outlet are one outlet
+    assert by_outlet["Tarn Gazette"] == 1 and by_outlet["Coast Radio"] == 1  # reporting is told

@@ -84,7 +84,7 @@ def write_brief(
     later = [by_id[k] for k in superseded_by.values() if k in by_id and by_id[k] in usable]
     must = list(dict.fromkeys(later))[: max(1, max_sentences // 3)]
     ranked = [c for c in sorted(usable, key=_rank, reverse=True) if c not in must]
-    chosen = must + _pick(ranked, max_sentences - len(must), wording)
+    chosen = must + _pick(ranked, max_sentences - len(must), wording, docs)
     happened = _event_dates(timeline)
     chosen.sort(key=lambda c: (happened.get(c.id) or c.first_reported or "9999", c.first_reported or "9999", c.id))
     disputed = {cid for k in conflicts if k.kind in ("polarity", "numeric") and k.disputes for cid in k.claims}
@@ -270,9 +270,19 @@ def _event_dates(timeline: Sequence[TimelineEntry]) -> dict[str, str]:
     return dates
 
 
-def _pick(ranked: list[Claim], limit: int, wording: dict[str, ClaimMention | None]) -> list[Claim]:
-    """Take the best claims, no more than two single-source claims from any one document, and never
-    the same source sentence twice."""
+def _pick(
+    ranked: list[Claim], limit: int, wording: dict[str, ClaimMention | None], docs: dict[str, Document]
+) -> list[Claim]:
+    """Take the best claims, no more than two single-source claims from any one outlet (its pages
+    together), reporting before commentary among those, and never the same source sentence twice."""
+
+    def commentary(claim: Claim) -> bool:
+        mention = wording[claim.id]
+        return mention is not None and docs[mention.doc].genre in ("opinion", "analysis")
+
+    # A stable sort: the ranking stands, except that a single-source claim from an outlet's reporting
+    # comes before one from its commentary.
+    ranked = sorted(ranked, key=lambda c: (-c.independent_sources, c.independent_sources < 2 and commentary(c)))
     chosen: list[Claim] = []
     per_doc: Counter[str] = Counter()
     sentences: set[tuple[str, str]] = set()
@@ -283,9 +293,10 @@ def _pick(ranked: list[Claim], limit: int, wording: dict[str, ClaimMention | Non
         assert mention is not None
         if (mention.doc, mention.sentence) in sentences:
             continue
-        if claim.independent_sources < 2 and per_doc[mention.doc] >= 2:
+        outlet = docs[mention.doc].label
+        if claim.independent_sources < 2 and per_doc[outlet] >= 2:
             continue
-        per_doc[mention.doc] += claim.independent_sources < 2
+        per_doc[outlet] += claim.independent_sources < 2
         sentences.add((mention.doc, mention.sentence))
         chosen.append(claim)
     return chosen
