@@ -1,6 +1,7 @@
 """Train the claim combiner on ECB+ training topics, choose its threshold on the dev topics.
 
-    python benchmarks/train_claim_combiner.py [--precision P] [--limit-topics N] [--dry-run]
+    python benchmarks/train_claim_combiner.py [--precision P] [--limit-topics N] [--dry-run] [--cache DIR]
+    python benchmarks/train_claim_combiner.py --test [--cache DIR]   # the shipped combiner, held-out topics
 
 Each ECB+ topic is one pile, run through crosswire up to claim mentions (``prepare``,
 ``annotate_all``, times, entities, claims). The pairs crosswire itself would compare
@@ -41,7 +42,7 @@ import claim_matching as cm  # noqa: E402  (ECB+ piles, parsing, offsets)
 import crosswire  # noqa: E402
 from crosswire.pipeline import load_pipeline  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
-from crosswire.stages._combiner import COMBINER_FEATURES, COMBINER_FILE  # noqa: E402
+from crosswire.stages._combiner import COMBINER_FEATURES, COMBINER_FILE, load_combiner  # noqa: E402
 from crosswire.stages._encoder import load_encoder  # noqa: E402
 from crosswire.stages._similarity import TextIndex  # noqa: E402
 from crosswire.stages.align import UNANCHORED, _Evidence, candidates_for, pair_features  # noqa: E402
@@ -136,12 +137,34 @@ def threshold_for(probability: np.ndarray, gold: np.ndarray, precision: float) -
     return float(p[k]), float(precisions[k]), float(tp[k] / max(gold.sum(), 1))
 
 
+def held_out(settings: Settings, nlp: Any, encoder: Any, cache: Path | None) -> int:
+    """Pairwise precision and recall of the shipped combiner on the test topics, labelled as above."""
+    combiner = load_combiner()
+    if combiner is None:
+        print(f"no usable combiner at {COMBINER_FILE}", file=sys.stderr)
+        return 2
+    test = labelled_pairs(cm.SPLITS["test"], settings, nlp, encoder, cache)
+    gold = np.array(test.y, bool)
+    probability = np.array([combiner.probability(row) for row in test.x])
+    cosine = np.array([row[0] for row in test.x])
+    print(f"test topics: {len(gold)} labelled pairs of {test.candidates} candidates, {gold.sum()} positive")
+    ap_combiner, ap_cosine = average_precision_score(gold, probability), average_precision_score(gold, cosine)
+    print(f"AP combiner {ap_combiner:.3f}, encoder cosine {ap_cosine:.3f}")
+    for threshold in (0.3, 0.5, combiner.threshold):
+        chosen = probability >= threshold
+        print(f"  at {threshold:.4f}: P {gold[chosen].mean():.3f}, R {gold[chosen].sum() / gold.sum():.3f}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--precision", type=float, default=0.85, help="pairwise precision wanted on dev")
     parser.add_argument("--limit-topics", type=int, help="first N topics of each split; writes nothing")
     parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
     parser.add_argument("--cache", type=Path, help="keep parsed topics here (a folder) for faster reruns")
+    parser.add_argument(
+        "--test", action="store_true", help="only score the shipped combiner on the test topics 36-45 (held out)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     settings = Settings(progress=False, workers=1)
@@ -150,6 +173,8 @@ def main() -> int:
     if encoder is None:
         print(f"the combiner needs the MiniLM encoder: {reason}", file=sys.stderr)
         return 2
+    if args.test:
+        return held_out(settings, nlp, encoder, args.cache)
     print("training topics", file=sys.stderr)
     train = labelled_pairs(TRAIN[: args.limit_topics], settings, nlp, encoder, args.cache)
     print("dev topics", file=sys.stderr)
