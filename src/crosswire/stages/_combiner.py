@@ -37,10 +37,26 @@ class Combiner:
     weights: tuple[float, ...]
     bias: float
     threshold: float  # the probability chosen on held-out data (see the file's "chosen_on")
+    # The screen: a second logistic regression over every feature but the encoder's cosine, and the
+    # probability under which a pair is not worth encoding (chosen on dev to keep nearly every pair the
+    # combiner accepts; see the file's "screen").
+    screen_weights: tuple[float, ...] = ()
+    screen_bias: float = 0.0
+    screen_threshold: float = 0.0
 
     def probability(self, values: list[float]) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, values, strict=True))
-        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+        return _logistic(self.bias + sum(w * x for w, x in zip(self.weights, values, strict=True)))
+
+    def screened(self, values: list[float]) -> bool:
+        """Whether a pair is worth running the encoder on (its features but the cosine, first slot)."""
+        if not self.screen_weights:
+            return True
+        z = self.screen_bias + sum(w * x for w, x in zip(self.screen_weights, values[1:], strict=True))
+        return _logistic(z) >= self.screen_threshold
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 @lru_cache(maxsize=1)
@@ -52,6 +68,13 @@ def load_combiner() -> Combiner | None:
         return None
     if tuple(raw.get("features", ())) != COMBINER_FEATURES:
         return None
+    screen = raw.get("screen") or {}
     return Combiner(
-        COMBINER_FEATURES, tuple(float(w) for w in raw["weights"]), float(raw["bias"]), float(raw["threshold"])
+        COMBINER_FEATURES,
+        tuple(float(w) for w in raw["weights"]),
+        float(raw["bias"]),
+        float(raw["threshold"]),
+        tuple(float(w) for w in screen.get("weights", ())),
+        float(screen.get("bias", 0.0)),
+        float(screen.get("threshold", 0.0)),
     )

