@@ -37,7 +37,10 @@ def test_web_story_list_and_page(client):
 def test_web_json_is_schema_valid(client):
     data = client.get("/stories/levy%20%3Cb%3E%26%22story%22.json").json()
     jsonschema = pytest.importorskip("jsonschema")
-    schema = json.loads((SHARED / "spec" / "dossier.schema.json").read_text(encoding="utf-8"))
+    path = SHARED / "spec" / "dossier.schema.json"
+    if not path.is_file():
+        pytest.skip(f"the JSON contract {path} is not here (it lives in ../shared beside the repository)")
+    schema = json.loads(path.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(data)
 
 
