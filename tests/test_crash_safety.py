@@ -6,8 +6,14 @@ story. The long loop is ``python benchmarks/kill_loop.py`` (50 kills); this is i
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
+import time
+from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -31,3 +37,46 @@ def test_crash_safety_kill_loop_loses_nothing_and_reruns_complete(tmp_path):
     assert "migration transaction" in landed
     assert "documents transaction" in landed
     assert "version transaction" in landed
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal is Linux only")
+def test_crash_safety_workers_die_with_a_killed_parent(tmp_path):
+    # A pile large enough for the process pool (PARALLEL_MIN_WORDS), analysed in a child process.
+    sentence = "Officials in the capital said on Monday that the old river bridge would reopen next week. "
+    for n in range(12):
+        (tmp_path / f"a{n}.txt").write_text((sentence * 40 + "\n\n") * 5, encoding="utf-8")
+    code = (
+        "import sys; from crosswire.pipeline import analyze; from crosswire.settings import Settings; "
+        f"analyze([{str(tmp_path)!r}], Settings(progress=False, workers=2))"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", code])
+    workers: list[int] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(workers) < 2 and parent.poll() is None:
+        workers = _children(parent.pid)
+        time.sleep(0.05)
+    if len(workers) < 2:
+        parent.kill()
+        pytest.skip("the analysis finished before its pool could be caught running")
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    time.sleep(2)
+    alive = [
+        pid
+        for pid in workers
+        if Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split(")")[1][:3]
+    ]
+    assert alive == [], f"workers {alive} outlived their killed parent"

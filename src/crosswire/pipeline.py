@@ -6,8 +6,12 @@ analysed become ``Skipped`` entries with the file and the reason, and the rest o
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +41,7 @@ from crosswire.stages.timeline import build_timeline, resolve_times
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 # Below this many words a second process costs more (another model load) than it saves.
 PARALLEL_MIN_WORDS = 20_000
+_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 PARALLEL_CHUNK = 16
 
 
@@ -280,9 +285,22 @@ def _reconcile(
 _WORKER_NLP: Any = None
 
 
-def _worker_init(model: str) -> None:
+def _worker_init(model: str, parent: int | None = None) -> None:
+    if parent is not None:
+        _die_with_parent(parent)
     global _WORKER_NLP  # one pipeline per worker process, loaded once
     _WORKER_NLP = load_pipeline(model)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the process that started it ends, even by kill -9 (Linux: the kernel sends
+    it SIGKILL), so no ~300 MB worker outlives a run that was killed while its pool started."""
+    if sys.platform.startswith("linux"):
+        # Without prctl, the pool's own shutdown still ends workers on a normal exit.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _worker_annotate(job: tuple[list[Document], int]) -> list[Annotated]:
@@ -297,7 +315,7 @@ def _annotate_parallel(
     chunks = [documents[i : i + PARALLEL_CHUNK] for i in range(0, len(documents), PARALLEL_CHUNK)]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_init, initargs=(settings.spacy_model,)
+        workers, mp_context=context, initializer=_worker_init, initargs=(settings.spacy_model, os.getpid())
     ) as pool:
         results = pool.map(_worker_annotate, [(chunk, settings.batch_size) for chunk in chunks])
         stream = bar(results, "annotate", len(chunks)) if bar else results
