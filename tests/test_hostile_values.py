@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from conftest import SETTINGS
@@ -232,3 +233,26 @@ def test_hostile_add_a_file_whose_name_is_not_utf8(tmp_path, capsys):
         assert [d.name for d in store.documents("names")] == ["caf\\xe9-report.txt"]
     finally:
         store.close()
+
+
+def test_hostile_a_killed_add_leaves_no_temporary_folder_for_long(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    from crosswire.stories import _work_folder
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a process id that no longer runs
+    left = tmp_path / f"crosswire-{dead.pid}-abc"
+    left.mkdir()
+    (left / "a.txt").write_text("left behind by a killed add", encoding="utf-8")
+    mine = tmp_path / "crosswire-elsewhere"
+    mine.mkdir()
+    with _work_folder("crosswire-") as folder:
+        assert Path(folder).parent == tmp_path
+        assert not left.exists()  # the dead process's folder went
+        assert mine.exists()  # a folder not named after a process is not ours to remove
+    assert not Path(folder).exists()

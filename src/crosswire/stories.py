@@ -6,10 +6,13 @@ app both use it, so an upload and `crosswire add` do exactly the same thing.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,7 +133,7 @@ def _analyze_documents(
     documents: list[StoredDocument], story: str, settings: Settings, nlp: Any, progress: Progress | None
 ) -> dict[str, Any]:
     """The dossier of these stored documents, with sources named ``story/file``."""
-    with tempfile.TemporaryDirectory(prefix="crosswire-") as folder:
+    with _work_folder("crosswire-") as folder:
         for document in documents:
             (Path(folder) / Path(document.name).name).write_bytes(document.data)
         dossier = analyze([folder], settings, nlp=nlp, progress=progress)
@@ -138,6 +141,33 @@ def _analyze_documents(
     for item in [*data["documents"], *data["errors"]]:
         item["source"] = str(item["source"]).replace(folder, story, 1)
     return data
+
+
+@contextmanager
+def _work_folder(prefix: str) -> Iterator[str]:
+    """A private temporary folder named after this process, removed on the way out; folders left by
+    processes that were killed (kill -9 skips every clean-up) are removed first."""
+    _remove_orphans()
+    with tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-") as folder:
+        yield folder
+
+
+def _remove_orphans() -> None:
+    for folder in Path(tempfile.gettempdir()).glob("crosswire-*"):
+        found = re.match(r"crosswire-(?:pile-)?(\d+)-", folder.name)
+        if not found or not folder.is_dir() or not _mine(folder):
+            continue
+        try:
+            os.kill(int(found.group(1)), 0)  # still running: its folder is in use
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (PermissionError, OverflowError):
+            continue
+
+
+def _mine(folder: Path) -> bool:
+    uid = getattr(os, "getuid", None)
+    return uid is None or folder.stat().st_uid == uid()
 
 
 def add_to_pile(
@@ -150,7 +180,7 @@ def add_to_pile(
     Files are analysed under generated names (``incoming/00003.txt``), so a name with a newline, a
     colon or bytes that are not UTF-8 cannot lose its file on the way back.
     """
-    with tempfile.TemporaryDirectory(prefix="crosswire-pile-") as folder:
+    with _work_folder("crosswire-pile-") as folder:
         root = Path(folder)
         owner: dict[str, str | None] = {}
         for number, info in enumerate(store.stories()):
