@@ -51,11 +51,17 @@ def scores(dossier) -> dict[str, float]:
         "times": _share([times.get((d, e)) == want for d, e, want in EXPECTED["times"]]),
         "claims_same": _share([together(a, b) for a, b in EXPECTED["claims"]["same"]]),
         "claims_apart": _share([not together(a, b) for a, b in EXPECTED["claims"]["apart"]]),
-        "certainty": _share([any(f in t and c == want for t, c in certainty.items()) for f, want in EXPECTED["certainty"]]),
+        "certainty": _share(
+            [any(f in t and c == want for t, c in certainty.items()) for f, want in EXPECTED["certainty"]]
+        ),
         "conflicts": _share([any(kind == want["kind"] and all(f in text for f in want["both"])
                                  for kind, text in conflict_texts) for want in EXPECTED["conflicts"]]),
-        "no_false_conflicts": _share([not any(a in text and b in text and "disagree" in text for _, text in conflict_texts)
-                                      for a, b in EXPECTED["no_conflict_between"]]),
+        "no_false_conflicts": _share(
+            [
+                not any(a in text and b in text and "disagree" in text for _, text in conflict_texts)
+                for a, b in EXPECTED["no_conflict_between"]
+            ]
+        ),
         "quotes": _share([any(f in text and speaker == want for text, speaker in quotes)
                           for f, want in EXPECTED["quotes"]]),
     }
