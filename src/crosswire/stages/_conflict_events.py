@@ -15,7 +15,6 @@ from crosswire.models import Claim, ClaimMention, Conflict, TimeMention
 from crosswire.stages._conflict_context import _Context, _later, _short, _stems
 
 # Verbs of an event's onset (general English): one event begins once, so two days for it disagree.
-ONSET_LEMMAS = frozenset({"launch", "begin", "start", "initiate", "commence", "mount", "trigger"})
 _ONSET_WORD = re.compile(r"\b(?:launch|beg[aiu]n|start|initiat|commenc|mount|trigger)\w*\s+", re.I)
 _OBJECT_END = re.compile(r"\b(?:on|in|at|with|after|before|by|during|late|early|from|when|as)\b|[,;.:—–]", re.I)
 # A day late in the evening and the small hours of the next are one night, not two dates.

@@ -159,7 +159,7 @@ def pair_features(
     ``screen`` (given the other features, the cosine slot set to 0); the others get None."""
     verbs = sorted({mentions[r].predicate for pair in pairs for r in pair if mentions[r].predicate})
     verb_vectors = dict(zip(verbs, encoder.encode(verbs), strict=True)) if verbs else {}
-    rows: list[list[float] | None] = []
+    rows: list[list[float]] = []
     for i, j in pairs:
         a, b = mentions[i], mentions[j]
         both_subjects = bool(a.subject and b.subject)
@@ -180,16 +180,12 @@ def pair_features(
                 min(1.0, min(len(evidence.lemmas[i]), len(evidence.lemmas[j])) / 8),
             ]
         )
-    kept = [k for k, row in enumerate(rows) if screen is None or screen(row)]  # type: ignore[arg-type]
-    meaning = _meaning(encoder, mentions, [pairs[k] for k in kept])
-    passed = set(kept)
-    for k, pair in enumerate(pairs):
-        row = rows[k]
-        if k in passed and row is not None:
+    passed = [screen is None or screen(row) for row in rows]
+    meaning = _meaning(encoder, mentions, [pair for pair, ok in zip(pairs, passed, strict=True) if ok])
+    for pair, row, ok in zip(pairs, rows, passed, strict=True):
+        if ok:
             row[0] = meaning[pair]
-        else:
-            rows[k] = None
-    return rows
+    return [row if ok else None for row, ok in zip(rows, passed, strict=True)]
 
 
 class _Evidence:

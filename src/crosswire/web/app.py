@@ -225,16 +225,7 @@ def create_app(
             if exc.status_code == 400 and str(exc.detail).startswith("Too many files"):
                 raise HTTPException(400, f"at most {MAX_FILES} files per upload; split it into several") from exc
             raise
-        if state["waiting"] >= MAX_WAITING_UPLOADS:
-            raise HTTPException(503, "other uploads are being analysed; try again in a minute")
-        state["waiting"] += 1
-        try:
-            await asyncio.get_running_loop().run_in_executor(analysis, analyse, name, files)
-        except CrosswireError as exc:
-            raise HTTPException(400, str(exc)) from exc
-        finally:
-            state["waiting"] -= 1
-        return RedirectResponse(url(name, "versions"), status_code=303)
+        return await queued(add_to_story, name, files)
 
     async def receive_removal(request: Request, name: str) -> Response:
         _check_origin(request)
@@ -242,30 +233,22 @@ def create_app(
             names = [n for n in form.getlist("names") if isinstance(n, str)]
         if not names:
             raise HTTPException(400, "tick at least one document to take out")
+        return await queued(remove_from_story, name, names)
+
+    async def queued(change: Callable[..., Any], name: str, items: list[Any]) -> Response:
+        """Run an upload or a removal on the analysis thread, then show the story's versions."""
         if state["waiting"] >= MAX_WAITING_UPLOADS:
             raise HTTPException(503, "other uploads are being analysed; try again in a minute")
         state["waiting"] += 1
         try:
-            await asyncio.get_running_loop().run_in_executor(analysis, take_out, name, names)
+            await asyncio.get_running_loop().run_in_executor(analysis, analyse, change, name, items)
         except CrosswireError as exc:
             raise HTTPException(400, str(exc)) from exc
         finally:
             state["waiting"] -= 1
         return RedirectResponse(url(name, "versions"), status_code=303)
 
-    def take_out(name: str, names: list[str]) -> None:
-        """Runs on the analysis thread, like an upload."""
-        if state["nlp"] is None:
-            from crosswire.pipeline import load_pipeline
-
-            state["nlp"] = load_pipeline(settings.spacy_model)
-        store = open_store(db_path)
-        try:
-            remove_from_story(store, name, names, settings, nlp=state["nlp"])
-        finally:
-            store.close()
-
-    def analyse(name: str, files: list[tuple[str, bytes]]) -> None:
+    def analyse(change: Callable[..., Any], name: str, items: list[Any]) -> None:
         """Runs on the single analysis thread: one analysis at a time, readers unaffected."""
         if state["nlp"] is None:
             from crosswire.pipeline import load_pipeline
@@ -273,7 +256,7 @@ def create_app(
             state["nlp"] = load_pipeline(settings.spacy_model)
         store = open_store(db_path)
         try:
-            add_to_story(store, name, files, settings, nlp=state["nlp"])
+            change(store, name, items, settings, nlp=state["nlp"])
         finally:
             store.close()
 
