@@ -41,6 +41,7 @@ def main() -> int:
     from crosswire.store import open_store
     from crosswire.stories import add_to_story, collect_files
     from crosswire.web.app import create_app
+    from crosswire.web.server import server_config
 
     settings = Settings(progress=False)
     nlp = load_pipeline(settings.spacy_model)
@@ -55,7 +56,7 @@ def main() -> int:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         server = uvicorn.Server(
-            uvicorn.Config(create_app(db, settings, nlp=nlp), host="127.0.0.1", port=port, log_level="error")
+            server_config(create_app(db, settings, nlp=nlp), "127.0.0.1", port, "error")
         )
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:

@@ -55,16 +55,17 @@ def claim_with(dossier: Dossier, words: str):
 
 
 @contextmanager
-def served(db: Path, nlp: Any) -> Iterator[str]:
+def served(db: Path, nlp: Any, header_seconds: float = 10.0) -> Iterator[str]:
     """The web app over the store ``db``, served by uvicorn on a free port of 127.0.0.1 in a thread."""
     import uvicorn
 
     from crosswire.web.app import create_app
+    from crosswire.web.server import server_config
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(db, SETTINGS, nlp=nlp), host="127.0.0.1", port=port, log_level="error")
+    config = server_config(create_app(db, SETTINGS, nlp=nlp), "127.0.0.1", port, "error", header_seconds)
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()

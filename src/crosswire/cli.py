@@ -299,16 +299,23 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import logging
+
     import uvicorn
 
     from crosswire.web.app import create_app
+    from crosswire.web.server import server_config
 
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(
             f"crosswire: warning: serving on {args.host}; anyone who can reach it can read and upload", file=sys.stderr
         )
     app = create_app(args.db, load_settings(args.config, progress=False), allowed_hosts=tuple(args.allow_host))
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("crosswire: %(levelname)s: %(message)s"))
+    logging.getLogger("crosswire").addHandler(handler)
+    logging.getLogger("crosswire").setLevel(logging.INFO)
+    uvicorn.Server(server_config(app, args.host, args.port)).run()
     return 0
 
 

@@ -6,15 +6,10 @@ analysed become ``Skipped`` entries with the file and the reason, and the rest o
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import multiprocessing
+import functools
 import os
-import signal
-import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from importlib import metadata
 from typing import Any
@@ -37,12 +32,11 @@ from crosswire.stages.ingest import read
 from crosswire.stages.profile import build_profiles
 from crosswire.stages.quotes import resolve_quotes
 from crosswire.stages.timeline import build_timeline, resolve_times
+from crosswire.workers import Outcome, describe, run_budgeted
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
-# Below this many words a second process costs more (another model load) than it saves.
+# Below this many words a second worker process costs more than it saves.
 PARALLEL_MIN_WORDS = 20_000
-_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
-PARALLEL_CHUNK = 16
 
 
 def matching_status(settings: Settings) -> str:
@@ -155,60 +149,59 @@ def annotate_all(
     timings: dict[str, float],
     errors: list[Skipped] | None = None,
 ) -> list[Annotated]:
-    """Parse and annotate documents, in worker processes when the input is large enough.
+    """Parse and annotate documents, each in a worker process under the time budget for one document
+    (``settings.document_seconds``); large inputs use several workers.
 
-    If annotating the batch fails, each document is annotated on its own: one whose annotation fails
-    is left out and, when ``errors`` is given, listed there with the reason; the others go on.
+    A document whose annotation fails, overruns the budget or kills its worker is left out and listed
+    in ``errors`` with the reason; the others go on. Without ``errors`` such a document raises.
+
+    Raises:
+        InputError: a document could not be annotated and ``errors`` was not given.
     """
-    try:
-        return _annotate_all(documents, settings, nlp, progress, timings)
-    except Exception as exc:  # noqa: BLE001 (a bug met on one document must not sink the batch)
-        if len(documents) <= 1 and errors is None:
-            raise
-        first = exc
-    nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
-    annotated: list[Annotated] = []
-    for document in documents:
-        try:
-            annotated += annotate([document], nlp, settings.batch_size)
-        except Exception as exc:  # noqa: BLE001
-            if errors is None:
-                raise first from exc
-            errors.append(Skipped(document.source, "annotate", _internal(exc)))
-    return annotated
-
-
-def _internal(exc: BaseException) -> str:
-    return (
-        f"analysis failed on this document ({type(exc).__name__}: {str(exc)[:200]}); it was left out and the "
-        "others were analysed. This is a bug in crosswire: please report it with this file"
-    )
-
-
-def _annotate_all(
-    documents: list[Document], settings: Settings, nlp: Any, progress: Progress | None, timings: dict[str, float]
-) -> list[Annotated]:
-    bar = progress or _no_progress
-    workers = settings.workers or os.cpu_count() or 1
-    words = sum(len(d.body.split()) for d in documents)
-    if nlp is None and workers > 1 and words >= PARALLEL_MIN_WORDS:
-        mark = time.perf_counter()
-        annotated = _annotate_parallel(documents, settings, workers, bar if progress else None)
-        timings["annotate (parallel, incl. model load)"] = time.perf_counter() - mark
-        return annotated
     mark = time.perf_counter()
     nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
     timings["model load"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    paragraphs = sum(len(d.paragraphs) for d in documents)
-    annotated = annotate(
-        documents,
-        nlp,
-        settings.batch_size,
-        progress=(lambda stream: bar(stream, "annotate", paragraphs)) if progress else None,
+    workers = settings.workers or os.cpu_count() or 1
+    if sum(len(d.body.split()) for d in documents) < PARALLEL_MIN_WORDS:
+        workers = 1
+    workers = max(1, min(workers, len(documents)))
+    job = functools.partial(_annotate_one_document, nlp=nlp, batch_size=settings.batch_size)
+    outcomes = run_budgeted(job, documents, settings.document_seconds, workers)
+    found: dict[int, Annotated] = {}
+    for outcome in (progress or _no_progress)(outcomes, "annotate", len(documents)):
+        if outcome.value is not None:
+            found[outcome.index] = outcome.value
+            continue
+        skipped = Skipped(documents[outcome.index].source, "annotate", _why(outcome, settings))
+        if errors is None:
+            raise InputError(skipped.source, skipped.reason)
+        errors.append(skipped)
+    timings["annotate" if workers == 1 else f"annotate ({workers} workers)"] = time.perf_counter() - mark
+    return [found[index] for index in sorted(found)]
+
+
+def _annotate_one_document(document: Document, nlp: Any, batch_size: int) -> Annotated:
+    return annotate([document], nlp, batch_size)[0]
+
+
+def _why(outcome: Outcome[Any], settings: Settings) -> str:
+    if outcome.kind == "timeout":
+        return (
+            f"analysis took longer than {settings.document_seconds:g} s, the time allowed for one document, "
+            "and was stopped; split the file into smaller documents, or raise document_seconds (--config) "
+            "to analyse it whole"
+        )
+    if outcome.kind == "died":
+        return f"{outcome.failure} while analysing this document (out of memory?); it was left out"
+    return _internal(outcome.failure)
+
+
+def _internal(failure: str) -> str:
+    return (
+        f"analysis failed on this document ({failure}); it was left out and the "
+        "others were analysed. This is a bug in crosswire: please report it with this file"
     )
-    timings["annotate"] = time.perf_counter() - mark
-    return annotated
 
 
 def reconcile(
@@ -227,7 +220,7 @@ def reconcile(
         first = exc
     for left_out in annotated:
         rest = [a for a in annotated if a is not left_out]
-        skipped = [*errors, Skipped(left_out.document.source, "reconcile", _internal(first))]
+        skipped = [*errors, Skipped(left_out.document.source, "reconcile", _internal(describe(first)))]
         try:
             return _reconcile(rest, skipped, settings, timings)
         except Exception:  # noqa: BLE001, S112 (still failing: the culprit is another document)
@@ -280,46 +273,6 @@ def _reconcile(
         errors=tuple(errors),
         stats={"words": float(sum(len(d.body.split()) for d in final_documents)), **timings},
     )
-
-
-_WORKER_NLP: Any = None
-
-
-def _worker_init(model: str, parent: int | None = None) -> None:
-    if parent is not None:
-        _die_with_parent(parent)
-    global _WORKER_NLP  # one pipeline per worker process, loaded once
-    _WORKER_NLP = load_pipeline(model)
-
-
-def _die_with_parent(parent: int) -> None:
-    """A worker ends when the process that started it ends, even by kill -9 (Linux: the kernel sends
-    it SIGKILL), so no ~300 MB worker outlives a run that was killed while its pool started."""
-    if sys.platform.startswith("linux"):
-        # Without prctl, the pool's own shutdown still ends workers on a normal exit.
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:  # the parent died before the line above took effect
-        os._exit(1)
-
-
-def _worker_annotate(job: tuple[list[Document], int]) -> list[Annotated]:
-    documents, batch_size = job
-    return annotate(documents, _WORKER_NLP, batch_size)
-
-
-def _annotate_parallel(
-    documents: list[Document], settings: Settings, workers: int, bar: Progress | None
-) -> list[Annotated]:
-    """Annotate in a process pool, each worker with its own spaCy pipeline; order is kept."""
-    chunks = [documents[i : i + PARALLEL_CHUNK] for i in range(0, len(documents), PARALLEL_CHUNK)]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_init, initargs=(settings.spacy_model, os.getpid())
-    ) as pool:
-        results = pool.map(_worker_annotate, [(chunk, settings.batch_size) for chunk in chunks])
-        stream = bar(results, "annotate", len(chunks)) if bar else results
-        return [item for chunk in stream for item in chunk]
 
 
 def _clean_all(raws: Iterable[RawDocument], settings: Settings, errors: list[Skipped]) -> list[Document]:

@@ -26,6 +26,11 @@ class Settings:
     workers: int = _setting(0, "Processes for parsing large inputs (0: one per CPU core; 1: no extra processes).")
     batch_size: int = _setting(32, "Paragraphs per spaCy batch; larger batches use more memory, not less time.")
     max_file_bytes: int = _setting(5_000_000, "Inputs larger than this are skipped with an error.")
+    document_seconds: float = _setting(
+        60.0,
+        "Longest time one document's parse and annotation may take; a document that runs longer is stopped "
+        "and reported (0: no limit, parsed in this process).",
+    )
     min_body_words: int = _setting(20, "A document whose cleaned body is shorter than this is reported, not analysed.")
     comment_min_paragraphs: int = _setting(3, "Fewest trailing chat-like paragraphs to call a block reader comments.")
     story_similarity: float = _setting(0.2, "Similarity (0-1) a document needs to join a story (--stories).")

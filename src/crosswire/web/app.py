@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import queue
 import re
 import threading
@@ -36,6 +37,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Red
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.datastructures import Headers, MutableHeaders, UploadFile
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crosswire.diff import diff
@@ -51,6 +53,9 @@ MAX_FILES = 50
 MAX_UPLOAD_BYTES = 50_000_000  # one request, all files together
 MAX_WAITING_UPLOADS = 4  # uploads accepted at once, the running analysis included; more are told to retry
 MAX_FILE_NAME_CHARS = 120
+BODY_IDLE_SECONDS = 10.0  # longest wait for the next part of a request body
+BODY_SECONDS = 30.0  # a request body must arrive within this, plus a second for every BODY_RATE bytes
+BODY_RATE = 100_000
 CACHED_PAGES = 32  # rendered pages kept; a numbered version never changes, so neither does its page
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; "
@@ -63,6 +68,7 @@ SECURITY_HEADERS = {
     "referrer-policy": "same-origin",  # "no-referrer" would make browsers send "Origin: null" on posts
     "cross-origin-resource-policy": "same-origin",
 }
+LOG = logging.getLogger("crosswire.web")
 _ENV = Environment(loader=PackageLoader("crosswire", "templates"), autoescape=select_autoescape(default=True))
 
 
@@ -397,7 +403,8 @@ class _StorePool:
 
 
 class _Guard:
-    """ASGI middleware: Host check, request-size limit and security headers on every response."""
+    """ASGI middleware: Host check, request-size limit, a deadline for request bodies, security headers
+    on every response (errors included), one log line for a client that went away."""
 
     def __init__(self, app: ASGIApp, max_body: int, allowed_hosts: tuple[str, ...]) -> None:
         self.app, self.max_body, self.allowed_hosts = app, max_body, allowed_hosts
@@ -406,9 +413,12 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for key, value in SECURITY_HEADERS.items():
                     if key not in headers:
@@ -424,17 +434,42 @@ class _Guard:
             )
             await PlainTextResponse(message, status_code=400)(scope, receive, send_with_headers)
             return
-        declared = headers.get("content-length", "0")
-        received = 0
+        where = f"{scope.get('method')} {scope.get('path')}"
+        try:
+            await self.app(scope, self._limited(receive, headers.get("content-length", "0")), send_with_headers)
+        except ClientDisconnect:
+            LOG.warning("client went away before %s was read; nothing was stored", where)
+        except Exception:
+            LOG.exception("internal error serving %s", where)  # a bug: the traceback is the report
+            if not started:
+                text = "internal error in crosswire (logged on the server); please report it"
+                await PlainTextResponse(text, status_code=500)(scope, receive, send_with_headers)
+
+    def _limited(self, receive: Receive, declared: str) -> Receive:
+        """``receive`` for the request body: at most ``max_body`` bytes, each part within
+        BODY_IDLE_SECONDS, the whole within BODY_SECONDS plus a second per BODY_RATE bytes declared."""
+        if not declared.isdigit() or int(declared) > self.max_body:
+            too_big = f"an upload is at most {self.max_body:,} bytes; this one is {declared}"
+        else:
+            too_big = ""
+        deadline = asyncio.get_running_loop().time() + BODY_SECONDS + int(declared or 0) / BODY_RATE
+        received, complete = 0, False
 
         async def limited_receive() -> Message:
-            nonlocal received
-            if not declared.isdigit() or int(declared) > self.max_body:
-                raise HTTPException(413, f"an upload is at most {self.max_body:,} bytes; this one is {declared}")
-            message = await receive()
+            nonlocal received, complete
+            if too_big:
+                raise HTTPException(413, too_big)
+            if complete:  # the body is read: what comes next is a disconnect, whenever it comes
+                return await receive()
+            wait = min(BODY_IDLE_SECONDS, deadline - asyncio.get_running_loop().time())
+            try:
+                message = await asyncio.wait_for(receive(), timeout=max(wait, 0.0))
+            except TimeoutError as exc:
+                raise HTTPException(408, "the upload arrived too slowly and was dropped; send it again") from exc
             received += len(message.get("body", b""))
+            complete = message["type"] != "http.request" or not message.get("more_body", False)
             if received > self.max_body:
                 raise HTTPException(413, f"an upload is at most {self.max_body:,} bytes; split it")
             return message
 
-        await self.app(scope, limited_receive, send_with_headers)
+        return limited_receive

@@ -1,0 +1,71 @@
+"""Stoppable workers: a slow, failing or dying item costs itself, never the batch or the time budget."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+
+import pytest
+
+from crosswire.pipeline import analyze
+from crosswire.settings import Settings
+from crosswire.workers import can_stop, run_budgeted
+
+pytestmark = pytest.mark.skipif(not can_stop(), reason="stopping a worker needs fork (not on this platform)")
+
+
+def _job(item: str) -> str:
+    if item == "slow":
+        time.sleep(60)
+    if item == "bug":
+        raise ValueError("a bug met on this item")
+    if item == "crash":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item.upper()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_workers_each_item_gets_its_own_outcome_within_the_budget(workers):
+    items = ["a", "slow", "b", "bug", "c", "crash", "d"]
+    started = time.monotonic()
+    outcomes = {o.index: o for o in run_budgeted(_job, items, seconds=1.5, workers=workers)}
+    elapsed = time.monotonic() - started
+    assert sorted(outcomes) == list(range(len(items)))
+    assert [outcomes[i].value for i in (0, 2, 4, 6)] == ["A", "B", "C", "D"]
+    assert outcomes[1].kind == "timeout" and outcomes[1].value is None
+    assert outcomes[3].kind == "error" and "ValueError: a bug met on this item" in outcomes[3].failure
+    assert outcomes[5].kind == "died" and "signal 9" in outcomes[5].failure
+    assert elapsed < 30, f"a 60 s item held the batch for {elapsed:.0f} s"
+
+
+def test_workers_leave_no_child_behind():
+    list(run_budgeted(_job, ["a", "slow", "b"], seconds=1.0, workers=2))
+    if sys.platform.startswith("linux"):
+        children = open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split()
+        assert children == []
+
+
+def test_workers_without_budget_run_here():
+    outcomes = list(run_budgeted(_job, ["a", "bug"], seconds=0))
+    assert [o.value for o in outcomes] == ["A", None]
+    assert outcomes[1].kind == "error"
+
+
+def test_workers_budget_stops_a_document_of_many_short_lines(tmp_path, nlp):
+    # 8,000 one-line paragraphs parse at a fraction of the usual speed (seconds to tens of seconds here);
+    # with a 2 s budget the document is stopped and reported, and the short article is analysed.
+    lines = "\n".join(f"Troops Moved {n}." for n in range(8000))
+    (tmp_path / "lines.txt").write_text(lines, encoding="utf-8")
+    (tmp_path / "article.txt").write_text(
+        "Officials in the capital said on Monday that the old river bridge would reopen next week. " * 4,
+        encoding="utf-8",
+    )
+    started = time.monotonic()
+    dossier = analyze([str(tmp_path)], Settings(progress=False, document_seconds=2.0), nlp=nlp)
+    assert time.monotonic() - started < 60
+    assert [d.source.endswith("article.txt") for d in dossier.documents] == [True]
+    (error,) = dossier.errors
+    assert error.source.endswith("lines.txt") and error.stage == "annotate"
+    assert "took longer than 2 s" in error.reason and "document_seconds" in error.reason
