@@ -1,0 +1,276 @@
+"""Certainty against MEANTIME's hand-labelled event factuality, beside a cue-word baseline.
+
+    python benchmarks/meantime_certainty.py [--data DIR] [--topics airbus,apple] [--show N]
+
+MEANTIME (English, ../shared/eval-data/meantime-en, see its SOURCE.md) labels every event word of an
+article's title and first four or five body sentences with certainty (CERTAIN, PROBABLE, POSSIBLE,
+UNDERSPECIFIED), polarity (POS, NEG, UNDERSPECIFIED) and time (NON_FUTURE, FUTURE). Each topic folder
+(airbus, apple, gm, stock; about 30 Wikinews articles each) is one pile: JSON Lines of the articles
+(title, date, body sentences detokenised), run through crosswire's own prepare → annotate → reconcile.
+
+Two scores:
+
+1. **Sentences** (the issue's measure). A labelled body sentence is *neg* if one of its events is NEG,
+   else *hedge* if one is POSSIBLE or PROBABLE, else *asserted*; it is *flagged* when neg or hedge.
+   crosswire's label for the sentence is its least certain claim mention there (denied → neg;
+   hedged or unconfirmed → hedge). The baseline flags a sentence by a list of modal and negation
+   cue words (``CUES`` below, written here, not fitted).
+2. **Events** (what a per-claim tool can be held to). Each gold event word falls in crosswire's
+   shortest claim mention that spans it; that mention's certainty is the prediction for the event.
+   The gold is per event, and MEANTIME also labels events inside reported speech and inside a quote
+   ("X said the deal *could* collapse" has a POSSIBLE *collapse* and a CERTAIN *said*); crosswire
+   labels the proposition "the deal could collapse" as hedged and does not label "X said" at all,
+   so events outside every claim mention are counted apart, not scored.
+
+Topics used while developing crosswire's certainty: airbus and apple (``--topics``); gm and stock were
+not looked at, and their figures are the ones to quote. Prints tables; writes
+benchmarks/results/meantime_certainty.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "src"))
+
+import ecbplus_entities as ecb  # noqa: E402  (the detokeniser)
+from claim_matching import Pile, PileDoc, parse  # noqa: E402  (pile → JSONL → prepare + annotate)
+
+from crosswire.pipeline import load_pipeline, reconcile  # noqa: E402
+from crosswire.settings import Settings  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "eval-data" / "meantime-en"
+RESULT = ROOT / "benchmarks" / "results" / "meantime_certainty.json"
+DEVELOPED_ON = ("airbus", "apple")
+# The baseline: general-language cues, no fitting. Negation first (a sentence with both is "neg").
+CUES = {
+    "neg": re.compile(r"\b(?:not|n't|no|never|none|nobody|nothing|neither|nor|without|cannot|denie[sd]|deny)\b", re.I),
+    "hedge": re.compile(
+        r"\b(?:may|might|could|would|should|can|possibl[ey]|probabl[ey]|likely|unlikely|perhaps|expect(?:s|ed)?"
+        r"|plans?|planned|intends?|if|whether|reportedly|allegedly|rumou?r(?:s|ed)?|speculat\w*|estimat\w*)\b",
+        re.I,
+    ),
+}
+HEDGED = {"hedged", "unconfirmed"}
+
+
+@dataclass
+class Event:
+    doc: str
+    sentence: int
+    start: int  # offsets in the pile document's text
+    end: int
+    word: str
+    certainty: str
+    polarity: str
+    time: str
+
+    @property
+    def label(self) -> str:
+        if self.polarity == "NEG":
+            return "neg"
+        return "hedge" if self.certainty in ("POSSIBLE", "PROBABLE") else "asserted"
+
+
+@dataclass
+class Gold:
+    piles: list[Pile] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    sentences: dict[tuple[str, int], tuple[str, int, int]] = field(default_factory=dict)  # -> text, start, end
+
+
+def _rows(path: Path) -> list[list[list[str]]]:
+    sentences: list[list[list[str]]] = [[]]
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            sentences[-1].append(line.split("\t"))
+        elif sentences[-1]:
+            sentences.append([])
+    return [s for s in sentences if s]
+
+
+def _tag(cell: str) -> str:
+    return cell.split("-")[1] if cell.startswith(("B-", "I-")) else ""
+
+
+def load(data: Path, topics: list[str]) -> Gold:
+    gold = Gold()
+    for topic in topics:
+        pile = Pile(topic, [])
+        for path in sorted((data / "conll_gold" / f"corpus_{topic}").glob("*.conll")):
+            doc = path.name.split("_", 1)[0]
+            rows = _rows(path)
+            texts = [ecb.detokenise([r[1] for r in s]) for s in rows]
+            date = datetime.strptime(texts[1][0], "%B %d, %Y").date().isoformat()
+            document = PileDoc(doc, texts[0][0], [(n, texts[n][0]) for n in range(2, len(texts))], published=date)
+            pile.docs.append(document)
+            for n in range(2, len(rows)):
+                base = document.spans[n][0]
+                gold.sentences[(doc, n)] = (texts[n][0], *document.spans[n])
+                for row, (start, end) in zip(rows[n], texts[n][1], strict=True):
+                    if row[2].startswith("B-E"):
+                        event = Event(doc, n, base + start, base + end, row[1], _tag(row[3]), _tag(row[4]), _tag(row[5]))
+                        gold.events.append(event)
+        gold.piles.append(pile)
+    return gold
+
+
+def prf(tp: int, predicted: int, actual: int) -> dict[str, float]:
+    p = tp / predicted if predicted else 0.0
+    r = tp / actual if actual else 0.0
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "n": actual}
+
+
+def score(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    """P/R/F1 for 'flag' (neg or hedge), 'hedge' and 'neg', from (gold, predicted) labels."""
+    out: dict[str, Any] = {}
+    for name, members in (("flag", {"neg", "hedge"}), ("hedge", {"hedge"}), ("neg", {"neg"})):
+        tp = sum(1 for g, p in pairs if g in members and p in members)
+        out[name] = prf(tp, sum(1 for _, p in pairs if p in members), sum(1 for g, _ in pairs if g in members))
+    return out
+
+
+def _label(certainties: list[str]) -> str:
+    if "denied" in certainties:
+        return "neg"
+    return "hedge" if HEDGED & set(certainties) else "asserted"
+
+
+def cue_label(text: str) -> str:
+    return next((name for name, cue in CUES.items() if cue.search(text)), "asserted")
+
+
+def evaluate(gold: Gold, settings: Settings, nlp: Any, show: int) -> dict[str, Any]:
+    """Per topic: sentence and event scores for crosswire and the baseline."""
+    results: dict[str, Any] = {}
+    examples: list[str] = []
+    for pile in gold.piles:
+        parse(pile, settings, nlp)
+        dossier = reconcile(pile.annotated, pile.errors, settings, {})
+        sentences = {(a.document.id, s.id): s for a in pile.annotated for s in a.document.sentences}
+        spans: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)  # doc -> body spans of mentions
+        for claim in dossier.claims:
+            for m in claim.mentions:
+                sentence = sentences[(m.doc, m.sentence)]
+                end = m.end if m.end >= 0 else len(m.text)
+                spans[m.doc].append((sentence.start + m.start, sentence.start + end, m.certainty, m.span))
+        on_sentence: list[tuple[str, str]] = []
+        baseline: list[tuple[str, str]] = []
+        by_sentence: dict[tuple[str, int], list[Event]] = defaultdict(list)
+        for event in (e for e in gold.events if any(d.id == e.doc for d in pile.docs)):
+            by_sentence[(event.doc, event.sentence)].append(event)
+        event_pairs: list[tuple[str, str]] = []
+        outside: Counter[str] = Counter()
+        for (doc, n), events in sorted(by_sentence.items()):
+            text, start, end = gold.sentences[(doc, n)]
+            where = pile.where.get(doc)
+            label = "neg" if any(e.label == "neg" for e in events) else max((e.label for e in events), key=_rank)
+            if where is None:
+                continue
+            lo, hi = where(start), where(end - 1)
+            if lo is None or hi is None:
+                continue
+            mine = [c for s, e, c, _ in spans[doc] if s <= hi and e > lo]
+            predicted = _label(mine)
+            on_sentence.append((label, predicted))
+            baseline.append((label, cue_label(text)))
+            if predicted != label and len(examples) < show:
+                examples.append(f"[{pile.name}] gold {label}, crosswire {predicted}: {text}")
+            for event in events:
+                at = where(event.start)
+                inside = sorted((e - s, c) for s, e, c, _ in spans[doc] if at is not None and s <= at < e)
+                if not inside:
+                    outside[event.label] += 1
+                    continue
+                event_pairs.append((event.label, _label([inside[0][1]])))
+        results[pile.name] = {
+            "sentences": len(on_sentence),
+            "sentence gold": dict(Counter(g for g, _ in on_sentence)),
+            "crosswire": score(on_sentence),
+            "cue baseline": score(baseline),
+            "events in a claim": len(event_pairs),
+            "events outside every claim": dict(outside),
+            "crosswire events": score(event_pairs),
+            "pairs": {"sentence": on_sentence, "baseline": baseline, "event": event_pairs},
+        }
+    results["examples"] = examples
+    return results
+
+
+def _rank(label: str) -> int:
+    return {"asserted": 0, "hedge": 1, "neg": 2}[label]
+
+
+def pooled(results: dict[str, Any], topics: list[str]) -> dict[str, Any]:
+    pairs = {k: [tuple(p) for t in topics for p in results[t]["pairs"][k]] for k in ("sentence", "baseline", "event")}
+    return {
+        "topics": topics,
+        "sentences": len(pairs["sentence"]),
+        "crosswire": score(pairs["sentence"]),  # type: ignore[arg-type]
+        "cue baseline": score(pairs["baseline"]),  # type: ignore[arg-type]
+        "crosswire events": score(pairs["event"]),  # type: ignore[arg-type]
+        "events in a claim": len(pairs["event"]),
+    }
+
+
+def table(name: str, row: dict[str, Any]) -> str:
+    def cell(s: dict[str, float]) -> str:
+        return f"P {s['p']:.3f} R {s['r']:.3f} F1 {s['f1']:.3f}"
+
+    lines = [f"{name}: {row['sentences']} sentences, {row['events in a claim']} events inside a claim"]
+    for kind in ("flag", "hedge", "neg"):
+        lines.append(
+            f"  {kind:6} crosswire {cell(row['crosswire'][kind])} | cue baseline {cell(row['cue baseline'][kind])}"
+            f" | crosswire per event {cell(row['crosswire events'][kind])} (n {row['crosswire events'][kind]['n']})"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--topics", default="airbus,apple,gm,stock")
+    parser.add_argument("--show", type=int, default=0, help="print N sentences crosswire labels wrong")
+    args = parser.parse_args()
+    if not (args.data / "conll_gold").is_dir():
+        print(f"no MEANTIME data in {args.data}: pass --data", file=sys.stderr)
+        return 2
+    topics = args.topics.split(",")
+    started = time.perf_counter()
+    settings = Settings(progress=False)
+    gold = load(args.data, topics)
+    results = evaluate(gold, settings, load_pipeline(settings.spacy_model), args.show)
+    unseen = [t for t in topics if t not in DEVELOPED_ON]
+    seen = [t for t in topics if t in DEVELOPED_ON]
+    summary = {
+        "developed on": pooled(results, seen) if seen else None,
+        "not seen while developing": pooled(results, unseen) if unseen else None,
+        "all": pooled(results, topics),
+    }
+    for name, row in summary.items():
+        if row:
+            print(table(f"{name} ({', '.join(row['topics'])})", row))
+    for line in results.pop("examples"):
+        print(line)
+    if args.topics == parser.get_default("topics"):
+        for topic in topics:
+            results[topic].pop("pairs")
+        out = {"benchmark": "MEANTIME certainty", "summary": summary, "topics": results}
+        out["seconds"] = round(time.perf_counter() - started, 1)
+        RESULT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
