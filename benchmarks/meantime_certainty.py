@@ -160,17 +160,21 @@ def evaluate(gold: Gold, settings: Settings, nlp: Any, show: int) -> dict[str, A
         dossier = reconcile(pile.annotated, pile.errors, settings, {})
         sentences = {(a.document.id, s.id): s for a in pile.annotated for s in a.document.sentences}
         spans: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)  # doc -> body spans of mentions
+        heads: dict[tuple[str, int], str] = {}  # (doc, body offset of a mention's event verb) -> certainty
         for claim in dossier.claims:
             for m in claim.mentions:
                 sentence = sentences[(m.doc, m.sentence)]
                 end = m.end if m.end >= 0 else len(m.text)
                 spans[m.doc].append((sentence.start + m.start, sentence.start + end, m.certainty, m.span))
+                if m.head >= 0:
+                    heads[(m.doc, sentence.start + m.head)] = m.certainty
         on_sentence: list[tuple[str, str]] = []
         baseline: list[tuple[str, str]] = []
         by_sentence: dict[tuple[str, int], list[Event]] = defaultdict(list)
         for event in (e for e in gold.events if any(d.id == e.doc for d in pile.docs)):
             by_sentence[(event.doc, event.sentence)].append(event)
         event_pairs: list[tuple[str, str]] = []
+        head_pairs: list[tuple[str, str]] = []
         outside: Counter[str] = Counter()
         for (doc, n), events in sorted(by_sentence.items()):
             text, start, end = gold.sentences[(doc, n)]
@@ -189,6 +193,10 @@ def evaluate(gold: Gold, settings: Settings, nlp: Any, show: int) -> dict[str, A
                 examples.append(f"[{pile.name}] gold {label}, crosswire {predicted}: {text}")
             for event in events:
                 at = where(event.start)
+                if (doc, at) in heads:
+                    head_pairs.append((event.label, _label([heads[(doc, at)]])))
+                    if head_pairs[-1][0] != head_pairs[-1][1] and len(examples) < show:
+                        examples.append(f"  head event {event.word!r}: gold {event.label}, crosswire {head_pairs[-1][1]}")
                 inside = sorted((e - s, c) for s, e, c, _ in spans[doc] if at is not None and s <= at < e)
                 if not inside:
                     outside[event.label] += 1
@@ -202,7 +210,9 @@ def evaluate(gold: Gold, settings: Settings, nlp: Any, show: int) -> dict[str, A
             "events in a claim": len(event_pairs),
             "events outside every claim": dict(outside),
             "crosswire events": score(event_pairs),
-            "pairs": {"sentence": on_sentence, "baseline": baseline, "event": event_pairs},
+            "events heading a claim": len(head_pairs),
+            "crosswire head events": score(head_pairs),
+            "pairs": {"sentence": on_sentence, "baseline": baseline, "event": event_pairs, "head": head_pairs},
         }
     results["examples"] = examples
     return results
@@ -213,7 +223,8 @@ def _rank(label: str) -> int:
 
 
 def pooled(results: dict[str, Any], topics: list[str]) -> dict[str, Any]:
-    pairs = {k: [tuple(p) for t in topics for p in results[t]["pairs"][k]] for k in ("sentence", "baseline", "event")}
+    kinds = ("sentence", "baseline", "event", "head")
+    pairs = {k: [tuple(p) for t in topics for p in results[t]["pairs"][k]] for k in kinds}
     return {
         "topics": topics,
         "sentences": len(pairs["sentence"]),
@@ -221,6 +232,8 @@ def pooled(results: dict[str, Any], topics: list[str]) -> dict[str, Any]:
         "cue baseline": score(pairs["baseline"]),  # type: ignore[arg-type]
         "crosswire events": score(pairs["event"]),  # type: ignore[arg-type]
         "events in a claim": len(pairs["event"]),
+        "crosswire head events": score(pairs["head"]),  # type: ignore[arg-type]
+        "events heading a claim": len(pairs["head"]),
     }
 
 
@@ -228,11 +241,20 @@ def table(name: str, row: dict[str, Any]) -> str:
     def cell(s: dict[str, float]) -> str:
         return f"P {s['p']:.3f} R {s['r']:.3f} F1 {s['f1']:.3f}"
 
-    lines = [f"{name}: {row['sentences']} sentences, {row['events in a claim']} events inside a claim"]
+    lines = [
+        f"{name}: {row['sentences']} sentences, {row['events in a claim']} events inside a claim, "
+        f"{row['events heading a claim']} heading one"
+    ]
     for kind in ("flag", "hedge", "neg"):
         lines.append(
-            f"  {kind:6} crosswire {cell(row['crosswire'][kind])} | cue baseline {cell(row['cue baseline'][kind])}"
-            f" | crosswire per event {cell(row['crosswire events'][kind])} (n {row['crosswire events'][kind]['n']})"
+            f"  {kind:6} sentences: crosswire {cell(row['crosswire'][kind])} (n {row['crosswire'][kind]['n']}) | "
+            f"cue baseline {cell(row['cue baseline'][kind])}"
+        )
+    for kind in ("flag", "hedge", "neg"):
+        events, heads = row["crosswire events"][kind], row["crosswire head events"][kind]
+        lines.append(
+            f"  {kind:6} events: any in a claim {cell(events)} (n {events['n']}) | "
+            f"heading a claim {cell(heads)} (n {heads['n']})"
         )
     return "\n".join(lines)
 

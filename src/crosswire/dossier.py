@@ -142,6 +142,7 @@ def _mention(m: ClaimMention, ref) -> dict[str, Any]:  # type: ignore[no-untyped
         "clause": m.clause or m.span,
         "kind": m.kind,
         "negated": m.negated,
+        "future": m.future,
     }
 
 

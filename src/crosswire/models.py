@@ -182,6 +182,7 @@ class Clause:
     certainty: str = "asserted"
     cues: tuple[str, ...] = ()
     negated: bool = False
+    future: bool = False  # a plan, a promise or a forecast ("will sign", "expects to cut"), not an event
     role: str = "main"  # "main", "reported" (complement of a reporting verb), "conjunct", "relative", "adverbial"
     subject: str = ""  # the subject's head word, lower case ("" when it is a pronoun or none was found)
     predicate: str = ""  # the lemma of the clause's head verb
@@ -258,6 +259,7 @@ class ClaimMention:
     clause: str = ""  # the proposition alone, for matching (see ``Clause.text``)
     kind: str = "news"  # one of MENTION_KINDS
     negated: bool = False
+    future: bool = False  # see ``Clause.future``
     subject: str = ""  # see ``Clause.subject``
     predicate: str = ""  # see ``Clause.predicate``
     head: int = -1  # see ``Clause.head``

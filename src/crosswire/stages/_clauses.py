@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from crosswire.stages._certainty import Reading, negates, read_clause
 from crosswire.stages.lexicons import REPORTING_VERBS
 
 MIN_WORDS = 4
@@ -22,7 +23,6 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 _SPLIT_DEPS = {"conj", "ccomp", "parataxis", "advcl"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 _RELATIVE = {"who", "which", "that", "whom", "whose"}
-_NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor"}
 _PRONOUN_SUBJECTS = {"he", "she"}
 # A complement clause is a claim of its own under a verb of saying or knowing ("said that ...", "showed
 # that ..."); under "want", "hope" or "fear" it is a wish or a worry, not something that happened.
@@ -50,6 +50,7 @@ class Split:
     predicate: str = ""  # lemma of the clause's head verb ("move", "be")
     head: int = -1  # character offset of that verb in the sentence
     object: str = ""  # lower-case head word of what the verb acts on ("belarus" in "is in Belarus")
+    reading: Reading = Reading()  # certainty from the parse: negation, modals, plans (see _certainty)
 
 
 def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
@@ -185,11 +186,21 @@ def _content(token: Any) -> bool:
 
 def _whole(sent: Any) -> Split:
     text = sent.text.strip()
-    negated = any(_negates(t, sent.root) for t in sent)
+    negator = next((t for t in sent if negates(t, sent.root)), None)
+    reading = read_clause(sent.root, negator)
     base = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     root = sent.root
     return Split(
-        0, len(text), text, "main", negated, False, _lemmas(list(sent)), _subject_word(root), *_predicate(root, base)
+        0,
+        len(text),
+        text,
+        "main",
+        negator is not None or reading.certainty == "denied",  # "failed to", "refused to" negate too
+        False,
+        _lemmas(list(sent)),
+        _subject_word(root),
+        *_predicate(root, base),
+        reading,
     )
 
 
@@ -213,10 +224,13 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
             piece = subject_name
         parts.append(piece + t.whitespace_)
     role = {"ROOT": "main", "ccomp": "reported", "relcl": "relative", "advcl": "adverbial"}.get(head.dep_, "conjunct")
+    # "The glitch was not reported" is about the glitch: a passive reporting verb frames speech only
+    # with "it" as its subject ("it was reported that ...").
     frame = head.lemma_.lower() in REPORTING_VERBS and not any(
-        c.dep_ in ("dobj", "attr", "acomp") for c in head.children
+        c.dep_ in ("dobj", "attr", "acomp") or (c.dep_ == "nsubjpass" and c.lower_ != "it") for c in head.children
     )
-    negated = any(_negates(t, head) for t in trimmed)
+    negator = next((t for t in trimmed if negates(t, head)), None)
+    reading = read_clause(head, negator, reported=role == "reported")
     text = re.sub(r"\s*,(?:\s*,)+", ",", "".join(parts)).strip()  # words of a nested clause leave ", ,"
     subject = (
         _subject(head.head) if head.dep_ == "advcl" and _subject(head) is None and _active_participle(head) else None
@@ -228,11 +242,12 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
         end,
         text,
         role,
-        negated,
+        negator is not None or reading.certainty == "denied",  # "failed to", "refused to" negate too
         frame,
         _lemmas(trimmed),
         _subject_word(head),
         *_predicate(head, base),
+        reading,
     )
 
 
@@ -242,17 +257,6 @@ def _predicate(head: Any, base: int) -> tuple[str, int, str]:
     if event.i == head.i or event.dep_ == "acl":  # "kept the road blocked": the road is what was blocked
         return event.lemma_.lower(), event.idx - base, _object_word(head)
     return event.lemma_.lower(), event.idx - base, _object_word(event) or _object_word(head)
-
-
-def _negates(token: Any, head: Any) -> bool:
-    """'not'/'never' on the clause's verb, or 'no' on its subject or object ('would face no action')."""
-    if token.lower_ not in _NEGATORS:
-        return False
-    if token.dep_ == "neg":
-        return token.head.i == head.i or token.head.head.i == head.i
-    if token.dep_ == "det":
-        return token.head.head.i == head.i and token.head.dep_ in _SUBJECTS | {"dobj", "attr"}
-    return token.lower_ == "never" and token.head.i == head.i
 
 
 def _noun_phrase(token: Any) -> str:

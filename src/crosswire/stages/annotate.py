@@ -282,6 +282,13 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
     clauses = []
     for split in (s for s in splits if not s.frame):
         found = [(name, cue) for at, name, cue in cues if split.start <= at < split.end] + framing
+        reading = split.reading
+        if reading.certainty == "denied" and CONDITION.search(split.text):
+            found.append(("hedged", reading.cue))  # "if not at the first try": a condition, not a denial
+        elif reading.certainty == "denied" and any(name == "unconfirmed" for name, _ in found):
+            pass  # "could not be verified" is unconfirmed, not denied: the word list's reading wins
+        elif reading.certainty != "asserted":
+            found.append((reading.certainty, reading.cue))
         ranked = sorted(found, key=lambda nc: _CERTAINTY_RANK[nc[0]])
         clauses.append(
             Clause(
@@ -292,6 +299,7 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
                 certainty=ranked[0][0] if ranked else "asserted",
                 cues=tuple(dict.fromkeys(cue for _, cue in ranked)),
                 negated=split.negated,
+                future=split.reading.future,
                 role=split.role,
                 subject=split.subject,
                 predicate=split.predicate,

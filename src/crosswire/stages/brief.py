@@ -134,7 +134,12 @@ def _sentence(claim: Claim, mention: ClaimMention, docs: dict[str, Document], di
 
 def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> ClaimMention | None:
     """The clearest source sentence for a claim, or None when no mention can stand in a neutral brief."""
-    candidates = [m for m in claim.mentions if m.kind == "news" and m.certainty != "denied" and _stands_alone(m, named)]
+    # A denial by a party is not the story's fact; a negative fact the outlet states is ("no one was hurt").
+    candidates = [
+        m
+        for m in claim.mentions
+        if m.kind == "news" and (m.certainty != "denied" or m.negated) and _stands_alone(m, named)
+    ]
     if not candidates:
         return None
 

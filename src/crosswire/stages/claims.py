@@ -79,6 +79,7 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                         clause=clause.text,
                         kind=_kind(doc, info, clause, text, anchors, actors.get(info.sentence, [])),
                         negated=clause.negated,
+                        future=clause.future,
                         subject=clause.subject,
                         predicate=clause.predicate,
                         head=clause.head,

@@ -428,8 +428,24 @@ def undoes(text: str, thing: str) -> bool:
         rf"\b{name}\b[^.;]{{0,30}}\b(?:was|were|is|has been|had been|would be) (?:{_UNDO})", text, re.I
     )
     return bool(done) and not REFUSAL.search(text)
+
+
 # A clause whose content is in another sentence ("others could do the same", "she did so too"): it
 # says nothing that can be matched on its own.
 CONTENT_ELSEWHERE = re.compile(
     r"\b(?:do|does|did|doing|done)\s+(?:the\s+same|so|likewise|similarly)\b|\bfollow(?:ed|s)?\s+suit\b", re.I
 )
+
+# Modality read off the parse (stages/_certainty.py): auxiliaries and governing words of general English.
+# A possibility or condition: the event may happen or have happened; it is not stated as fact.
+MODAL_POSSIBILITY = frozenset(["may", "might", "could", "would", "should", "ought"])
+# The future: "will sign" states a plan, not an event that took place.
+MODAL_FUTURE = frozenset(["will", "shall", "'ll", "wo"])  # "wo" is spaCy's "won't" -> "wo" + "n't"
+# Words that put the event in their complement as a plan, an expectation or an attempt, not a fact:
+# "expects to cut", "is set to open", "is likely to win", "plans to build", "tried to enter".
+INTENDED = frozenset(
+    ["expect", "plan", "intend", "hope", "aim", "seek", "want", "wish", "propose", "threaten", "promise", "vow"]
+    + ["pledge", "schedule", "set", "due", "likely", "unlikely", "poised", "go", "try", "attempt"]
+)
+# Words whose complement did not happen: "failed to reach", "refused to comment", "declined to say".
+FAILED = frozenset(["fail", "refuse", "decline", "neglect"])

@@ -1,0 +1,68 @@
+"""How firmly each proposition is stated: negation in its scope, modals, plans, failures, evidentials,
+the word list's cues, and the future, on hand-built sentences (one per paragraph of one article)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SETTINGS
+
+from crosswire.pipeline import analyze
+
+# (sentence, the words of the proposition to look at, certainty, future)
+CASES = [
+    ("Police fired tear gas at the protesters in Orlevo on Monday.", "Police fired tear gas", "asserted", False),
+    ("The transport minister did not attend the meeting in Orlevo.", "did not attend", "denied", False),
+    ("The convoy never reached the border crossing at Zelnia.", "never reached", "denied", False),
+    ("No shots were fired during the handover of the bridge.", "No shots were fired", "denied", False),
+    ("Nobody was hurt in the fire at the depot on Tuesday.", "Nobody was hurt", "denied", False),
+    ("The rebels failed to reach the capital before nightfall.", "failed to reach", "denied", False),
+    ("The ministry refused to comment on the reports of casualties.", "refused to comment", "denied", False),
+    ("The contract may be signed in the capital next month.", "may be signed", "hedged", False),
+    ("The strike could spread to the ports of the northern coast.", "could spread", "hedged", False),
+    ("The talks might not resume before the end of the month.", "might not resume", "hedged", False),
+    ("The company expects to cut 4,300 jobs in the region.", "expects to cut", "hedged", True),
+    ("The union plans to strike at the three largest plants.", "plans to strike", "hedged", True),
+    ("The deal is likely to collapse before the deadline.", "likely to collapse", "hedged", True),
+    ("The governor will sign the budget bill on Friday morning.", "will sign", "asserted", True),
+    ("The bridge was reportedly damaged by heavy shelling overnight.", "reportedly damaged", "hedged", False),
+    (
+        "Rebels said they had captured the airport, a claim that could not be independently verified.",
+        "captured the airport",
+        "unconfirmed",
+        False,
+    ),
+]
+FILLER = "The talks took place in the capital of the province during a long and difficult week for everyone."
+
+
+@pytest.fixture(scope="module")
+def mentions(tmp_path_factory, nlp):
+    folder = tmp_path_factory.mktemp("certainty")
+    text = "\n\n".join([*(sentence for sentence, *_ in CASES), FILLER])
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    dossier = analyze([str(folder)], SETTINGS, nlp=nlp)
+    return [m for c in dossier.claims for m in c.mentions]
+
+
+@pytest.mark.parametrize(("sentence", "words", "certainty", "future"), CASES, ids=[c[1] for c in CASES])
+def test_certainty_of_each_proposition(mentions, sentence, words, certainty, future):
+    found = [m for m in mentions if m.text == sentence and words in m.span]
+    assert found, f"no claim mention for {words!r}: {[m.span for m in mentions if m.text == sentence]}"
+    assert [(m.certainty, m.future) for m in found] == [(certainty, future)] * len(found)
+    if certainty != "asserted":
+        assert all(m.cues for m in found), "a certainty other than asserted names the words it comes from"
+
+
+def test_certainty_negation_in_another_clause_does_not_deny_this_one(tmp_path, nlp):
+    text = (
+        "The army released the prisoners on Sunday after complaints that it had not fed them for days.\n\n"
+        "Officials said the fighters would go home, and the commanders did not object.\n\n" + FILLER
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    found = {m.span: m for c in analyze([str(tmp_path)], SETTINGS, nlp=nlp).claims for m in c.mentions}
+    released = next(m for span, m in found.items() if span.startswith("The army released"))
+    assert released.certainty == "asserted"  # the negation belongs to the complaint, not to the release
+    home = next(m for span, m in found.items() if "would go home" in span)
+    assert (home.certainty, home.future) == ("asserted", True)  # reported "would": the past of "will"
+    objected = next(m for span, m in found.items() if "did not object" in span)
+    assert objected.certainty == "denied"
