@@ -116,7 +116,7 @@ def test_clean_markdown_links_keep_their_text_even_with_parentheses_in_the_url()
         "The harbour authority said on Tuesday that the northern pier, described in "
         "[its Wikipedia entry](https://en.wikipedia.org/wiki/Pier_(harbour)), would close for six weeks of "
         "repairs after inspectors found cracks in two of its supporting columns, "
-        "[the notice](https://example.org/notice \"Notice\") said.\n"
+        '[the notice](https://example.org/notice "Notice") said.\n'
     )
     cleaned = clean(RawDocument(id="p", source="p.md", text=text, format="markdown"))
     assert "its Wikipedia entry, would close" in cleaned.body

@@ -42,3 +42,73 @@ def test_entities_sample_marchenko_variants_merge_and_tomases_stay_apart(sample_
     assert {"Yulia Marchenko", "Julia Marchenko", "Marchenko"} <= set(marchenko.aliases)
     assert _entity(sample_dossier, "Tomas Reiter").id != _entity(sample_dossier, "Tomas Vidal").id
     assert _entity(sample_dossier, "Aleksandr Dorin").id == _entity(sample_dossier, "Alexander Dorin").id
+
+
+def _annotated(doc_id: str, sentences: list[tuple[str, list[tuple[str, str]]]]):
+    """A hand-built annotated document: each sentence with the names spaCy found in it and their labels."""
+    from crosswire.models import Annotated, Document, EntityMention, Published, Sentence
+
+    built, mentions, offset = [], [], 0
+    for n, (text, names) in enumerate(sentences, start=1):
+        built.append(Sentence(f"s{n}", n - 1, text, offset, offset + len(text)))
+        offset += len(text) + 2
+        for name, label in names:
+            start = text.index(name)
+            mentions.append(EntityMention(doc_id, f"s{n}", start, start + len(name), name, label))
+    document = Document(
+        doc_id, f"{doc_id}.txt", None, None, None, Published(None, "unknown"), "en", "news",
+        tuple(s.text for s in built), (), sentences=tuple(built),
+    )  # fmt: skip
+    return Annotated(document, tuple(mentions), (), (), (), ())
+
+
+def _resolve(*documents):
+    from crosswire.stages.entities import resolve_entities
+
+    entities = resolve_entities(documents)
+    return {alias: e for e in entities for alias in e.aliases}
+
+
+def test_entities_lone_surname_joins_the_full_name_whatever_its_label():
+    by_alias = _resolve(
+        _annotated("a", [("Former deputy minister Andrei Kartapolov spoke.", [("Andrei Kartapolov", "PERSON")])]),
+        _annotated("b", [("Kartapolov also opposed a ban.", [("Kartapolov", "NORP")])]),
+    )
+    assert by_alias["Kartapolov"] is by_alias["Andrei Kartapolov"]
+    assert by_alias["Kartapolov"].type == "PERSON"
+
+
+def test_entities_short_form_of_a_hyphenated_place_is_that_place():
+    by_alias = _resolve(
+        _annotated("a", [("Fighters took the city of Rostov-on-Don on Saturday.", [("Rostov-on-Don", "GPE")])]),
+        _annotated("b", [("Rostov residents watched the convoy.", [("Rostov", "PERSON")])]),
+        _annotated("c", [("Rostov was quiet by Sunday evening.", [("Rostov", "PERSON")])]),
+    )
+    assert by_alias["Rostov"] is by_alias["Rostov-on-Don"]
+    assert by_alias["Rostov"].type == "GPE"
+    assert any("short form" in reason for reason in by_alias["Rostov"].merges)
+
+
+def test_entities_a_person_of_that_surname_keeps_the_short_form_apart():
+    by_alias = _resolve(
+        _annotated("a", [("Stratford-upon-Avon hosted the talks.", [("Stratford-upon-Avon", "GPE")])]),
+        _annotated("b", [("Minister Jane Stratford spoke.", [("Jane Stratford", "PERSON")])]),
+        _annotated("c", [("Stratford said the talks went well.", [("Stratford", "PERSON")])]),
+    )
+    assert by_alias["Stratford"] is by_alias["Jane Stratford"]
+    assert by_alias["Stratford"] is not by_alias["Stratford-upon-Avon"]
+
+
+def test_entities_newspaper_named_like_a_person_is_an_organisation():
+    by_alias = _resolve(
+        _annotated("a", [("The Daily Courier urged the regime to act.", [("Daily Courier", "PERSON")])]),
+    )
+    assert by_alias["Daily Courier"].type == "ORG"
+
+
+def test_entities_hyphenated_place_is_one_name(nlp):
+    from crosswire.stages.annotate import _entities
+
+    sent = next(nlp("Wagner had been in control of the city of Rostov-on-Don and its headquarters.").sents)
+    names = [m.text for m in _entities("d", "s1", sent)]
+    assert "Rostov-on-Don" in names and "Don" not in names and "Rostov" not in names

@@ -25,8 +25,13 @@ def scores(dossier) -> dict[str, float]:
     facts = []
     for doc_id, want in EXPECTED["documents"].items():
         doc = docs[doc_id]
-        got = {"outlet": doc.outlet, "byline": doc.byline, "date": doc.published.date,
-               "basis": doc.published.basis, "genre": doc.genre}
+        got = {
+            "outlet": doc.outlet,
+            "byline": doc.byline,
+            "date": doc.published.date,
+            "basis": doc.published.basis,
+            "genre": doc.genre,
+        }
         facts += [got[k] == v for k, v in want.items()]
     body = " ".join(s.text for d in dossier.documents for s in d.sentences)
     entity_of = {alias: e.id for e in dossier.entities for alias in e.aliases}
@@ -45,8 +50,12 @@ def scores(dossier) -> dict[str, float]:
     return {
         "documents": _share(facts),
         "cleaning": _share([fragment not in body for fragment in EXPECTED["removed_not_in_body"]]),
-        "entities_same": _share([entity_of.get(a) is not None and entity_of.get(a) == entity_of.get(b)
-                                 for a, b in EXPECTED["entities"]["same"]]),
+        "entities_same": _share(
+            [
+                entity_of.get(a) is not None and entity_of.get(a) == entity_of.get(b)
+                for a, b in EXPECTED["entities"]["same"]
+            ]
+        ),
         "entities_apart": _share([entity_of.get(a) != entity_of.get(b) for a, b in EXPECTED["entities"]["apart"]]),
         "times": _share([times.get((d, e)) == want for d, e, want in EXPECTED["times"]]),
         "claims_same": _share([together(a, b) for a, b in EXPECTED["claims"]["same"]]),
@@ -54,16 +63,21 @@ def scores(dossier) -> dict[str, float]:
         "certainty": _share(
             [any(f in t and c == want for t, c in certainty.items()) for f, want in EXPECTED["certainty"]]
         ),
-        "conflicts": _share([any(kind == want["kind"] and all(f in text for f in want["both"])
-                                 for kind, text in conflict_texts) for want in EXPECTED["conflicts"]]),
+        "conflicts": _share(
+            [
+                any(kind == want["kind"] and all(f in text for f in want["both"]) for kind, text in conflict_texts)
+                for want in EXPECTED["conflicts"]
+            ]
+        ),
         "no_false_conflicts": _share(
             [
                 not any(a in text and b in text and "disagree" in text for _, text in conflict_texts)
                 for a, b in EXPECTED["no_conflict_between"]
             ]
         ),
-        "quotes": _share([any(f in text and speaker == want for text, speaker in quotes)
-                          for f, want in EXPECTED["quotes"]]),
+        "quotes": _share(
+            [any(f in text and speaker == want for text, speaker in quotes) for f, want in EXPECTED["quotes"]]
+        ),
     }
 
 

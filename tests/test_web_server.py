@@ -94,11 +94,11 @@ def test_web_server_keeps_serving_normal_requests(db, nlp):
 
 def test_web_server_stalled_upload_is_dropped_and_logged_once(db, nlp, monkeypatch, logged):
     monkeypatch.setattr(web_app, "BODY_IDLE_SECONDS", 1.0)
-    body = b"--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\n" + b"x" * 100
+    body = b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n' + b"x" * 100
     head = (
-        "POST /stories/s/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
-        "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n"
-    ).encode()
+        b"POST /stories/s/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
+        b"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 5000\r\n\r\n"
+    )
     with served(db, nlp) as base:
         stalled = _connect(base)
         try:

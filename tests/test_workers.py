@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -43,7 +44,7 @@ def test_workers_each_item_gets_its_own_outcome_within_the_budget(workers):
 def test_workers_leave_no_child_behind():
     list(run_budgeted(_job, ["a", "slow", "b"], seconds=1.0, workers=2))
     if sys.platform.startswith("linux"):
-        children = open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split()
+        children = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read_text().split()
         assert children == []
 
 

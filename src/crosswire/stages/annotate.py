@@ -148,6 +148,7 @@ def normalise_name(text: str) -> str:
 
 def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
     base = sent.start_char
+    seen: set[tuple[int, int]] = set()
     for ent in sent.ents:
         if ent.label_ not in ENTITY_LABELS:
             continue
@@ -156,11 +157,35 @@ def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
             continue  # "Interior" in "Interior Minister Reiter" is part of a job title, not an organisation
         if after is not None and after.text in _BODY_NOUNS and ent.label_ in ("ORG", "NORP", "GPE"):
             ent = ent.doc[ent.start : ent.end + 1]  # "Defence" + "Ministry"
+        ent = _whole_compound(ent)
+        if (ent.start, ent.end) in seen:
+            continue  # "Rostov" and "Don" both grew into "Rostov-on-Don"
+        seen.add((ent.start, ent.end))
         name = normalise_name(ent.text)
         if len(name) < 2 or not any(c.isupper() for c in name):
             continue
         start = ent.start_char - base + ent.text.find(name) if name in ent.text else ent.start_char - base
         yield EntityMention(doc_id, sid, start, start + len(name), name, ent.label_)
+
+
+def _whole_compound(ent: Any) -> Any:
+    """The whole hyphenated name a span is part of: "Don" in "Rostov-on-Don" is the city, not a person.
+    Only names that start with a capital grow ("pro-Kremlin" leaves "Kremlin" alone)."""
+    doc, start, end = ent.doc, ent.start, ent.end
+
+    def joined(left: int) -> bool:  # doc[left] "-" doc[left + 2], written without spaces
+        if left < 0 or left + 2 >= len(doc) or doc[left + 1].text != "-":
+            return False
+        words = doc[left].is_alpha and doc[left + 2].is_alpha
+        return bool(words and not doc[left].whitespace_ and not doc[left + 1].whitespace_)
+
+    while joined(start - 2):
+        start -= 2
+    while joined(end - 1):
+        end += 2
+    if (start, end) == (ent.start, ent.end) or not doc[start].text[:1].isupper():
+        return ent
+    return doc[start:end]
 
 
 def _quantities(doc_id: str, sid: str, text: str, sent: Any, skip: list[tuple[int, int]]) -> Iterable[Quantity]:

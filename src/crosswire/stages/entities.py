@@ -55,6 +55,11 @@ ORG_WORDS = frozenset(
         "channel",
     ]
 )
+# Last words of newspaper names, in the languages whose papers the news cites most.
+MEDIA_WORDS = frozenset(
+    ["times", "post", "journal", "herald", "tribune", "gazette", "gazeta", "zeitung", "chronicle", "telegraph"]
+    + ["observer", "guardian", "daily", "courier", "courant", "dispatch", "mirror", "express", "monitor", "diario"]
+)
 _LOCATIVE = re.compile(
     r"\b(?:in|at|to|from|near|across|outside|inside|into|towards?|around|of the (?:city|town|port|region) of)"
     r"(?:\s+the)?\s*$",
@@ -124,18 +129,21 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
             parent[rb] = ra
             reasons[ra].extend([reason, *reasons.pop(rb, [])])
 
+    texts = {(a.document.id, sentence.id): sentence.text for a in annotated for sentence in a.document.sentences}
+    for key, reason in _retype_surfaces(surfaces, texts).items():
+        reasons[key].append(reason)
     surnames = {key.split()[-1] for key, s in surfaces.items() if _is_person(s, surfaces) and len(key.split()) == 1}
     people = [
         k for k, s in surfaces.items() if len(k.split()) >= 2 and (_is_person(s, surfaces) or k.split()[-1] in surnames)
     ]
     _merge_full_names(people, surfaces, union)
     _merge_surnames(people, surfaces, find, union)
+    _merge_place_short_forms(surfaces, union)
     _merge_organisations(surfaces, union)
     _merge_short_forms(surfaces, find, union)
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in surfaces:
         clusters[find(key)].append(key)
-    texts = {(a.document.id, sentence.id): sentence.text for a in annotated for sentence in a.document.sentences}
     lowercase = Counter(w for text in texts.values() for w in re.findall(r"\b[a-z][a-z-]+\b", text))
     rank = document_rank([a.document for a in annotated])
     entities = []
@@ -177,6 +185,32 @@ def _is_place(surface: _Surface) -> bool:
     return _top_label(surface.labels) in ("GPE", "LOC", "FAC", "NORP")
 
 
+def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str], str]) -> dict[str, str]:
+    """Fix spaCy's type from the name's own words and its contexts, before names are merged (a merge
+    needs both names to be places, or both people): a one-word 'person' mostly written after 'in',
+    'at', 'to', 'from' is a place, unless it is the surname of a person named in full; a 'person'
+    whose last word is a newspaper word ('Nezavisimaya Gazeta', 'The Daily Times') is an organisation.
+    Returns the reason for each surface retyped."""
+    full_names = {k.split()[-1] for k, s in surfaces.items() if len(k.split()) > 1 and _is_person(s, surfaces)}
+    reasons = {}
+    for key, surface in surfaces.items():
+        label, total = _top_label(surface.labels), sum(surface.labels.values())
+        words = key.split()
+        if label == "PERSON" and len(words) > 1 and words[-1] in MEDIA_WORDS:
+            surface.labels = Counter({"ORG": total})
+            reasons[key] = f"{surface.text}: typed as an organisation: its last word names a newspaper"
+        elif label in ("PERSON", "ORG") and len(words) == 1 and key not in full_names:
+            before = [texts.get((m.doc, m.sentence), "")[: m.start] for m in surface.mentions]
+            located = sum(1 for text in before if _LOCATIVE.search(text))
+            if located and located * 2 >= len(surface.mentions):
+                surface.labels = Counter({"GPE": total})
+                reasons[key] = (
+                    f"{surface.text}: typed as a place: {located} of {len(surface.mentions)} mentions "
+                    "follow in/at/to/from/near"
+                )
+    return reasons
+
+
 def _merge_full_names(people: list[str], surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
     by_surname: dict[str, list[str]] = defaultdict(list)
     for key in people:
@@ -208,12 +242,30 @@ def _merge_surnames(people: list[str], surfaces: dict[str, _Surface], find, unio
         by_surname[translit_key(person.split()[-1])].append(person)
     plain_surnames = {p.split()[-1] for p in people}
     for key, surface in surfaces.items():
-        if len(key.split()) != 1 or _is_place(surface) or not (_is_person(surface, surfaces) or key in plain_surnames):
+        # Any type but a place: spaCy calls a lone surname a nationality or an organisation at times.
+        place = _top_label(surface.labels) in ("GPE", "LOC", "FAC")
+        if len(key.split()) != 1 or place or not (_is_person(surface, surfaces) or key in plain_surnames):
             continue
         owners = {find(p) for p in by_surname.get(translit_key(key), ())}
         if len(owners) == 1:
             owner = owners.pop()
             union(owner, key, f"{surface.text}: surname of {surfaces[owner].text}, unambiguous in this story")
+
+
+def _merge_place_short_forms(surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
+    """'Rostov' is 'Rostov-on-Don' when the story has one such place and no person of that surname,
+    whatever type spaCy gave the short form (it takes the place's type)."""
+    full_names = {k.split()[-1] for k, s in surfaces.items() if len(k.split()) > 1 and _is_person(s, surfaces)}
+    places: dict[str, list[str]] = defaultdict(list)
+    for key, surface in surfaces.items():
+        if "-" in key and " " not in key and _top_label(surface.labels) in ("GPE", "LOC", "FAC"):
+            places[key.split("-")[0]].append(key)
+    for short, longs in places.items():
+        if len(longs) != 1 or short not in surfaces or short in full_names:
+            continue
+        place, surface = longs[0], surfaces[short]
+        surface.labels = Counter({_top_label(surfaces[place].labels): sum(surface.labels.values())})
+        union(place, short, f"{surface.text}: short form of {surfaces[place].text}, the only place it fits")
 
 
 def _org_key(key: str) -> str:
