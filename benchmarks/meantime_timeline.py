@@ -1,0 +1,503 @@
+"""Event dating against the SemEval-2015 TimeLine gold on MEANTIME, beside two baselines.
+
+    python benchmarks/meantime_timeline.py [--data DIR] [--topics airbus,apple] [--show N]
+
+The SemEval-2015 Task 4 timelines (../shared/eval-data/meantime-en, see its SOURCE.md, "How it can be
+scored", item 2) list, for target entities of each MEANTIME story, every event word with its date
+(YYYY-MM-DD, XX for an unknown part). airbus, gm and stock are corpora 1-3; apple is the trial data,
+whose document ids are mapped to MEANTIME's by ``claim_matching._map_trial_ids``. Each topic is one
+pile (``claim_matching.load_meantime``: title and date line become ``title`` and ``published``),
+run through crosswire's prepare + annotate (``claim_matching.parse``) and ``reconcile``.
+
+**Gold anchors.** Every (document, body sentence, date) of a timeline line whose date has a known year,
+the date kept at its precision (``2008-03-XX`` is the month 2008-03, ``2008-XX-XX`` the year 2008;
+``XXXX-XX-XX`` is undated and skipped). The event word is looked for in its sentence, then up to two
+sentences away (``claim_matching._locate``); one anchor per (document, sentence, date), however many
+event words and lines share it. Corpora 1-3 give SOURCE.md's 458 anchors; apple adds 122.
+
+**Agreement.** A predicted date agrees with a gold date when it is at least as precise and equal at the
+gold precision (gold 2008-03, predicted 2008-03-17: right; gold 2008-03-17, predicted 2008-03: wrong).
+
+**Systems.** A time mention is *on* a gold sentence when its first character, carried onto crosswire's
+cleaned body, falls inside that sentence's span (a character test, so a different sentence split in
+crosswire does not lend one sentence the dates of its neighbour).
+
+- *crosswire timeline* (the headline row, what a user sees): the anchor is dated when some evidence of
+  a ``Dossier.timeline`` entry is on its sentence, right when one of them agrees (as in SOURCE.md).
+- *crosswire resolved times*: the same with every ``Annotated.times`` mention that
+  ``stages.timeline.resolve_times`` gave a date. ``build_timeline`` makes an entry of each of them,
+  so this row differs from the first only if reconcile leaves a document out; it is there to show that.
+- *crosswire, one date*: of the timeline dates on the sentence, only the one nearest the anchor's
+  event word(s) (the baselines also give one date; "any of several" favours a sentence with many dates).
+- *crosswire, else publication date*: that one date, and the publication date where there is none
+  (not a baseline: what a reader of a dossier that shows each sentence's date would get).
+- *baseline publication date*: every event happened on its document's publication date.
+- *baseline continuation*: the nearest resolved date expression (crosswire's own resolved times) that
+  starts before the anchor's first event word in the same document, else the publication date.
+
+Anchors are split into those whose gold date is the publication date at the gold precision (the
+publication-date baseline is right on every one of them, by construction) and the others (where the
+date has to be read). "dated" is the share of anchors given a date at all; "right where dated" is
+recall over dated. An anchor whose sentence crosswire's cleaning removed stays in the denominator,
+undated for crosswire: one in corpora 1-3, the line "The A380 was revealed in January 2005", which
+has no final stop, so the pile makes it a paragraph of its own and cleaning drops it. That anchor is
+all that separates this script's 110 right and 177 dated from SOURCE.md's measured 0.242 and 0.389
+(111 and 178 of 458), had the scorer there seen crosswire date that line 2005-01.
+Each baseline is also scored on the anchors crosswire dated.
+
+**History in the timeline.** ``TimelineEntry`` has no background or kind field (claims.py marks a claim
+*mention* dated a year or more before its document as kind "background", but the timeline entry does
+not carry that), so per topic: entries outside the story window (publication dates +- 30 days),
+entries before the earliest publication date - 1 year ("history mixed into the timeline"), and how
+many of those point to a claim whose mention on the entry's sentence is kind "background".
+
+Topics used while developing crosswire: airbus and apple (``--topics``); gm and stock were not looked
+at, and their figures are the ones to quote. Prints tables; a run on all four topics writes
+benchmarks/results/meantime_timeline.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "src"))
+
+import ecbplus_entities as ecb  # noqa: E402  (the detokeniser)
+from claim_matching import (  # noqa: E402  (MEANTIME piles, timeline lines, pile -> prepare + annotate)
+    TIMELINES,
+    Pile,
+    PileDoc,
+    _conll_tokens,
+    _locate,
+    _map_trial_ids,
+    _timeline_lines,
+    load_meantime,
+    parse,
+)
+
+from crosswire.pipeline import load_pipeline, reconcile  # noqa: E402
+from crosswire.settings import Settings  # noqa: E402
+from crosswire.stages.timeline import resolve_times  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "eval-data" / "meantime-en"
+RESULT = ROOT / "benchmarks" / "results" / "meantime_timeline.json"
+DEVELOPED_ON = ("airbus", "apple")
+CORPORA = dict(zip(TIMELINES, ("airbus", "gm", "stock"), strict=True))  # SOURCE.md's 458 anchors
+RANK = {"year": 0, "month": 1, "day": 2}
+WINDOW_DAYS = 30
+SYSTEMS = {
+    "timeline": "crosswire timeline (any date on the sentence)",
+    "resolved": "crosswire resolved times (any date on the sentence)",
+    "nearest": "crosswire timeline, the date nearest the event",
+    "fallback": "crosswire nearest date, else publication date",
+    "pubdate": "baseline: publication date",
+    "continuation": "baseline: nearest preceding date, else publication",
+}
+BASELINES = ("pubdate", "continuation")
+SUBSETS = ("all", "gold = publication date", "gold != publication date")
+UNPLACED = "not in crosswire's text"
+Dated = tuple[str, str]  # (date, precision): "2008", "year" / "2008-03", "month" / "2008-03-17", "day"
+
+
+@dataclass
+class Anchor:
+    topic: str
+    doc: str
+    sentence: int  # gold sentence number (0 title, 1 date line, 2... body)
+    date: str
+    precision: str
+    start: int  # the sentence's offsets in the pile document's text
+    end: int
+    text: str
+    published: str
+    events: list[tuple[int, str]] = field(default_factory=list)  # (offset in the pile text, word)
+    lines: set[str] = field(default_factory=set)
+
+    @property
+    def on_pubdate(self) -> bool:
+        return agrees((self.published, "day"), self.date, self.precision)
+
+
+@dataclass
+class Time:
+    """A resolved time mention, placed in crosswire's body of its document."""
+
+    start: int
+    end: int
+    text: str
+    date: str
+    precision: str
+    entry: str = ""  # the timeline entry holding it ("" for a bare resolved time)
+
+
+def gold_date(raw: str) -> Dated | None:
+    """'2008-03-XX' -> ('2008-03', 'month'); 'XXXX-XX-XX' and 'XXX-XX-XX' -> None (no known year)."""
+    parts = raw.strip().split("-")
+    if not re.fullmatch(r"\d{4}", parts[0]):
+        return None
+    kept = [parts[0]]
+    for part in parts[1:3]:
+        if not re.fullmatch(r"\d\d", part):
+            break
+        kept.append(part)
+    return "-".join(kept), ("year", "month", "day")[len(kept) - 1]
+
+
+def agrees(predicted: Dated, gold: str, precision: str) -> bool:
+    when, own = predicted
+    return RANK.get(own, -1) >= RANK[precision] and when[: len(gold)] == gold
+
+
+def _line_dates(folder: Path, name: str) -> dict[str, str]:
+    """Line id (as ``_timeline_lines`` names it) -> the line's date."""
+    out = {}
+    for path in sorted(folder.glob("*.txt")):
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()[1:]):
+            out[f"{name}/{path.stem}:{i}"] = line.split("\t")[1]
+    return out
+
+
+def load(data: Path, topics: list[str]) -> tuple[list[Pile], list[Anchor], dict[str, int]]:
+    """The topics' piles and their gold anchors."""
+    piles = [p for p in load_meantime(data)[0] if p.name in topics]
+    docs: dict[str, tuple[str, PileDoc]] = {d.id: (p.name, d) for p in piles for d in p.docs}
+    tokens = {
+        path.name.split("_", 1)[0]: _conll_tokens(path)
+        for topic in topics
+        for path in sorted((data / "conll_gold" / f"corpus_{topic}").glob("*.conll"))
+    }
+    base = data / "semeval2015-timelines"
+    lines: list[tuple[str, list[str]]] = []
+    dates: dict[str, str] = {}
+    for corpus, topic in CORPORA.items():
+        if topic in topics:
+            folder = base / corpus / "TimeLines_Gold_Standard"
+            lines += _timeline_lines(folder, corpus)
+            dates |= _line_dates(folder, corpus)
+    if "apple" in topics:
+        folder = base / "TimeLines_trial_data_task4_v1.2"
+        trial = _timeline_lines(folder, "apple")
+        rename = _map_trial_ids(trial, {d: tokens[d] for d, (t, _) in docs.items() if t == "apple"})
+        lines += [(i, [rename.get(r.split("-")[0], "?") + r[r.find("-") :] for r in refs]) for i, refs in trial]
+        dates |= _line_dates(folder, "apple")
+    stats: Counter[str] = Counter()
+    anchors: dict[tuple[str, int, str], Anchor] = {}
+    for line_id, refs in lines:
+        dated = gold_date(dates[line_id])
+        for doc, number, word in ((ref.split("-", 2) + ["", ""])[:3] for ref in refs):
+            stats["event mentions"] += 1
+            found = _locate(tokens.get(doc), int(number) if number.isdigit() else -9, word)
+            if found is None or doc not in docs:
+                stats["not located"] += 1
+                continue
+            if dated is None:
+                stats["undated (no known year)"] += 1
+                continue
+            if found < 2:
+                stats["in a title or date line (left out)"] += 1
+                continue
+            topic, pdoc = docs[doc]
+            key = (doc, found, dated[0])
+            if key not in anchors:
+                text = ecb.detokenise(tokens[doc][found])[0]
+                start, end = pdoc.spans[found]
+                anchors[key] = Anchor(topic, doc, found, *dated, start, end, text, pdoc.published or "")
+            offsets = ecb.detokenise(tokens[doc][found])[1]
+            at = tokens[doc][found].index(word.split("_")[0])
+            anchors[key].events.append((pdoc.spans[found][0] + offsets[at][0], word))
+            anchors[key].lines.add(line_id)
+    stats["anchors"] = len(anchors)
+    out = sorted(anchors.values(), key=lambda a: (a.topic, a.doc, a.sentence, a.date))
+    for a in out:
+        a.events = sorted(set(a.events))
+    return piles, out, dict(stats)
+
+
+# ------------------------------------------------------------------------------------------ score
+
+
+def _times(dossier: Any, resolved: Any) -> tuple[dict[str, list[Time]], dict[str, list[Time]]]:
+    """Per document, in body order: the timeline's evidence, and every resolved time with a date."""
+    starts = {(d.id, s.id): s.start for d in dossier.documents for s in d.sentences}
+    timeline: dict[str, list[Time]] = defaultdict(list)
+    for entry in dossier.timeline:
+        for m in entry.evidence:
+            base = starts[(m.doc, m.sentence)]
+            timeline[m.doc].append(Time(base + m.start, base + m.end, m.text, entry.date, entry.precision, entry.id))
+    bare: dict[str, list[Time]] = defaultdict(list)
+    for a in resolved:
+        base = {s.id: s.start for s in a.document.sentences}
+        for m in a.times:
+            if m.date and m.precision:
+                bare[m.doc].append(
+                    Time(base[m.sentence] + m.start, base[m.sentence] + m.end, m.text, m.date, m.precision)
+                )
+    for found in (*timeline.values(), *bare.values()):
+        found.sort(key=lambda t: t.start)
+    return timeline, bare
+
+
+def _distance(t: Time, at: list[int]) -> int:
+    return min(max(t.start - e, e - t.end + 1, 0) for e in at)
+
+
+def predict(anchor: Anchor, pile: Pile, timeline: list[Time], bare: list[Time]) -> dict[str, Any]:
+    """Each system's dates for the anchor (a list: crosswire's 'any' rows may give several)."""
+    where = pile.where.get(anchor.doc)
+    lo = hi = None
+    if where is not None:
+        lo, hi = where(anchor.start), where(anchor.end - 1)
+    placed = lo is not None and hi is not None
+    events = [e for e in (where(o) for o, _ in anchor.events) if e is not None] if where else []
+    on = [t for t in timeline if placed and lo <= t.start <= hi]  # type: ignore[operator]
+    out: dict[str, Any] = {
+        "placed": placed,
+        "timeline": on,
+        "resolved": [t for t in bare if placed and lo <= t.start <= hi],  # type: ignore[operator]
+        "nearest": sorted(on, key=lambda t: _distance(t, events or [lo]))[:1],  # type: ignore[list-item]
+        "pubdate": [Time(-1, -1, "(publication date)", anchor.published, "day")],
+    }
+    first = events[0] if events else lo
+    before = [t for t in bare if first is not None and t.start < first]
+    out["continuation"] = before[-1:] or out["pubdate"]
+    out["fallback"] = out["nearest"] or out["pubdate"]
+    return out
+
+
+def evaluate(piles: list[Pile], anchors: list[Anchor], settings: Settings, nlp: Any) -> dict[str, Any]:
+    """Per topic: one row per anchor (what each system said) and the timeline's window figures."""
+    results: dict[str, Any] = {}
+    for pile in piles:
+        parse(pile, settings, nlp)
+        dossier = reconcile(pile.annotated, pile.errors, settings, {})
+        timeline, bare = _times(dossier, resolve_times(pile.annotated))
+        rows = []
+        for anchor in (a for a in anchors if a.topic == pile.name):
+            got = predict(anchor, pile, timeline[anchor.doc], bare[anchor.doc])
+            row: dict[str, Any] = {
+                "doc": anchor.doc,
+                "sentence": anchor.sentence,
+                "gold": anchor.date,
+                "published": anchor.published,
+                "on publication date": anchor.on_pubdate,
+                "placed": got["placed"],
+                "text": anchor.text,
+                "events": [w for _, w in anchor.events],
+            }
+            for system in SYSTEMS:
+                found = got[system]
+                row[system] = {
+                    "dated": bool(found),
+                    "right": any(agrees((t.date, t.precision), anchor.date, anchor.precision) for t in found),
+                    "dates": [f"{t.date} ({t.text})" for t in found],
+                }
+            rows.append(row)
+        results[pile.name] = {
+            "anchors": rows,
+            "documents skipped": [f"{e.source}: {e.reason}" for e in dossier.errors],
+            "timeline": window(pile, dossier),
+        }
+    return results
+
+
+def _interval(when: str, precision: str) -> tuple[date, date]:
+    if precision == "year":
+        return date(int(when), 1, 1), date(int(when), 12, 31)
+    if precision == "month":
+        year, month = map(int, when.split("-"))
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return date(year, month, 1), following - timedelta(days=1)
+    day = date.fromisoformat(when)
+    return day, day
+
+
+def window(pile: Pile, dossier: Any) -> dict[str, Any]:
+    """How much of the dossier timeline lies outside the story: the publication dates +- 30 days."""
+    published = sorted(date.fromisoformat(d.published) for d in pile.docs if d.published)
+    lo, hi = published[0] - timedelta(days=WINDOW_DAYS), published[-1] + timedelta(days=WINDOW_DAYS)
+    history_before = published[0] - timedelta(days=365)
+    kinds = {
+        (c.id, m.doc, m.sentence): m.kind for c in dossier.claims for m in c.mentions
+    }  # a claim's kind on one sentence
+    counts: Counter[str] = Counter(entries=len(dossier.timeline))
+    history = []
+    for entry in dossier.timeline:
+        first, last = _interval(entry.date, entry.precision)
+        if last < lo:
+            counts["before the window"] += 1
+        elif first > hi:
+            counts["after the window"] += 1
+        if last < history_before:
+            counts["history"] += 1
+            m = entry.evidence[0]
+            background = any(kinds.get((c, m.doc, m.sentence)) == "background" for c in entry.claims)
+            counts["history on a background mention"] += background
+            history.append(f"{entry.date}: {entry.text}")
+    counts["outside the window"] = counts["before the window"] + counts["after the window"]
+    share = counts["outside the window"] / max(counts["entries"], 1)
+    return {
+        "window": [lo.isoformat(), hi.isoformat()],
+        "counts": dict(counts),
+        "outside share": round(share, 3),
+        "history share": round(counts["history"] / max(counts["entries"], 1), 3),
+        "history entries": history,
+    }
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per subset of anchors and system: recall, share dated, right where dated (and baselines on the
+    anchors crosswire's timeline dated)."""
+    out: dict[str, Any] = {}
+    for subset in SUBSETS:
+        chosen = [
+            r for r in rows if subset == "all" or r["on publication date"] == (subset == "gold = publication date")
+        ]
+        n = len(chosen)
+        cw_dated = [r for r in chosen if r["timeline"]["dated"]]
+        part: dict[str, Any] = {"anchors": n, "crosswire dated": len(cw_dated)}
+        part[UNPLACED] = sum(not r["placed"] for r in chosen)
+        for system in SYSTEMS:
+            right = sum(r[system]["right"] for r in chosen)
+            dated = sum(r[system]["dated"] for r in chosen)
+            part[system] = {
+                "recall": round(right / n, 3) if n else None,
+                "dated": round(dated / n, 3) if n else None,
+                "right where dated": round(right / dated, 3) if dated else None,
+                "right": right,
+            }
+            if system in BASELINES:
+                hits = sum(r[system]["right"] for r in cw_dated)
+                part[system]["right where crosswire dated"] = round(hits / len(cw_dated), 3) if cw_dated else None
+        out[subset] = part
+    return out
+
+
+def table(name: str, summary: dict[str, Any]) -> str:
+    def cell(x: float | None) -> str:
+        return "    -" if x is None else f"{x:.3f}"
+
+    head = summary["all"]
+    lines = [
+        f"{name}: {head['anchors']} anchors ({summary['gold = publication date']['anchors']} on the publication"
+        f" date, {summary['gold != publication date']['anchors']} not);"
+        f" crosswire's timeline dates {head['crosswire dated']}; {head[UNPLACED]} lie in text"
+        " crosswire cleaned away",
+        f"  {'':52} {'all anchors':^27} | {'gold = pub. date':^20} | {'gold != pub. date':^20}",
+        f"  {'system':52} {'recall':>7} {'dated':>6} {'right/dated':>12} | {'recall':>7} {'dated':>6} "
+        f"{'r/d':>5} | {'recall':>7} {'dated':>6} {'r/d':>5}",
+    ]
+    for system, label in SYSTEMS.items():
+        cells = []
+        for subset in SUBSETS:
+            s = summary[subset][system]
+            wide = 12 if subset == "all" else 5
+            cells.append(f"{cell(s['recall']):>7} {cell(s['dated']):>6} {cell(s['right where dated']):>{wide}}")
+        lines.append(f"  {label:52} " + " | ".join(cells))
+    on = ", ".join(f"{b} {cell(head[b]['right where crosswire dated'])}" for b in BASELINES)
+    lines.append(f"  baselines right on the {head['crosswire dated']} anchors crosswire dated: {on}")
+    return "\n".join(lines)
+
+
+def example(topic: str, row: dict[str, Any]) -> str:
+    words = row["text"].split()
+    snippet = " ".join(words[:20]) + (" …" if len(words) > 20 else "")
+    said = "; ".join(row["timeline"]["dates"]) or "none"
+    return (
+        f"[{topic} {row['doc']}/{row['sentence']}] gold {row['gold']} (published {row['published']}), "
+        f"crosswire {said}; continuation {row['continuation']['dates'][0]}; event {'/'.join(row['events'])}\n"
+        f"    {snippet}"
+    )
+
+
+def compact(row: dict[str, Any]) -> dict[str, Any]:
+    """An anchor's row for the results file: which systems were right, and what each said."""
+    out = {k: v for k, v in row.items() if k not in SYSTEMS}
+    out["right"] = [s for s in SYSTEMS if row[s]["right"]]
+    out["dates"] = {s: row[s]["dates"] for s in SYSTEMS if row[s]["dates"]}
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--topics", default="airbus,apple,gm,stock")
+    parser.add_argument("--show", type=int, default=0, help="print N anchors crosswire misses (airbus, apple only)")
+    args = parser.parse_args()
+    if not (args.data / "conll_gold").is_dir():
+        print(f"no MEANTIME data in {args.data}: pass --data", file=sys.stderr)
+        return 2
+    topics = args.topics.split(",")
+    started = time.perf_counter()
+    settings = Settings(progress=False, workers=1)
+    piles, anchors, stats = load(args.data, topics)
+    results = evaluate(piles, anchors, settings, load_pipeline(settings.spacy_model))
+    unseen = [t for t in topics if t not in DEVELOPED_ON]
+    seen = [t for t in topics if t in DEVELOPED_ON]
+    groups = {
+        "developed on": seen,
+        "not seen while developing": unseen,
+        "corpora 1-3, as SOURCE.md": [t for t in topics if t in CORPORA.values()],
+        "all": topics,
+    }
+    summary: dict[str, Any] = {}
+    for name, members in groups.items():
+        if members:
+            rows = [r for t in members for r in results[t]["anchors"]]
+            summary[name] = {"topics": members, **summarise(rows)}
+    for topic in topics:
+        results[topic]["summary"] = summarise(results[topic]["anchors"])
+    print(f"gold: {stats}")
+    for name, row in summary.items():
+        print(table(f"{name} ({', '.join(row['topics'])})", row) + "\n")
+    for topic in topics:
+        print(table(topic, results[topic]["summary"]) + "\n")
+    print("dossier timeline: entries outside the story window (publication dates +- 30 days), history")
+    for topic in topics:
+        w = results[topic]["timeline"]
+        c = w["counts"]
+        print(
+            f"  {topic:7} {c['entries']:4} entries; outside {w['window'][0]}..{w['window'][1]}: "
+            f"{c['outside the window']} ({w['outside share']:.3f}; {c.get('before the window', 0)} before, "
+            f"{c.get('after the window', 0)} after); history (before earliest publication - 1 year): "
+            f"{c.get('history', 0)} ({w['history share']:.3f}), "
+            f"{c.get('history on a background mention', 0)} of them on a claim mention of kind background"
+        )
+        if results[topic]["documents skipped"]:
+            print(f"  {topic}: skipped {results[topic]['documents skipped']}")
+    shown = 0
+    for topic in (t for t in topics if t in DEVELOPED_ON):
+        for row in results[topic]["anchors"]:
+            if shown < args.show and not row["timeline"]["right"]:
+                print(example(topic, row))
+                shown += 1
+    if args.topics == parser.get_default("topics"):
+        for topic in topics:
+            results[topic]["anchors"] = [compact(row) for row in results[topic]["anchors"]]
+        out = {
+            "benchmark": "MEANTIME / SemEval-2015 TimeLine: dating events",
+            "command": "python benchmarks/meantime_timeline.py",
+            "crosswire_commit": ecb._git("rev-parse", "--short", "HEAD"),
+            "crosswire_src_modified": bool(ecb._git("status", "--porcelain", "src")),
+            "systems": SYSTEMS,
+            "gold": stats,
+            "summary": summary,
+            "topics": results,
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        RESULT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
