@@ -120,7 +120,9 @@ def load(data: Path, topics: list[str]) -> Gold:
                 gold.sentences[(doc, n)] = (texts[n][0], *document.spans[n])
                 for row, (start, end) in zip(rows[n], texts[n][1], strict=True):
                     if row[2].startswith("B-E"):
-                        event = Event(doc, n, base + start, base + end, row[1], _tag(row[3]), _tag(row[4]), _tag(row[5]))
+                        event = Event(
+                            doc, n, base + start, base + end, row[1], _tag(row[3]), _tag(row[4]), _tag(row[5])
+                        )
                         gold.events.append(event)
         gold.piles.append(pile)
     return gold
@@ -196,7 +198,9 @@ def evaluate(gold: Gold, settings: Settings, nlp: Any, show: int) -> dict[str, A
                 if (doc, at) in heads:
                     head_pairs.append((event.label, _label([heads[(doc, at)]])))
                     if head_pairs[-1][0] != head_pairs[-1][1] and len(examples) < show:
-                        examples.append(f"  head event {event.word!r}: gold {event.label}, crosswire {head_pairs[-1][1]}")
+                        examples.append(
+                            f"  head event {event.word!r}: gold {event.label}, crosswire {head_pairs[-1][1]}"
+                        )
                 inside = sorted((e - s, c) for s, e, c, _ in spans[doc] if at is not None and s <= at < e)
                 if not inside:
                     outside[event.label] += 1

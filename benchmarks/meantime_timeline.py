@@ -101,6 +101,7 @@ SYSTEMS = {
     "resolved": "crosswire resolved times (any date on the sentence)",
     "nearest": "crosswire timeline, the date nearest the event",
     "fallback": "crosswire nearest date, else publication date",
+    "when": "crosswire claim dates (over the event, else on its sentence)",
     "pubdate": "baseline: publication date",
     "continuation": "baseline: nearest preceding date, else publication",
 }
@@ -248,11 +249,27 @@ def _times(dossier: Any, resolved: Any) -> tuple[dict[str, list[Time]], dict[str
     return timeline, bare
 
 
+def _whens(dossier: Any) -> dict[str, list[tuple[int, int, Time]]]:
+    """Per document: (body start, body end, date) of every claim mention crosswire dated ('when')."""
+    starts = {(d.id, s.id): s.start for d in dossier.documents for s in d.sentences}
+    found: dict[str, list[tuple[int, int, Time]]] = defaultdict(list)
+    for claim in dossier.claims:
+        for m in claim.mentions:
+            base = starts[(m.doc, m.sentence)]
+            end = m.end if m.end >= 0 else len(m.text)
+            if m.when:
+                label = f"{m.when_basis}: {m.span[:40]}"
+                found[m.doc].append((base + m.start, base + end, Time(-1, -1, label, m.when, m.when_precision)))
+    return found
+
+
 def _distance(t: Time, at: list[int]) -> int:
     return min(max(t.start - e, e - t.end + 1, 0) for e in at)
 
 
-def predict(anchor: Anchor, pile: Pile, timeline: list[Time], bare: list[Time]) -> dict[str, Any]:
+def predict(
+    anchor: Anchor, pile: Pile, timeline: list[Time], bare: list[Time], whens: list[tuple[int, int, Time]]
+) -> dict[str, Any]:
     """Each system's dates for the anchor (a list: crosswire's 'any' rows may give several)."""
     where = pile.where.get(anchor.doc)
     lo = hi = None
@@ -272,6 +289,15 @@ def predict(anchor: Anchor, pile: Pile, timeline: list[Time], bare: list[Time]) 
     before = [t for t in bare if first is not None and t.start < first]
     out["continuation"] = before[-1:] or out["pubdate"]
     out["fallback"] = out["nearest"] or out["pubdate"]
+    # The claim over the event word; else (a reporting verb, which is no claim) the claim on the same
+    # sentence nearest to it, as SOURCE.md scores by sentence.
+    spans = [(e - s, t) for s, e, t in whens for at in (events or [lo]) if at is not None and s <= at < e]
+    near = [
+        (min(abs(s - at) for at in (events or [lo])), t)  # type: ignore[operator]
+        for s, e, t in whens
+        if placed and lo <= s <= hi  # type: ignore[operator]
+    ]
+    out["when"] = [min(spans or near, key=lambda st: st[0])[1]] if placed and (spans or near) else []
     return out
 
 
@@ -282,9 +308,10 @@ def evaluate(piles: list[Pile], anchors: list[Anchor], settings: Settings, nlp: 
         parse(pile, settings, nlp)
         dossier = reconcile(pile.annotated, pile.errors, settings, {})
         timeline, bare = _times(dossier, resolve_times(pile.annotated))
+        whens = _whens(dossier)
         rows = []
         for anchor in (a for a in anchors if a.topic == pile.name):
-            got = predict(anchor, pile, timeline[anchor.doc], bare[anchor.doc])
+            got = predict(anchor, pile, timeline[anchor.doc], bare[anchor.doc], whens[anchor.doc])
             row: dict[str, Any] = {
                 "doc": anchor.doc,
                 "sentence": anchor.sentence,
@@ -413,9 +440,11 @@ def example(topic: str, row: dict[str, Any]) -> str:
     words = row["text"].split()
     snippet = " ".join(words[:20]) + (" …" if len(words) > 20 else "")
     said = "; ".join(row["timeline"]["dates"]) or "none"
+    when = "; ".join(row["when"]["dates"]) or "none"
     return (
         f"[{topic} {row['doc']}/{row['sentence']}] gold {row['gold']} (published {row['published']}), "
-        f"crosswire {said}; continuation {row['continuation']['dates'][0]}; event {'/'.join(row['events'])}\n"
+        f"crosswire {said}; claim date {when}; continuation {row['continuation']['dates'][0]}; "
+        f"event {'/'.join(row['events'])}\n"
         f"    {snippet}"
     )
 
@@ -478,7 +507,7 @@ def main() -> int:
     shown = 0
     for topic in (t for t in topics if t in DEVELOPED_ON):
         for row in results[topic]["anchors"]:
-            if shown < args.show and not row["timeline"]["right"]:
+            if shown < args.show and not row["when"]["right"]:
                 print(example(topic, row))
                 shown += 1
     if args.topics == parser.get_default("topics"):

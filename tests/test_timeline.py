@@ -42,3 +42,53 @@ def test_timeline_sample_entries_sorted_and_cite_sentences(sample_dossier):
     assert dates == sorted(dates)
     friday = [e for e in sample_dossier.timeline if e.date == "2025-03-14"]
     assert friday and all(m.text == "on Friday night" for e in friday for m in e.evidence)
+
+
+def _pile(tmp_path, nlp, rows):
+    import json
+
+    from conftest import SETTINGS
+
+    from crosswire.pipeline import analyze
+
+    path = tmp_path / "pile.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return analyze([str(path)], SETTINGS, nlp=nlp)
+
+
+FILLER = "Officials in the capital said the situation remained calm, and traffic moved normally through the centre."
+
+
+def test_timeline_history_is_background_and_the_story_starts_on_its_own_days(tmp_path, nlp):
+    text = (
+        "Protesters blocked the main bridge in Orlevo on Saturday, the third day of the strike. "
+        "The union was founded in 1991 after a long dispute over pay. " + FILLER
+    )
+    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Strike", "text": text, "published": "2023-06-26"}])
+    by_date = {e.date: e for e in dossier.timeline}
+    assert by_date["1991"].background and not by_date["2023-06-24"].background
+    assert [e.date for e in dossier.timeline if not e.background][0] == "2023-06-24"
+
+
+def test_timeline_undated_document_is_dated_from_its_own_text(tmp_path, nlp):
+    dated = {"id": "a", "title": "Strike", "text": "Drivers went on strike in Orlevo on Friday. " + FILLER}
+    undated = {"id": "b", "title": "Talks", "text": "The minister met the drivers late on Monday in Orlevo. " + FILLER}
+    dossier = _pile(tmp_path, nlp, [dated | {"published": "2023-06-27"}, undated])
+    published = {d.title: d.published for d in dossier.documents}
+    assert published["Talks"].date == "2023-06-26" and published["Talks"].basis == "inferred"
+    assert "late on Monday" in published["Talks"].evidence and "on or after" in published["Talks"].evidence
+
+
+def test_timeline_each_claim_is_dated_where_its_text_places_it(tmp_path, nlp):
+    text = (
+        "The transport minister resigned in Orlevo on Monday after a week of protests.\n\n"
+        "The drivers' union has welcomed the resignation of the transport minister.\n\n"
+        "The old bridge had been closed to lorries for repairs since the spring.\n\n"
+        "The new minister will meet the drivers' union in the capital next month.\n\n" + FILLER
+    )
+    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Minister", "text": text, "published": "2023-06-28"}])
+    when = {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
+    assert when["transport"] == ("2023-06-26", "expression")  # "on Monday" in its own clause
+    assert when["drivers'"] == ("2023-06-28", "document")  # an undated perfect: the document's day
+    assert when["old"] == (None, "")  # the past perfect happened before, nobody says when
+    assert when["new"] == ("2023-07", "expression")  # a plan, dated where the text dates it

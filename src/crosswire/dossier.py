@@ -59,6 +59,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
                 "precision": t.precision,
                 "text": t.text,
                 "claims": list(t.claims),
+                "background": t.background,
                 "evidence": [_time(m, ref) for m in t.evidence],
             }
             for t in dossier.timeline
@@ -143,6 +144,8 @@ def _mention(m: ClaimMention, ref) -> dict[str, Any]:  # type: ignore[no-untyped
         "kind": m.kind,
         "negated": m.negated,
         "future": m.future,
+        "tense": m.tense,
+        "when": {"date": m.when, "precision": m.when_precision, "basis": m.when_basis} if m.when else None,
     }
 
 

@@ -183,6 +183,7 @@ class Clause:
     cues: tuple[str, ...] = ()
     negated: bool = False
     future: bool = False  # a plan, a promise or a forecast ("will sign", "expects to cut"), not an event
+    tense: str = ""  # "past", "present", "perfect", "pluperfect", "future", or "" (a modal, or none found)
     role: str = "main"  # "main", "reported" (complement of a reporting verb), "conjunct", "relative", "adverbial"
     subject: str = ""  # the subject's head word, lower case ("" when it is a pronoun or none was found)
     predicate: str = ""  # the lemma of the clause's head verb
@@ -237,6 +238,7 @@ class TimelineEntry:
     text: str
     evidence: tuple[TimeMention, ...]
     claims: tuple[str, ...] = ()
+    background: bool = False  # history from before the story's days, shown apart from the story
 
 
 # What a claim mention is: news can corroborate; the rest is kept, labelled, and never counted.
@@ -260,6 +262,13 @@ class ClaimMention:
     kind: str = "news"  # one of MENTION_KINDS
     negated: bool = False
     future: bool = False  # see ``Clause.future``
+    tense: str = ""  # see ``Clause.tense``
+    when: str | None = None  # the day (or month, year) the event took place, where the text places it
+    when_precision: str | None = None
+    # How it was found: "expression" (a date in the clause), "sentence" (elsewhere in its sentence),
+    # "narrative" (the paragraph's last date: the story going on), "document" (an undated past or
+    # present event: the document's day, an assumption). See ``timeline.date_mentions``.
+    when_basis: str = ""
     subject: str = ""  # see ``Clause.subject``
     predicate: str = ""  # see ``Clause.predicate``
     head: int = -1  # see ``Clause.head``

@@ -31,7 +31,7 @@ from crosswire.stages.facts import document_facts, same_outlets
 from crosswire.stages.ingest import read
 from crosswire.stages.profile import build_profiles
 from crosswire.stages.quotes import resolve_quotes
-from crosswire.stages.timeline import build_timeline, resolve_times
+from crosswire.stages.timeline import build_timeline, date_mentions, resolve_times
 from crosswire.workers import Outcome, describe, run_budgeted
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
@@ -248,6 +248,7 @@ def _reconcile(
     resolved = timed("time", resolve_times, annotated)
     entities = timed("entities", resolve_entities, resolved)
     mentions = timed("claim mentions", extract_claims, resolved, entities)
+    mentions = timed("claim dates", date_mentions, mentions, resolved)
     blocks = timed("story blocks", story_blocks, resolved, entities)
     copies = timed("near duplicates", near_duplicates, [a.document for a in resolved])
     claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks, copies)

@@ -41,11 +41,15 @@ def to_markdown(dossier: Dossier) -> str:
             c = claims[cid]
             who = ", ".join(sorted({outlets[m.doc] for m in c.mentions}))
             lines.append(f"- {_md(c.text)} — {_md(who)} ({c.id})")
-    lines += ["", "## Timeline", ""]
-    for entry in dossier.timeline:
-        sources = sorted({outlets[m.doc] for m in entry.evidence})
-        said = "; ".join(sorted({f"“{_md(m.text)}”" for m in entry.evidence}))
-        lines.append(f"- **{entry.date}** {_md(entry.text)} — {_md(', '.join(sources))} ({said})")
+    story = [e for e in dossier.timeline if not e.background]
+    history = [e for e in dossier.timeline if e.background]
+    for title, entries in (("## Timeline", story), ("### Background (before the story's days)", history)):
+        if entries or not history:
+            lines += ["", title, ""]
+        for entry in entries:
+            sources = sorted({outlets[m.doc] for m in entry.evidence})
+            said = "; ".join(sorted({f"“{_md(m.text)}”" for m in entry.evidence}))
+            lines.append(f"- **{entry.date}** {_md(entry.text)} — {_md(', '.join(sources))} ({said})")
     lines += ["", "## Sources", "", "| doc | outlet | published (basis) | genre | removed |", "|---|---|---|---|---|"]
     for d in dossier.documents:
         removed = ", ".join(sorted({r.kind for r in d.removed})) or "-"

@@ -154,6 +154,6 @@ def _timeline(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, 
 def _unknowns(data: dict[str, Any]) -> dict[str, Any]:
     disputed = [k for k in data["conflicts"] if k.get("disputes", True) or k["kind"] == "supersession"]
     single = [c for c in data["claims"] if c.get("status") == "single_source"]
-    undated_docs = [d for d in data["documents"] if not d["published"]["date"]]
+    undated_docs = [d for d in data["documents"] if d["published"]["basis"] in ("inferred", "unknown")]
     guessed = [t for t in data["timeline"] if any(e.get("anchor_basis") == "story" for e in t["evidence"])]
     return {"single_source": single, "disputed": disputed, "undated_docs": undated_docs, "guessed": guessed}

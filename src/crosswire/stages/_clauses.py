@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crosswire.stages._certainty import Reading, negates, read_clause
-from crosswire.stages.lexicons import REPORTING_VERBS
+from crosswire.stages.lexicons import MODAL_FUTURE, REPORTING_VERBS
 
 MIN_WORDS = 4
 MIN_CONTENT = 1
@@ -51,6 +51,7 @@ class Split:
     head: int = -1  # character offset of that verb in the sentence
     object: str = ""  # lower-case head word of what the verb acts on ("belarus" in "is in Belarus")
     reading: Reading = Reading()  # certainty from the parse: negation, modals, plans (see _certainty)
+    tense: str = ""  # "past", "present", "perfect", "pluperfect", "future", or "" (a modal, or none found)
 
 
 def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
@@ -201,6 +202,7 @@ def _whole(sent: Any) -> Split:
         _subject_word(root),
         *_predicate(root, base),
         reading,
+        tense(root),
     )
 
 
@@ -248,7 +250,28 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
         _subject_word(head),
         *_predicate(head, base),
         reading,
+        tense(head),
     )
+
+
+def tense(head: Any) -> str:
+    """The tense of a clause's verb group, from its auxiliaries and tags ("had signed": pluperfect)."""
+    auxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    words = {a.lower_ for a in auxes}
+    if words & MODAL_FUTURE or (head.lower_ == "going" and words & {"is", "are", "am", "'s", "'re"}):
+        return "future"
+    if any(a.tag_ == "MD" for a in auxes):
+        return ""
+    if "had" in words or "'d" in words:
+        return "pluperfect"
+    if words & {"has", "have", "'ve"} and any(t.tag_ == "VBN" for t in (head, *auxes)):
+        return "perfect"
+    tags = {head.tag_, *(a.tag_ for a in auxes)}
+    if "VBD" in tags:
+        return "past"
+    if tags & {"VBZ", "VBP"}:
+        return "present"
+    return ""
 
 
 def _predicate(head: Any, base: int) -> tuple[str, int, str]:

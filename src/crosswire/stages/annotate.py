@@ -325,6 +325,7 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
                 cues=tuple(dict.fromkeys(cue for _, cue in ranked)),
                 negated=split.negated,
                 future=split.reading.future,
+                tense=split.tense,
                 role=split.role,
                 subject=split.subject,
                 predicate=split.predicate,

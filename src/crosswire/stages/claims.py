@@ -80,6 +80,7 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                         kind=_kind(doc, info, clause, text, anchors, actors.get(info.sentence, [])),
                         negated=clause.negated,
                         future=clause.future,
+                        tense=clause.tense,
                         subject=clause.subject,
                         predicate=clause.predicate,
                         head=clause.head,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from crosswire.models import Annotated, Claim, TimelineEntry, TimeMention
+from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._order import document_rank
 from crosswire.stages.facts import parse_date
@@ -49,6 +49,11 @@ _DAY_MONTH = (
 )
 # Counts for "two days ago", "a week earlier": the general number words, plus the article.
 _SMALL_NUMBERS = {"a": 1, "an": 1, **{w: int(n) for w, n in NUMBER_WORDS.items() if " " not in w and n <= 10}}
+# An entry dated more than this many days before the story's earliest document is background:
+# history the articles recall, not the story's own days (a week: what "last week" still reaches).
+STORY_LEAD_DAYS = 7
+# A clause without a date continues the story of the sentence before it, up to this many sentences back.
+NARRATIVE_SENTENCES = 3
 _CONFIDENCE = {"stated": 0.9, "metadata": 0.9, "inferred": 0.6, "story": 0.4}
 
 
@@ -66,8 +71,33 @@ def resolve_times(annotated: Sequence[Annotated]) -> tuple[Annotated, ...]:
         anchor, basis = (published.date, published.basis) if published.date else (story_anchor, "story")
         sentences = {s.id: s.text for s in doc.document.sentences}
         times = tuple(_resolve(t, sentences.get(t.sentence, ""), anchor, basis) for t in doc.times)
-        resolved.append(replace(doc, times=times))
+        document = doc.document if published.date else _date_from_text(doc.document, times, sentences)
+        resolved.append(replace(doc, document=document, times=times))
     return tuple(resolved)
+
+
+def _date_from_text(document: Document, times: Sequence[TimeMention], sentences: dict[str, str]) -> Document:
+    """An undated document is dated on or after the latest day its own text reports as past or present
+    (basis "inferred"): it cannot have been written before the events it tells. Days named only by a
+    weekday were resolved against the story's other documents, and the evidence says so."""
+    days = [
+        t
+        for t in times
+        if t.precision == "day" and t.date and not _FUTURE_BEFORE.search(sentences.get(t.sentence, "")[: t.start])
+    ]
+    if not days:
+        return document
+    latest = max(days, key=lambda t: (t.date, t.sentence, t.start))
+    how = (
+        ""
+        if latest.anchor_basis == "absolute"
+        else f", resolved against the story's latest dated document ({latest.anchor})"
+    )
+    evidence = (
+        f"latest day its own text reports: '{latest.text}' ({latest.date}{how}); "
+        "the article was published on or after it"
+    )
+    return replace(document, published=Published(latest.date, "inferred", evidence))
 
 
 def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str) -> TimeMention:
@@ -189,6 +219,60 @@ def _nearest_year(base: date, month: int, day: int) -> str | None:
     return min(candidates, key=lambda d: abs((d - base).days)).isoformat()
 
 
+def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotated]) -> tuple[ClaimMention, ...]:
+    """Give each claim mention the date its event took place, where the text places it:
+
+    - "expression": a resolved date inside the clause (the one nearest its verb);
+    - "sentence": for a past, perfect or present clause, a date elsewhere in its sentence;
+    - "narrative": for a clause in the simple past with no date of its own, the last day a sentence
+      before it in the same paragraph gave (within ``NARRATIVE_SENTENCES``): the story goes on;
+    - "document": a past, perfect or present clause with no date near it happened on the document's
+      day (news tells what just happened); an assumption, and ``when_basis`` says so.
+
+    Plans, conditions and the past perfect ("had signed") get no date from the narrative or the document.
+    """
+    by_doc = {a.document.id: a for a in annotated}
+    dated: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
+    for a in annotated:
+        for t in a.times:
+            if t.date and t.precision:
+                dated[(t.doc, t.sentence)].append(t)
+    out = []
+    for m in mentions:
+        doc = by_doc.get(m.doc)
+        found = _mention_date(m, doc, dated) if doc is not None else None
+        out.append(replace(m, when=found[0], when_precision=found[1], when_basis=found[2]) if found else m)
+    return tuple(out)
+
+
+def _mention_date(
+    m: ClaimMention, doc: Annotated, dated: dict[tuple[str, str], list[TimeMention]]
+) -> tuple[str, str, str] | None:
+    end = m.end if m.end >= 0 else len(m.text)
+    at = m.head if m.head >= 0 else m.start
+    in_sentence = dated.get((m.doc, m.sentence), [])
+    inside = [t for t in in_sentence if m.start <= t.start < end]
+    if inside:
+        best = min(inside, key=lambda t: (abs(t.start - at), t.start))
+        return str(best.date), str(best.precision), "expression"
+    if m.future or m.tense not in ("past", "perfect", "present") or m.kind != "news":
+        return None
+    if in_sentence:  # "..., which came on Friday after ...": the sentence's date, nearest the verb first
+        best = min(in_sentence, key=lambda t: (abs(t.start - at), t.start))
+        return str(best.date), str(best.precision), "sentence"
+    sentences = doc.document.sentences
+    index = next((i for i, s in enumerate(sentences) if s.id == m.sentence), None)
+    if m.tense == "past" and index is not None:
+        for earlier in reversed(sentences[max(0, index - NARRATIVE_SENTENCES) : index]):
+            if earlier.paragraph != sentences[index].paragraph:
+                break
+            days = [t for t in dated.get((m.doc, earlier.id), []) if t.precision == "day"]
+            if days:
+                return str(days[-1].date), "day", "narrative"
+    published = sane_iso(doc.document.published.date)
+    return (published, "day", "document") if published else None
+
+
 def effective_date(doc: Annotated) -> str | None:
     """The document's date, or for an undated one the latest day its own text resolves to."""
     if doc.document.published.date:
@@ -234,6 +318,8 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
         number = int(first.sentence[1:]) if first.sentence[1:].isdigit() else 0
         return (when, place.get(group, len(place)), rank.get(first.doc, -1), number, precision)
 
+    starts = [day for a in annotated if (day := sane_iso(a.document.published.date))]
+    story_start = shift(date.fromisoformat(min(starts)), -STORY_LEAD_DAYS) if starts else None
     for (when, precision, group), mentions in sorted(groups.items(), key=order):
         claim = by_id.get(group)
         # The entry reads as the sentence that carries the date, never a grouped claim's other wording.
@@ -246,9 +332,19 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
                 text=_shorten(text),
                 evidence=tuple(mentions),
                 claims=(claim.id,) if claim else (),
+                background=story_start is not None and _period_end(when, precision) < story_start,
             )
         )
     return tuple(entries)
+
+
+def _period_end(when: str, precision: str) -> str:
+    """The last day a date of this precision covers ('2023-05' -> '2023-05-31'), as ISO text."""
+    if precision == "year":
+        return f"{when}-12-31"
+    if precision == "month":
+        return f"{when}-31"  # compared as text: no month has a later day
+    return when
 
 
 def _shorten(text: str, words: int = 30) -> str:
