@@ -26,3 +26,33 @@ def test_quotes_sample_speakers(sample_dossier):
     assert _quote(sample_dossier, "They want to silence us!").speaker_name == "Tomas Vidal"
     resident = _quote(sample_dossier, "The shop shelves are empty")
     assert resident.speaker_name not in ("Tomas Reiter", "Tomas Vidal")
+
+
+def _speakers(tmp_path, nlp, text: str) -> dict[str, str | None]:
+    from conftest import SETTINGS
+
+    from crosswire.pipeline import analyze
+
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    return {q.text: q.speaker_name for q in analyze([str(tmp_path)], SETTINGS, nlp=nlp).quotes}
+
+
+def test_quotes_speakers_named_by_pronoun_infinitive_and_description(tmp_path, nlp):
+    text = "\n\n".join(
+        [
+            "Interior Minister Tomas Reiter met the drivers' leaders in Orlevo on Monday to discuss the blockade.",
+            "The Orlevo Courier reported that the talks lasted six hours and ended without an agreement.",
+            "In the only public statement by Ivan Markov on Sunday, he told a reporter that his day "
+            "“starts and ends with the negotiations” in the capital.",
+            "Markov then went on to praise the drivers for their “courage on the motorway at night” and "
+            "invited them to the talks.",
+            "The paper noted that “the government has never looked so weak in twenty years of rule.”",
+            "When the union asked for a written guarantee, the interior minister replied, "
+            "“Nobody will sign anything before the road is open again.”",
+        ]
+    )
+    speakers = _speakers(tmp_path, nlp, text)
+    assert speakers["starts and ends with the negotiations"] == "Ivan Markov"  # "he", with one person before
+    assert speakers["courage on the motorway at night"] == "Ivan Markov"  # "went on to praise"
+    assert speakers["the government has never looked so weak in twenty years of rule."] == "Orlevo Courier"
+    assert speakers["Nobody will sign anything before the road is open again."] == "Tomas Reiter"

@@ -378,17 +378,41 @@ def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str |
         if any(c.dep_ == "auxpass" for c in token.children):
             continue  # "is said to", "has been declared": a hedge or a passive, not a speaker
         subjects = [c for c in token.children if c.dep_ == "nsubj" and not in_quote(c)]
-        if not subjects and token.dep_ in ("xcomp", "conj"):  # "went on to praise", "said ... and added"
+        infinitive = token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        if not subjects and (token.dep_ in ("xcomp", "conj") or infinitive):  # "went on to praise", "and added"
             subjects = [c for c in token.head.children if c.dep_ == "nsubj" and not in_quote(c)]
+            if subjects and infinitive:
+                return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
         if subjects and token.dep_ not in ("amod", "acl", "relcl", "advcl", "pcomp"):
             return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
+        if not subjects and token.tag_ == "VBG" and token.dep_ in ("advcl", "conj", "pcomp"):
+            doer = _participle_subject(token)  # "..., stating that ...": the main clause's subject says it
+            if doer is not None and not in_quote(doer):
+                return _speaker_phrase(sent, doer, last_subject), token.lemma_.lower()
     return None, None
 
 
+def _participle_subject(verb: Any) -> Any | None:
+    """The subject a participle clause takes from the clause it hangs on ("He insisted ..., stating
+    that ..."; "X ended it by speaking with Y and telling him ..."), up to three clauses up; none
+    when a relative clause comes between (its subject is someone else's)."""
+    current = verb
+    for _ in range(3):
+        if current.dep_ in ("relcl", "acl", "ccomp") or current.head.i == current.i:
+            return None
+        current = current.head
+        subject = next((c for c in current.children if c.dep_ == "nsubj"), None)
+        if subject is not None and current.pos_ in ("VERB", "AUX"):
+            return subject
+    return None
+
+
 def _speaker_phrase(sent: Any, head: Any, last_subject: str | None) -> str | None:
-    """The speaker named by a subject token: a named entity in its subtree, or a resolved pronoun."""
+    """The speaker named by a subject token: a named entity in its subtree, or a resolved pronoun (the
+    one person named before it in the sentence, else the last subject before the sentence)."""
     if head.lower_ in _PRONOUNS:
-        return last_subject
+        before = {normalise_name(e.text) for e in sent.ents if e.label_ == "PERSON" and e.end <= head.i}
+        return before.pop() if len(before) == 1 else last_subject
     if head.lower_ in ("i", "we", "it", "you", "this", "that", "which", "who"):
         return None
     for ent in sent.ents:

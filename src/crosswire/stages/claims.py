@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from crosswire.models import Annotated, ClaimMention, Clause, Entity, SentenceInfo
 from crosswire.stages.annotate import outside_quotes
-from crosswire.stages.entities import entity_lookup, find_entity
+from crosswire.stages.entities import Describer, entity_lookup, find_entity
 from crosswire.stages.lexicons import DENIAL, LOADED_WORDS, UNCONFIRMED
 
 MIN_WORDS = 6
@@ -38,6 +38,8 @@ _ACTORS = ("PERSON", "ORG", "GPE", "LOC", "FAC")  # a commentary sentence naming
 def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -> tuple[ClaimMention, ...]:
     """Every claim mention of the story, in document, sentence and clause order."""
     lookup = entity_lookup(entities)
+    describer = Describer(annotated, entities)
+    known = {e.id for e in entities}
     mentions: list[ClaimMention] = []
     for doc in annotated:
         texts = {s.id: s.text for s in doc.document.sentences}
@@ -62,7 +64,12 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                 continue
             if info.words < MIN_WORDS:
                 continue
-            speaker = find_entity(lookup, info.speaker_text)
+            speaker = find_entity(lookup, info.speaker_text) or describer.find(
+                info.speaker_text, info.doc, info.sentence
+            )
+            speaker_name = info.speaker_text
+            if speaker is not None and speaker not in known:  # a newspaper named without an entity
+                speaker, speaker_name = None, speaker
             clauses = info.clauses or (Clause(0, len(text), text, info.lemmas, info.certainty, info.cues),)
             for clause in clauses:
                 own.append(
@@ -71,7 +78,7 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                         sentence=info.sentence,
                         text=text,
                         speaker=speaker,
-                        speaker_name=info.speaker_text,
+                        speaker_name=speaker_name,
                         certainty=clause.certainty,
                         cues=clause.cues,
                         start=clause.start,

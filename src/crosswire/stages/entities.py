@@ -412,3 +412,63 @@ def find_entity(lookup: dict[str, str], name: str | None) -> str | None:
         return lookup[key]
     last = key.split()[-1] if key else ""
     return lookup.get(translit_key(last)) if len(key.split()) > 1 and key.split()[0] not in lookup else None
+
+
+_MEDIA_NOUNS = frozenset(["paper", "newspaper", "daily", "weekly", "tabloid", "publication", "outlet"])
+
+
+class Describer:
+    """Finds the entity a description names ("the paper", "the Russian president"), where the document
+    leaves one choice: "the paper" is the newspaper it last named; "the Russian president" the one
+    person it has named who is written, somewhere in the story, right after those words ("Russian
+    President Vladimir Putin")."""
+
+    def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
+        self.lookup = entity_lookup(entities)
+        self.types = {e.id: e.type for e in entities}
+        self.papers = {e.id for e in entities if e.type == "ORG" and _is_paper(e)}
+        texts = {(a.document.id, s.id): s.text for a in annotated for s in a.document.sentences}
+        self.order = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
+        self.titles: dict[str, list[set[str]]] = defaultdict(list)  # person -> words just before each mention
+        self.named: dict[str, list[tuple[int, int, str]]] = defaultdict(list)  # doc -> (sentence, offset, entity)
+        for entity in entities:
+            for m in entity.mentions:
+                before = texts.get((m.doc, m.sentence), "")[max(0, m.start - 40) : m.start].lower()
+                self.titles[entity.id].append(set(re.findall(r"[a-z]+", before)))
+                self.named[m.doc].append((self.order.get((m.doc, m.sentence), 0), m.start, entity.id))
+        self.names = {e.id: e.name for e in entities}
+        for a in annotated:  # a speaker named where spaCy found no entity ("The Russian X wrote")
+            for info in a.info:
+                found = find_entity(self.lookup, info.speaker_text)
+                at = self.order.get((a.document.id, info.sentence), 0)
+                if found:
+                    self.named[a.document.id].append((at, -1, found))
+                elif info.speaker_text and info.speaker_text.lower().split()[-1] in MEDIA_WORDS:
+                    name = re.sub(r"^(?:the|The)\s+", "", info.speaker_text)
+                    self.papers.add(name)
+                    self.names[name] = name
+                    self.named[a.document.id].append((at, -1, name))
+
+    def find(self, description: str | None, doc: str, sentence: str) -> str | None:
+        """The entity id (or, for a newspaper spaCy did not tag, its name as written), or None when
+        the description is no "the ..." phrase, or none or several fit."""
+        words = re.findall(r"[a-z]+", (description or "").lower())
+        if not 2 <= len(words) <= 4 or words[0] != "the":
+            return None
+        head, modifiers = words[-1], words[1:-1]
+        limit = self.order.get((doc, sentence), 1 << 30)
+        named = [n for n in self.named.get(doc, []) if n[0] < limit or (n[0] == limit and n[1] >= 0)]
+        if head in _MEDIA_NOUNS:
+            papers = [n for n in named if n[2] in self.papers]
+            return max(papers)[2] if papers else None
+        fits = {
+            entity
+            for _, _, entity in named
+            if self.types.get(entity) == "PERSON"
+            and any(head in before and all(w in before for w in modifiers) for before in self.titles[entity])
+        }
+        return fits.pop() if len(fits) == 1 else None
+
+
+def _is_paper(entity: Entity) -> bool:
+    return any("newspaper" in reason for reason in entity.merges) or entity.name.lower().split()[-1] in MEDIA_WORDS

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from crosswire.models import Annotated, Entity, Quote, QuoteMention
-from crosswire.stages.entities import entity_lookup, find_entity
+from crosswire.stages.entities import Describer, entity_lookup, find_entity
 
 
 def resolve_quotes(annotated: Sequence[Annotated], entities: Sequence[Entity]) -> tuple[Quote, ...]:
@@ -18,13 +18,24 @@ def resolve_quotes(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
     lookup = entity_lookup(entities)
     names = {e.id: e.name for e in entities}
     groups: dict[str, list[QuoteMention]] = {}
+    describer = Describer(annotated, entities)
+    described: dict[tuple[str, int], str | None] = {}  # "the paper", "the Russian president" -> entity
     for doc in annotated:
         for mention in doc.quotes:
             groups.setdefault(_key(mention.text), []).append(mention)
+            if mention.speaker_text and find_entity(lookup, mention.speaker_text) is None:
+                where = mention.speaker_sentence or (mention.sentences[0] if mention.sentences else "")
+                described[(mention.doc, mention.start)] = describer.find(mention.speaker_text, mention.doc, where)
     quotes: list[Quote] = []
     for mentions in groups.values():
-        speakers = [(find_entity(lookup, m.speaker_text), m.speaker_text) for m in mentions if m.speaker_text]
+        speakers = [
+            (find_entity(lookup, m.speaker_text) or described.get((m.doc, m.start)), m.speaker_text)
+            for m in mentions
+            if m.speaker_text
+        ]
         speaker, spoken_name = next(((e, t) for e, t in speakers if e), speakers[0] if speakers else (None, None))
+        if speaker is not None and speaker not in names:  # a newspaper named without an entity
+            speaker, spoken_name = None, speaker
         quotes.append(
             Quote(
                 id=f"q{len(quotes) + 1}",
