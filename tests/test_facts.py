@@ -35,7 +35,7 @@ def test_facts_reference_genres_and_outlets(reference_dossier):
         ("wire_report", "Meridian Wire", "2025-03-18", "stated", "news"),
         ("live_blog", "The Dravnik Lantern", "2025-03-17", "stated", "live_blog"),
         ("opinion", "The National Standard", "2025-03-19", "stated", "opinion"),
-        ("breaking", "Flashpoint News", None, "unknown", "breaking"),
+        ("breaking", "Flashpoint News", "2025-03-15", "inferred", "breaking"),  # "since Saturday", on or after
         ("regional_daily", "The Orlevo Courier", "2025-03-18", "metadata", "news"),
         ("feed-2", "Lestovian Press Agency", "2025-03-21", "metadata", "news"),
     ],
