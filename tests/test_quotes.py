@@ -56,3 +56,50 @@ def test_quotes_speakers_named_by_pronoun_infinitive_and_description(tmp_path, n
     assert speakers["courage on the motorway at night"] == "Ivan Markov"  # "went on to praise"
     assert speakers["the government has never looked so weak in twenty years of rule."] == "Orlevo Courier"
     assert speakers["Nobody will sign anything before the road is open again."] == "Tomas Reiter"
+
+
+def test_quotes_name_after_a_quote_must_be_in_its_paragraph(tmp_path, nlp):
+    text = "\n\n".join(
+        [
+            "The drivers marched through the centre of Orlevo on Monday afternoon, “We will not go back home”.",
+            "In a statement released late on Monday, the ministry called the march illegal and dangerous.",
+        ]
+    )
+    speakers = _speakers(tmp_path, nlp, text)
+    assert speakers["We will not go back home"] != "In"  # the next paragraph's first word is nobody
+
+
+def test_quotes_claims_of_belief_and_demand_name_their_holder(tmp_path, nlp):
+    from conftest import SETTINGS
+
+    from crosswire.pipeline import analyze
+
+    text = "\n\n".join(
+        [
+            "Interior Minister Tomas Reiter believes the blockade will end before the weekend.",
+            "Union leader Ivan Markov demanded that the government withdraw the diesel levy at once.",
+            "Police found the body of a driver near the motorway bridge on Tuesday morning.",
+        ]
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    speaker = {m.text.split()[0]: m.speaker_name for c in dossier.claims for m in c.mentions}
+    assert speaker["Interior"] == "Tomas Reiter" and speaker["Union"] == "Ivan Markov"
+    assert speaker["Police"] is None  # finding a body attributes nothing to the police
+
+
+def test_quotes_reported_speech_goes_on_only_while_it_is_shifted_back(tmp_path, nlp):
+    from conftest import SETTINGS
+
+    from crosswire.pipeline import analyze
+
+    text = (
+        "Interior Minister Tomas Reiter said the drivers had been misled by their leaders. "
+        "They would have gone home days ago without the union's promises. "
+        "The union has rejected the minister's account of the talks."
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    speaker = {m.text.split()[0]: m.speaker_name for c in dossier.claims for m in c.mentions}
+    assert speaker["They"] == "Tomas Reiter"  # "would have gone": still the minister's account
+    assert speaker["The"] is None  # back in the present: the narrator again

@@ -25,7 +25,7 @@ from crosswire.models import (
 )
 from crosswire.stages._clauses import split_clauses
 from crosswire.stages._spans import find_quantities, find_times
-from crosswire.stages.lexicons import DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRMED
+from crosswire.stages.lexicons import ATTRIBUTION_VERBS, DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRMED
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"}
 _STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
@@ -34,9 +34,27 @@ _AFTER_QUOTE = re.compile(
     r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
     r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})\s+(?P<verb2>\w+))"
 )
+# Written forms of the reporting verbs ("said", "says", "replied", "added", "tweeted"), for the words
+# after a quote, where there is no parse to give a lemma.
+_IRREGULAR = {"say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "tweet": ["tweeted"]}
+_REPORTING_FORMS = frozenset(
+    form
+    for verb in REPORTING_VERBS
+    for form in (
+        verb,
+        verb + "s",
+        verb + "es",
+        verb + "d" if verb.endswith("e") else verb + "ed",
+        verb[:-1] + "ies" if verb.endswith("y") else verb,
+        verb[:-1] + "ied" if verb.endswith("y") else verb,
+        *_IRREGULAR.get(verb, []),
+    )
+)
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+REPORTED_RUN = 2  # sentences after a reported one that can carry its speaker on
+_BACKSHIFTED = ("pluperfect", "")  # "" is a modal: "would have benefited"
 _CERTAINTY_RANK = {"denied": 0, "unconfirmed": 1, "hedged": 2}
 CONDITION = re.compile(r"\b(?:if|unless|whether)\b", re.I)  # a clause under "if" states no fact
 _TITLE_NOUNS = {
@@ -114,6 +132,7 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
     annotated_doc = _with_sentences(doc, sentences)
     quotes = _quotes(annotated_doc, spans, info)
     info = _speakers_from_quotes(info, quotes, {s.id: s for s in sentences})
+    info = _reported_speech_goes_on(info, sentences)
     return Annotated(annotated_doc, tuple(entities), tuple(times), tuple(quantities), tuple(quotes), tuple(info))
 
 
@@ -134,6 +153,35 @@ def _speakers_from_quotes(
         else i
         for i in info
     ]
+
+
+def _reported_speech_goes_on(info: list[SentenceInfo], sentences: list[Sentence]) -> list[SentenceInfo]:
+    """Indirect speech runs on after its frame: "..., Putin explained. There they already expected
+    Russia to fall apart." The sentences after a reported one, in the same paragraph, keep its speaker
+    while they have no speaker, quote or question of their own and are shifted back as reported speech
+    is ("had", "would"); the narrator is back at a new paragraph, a new frame or a change of tense.
+    At most ``REPORTED_RUN`` sentences."""
+    out = list(info)
+    speaker: str | None = None
+    tense, paragraph, run = "", -1, 0
+    for n, (item, sentence) in enumerate(zip(info, sentences, strict=True)):
+        own = item.clauses[0].tense if item.clauses else ""
+        if item.speaker_text is not None:
+            reported = [c for c in item.clauses if c.role == "reported"]
+            speaker = item.speaker_text if reported and not item.is_question and item.own_voice is False else None
+            tense, paragraph, run = (reported[0].tense if reported else ""), sentence.paragraph, 0
+            continue
+        if speaker is None or sentence.paragraph != paragraph or item.is_question or not item.own_voice:
+            speaker = None
+            continue
+        # Only a sentence that shifts its tense back as reported speech does ("had", "would") goes on
+        # being reported: on PolNeAR, a sentence in the plain past after a report is mostly the narrator.
+        if run >= REPORTED_RUN or tense == "present" or own not in _BACKSHIFTED:
+            speaker = None
+            continue
+        run += 1
+        out[n] = replace(item, speaker_text=speaker, reporting_verb="(reported speech goes on)", own_voice=False)
+    return out
 
 
 def _with_sentences(doc: Document, sentences: list[Sentence]) -> Document:
@@ -246,6 +294,18 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         if not any(match.start() in r for r in taken):
             spans.append(match.span())
     return sorted(spans)
+
+
+def _open_ends(text: str) -> set[tuple[int, int]]:
+    """The parts of a sentence inside a quote that began in an earlier sentence or ends in a later one
+    (“They want to strangle us! | We'll go to Moscow!” is two sentences): no speaker is read there."""
+    opening, closing = text.rfind("“"), text.find("”")
+    spans = set()
+    if closing >= 0 and (text.find("“") < 0 or text.find("“") > closing):
+        spans.add((0, closing + 1))
+    if opening >= 0 and text.find("”", opening) < 0:
+        spans.add((opening, len(text)))
+    return spans
 
 
 def _sentence_info(
@@ -361,7 +421,7 @@ def _subject_person(sent: Any) -> str | None:
 
 def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | None]:
     """Who the sentence is attributed to and by which verb, read off the dependency parse."""
-    quoted = set(quote_spans(sent.text))
+    quoted = set(quote_spans(sent.text)) | _open_ends(sent.text)
     base = sent.start_char
 
     def in_quote(token: Any) -> bool:
@@ -373,7 +433,11 @@ def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str |
             if objects:
                 return _speaker_phrase(sent, objects[0], last_subject), "according to"
     for token in sent:
-        if token.pos_ != "VERB" or token.lemma_.lower() not in REPORTING_VERBS or in_quote(token):
+        if token.pos_ != "VERB" or in_quote(token):
+            continue
+        lemma = token.lemma_.lower()
+        takes_clause = any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
+        if lemma not in REPORTING_VERBS and not (lemma in ATTRIBUTION_VERBS and takes_clause):
             continue
         if any(c.dep_ == "auxpass" for c in token.children):
             continue  # "is said to", "has been declared": a hedge or a passive, not a speaker
@@ -495,11 +559,12 @@ def _quote_speaker(
         speaker = by_id[sentence.id].speaker_text
         if speaker:
             return speaker, sentence.id
-    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 80])
+    # A name and a verb right after the quote, in its own paragraph: "..." —X replied / "...," says X.
+    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 80].split("\n\n", 1)[0])
     if after:
         verb = (after.group("verb1") or after.group("verb2") or "").lower()
         name = (after.group("name1") or after.group("name2") or "").strip()
-        if verb.rstrip("sd") in {v.rstrip("sd") for v in REPORTING_VERBS} or verb in ("replied", "added", "said"):
+        if verb in _REPORTING_FORMS:
             return normalise_name(name), covered[-1].id if covered else None
     intro = _colon_intro(doc, paragraph, by_id)
     if intro and intro[0]:

@@ -449,3 +449,12 @@ INTENDED = frozenset(
 )
 # Words whose complement did not happen: "failed to reach", "refused to comment", "declined to say".
 FAILED = frozenset(["fail", "refuse", "decline", "neglect"])
+# Verbs that attribute what their clause says to their subject, beyond saying: speech acts, beliefs,
+# intentions and findings ("demanded that ...", "believes ...", "wants to ...", "a poll shows ...").
+# They name a speaker only when they take a clause; "police found the body" attributes nothing.
+ATTRIBUTION_VERBS = frozenset(
+    ["demand", "pledge", "question", "charge", "point", "learn", "ask", "propose", "recommend", "complain"]
+    + ["testify", "mention", "signal", "caution", "speculate", "joke", "concede", "agree", "conclude", "decide"]
+    + ["believe", "think", "fear", "hope", "expect", "want", "intend", "plan", "doubt", "worry", "feel"]
+    + ["show", "find", "indicate", "reveal", "suggest", "estimate", "project", "forecast", "calculate"]
+)
