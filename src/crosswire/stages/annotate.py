@@ -436,7 +436,9 @@ def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str |
         if token.pos_ != "VERB" or in_quote(token):
             continue
         lemma = token.lemma_.lower()
-        takes_clause = any(c.dep_ in ("ccomp", "xcomp") for c in token.children)
+        takes_clause = any(c.dep_ in ("ccomp", "xcomp") for c in token.children) or any(
+            in_quote(t) for t in token.subtree
+        )
         if lemma not in REPORTING_VERBS and not (lemma in ATTRIBUTION_VERBS and takes_clause):
             continue
         if any(c.dep_ == "auxpass" for c in token.children):

@@ -64,6 +64,7 @@ REPORTING_VERBS = LOADED_REPORTING_VERBS | frozenset(
         "observe",
         "contend",
         "maintain",
+        "ask",
     ]
 )
 
@@ -451,10 +452,13 @@ INTENDED = frozenset(
 FAILED = frozenset(["fail", "refuse", "decline", "neglect"])
 # Verbs that attribute what their clause says to their subject, beyond saying: speech acts, beliefs,
 # intentions and findings ("demanded that ...", "believes ...", "wants to ...", "a poll shows ...").
-# They name a speaker only when they take a clause; "police found the body" attributes nothing.
+# They name a speaker only when they take a clause or a quote; "police found the body" attributes nothing.
 ATTRIBUTION_VERBS = frozenset(
     ["demand", "pledge", "question", "charge", "point", "learn", "ask", "propose", "recommend", "complain"]
     + ["testify", "mention", "signal", "caution", "speculate", "joke", "concede", "agree", "conclude", "decide"]
     + ["believe", "think", "fear", "hope", "expect", "want", "intend", "plan", "doubt", "worry", "feel"]
     + ["show", "find", "indicate", "reveal", "suggest", "estimate", "project", "forecast", "calculate"]
+    # Judging words, with a quoted word for what they judge: "condemned the test as 'provocative'".
+    + ["condemn", "brand", "liken", "dub", "label", "term", "hail", "criticize", "criticise", "blame"]
+    + ["compare", "characterize", "characterise"]
 )
