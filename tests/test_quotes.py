@@ -103,3 +103,14 @@ def test_quotes_reported_speech_goes_on_only_while_it_is_shifted_back(tmp_path, 
     speaker = {m.text.split()[0]: m.speaker_name for c in dossier.claims for m in c.mentions}
     assert speaker["They"] == "Tomas Reiter"  # "would have gone": still the minister's account
     assert speaker["The"] is None  # back in the present: the narrator again
+
+
+def test_quotes_a_phone_call_is_not_a_speaker(nlp):
+    from crosswire.stages.annotate import _attribution
+
+    def speaker(text: str) -> str | None:
+        return _attribution(next(nlp(text).sents), None)[0]
+
+    assert speaker("Drivers tried to call the ministry all morning, but the lines were busy.") is None
+    assert speaker("Union leader Ivan Markov called the levy a disgrace on Monday.") == "Ivan Markov"
+    assert speaker("Union leader Ivan Markov called for new talks with the government.") == "Ivan Markov"

@@ -441,6 +441,8 @@ def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str |
         )
         if lemma not in REPORTING_VERBS and not (lemma in ATTRIBUTION_VERBS and takes_clause):
             continue
+        if lemma == "call" and not (takes_clause or _calls_something(token)):
+            continue  # "tried to call him": a phone call, not "called it a disgrace" or "called for"
         if any(c.dep_ == "auxpass" for c in token.children):
             continue  # "is said to", "has been declared": a hedge or a passive, not a speaker
         subjects = [c for c in token.children if c.dep_ == "nsubj" and not in_quote(c)]
@@ -458,6 +460,16 @@ def _attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str |
     return None, None
 
 
+def _calls_something(verb: Any) -> bool:
+    """ "Called the deal a disgrace", "called for talks", "called on X to": "call" as a judgement or an
+    appeal (its object has a complement, or "for" / "on" / "upon" follows)."""
+    return (
+        any(c.dep_ == "oprd" for c in verb.children)
+        or any(c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon") for c in verb.children)
+        or any(c.dep_ == "dobj" and any(g.dep_ in ("oprd", "attr", "amod") for g in c.children) for c in verb.children)
+    )
+
+
 def _participle_subject(verb: Any) -> Any | None:
     """The subject a participle clause takes from the clause it hangs on ("He insisted ..., stating
     that ..."; "X ended it by speaking with Y and telling him ..."), up to three clauses up; none
@@ -469,7 +481,7 @@ def _participle_subject(verb: Any) -> Any | None:
         current = current.head
         subject = next((c for c in current.children if c.dep_ == "nsubj"), None)
         if subject is not None and current.pos_ in ("VERB", "AUX"):
-            return subject
+            return None if current.dep_ in ("relcl", "acl") else subject
     return None
 
 
