@@ -41,7 +41,8 @@ from crosswire.errors import InputError
 from crosswire.models import Document, RawDocument
 from crosswire.pipeline import analyze, load_pipeline
 from crosswire.settings import Settings
-from crosswire.stages.annotate import annotate, outside_quotes, quote_spans
+from crosswire.stages._attribution import outside_quotes, quote_spans
+from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
 from crosswire.stages.facts import document_facts
 from crosswire.stages.ingest import read

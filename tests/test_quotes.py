@@ -106,7 +106,7 @@ def test_quotes_reported_speech_goes_on_only_while_it_is_shifted_back(tmp_path, 
 
 
 def test_quotes_a_phone_call_is_not_a_speaker(nlp):
-    from crosswire.stages.annotate import _attribution
+    from crosswire.stages._attribution import attribution as _attribution
 
     def speaker(text: str) -> str | None:
         return _attribution(next(nlp(text).sents), None)[0]

@@ -1,0 +1,345 @@
+"""Who says what: attribution of a sentence to its speaker, direct quotes and their speakers.
+
+Rules on spaCy's parse: the subject of a reporting verb (or of a verb of demand, belief, intention or
+finding that takes a clause or a quote), "according to X", the subject an infinitive or participle
+takes from its clause, pronouns; a quote's speaker from its sentence, a name after it in its
+paragraph, a colon introduction, or the quote before it; indirect speech carried on while it is
+shifted back. ``annotate`` calls these for each sentence and document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from crosswire.models import Document, QuoteMention, Sentence, SentenceInfo
+from crosswire.stages.lexicons import ATTRIBUTION_VERBS, REPORTING_VERBS
+
+_STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
+
+
+_PRONOUNS = {"he", "she", "they", "him", "her"}
+
+
+_AFTER_QUOTE = re.compile(
+    r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
+    r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})\s+(?P<verb2>\w+))"
+)
+# Written forms of the reporting verbs ("said", "says", "replied", "added", "tweeted"), for the words
+# after a quote, where there is no parse to give a lemma.
+
+
+# Written forms of the reporting verbs ("said", "says", "replied", "added", "tweeted"), for the words
+# after a quote, where there is no parse to give a lemma.
+_IRREGULAR = {"say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "tweet": ["tweeted"]}
+
+
+_REPORTING_FORMS = frozenset(
+    form
+    for verb in REPORTING_VERBS
+    for form in (
+        verb,
+        verb + "s",
+        verb + "es",
+        verb + "d" if verb.endswith("e") else verb + "ed",
+        verb[:-1] + "ies" if verb.endswith("y") else verb,
+        verb[:-1] + "ied" if verb.endswith("y") else verb,
+        *_IRREGULAR.get(verb, []),
+    )
+)
+
+
+_LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+REPORTED_RUN = 2  # sentences after a reported one that can carry its speaker on
+
+
+_BACKSHIFTED = ("pluperfect", "")  # "" is a modal: "would have benefited"
+
+
+def speakers_from_quotes(
+    info: list[SentenceInfo], quotes: list[QuoteMention], sentences: dict[str, Sentence]
+) -> list[SentenceInfo]:
+    """A sentence that is mostly a quote is attributed to the quote's speaker."""
+    speaker_of: dict[str, str] = {}
+    for quote in quotes:
+        for sid in quote.sentences:
+            sentence = sentences[sid]
+            inside = min(sentence.end, quote.end) - max(sentence.start, quote.start)
+            if quote.speaker_text and inside >= 0.5 * (sentence.end - sentence.start):
+                speaker_of.setdefault(sid, quote.speaker_text)
+    return [
+        replace(i, speaker_text=speaker_of[i.sentence], own_voice=False)
+        if i.speaker_text is None and i.sentence in speaker_of
+        else i
+        for i in info
+    ]
+
+
+def reported_speech_goes_on(info: list[SentenceInfo], sentences: list[Sentence]) -> list[SentenceInfo]:
+    """Indirect speech runs on after its frame: "..., Putin explained. There they already expected
+    Russia to fall apart." The sentences after a reported one, in the same paragraph, keep its speaker
+    while they have no speaker, quote or question of their own and are shifted back as reported speech
+    is ("had", "would"); the narrator is back at a new paragraph, a new frame or a change of tense.
+    At most ``REPORTED_RUN`` sentences."""
+    out = list(info)
+    speaker: str | None = None
+    tense, paragraph, run = "", -1, 0
+    for n, (item, sentence) in enumerate(zip(info, sentences, strict=True)):
+        own = item.clauses[0].tense if item.clauses else ""
+        if item.speaker_text is not None:
+            reported = [c for c in item.clauses if c.role == "reported"]
+            speaker = item.speaker_text if reported and not item.is_question and item.own_voice is False else None
+            tense, paragraph, run = (reported[0].tense if reported else ""), sentence.paragraph, 0
+            continue
+        if speaker is None or sentence.paragraph != paragraph or item.is_question or not item.own_voice:
+            speaker = None
+            continue
+        # Only a sentence that shifts its tense back as reported speech does ("had", "would") goes on
+        # being reported: on PolNeAR, a sentence in the plain past after a report is mostly the narrator.
+        if run >= REPORTED_RUN or tense == "present" or own not in _BACKSHIFTED:
+            speaker = None
+            continue
+        run += 1
+        out[n] = replace(item, speaker_text=speaker, reporting_verb="(reported speech goes on)", own_voice=False)
+    return out
+
+
+def normalise_name(text: str) -> str:
+    """An entity's surface form without leading article, trailing possessive or stray punctuation."""
+    text = _LEADING.sub("", text.strip().strip("“”\"‘’',.;:()"))
+    return _POSSESSIVE.sub("", text).strip() if text.endswith(("’s", "'s", "’", "'")) else text
+
+
+def outside_quotes(text: str) -> str:
+    """The text with quoted passages blanked out (same length, so offsets still hold)."""
+    chars = list(text)
+    for start, end in quote_spans(text):
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted passages, quote marks included. Curly quotes nest (“ ... ‘ ... “x” ... ’ ... ”),
+    so a quote containing a quoted word is one passage; straight double quotes pair up in order."""
+    spans: list[tuple[int, int]] = []
+    depth, opened = 0, 0
+    for index, char in enumerate(text):
+        if char == "“":
+            if depth == 0:
+                opened = index
+            depth += 1
+        elif char == "”" and depth:
+            depth -= 1
+            if depth == 0 and index - opened > 2:
+                spans.append((opened, index + 1))
+    taken = [range(s, e) for s, e in spans]
+    for match in _STRAIGHT_QUOTE.finditer(text):
+        if not any(match.start() in r for r in taken):
+            spans.append(match.span())
+    return sorted(spans)
+
+
+def _open_ends(text: str) -> set[tuple[int, int]]:
+    """The parts of a sentence inside a quote that began in an earlier sentence or ends in a later one
+    (“They want to strangle us! | We'll go to Moscow!” is two sentences): no speaker is read there."""
+    opening, closing = text.rfind("“"), text.find("”")
+    spans = set()
+    if closing >= 0 and (text.find("“") < 0 or text.find("“") > closing):
+        spans.add((0, closing + 1))
+    if opening >= 0 and text.find("”", opening) < 0:
+        spans.add((opening, len(text)))
+    return spans
+
+
+def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | None]:
+    """Who the sentence is attributed to and by which verb, read off the dependency parse."""
+    quoted = set(quote_spans(sent.text)) | _open_ends(sent.text)
+    base = sent.start_char
+
+    def in_quote(token: Any) -> bool:
+        return any(s <= token.idx - base < e for s, e in quoted)
+
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
+            objects = [c for c in token.nbor().children if c.dep_ == "pobj"]
+            if objects:
+                return _speaker_phrase(sent, objects[0], last_subject), "according to"
+    for token in sent:
+        if token.pos_ != "VERB" or in_quote(token):
+            continue
+        lemma = token.lemma_.lower()
+        takes_clause = any(c.dep_ in ("ccomp", "xcomp") for c in token.children) or any(
+            in_quote(t) for t in token.subtree
+        )
+        if lemma not in REPORTING_VERBS and not (lemma in ATTRIBUTION_VERBS and takes_clause):
+            continue
+        if lemma == "call" and not (takes_clause or _calls_something(token)):
+            continue  # "tried to call him": a phone call, not "called it a disgrace" or "called for"
+        if any(c.dep_ == "auxpass" for c in token.children):
+            continue  # "is said to", "has been declared": a hedge or a passive, not a speaker
+        subjects = [c for c in token.children if c.dep_ == "nsubj" and not in_quote(c)]
+        infinitive = token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+        if not subjects and (token.dep_ in ("xcomp", "conj") or infinitive):  # "went on to praise", "and added"
+            subjects = [c for c in token.head.children if c.dep_ == "nsubj" and not in_quote(c)]
+            if subjects and infinitive:
+                return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
+        if subjects and token.dep_ not in ("amod", "acl", "relcl", "advcl", "pcomp"):
+            return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
+        if not subjects and token.tag_ == "VBG" and token.dep_ in ("advcl", "conj", "pcomp"):
+            doer = _participle_subject(token)  # "..., stating that ...": the main clause's subject says it
+            if doer is not None and not in_quote(doer):
+                return _speaker_phrase(sent, doer, last_subject), token.lemma_.lower()
+    return None, None
+
+
+def _calls_something(verb: Any) -> bool:
+    """ "Called the deal a disgrace", "called for talks", "called on X to": "call" as a judgement or an
+    appeal (its object has a complement, or "for" / "on" / "upon" follows)."""
+    return (
+        any(c.dep_ == "oprd" for c in verb.children)
+        or any(c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon") for c in verb.children)
+        or any(c.dep_ == "dobj" and any(g.dep_ in ("oprd", "attr", "amod") for g in c.children) for c in verb.children)
+    )
+
+
+def _participle_subject(verb: Any) -> Any | None:
+    """The subject a participle clause takes from the clause it hangs on ("He insisted ..., stating
+    that ..."; "X ended it by speaking with Y and telling him ..."), up to three clauses up; none
+    when a relative clause comes between (its subject is someone else's)."""
+    current = verb
+    for _ in range(3):
+        if current.dep_ in ("relcl", "acl", "ccomp") or current.head.i == current.i:
+            return None
+        current = current.head
+        subject = next((c for c in current.children if c.dep_ == "nsubj"), None)
+        if subject is not None and current.pos_ in ("VERB", "AUX"):
+            return None if current.dep_ in ("relcl", "acl") else subject
+    return None
+
+
+def _speaker_phrase(sent: Any, head: Any, last_subject: str | None) -> str | None:
+    """The speaker named by a subject token: a named entity in its subtree, or a resolved pronoun (the
+    one person named before it in the sentence, else the last subject before the sentence)."""
+    if head.lower_ in _PRONOUNS:
+        before = {normalise_name(e.text) for e in sent.ents if e.label_ == "PERSON" and e.end <= head.i}
+        return before.pop() if len(before) == 1 else last_subject
+    if head.lower_ in ("i", "we", "it", "you", "this", "that", "which", "who"):
+        return None
+    for ent in sent.ents:
+        if ent.start <= head.i < ent.end and ent.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC"):
+            return normalise_name(ent.text)
+    if head.pos_ == "PROPN":
+        parts = [t for t in head.children if t.dep_ == "compound" and t.i < head.i] + [head]
+        return sent.doc[parts[0].i : head.i + 1].text
+    subtree = list(head.subtree)
+    lo, hi = subtree[0].i, subtree[-1].i
+    people = [e for e in sent.ents if e.label_ in ("PERSON", "ORG") and lo <= e.start and e.end - 1 <= hi]
+    if people:
+        return normalise_name(sorted(people, key=lambda e: (e.label_ != "PERSON", e.start))[0].text)
+    start = max(lo, head.i - 5)
+    while start <= head.i and sent.doc[start].is_punct:
+        start += 1
+    return sent.doc[start : head.i + 1].text if start <= head.i else None
+
+
+def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[SentenceInfo]) -> list[QuoteMention]:
+    """Direct quotes (quoted spans of three words or more) and block quotations after 'saying:'."""
+    by_id = {i.sentence: i for i in info}
+    body = doc.body
+    offsets = []
+    position = 0
+    for paragraph in doc.paragraphs:
+        offsets.append(position)
+        position += len(paragraph) + 2
+    quotes: list[QuoteMention] = []
+    for index, paragraph in enumerate(doc.paragraphs):
+        start = offsets[index]
+        previous: str | None = None
+        for q_open, q_close in quote_spans(paragraph):
+            inner = paragraph[q_open + 1 : q_close - 1].strip(" ,")
+            if len(inner.split()) < 3:
+                continue
+            q_start, q_end = start + q_open + 1, start + q_close - 1
+            covered = [s for s, _ in spans if s.start < q_end and q_start < s.end]
+            speaker, where = _quote_speaker(body, q_end, covered, by_id, doc, index, q_open == 0)
+            if speaker is None and previous:
+                speaker = previous  # a quote that carries on the one before it in the same paragraph
+            previous = speaker or previous
+            quotes.append(QuoteMention(doc.id, tuple(s.id for s in covered), q_start, q_end, inner, speaker, where))
+        opens_with_quote = paragraph.lstrip()[:1] in '“"'
+        if index > 0 and doc.paragraphs[index - 1].rstrip().endswith(":") and not opens_with_quote:
+            intro = [s for s, _ in spans if s.paragraph == index - 1]
+            block = [s for s, _ in spans if s.paragraph == index]
+            if intro and block and intro[-1].text.rstrip().endswith(":"):
+                speaker = by_id[intro[-1].id].speaker_text or _subject_of(spans, intro[-1])
+                quotes.append(
+                    QuoteMention(
+                        doc.id,
+                        tuple(s.id for s in block),
+                        start,
+                        start + len(paragraph),
+                        paragraph,
+                        speaker,
+                        intro[-1].id,
+                        block=True,
+                    )
+                )
+    return quotes
+
+
+def _quote_speaker(
+    body: str,
+    q_end: int,
+    covered: list[Sentence],
+    by_id: dict[str, SentenceInfo],
+    doc: Document,
+    paragraph: int,
+    opens_paragraph: bool,
+) -> tuple[str | None, str | None]:
+    """Who speaks a quote: the attribution in its sentence, a name after it ('—X replied'), the intro
+    of a paragraph ending with a colon, or the speaker of the sentence just before in the paragraph."""
+    intro = _colon_intro(doc, paragraph, by_id) if opens_paragraph else None
+    if intro and intro[0]:
+        return intro
+    for sentence in covered:
+        speaker = by_id[sentence.id].speaker_text
+        if speaker:
+            return speaker, sentence.id
+    # A name and a verb right after the quote, in its own paragraph: "..." —X replied / "...," says X.
+    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 80].split("\n\n", 1)[0])
+    if after:
+        verb = (after.group("verb1") or after.group("verb2") or "").lower()
+        name = (after.group("name1") or after.group("name2") or "").strip()
+        if verb in _REPORTING_FORMS:
+            return normalise_name(name), covered[-1].id if covered else None
+    intro = _colon_intro(doc, paragraph, by_id)
+    if intro and intro[0]:
+        return intro
+    if covered:
+        before = [s for s in doc.sentences if s.paragraph == paragraph and s.end <= covered[0].start]
+        if before and by_id[before[-1].id].speaker_text:
+            return by_id[before[-1].id].speaker_text, before[-1].id
+    return None, None
+
+
+def _colon_intro(doc: Document, paragraph: int, by_id: dict[str, SentenceInfo]) -> tuple[str | None, str] | None:
+    if paragraph == 0 or not doc.paragraphs[paragraph - 1].rstrip().endswith(":"):
+        return None
+    previous = [s for s in doc.sentences if s.paragraph == paragraph - 1]
+    return (by_id[previous[-1].id].speaker_text, previous[-1].id) if previous else None
+
+
+def _subject_of(spans: list[tuple[Sentence, Any]], sentence: Sentence) -> str | None:
+    """For an intro like 'X struck a conciliatory tone, saying:', the PERSON in the main subject."""
+    for candidate, sent in spans:
+        if candidate.id == sentence.id:
+            for token in sent:
+                if token.dep_ == "nsubj" and token.head.dep_ == "ROOT":
+                    return _speaker_phrase(sent, token, None)
+    return None
