@@ -44,7 +44,7 @@ PICKS = {
 # A file name longer than 255 bytes once it is escaped for the store (each byte that is not UTF-8 becomes
 # the four characters "\xe9") or as the web app keeps it (120 characters of 4-byte emoji): the store
 # writes the name back to a temporary folder and the add raises OSError "File name too long".
-KNOWN_CRASHES = ("254-byte name of Latin-1 bytes", "255-byte name of newlines", "upload name of 200 emoji")
+LONG_NAMES = ("254-byte name of Latin-1 bytes", "255-byte name of newlines", "upload name of 200 emoji")
 
 
 def _cases(family: str, labels: tuple[str, ...]) -> list[hp.Case]:
@@ -81,13 +81,9 @@ def test_hostile_pipeline_family_runs_clean(nlp, family):
         assert result["by_family"]["json"]["hostile_documents_analysed"] == 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="known crash: a stored file name over 255 bytes once escaped (stories.py)",
-)
-@pytest.mark.parametrize("label", KNOWN_CRASHES)
+@pytest.mark.parametrize("label", LONG_NAMES)
 def test_hostile_pipeline_long_file_names_do_not_crash_the_store(nlp, label):
+    """A stored name that grows past 255 bytes once escaped (one crashed every later add to its story)."""
     result = hp.run(_cases("names", (label,)), nlp, BUDGET, store_every=1, order=0)
     _assert_clean(result)
 

@@ -135,7 +135,7 @@ def prepare(
     errors: list[Skipped] = []
     for item in read(sources, settings.max_file_bytes):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
-    cleaned = _clean_all(bar(raws, "clean", len(raws)), settings, errors)
+    cleaned = _clean_all(raws, settings, errors, bar)
     documents = same_outlets(canonical_order(cleaned))
     timings["ingest+clean"] = time.perf_counter() - mark
     return documents, errors
@@ -276,27 +276,47 @@ def _reconcile(
     )
 
 
-def _clean_all(raws: Iterable[RawDocument], settings: Settings, errors: list[Skipped]) -> list[Document]:
+def _clean_all(raws: Sequence[RawDocument], settings: Settings, errors: list[Skipped], bar: Progress) -> list[Document]:
+    """Clean each page in a worker under the time budget for one document: extraction from a
+    pathological page (a 20,000-row table sends jusText quadratic) is stopped, not waited for."""
+    job = functools.partial(_clean_one, comment_min_paragraphs=settings.comment_min_paragraphs)
+    found: dict[int, Document | Skipped] = {}
+    for outcome in bar(run_budgeted(job, raws, settings.document_seconds), "clean", len(raws)):
+        raw = raws[outcome.index]
+        if outcome.kind == "timeout":
+            found[outcome.index] = Skipped(
+                raw.source,
+                "clean",
+                f"cleaning took longer than {settings.document_seconds:g} s, the time allowed for one document, "
+                "and was stopped; is it an article? (raise document_seconds with --config to wait longer)",
+            )
+        elif outcome.value is None:
+            found[outcome.index] = Skipped(raw.source, "clean", f"could not be cleaned ({outcome.failure})")
+        else:
+            found[outcome.index] = outcome.value
     documents = []
-    for raw in raws:
-        try:
-            document = document_facts(clean(raw, settings.comment_min_paragraphs))
-        except InputError as exc:
-            errors.append(Skipped(exc.source, "clean", exc.reason))
+    for index in sorted(found):
+        item = found[index]
+        if isinstance(item, Skipped):
+            errors.append(item)
             continue
-        except Exception as exc:  # an unexpected failure on one page must not stop the batch
-            errors.append(Skipped(raw.source, "clean", f"could not be cleaned ({type(exc).__name__}: {exc})"))
-            continue
-        words = len(document.body.split())
+        words = len(item.body.split())
         if words < settings.min_body_words:
             errors.append(
                 Skipped(
-                    raw.source,
+                    item.source,
                     "clean",
                     f"only {words} words of article text after cleaning "
                     f"(minimum {settings.min_body_words}); is it an article?",
                 )
             )
             continue
-        documents.append(document)
+        documents.append(item)
     return documents
+
+
+def _clean_one(raw: RawDocument, comment_min_paragraphs: int) -> Document | Skipped:
+    try:
+        return document_facts(clean(raw, comment_min_paragraphs))
+    except InputError as exc:
+        return Skipped(exc.source, "clean", exc.reason)

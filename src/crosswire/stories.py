@@ -6,6 +6,7 @@ app both use it, so an upload and `crosswire add` do exactly the same thing.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes
 from crosswire.store import Store, StoredDocument
 
 MAX_STORY_NAME = 200  # the web app's limit too: every stored story can be opened in a browser
+MAX_DISK_NAME = 200  # bytes of a file name written to disk (file systems allow 255)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,13 +136,34 @@ def _analyze_documents(
 ) -> dict[str, Any]:
     """The dossier of these stored documents, with sources named ``story/file``."""
     with _work_folder("crosswire-") as folder:
+        stored_as: dict[str, str] = {}  # the name on disk -> the stored name
         for document in documents:
-            (Path(folder) / Path(document.name).name).write_bytes(document.data)
+            name = _disk_name(Path(document.name).name)
+            stored_as[name] = Path(document.name).name
+            (Path(folder) / name).write_bytes(document.data)
         dossier = analyze([folder], settings, nlp=nlp, progress=progress)
         data = to_dict(dossier, version())
     for item in [*data["documents"], *data["errors"]]:
-        item["source"] = str(item["source"]).replace(folder, story, 1)
+        source = str(item["source"])
+        if source.startswith(folder + os.sep):
+            name, colon, line = source[len(folder) + 1 :].partition(":")  # a feed's record is "file:N"
+            if name not in stored_as and colon:
+                name, line = source[len(folder) + 1 :], ""
+            source = f"{story}/{stored_as.get(name, name)}" + (f":{line}" if line else "")
+        item["source"] = source
     return data
+
+
+def _disk_name(name: str) -> str:
+    """A file name the disk takes for a stored name: at most MAX_DISK_NAME bytes (a name that was not
+    UTF-8 is stored escaped, four characters a byte, and may have grown past the 255-byte limit);
+    a shortened name keeps its suffix and gains a hash of the whole name, so two never collide."""
+    if len(name.encode("utf-8", "surrogateescape")) <= MAX_DISK_NAME:
+        return name
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 16 else ""
+    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    stem = name.encode("utf-8", "surrogateescape")[: MAX_DISK_NAME - len(suffix) - 13].decode("utf-8", "ignore")
+    return f"{stem}-{digest}{suffix}"
 
 
 @contextmanager
