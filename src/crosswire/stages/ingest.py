@@ -376,7 +376,8 @@ def _item(item: object, where: str, stem: str, number: int) -> Iterator[RawDocum
                 where,
                 "ingest",
                 f"record {number}'s {field!r} field is {len(value):,} characters long; "
-                f"a {field} of over {_MAX_META_CHARS:,} characters is not one (fix or remove the field)",
+                f"{'an' if field[:1] in 'aeiou' else 'a'} {field} of over {_MAX_META_CHARS:,} characters "
+                "is not one (fix or remove the field)",
             )
             return
     given_id = _one_line(item.get("id"))
