@@ -146,10 +146,11 @@ def _analyze_documents(
     for item in [*data["documents"], *data["errors"]]:
         source = str(item["source"])
         if source.startswith(folder + os.sep):
-            name, colon, line = source[len(folder) + 1 :].partition(":")  # a feed's record is "file:N"
-            if name not in stored_as and colon:
-                name, line = source[len(folder) + 1 :], ""
-            source = f"{story}/{stored_as.get(name, name)}" + (f":{line}" if line else "")
+            name, line = source[len(folder) + 1 :], ""
+            head, _, tail = name.rpartition(":")  # a feed's record is "file:N"
+            if name not in stored_as and tail.isdigit() and head in stored_as:
+                name, line = head, f":{tail}"
+            source = f"{story}/{stored_as.get(name, name)}{line}"
         item["source"] = source
     return data
 

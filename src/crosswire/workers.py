@@ -100,7 +100,7 @@ class _Child:
         self.connection.close()
 
     def close(self) -> None:
-        with contextlib.suppress(OSError, BrokenPipeError):
+        with contextlib.suppress(OSError):  # the child is gone already
             self.connection.send(None)
         self.process.join(timeout=5)
         if self.process.is_alive():

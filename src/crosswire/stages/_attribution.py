@@ -82,7 +82,7 @@ def speakers_from_quotes(
 
 
 def reported_speech_goes_on(info: list[SentenceInfo], sentences: list[Sentence]) -> list[SentenceInfo]:
-    """Indirect speech runs on after its frame: "..., Putin explained. There they already expected
+    """Indirect speech runs on after its frame: "..., the minister explained. They had already expected
     Russia to fall apart." The sentences after a reported one, in the same paragraph, keep its speaker
     while they have no speaker, quote or question of their own and are shifted back as reported speech
     is ("had", "would"); the narrator is back at a new paragraph, a new frame or a change of tense.
@@ -147,7 +147,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 def _open_ends(text: str) -> set[tuple[int, int]]:
     """The parts of a sentence inside a quote that began in an earlier sentence or ends in a later one
-    (“They want to strangle us! | We'll go to Moscow!” is two sentences): no speaker is read there."""
+    (“They want to silence us! | We will not go back!” is two sentences): no speaker is read there."""
     opening, closing = text.rfind("“"), text.find("”")
     spans = set()
     if closing >= 0 and (text.find("“") < 0 or text.find("“") > closing):

@@ -64,7 +64,7 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     no = "not" if negator is None or negator.lower_ == "n't" else negator.lower_
     modal = next((c for c in head.children if c.dep_ == "aux" and c.lower_ in MODAL_POSSIBILITY), None)
     future = any(c.dep_ == "aux" and c.lower_ in MODAL_FUTURE for c in head.children)
-    # "Prigozhin would move to Belarus, Peskov said": the frame hangs off the reported verb.
+    # "Marchenko would move to Zelnia, the spokesman said": the frame hangs off the reported verb.
     reported = reported or any(
         c.dep_ in ("parataxis", "ccomp", "advcl") and c.lemma_.lower() in REPORTING_VERBS for c in head.children
     )

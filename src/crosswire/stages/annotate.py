@@ -135,7 +135,7 @@ def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
             ent = ent.doc[ent.start : ent.end + 1]  # "Defence" + "Ministry"
         ent = _whole_compound(ent)
         if (ent.start, ent.end) in seen:
-            continue  # "Rostov" and "Don" both grew into "Rostov-on-Don"
+            continue  # "Stratford" and "Avon" both grew into "Stratford-upon-Avon"
         seen.add((ent.start, ent.end))
         name = normalise_name(ent.text)
         if len(name) < 2 or not any(c.isupper() for c in name):
@@ -145,8 +145,8 @@ def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
 
 
 def _whole_compound(ent: Any) -> Any:
-    """The whole hyphenated name a span is part of: "Don" in "Rostov-on-Don" is the city, not a person.
-    Only names that start with a capital grow ("pro-Kremlin" leaves "Kremlin" alone)."""
+    """The whole hyphenated name a span is part of: "Avon" in "Stratford-upon-Avon" is the town, not a person.
+    Only names that start with a capital grow ("pro-Government" leaves "Government" alone)."""
     doc, start, end = ent.doc, ent.start, ent.end
 
     def joined(left: int) -> bool:  # doc[left] "-" doc[left + 2], written without spaces

@@ -39,7 +39,6 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
     """Every claim mention of the story, in document, sentence and clause order."""
     lookup = entity_lookup(entities)
     describer = Describer(annotated, entities)
-    known = {e.id for e in entities}
     mentions: list[ClaimMention] = []
     for doc in annotated:
         texts = {s.id: s.text for s in doc.document.sentences}
@@ -64,12 +63,10 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                 continue
             if info.words < MIN_WORDS:
                 continue
-            speaker = find_entity(lookup, info.speaker_text) or describer.find(
-                info.speaker_text, info.doc, info.sentence
-            )
-            speaker_name = info.speaker_text
-            if speaker is not None and speaker not in known:  # a newspaper named without an entity
-                speaker, speaker_name = None, speaker
+            speaker, speaker_name = find_entity(lookup, info.speaker_text), info.speaker_text
+            if speaker is None:  # "the paper", "the interior minister"
+                speaker, named = describer.find(info.speaker_text, info.doc, info.sentence)
+                speaker_name = named or speaker_name
             clauses = info.clauses or (Clause(0, len(text), text, info.lemmas, info.certainty, info.cues),)
             for clause in clauses:
                 own.append(

@@ -189,7 +189,7 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
     """Fix spaCy's type from the name's own words and its contexts, before names are merged (a merge
     needs both names to be places, or both people): a one-word 'person' mostly written after 'in',
     'at', 'to', 'from' is a place, unless it is the surname of a person named in full; a 'person'
-    whose last word is a newspaper word ('Nezavisimaya Gazeta', 'The Daily Times') is an organisation.
+    whose last word is a newspaper word ('Gazeta Polska', 'The Daily Times') is an organisation.
     Returns the reason for each surface retyped."""
     full_names = {k.split()[-1] for k, s in surfaces.items() if len(k.split()) > 1 and _is_person(s, surfaces)}
     reasons = {}
@@ -253,7 +253,7 @@ def _merge_surnames(people: list[str], surfaces: dict[str, _Surface], find, unio
 
 
 def _merge_place_short_forms(surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]
-    """'Rostov' is 'Rostov-on-Don' when the story has one such place and no person of that surname,
+    """'Stratford' is 'Stratford-upon-Avon' when the story has one such place and no person of that surname,
     whatever type spaCy gave the short form (it takes the place's type)."""
     full_names = {k.split()[-1] for k, s in surfaces.items() if len(k.split()) > 1 and _is_person(s, surfaces)}
     places: dict[str, list[str]] = defaultdict(list)
@@ -418,57 +418,58 @@ _MEDIA_NOUNS = frozenset(["paper", "newspaper", "daily", "weekly", "tabloid", "p
 
 
 class Describer:
-    """Finds the entity a description names ("the paper", "the Russian president"), where the document
-    leaves one choice: "the paper" is the newspaper it last named; "the Russian president" the one
-    person it has named who is written, somewhere in the story, right after those words ("Russian
-    President Vladimir Putin")."""
+    """Finds who a description names ("the paper", "the interior minister"), where the document leaves
+    one choice: "the paper" is the newspaper it last named; "the interior minister" the one person it
+    has named who is written, somewhere in the story, right after those words ("Interior Minister
+    Tomas Reiter")."""
 
     def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
-        self.lookup = entity_lookup(entities)
+        lookup = entity_lookup(entities)
         self.types = {e.id: e.type for e in entities}
-        self.papers = {e.id for e in entities if e.type == "ORG" and _is_paper(e)}
         texts = {(a.document.id, s.id): s.text for a in annotated for s in a.document.sentences}
         self.order = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
         self.titles: dict[str, list[set[str]]] = defaultdict(list)  # person -> words just before each mention
-        self.named: dict[str, list[tuple[int, int, str]]] = defaultdict(list)  # doc -> (sentence, offset, entity)
+        # doc -> (sentence, offset, entity id or None, name) of each entity or speaker it names, in order
+        self.named: dict[str, list[tuple[int, int, str | None, str]]] = defaultdict(list)
         for entity in entities:
             for m in entity.mentions:
                 before = texts.get((m.doc, m.sentence), "")[max(0, m.start - 40) : m.start].lower()
                 self.titles[entity.id].append(set(re.findall(r"[a-z]+", before)))
-                self.named[m.doc].append((self.order.get((m.doc, m.sentence), 0), m.start, entity.id))
-        self.names = {e.id: e.name for e in entities}
-        for a in annotated:  # a speaker named where spaCy found no entity ("The Russian X wrote")
+                at = self.order.get((m.doc, m.sentence), 0)
+                self.named[m.doc].append((at, m.start, entity.id, entity.name))
+        for a in annotated:  # a speaker named where spaCy found no entity ("The Daily Courier wrote")
             for info in a.info:
-                found = find_entity(self.lookup, info.speaker_text)
-                at = self.order.get((a.document.id, info.sentence), 0)
-                if found:
-                    self.named[a.document.id].append((at, -1, found))
-                elif info.speaker_text and info.speaker_text.lower().split()[-1] in MEDIA_WORDS:
+                if info.speaker_text:
+                    at = self.order.get((a.document.id, info.sentence), 0)
+                    found = find_entity(lookup, info.speaker_text)
                     name = re.sub(r"^(?:the|The)\s+", "", info.speaker_text)
-                    self.papers.add(name)
-                    self.names[name] = name
-                    self.named[a.document.id].append((at, -1, name))
+                    self.named[a.document.id].append((at, -1, found, name))
 
-    def find(self, description: str | None, doc: str, sentence: str) -> str | None:
-        """The entity id (or, for a newspaper spaCy did not tag, its name as written), or None when
-        the description is no "the ..." phrase, or none or several fit."""
+    def find(self, description: str | None, doc: str, sentence: str) -> tuple[str | None, str | None]:
+        """(entity id, None) for whom the description names, or (None, name as written) for a newspaper
+        spaCy did not tag; (None, None) when the description is no "the ..." phrase, or none or
+        several fit."""
         words = re.findall(r"[a-z]+", (description or "").lower())
         if not 2 <= len(words) <= 4 or words[0] != "the":
-            return None
+            return None, None
         head, modifiers = words[-1], words[1:-1]
         limit = self.order.get((doc, sentence), 1 << 30)
         named = [n for n in self.named.get(doc, []) if n[0] < limit or (n[0] == limit and n[1] >= 0)]
         if head in _MEDIA_NOUNS:
-            papers = [n for n in named if n[2] in self.papers]
-            return max(papers)[2] if papers else None
+            papers = [n for n in named if _is_paper(n[3]) and (n[2] is None or self.types.get(n[2]) == "ORG")]
+            if not papers:
+                return None, None
+            _, _, entity, name = max(papers, key=lambda n: n[:2])
+            return (entity, None) if entity else (None, name)
         fits = {
             entity
-            for _, _, entity in named
-            if self.types.get(entity) == "PERSON"
+            for _, _, entity, _ in named
+            if entity is not None
+            and self.types.get(entity) == "PERSON"
             and any(head in before and all(w in before for w in modifiers) for before in self.titles[entity])
         }
-        return fits.pop() if len(fits) == 1 else None
+        return (fits.pop(), None) if len(fits) == 1 else (None, None)
 
 
-def _is_paper(entity: Entity) -> bool:
-    return any("newspaper" in reason for reason in entity.merges) or entity.name.lower().split()[-1] in MEDIA_WORDS
+def _is_paper(name: str) -> bool:
+    return bool(name) and name.lower().split()[-1] in MEDIA_WORDS

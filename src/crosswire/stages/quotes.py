@@ -17,25 +17,22 @@ def resolve_quotes(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
     """
     lookup = entity_lookup(entities)
     names = {e.id: e.name for e in entities}
-    groups: dict[str, list[QuoteMention]] = {}
     describer = Describer(annotated, entities)
-    described: dict[tuple[str, int], str | None] = {}  # "the paper", "the Russian president" -> entity
+    groups: dict[str, list[QuoteMention]] = {}
+    speaker_of: dict[tuple[str, int], tuple[str | None, str]] = {}  # a mention's (entity, name as written)
     for doc in annotated:
         for mention in doc.quotes:
             groups.setdefault(_key(mention.text), []).append(mention)
-            if mention.speaker_text and find_entity(lookup, mention.speaker_text) is None:
-                where = mention.speaker_sentence or (mention.sentences[0] if mention.sentences else "")
-                described[(mention.doc, mention.start)] = describer.find(mention.speaker_text, mention.doc, where)
+            if mention.speaker_text:
+                entity, named = find_entity(lookup, mention.speaker_text), None
+                if entity is None:  # "the paper", "the interior minister"
+                    where = mention.speaker_sentence or (mention.sentences[0] if mention.sentences else "")
+                    entity, named = describer.find(mention.speaker_text, mention.doc, where)
+                speaker_of[(mention.doc, mention.start)] = (entity, named or mention.speaker_text)
     quotes: list[Quote] = []
     for mentions in groups.values():
-        speakers = [
-            (find_entity(lookup, m.speaker_text) or described.get((m.doc, m.start)), m.speaker_text)
-            for m in mentions
-            if m.speaker_text
-        ]
+        speakers = [speaker_of[(m.doc, m.start)] for m in mentions if (m.doc, m.start) in speaker_of]
         speaker, spoken_name = next(((e, t) for e, t in speakers if e), speakers[0] if speakers else (None, None))
-        if speaker is not None and speaker not in names:  # a newspaper named without an entity
-            speaker, spoken_name = None, speaker
         quotes.append(
             Quote(
                 id=f"q{len(quotes) + 1}",

@@ -237,17 +237,19 @@ def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotate
         for t in a.times:
             if t.date and t.precision:
                 dated[(t.doc, t.sentence)].append(t)
+    position = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
     out = []
     for m in mentions:
         doc = by_doc.get(m.doc)
-        found = _mention_date(m, doc, dated) if doc is not None else None
+        found = _mention_date(m, doc, dated, position.get((m.doc, m.sentence))) if doc is not None else None
         out.append(replace(m, when=found[0], when_precision=found[1], when_basis=found[2]) if found else m)
     return tuple(out)
 
 
 def _mention_date(
-    m: ClaimMention, doc: Annotated, dated: dict[tuple[str, str], list[TimeMention]]
+    m: ClaimMention, doc: Annotated, dated: dict[tuple[str, str], list[TimeMention]], index: int | None
 ) -> tuple[str, str, str] | None:
+    """(date, precision, basis) for one mention; ``index`` is its sentence's place in the document."""
     end = m.end if m.end >= 0 else len(m.text)
     at = m.head if m.head >= 0 else m.start
     in_sentence = dated.get((m.doc, m.sentence), [])
@@ -261,7 +263,6 @@ def _mention_date(
         best = min(in_sentence, key=lambda t: (abs(t.start - at), t.start))
         return str(best.date), str(best.precision), "sentence"
     sentences = doc.document.sentences
-    index = next((i for i, s in enumerate(sentences) if s.id == m.sentence), None)
     if m.tense == "past" and index is not None:
         for earlier in reversed(sentences[max(0, index - NARRATIVE_SENTENCES) : index]):
             if earlier.paragraph != sentences[index].paragraph:
