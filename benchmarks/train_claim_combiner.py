@@ -154,7 +154,7 @@ def held_out(settings: Settings, nlp: Any, encoder: Any, cache: Path | None) -> 
     print(f"test topics: {len(gold)} labelled pairs of {test.candidates} candidates, {gold.sum()} positive")
     ap_combiner, ap_cosine = average_precision_score(gold, probability), average_precision_score(gold, cosine)
     print(f"AP combiner {ap_combiner:.3f}, encoder cosine {ap_cosine:.3f}")
-    for threshold in (0.3, 0.5, combiner.threshold):
+    for threshold in sorted({0.3, 0.5, combiner.threshold, settings.claim_similarity}):  # the last: the default bar
         chosen = probability >= threshold
         print(f"  at {threshold:.4f}: P {gold[chosen].mean():.3f}, R {gold[chosen].sum() / gold.sum():.3f}")
     return 0

@@ -25,6 +25,9 @@ CASES = [
     ("The deal is likely to collapse before the deadline.", "likely to collapse", "hedged", True),
     ("The governor will sign the budget bill on Friday morning.", "will sign", "asserted", True),
     ("The bridge was reportedly damaged by heavy shelling overnight.", "reportedly damaged", "hedged", False),
+    ("According to several sources, the rebels entered the port at dawn.", "the rebels entered", "hedged", False),
+    ("Their goal: to seize the port of Sarnovo and, ultimately, the capital.", "to seize the port", "hedged", True),
+    ("The aim of the blockade was to cut the capital off from the port.", "to cut the capital", "hedged", True),
     (
         "Rebels said they had captured the airport, a claim that could not be independently verified.",
         "captured the airport",

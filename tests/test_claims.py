@@ -84,7 +84,7 @@ def test_claims_same_fact_in_other_words_is_one_claim(tmp_path, nlp):
 @pytest.mark.xfail(
     strict=True,
     reason="known miss with the ECB+-calibrated combiner: 'Prigozhin will move to Belarus' (one outlet) and "
-    "'Prigozhin is (now) in Belarus' (another) differ in verb and speaker and score 0.32 against a bar of 0.7 "
+    "'Prigozhin is (now) in Belarus' (another) differ in verb and speaker and score about 0.3 against a bar of 0.7 "
     "chosen on ECB+ dev for pairwise precision 0.85; the two WSWS pages group, but they are one outlet",
 )
 def test_claims_reference_exile_to_belarus_is_one_claim_across_three_documents(reference_dossier):
@@ -104,6 +104,41 @@ def test_claims_reference_known_false_groupings_are_gone(reference_dossier):
     for claim in reference_dossier.claims:
         if claim.independent_sources >= 2:  # only news counts: background, opinion and questions never do
             assert len({m.doc for m in claim.mentions if m.kind == "news"}) >= 2
+
+
+def test_claims_second_act_of_one_subject_and_a_named_doer_are_propositions(tmp_path, nlp):
+    text = (
+        "Governor Ivan Markov praised the drivers for their patience and invited them to talks in the capital.\n\n"
+        "Olga Dragan will move to Zelnia under the deal mediated by Provincial Governor Ivan Markov.\n\n" + FILLER
+    )
+    dossier = _analyze(tmp_path, nlp, {"a": text})
+    by_clause = {m.clause: m for c in dossier.claims for m in c.mentions}
+    invited = next(m for clause, m in by_clause.items() if "invited them to talks" in clause)
+    assert invited.clause.startswith("Governor Ivan Markov invited")  # the shared subject is put back
+    assert (invited.predicate, invited.subject) == ("invite", "markov")
+    mediated = next(m for clause, m in by_clause.items() if "mediated by" in clause)
+    assert (mediated.predicate, mediated.subject, mediated.object) == ("mediate", "markov", "deal")
+    move = next(m for clause, m in by_clause.items() if clause.startswith("Olga Dragan will move"))
+    assert "mediated" not in move.clause
+    assert all(m.text[m.start : m.end] == m.span for m in by_clause.values())
+
+
+def test_claims_the_event_of_is_said_to_is_the_verb_it_governs(tmp_path, nlp):
+    text = "Olga Dragan is said to have fled to Zelnia after the talks in the capital collapsed.\n\n" + FILLER
+    dossier = _analyze(tmp_path, nlp, {"a": text})
+    fled = next(m for c in dossier.claims for m in c.mentions if "is said to have fled" in m.span)
+    assert fled.predicate == "flee" and fled.certainty == "hedged"
+
+
+def test_claims_a_lasting_act_and_one_dated_act_stay_apart(tmp_path, nlp):
+    # Without the guard these two group: same people, same verb, nearly the same words.
+    first = "Olga Dragan has for months accused Governor Ivan Markov of ordering attacks on the convoys of the drivers."
+    second = (
+        "On Saturday, March 15, 2025, Olga Dragan accused Governor Ivan Markov of ordering an attack on the convoy "
+        "of the drivers."
+    )
+    dossier = _analyze(tmp_path, nlp, {"one": f"{first}\n\n{FILLER}", "two": f"{second}\n\n{FILLER}"})
+    assert not _together(dossier, "has for months accused", "On Saturday, March 15")
 
 
 def test_claims_a_wish_is_not_a_claim_of_its_own(tmp_path, nlp):
@@ -134,7 +169,7 @@ def test_claims_shipped_combiner_loads_and_the_default_bar_is_its_threshold():
     combiner = load_combiner()
     assert combiner is not None, "src/crosswire/data/claim_combiner.json is missing or was trained on other features"
     assert combiner.features == COMBINER_FEATURES
-    assert abs(Settings().claim_similarity - combiner.threshold) < 0.01
+    assert Settings().claim_similarity == round(combiner.threshold, 1)  # the dev threshold, to one decimal
     strong = [0.95, 0.8, 1.0, 1.0, 1.0, 0.0, 0.5, 1.0, 0.0, 1.0, 0.0, 1.0]
     weak = [0.2, 0.0, 0.0, 0.2, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
     assert combiner.probability(strong) > Settings().claim_similarity > combiner.probability(weak)

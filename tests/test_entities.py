@@ -112,3 +112,39 @@ def test_entities_hyphenated_place_is_one_name(nlp):
     sent = next(nlp("Wagner had been in control of the city of Rostov-on-Don and its headquarters.").sents)
     names = [m.text for m in _entities("d", "s1", sent)]
     assert "Rostov-on-Don" in names and "Don" not in names and "Rostov" not in names
+
+
+def test_entities_adjective_of_a_named_place_is_a_nationality():
+    by_alias = _resolve(
+        _annotated(
+            "a",
+            [
+                ("Lestovian Interior Minister Tomas Reiter spoke in Sarnovo.", [("Lestovian", "GPE")]),
+                ("Lestovia closed the border with Dravnia.", [("Lestovia", "GPE"), ("Dravnia", "GPE")]),
+            ],
+        ),
+    )
+    assert by_alias["Lestovian"].type == "NORP"
+    assert by_alias["Lestovia"].type == "GPE" and by_alias["Dravnia"].type == "GPE"
+
+
+def test_entities_name_made_adjective_is_no_entity():
+    by_alias = _resolve(
+        _annotated(
+            "a",
+            [("The pro-Lestovia militia and a Dravnia-backed group met in Orlevo.", [("pro-Lestovia", "GPE"),
+             ("Dravnia-backed", "ORG"), ("Orlevo", "GPE")])],
+        ),
+    )  # fmt: skip
+    assert "pro-Lestovia" not in by_alias and "Dravnia-backed" not in by_alias and "Orlevo" in by_alias
+
+
+def test_entities_one_word_person_coordinated_with_an_organisation_takes_its_type():
+    by_alias = _resolve(
+        _annotated(
+            "a",
+            [("Troops of the Orlevo and Sarnovo People's Councils arrived.", [("Orlevo", "PERSON"),
+             ("Sarnovo People's Councils", "ORG")])],
+        ),
+    )  # fmt: skip
+    assert by_alias["Orlevo"].type == "ORG"

@@ -112,3 +112,12 @@ def test_facts_host_named_page_joins_the_outlet_of_its_site():
 def test_facts_no_outlet_is_shown_by_title_not_id():
     page = _page("9f2c41d0aa", byline=None)
     assert page.outlet is None and page.label == "Bridge reopens (9f2c41d0aa)"
+
+
+def test_facts_untitled_page_without_outlet_is_shown_by_its_kind_and_date_not_its_opening_words():
+    from dataclasses import replace
+
+    page = replace(_page("9f2c41d0aa", byline=None), title=None, genre="live_blog")
+    assert page.outlet is None and page.url is None
+    assert page.label.startswith("untitled live blog")
+    assert "9f2c41d0aa" not in page.label and not any(s.text[:20] in page.label for s in page.sentences)

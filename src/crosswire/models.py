@@ -15,6 +15,14 @@ CERTAINTIES = ("asserted", "hedged", "unconfirmed", "denied")
 GENRES = ("news", "live_blog", "breaking", "opinion", "analysis", "press_release", "other")
 DATE_BASES = ("stated", "metadata", "inferred", "unknown")
 LABEL_CHARS = 48  # a title shown in place of a missing outlet is cut to this length
+_GENRE_NAMES = {
+    "news": "news report",
+    "live_blog": "live blog",
+    "breaking": "breaking report",
+    "opinion": "opinion piece",
+    "analysis": "analysis",
+    "press_release": "press release",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,9 +109,12 @@ class Document:
         host = urlsplit(self.url).hostname if self.url else None
         if host:
             return host.removeprefix("www.")
-        # No title either: the opening words stand in for one.
-        title = self.title or (self.sentences[0].text if self.sentences else "") or self.id
-        title = " ".join(title.split())
+        if not self.title:
+            # Opening words would read as a source ("Defence Minister Ivan Markov…" for an untitled live
+            # blog that starts by quoting him): say what the page is instead.
+            kind = _GENRE_NAMES.get(self.genre, "page")
+            return f"untitled {kind}, {self.published.date}" if self.published.date else f"untitled {kind}"
+        title = " ".join(self.title.split())
         return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 

@@ -32,6 +32,8 @@ _OBJECTS = ("dobj", "attr", "oprd", "acomp", "dative")
 # shell" is shelling, "kept the road blocked" is blocking it (general English).
 _ASPECTUAL = frozenset(["begin", "start", "continue", "resume", "keep"])
 _RESULTATIVE = frozenset(["keep", "leave"])
+# "X is said to have fled": the event is the fleeing; the passive verb only says who vouches for it.
+_RAISING = frozenset(["say", "report", "believe", "think", "allege", "understand", "know", "rumour", "rumor"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,16 @@ def _starts_clause(token: Any) -> bool:
     if token.pos_ not in ("VERB", "AUX") or token.dep_ == "ROOT":
         return False
     has_subject = any(c.dep_ in _SUBJECTS for c in token.children)
+    if token.dep_ == "acl":
+        # "the deal mediated by Ortiz": a participle with its doer named states a fact of its own.
+        return token.tag_ == "VBN" and _agent(token) is not None
+    if token.dep_ == "conj" and not has_subject:
+        # "Ortiz praised the drivers and invited them to talks": a second act of the same subject.
+        return (
+            token.pos_ == "VERB"
+            and _subject(token.head) is not None
+            and any(c.dep_ in _OBJECTS or c.dep_ in ("xcomp", "prep") for c in token.children)
+        )
     if token.dep_ == "relcl":
         # Only a relative clause set off by a comma states a fact of its own; "fighters who had joined"
         # says which fighters.
@@ -112,6 +124,8 @@ def _subject_word(head: Any) -> str:
     subject = _agent(head) or _subject(head)  # "the deal was brokered by Ortiz": Ortiz did it
     if subject is None and head.dep_ == "advcl" and _active_participle(head):
         subject = _subject(head.head)
+    if subject is None and head.dep_ == "conj":
+        subject = _subject(head.head)
     if subject is not None and subject.lower_ in _RELATIVE and head.dep_ == "relcl":
         subject = head.head
     return _word(subject)
@@ -121,6 +135,14 @@ def _event_verb(head: Any) -> Any:
     """The verb that says what happened: the clause's head, or the complement an aspectual or
     resultative verb carries ("kept the road blocked" -> "blocked")."""
     lemma = head.lemma_.lower()
+    if lemma in _RAISING and head.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in head.children):
+        inner = next((c for c in head.children if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX")), None)
+        if inner is not None:
+            return _event_verb(inner)
+    if lemma == "go" and any(c.dep_ == "prt" and c.lower_ == "on" for c in head.children):
+        inner = next((c for c in head.children if c.dep_ in ("xcomp", "advcl") and c.tag_ == "VB"), None)
+        if inner is not None:  # "went on to praise": the praising
+            return inner
     if lemma in _ASPECTUAL:
         inner = next((c for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"), None)
         if inner is not None:
@@ -155,6 +177,8 @@ def _object_word(head: Any) -> str:
     """What the clause's verb acts on: its object or complement, else the object of its first
     preposition, else the same for an infinitive it governs ("wanted to seize the city")."""
     if _agent(head) is not None:  # "the deal was brokered by Ortiz": the deal is what was brokered
+        if head.dep_ == "acl":  # "the deal mediated by Ortiz"
+            return _word(head.head)
         return _word(next((c for c in head.children if c.dep_ == "nsubjpass"), None))
     for verb in (head, *[c for c in head.children if c.dep_ == "xcomp"]):
         found = next((c for c in verb.children if c.dep_ in _OBJECTS), None)
@@ -225,7 +249,9 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
         elif t.lower_ in _PRONOUN_SUBJECTS and t.dep_ in _SUBJECTS and subject_name:
             piece = subject_name
         parts.append(piece + t.whitespace_)
-    role = {"ROOT": "main", "ccomp": "reported", "relcl": "relative", "advcl": "adverbial"}.get(head.dep_, "conjunct")
+    role = {"ROOT": "main", "ccomp": "reported", "relcl": "relative", "advcl": "adverbial", "acl": "relative"}.get(
+        head.dep_, "conjunct"
+    )
     # "The glitch was not reported" is about the glitch: a passive reporting verb frames speech only
     # with "it" as its subject ("it was reported that ...").
     frame = head.lemma_.lower() in REPORTING_VERBS and not any(
@@ -235,10 +261,15 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
     reading = read_clause(head, negator, reported=role == "reported")
     text = re.sub(r"\s*,(?:\s*,)+", ",", "".join(parts)).strip()  # words of a nested clause leave ", ,"
     subject = (
-        _subject(head.head) if head.dep_ == "advcl" and _subject(head) is None and _active_participle(head) else None
+        _subject(head.head)
+        if _subject(head) is None and (head.dep_ == "conj" or (head.dep_ == "advcl" and _active_participle(head)))
+        else None
     )
-    if subject is not None:
-        text = f"{_noun_phrase(subject)}, {text[:1].lower()}{text[1:]}"  # the participle's doer
+    if head.dep_ == "acl":
+        text = f"{_noun_phrase(head.head)} {text}"  # "the deal mediated by Ortiz"
+    elif subject is not None:
+        joint = ", " if head.dep_ == "advcl" else " "
+        text = f"{_noun_phrase(subject)}{joint}{text[:1].lower()}{text[1:]}"  # who did it
     return Split(
         start,
         end,

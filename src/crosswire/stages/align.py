@@ -33,6 +33,7 @@ from crosswire.stages.lexicons import (
     ACT_REVERSED,
     CONTENT_ELSEWHERE,
     DENIAL,
+    DURATION,
     PUBLIC_STATEMENT,
     REPORTING_VERBS,
     SILENCE,
@@ -44,6 +45,7 @@ MIN_PROPOSITION_WORDS = 5
 _WORDS = re.compile(r"\w[\w'-]*")
 UNANCHORED = 0.8  # encoder similarity needed when two propositions share no word stem and no place or thing
 ANCHOR_STEM = 4
+DATED_BY_TEXT = ("expression", "sentence")  # a date carried over from the paragraph or the document is too weak
 SPEAKER_PENALTY = 0.15
 _ANAPHORA = ("such", "these", "those")
 
@@ -254,6 +256,18 @@ class _Evidence:
         return [rows for rows in found.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
 
 
+def day(mention: ClaimMention) -> str | None:
+    """The day the mention's own sentence gives its event ("launched on Friday"), else None."""
+    if mention.when_precision == "day" and mention.when_basis in DATED_BY_TEXT:
+        return mention.when
+    return None
+
+
+def _lasting(mention: ClaimMention) -> bool:
+    """A state or a repeated act over a stretch of time ("for months"), not one event."""
+    return bool(DURATION.search(mention.clause or mention.span))
+
+
 def _covers(mention: ClaimMention, start: int) -> bool:
     end = mention.end if mention.end >= 0 else len(mention.text)
     return mention.start <= start < end
@@ -264,8 +278,10 @@ def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quan
     or reversal (those are conflicts), and numbers of one measure that disagree."""
     if a.negated != b.negated or (a.certainty == "denied") != (b.certainty == "denied"):
         return True
-    if _opposed(a.span, b.span):
-        return True
+    if _opposed(a.clause or a.span, b.clause or b.span):
+        return True  # the clause's own words: "the case would be dropped" is not in "he would move"
+    if _lasting(a) != _lasting(b) and (day(a) or day(b)):
+        return True  # "has for months accused" and "accused on Saturday night": two acts
     if any(same_measure(x, y) and not agree(x, y, tolerance) for x in na for y in nb):
         return True
     # "The ministry did not respond" and "her association did not respond" are two claims; a figure both

@@ -4,6 +4,7 @@ first name or whose surname alone is ambiguous in the story. Each merge keeps it
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -55,6 +56,9 @@ ORG_WORDS = frozenset(
         "channel",
     ]
 )
+# "pro-NATO", "US-backed": a name made into an adjective describes something; it is no entity.
+_ADJECTIVAL = re.compile(r"^(?:pro|anti|non)-|-(?:backed|led|based|style|born|owned|funded|run|made|allied)$", re.I)
+_DEMONYM_ENDINGS = ("ian", "ean", "an", "ese", "ish", "i")
 # Last words of newspaper names, in the languages whose papers the news cites most.
 MEDIA_WORDS = frozenset(
     ["times", "post", "journal", "herald", "tribune", "gazette", "gazeta", "zeitung", "chronicle", "telegraph"]
@@ -106,7 +110,7 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
     for doc in annotated:
         for mention in doc.entities:
             name = strip_title(mention.text)
-            if not name:
+            if not name or _ADJECTIVAL.search(name):
                 continue
             key = _fold(name)
             if not key or not key.strip("-"):
@@ -192,11 +196,20 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
     whose last word is a newspaper word ('Gazeta Polska', 'The Daily Times') is an organisation.
     Returns the reason for each surface retyped."""
     full_names = {k.split()[-1] for k, s in surfaces.items() if len(k.split()) > 1 and _is_person(s, surfaces)}
+    places = [k for k, s in surfaces.items() if len(k.split()) == 1 and _top_label(s.labels) in ("GPE", "LOC")]
+    coordinated = _coordinated_types(surfaces, texts)
     reasons = {}
     for key, surface in surfaces.items():
         label, total = _top_label(surface.labels), sum(surface.labels.values())
         words = key.split()
-        if label == "PERSON" and len(words) > 1 and words[-1] in MEDIA_WORDS:
+        place = _demonym_of(key, places) if label in ("GPE", "LOC", "ORG") and len(words) == 1 else None
+        if place is not None:
+            surface.labels = Counter({"NORP": total})
+            reasons[key] = f"{surface.text}: typed as a nationality: the adjective of {surfaces[place].text}"
+        elif label == "PERSON" and len(words) == 1 and key not in full_names and key in coordinated:
+            surface.labels = Counter({coordinated[key]: total})
+            reasons[key] = f"{surface.text}: typed like the name it is coordinated with ('X and Y Republics')"
+        elif label == "PERSON" and len(words) > 1 and words[-1] in MEDIA_WORDS:
             surface.labels = Counter({"ORG": total})
             reasons[key] = f"{surface.text}: typed as an organisation: its last word names a newspaper"
         elif label in ("PERSON", "ORG") and len(words) == 1 and key not in full_names:
@@ -209,6 +222,42 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
                     "follow in/at/to/from/near"
                 )
     return reasons
+
+
+def _demonym_of(key: str, places: list[str]) -> str | None:
+    """The place whose adjective ``key`` is ("ukrainian" of "ukraine", "belarusian" of "belarus")."""
+    if not key.endswith(_DEMONYM_ENDINGS):
+        return None
+    for place in places:
+        if place == key or len(place) < 4 or len(key) <= len(place) - 1:
+            continue
+        shared = len(os.path.commonprefix([key, place]))
+        if shared >= 4 and shared >= len(place) - 2 and len(key) - shared <= 4:
+            return place
+    return None
+
+
+def _coordinated_types(surfaces: dict[str, _Surface], texts: dict[tuple[str, str], str]) -> dict[str, str]:
+    """One-word 'people' every mention of which is followed by "and" and a named organisation or place
+    ("the Donetsk and Lugansk People's Republics"): the two are one kind of thing."""
+    starts: dict[tuple[str, str, int], str] = {}
+    for surface in surfaces.values():
+        label = _top_label(surface.labels)
+        if label in ("ORG", "GPE", "LOC"):
+            for m in surface.mentions:
+                starts[(m.doc, m.sentence, m.start)] = label
+    found = {}
+    for key, surface in surfaces.items():
+        if len(key.split()) != 1 or _top_label(surface.labels) != "PERSON":
+            continue
+        kinds = set()
+        for m in surface.mentions:
+            after = texts.get((m.doc, m.sentence), "")[m.end :]
+            kinds.add(starts.get((m.doc, m.sentence, m.end + 5)) if after.startswith(" and ") else None)
+        kind = kinds.pop() if len(kinds) == 1 else None
+        if kind is not None:
+            found[key] = kind
+    return found
 
 
 def _merge_full_names(people: list[str], surfaces: dict[str, _Surface], union) -> None:  # type: ignore[no-untyped-def]

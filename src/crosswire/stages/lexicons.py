@@ -393,6 +393,12 @@ ACT_OPENED = re.compile(
     r"criminal (?:case|investigation|proceedings)|indicted|detained|arrested|banned|suspended)\b",
     re.I,
 )
+# A state or a repeated act over a stretch of time ("has for months accused"), not one event on one day.
+DURATION = re.compile(
+    r"\b(?:for|over) (?:(?:the|many|several|some|a few|two|three|four|five|six) )?(?:past |last )?"
+    r"(?:days|weeks|months|years|decades)\b|\bsince (?:the (?:start|beginning)|last|early|late)\b",
+    re.I,
+)
 ACT_REVERSED = re.compile(
     r"\b(?:dropp(?:ed|ing)|drop|withdr(?:ew|awn)|lift(?:ed)?|quash(?:ed)?|dismiss(?:ed)?|clos(?:ed|ing) the case|"
     r"cancell?(?:ed)?|revok(?:ed)?|released|acquitted|overturned|reinstated|would be dropped)\b",
