@@ -38,8 +38,8 @@ def test_timeline_undated_document_resolves_against_story_with_lower_confidence(
 
 
 def test_timeline_sample_entries_sorted_and_cite_sentences(sample_dossier):
-    dates = [e.date for e in sample_dossier.timeline]
-    assert dates == sorted(dates)
+    dates = [e.date + ("-99" if e.precision != "day" else "") for e in sample_dossier.timeline if not e.background]
+    assert dates == sorted(dates)  # a month or year after the days within it
     friday = [e for e in sample_dossier.timeline if e.date == "2025-03-14"]
     assert friday and all(m.text == "on Friday night" for e in friday for m in e.evidence)
 
@@ -68,6 +68,17 @@ def test_timeline_history_is_background_and_the_story_starts_on_its_own_days(tmp
     by_date = {e.date: e for e in dossier.timeline}
     assert by_date["1991"].background and not by_date["2023-06-24"].background
     assert [e.date for e in dossier.timeline if not e.background][0] == "2023-06-24"
+
+
+def test_timeline_opens_with_a_day_and_a_month_comes_after_its_days(tmp_path, nlp):
+    text = (
+        "Protesters blocked the main bridge in Orlevo on Saturday, the third day of the strike. "
+        "This month, the union refused to sign the new contract with the port. " + FILLER
+    )
+    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Strike", "text": text, "published": "2023-06-26"}])
+    dates = [e.date for e in dossier.timeline if not e.background]
+    assert dates[0] == "2023-06-24" and "2023-06" in dates
+    assert dates.index("2023-06") > dates.index("2023-06-24")
 
 
 def test_timeline_undated_document_is_dated_from_its_own_text(tmp_path, nlp):

@@ -96,10 +96,15 @@ def _governor(head: Any) -> tuple[str, str] | None:
         return head.lemma_.lower(), f"{head.text} to"
     if head.lemma_.lower() in _EXPECTING_THAT and any(c.dep_ == "ccomp" for c in head.children):
         return head.lemma_.lower(), f"{head.text} that"  # "it is expected that ...", "hopes that ..."
+    infinitive = any(c.dep_ == "acl" and c.tag_ == "VB" for c in head.children)
+    if head.pos_ == "NOUN" and head.lemma_.lower() in INTENDED and infinitive:  # "Their goal: to seize the city."
+        return head.lemma_.lower(), f"{head.text}: to"
     for child in head.children:
         lemma = child.lemma_.lower()
         if lemma not in INTENDED:
             continue
+        if child.dep_ == "nsubj" and child.pos_ == "NOUN" and _complement(head) is not None:
+            return lemma, f"{child.text} {head.text} to"  # "the aim was to cut the city off"
         if child.dep_ == "acomp" and (_complement(child) is not None or _complement(head) is not None):
             return lemma, f"{child.text} to"
         if child.dep_ == "dobj" and any(c.dep_ == "acl" and c.tag_ == "VB" for c in child.children):

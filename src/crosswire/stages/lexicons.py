@@ -87,6 +87,7 @@ HEDGE = re.compile(
     r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|ostensibly|(?:is|are|was|were) (?:said|"
     r"believed|thought|reported|understood|alleged) to|it is (?:believed|understood|thought)|"
     r"some reports|(?:reports|sources) (?:say|said|suggest|suggested|indicate|indicated)|according to "
+    r"(?:(?:multiple|several|many|some|unnamed|anonymous|unconfirmed|media|press|local) )?"
     r"(?:reports|sources|people familiar)|may have|might have|could have|possibly|probably|likely|"
     r"appears? to|seem(?:s|ed)? to|suggest(?:s|ed)?|what (?:he|she|they|it) claim(?:s|ed)?|claims? to be)\b",
     re.I,
@@ -453,6 +454,7 @@ MODAL_FUTURE = frozenset(["will", "shall", "'ll", "wo"])  # "wo" is spaCy's "won
 INTENDED = frozenset(
     ["expect", "plan", "intend", "hope", "aim", "seek", "want", "wish", "propose", "threaten", "promise", "vow"]
     + ["pledge", "schedule", "set", "due", "likely", "unlikely", "poised", "go", "try", "attempt"]
+    + ["goal", "objective", "intention", "purpose", "ambition"]  # "their goal: to seize ...", "the aim was to"
 )
 # Words whose complement did not happen: "failed to reach", "refused to comment", "declined to say".
 FAILED = frozenset(["fail", "refuse", "decline", "neglect"])
