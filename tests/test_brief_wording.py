@@ -153,3 +153,20 @@ def test_brief_single_source_claims_are_spread_over_outlets_reporting_first():
     )
     assert by_outlet["Harbour Post"] <= 2  # two pages of one outlet are one outlet
     assert by_outlet["Tarn Gazette"] == 1 and by_outlet["Coast Radio"] == 1  # reporting is told
+
+
+def test_brief_fact_told_only_by_commentary_says_so():
+    from dataclasses import replace
+
+    docs = [replace(_doc("a", "Harbour Post"), genre="opinion"), _doc("b", "Tarn Gazette")]
+    claims = [
+        _claim(
+            "c1", _mention("a", "s1", "The ferry to Tarnholm was cancelled on Monday by Mayor Lina Ovaska."), sources=1
+        ),
+        _claim(
+            "c2", _mention("b", "s1", "Tarn Electric Board crews repaired the mast on the pier on Tuesday."), sources=1
+        ),
+    ]
+    texts = {s.claims[0]: s.text for s in write_brief(claims, [], [], docs).summary}
+    assert "[1 independent source: Harbour Post (commentary)]" in texts["c1"]
+    assert "[1 independent source: Tarn Gazette]" in texts["c2"]

@@ -121,11 +121,14 @@ def _sentence(claim: Claim, mention: ClaimMention, docs: dict[str, Document], di
     news = [m for m in claim.mentions if m.kind == "news"]
     sources = tuple(sorted({docs[m.doc].label for m in news}))
     text = _TIMESTAMP.sub("", mention.text).strip()
+    # A fact told only by commentary pages says so: the reader weighs it knowing where it stands.
+    commentary = all(docs[m.doc].genre in ("opinion", "analysis") for m in news)
     independent = claim.independent_sources
     if disputed:
         note = f" [disputed between {', '.join(sources)}: see the conflicts]"
     else:
         note = f" [{independent} independent source{'s' if independent != 1 else ''}: {', '.join(sources)}"
+        note += " (commentary)" if commentary and news else ""
         note += "; copies counted once]" if len(sources) > independent else "]"
     if mention.speaker_name and mention.speaker_name.split()[-1] not in text:
         note = f" (according to {mention.speaker_name})" + note
