@@ -69,3 +69,17 @@ def test_annotate_reference_follow_up_sentence_marks_previous_unconfirmed(refere
     claim = claim_with(reference_dossier, "a Russian helicopter allegedly attacked his battalion")
     mention = next(m for m in claim.mentions if "helicopter allegedly" in m.text)
     assert mention.certainty == "unconfirmed"
+
+
+def _quote_speakers(nlp, *paragraphs: str) -> dict[str, str | None]:
+    (a,) = annotate([_doc(*paragraphs)], nlp)
+    return {q.text: q.speaker_text for q in a.quotes}
+
+
+def test_annotate_verb_inside_a_quote_of_several_sentences_is_no_speaker(nlp):
+    speakers = _quote_speakers(
+        nlp,
+        '"The union wants a photo op. No matter what anyone says, that is not a fair purpose for talks," '
+        "said Ivan Markov.",
+    )
+    assert list(speakers.values()) == ["Ivan Markov"]  # not "anyone", who "says" inside the quote

@@ -146,8 +146,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _open_ends(text: str) -> set[tuple[int, int]]:
-    """The parts of a sentence inside a quote that began in an earlier sentence or ends in a later one
-    (“They want to silence us! | We will not go back!” is two sentences): no speaker is read there."""
+    """The parts of a paragraph inside a quote that began in an earlier paragraph or runs on into the
+    next one (an opening mark left open at a paragraph's end): no speaker is read there."""
     opening, closing = text.rfind("“"), text.find("”")
     spans = set()
     if closing >= 0 and (text.find("“") < 0 or text.find("“") > closing):
@@ -159,11 +159,13 @@ def _open_ends(text: str) -> set[tuple[int, int]]:
 
 def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | None]:
     """Who the sentence is attributed to and by which verb, read off the dependency parse."""
-    quoted = set(quote_spans(sent.text)) | _open_ends(sent.text)
-    base = sent.start_char
+    # Quotes are read off the whole paragraph the sentence was parsed in: a quote of several sentences
+    # ("“We knew. They did not tell us. Nobody asked,” Vidal said") has middle sentences with no mark.
+    paragraph = sent.doc.text
+    quoted = set(quote_spans(paragraph)) | _open_ends(paragraph)
 
     def in_quote(token: Any) -> bool:
-        return any(s <= token.idx - base < e for s, e in quoted)
+        return any(s <= token.idx < e for s, e in quoted)
 
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
