@@ -83,3 +83,12 @@ def test_annotate_verb_inside_a_quote_of_several_sentences_is_no_speaker(nlp):
         "said Ivan Markov.",
     )
     assert list(speakers.values()) == ["Ivan Markov"]  # not "anyone", who "says" inside the quote
+
+
+def test_annotate_quote_signed_with_a_dash_and_a_name(nlp):
+    speakers = _quote_speakers(
+        nlp,
+        "“The shop shelves are empty and nobody tells us why.” ― Anna Petrova “We will not go back to work "
+        "this week.” ― Ivan Markov.",
+    )
+    assert list(speakers.values()) == ["Anna Petrova", "Ivan Markov"]

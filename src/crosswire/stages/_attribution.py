@@ -26,8 +26,9 @@ _AFTER_QUOTE = re.compile(
     r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
     r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})\s+(?P<verb2>\w+))"
 )
-# Written forms of the reporting verbs ("said", "says", "replied", "added", "tweeted"), for the words
-# after a quote, where there is no parse to give a lemma.
+# A quote signed with a dash and a name, and nothing after it in its paragraph but another quote:
+# “We will not go back.” ― Yuliya Marchenko
+_BYLINE = re.compile(r"^[,.]?\s*[―—–-]+\s*(?P<name>[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,4})[.\s]*(?:$|[“\"])")
 
 
 # Written forms of the reporting verbs ("said", "says", "replied", "added", "tweeted"), for the words
@@ -304,8 +305,12 @@ def _quote_speaker(
     paragraph: int,
     opens_paragraph: bool,
 ) -> tuple[str | None, str | None]:
-    """Who speaks a quote: the attribution in its sentence, a name after it ('—X replied'), the intro
-    of a paragraph ending with a colon, or the speaker of the sentence just before in the paragraph."""
+    """Who speaks a quote: a name signing it at its paragraph's end ('" ― X'), the attribution in its
+    sentence, a name after it ('—X replied'), the intro of a paragraph ending with a colon, or the
+    speaker of the sentence just before in the paragraph."""
+    byline = _BYLINE.match(body[q_end + 1 :].split("\n\n", 1)[0])
+    if byline:
+        return normalise_name(byline.group("name")), covered[-1].id if covered else None
     intro = _colon_intro(doc, paragraph, by_id) if opens_paragraph else None
     if intro and intro[0]:
         return intro
