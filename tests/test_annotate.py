@@ -92,3 +92,20 @@ def test_annotate_quote_signed_with_a_dash_and_a_name(nlp):
         "this week.” ― Ivan Markov.",
     )
     assert list(speakers.values()) == ["Anna Petrova", "Ivan Markov"]
+
+
+def test_annotate_name_and_verb_after_a_quote(nlp):
+    long_question = (
+        "Why isn’t this crystal clear proof that a bank as big as this one is too big to fail, too big to "
+        "manage, too big to regulate?"
+    )
+    speakers = _quote_speakers(
+        nlp,
+        f"“{long_question}” Markov demanded.",  # the parser ends the sentence at the question mark
+        f"“{long_question.replace('bank', 'lender')}” Petrova, a top union organiser, demanded.",
+    )
+    assert list(speakers.values()) == ["Markov", "Petrova"]
+    (alone,) = _quote_speakers(
+        nlp, "“We will not go back to the depot.” He told reporters the strike goes on."
+    ).values()
+    assert alone != "He"  # a pronoun after a quote is its sentence's resolved speaker or no one

@@ -22,9 +22,10 @@ _STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
 _PRONOUNS = {"he", "she", "they", "him", "her"}
 
 
+# A name and a verb right after a quote: '..." —X replied', '...," says X', '...," X, the Y of Z, said'.
 _AFTER_QUOTE = re.compile(
     r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
-    r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})\s+(?P<verb2>\w+))"
+    r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,80},)?\s+(?P<verb2>\w+))"
 )
 # A quote signed with a dash and a name, and nothing after it in its paragraph but another quote:
 # “We will not go back.” ― Yuliya Marchenko
@@ -38,7 +39,7 @@ _IRREGULAR = {"say": ["said"], "tell": ["told"], "write": ["wrote", "written"], 
 
 _REPORTING_FORMS = frozenset(
     form
-    for verb in REPORTING_VERBS
+    for verb in REPORTING_VERBS | ATTRIBUTION_VERBS  # after a quote, '"...?" X demanded' reports it too
     for form in (
         verb,
         verb + "s",
@@ -319,12 +320,14 @@ def _quote_speaker(
         if speaker:
             return speaker, sentence.id
     # A name and a verb right after the quote, in its own paragraph: "..." —X replied / "...," says X.
-    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 80].split("\n\n", 1)[0])
+    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 160].split("\n\n", 1)[0])
     if after:
         verb = (after.group("verb1") or after.group("verb2") or "").lower()
         name = (after.group("name1") or after.group("name2") or "").strip()
-        if verb in _REPORTING_FORMS:
+        if verb in _REPORTING_FORMS and name.lower() not in _PRONOUNS | {"i", "we", "it"}:
             return normalise_name(name), covered[-1].id if covered else None
+        if verb in _REPORTING_FORMS:  # '..." He said': the pronoun as its sentence resolved it
+            return _resolved_at(doc, by_id, q_end + 1 + after.start("name2" if after.group("name2") else "name1"))
     intro = _colon_intro(doc, paragraph, by_id)
     if intro and intro[0]:
         return intro
@@ -333,6 +336,15 @@ def _quote_speaker(
         if before and by_id[before[-1].id].speaker_text:
             return by_id[before[-1].id].speaker_text, before[-1].id
     return None, None
+
+
+def _resolved_at(doc: Document, by_id: dict[str, SentenceInfo], at: int) -> tuple[str | None, str | None]:
+    """The speaker of the sentence at body offset ``at``, unless it is an unresolved pronoun."""
+    sentence = next((s for s in doc.sentences if s.start <= at < s.end), None)
+    speaker = by_id[sentence.id].speaker_text if sentence else None
+    if speaker is None or speaker.lower() in _PRONOUNS | {"i", "we", "it"}:
+        return None, None
+    return speaker, sentence.id if sentence else None
 
 
 def _colon_intro(doc: Document, paragraph: int, by_id: dict[str, SentenceInfo]) -> tuple[str | None, str] | None:
