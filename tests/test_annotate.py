@@ -109,3 +109,13 @@ def test_annotate_name_and_verb_after_a_quote(nlp):
         nlp, "“We will not go back to the depot.” He told reporters the strike goes on."
     ).values()
     assert alone != "He"  # a pronoun after a quote is its sentence's resolved speaker or no one
+
+
+def test_annotate_any_verb_before_a_colon_introduces_a_quote(nlp):
+    speakers = _quote_speakers(
+        nlp,
+        "Union leader Ivan Markov continued: “Nobody will sign anything before the road is open again.”",
+        "Anna Petrova went on:",
+        "“The drivers have waited long enough for this government to listen to them.”",
+    )
+    assert list(speakers.values()) == ["Ivan Markov", "Anna Petrova"]

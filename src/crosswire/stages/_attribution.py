@@ -181,7 +181,8 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
         takes_clause = any(c.dep_ in ("ccomp", "xcomp") for c in token.children) or any(
             in_quote(t) for t in token.subtree
         )
-        if lemma not in REPORTING_VERBS and not (lemma in ATTRIBUTION_VERBS and takes_clause):
+        reports = lemma in REPORTING_VERBS or (lemma in ATTRIBUTION_VERBS and takes_clause)
+        if not reports and not _introduces_quote(token):
             continue
         if lemma == "call" and not (takes_clause or _calls_something(token)):
             continue  # "tried to call him": a phone call, not "called it a disgrace" or "called for"
@@ -200,6 +201,18 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
             if doer is not None and not in_quote(doer):
                 return _speaker_phrase(sent, doer, last_subject), token.lemma_.lower()
     return None, None
+
+
+def _introduces_quote(verb: Any) -> bool:
+    """ "X continued: “...”", "He went on:" at a paragraph's end: any verb right before a colon that
+    opens a quote or ends the paragraph introduces what follows as its subject's words."""
+    doc, after = verb.doc, verb.i + 1
+    while after < len(doc) and doc[after].dep_ == "prt" and doc[after].head.i == verb.i:
+        after += 1  # "went on:"
+    if after >= len(doc) or doc[after].text != ":":
+        return False
+    rest = doc.text[doc[after].idx + 1 :].lstrip()
+    return not rest or rest[0] in '“"'
 
 
 def _calls_something(verb: Any) -> bool:
