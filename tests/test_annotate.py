@@ -69,3 +69,53 @@ def test_annotate_reference_follow_up_sentence_marks_previous_unconfirmed(refere
     claim = claim_with(reference_dossier, "a Russian helicopter allegedly attacked his battalion")
     mention = next(m for m in claim.mentions if "helicopter allegedly" in m.text)
     assert mention.certainty == "unconfirmed"
+
+
+def _quote_speakers(nlp, *paragraphs: str) -> dict[str, str | None]:
+    (a,) = annotate([_doc(*paragraphs)], nlp)
+    return {q.text: q.speaker_text for q in a.quotes}
+
+
+def test_annotate_verb_inside_a_quote_of_several_sentences_is_no_speaker(nlp):
+    speakers = _quote_speakers(
+        nlp,
+        '"The union wants a photo op. No matter what anyone says, that is not a fair purpose for talks," '
+        "said Ivan Markov.",
+    )
+    assert list(speakers.values()) == ["Ivan Markov"]  # not "anyone", who "says" inside the quote
+
+
+def test_annotate_quote_signed_with_a_dash_and_a_name(nlp):
+    speakers = _quote_speakers(
+        nlp,
+        "“The shop shelves are empty and nobody tells us why.” ― Anna Petrova “We will not go back to work "
+        "this week.” ― Ivan Markov.",
+    )
+    assert list(speakers.values()) == ["Anna Petrova", "Ivan Markov"]
+
+
+def test_annotate_name_and_verb_after_a_quote(nlp):
+    long_question = (
+        "Why isn’t this crystal clear proof that a bank as big as this one is too big to fail, too big to "
+        "manage, too big to regulate?"
+    )
+    speakers = _quote_speakers(
+        nlp,
+        f"“{long_question}” Markov demanded.",  # the parser ends the sentence at the question mark
+        f"“{long_question.replace('bank', 'lender')}” Petrova, a top union organiser, demanded.",
+    )
+    assert list(speakers.values()) == ["Markov", "Petrova"]
+    (alone,) = _quote_speakers(
+        nlp, "“We will not go back to the depot.” He told reporters the strike goes on."
+    ).values()
+    assert alone != "He"  # a pronoun after a quote is its sentence's resolved speaker or no one
+
+
+def test_annotate_any_verb_before_a_colon_introduces_a_quote(nlp):
+    speakers = _quote_speakers(
+        nlp,
+        "Union leader Ivan Markov continued: “Nobody will sign anything before the road is open again.”",
+        "Anna Petrova went on:",
+        "“The drivers have waited long enough for this government to listen to them.”",
+    )
+    assert list(speakers.values()) == ["Ivan Markov", "Anna Petrova"]

@@ -22,12 +22,14 @@ _STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
 _PRONOUNS = {"he", "she", "they", "him", "her"}
 
 
+# A name and a verb right after a quote: '..." —X replied', '...," says X', '...," X, the Y of Z, said'.
 _AFTER_QUOTE = re.compile(
     r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
-    r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})\s+(?P<verb2>\w+))"
+    r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,80},)?\s+(?P<verb2>\w+))"
 )
-# Written forms of the reporting verbs ("said", "says", "replied", "added", "tweeted"), for the words
-# after a quote, where there is no parse to give a lemma.
+# A quote signed with a dash and a name, and nothing after it in its paragraph but another quote:
+# “We will not go back.” ― Yuliya Marchenko
+_BYLINE = re.compile(r"^[,.]?\s*[―—–-]+\s*(?P<name>[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,4})[.\s]*(?:$|[“\"])")
 
 
 # Written forms of the reporting verbs ("said", "says", "replied", "added", "tweeted"), for the words
@@ -37,7 +39,7 @@ _IRREGULAR = {"say": ["said"], "tell": ["told"], "write": ["wrote", "written"], 
 
 _REPORTING_FORMS = frozenset(
     form
-    for verb in REPORTING_VERBS
+    for verb in REPORTING_VERBS | ATTRIBUTION_VERBS  # after a quote, '"...?" X demanded' reports it too
     for form in (
         verb,
         verb + "s",
@@ -146,8 +148,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _open_ends(text: str) -> set[tuple[int, int]]:
-    """The parts of a sentence inside a quote that began in an earlier sentence or ends in a later one
-    (“They want to silence us! | We will not go back!” is two sentences): no speaker is read there."""
+    """The parts of a paragraph inside a quote that began in an earlier paragraph or runs on into the
+    next one (an opening mark left open at a paragraph's end): no speaker is read there."""
     opening, closing = text.rfind("“"), text.find("”")
     spans = set()
     if closing >= 0 and (text.find("“") < 0 or text.find("“") > closing):
@@ -159,11 +161,13 @@ def _open_ends(text: str) -> set[tuple[int, int]]:
 
 def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | None]:
     """Who the sentence is attributed to and by which verb, read off the dependency parse."""
-    quoted = set(quote_spans(sent.text)) | _open_ends(sent.text)
-    base = sent.start_char
+    # Quotes are read off the whole paragraph the sentence was parsed in: a quote of several sentences
+    # ("“We knew. They did not tell us. Nobody asked,” Vidal said") has middle sentences with no mark.
+    paragraph = sent.doc.text
+    quoted = set(quote_spans(paragraph)) | _open_ends(paragraph)
 
     def in_quote(token: Any) -> bool:
-        return any(s <= token.idx - base < e for s, e in quoted)
+        return any(s <= token.idx < e for s, e in quoted)
 
     for token in sent:
         if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
@@ -177,7 +181,8 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
         takes_clause = any(c.dep_ in ("ccomp", "xcomp") for c in token.children) or any(
             in_quote(t) for t in token.subtree
         )
-        if lemma not in REPORTING_VERBS and not (lemma in ATTRIBUTION_VERBS and takes_clause):
+        reports = lemma in REPORTING_VERBS or (lemma in ATTRIBUTION_VERBS and takes_clause)
+        if not reports and not _introduces_quote(token):
             continue
         if lemma == "call" and not (takes_clause or _calls_something(token)):
             continue  # "tried to call him": a phone call, not "called it a disgrace" or "called for"
@@ -196,6 +201,18 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
             if doer is not None and not in_quote(doer):
                 return _speaker_phrase(sent, doer, last_subject), token.lemma_.lower()
     return None, None
+
+
+def _introduces_quote(verb: Any) -> bool:
+    """ "X continued: “...”", "He went on:" at a paragraph's end: any verb right before a colon that
+    opens a quote or ends the paragraph introduces what follows as its subject's words."""
+    doc, after = verb.doc, verb.i + 1
+    while after < len(doc) and doc[after].dep_ == "prt" and doc[after].head.i == verb.i:
+        after += 1  # "went on:"
+    if after >= len(doc) or doc[after].text != ":":
+        return False
+    rest = doc.text[doc[after].idx + 1 :].lstrip()
+    return not rest or rest[0] in '“"'
 
 
 def _calls_something(verb: Any) -> bool:
@@ -302,8 +319,12 @@ def _quote_speaker(
     paragraph: int,
     opens_paragraph: bool,
 ) -> tuple[str | None, str | None]:
-    """Who speaks a quote: the attribution in its sentence, a name after it ('—X replied'), the intro
-    of a paragraph ending with a colon, or the speaker of the sentence just before in the paragraph."""
+    """Who speaks a quote: a name signing it at its paragraph's end ('" ― X'), the attribution in its
+    sentence, a name after it ('—X replied'), the intro of a paragraph ending with a colon, or the
+    speaker of the sentence just before in the paragraph."""
+    byline = _BYLINE.match(body[q_end + 1 :].split("\n\n", 1)[0])
+    if byline:
+        return normalise_name(byline.group("name")), covered[-1].id if covered else None
     intro = _colon_intro(doc, paragraph, by_id) if opens_paragraph else None
     if intro and intro[0]:
         return intro
@@ -312,12 +333,14 @@ def _quote_speaker(
         if speaker:
             return speaker, sentence.id
     # A name and a verb right after the quote, in its own paragraph: "..." —X replied / "...," says X.
-    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 80].split("\n\n", 1)[0])
+    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 160].split("\n\n", 1)[0])
     if after:
         verb = (after.group("verb1") or after.group("verb2") or "").lower()
         name = (after.group("name1") or after.group("name2") or "").strip()
-        if verb in _REPORTING_FORMS:
+        if verb in _REPORTING_FORMS and name.lower() not in _PRONOUNS | {"i", "we", "it"}:
             return normalise_name(name), covered[-1].id if covered else None
+        if verb in _REPORTING_FORMS:  # '..." He said': the pronoun as its sentence resolved it
+            return _resolved_at(doc, by_id, q_end + 1 + after.start("name2" if after.group("name2") else "name1"))
     intro = _colon_intro(doc, paragraph, by_id)
     if intro and intro[0]:
         return intro
@@ -326,6 +349,15 @@ def _quote_speaker(
         if before and by_id[before[-1].id].speaker_text:
             return by_id[before[-1].id].speaker_text, before[-1].id
     return None, None
+
+
+def _resolved_at(doc: Document, by_id: dict[str, SentenceInfo], at: int) -> tuple[str | None, str | None]:
+    """The speaker of the sentence at body offset ``at``, unless it is an unresolved pronoun."""
+    sentence = next((s for s in doc.sentences if s.start <= at < s.end), None)
+    speaker = by_id[sentence.id].speaker_text if sentence else None
+    if speaker is None or speaker.lower() in _PRONOUNS | {"i", "we", "it"}:
+        return None, None
+    return speaker, sentence.id if sentence else None
 
 
 def _colon_intro(doc: Document, paragraph: int, by_id: dict[str, SentenceInfo]) -> tuple[str | None, str] | None:
