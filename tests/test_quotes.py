@@ -105,6 +105,24 @@ def test_quotes_reported_speech_goes_on_only_while_it_is_shifted_back(tmp_path, 
     assert speaker["The"] is None  # back in the present: the narrator again
 
 
+def test_quotes_a_plain_past_sentence_between_shifted_back_ones_is_still_reported(tmp_path, nlp):
+    from conftest import SETTINGS
+
+    from crosswire.pipeline import analyze
+
+    text = (
+        "If the police had charged the convoy, it would have helped the union, Interior Minister Tomas Reiter "
+        "explained. The drivers were tired of the blockade by then. In the end they would have gone home "
+        "without a deal.\n\nThe union rejected the minister's account of the talks on Tuesday."
+    )
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    speaker = {" ".join(m.text.split()[:2]): m.speaker_name for c in dossier.claims for m in c.mentions}
+    assert speaker["The drivers"] == "Tomas Reiter"  # "were tired", between his report and "would have gone"
+    assert speaker["In the"] == "Tomas Reiter"
+    assert speaker["The union"] is None  # a new paragraph: the narrator again
+
+
 def test_quotes_a_phone_call_is_not_a_speaker(nlp):
     from crosswire.stages._attribution import attribution as _attribution
 

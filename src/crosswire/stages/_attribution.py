@@ -58,7 +58,7 @@ _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
-REPORTED_RUN = 2  # sentences after a reported one that can carry its speaker on
+REPORTED_RUN = 3  # sentences after a reported one that can carry its speaker on
 
 
 _BACKSHIFTED = ("pluperfect", "")  # "" is a modal: "would have benefited"
@@ -87,13 +87,17 @@ def reported_speech_goes_on(info: list[SentenceInfo], sentences: list[Sentence])
     """Indirect speech runs on after its frame: "..., the minister explained. They had already expected
     Russia to fall apart." The sentences after a reported one, in the same paragraph, keep its speaker
     while they have no speaker, quote or question of their own and are shifted back as reported speech
-    is ("had", "would"); the narrator is back at a new paragraph, a new frame or a change of tense.
-    At most ``REPORTED_RUN`` sentences."""
+    is ("had", "would"), or are in the plain past between the report and a shifted-back sentence, or
+    name the same speaker again; the narrator is back at a new paragraph, a new frame or a change of
+    tense. At most ``REPORTED_RUN`` sentences."""
     out = list(info)
     speaker: str | None = None
     tense, paragraph, run = "", -1, 0
     for n, (item, sentence) in enumerate(zip(info, sentences, strict=True)):
         own = item.clauses[0].tense if item.clauses else ""
+        if item.speaker_text is not None and item.speaker_text == speaker and sentence.paragraph == paragraph:
+            run += 1  # the same speaker again ("Putin explained. There they expected ..."): the report goes on
+            continue
         if item.speaker_text is not None:
             reported = [c for c in item.clauses if c.role == "reported"]
             speaker = item.speaker_text if reported and not item.is_question and item.own_voice is False else None
@@ -104,12 +108,27 @@ def reported_speech_goes_on(info: list[SentenceInfo], sentences: list[Sentence])
             continue
         # Only a sentence that shifts its tense back as reported speech does ("had", "would") goes on
         # being reported: on PolNeAR, a sentence in the plain past after a report is mostly the narrator.
-        if run >= REPORTED_RUN or tense == "present" or own not in _BACKSHIFTED:
+        if (
+            run >= REPORTED_RUN
+            or tense == "present"
+            or not (own in _BACKSHIFTED or _between_shifted(info, sentences, n))
+        ):
             speaker = None
             continue
         run += 1
         out[n] = replace(item, speaker_text=speaker, reporting_verb="(reported speech goes on)", own_voice=False)
     return out
+
+
+def _between_shifted(info: list[SentenceInfo], sentences: list[Sentence], n: int) -> bool:
+    """A sentence in the plain past followed, in its paragraph, by one shifted back with nothing of its
+    own ("... But society was united. In the end they would have given up."): the report goes on."""
+    if n + 1 >= len(info) or sentences[n + 1].paragraph != sentences[n].paragraph:
+        return False
+    following = info[n + 1]
+    if following.speaker_text is not None or following.is_question or not following.own_voice:
+        return False
+    return (following.clauses[0].tense if following.clauses else "") in _BACKSHIFTED
 
 
 def normalise_name(text: str) -> str:
