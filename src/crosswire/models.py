@@ -103,7 +103,8 @@ class Document:
 
     @property
     def label(self) -> str:
-        """How a reader knows this source: its outlet, else its web host, else its title; never a file hash."""
+        """How a reader knows this source: its outlet, else its web host, else its title, else its kind and date
+        ("untitled live blog, 2023-06-26"); never a file hash."""
         if self.outlet:
             return self.outlet
         host = urlsplit(self.url).hostname if self.url else None

@@ -56,7 +56,10 @@ def document_facts(doc: Document) -> Document:
     else:
         outlet, evidence = _outlet(doc)
     if not outlet:
-        evidence = "no outlet named in the page, its metadata, byline or links: shown by its host or title"
+        evidence = (
+            "no outlet named in the page, its metadata, byline or links: shown by its host, its title, "
+            "or else its kind and date"
+        )
     return replace(
         doc,
         outlet=outlet,
