@@ -88,36 +88,35 @@ def test_quotes_claims_of_belief_and_demand_name_their_holder(tmp_path, nlp):
     assert speaker["Police"] is None  # finding a body attributes nothing to the police
 
 
-def test_quotes_reported_speech_goes_on_only_while_it_is_shifted_back(tmp_path, nlp):
+def _speaker_by_opening(tmp_path, nlp, text: str, words: int) -> dict[str, str | None]:
+    """Each claim mention's speaker, keyed by the first ``words`` words of its sentence."""
     from conftest import SETTINGS
 
     from crosswire.pipeline import analyze
 
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    return {" ".join(m.text.split()[:words]): m.speaker_name for c in dossier.claims for m in c.mentions}
+
+
+def test_quotes_reported_speech_goes_on_only_while_it_is_shifted_back(tmp_path, nlp):
     text = (
         "Interior Minister Tomas Reiter said the drivers had been misled by their leaders. "
         "They would have gone home days ago without the union's promises. "
         "The union has rejected the minister's account of the talks."
     )
-    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
-    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
-    speaker = {m.text.split()[0]: m.speaker_name for c in dossier.claims for m in c.mentions}
+    speaker = _speaker_by_opening(tmp_path, nlp, text, 1)
     assert speaker["They"] == "Tomas Reiter"  # "would have gone": still the minister's account
     assert speaker["The"] is None  # back in the present: the narrator again
 
 
 def test_quotes_a_plain_past_sentence_between_shifted_back_ones_is_still_reported(tmp_path, nlp):
-    from conftest import SETTINGS
-
-    from crosswire.pipeline import analyze
-
     text = (
         "If the police had charged the convoy, it would have helped the union, Interior Minister Tomas Reiter "
         "explained. The drivers were tired of the blockade by then. In the end they would have gone home "
         "without a deal.\n\nThe union rejected the minister's account of the talks on Tuesday."
     )
-    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
-    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
-    speaker = {" ".join(m.text.split()[:2]): m.speaker_name for c in dossier.claims for m in c.mentions}
+    speaker = _speaker_by_opening(tmp_path, nlp, text, 2)
     assert speaker["The drivers"] == "Tomas Reiter"  # "were tired", between his report and "would have gone"
     assert speaker["In the"] == "Tomas Reiter"
     assert speaker["The union"] is None  # a new paragraph: the narrator again

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 # Certainty of a claim mention, from firmest to weakest; "denied" is a polarity, not a degree.
 CERTAINTIES = ("asserted", "hedged", "unconfirmed", "denied")
 GENRES = ("news", "live_blog", "breaking", "opinion", "analysis", "press_release", "other")
+COMMENTARY_GENRES = ("opinion", "analysis")  # the outlet's own evaluation, not reporting
 DATE_BASES = ("stated", "metadata", "inferred", "unknown")
 LABEL_CHARS = 48  # a title shown in place of a missing outlet is cut to this length
 _GENRE_NAMES = {

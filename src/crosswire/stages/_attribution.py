@@ -94,9 +94,9 @@ def reported_speech_goes_on(info: list[SentenceInfo], sentences: list[Sentence])
     speaker: str | None = None
     tense, paragraph, run = "", -1, 0
     for n, (item, sentence) in enumerate(zip(info, sentences, strict=True)):
-        own = item.clauses[0].tense if item.clauses else ""
+        own = _tense(item)
         if item.speaker_text is not None and item.speaker_text == speaker and sentence.paragraph == paragraph:
-            run += 1  # the same speaker again ("Putin explained. There they expected ..."): the report goes on
+            run += 1  # the same speaker again ("..., Reiter explained. He expected ..."): the report goes on
             continue
         if item.speaker_text is not None:
             reported = [c for c in item.clauses if c.role == "reported"]
@@ -122,13 +122,18 @@ def reported_speech_goes_on(info: list[SentenceInfo], sentences: list[Sentence])
 
 def _between_shifted(info: list[SentenceInfo], sentences: list[Sentence], n: int) -> bool:
     """A sentence in the plain past followed, in its paragraph, by one shifted back with nothing of its
-    own ("... But society was united. In the end they would have given up."): the report goes on."""
+    own ("... The drivers were tired by then. In the end they would have gone home."): the report goes on."""
     if n + 1 >= len(info) or sentences[n + 1].paragraph != sentences[n].paragraph:
         return False
     following = info[n + 1]
     if following.speaker_text is not None or following.is_question or not following.own_voice:
         return False
-    return (following.clauses[0].tense if following.clauses else "") in _BACKSHIFTED
+    return _tense(following) in _BACKSHIFTED
+
+
+def _tense(item: SentenceInfo) -> str:
+    """The tense of a sentence's first proposition ("" for a modal or none)."""
+    return item.clauses[0].tense if item.clauses else ""
 
 
 def normalise_name(text: str) -> str:

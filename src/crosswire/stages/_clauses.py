@@ -121,14 +121,19 @@ def _starts_clause(token: Any) -> bool:
 def _subject_word(head: Any) -> str:
     """Who or what the clause is about: the subject's head word, its antecedent for a relative pronoun,
     the main clause's subject for a participle; "" for a personal pronoun."""
-    subject = _agent(head) or _subject(head)  # "the deal was brokered by Ortiz": Ortiz did it
-    if subject is None and head.dep_ == "advcl" and _active_participle(head):
-        subject = _subject(head.head)
-    if subject is None and head.dep_ == "conj":
-        subject = _subject(head.head)
+    subject = _agent(head) or _subject(head) or _shared_subject(head)  # "brokered by Ortiz": Ortiz did it
     if subject is not None and subject.lower_ in _RELATIVE and head.dep_ == "relcl":
         subject = head.head
     return _word(subject)
+
+
+def _shared_subject(head: Any) -> Any | None:
+    """The subject a clause without its own takes from the clause above: a second verb of the same
+    subject ("Ortiz praised ... and invited them") or an active participle ("Having closed the road,
+    the drivers ...")."""
+    if _subject(head) is not None or not (head.dep_ == "conj" or (head.dep_ == "advcl" and _active_participle(head))):
+        return None
+    return _subject(head.head)
 
 
 def _event_verb(head: Any) -> Any:
@@ -260,11 +265,7 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
     negator = next((t for t in trimmed if negates(t, head)), None)
     reading = read_clause(head, negator, reported=role == "reported")
     text = re.sub(r"\s*,(?:\s*,)+", ",", "".join(parts)).strip()  # words of a nested clause leave ", ,"
-    subject = (
-        _subject(head.head)
-        if _subject(head) is None and (head.dep_ == "conj" or (head.dep_ == "advcl" and _active_participle(head)))
-        else None
-    )
+    subject = _shared_subject(head)
     if head.dep_ == "acl":
         text = f"{_noun_phrase(head.head)} {text}"  # "the deal mediated by Ortiz"
     elif subject is not None:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from crosswire.models import Annotated, Claim, ClaimMention, Entity, Quantity
+from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Entity, Quantity
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, load_encoder
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
@@ -256,7 +256,7 @@ class _Evidence:
         return [rows for rows in found.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
 
 
-def day(mention: ClaimMention) -> str | None:
+def _day(mention: ClaimMention) -> str | None:
     """The day the mention's own sentence gives its event ("launched on Friday"), else None."""
     if mention.when_precision == "day" and mention.when_basis in DATED_BY_TEXT:
         return mention.when
@@ -280,7 +280,7 @@ def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quan
         return True
     if _opposed(a.clause or a.span, b.clause or b.span):
         return True  # the clause's own words: "the case would be dropped" is not in "he would move"
-    if _lasting(a) != _lasting(b) and (day(a) or day(b)):
+    if _lasting(a) != _lasting(b) and (_day(a) or _day(b)):
         return True  # "has for months accused" and "accused on Saturday night": two acts
     if any(same_measure(x, y) and not agree(x, y, tolerance) for x in na for y in nb):
         return True
@@ -403,7 +403,7 @@ def _claim(
     centrality = {i: sum(scores.get((min(i, j), max(i, j)), 0.0) for j in ordered if j != i) for i in ordered}
     firm = [i for i in ordered if group[ordered.index(i)].certainty == "asserted"] or ordered
     # Prefer the wording of reporting over commentary, then the mention most like the others.
-    reporting = {i for i in firm if docs[group[ordered.index(i)].doc].genre not in ("opinion", "analysis")}
+    reporting = {i for i in firm if docs[group[ordered.index(i)].doc].genre not in COMMENTARY_GENRES}
     best = max(firm, key=lambda i: (i in reporting, centrality[i], -len(group[ordered.index(i)].text), -i))
     representative = group[ordered.index(best)]
     dates = [docs[m.doc].published.date for m in group if docs[m.doc].published.date]

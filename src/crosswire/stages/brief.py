@@ -19,7 +19,17 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from crosswire.models import Brief, BriefSentence, Claim, ClaimMention, Conflict, Document, Entity, TimelineEntry
+from crosswire.models import (
+    COMMENTARY_GENRES,
+    Brief,
+    BriefSentence,
+    Claim,
+    ClaimMention,
+    Conflict,
+    Document,
+    Entity,
+    TimelineEntry,
+)
 from crosswire.stages.annotate import outside_quotes
 from crosswire.stages.lexicons import LOADED_WORDS, REPORTING_VERBS
 
@@ -122,7 +132,7 @@ def _sentence(claim: Claim, mention: ClaimMention, docs: dict[str, Document], di
     sources = tuple(sorted({docs[m.doc].label for m in news}))
     text = _TIMESTAMP.sub("", mention.text).strip()
     # A fact told only by commentary pages says so: the reader weighs it knowing where it stands.
-    commentary = all(docs[m.doc].genre in ("opinion", "analysis") for m in news)
+    commentary = all(docs[m.doc].genre in COMMENTARY_GENRES for m in news)
     independent = claim.independent_sources
     if disputed:
         note = f" [disputed between {', '.join(sources)}: see the conflicts]"
@@ -147,7 +157,7 @@ def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> ClaimMen
         return None
 
     def clarity(m: ClaimMention) -> tuple[bool, bool, float, int]:
-        reporting = docs[m.doc].genre not in ("opinion", "analysis")
+        reporting = docs[m.doc].genre not in COMMENTARY_GENRES
         share = (len(m.span) / max(1, len(m.text))) if m.text else 0.0
         return (reporting, m.certainty == "asserted", round(share, 1), -len(m.text))
 
@@ -286,7 +296,7 @@ def _pick(
 
     def commentary(claim: Claim) -> bool:
         mention = wording[claim.id]
-        return mention is not None and docs[mention.doc].genre in ("opinion", "analysis")
+        return mention is not None and docs[mention.doc].genre in COMMENTARY_GENRES
 
     # A stable sort: the ranking stands, except that a single-source claim from an outlet's reporting
     # comes before one from its commentary.

@@ -58,7 +58,7 @@ ORG_WORDS = frozenset(
 )
 # "pro-NATO", "US-backed": a name made into an adjective describes something; it is no entity.
 _ADJECTIVAL = re.compile(r"^(?:pro|anti|non)-|-(?:backed|led|based|style|born|owned|funded|run|made|allied)$", re.I)
-_DEMONYM_ENDINGS = ("ian", "ean", "an", "ese", "ish", "i")
+_DEMONYM_ENDINGS = ("an", "ese", "ish", "i")  # Lestovian, Japanese, Danish, Iraqi
 # Last words of newspaper names, in the languages whose papers the news cites most.
 MEDIA_WORDS = frozenset(
     ["times", "post", "journal", "herald", "tribune", "gazette", "gazeta", "zeitung", "chronicle", "telegraph"]
@@ -208,7 +208,7 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
             reasons[key] = f"{surface.text}: typed as a nationality: the adjective of {surfaces[place].text}"
         elif label == "PERSON" and len(words) == 1 and key not in full_names and key in coordinated:
             surface.labels = Counter({coordinated[key]: total})
-            reasons[key] = f"{surface.text}: typed like the name it is coordinated with ('X and Y Republics')"
+            reasons[key] = f"{surface.text}: typed like the name it is coordinated with ('the X and Y Councils')"
         elif label == "PERSON" and len(words) > 1 and words[-1] in MEDIA_WORDS:
             surface.labels = Counter({"ORG": total})
             reasons[key] = f"{surface.text}: typed as an organisation: its last word names a newspaper"
@@ -225,11 +225,11 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
 
 
 def _demonym_of(key: str, places: list[str]) -> str | None:
-    """The place whose adjective ``key`` is ("ukrainian" of "ukraine", "belarusian" of "belarus")."""
+    """The place whose adjective ``key`` is ("lestovian" of "lestovia", "japanese" of "japan")."""
     if not key.endswith(_DEMONYM_ENDINGS):
         return None
     for place in places:
-        if place == key or len(place) < 4 or len(key) <= len(place) - 1:
+        if len(place) < 4 or len(key) <= len(place):
             continue
         shared = len(os.path.commonprefix([key, place]))
         if shared >= 4 and shared >= len(place) - 2 and len(key) - shared <= 4:
@@ -239,7 +239,7 @@ def _demonym_of(key: str, places: list[str]) -> str | None:
 
 def _coordinated_types(surfaces: dict[str, _Surface], texts: dict[tuple[str, str], str]) -> dict[str, str]:
     """One-word 'people' every mention of which is followed by "and" and a named organisation or place
-    ("the Donetsk and Lugansk People's Republics"): the two are one kind of thing."""
+    ("the Orlevo and Sarnovo People's Councils"): the two are one kind of thing."""
     starts: dict[tuple[str, str, int], str] = {}
     for surface in surfaces.values():
         label = _top_label(surface.labels)

@@ -282,7 +282,8 @@ def effective_date(doc: Annotated) -> str | None:
     return max(days) if days else None
 
 
-_Order = tuple[str, int, int, int, str]  # date, claim, document, sentence, precision
+_Order = tuple[str, int, int, int, int, str]  # period end, coarseness, claim, document, sentence, precision
+_COARSENESS = {"day": 0, "month": 1, "year": 2}
 
 
 def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> tuple[TimelineEntry, ...]:
@@ -317,9 +318,10 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
         (when, precision, group), mentions = item
         first = mentions[0]
         number = int(first.sentence[1:]) if first.sentence[1:].isdigit() else 0
-        # A month or a year sorts after the days within it ("2023-06" after "2023-06-27"): it gives no
-        # day, so it cannot open the story's days nor be placed among them.
-        return (_sort_key(when, precision), place.get(group, len(place)), rank.get(first.doc, -1), number, precision)
+        # A month or a year sorts at its period's end, after the days within it ("2023-06" after
+        # "2023-06-27"): it gives no day, so it cannot open the story's days nor be placed among them.
+        end, coarseness = _period_end(when, precision), _COARSENESS.get(precision, 1)
+        return (end, coarseness, place.get(group, len(place)), rank.get(first.doc, -1), number, precision)
 
     starts = [day for a in annotated if (day := sane_iso(a.document.published.date))]
     story_start = shift(date.fromisoformat(min(starts)), -STORY_LEAD_DAYS) if starts else None
@@ -339,10 +341,6 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
             )
         )
     return tuple(entries)
-
-
-def _sort_key(when: str, precision: str) -> str:
-    return {"year": f"{when}-99-99", "month": f"{when}-99"}.get(precision, when)
 
 
 def _period_end(when: str, precision: str) -> str:
