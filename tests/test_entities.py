@@ -148,3 +148,15 @@ def test_entities_one_word_person_coordinated_with_an_organisation_takes_its_typ
         ),
     )  # fmt: skip
     assert by_alias["Orlevo"].type == "ORG"
+
+
+def test_entities_names_end_on_a_name_word_and_a_title_keeps_its_department(nlp):
+    from crosswire.stages.annotate import _entities
+
+    def names(text: str) -> list[str]:
+        return [m.text for m in _entities("d", "s1", next(nlp(text).sents))]
+
+    # spaCy reads "the October Revolution of" and a separate date "1917"
+    assert "October Revolution" in names("The regime rose against the October Revolution of 1917 and its ideals.")
+    assert "State" not in names("Lestovian Secretary of State Ivan Markov said the talks could take months.")
+    assert "Bank of England" in names("The Duke of Edinburgh and the Bank of England met on Monday.")

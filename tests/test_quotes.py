@@ -131,3 +131,23 @@ def test_quotes_a_phone_call_is_not_a_speaker(nlp):
     assert speaker("Drivers tried to call the ministry all morning, but the lines were busy.") is None
     assert speaker("Union leader Ivan Markov called the levy a disgrace on Monday.") == "Ivan Markov"
     assert speaker("Union leader Ivan Markov called for new talks with the government.") == "Ivan Markov"
+
+
+def test_quotes_in_his_words_misattached_participle_and_fragment(tmp_path, nlp):
+    text = "\n\n".join(
+        [
+            "Interior Minister Tomas Reiter arrived in Orlevo on Monday morning.",
+            "Also on Monday, Tomas Reiter met union leaders to, in his words, settle “the matter of the "
+            "levy once and for all.”",
+            "Ex-minister Ivan Markov, a veteran of the drivers' union, called upon drivers to “block every "
+            "road into the capital” on Friday.",
+            "Tomas Reiter “settled that” by speaking with Yuliya Marchenko, the head of the union, whom the "
+            "drivers had desperately tried to call before and telling her: “you have to open the road tonight "
+            "if the levy goes.”",
+        ]
+    )
+    speakers = _speakers(tmp_path, nlp, text)
+    assert speakers["the matter of the levy once and for all."] == "Tomas Reiter"  # "in his words"
+    assert speakers["block every road into the capital"] == "Ivan Markov"  # parsed as a noun phrase
+    # "telling" joins "speaking", not the relative clause's "call": Reiter tells, not the drivers
+    assert speakers["you have to open the road tonight if the levy goes."] == "Tomas Reiter"

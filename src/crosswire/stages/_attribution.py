@@ -221,9 +221,13 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
         if subjects and token.dep_ not in ("amod", "acl", "relcl", "advcl", "pcomp"):
             return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
         if not subjects and token.tag_ == "VBG" and token.dep_ in ("advcl", "conj", "pcomp"):
-            doer = _participle_subject(token)  # "..., stating that ...": the main clause's subject says it
-            if doer is not None and not in_quote(doer):
+            doer = _participle_subject(_coordinated_participle(token))  # "..., stating that ...": the
+            if doer is not None and not in_quote(doer):  # main clause's subject says it
                 return _speaker_phrase(sent, doer, last_subject), token.lemma_.lower()
+        if not subjects and _fragment_verb(token) and takes_clause:
+            # "Ex-minister Ivan Markov, a veteran of the union, called upon drivers to “block the road”.":
+            # the parser reads the sentence as one noun phrase; its verb's doer is that noun.
+            return _speaker_phrase(sent, token.head, last_subject), token.lemma_.lower()
     return None, None
 
 
@@ -246,6 +250,31 @@ def _calls_something(verb: Any) -> bool:
         any(c.dep_ == "oprd" for c in verb.children)
         or any(c.dep_ in ("prep", "prt") and c.lower_ in ("for", "on", "upon") for c in verb.children)
         or any(c.dep_ == "dobj" and any(g.dep_ in ("oprd", "attr", "amod") for g in c.children) for c in verb.children)
+    )
+
+
+def _coordinated_participle(verb: Any) -> Any:
+    """The participle a participle is coordinated with. "by speaking with X, whom Y tried to call, and
+    telling him": the parser may hang "telling" on the nearer "call"; a participle joins a participle,
+    so the "-ing" form before it that hangs on a preposition or a clause is its true partner."""
+    if verb.dep_ != "conj" or verb.head.tag_ == "VBG":
+        return verb
+    partners = [t for t in verb.sent if t.i < verb.i and t.tag_ == "VBG" and t.dep_ in ("pcomp", "advcl")]
+    return partners[-1] if partners else verb
+
+
+def _fragment_verb(verb: Any) -> bool:
+    """A past-tense verb the parser hung on a sentence-root noun as a participle ("Markov, a veteran,
+    called upon ..."): the sentence has no verb root, nothing passive or agentive marks the participle,
+    and it is no naming ("a man called Reiter")."""
+    head = verb.head
+    return (
+        verb.dep_ == "acl"
+        and verb.tag_ in ("VBD", "VBN")
+        and head.dep_ == "ROOT"
+        and head.pos_ in ("PROPN", "NOUN")
+        and any(c.text == "," for c in head.children if c.i < verb.i)
+        and not any(c.dep_ in ("agent", "auxpass", "oprd", "attr") for c in verb.children)
     )
 
 
@@ -292,6 +321,7 @@ def _speaker_phrase(sent: Any, head: Any, last_subject: str | None) -> str | Non
 def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[SentenceInfo]) -> list[QuoteMention]:
     """Direct quotes (quoted spans of three words or more) and block quotations after 'saying:'."""
     by_id = {i.sentence: i for i in info}
+    parsed = {s.id: (s, sent) for s, sent in spans}
     body = doc.body
     offsets = []
     position = 0
@@ -309,6 +339,8 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
             q_start, q_end = start + q_open + 1, start + q_close - 1
             covered = [s for s, _ in spans if s.start < q_end and q_start < s.end]
             speaker, where = _quote_speaker(body, q_end, covered, by_id, doc, index, q_open == 0)
+            if speaker is None and covered:
+                speaker, where = _in_their_words(parsed[covered[0].id], q_start - covered[0].start)
             if speaker is None and previous:
                 speaker = previous  # a quote that carries on the one before it in the same paragraph
             previous = speaker or previous
@@ -373,6 +405,25 @@ def _quote_speaker(
         if before and by_id[before[-1].id].speaker_text:
             return by_id[before[-1].id].speaker_text, before[-1].id
     return None, None
+
+
+_IN_THEIR_WORDS = re.compile(r"\bin\s+(?P<pronoun>his|her|their)\s+(?:own\s+)?words\b", re.I)
+
+
+def _in_their_words(found: tuple[Sentence, Any], at: int) -> tuple[str | None, str | None]:
+    """ "Reiter met the union to, in his words, “end this for good”": the quote is the words of the one
+    person the sentence names before "his" (or "her", "their")."""
+    sentence, sent = found
+    lead = len(sent.text) - len(sent.text.lstrip())
+    phrase = next((m for m in _IN_THEIR_WORDS.finditer(sentence.text[:at])), None)
+    if phrase is None:
+        return None, None
+    named = [e for e in sent.ents if e.end_char - sent.start_char - lead <= phrase.start()]
+    # a person; else a name the small model mistyped, if it is the subject ("Reiter met ...")
+    people = {normalise_name(e.text) for e in named if e.label_ == "PERSON"} or {
+        normalise_name(e.text) for e in named if e.label_ in ("ORG", "NORP", "GPE") and e.root.dep_ == "nsubj"
+    }
+    return (people.pop(), sentence.id) if len(people) == 1 else (None, None)
 
 
 def _resolved_at(doc: Document, by_id: dict[str, SentenceInfo], at: int) -> tuple[str | None, str | None]:

@@ -133,7 +133,12 @@ def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
             continue  # "Interior" in "Interior Minister Reiter" is part of a job title, not an organisation
         if after is not None and after.text in _BODY_NOUNS and ent.label_ in ("ORG", "NORP", "GPE"):
             ent = ent.doc[ent.start : ent.end + 1]  # "Defence" + "Ministry"
+        before = ent.doc[ent.start - 2 : ent.start] if ent.start >= 2 else None
+        if before is not None and len(ent) == 1 and before[0].text in _TITLE_NOUNS and before[1].lower_ == "of":
+            continue  # "State" in "Secretary of State Blinken" is part of the title
         ent = _whole_compound(ent)
+        while len(ent) > 1 and ent[-1].is_lower and ent[-1].is_stop:
+            ent = ent[:-1]  # "October Revolution of" (the parser left "1917" out as a date): no "of"
         if (ent.start, ent.end) in seen:
             continue  # "Stratford" and "Avon" both grew into "Stratford-upon-Avon"
         seen.add((ent.start, ent.end))
