@@ -16,6 +16,7 @@ from datetime import date
 from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._order import document_rank
+from crosswire.stages.facts import FUTURE_BEFORE as _FUTURE_BEFORE  # one list of plan cues for both
 from crosswire.stages.facts import parse_date
 from crosswire.stages.lexicons import NUMBER_WORDS, WEEKDAYS
 
@@ -39,10 +40,6 @@ MONTH_NUMBERS = {
     )
     for name in names
 }
-_FUTURE_BEFORE = re.compile(
-    r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$",
-    re.I,
-)
 _DAY_MONTH = (
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
     re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"),
