@@ -55,3 +55,28 @@ def test_facts_sample_bylines(sample_dossier):
     assert doc(sample_dossier, "wire_report").byline == "Ana Torres"
     assert doc(sample_dossier, "opinion").byline == "José Ibarra"
     assert doc(sample_dossier, "regional_daily").byline == "Marta Kovel"
+
+
+def test_facts_a_date_in_a_plan_does_not_date_the_article():
+    from crosswire.models import Document, Published
+    from crosswire.stages.facts import document_facts
+
+    body = (
+        "Drivers blocked the ring road in Orlevo on 14 March 2025, the union said. "
+        "The new contract will be signed on 2 April 2025 in the capital, officials said."
+    )
+    page = Document(
+        id="p",
+        source="p.txt",
+        title="Strike",
+        outlet=None,
+        byline=None,
+        published=Published(None, "unknown", ""),
+        language="en",
+        genre="news",
+        paragraphs=(body,),
+        removed=(),
+    )
+    published = document_facts(page).published
+    assert (published.date, published.basis) == ("2025-03-14", "inferred")
+    assert "plans left out" in published.evidence

@@ -103,3 +103,35 @@ def test_timeline_each_claim_is_dated_where_its_text_places_it(tmp_path, nlp):
     assert when["drivers'"] == ("2023-06-28", "document")  # an undated perfect: the document's day
     assert when["old"] == (None, "")  # the past perfect happened before, nobody says when
     assert when["new"] == ("2023-07", "expression")  # a plan, dated where the text dates it
+
+
+def test_timeline_a_reported_plan_is_dated_when_it_was_said(tmp_path, nlp):
+    text = (
+        "The transport minister said on Monday that the government would raise the drivers' pay in the spring.\n\n"
+        "The union leader Ana Vidal said that the strike will go on until the new contract is signed.\n\n"
+        "The new contract will be signed by the port authority and the drivers' union in the capital.\n\n" + FILLER
+    )
+    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Pay", "text": text, "published": "2023-06-28"}])
+    when = {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
+    assert when["government"] == ("2023-06-26", "statement")  # said on Monday: the frame's date
+    assert when["strike"] == ("2023-06-28", "statement")  # said, no date: the document's day
+    assert when["new"] == (None, "")  # a plan in the writer's own voice: nobody says when
+
+
+def test_timeline_of_nested_dates_the_most_precise_dates_the_clause(tmp_path, nlp):
+    text = (
+        "Yesterday, at this year's party congress in Orlevo, the transport minister resigned after a long dispute.\n\n"
+    )
+    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Minister", "text": text + FILLER, "published": "2023-06-28"}])
+    (mention,) = [m for c in dossier.claims for m in c.mentions if "resigned" in m.span]
+    assert (mention.when, mention.when_basis) == ("2023-06-27", "expression")
+
+
+def test_timeline_the_narrative_does_not_carry_a_day_after_the_document(tmp_path, nlp):
+    text = (
+        "The bridge tolls were cut by half in Orlevo, but the cut only lasts until 30 June, officials said. "
+        "The transport minister resigned after a long dispute with the drivers' union over pay. " + FILLER
+    )
+    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Tolls", "text": text, "published": "2023-06-20"}])
+    (mention,) = [m for c in dossier.claims for m in c.mentions if "resigned" in m.span]
+    assert (mention.when, mention.when_basis) == ("2023-06-20", "document")

@@ -35,6 +35,12 @@ _LINK_DOMAIN = re.compile(r"https?://(?:www\.)?([\w.-]+\.[a-z]{2,})", re.I)
 _BARE_DOMAIN = re.compile(r"(?<![\w@.-])(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[/\s)\]*,;:]|\.?$)")
 _SITE_KINDS = ("boilerplate", "navigation")  # the page's own furniture: footers, site links, contact notices
 _TIMESTAMP_PARA = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
+# A date after one of these, in the same clause, is a plan ("will be held on 1 October 2023"): it
+# says nothing about when the article was written.
+FUTURE_BEFORE = re.compile(
+    r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$",
+    re.I,
+)
 _LABELS = {
     "opinion": "opinion",
     "comment": "opinion",
@@ -256,14 +262,22 @@ def _published(doc: Document) -> Published:
         return Published(stated, "stated", f"printed under the headline: {doc.dateline!r}")
     if doc.published.date:
         return doc.published
-    found = sorted({d for m in DATE_IN_LINE.finditer(doc.body) if (d := parse_date(m.group(0)))})
+    body = doc.body
+    found = sorted(
+        {
+            d
+            for m in DATE_IN_LINE.finditer(body)
+            if not FUTURE_BEFORE.search(body[max(0, m.start() - 80) : m.start()]) and (d := parse_date(m.group(0)))
+        }
+    )
     if found:
         latest = found[-1]
         if latest <= date.today().isoformat():
             return Published(
                 latest,
                 "inferred",
-                f"latest full date written in the text ({latest}); the article was published on or after it",
+                f"latest full date the text gives a past or present event ({latest}; dates in plans left out); "
+                "the article was published on or after it",
             )
     return Published(None, "unknown", "no date in the page, its metadata or its text")
 

@@ -16,6 +16,7 @@ from datetime import date
 from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._order import document_rank
+from crosswire.stages.facts import FUTURE_BEFORE as _FUTURE_BEFORE  # one list of plan cues for both
 from crosswire.stages.facts import parse_date
 from crosswire.stages.lexicons import NUMBER_WORDS, WEEKDAYS
 
@@ -39,10 +40,6 @@ MONTH_NUMBERS = {
     )
     for name in names
 }
-_FUTURE_BEFORE = re.compile(
-    r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$",
-    re.I,
-)
 _DAY_MONTH = (
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
     re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"),
@@ -222,14 +219,21 @@ def _nearest_year(base: date, month: int, day: int) -> str | None:
 def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotated]) -> tuple[ClaimMention, ...]:
     """Give each claim mention the date its event took place, where the text places it:
 
-    - "expression": a resolved date inside the clause (the one nearest its verb);
+    - "expression": a resolved date inside the clause (the one nearest its verb; of dates nested in
+      one another, "yesterday, at this year's conference", the most precise);
     - "sentence": for a past, perfect or present clause, a date elsewhere in its sentence;
     - "narrative": for a clause in the simple past with no date of its own, the last day a sentence
-      before it in the same paragraph gave (within ``NARRATIVE_SENTENCES``): the story goes on;
+      before it in the same paragraph gave (within ``NARRATIVE_SENTENCES``), if that day is not after
+      the document's own (a deadline ahead is not where the story is): the story goes on;
     - "document": a past, perfect or present clause with no date near it happened on the document's
-      day (news tells what just happened); an assumption, and ``when_basis`` says so.
+      day (news tells what just happened); an assumption, and ``when_basis`` says so;
+    - "statement": a plan, a condition or a past perfect that someone is reported to have said
+      ("Jobs said yesterday that Apple will offer ...") is dated to when it was said, not to when it
+      happens: the date in the reporting frame outside every clause ("said yesterday"), else the
+      document's day. The event itself keeps no date; the basis says the date is the statement's.
 
-    Plans, conditions and the past perfect ("had signed") get no date from the narrative or the document.
+    Plans, conditions and the past perfect ("had signed") in the writer's own voice get no date from
+    the narrative or the document.
     """
     by_doc = {a.document.id: a for a in annotated}
     dated: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
@@ -237,28 +241,49 @@ def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotate
         for t in a.times:
             if t.date and t.precision:
                 dated[(t.doc, t.sentence)].append(t)
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
+    for m in mentions:
+        spans[(m.doc, m.sentence)].append((m.start, m.end if m.end >= 0 else len(m.text)))
     position = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
     out = []
     for m in mentions:
         doc = by_doc.get(m.doc)
-        found = _mention_date(m, doc, dated, position.get((m.doc, m.sentence))) if doc is not None else None
+        found = (
+            _mention_date(m, doc, dated, position.get((m.doc, m.sentence)), spans[(m.doc, m.sentence)])
+            if doc is not None
+            else None
+        )
         out.append(replace(m, when=found[0], when_precision=found[1], when_basis=found[2]) if found else m)
     return tuple(out)
 
 
 def _mention_date(
-    m: ClaimMention, doc: Annotated, dated: dict[tuple[str, str], list[TimeMention]], index: int | None
+    m: ClaimMention,
+    doc: Annotated,
+    dated: dict[tuple[str, str], list[TimeMention]],
+    index: int | None,
+    clauses: Sequence[tuple[int, int]] = (),
 ) -> tuple[str, str, str] | None:
-    """(date, precision, basis) for one mention; ``index`` is its sentence's place in the document."""
+    """(date, precision, basis) for one mention; ``index`` is its sentence's place in the document,
+    ``clauses`` the spans of every claim mention of its sentence (what is left is the reporting frame)."""
     end = m.end if m.end >= 0 else len(m.text)
     at = m.head if m.head >= 0 else m.start
     in_sentence = dated.get((m.doc, m.sentence), [])
-    inside = [t for t in in_sentence if m.start <= t.start < end]
+    inside = _most_precise([t for t in in_sentence if m.start <= t.start < end])
     if inside:
         best = min(inside, key=lambda t: (abs(t.start - at), t.start))
         return str(best.date), str(best.precision), "expression"
-    if m.future or m.tense not in ("past", "perfect", "present") or m.kind != "news":
+    if m.kind != "news":
         return None
+    published = sane_iso(doc.document.published.date)
+    if m.future or m.tense not in ("past", "perfect", "present"):
+        if not (m.speaker or m.speaker_name):
+            return None
+        frame = [t for t in in_sentence if not any(s <= t.start < e for s, e in clauses)]
+        if frame:  # "said yesterday that ...", "In a July 16 press conference, Jobs said ..."
+            best = min(frame, key=lambda t: (abs(t.start - m.start), t.start))
+            return str(best.date), str(best.precision), "statement"
+        return (published, "day", "statement") if published else None
     if in_sentence:  # "..., which came on Friday after ...": the sentence's date, nearest the verb first
         best = min(in_sentence, key=lambda t: (abs(t.start - at), t.start))
         return str(best.date), str(best.precision), "sentence"
@@ -267,11 +292,29 @@ def _mention_date(
         for earlier in reversed(sentences[max(0, index - NARRATIVE_SENTENCES) : index]):
             if earlier.paragraph != sentences[index].paragraph:
                 break
-            days = [t for t in dated.get((m.doc, earlier.id), []) if t.precision == "day"]
+            # a day after the document's own is a deadline or a plan, not where the story is
+            days = [
+                t
+                for t in dated.get((m.doc, earlier.id), [])
+                if t.precision == "day" and (published is None or str(t.date) <= published)
+            ]
             if days:
                 return str(days[-1].date), "day", "narrative"
-    published = sane_iso(doc.document.published.date)
     return (published, "day", "document") if published else None
+
+
+def _most_precise(times: Sequence[TimeMention]) -> list[TimeMention]:
+    """The dates, less those that only contain a more precise one of them ("this year" beside
+    "yesterday"): of nested dates, the finest says when."""
+    return [
+        t
+        for t in times
+        if not any(
+            _COARSENESS.get(str(o.precision), 1) < _COARSENESS.get(str(t.precision), 1)
+            and str(o.date).startswith(str(t.date))
+            for o in times
+        )
+    ]
 
 
 def effective_date(doc: Annotated) -> str | None:
