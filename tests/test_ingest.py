@@ -76,3 +76,9 @@ def test_ingest_reads_parquet_shards(tmp_path):
     items = _read(tmp_path)
     assert [i.id for i in items if isinstance(i, RawDocument)] == ["a1"]
     assert [i.source.rsplit(":", 1)[-1] for i in items if isinstance(i, Skipped)] == ["2"]
+
+
+def test_ingest_a_feed_of_no_break_spaces_is_an_empty_file(tmp_path):
+    (tmp_path / "blank.jsonl").write_text("\xa0\n\xa0", encoding="utf-8")
+    items = list(read([str(tmp_path / "blank.jsonl")]))
+    assert len(items) == 1 and isinstance(items[0], Skipped) and "empty" in items[0].reason

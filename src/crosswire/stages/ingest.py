@@ -230,7 +230,7 @@ def _from_bytes(
             "(or it mixes several encodings)",
         )
         return
-    if not text.strip("\ufeff \t\r\n"):
+    if not text.replace("\ufeff", "").strip():  # any white space: a no-break space is nothing to read either
         yield Skipped(source, "ingest", "file is empty (nothing but a byte-order mark or white space)")
         return
     doc_id = stem or "stdin-" + hashlib.sha256(data).hexdigest()[:12]
