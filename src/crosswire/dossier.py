@@ -124,6 +124,22 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
             "single_source": list(dossier.brief.single_source),
         },
         "errors": [{"source": e.source, "stage": e.stage, "reason": e.reason} for e in dossier.errors],
+        # Not in the schema (extra fields are allowed): happenings several documents tell, each with its
+        # claims; a reader's index, not corroboration (that is each claim's independent_sources).
+        "events": [
+            {
+                "id": v.id,
+                "word": v.word,
+                "claims": list(v.claims),
+                "documents": v.documents,
+                "independent_sources": v.independent_sources,
+                "mentions": [
+                    {**ref(m.doc, m.sentence), "word": m.word, "start": m.start, "claim": m.claim, "day": m.day}
+                    for m in v.mentions
+                ],
+            }
+            for v in dossier.events
+        ],
     }
 
 

@@ -280,7 +280,8 @@ class ClaimMention:
     when_precision: str | None = None
     # How it was found: "expression" (a date in the clause), "sentence" (elsewhere in its sentence),
     # "narrative" (the paragraph's last date: the story going on), "document" (an undated past or
-    # present event: the document's day, an assumption). See ``timeline.date_mentions``.
+    # present event: the document's day, an assumption), "statement" (a reported plan, condition or
+    # past perfect: the day it was said, not the day it happens). See ``timeline.date_mentions``.
     when_basis: str = ""
     subject: str = ""  # see ``Clause.subject``
     predicate: str = ""  # see ``Clause.predicate``
@@ -314,6 +315,39 @@ class Conflict:
     evidence: tuple[ClaimMention, ...] = ()
     superseded: str | None = None  # claim id made obsolete, for kind "supersession"
     disputes: bool = True  # False for a relation that is no disagreement ("consistent but less precise")
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """A word that names a happening: a claim's verb ("brokered"), or a gold event word in a benchmark.
+    ``start`` is the word's character offset in its sentence; ``lemma`` the word folded to its verb."""
+
+    doc: str
+    sentence: str
+    start: int
+    word: str
+    lemma: str
+    claim: str | None = None
+    day: str | None = None  # the day its own sentence gives the event
+    lasting: bool = False  # a state or a repeated act ("has for months accused")
+    subject: str = ""  # head word of who or what does it ("" when unknown)
+    object: str = ""  # head word of what it is done to ("" when unknown)
+    news: bool = True  # reported as news (not background, opinion or a question)
+    happened: bool = True  # told as having happened or not (not a plan, a possibility or a rumour)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One happening that several claims tell, in the same or other words of theirs: the claims may
+    disagree (numbers, days, a denial) or each say a different thing about it. Telling one event is no
+    corroboration of any claim about it: that is counted per claim."""
+
+    id: str
+    word: str
+    mentions: tuple[EventMention, ...]
+    claims: tuple[str, ...]
+    documents: int
+    independent_sources: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,3 +397,4 @@ class Dossier:
     brief: Brief
     errors: tuple[Skipped, ...] = ()
     stats: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    events: tuple[Event, ...] = ()

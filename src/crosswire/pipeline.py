@@ -27,6 +27,7 @@ from crosswire.stages.clean import clean
 from crosswire.stages.cluster import ClusterSettings, StoryCluster, cluster_stories, near_duplicates
 from crosswire.stages.conflicts import find_conflicts
 from crosswire.stages.entities import resolve_entities
+from crosswire.stages.events import find_events
 from crosswire.stages.facts import document_facts, same_outlets
 from crosswire.stages.ingest import read
 from crosswire.stages.profile import build_profiles
@@ -255,12 +256,29 @@ def _reconcile(
     claims, conflicts = timed(
         "conflict detection", find_conflicts, claims, resolved, entities, settings.quantity_tolerance, blocks
     )
+    events = timed(
+        "events",
+        find_events,
+        claims,
+        [a.document for a in resolved],
+        blocks,
+        settings.copy_similarity,
+        copies,
+    )
     timeline = timed("timeline", build_timeline, resolved, claims)
     quotes = timed("quotes", resolve_quotes, resolved, entities)
     profiles = timed("profile", build_profiles, resolved, claims)
     final_documents = tuple(replace(a.document, story=blocks[a.document.id]) for a in resolved)
     brief = timed(
-        "brief", write_brief, claims, conflicts, entities, final_documents, settings.brief_sentences, timeline
+        "brief",
+        write_brief,
+        claims,
+        conflicts,
+        entities,
+        final_documents,
+        settings.brief_sentences,
+        timeline,
+        events,
     )
     return Dossier(
         documents=final_documents,
@@ -272,6 +290,7 @@ def _reconcile(
         profiles=profiles,
         brief=brief,
         errors=tuple(errors),
+        events=events,
         stats={"words": float(sum(len(d.body.split()) for d in final_documents)), **timings},
     )
 

@@ -16,7 +16,6 @@ near-verbatim copies (wire copy), count once.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,12 +27,12 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Entity, Quantity
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, load_encoder
+from crosswire.stages._mentions import lasting, same_subject, text_day
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
 from crosswire.stages.lexicons import (
     ACT_REVERSED,
     CONTENT_ELSEWHERE,
     DENIAL,
-    DURATION,
     PUBLIC_STATEMENT,
     REPORTING_VERBS,
     SILENCE,
@@ -42,10 +41,8 @@ from crosswire.stages.lexicons import (
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
 MIN_PROPOSITION_WORDS = 5
-_WORDS = re.compile(r"\w[\w'-]*")
 UNANCHORED = 0.8  # encoder similarity needed when two propositions share no word stem and no place or thing
 ANCHOR_STEM = 4
-DATED_BY_TEXT = ("expression", "sentence")  # a date carried over from the paragraph or the document is too weak
 SPEAKER_PENALTY = 0.15
 _ANAPHORA = ("such", "these", "those")
 
@@ -177,7 +174,7 @@ def pair_features(
                 float(bool(evidence.things[i] & evidence.things[j])),
                 _quantity_score(evidence.numbers[i], evidence.numbers[j], tolerance)
                 / (WEIGHT_SAME_MEASURE + WEIGHT_AGREE),
-                float(both_subjects and _same_subject(a, b)),
+                float(both_subjects and same_subject(a, b)),
                 float(_speakers_differ(a, b)),
                 min(1.0, min(len(evidence.lemmas[i]), len(evidence.lemmas[j])) / 8),
             ]
@@ -256,18 +253,6 @@ class _Evidence:
         return [rows for rows in found.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
 
 
-def _day(mention: ClaimMention) -> str | None:
-    """The day the mention's own sentence gives its event ("launched on Friday"), else None."""
-    if mention.when_precision == "day" and mention.when_basis in DATED_BY_TEXT:
-        return mention.when
-    return None
-
-
-def _lasting(mention: ClaimMention) -> bool:
-    """A state or a repeated act over a stretch of time ("for months"), not one event."""
-    return bool(DURATION.search(mention.clause or mention.span))
-
-
 def _covers(mention: ClaimMention, start: int) -> bool:
     end = mention.end if mention.end >= 0 else len(mention.text)
     return mention.start <= start < end
@@ -280,27 +265,14 @@ def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quan
         return True
     if _opposed(a.clause or a.span, b.clause or b.span):
         return True  # the clause's own words: "the case would be dropped" is not in "he would move"
-    if _lasting(a) != _lasting(b) and (_day(a) or _day(b)):
+    if lasting(a) != lasting(b) and (text_day(a) or text_day(b)):
         return True  # "has for months accused" and "accused on Saturday night": two acts
     if any(same_measure(x, y) and not agree(x, y, tolerance) for x in na for y in nb):
         return True
     # "The ministry did not respond" and "her association did not respond" are two claims; a figure both
     # give ("200 kilometers" / "120 miles" from the capital) says they speak of one thing after all.
     measured = any(same_measure(x, y) and x.dimension != "count" for x in na for y in nb)
-    return bool(a.subject and b.subject and not _same_subject(a, b) and not measured)
-
-
-def _same_subject(a: ClaimMention, b: ClaimMention) -> bool:
-    """The subjects are one (same head word), or one's subject is named in the other's proposition
-    ("fuel" in "fuel stations ...", "Marchenko" in "Yuliya Marchenko will ...")."""
-    if a.subject == b.subject:
-        return True
-    return a.subject in _words(b.clause or b.span) or b.subject in _words(a.clause or a.span)
-
-
-@lru_cache(maxsize=1 << 16)
-def _words(text: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORDS.findall(text))
+    return bool(a.subject and b.subject and not same_subject(a, b) and not measured)
 
 
 def _speakers_differ(a: ClaimMention, b: ClaimMention) -> bool:

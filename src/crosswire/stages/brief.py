@@ -28,6 +28,7 @@ from crosswire.models import (
     Conflict,
     Document,
     Entity,
+    Event,
     TimelineEntry,
 )
 from crosswire.stages.annotate import outside_quotes
@@ -80,9 +81,13 @@ def write_brief(
     documents: Sequence[Document],
     max_sentences: int = 8,
     timeline: Sequence[TimelineEntry] = (),
+    events: Sequence[Event] = (),
 ) -> Brief:
-    """Pick the best-corroborated news claims, tell them in the order they happened, cite everything."""
+    """Pick the best-corroborated news claims, tell them in the order they happened, cite everything.
+    Among claims one source carries, a happening other documents tell in words of their own (an
+    ``Event``) comes first, and its sentence names them: that is no corroboration of its wording."""
     docs = {d.id: d for d in documents}
+    event_of = {c: v for v in events for c in v.claims}
     by_id = {c.id: c for c in claims}
     superseded_by = {k.superseded: k.claims[-1] for k in conflicts if k.kind == "supersession" and k.superseded}
     named = _named(entities)
@@ -93,8 +98,9 @@ def write_brief(
     # What superseded an earlier report is news the reader must not miss, corroborated or not.
     later = [by_id[k] for k in superseded_by.values() if k in by_id and by_id[k] in usable]
     must = list(dict.fromkeys(later))[: max(1, max_sentences // 3)]
-    ranked = [c for c in sorted(usable, key=_rank, reverse=True) if c not in must]
-    chosen = must + _pick(ranked, max_sentences - len(must), wording, docs)
+    event_sources = {c.id: event_of[c.id].independent_sources if c.id in event_of else 0 for c in claims}
+    ranked = [c for c in sorted(usable, key=lambda c: _rank(c, event_sources[c.id]), reverse=True) if c not in must]
+    chosen = must + _pick(ranked, max_sentences - len(must), wording, docs, event_sources, event_of)
     happened = _event_dates(timeline)
     chosen.sort(key=lambda c: (happened.get(c.id) or c.first_reported or "9999", c.first_reported or "9999", c.id))
     disputed = {cid for k in conflicts if k.kind in ("polarity", "numeric") and k.disputes for cid in k.claims}
@@ -102,7 +108,7 @@ def write_brief(
     for claim in chosen:
         mention = wording[claim.id]
         assert mention is not None
-        summary.append(_sentence(claim, mention, docs, claim.id in disputed))
+        summary.append(_sentence(claim, mention, docs, claim.id in disputed, event_of.get(claim.id), by_id))
     ordered = sorted(conflicts, key=lambda k: (_CONFLICT_ORDER.get(k.kind, 9), k.id))
     worth = tuple(k.id for k in ordered if k.disputes or k.kind == "supersession")
     told = {c.id for c in chosen}
@@ -127,7 +133,14 @@ def _overtaken(documents: Sequence[Document]) -> set[str]:
     }
 
 
-def _sentence(claim: Claim, mention: ClaimMention, docs: dict[str, Document], disputed: bool) -> BriefSentence:
+def _sentence(
+    claim: Claim,
+    mention: ClaimMention,
+    docs: dict[str, Document],
+    disputed: bool,
+    event: Event | None = None,
+    claims: dict[str, Claim] | None = None,
+) -> BriefSentence:
     news = [m for m in claim.mentions if m.kind == "news"]
     sources = tuple(sorted({docs[m.doc].label for m in news}))
     text = _TIMESTAMP.sub("", mention.text).strip()
@@ -139,10 +152,29 @@ def _sentence(claim: Claim, mention: ClaimMention, docs: dict[str, Document], di
     else:
         note = f" [{independent} independent source{'s' if independent != 1 else ''}: {', '.join(sources)}"
         note += " (commentary)" if commentary and news else ""
-        note += "; copies counted once]" if len(sources) > independent else "]"
+        note += "; copies counted once" if len(sources) > independent else ""
+        note += _also_told(claim, event, claims or {}, docs, set(sources)) + "]"
     if mention.speaker_name and mention.speaker_name.split()[-1] not in text:
         note = f" (according to {mention.speaker_name})" + note
-    return BriefSentence(text + note, (claim.id,), sources)
+    others = tuple(c for c in (event.claims if event else ()) if c != claim.id)
+    return BriefSentence(text + note, (claim.id, *others), sources)
+
+
+def _also_told(
+    claim: Claim, event: Event | None, claims: dict[str, Claim], docs: dict[str, Document], named: set[str]
+) -> str:
+    """ "; the same event, in other words: Orlevo Courier (c12)": where else the happening is told."""
+    if event is None:
+        return ""
+    elsewhere = []
+    for cid in event.claims:
+        other = claims.get(cid)
+        if cid == claim.id or other is None:
+            continue
+        labels = sorted({docs[m.doc].label for m in other.mentions if m.kind == "news"} - named)
+        if labels:
+            elsewhere.append(f"{', '.join(labels)} ({cid})")
+    return f"; the same event, in other words: {'; '.join(elsewhere)}" if elsewhere else ""
 
 
 def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> ClaimMention | None:
@@ -289,10 +321,17 @@ def _event_dates(timeline: Sequence[TimelineEntry]) -> dict[str, str]:
 
 
 def _pick(
-    ranked: list[Claim], limit: int, wording: dict[str, ClaimMention | None], docs: dict[str, Document]
+    ranked: list[Claim],
+    limit: int,
+    wording: dict[str, ClaimMention | None],
+    docs: dict[str, Document],
+    told: dict[str, int] | None = None,
+    event_of: dict[str, Event] | None = None,
 ) -> list[Claim]:
     """Take the best claims, no more than two single-source claims from any one outlet (its pages
-    together), reporting before commentary among those, and never the same source sentence twice."""
+    together), an event other sources tell before one nobody else does, reporting before commentary
+    among those, never the same source sentence twice and never one event twice."""
+    told, event_of = told or {}, event_of or {}
 
     def commentary(claim: Claim) -> bool:
         mention = wording[claim.id]
@@ -300,7 +339,11 @@ def _pick(
 
     # A stable sort: the ranking stands, except that a single-source claim from an outlet's reporting
     # comes before one from its commentary.
-    ranked = sorted(ranked, key=lambda c: (-c.independent_sources, c.independent_sources < 2 and commentary(c)))
+    ranked = sorted(
+        ranked,
+        key=lambda c: (-c.independent_sources, told.get(c.id, 0) < 2, c.independent_sources < 2 and commentary(c)),
+    )
+    events_told: set[str] = set()
     chosen: list[Claim] = []
     per_doc: Counter[str] = Counter()
     sentences: set[tuple[str, str]] = set()
@@ -309,13 +352,16 @@ def _pick(
             break
         mention = wording[claim.id]
         assert mention is not None
-        if (mention.doc, mention.sentence) in sentences:
+        event = event_of.get(claim.id)
+        if (mention.doc, mention.sentence) in sentences or (event is not None and event.id in events_told):
             continue
         outlet = docs[mention.doc].label
         if claim.independent_sources < 2 and per_doc[outlet] >= 2:
             continue
         per_doc[outlet] += claim.independent_sources < 2
         sentences.add((mention.doc, mention.sentence))
+        if event is not None:
+            events_told.add(event.id)
         chosen.append(claim)
     return chosen
 
@@ -325,12 +371,21 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
-def _rank(claim: Claim) -> tuple[int, bool, int, int, int, float]:
+def _rank(claim: Claim, told: int = 0) -> tuple[int, int, bool, int, int, int, float]:
+    """Sources carrying the claim, then sources telling its event (``told``), firmness, specifics."""
     firm = sum(1 for m in claim.mentions if m.certainty == "asserted" and m.kind == "news")
     settled = claim.status != "disputed"
     # Names and numbers make a sentence checkable; a sentence full of them says what happened.
     specifics = len(re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+|\d", claim.text))
-    return (claim.independent_sources, settled, firm, min(specifics, 6), len(claim.mentions), -int(claim.id[1:]) / 1e6)
+    return (
+        claim.independent_sources,
+        told,
+        settled,
+        firm,
+        min(specifics, 6),
+        len(claim.mentions),
+        -int(claim.id[1:]) / 1e6,
+    )
 
 
 def _headline(entities: Sequence[Entity], documents: Sequence[Document], claims: Sequence[Claim]) -> str:

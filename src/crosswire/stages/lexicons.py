@@ -68,6 +68,51 @@ REPORTING_VERBS = LOADED_REPORTING_VERBS | frozenset(
     ]
 )
 
+# Verbs that name no happening of their own: being and having, support verbs, plain saying and
+# thinking. Two claims with "is" or "said" as their verb are not thereby about one event.
+LIGHT_VERBS = frozenset(
+    [
+        "be",
+        "have",
+        "do",
+        "get",
+        "make",
+        "take",
+        "give",
+        "go",
+        "come",
+        "put",
+        "set",
+        "let",
+        "seem",
+        "become",
+        "remain",
+        "stay",
+        "keep",
+        "want",
+        "need",
+        "try",
+        "use",
+        "include",
+        "happen",
+        "mean",
+        "know",
+        "think",
+        "believe",
+        "see",
+        "look",
+        "appear",
+        "feel",
+        "say",
+        "tell",
+        "add",
+        "note",
+        "write",
+        "ask",
+        "call",
+    ]
+)
+
 # Certainty cues, matched on the sentence outside quotation marks. Order matters: denial beats
 # unconfirmed beats hedged.
 DENIAL = re.compile(

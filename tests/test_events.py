@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from crosswire.models import EventMention
+from crosswire.stages.events import fold, link_event_mentions
+
+
+def _mention(doc: str, lemma: str, claim: str, **given) -> EventMention:
+    return EventMention(doc=doc, sentence="s1", start=0, word=lemma, lemma=lemma, claim=claim, **given)
+
+
+def _linked(a: EventMention, b: EventMention) -> bool:
+    groups = link_event_mentions([a, b])
+    return len(groups) == 1
+
+
+def test_events_same_word_and_doer_in_two_documents_is_one_happening():
+    a = _mention("a", "broker", "c1", subject="markov", object="deal")
+    b = _mention("b", "broker", "c2", subject="markov", object="truce")  # other words for what was agreed
+    assert _linked(a, b)
+
+
+def test_events_other_doers_other_days_or_nothing_shared_stay_apart():
+    assert not _linked(_mention("a", "accuse", "c1", subject="markov"), _mention("b", "accuse", "c2", subject="reiter"))
+    day_one = _mention("a", "strike", "c1", subject="union", day="2024-04-05")
+    day_two = _mention("b", "strike", "c2", subject="union", day="2024-04-07")
+    assert not _linked(day_one, day_two)
+    # "some expressed understanding" / "an adviser expressed disappointment": no doer, object or day in common
+    assert not _linked(_mention("a", "express", "c1", object="understanding"), _mention("b", "express", "c2"))
+    months = _mention("a", "blockade", "c1", subject="drivers", lasting=True)
+    saturday = _mention("b", "blockade", "c2", subject="drivers", day="2024-04-06")
+    assert not _linked(months, saturday)  # "have for months blocked" is not the blockade of Saturday
+
+
+def test_events_plans_and_verbs_of_saying_link_nothing():
+    plan = _mention("a", "move", "c1", subject="markov", happened=False)  # "Markov will move to Orlevo"
+    done = _mention("b", "move", "c2", subject="markov")
+    assert not _linked(plan, done)
+    assert not _linked(_mention("a", "say", "c1", subject="markov"), _mention("b", "say", "c2", subject="markov"))
+
+
+def test_events_a_noun_of_action_folds_to_the_verb_the_pile_uses():
+    assert fold("shooting", {"shoot", "shooting"}) == "shoot"
+    assert fold("election", {"elect"}) == "elect"
+    assert fold("morning", {"shoot"}) == "morning"  # no verb "morn" in the pile
+    noun = _mention("a", "shooting", "c1", subject="", object="", day="2024-04-05")
+    verb = _mention("b", "shoot", "c2", day="2024-04-05")
+    assert _linked(noun, verb)
+
+
+def test_events_the_mentions_of_one_claim_are_one_happening_whatever_their_days():
+    a = _mention("a", "sign", "c1", day="2024-04-05")
+    b = _mention("b", "sign", "c1", day="2024-04-06")
+    assert _linked(a, b)
+
+
+def test_events_in_a_pile_link_claims_without_corroborating_them(tmp_path, nlp):
+    from conftest import SETTINGS
+
+    from crosswire.pipeline import analyze
+
+    (tmp_path / "a.txt").write_text(
+        "Talks end the Orlevo blockade\n\nBy Ines Varga\n\nApril 8, 2024\n\n"
+        "Union leader Ivan Markov brokered a deal with the interior ministry on Saturday, ending the blockade "
+        "of the motorway to Orlevo. Drivers began to leave the motorway on Sunday morning.",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        "Drivers leave the motorway\n\nBy Tomas Reld\n\nApril 8, 2024\n\n"
+        "Under the agreement, brokered late on Saturday, the drivers will not face charges for the blockade. "
+        "The interior ministry said the motorway would reopen on Tuesday.",
+        encoding="utf-8",
+    )
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    brokered = [v for v in dossier.events if v.word == "brokered"]
+    assert len(brokered) == 1 and brokered[0].documents == 2 and brokered[0].independent_sources == 2
+    claims = {c.id: c for c in dossier.claims}
+    assert len(brokered[0].claims) == 2
+    # the event is an index, not evidence: each claim keeps its own count
+    assert all(claims[c].independent_sources == 1 for c in brokered[0].claims)
+    for m in brokered[0].mentions:  # every mention points back at its sentence, at the word
+        sentence = next(s for d in dossier.documents if d.id == m.doc for s in d.sentences if s.id == m.sentence)
+        assert sentence.text[m.start : m.start + len(m.word)] == m.word
+
+
+def test_events_reference_the_brokering_is_told_by_two_outlets(reference_dossier):
+    brokered = [v for v in reference_dossier.events if v.word == "brokered"]
+    assert brokered and brokered[0].independent_sources >= 2
+    claims = {c.id: c for c in reference_dossier.claims}
+    assert {"Lukashenko"} <= {w.strip(",.") for c in brokered[0].claims for w in claims[c].text.split()}
