@@ -42,6 +42,17 @@ CASES = [
     ("Perhaps the ceasefire between the two armies will collapse before the deadline.", "ceasefire", "hedged", True),
     ("The tanker must have been hit by a mine shortly after it left the port.", "must have been hit", "hedged", False),
     ("The ministry was unable to meet the demand for fuel in the spring.", "unable to meet", "denied", False),
+    # A second verb shares the first one's modal or negation; not after "but".
+    ("The union may strike at the docks and block the roads to the port.", "block the roads", "hedged", False),
+    ("The army did not shell the town or close the roads to the coast.", "close the roads", "denied", False),
+    (
+        "The army did not shell the village but closed the bridges to the coast.",
+        "closed the bridges",
+        "asserted",
+        False,
+    ),
+    # A guess about the past is no plan.
+    ("The airline is expected to have lost 200 million dollars in the first quarter.", "have lost", "hedged", False),
     # A timetable states its event as firmly as "will": future, not hedged.
     ("The trial is set to begin on Wednesday in the high court of the capital.", "set to begin", "asserted", True),
     ("The dockers are going to strike at the three largest ports next week.", "going to strike", "asserted", True),

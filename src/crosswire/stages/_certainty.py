@@ -77,13 +77,25 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     """The certainty of the clause headed by ``head``; ``negator`` is the word that negates it, if any;
     ``reported``: the clause is what a reporting verb reports, where "would" is the past of "will"
     ("said the engines would be replaced": a plan then, not a condition)."""
+    # "could cut jobs and close plants", "did not cut jobs or close plants": a coordinated verb without
+    # an auxiliary of its own shares the first verb's.
+    verbs = [head, *([first] if (first := _sharing(head)) is not None else [])]
+    if negator is None and first is not None:
+        negator = next((c for c in first.children if c.dep_ == "neg" and c.lower_ in _NEGATORS), None)
     negated = negator is not None
     no = "not" if negator is None or negator.lower_ == "n't" else negator.lower_
-    modal = next((c for c in head.children if c.dep_ == "aux" and c.lower_ in MODAL_POSSIBILITY), None)
-    future = any(c.dep_ == "aux" and c.lower_ in MODAL_FUTURE for c in head.children)
+    auxes = [c for v in verbs for c in v.children if c.dep_ == "aux"]
+    modal = next((c for c in auxes if c.lower_ in MODAL_POSSIBILITY), None)
+    future = any(c.lower_ in MODAL_FUTURE for c in auxes)
     # "Marchenko would move to Zelnia, the spokesman said": the frame hangs off the reported verb.
-    reported = reported or any(
-        c.dep_ in ("parataxis", "ccomp", "advcl") and c.lemma_.lower() in REPORTING_VERBS for c in head.children
+    reported = (
+        reported
+        or (first is not None and first.dep_ == "ccomp" and first.head.lemma_.lower() in REPORTING_VERBS)
+        or any(
+            c.dep_ in ("parataxis", "ccomp", "advcl") and c.lemma_.lower() in REPORTING_VERBS
+            for v in verbs
+            for c in v.children
+        )
     )
     if modal is not None and reported and modal.lower_ == "would":
         modal, future = None, True
@@ -95,9 +107,11 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
         if lemma in SCHEDULED and not any(c.dep_ == "prt" for c in head.children):  # not "set out to"
             return Reading("denied", f"{no} {words}", True) if negated else Reading("asserted", "", True)
         if lemma in INTENDED | SOUGHT | WEIGHED:
-            if negated:
-                return Reading("denied", words, True)
-            return Reading("hedged", words, True)
+            # "is expected to have lost": a guess about the past, not a plan
+            inner = [c for c in head.children if c.dep_ == "xcomp"]
+            inner += [g for c in head.children for g in c.children if g.dep_ in ("xcomp", "acl")]
+            ahead = not any(c.dep_ == "aux" and c.lower_ == "have" for x in inner for c in x.children)
+            return Reading("denied" if negated else "hedged", words, ahead)
     doubted = _doubted(head)
     if doubted is not None and not (negated and modal is None):
         return Reading("hedged", doubted, future)
@@ -108,6 +122,24 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     if modal is not None:
         return Reading("hedged", modal.text, future)
     return Reading(future=future or (head.lower_ == "going" and _complement(head) is not None))
+
+
+def _sharing(verb: Any) -> Any | None:
+    """The first verb of a coordination whose auxiliaries ``verb`` shares: a second verb with no subject
+    or auxiliary of its own, bare after a modal or "did" ("could cut jobs and close plants") or in the
+    first verb's form ("had not cut jobs or closed plants"); not after "but" ("did not cut jobs but
+    closed plants")."""
+    first = verb.head
+    if verb.dep_ != "conj" or first.i == verb.i or first.pos_ not in ("VERB", "AUX"):
+        return None
+    if any(c.dep_ in ("aux", "auxpass", "neg") or c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return None
+    if any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in (*first.children, *verb.children)):
+        return None
+    auxes = [c for c in first.children if c.dep_ == "aux"]
+    if verb.tag_ == "VB" and any(a.tag_ == "MD" or a.lemma_.lower() == "do" for a in auxes):
+        return first
+    return first if auxes and verb.tag_ == first.tag_ else None
 
 
 def _governor(head: Any) -> tuple[str, str] | None:
