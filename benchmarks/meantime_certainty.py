@@ -1,6 +1,6 @@
 """Certainty against MEANTIME's hand-labelled event factuality, beside a cue-word baseline.
 
-    python benchmarks/meantime_certainty.py [--data DIR] [--topics airbus,apple] [--show N]
+    python benchmarks/meantime_certainty.py [--data DIR] [--topics airbus,apple] [--show N] [--diagnose]
 
 MEANTIME (English, ../shared/eval-data/meantime-en, see its SOURCE.md) labels every event word of an
 article's title and first four or five body sentences with certainty (CERTAIN, PROBABLE, POSSIBLE,
@@ -25,6 +25,10 @@ Two scores:
 Topics used while developing crosswire's certainty: airbus and apple (``--topics``); gm and stock were
 not looked at, and their figures are the ones to quote. Prints tables; writes
 benchmarks/results/meantime_certainty.json.
+
+``--diagnose`` (diagnostics only, no effect on the scores) sorts the sentences crosswire labels wrong:
+a missed flag by where its gold hedged or negated events lie (the head verb of a claim mention, inside
+a mention but not its head, outside every mention), a false flag by the cue crosswire gives.
 """
 
 from __future__ import annotations
@@ -178,6 +182,8 @@ def evaluate(gold: Gold, settings: Settings, nlp: Any, show: int) -> dict[str, A
         event_pairs: list[tuple[str, str]] = []
         head_pairs: list[tuple[str, str]] = []
         outside: Counter[str] = Counter()
+        missed: Counter[str] = Counter()  # diagnostics: where a missed flag's gold events lie
+        false: Counter[str] = Counter()  # diagnostics: the cue of a false flag
         for (doc, n), events in sorted(by_sentence.items()):
             text, start, end = gold.sentences[(doc, n)]
             where = pile.where.get(doc)
@@ -190,6 +196,11 @@ def evaluate(gold: Gold, settings: Settings, nlp: Any, show: int) -> dict[str, A
             mine = [c for s, e, c, _ in spans[doc] if s <= hi and e > lo]
             predicted = _label(mine)
             on_sentence.append((label, predicted))
+            if label != "asserted" and predicted == "asserted":
+                missed[_where_missed(events, where, doc, spans, heads)] += 1
+            elif label == "asserted" and predicted != "asserted":
+                cues = [m.cues for m in _least_certain(pile, dossier, doc, lo, hi, sentences)]
+                false[(cues[0][0] if cues and cues[0] else "(no cue)").lower()] += 1
             baseline.append((label, cue_label(text)))
             if predicted != label and len(examples) < show:
                 examples.append(f"[{pile.name}] gold {label}, crosswire {predicted}: {text}")
@@ -217,9 +228,41 @@ def evaluate(gold: Gold, settings: Settings, nlp: Any, show: int) -> dict[str, A
             "events heading a claim": len(head_pairs),
             "crosswire head events": score(head_pairs),
             "pairs": {"sentence": on_sentence, "baseline": baseline, "event": event_pairs, "head": head_pairs},
+            "diagnosis": {"missed flag, gold events": dict(missed), "false flag, cue": dict(false)},
         }
     results["examples"] = examples
     return results
+
+
+def _where_missed(events: list[Event], where: Any, doc: str, spans: dict, heads: dict) -> str:
+    """Diagnostics: where the gold hedged or negated events of a sentence crosswire did not flag lie,
+    the nearest to a claim first: a mention's head verb, inside a mention, outside every mention."""
+    places = set()
+    for event in (e for e in events if e.label != "asserted"):
+        at = where(event.start)
+        if (doc, at) in heads:
+            places.add("the head of a claim mention")
+        elif any(at is not None and s <= at < e for s, e, _, _ in spans[doc]):
+            places.add("inside a claim mention, not its head")
+        else:
+            places.add("outside every claim mention")
+    order = ("the head of a claim mention", "inside a claim mention, not its head", "outside every claim mention")
+    return next(p for p in order if p in places)
+
+
+def _least_certain(pile: Pile, dossier: Any, doc: str, lo: int, hi: int, sentences: dict) -> list[Any]:
+    """Diagnostics: the claim mentions on a body stretch that are not asserted, least certain first."""
+    found = []
+    for claim in dossier.claims:
+        for m in claim.mentions:
+            if m.doc != doc or m.certainty == "asserted":
+                continue
+            start = sentences[(m.doc, m.sentence)].start
+            end = m.end if m.end >= 0 else len(m.text)
+            if start + m.start <= hi and start + end > lo:
+                found.append(m)
+    rank = {"denied": 0, "unconfirmed": 1, "hedged": 2}
+    return sorted(found, key=lambda m: rank.get(m.certainty, 3))
 
 
 def _rank(label: str) -> int:
@@ -268,6 +311,7 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--topics", default="airbus,apple,gm,stock")
     parser.add_argument("--show", type=int, default=0, help="print N sentences crosswire labels wrong")
+    parser.add_argument("--diagnose", action="store_true", help="sort the wrong sentences (no effect on scores)")
     args = parser.parse_args()
     if not (args.data / "conll_gold").is_dir():
         print(f"no MEANTIME data in {args.data}: pass --data", file=sys.stderr)
@@ -289,6 +333,13 @@ def main() -> int:
             print(table(f"{name} ({', '.join(row['topics'])})", row))
     for line in results.pop("examples"):
         print(line)
+    diagnosis = {t: results[t].pop("diagnosis") for t in topics}
+    if args.diagnose:
+        for name, group in (("developed on", seen), ("not seen while developing", unseen)):
+            for kind in ("missed flag, gold events", "false flag, cue"):
+                counts: Counter[str] = sum((Counter(diagnosis[t][kind]) for t in group), Counter())
+                if counts:
+                    print(f"{name}, {kind}: " + ", ".join(f"{k} {n}" for k, n in counts.most_common()))
     if args.topics == parser.get_default("topics"):
         for topic in topics:
             results[topic].pop("pairs")

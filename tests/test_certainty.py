@@ -28,6 +28,39 @@ CASES = [
     ("According to several sources, the rebels entered the port at dawn.", "the rebels entered", "hedged", False),
     ("Their goal: to seize the port of Sarnovo and, ultimately, the capital.", "to seize the port", "hedged", True),
     ("The aim of the blockade was to cut the capital off from the port.", "to cut the capital", "hedged", True),
+    # Doubt from a governing word: belief, possibility, talk, weighing up (the content is no fact).
+    ("It is possible that the factory in the north will close next spring.", "the factory", "hedged", False),
+    ("It is unclear whether the pipeline in the north will reopen next spring.", "the pipeline", "hedged", False),
+    ("Investors fear the company might go bankrupt before the end of the year.", "go bankrupt", "hedged", False),
+    ("Police believe the fire at the depot was started deliberately by workers.", "was started", "hedged", False),
+    ("There is speculation that the central bank will cut interest rates.", "will cut interest", "hedged", False),
+    ("Fears that the mine will close have grown among the workers in the town.", "mine will close", "hedged", False),
+    ("Analysts predicted that sales of the new tractor would fall sharply.", "would fall", "hedged", True),
+    ("The company is in talks to buy its smaller rival for about 3 billion dollars.", "to buy", "hedged", True),
+    ("The company is considering selling its truck unit to a rival firm.", "selling its truck", "hedged", True),
+    ("The bank is rumoured to be preparing a bid for its smaller rival.", "preparing a bid", "hedged", False),
+    ("Perhaps the ceasefire between the two armies will collapse before the deadline.", "ceasefire", "hedged", True),
+    ("The tanker must have been hit by a mine shortly after it left the port.", "must have been hit", "hedged", False),
+    ("The ministry was unable to meet the demand for fuel in the spring.", "unable to meet", "denied", False),
+    # A second verb shares the first one's modal or negation; not after "but".
+    ("The union may strike at the docks and block the roads to the port.", "block the roads", "hedged", False),
+    ("The army did not shell the town or close the roads to the coast.", "close the roads", "denied", False),
+    (
+        "The army did not shell the village but closed the bridges to the coast.",
+        "closed the bridges",
+        "asserted",
+        False,
+    ),
+    # A guess about the past is no plan.
+    ("The airline is expected to have lost 200 million dollars in the first quarter.", "have lost", "hedged", False),
+    # A timetable states its event as firmly as "will": future, not hedged.
+    ("The trial is set to begin on Wednesday in the high court of the capital.", "set to begin", "asserted", True),
+    ("The dockers are going to strike at the three largest ports next week.", "going to strike", "asserted", True),
+    ("The ferry was not due to sail before the storm had passed.", "not due to sail", "denied", True),
+    # Not doubt: "no doubt that" affirms; "able to" did it; "think about" takes no clause.
+    ("There is no doubt that the fire at the warehouse was started by the guards.", "was started", "asserted", False),
+    ("The ministry was able to meet the demand for diesel in the autumn.", "able to meet", "asserted", False),
+    ("Officials think about the new bridge in the north of the country every day.", "think about", "asserted", False),
     (
         "Rebels said they had captured the airport, a claim that could not be independently verified.",
         "captured the airport",

@@ -9,10 +9,14 @@ head verb this reads:
 - a governing word that puts the event in its complement: a plan, an expectation or an attempt
   ("expects to cut", "is likely to win", "plans to build", "tried to enter", "has plans to import"):
   hedged; a failure or refusal ("failed to reach", "refused to comment"): the event did not happen;
-- the future ("will sign", "is going to", and every plan): flagged, since a plan or a threat is not
-  an event that took place.
+- a word of believing, doubting or talk that governs the clause's content ("police believe the fire
+  was set", "it is possible that ...", "there is speculation that ...", "is in talks to buy", "is
+  considering selling"): hedged; "was unable to meet" did not happen;
+- the future ("will sign", "is going to", "is set to", and every plan): flagged, since a plan or a
+  threat is not an event that took place. A timetable ("is set to begin", "is due to fly", "is scheduled
+  to open", "is going to") states its event as firmly as "will": future, not hedged.
 
-The lexicons are general English (``lexicons.MODAL_*``, ``INTENDED``, ``FAILED``).
+The lexicons are general English (``lexicons.MODAL_*``, ``INTENDED``, ``FAILED``, ``BELIEVED``, ...).
 """
 
 from __future__ import annotations
@@ -20,7 +24,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crosswire.stages.lexicons import FAILED, INTENDED, MODAL_FUTURE, MODAL_POSSIBILITY, REPORTING_VERBS
+from crosswire.stages.lexicons import (
+    BELIEVED,
+    FAILED,
+    INTENDED,
+    MODAL_FUTURE,
+    MODAL_POSSIBILITY,
+    POSSIBLE,
+    REPORTING_VERBS,
+    SCHEDULED,
+    SOUGHT,
+    SPECULATION,
+    UNABLE,
+    WEIGHED,
+)
 
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor"}
 _NEGATIVE_PRONOUNS = {"nobody", "nothing", "none", "noone"}
@@ -60,25 +77,44 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     """The certainty of the clause headed by ``head``; ``negator`` is the word that negates it, if any;
     ``reported``: the clause is what a reporting verb reports, where "would" is the past of "will"
     ("said the engines would be replaced": a plan then, not a condition)."""
+    # "could cut jobs and close plants", "did not cut jobs or close plants": a coordinated verb without
+    # an auxiliary of its own shares the first verb's.
+    verbs = [head, *([first] if (first := _sharing(head)) is not None else [])]
+    if negator is None and first is not None:
+        negator = next((c for c in first.children if c.dep_ == "neg" and c.lower_ in _NEGATORS), None)
     negated = negator is not None
     no = "not" if negator is None or negator.lower_ == "n't" else negator.lower_
-    modal = next((c for c in head.children if c.dep_ == "aux" and c.lower_ in MODAL_POSSIBILITY), None)
-    future = any(c.dep_ == "aux" and c.lower_ in MODAL_FUTURE for c in head.children)
+    auxes = [c for v in verbs for c in v.children if c.dep_ == "aux"]
+    modal = next((c for c in auxes if c.lower_ in MODAL_POSSIBILITY), None)
+    future = any(c.lower_ in MODAL_FUTURE for c in auxes)
     # "Marchenko would move to Zelnia, the spokesman said": the frame hangs off the reported verb.
-    reported = reported or any(
-        c.dep_ in ("parataxis", "ccomp", "advcl") and c.lemma_.lower() in REPORTING_VERBS for c in head.children
+    reported = (
+        reported
+        or (first is not None and first.dep_ == "ccomp" and first.head.lemma_.lower() in REPORTING_VERBS)
+        or any(
+            c.dep_ in ("parataxis", "ccomp", "advcl") and c.lemma_.lower() in REPORTING_VERBS
+            for v in verbs
+            for c in v.children
+        )
     )
     if modal is not None and reported and modal.lower_ == "would":
         modal, future = None, True
     governor = _governor(head)
     if governor is not None:
         lemma, words = governor
-        if lemma in FAILED and not negated:
+        if lemma in FAILED | UNABLE and not negated:
             return Reading("denied", words)
-        if lemma in INTENDED:
-            if negated:
-                return Reading("denied", words, True)
-            return Reading("hedged", words, True)
+        if lemma in SCHEDULED and not any(c.dep_ == "prt" for c in head.children):  # not "set out to"
+            return Reading("denied", f"{no} {words}", True) if negated else Reading("asserted", "", True)
+        if lemma in INTENDED | SOUGHT | WEIGHED:
+            # "is expected to have lost": a guess about the past, not a plan
+            inner = [c for c in head.children if c.dep_ == "xcomp"]
+            inner += [g for c in head.children for g in c.children if g.dep_ in ("xcomp", "acl")]
+            ahead = not any(c.dep_ == "aux" and c.lower_ == "have" for x in inner for c in x.children)
+            return Reading("denied" if negated else "hedged", words, ahead)
+    doubted = _doubted(head)
+    if doubted is not None and not (negated and modal is None):
+        return Reading("hedged", doubted, future)
     if negated:
         if modal is not None and modal.lower_ in _MAY:
             return Reading("hedged", f"{modal.text} {no}", future)
@@ -88,12 +124,31 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     return Reading(future=future or (head.lower_ == "going" and _complement(head) is not None))
 
 
+def _sharing(verb: Any) -> Any | None:
+    """The first verb of a coordination whose auxiliaries ``verb`` shares: a second verb with no subject
+    or auxiliary of its own, bare after a modal or "did" ("could cut jobs and close plants") or in the
+    first verb's form ("had not cut jobs or closed plants"); not after "but" ("did not cut jobs but
+    closed plants")."""
+    first = verb.head
+    if verb.dep_ != "conj" or first.i == verb.i or first.pos_ not in ("VERB", "AUX"):
+        return None
+    if any(c.dep_ in ("aux", "auxpass", "neg") or c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return None
+    if any(c.dep_ == "cc" and c.lower_ in ("but", "yet") for c in (*first.children, *verb.children)):
+        return None
+    auxes = [c for c in first.children if c.dep_ == "aux"]
+    if verb.tag_ == "VB" and any(a.tag_ == "MD" or a.lemma_.lower() == "do" for a in auxes):
+        return first
+    return first if auxes and verb.tag_ == first.tag_ else None
+
+
 def _governor(head: Any) -> tuple[str, str] | None:
     """(lemma, words) of the word that carries the clause's event in an infinitive complement:
-    the head verb itself ("expects to cut"), its adjective ("is likely to win") or its object noun
-    ("has plans to import")."""
-    if _complement(head) is not None and head.lemma_.lower() in INTENDED | FAILED:
-        return head.lemma_.lower(), f"{head.text} to"
+    the head verb itself ("expects to cut", "is considering selling"), its adjective ("is likely to
+    win", "was unable to meet") or its object noun ("has plans to import", "is in talks to buy")."""
+    complement = _complement(head)
+    if complement is not None and head.lemma_.lower() in INTENDED | FAILED | WEIGHED:
+        return head.lemma_.lower(), f"{head.text} to" if complement.tag_ == "VB" else head.text
     if head.lemma_.lower() in _EXPECTING_THAT and any(c.dep_ == "ccomp" for c in head.children):
         return head.lemma_.lower(), f"{head.text} that"  # "it is expected that ...", "hopes that ..."
     infinitive = any(c.dep_ == "acl" and c.tag_ == "VB" for c in head.children)
@@ -109,6 +164,46 @@ def _governor(head: Any) -> tuple[str, str] | None:
             return lemma, f"{child.text} to"
         if child.dep_ == "dobj" and any(c.dep_ == "acl" and c.tag_ == "VB" for c in child.children):
             return lemma, f"{child.text} to"
+    for child in head.children:
+        lemma = child.lemma_.lower()
+        if child.dep_ == "acomp" and lemma in UNABLE and (_complement(child) is not None or complement is not None):
+            return lemma, f"{child.text} to"  # "was unable to meet the demand"
+    for noun in _sought(head):
+        return noun.lemma_.lower(), f"{noun.text} to"  # "is in talks to buy", "made a bid to buy"
+    return None
+
+
+def _sought(head: Any) -> list[Any]:
+    """Nouns of SOUGHT with an infinitive of their own that are the clause's object, or the object of
+    its preposition ("is in talks to buy", "made a bid to buy", "launched an offer to acquire")."""
+    nouns = [c for c in head.children if c.dep_ in ("dobj", "attr")]
+    nouns += [g for c in head.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return [
+        n for n in nouns if n.lemma_.lower() in SOUGHT and any(c.dep_ == "acl" and c.tag_ == "VB" for c in n.children)
+    ]
+
+
+def _doubted(head: Any) -> str | None:
+    """The words that put the clause's content in doubt: a verb of believing or fearing with a clause
+    ("police believe the fire was set", "investors fear the bank could fail"), an adjective of
+    possibility with one ("it is possible that ...", "it is unclear whether ..."), or a noun of talk or
+    prospect with one as the clause's subject or object ("there is speculation that ...", "rumours that
+    ... spread", "raised fears that ...")."""
+    clause = [c for c in head.children if c.dep_ == "ccomp"]
+    if head.lemma_.lower() in BELIEVED and clause:
+        return f"{head.text} that"
+    if head.dep_ == "ccomp" and head.head.lemma_.lower() in BELIEVED:  # split off: "analysts predicted [that] ..."
+        return f"{head.head.text} that"
+    for child in head.children:
+        lemma = child.lemma_.lower()
+        own = [c for c in child.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")]
+        if child.dep_ == "acomp" and lemma in POSSIBLE and (clause or own):
+            mark = next((c.lower_ for c in (clause or own)[0].children if c.dep_ == "mark"), "that")
+            return f"{child.text} {mark}"
+        denied = any(c.dep_ == "det" and c.lower_ == "no" for c in child.children)  # "there is no fear that"
+        nominal = child.dep_ in _ARGUMENTS | {"nsubjpass"} and child.pos_ == "NOUN"
+        if nominal and lemma in SPECULATION and (clause or own) and not denied:
+            return f"{child.text} that"
     return None
 
 

@@ -129,11 +129,13 @@ UNCONFIRMED = re.compile(
     re.I,
 )
 HEDGE = re.compile(
-    r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|ostensibly|(?:is|are|was|were) (?:said|"
-    r"believed|thought|reported|understood|alleged) to|it is (?:believed|understood|thought)|"
+    r"\b(?:reportedly|allegedly|apparently|purportedly|supposedly|ostensibly|perhaps|maybe|presumably|"
+    r"(?:is|are|was|were) (?:said|believed|thought|reported|understood|alleged|rumou?red|speculated) to|"
+    r"it is (?:believed|understood|thought|rumou?red|speculated)|"
     r"some reports|(?:reports|sources) (?:say|said|suggest|suggested|indicate|indicated)|according to "
     r"(?:(?:multiple|several|many|some|unnamed|anonymous|unconfirmed|media|press|local) )?"
-    r"(?:reports|sources|people familiar)|may have|might have|could have|possibly|probably|likely|"
+    r"(?:reports|sources|people familiar)|may have|might have|could have|must have (?:been|\w+ed)|possibly|"
+    r"probably|likely|"
     r"appears? to|seem(?:s|ed)? to|suggest(?:s|ed)?|what (?:he|she|they|it) claim(?:s|ed)?|claims? to be)\b",
     re.I,
 )
@@ -515,3 +517,29 @@ ATTRIBUTION_VERBS = frozenset(
     + ["condemn", "brand", "liken", "dub", "label", "term", "hail", "criticize", "criticise", "blame"]
     + ["compare", "characterize", "characterise"]
 )
+# Verbs of believing, fearing or weighing up: with a clause for what is believed ("police believe the
+# fire was set", "investors fear the bank could fail") the clause is an opinion, not a fact.
+BELIEVED = frozenset(
+    ["believe", "think", "suspect", "fear", "doubt", "worry", "speculate", "suppose", "assume", "presume"]
+    + ["guess", "reckon", "anticipate", "forecast", "rumour", "rumor", "predict"]
+)
+# Adjectives that put the clause they govern in doubt: "it is possible that ...", "it is unclear whether".
+POSSIBLE = frozenset(
+    ["possible", "probable", "likely", "unlikely", "uncertain", "unclear", "doubtful", "conceivable", "plausible"]
+)
+# Nouns that present their "that" clause as talk or a prospect, not a fact: "there is speculation that
+# ...", "rumours that ... spread", "fears that the plant will close".
+SPECULATION = frozenset(
+    ["speculation", "rumour", "rumor", "possibility", "chance", "likelihood", "prospect", "fear", "hope"]
+    + ["expectation", "suspicion", "risk", "danger", "threat", "concern", "worry"]
+)
+# Nouns that put an infinitive's event ahead as something sought, not done: "is in talks to buy",
+# "made a bid to buy", "an offer to acquire" (INTENDED holds the plans and goals: "has plans to").
+SOUGHT = frozenset(["talk", "negotiation", "bid", "offer", "effort", "attempt", "proposal", "push", "drive"])
+# Words of INTENDED that only set a date: "is set to begin", "is due to fly", "is scheduled to open", "is
+# going to strike" state the event as firmly as "will" does: a future event, not a hedged one.
+SCHEDULED = frozenset(["set", "due", "schedule", "go"])
+# Verbs of weighing an option: "is considering selling" is no decision to sell.
+WEIGHED = frozenset(["consider", "mull", "contemplate", "weigh"])
+# Adjectives whose complement did not happen: "was unable to meet the demand".
+UNABLE = frozenset(["unable", "powerless"])
