@@ -44,6 +44,12 @@ def scores(dossier) -> dict[str, float]:
     def together(a: str, b: str) -> bool:
         return bool(set(claim(a)) & set(claim(b)))
 
+    event_of = {c: v.id for v in dossier.events for c in v.claims}
+
+    def one_event(a: str, b: str) -> bool:  # a claim of each in one event, or in one claim
+        ea = {event_of.get(c, c) for c in claim(a)}
+        return bool(ea & {event_of.get(c, c) for c in claim(b)})
+
     certainty = {m.text: m.certainty for c in dossier.claims for m in c.mentions}
     conflict_texts = [(k.kind, " ".join(m.text for m in k.evidence) + " " + k.explanation) for k in dossier.conflicts]
     quotes = [(q.text, q.speaker_name) for q in dossier.quotes]
@@ -60,6 +66,8 @@ def scores(dossier) -> dict[str, float]:
         "times": _share([times.get((d, e)) == want for d, e, want in EXPECTED["times"]]),
         "claims_same": _share([together(a, b) for a, b in EXPECTED["claims"]["same"]]),
         "claims_apart": _share([not together(a, b) for a, b in EXPECTED["claims"]["apart"]]),
+        "events_same": _share([one_event(a, b) for a, b in EXPECTED["events"]["same"]]),
+        "events_apart": _share([not one_event(a, b) for a, b in EXPECTED["events"]["apart"]]),
         "certainty": _share(
             [any(f in t and c == want for t, c in certainty.items()) for f, want in EXPECTED["certainty"]]
         ),
