@@ -141,6 +141,17 @@ def test_claims_a_lasting_act_and_one_dated_act_stay_apart(tmp_path, nlp):
     assert not _together(dossier, "has for months accused", "On Saturday, March 15")
 
 
+def test_claims_opposite_acts_and_a_plan_are_never_one_claim(tmp_path, nlp):
+    # Without the guards both pairs group as one claim of two independent sources: same subject, object,
+    # day and most words.
+    left = "Drivers began to leave the motorway near Orlevo on Sunday, the union said."
+    stayed = "The drivers stayed on the motorway near Orlevo on Sunday, the union said."
+    will = "The drivers will stay on the motorway near Orlevo, the union said."
+    for other in (stayed, will):
+        dossier = _analyze(tmp_path, nlp, {"one": f"{left}\n\n{FILLER}", "two": f"{other}\n\n{FILLER}"})
+        assert not _together(dossier, "began to leave", "stay"), other
+
+
 def test_claims_a_wish_is_not_a_claim_of_its_own(tmp_path, nlp):
     text = "The rebels wanted that the soldiers of the garrison would desert their posts in the city.\n\n" + FILLER
     dossier = _analyze(tmp_path, nlp, {"a": text})

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from crosswire.models import EventMention
-from crosswire.stages.events import fold, link_event_mentions
+from crosswire.stages.events import link_event_mentions
 
 
 def _mention(doc: str, lemma: str, claim: str, **given) -> EventMention:
@@ -38,13 +38,16 @@ def test_events_plans_and_verbs_of_saying_link_nothing():
     assert not _linked(_mention("a", "say", "c1", subject="markov"), _mention("b", "say", "c2", subject="markov"))
 
 
-def test_events_a_noun_of_action_folds_to_the_verb_the_pile_uses():
-    assert fold("shooting", {"shoot", "shooting"}) == "shoot"
-    assert fold("election", {"elect"}) == "elect"
-    assert fold("morning", {"shoot"}) == "morning"  # no verb "morn" in the pile
-    noun = _mention("a", "shooting", "c1", subject="", object="", day="2024-04-05")
-    verb = _mention("b", "shoot", "c2", day="2024-04-05")
-    assert _linked(noun, verb)
+def test_events_a_mention_without_a_subject_does_not_chain_two_doers():
+    army = _mention("a", "shell", "c1", subject="army", object="town")
+    unnamed = _mention("b", "shell", "c2", object="town")  # "they shelled the town"
+    rebels = _mention("c", "shell", "c3", subject="rebels", object="town")
+    groups = link_event_mentions([army, unnamed, rebels])
+    assert not any({0, 2} <= set(g) for g in groups)
+    months = _mention("a", "blockade", "c1", subject="drivers", lasting=True)
+    undated = _mention("b", "blockade", "c2", subject="drivers")
+    saturday = _mention("c", "blockade", "c3", subject="drivers", day="2024-04-06")
+    assert not any({0, 2} <= set(g) for g in link_event_mentions([months, undated, saturday]))
 
 
 def test_events_the_mentions_of_one_claim_are_one_happening_whatever_their_days():
@@ -72,7 +75,11 @@ def test_events_in_a_pile_link_claims_without_corroborating_them(tmp_path, nlp):
     )
     dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
     brokered = [v for v in dossier.events if v.word == "brokered"]
-    assert len(brokered) == 1 and brokered[0].documents == 2 and brokered[0].independent_sources == 2
+    assert len(brokered) == 1 and brokered[0].documents == 2 and brokered[0].outlets == 2
+    # the brief names the other report of the happening, and cites only its own claim
+    told = [s for s in dossier.brief.summary if "brokered a deal" in s.text]
+    assert told and "other reports of this happening, not of this sentence: Drivers leave the motorway" in told[0].text
+    assert len(told[0].claims) == 1 and told[0].sources == ("Talks end the Orlevo blockade",)
     claims = {c.id: c for c in dossier.claims}
     assert len(brokered[0].claims) == 2
     # the event is an index, not evidence: each claim keeps its own count
@@ -84,6 +91,28 @@ def test_events_in_a_pile_link_claims_without_corroborating_them(tmp_path, nlp):
 
 def test_events_reference_the_brokering_is_told_by_two_outlets(reference_dossier):
     brokered = [v for v in reference_dossier.events if v.word == "brokered"]
-    assert brokered and brokered[0].independent_sources >= 2
+    assert brokered and brokered[0].outlets >= 2
     claims = {c.id: c for c in reference_dossier.claims}
     assert {"Lukashenko"} <= {w.strip(",.") for c in brokered[0].claims for w in claims[c].text.split()}
+
+
+def test_events_a_denial_is_no_telling_of_the_event(tmp_path, nlp):
+    from conftest import SETTINGS
+
+    from crosswire.pipeline import analyze
+
+    (tmp_path / "a.txt").write_text(
+        "Deal signed in Orlevo\n\nBy Ines Varga\n\nApril 8, 2024\n\n"
+        "Union leader Ivan Markov signed the agreement with the interior ministry on Monday, the union said. "
+        "Drivers are expected to leave the motorway by the end of the week.",
+        encoding="utf-8",
+    )
+    (tmp_path / "b.txt").write_text(
+        "No deal yet\n\nBy Tomas Reld\n\nApril 8, 2024\n\n"
+        "Union leader Ivan Markov did not sign the agreement with the interior ministry on Monday. "
+        "Talks are expected to resume later this week in the capital, officials said.",
+        encoding="utf-8",
+    )
+    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+    assert not [v for v in dossier.events if v.word in ("signed", "sign")]
+    assert all("other reports of this happening" not in s.text for s in dossier.brief.summary)

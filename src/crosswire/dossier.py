@@ -132,7 +132,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
                 "word": v.word,
                 "claims": list(v.claims),
                 "documents": v.documents,
-                "independent_sources": v.independent_sources,
+                "outlets": v.outlets,
                 "mentions": [
                     {**ref(m.doc, m.sentence), "word": m.word, "start": m.start, "claim": m.claim, "day": m.day}
                     for m in v.mentions

@@ -319,8 +319,8 @@ class Conflict:
 
 @dataclass(frozen=True, slots=True)
 class EventMention:
-    """A word that names a happening: a claim's verb ("brokered"), or a gold event word in a benchmark.
-    ``start`` is the word's character offset in its sentence; ``lemma`` the word folded to its verb."""
+    """A claim's event verb as a mention of a happening ("brokered"). ``start`` is the word's character
+    offset in its sentence, ``lemma`` its verb's lemma."""
 
     doc: str
     sentence: str
@@ -333,7 +333,7 @@ class EventMention:
     subject: str = ""  # head word of who or what does it ("" when unknown)
     object: str = ""  # head word of what it is done to ("" when unknown)
     news: bool = True  # reported as news (not background, opinion or a question)
-    happened: bool = True  # told as having happened or not (not a plan, a possibility or a rumour)
+    happened: bool = True  # told as having happened (not a plan, a possibility, a rumour or a denial)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +347,7 @@ class Event:
     mentions: tuple[EventMention, ...]
     claims: tuple[str, ...]
     documents: int
-    independent_sources: int
+    outlets: int  # independent outlets that tell it (one outlet's pages and copies count once)
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,7 @@ def to_markdown(dossier: Dossier) -> str:
         lines += ["", "## Events told in several documents (each claim keeps its own source count)", ""]
         for v in dossier.events:
             told = "; ".join(f"{_md(claims[c].text)} ({c})" for c in v.claims if c in claims)
-            counts = f"{v.documents} documents, {v.independent_sources} independent sources"
+            counts = f"{v.documents} documents, {v.outlets} outlets"
             lines.append(f"- **{_md(v.word)}**: {counts} — {told}")
     if dossier.brief.single_source:
         lines += ["", "## Only one source says", ""]
@@ -93,7 +93,7 @@ def summary_line(dossier: Dossier) -> str:
     return (
         f"{len(dossier.documents)} documents, {len(dossier.entities)} entities, {len(dossier.claims)} claims "
         f"({sum(1 for c in dossier.claims if c.independent_sources > 1)} corroborated), "
-        f"{sum(1 for v in dossier.events if v.independent_sources > 1)} events told by 2+ sources, "
+        f"{sum(1 for v in dossier.events if v.outlets > 1)} events told by 2+ outlets, "
         f"{len(dossier.conflicts)} conflicts, {len(dossier.quotes)} quotes, {len(dossier.timeline)} timeline entries, "
         f"{len(dossier.errors)} inputs skipped; {stats.get('total', 0):.1f} s "
         f"(model load {stats.get('model load', 0):.1f} s)"

@@ -415,7 +415,8 @@ def _in_their_words(found: tuple[Sentence, Any], at: int) -> tuple[str | None, s
     person the sentence names before "his" (or "her", "their")."""
     sentence, sent = found
     lead = len(sent.text) - len(sent.text.lstrip())
-    phrase = next((m for m in _IN_THEIR_WORDS.finditer(sentence.text[:at])), None)
+    phrases = list(_IN_THEIR_WORDS.finditer(sentence.text[: max(0, at)]))
+    phrase = phrases[-1] if phrases else None  # the last one before the quote
     if phrase is None:
         return None, None
     named = [e for e in sent.ents if e.end_char - sent.start_char - lead <= phrase.start()]

@@ -11,7 +11,7 @@ from crosswire.models import ClaimMention
 from crosswire.stages.lexicons import DURATION
 
 DATED_BY_TEXT = ("expression", "sentence")  # a date carried over from the paragraph or the document is too weak
-_WORDS = re.compile(r"\w[\w'-]*")
+WORD = re.compile(r"\w[\w'-]*")  # a word, with inner apostrophes and hyphens
 
 
 def text_day(mention: ClaimMention) -> str | None:
@@ -37,4 +37,4 @@ def same_subject(a: ClaimMention, b: ClaimMention) -> bool:
 @lru_cache(maxsize=1 << 16)
 def words(text: str) -> frozenset[str]:
     """The text's words, lower case."""
-    return frozenset(w.lower() for w in _WORDS.findall(text))
+    return frozenset(w.lower() for w in WORD.findall(text))

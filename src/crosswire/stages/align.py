@@ -260,9 +260,12 @@ def _covers(mention: ClaimMention, start: int) -> bool:
 
 def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quantity], tolerance: float) -> bool:
     """Pairs that can never be one claim, however alike their words: a report and its negation, denial
-    or reversal (those are conflicts), and numbers of one measure that disagree."""
+    or reversal (those are conflicts), a plan and an event, numbers of one measure that disagree, other
+    subjects, other event verbs."""
     if a.negated != b.negated or (a.certainty == "denied") != (b.certainty == "denied"):
         return True
+    if a.future != b.future:
+        return True  # "the drivers will stay on the motorway" is no report that they left or stayed
     if _opposed(a.clause or a.span, b.clause or b.span):
         return True  # the clause's own words: "the case would be dropped" is not in "he would move"
     if lasting(a) != lasting(b) and (text_day(a) or text_day(b)):
@@ -272,7 +275,14 @@ def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quan
     # "The ministry did not respond" and "her association did not respond" are two claims; a figure both
     # give ("200 kilometers" / "120 miles" from the capital) says they speak of one thing after all.
     measured = any(same_measure(x, y) and x.dimension != "count" for x in na for y in nb)
-    return bool(a.subject and b.subject and not same_subject(a, b) and not measured)
+    if measured:
+        return False
+    # One proposition has one predicate: "began to leave the motorway" and "stayed on the motorway"
+    # share their subject, object, day and most words, and say opposite things. (Different verbs for
+    # one event, "brokered" / "mediated", are linked as an event, not counted as one claim.)
+    if a.predicate and b.predicate and a.predicate != b.predicate:
+        return True
+    return bool(a.subject and b.subject and not same_subject(a, b))
 
 
 def _speakers_differ(a: ClaimMention, b: ClaimMention) -> bool:

@@ -54,6 +54,27 @@ _TITLE_NOUNS = {
     "Editor",
     "Director",
 }
+# Departments a title names ("Secretary of State", "Minister of Defence"): part of the title, no body.
+_DEPARTMENTS = {
+    "State",
+    "Defence",
+    "Defense",
+    "Interior",
+    "Justice",
+    "Finance",
+    "Health",
+    "Education",
+    "Energy",
+    "Labour",
+    "Labor",
+    "Commerce",
+    "Agriculture",
+    "Transport",
+    "Transportation",
+    "Treasury",
+    "Culture",
+    "Trade",
+}
 _BODY_NOUNS = {"Ministry", "Department", "Office", "Agency", "Service", "Committee", "Council", "Court"}
 
 
@@ -133,9 +154,8 @@ def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
             continue  # "Interior" in "Interior Minister Reiter" is part of a job title, not an organisation
         if after is not None and after.text in _BODY_NOUNS and ent.label_ in ("ORG", "NORP", "GPE"):
             ent = ent.doc[ent.start : ent.end + 1]  # "Defence" + "Ministry"
-        before = ent.doc[ent.start - 2 : ent.start] if ent.start >= 2 else None
-        if before is not None and len(ent) == 1 and before[0].text in _TITLE_NOUNS and before[1].lower_ == "of":
-            continue  # "State" in "Secretary of State Blinken" is part of the title
+        if ent.text in _DEPARTMENTS and _after_title(ent):
+            continue  # "State" in "Secretary of State Blinken" is part of the title ("Minister of Ukraine" is not)
         ent = _whole_compound(ent)
         while len(ent) > 1 and ent[-1].is_lower and ent[-1].is_stop:
             ent = ent[:-1]  # "October Revolution of" (the parser left "1917" out as a date): no "of"
@@ -147,6 +167,11 @@ def _entities(doc_id: str, sid: str, sent: Any) -> Iterable[EntityMention]:
             continue
         start = ent.start_char - base + ent.text.find(name) if name in ent.text else ent.start_char - base
         yield EntityMention(doc_id, sid, start, start + len(name), name, ent.label_)
+
+
+def _after_title(ent: Any) -> bool:
+    """The span follows a title and "of" ("Secretary of ...")."""
+    return ent.start >= 2 and ent.doc[ent.start - 2].text in _TITLE_NOUNS and ent.doc[ent.start - 1].lower_ == "of"
 
 
 def _whole_compound(ent: Any) -> Any:

@@ -84,8 +84,9 @@ def write_brief(
     events: Sequence[Event] = (),
 ) -> Brief:
     """Pick the best-corroborated news claims, tell them in the order they happened, cite everything.
-    Among claims one source carries, a happening other documents tell in words of their own (an
-    ``Event``) comes first, and its sentence names them: that is no corroboration of its wording."""
+    Among single-source claims of one kind (reporting, or commentary), one whose happening other
+    outlets also report (an ``Event``) comes first, and its note names them: other reports of the
+    happening, not of the sentence; its source count stays the claim's own."""
     docs = {d.id: d for d in documents}
     event_of = {c: v for v in events for c in v.claims}
     by_id = {c.id: c for c in claims}
@@ -98,9 +99,9 @@ def write_brief(
     # What superseded an earlier report is news the reader must not miss, corroborated or not.
     later = [by_id[k] for k in superseded_by.values() if k in by_id and by_id[k] in usable]
     must = list(dict.fromkeys(later))[: max(1, max_sentences // 3)]
-    event_sources = {c.id: event_of[c.id].independent_sources if c.id in event_of else 0 for c in claims}
-    ranked = [c for c in sorted(usable, key=lambda c: _rank(c, event_sources[c.id]), reverse=True) if c not in must]
-    chosen = must + _pick(ranked, max_sentences - len(must), wording, docs, event_sources, event_of)
+    event_outlets = {c.id: event_of[c.id].outlets if c.id in event_of else 0 for c in claims}
+    ranked = [c for c in sorted(usable, key=lambda c: _rank(c, event_outlets[c.id]), reverse=True) if c not in must]
+    chosen = must + _pick(ranked, max_sentences - len(must), wording, docs, event_outlets)
     happened = _event_dates(timeline)
     chosen.sort(key=lambda c: (happened.get(c.id) or c.first_reported or "9999", c.first_reported or "9999", c.id))
     disputed = {cid for k in conflicts if k.kind in ("polarity", "numeric") and k.disputes for cid in k.claims}
@@ -156,14 +157,14 @@ def _sentence(
         note += _also_told(claim, event, claims or {}, docs, set(sources)) + "]"
     if mention.speaker_name and mention.speaker_name.split()[-1] not in text:
         note = f" (according to {mention.speaker_name})" + note
-    others = tuple(c for c in (event.claims if event else ()) if c != claim.id)
-    return BriefSentence(text + note, (claim.id, *others), sources)
+    return BriefSentence(text + note, (claim.id,), sources)
 
 
 def _also_told(
     claim: Claim, event: Event | None, claims: dict[str, Claim], docs: dict[str, Document], named: set[str]
 ) -> str:
-    """ "; the same event, in other words: Orlevo Courier (c12)": where else the happening is told."""
+    """ "; other reports of this happening, not of this sentence: Orlevo Courier (c12)": where else
+    the happening is told, each with its own claim (which may say something else about it)."""
     if event is None:
         return ""
     elsewhere = []
@@ -174,7 +175,7 @@ def _also_told(
         labels = sorted({docs[m.doc].label for m in other.mentions if m.kind == "news"} - named)
         if labels:
             elsewhere.append(f"{', '.join(labels)} ({cid})")
-    return f"; the same event, in other words: {'; '.join(elsewhere)}" if elsewhere else ""
+    return f"; other reports of this happening, not of this sentence: {'; '.join(elsewhere)}" if elsewhere else ""
 
 
 def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> ClaimMention | None:
@@ -325,13 +326,12 @@ def _pick(
     limit: int,
     wording: dict[str, ClaimMention | None],
     docs: dict[str, Document],
-    told: dict[str, int] | None = None,
-    event_of: dict[str, Event] | None = None,
+    event_outlets: dict[str, int] | None = None,
 ) -> list[Claim]:
     """Take the best claims, no more than two single-source claims from any one outlet (its pages
-    together), an event other sources tell before one nobody else does, reporting before commentary
-    among those, never the same source sentence twice and never one event twice."""
-    told, event_of = told or {}, event_of or {}
+    together), reporting before commentary among those, then a claim whose happening other outlets
+    also report before one nobody else does; never the same source sentence twice."""
+    event_outlets = event_outlets or {}
 
     def commentary(claim: Claim) -> bool:
         mention = wording[claim.id]
@@ -341,9 +341,12 @@ def _pick(
     # comes before one from its commentary.
     ranked = sorted(
         ranked,
-        key=lambda c: (-c.independent_sources, told.get(c.id, 0) < 2, c.independent_sources < 2 and commentary(c)),
+        key=lambda c: (
+            -c.independent_sources,
+            c.independent_sources < 2 and commentary(c),
+            event_outlets.get(c.id, 0) < 2,
+        ),
     )
-    events_told: set[str] = set()
     chosen: list[Claim] = []
     per_doc: Counter[str] = Counter()
     sentences: set[tuple[str, str]] = set()
@@ -352,16 +355,13 @@ def _pick(
             break
         mention = wording[claim.id]
         assert mention is not None
-        event = event_of.get(claim.id)
-        if (mention.doc, mention.sentence) in sentences or (event is not None and event.id in events_told):
+        if (mention.doc, mention.sentence) in sentences:
             continue
         outlet = docs[mention.doc].label
         if claim.independent_sources < 2 and per_doc[outlet] >= 2:
             continue
         per_doc[outlet] += claim.independent_sources < 2
         sentences.add((mention.doc, mention.sentence))
-        if event is not None:
-            events_told.add(event.id)
         chosen.append(claim)
     return chosen
 
@@ -371,15 +371,15 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
-def _rank(claim: Claim, told: int = 0) -> tuple[int, int, bool, int, int, int, float]:
-    """Sources carrying the claim, then sources telling its event (``told``), firmness, specifics."""
+def _rank(claim: Claim, event_outlets: int = 0) -> tuple[int, int, bool, int, int, int, float]:
+    """Sources carrying the claim, then outlets telling its happening, firmness, specifics."""
     firm = sum(1 for m in claim.mentions if m.certainty == "asserted" and m.kind == "news")
     settled = claim.status != "disputed"
     # Names and numbers make a sentence checkable; a sentence full of them says what happened.
     specifics = len(re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+|\d", claim.text))
     return (
         claim.independent_sources,
-        told,
+        event_outlets,
         settled,
         firm,
         min(specifics, 6),
