@@ -157,6 +157,15 @@ def held_out(settings: Settings, nlp: Any, encoder: Any, cache: Path | None) -> 
     for threshold in sorted({0.3, 0.5, combiner.threshold, settings.claim_similarity}):  # the last: the default bar
         chosen = probability >= threshold
         print(f"  at {threshold:.4f}: P {gold[chosen].mean():.3f}, R {gold[chosen].sum() / gold.sum():.3f}")
+    # Baseline: the encoder cosine alone, its threshold chosen on dev as the combiner's was.
+    dev = labelled_pairs(DEV, settings, nlp, encoder, cache)
+    wanted = 0.85  # as the combiner's threshold was chosen (--precision default)
+    bar, _, _ = threshold_for(np.array([row[0] for row in dev.x]), np.array(dev.y, bool), wanted)
+    chosen = cosine >= bar
+    print(
+        f"  baseline, encoder cosine >= {bar:.3f} (dev P {wanted}): P {gold[chosen].mean():.3f}, "
+        f"R {gold[chosen].sum() / gold.sum():.3f}"
+    )
     return 0
 
 
