@@ -21,7 +21,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Entity, Quantity
@@ -29,6 +28,7 @@ from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, load_encoder
 from crosswire.stages._mentions import lasting, same_subject, text_day
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
+from crosswire.stages._sources import independent_sources
 from crosswire.stages.lexicons import (
     ACT_REVERSED,
     CONTENT_ELSEWHERE,
@@ -421,34 +421,6 @@ def proposition_text(mention: ClaimMention) -> str:
     if whole or len(words) < MIN_PROPOSITION_WORDS or words[-1].lower().strip("“”\"'") in STOP_WORDS | REPORTING_VERBS:
         return mention.text
     return clause[:1].upper() + clause[1:] + ("" if clause.endswith((".", "!", "?")) else ".")
-
-
-def independent_sources(
-    group: Sequence[ClaimMention], docs: dict, copy_similarity: float, copies: Sequence[set[str]] = ()
-) -> int:
-    """Outlets carrying the claim, counting once one outlet's documents, near-duplicate documents
-    (``copies``: wire text republished) and sentences copied verbatim."""
-    doc_ids = sorted({m.doc for m in group})
-    parent = {d: d for d in doc_ids}
-
-    def find(d: str) -> str:
-        while parent[d] != d:
-            d = parent[d]
-        return d
-
-    for i, a in enumerate(doc_ids):
-        for b in doc_ids[i + 1 :]:
-            outlet_a, outlet_b = docs[a].outlet, docs[b].outlet
-            # One outlet however its pages spell it: facts.same_outlets gave each outlet one name, from
-            # the sites and bylines its pages share ("WSWS" and a footer's "WWSWS" on wsws.org pages).
-            same_outlet = bool(outlet_a and outlet_b and outlet_a.casefold() == outlet_b.casefold())
-            copied = any(
-                fuzz.ratio(x.text, y.text) >= copy_similarity for x in group if x.doc == a for y in group if y.doc == b
-            )
-            reprint = any(a in copy and b in copy for copy in copies)
-            if same_outlet or copied or reprint:
-                parent[find(b)] = find(a)
-    return len({find(d) for d in doc_ids})
 
 
 def _normalisation_notes(quantities: tuple[Quantity, ...], tolerance: float) -> tuple[str, ...]:

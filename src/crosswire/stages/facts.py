@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from crosswire.models import Document, Published
 from crosswire.stages._bounds import sane_iso
 from crosswire.stages.clean import DATE_IN_LINE
-from crosswire.stages.lexicons import LOADED_WORDS
+from crosswire.stages.lexicons import FUTURE_BEFORE, LOADED_WORDS
 
 _HEADER_SPLIT = re.compile(r"\s*[·|•]\s*")
 _CONTACT = re.compile(r"^to contact (?:the )?([A-Z][\w&.' -]{1,40}?)(?: and | on | visit|:|,|$)", re.I)
@@ -35,12 +35,6 @@ _LINK_DOMAIN = re.compile(r"https?://(?:www\.)?([\w.-]+\.[a-z]{2,})", re.I)
 _BARE_DOMAIN = re.compile(r"(?<![\w@.-])(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[/\s)\]*,;:]|\.?$)")
 _SITE_KINDS = ("boilerplate", "navigation")  # the page's own furniture: footers, site links, contact notices
 _TIMESTAMP_PARA = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
-# A date after one of these, in the same clause, is a plan ("will be held on 1 October 2023"): it
-# says nothing about when the article was written.
-FUTURE_BEFORE = re.compile(
-    r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$",
-    re.I,
-)
 _LABELS = {
     "opinion": "opinion",
     "comment": "opinion",

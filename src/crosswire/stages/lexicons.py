@@ -543,3 +543,10 @@ SCHEDULED = frozenset(["set", "due", "schedule", "go"])
 WEIGHED = frozenset(["consider", "mull", "contemplate", "weigh"])
 # Adjectives whose complement did not happen: "was unable to meet the demand".
 UNABLE = frozenset(["unable", "powerless"])
+
+# A date after one of these, in the same clause, is a plan ("will be held on 1 October 2023"): it
+# says nothing about when the article was written.
+FUTURE_BEFORE = re.compile(
+    r"\b(?:will|would|shall|is due|are due|scheduled|planned|plans? to|expected to|set to|going to)\b[^,.;]{0,30}$",
+    re.I,
+)

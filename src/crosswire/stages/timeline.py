@@ -16,8 +16,8 @@ from datetime import date
 from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._order import document_rank
-from crosswire.stages.facts import FUTURE_BEFORE as _FUTURE_BEFORE  # one list of plan cues for both
 from crosswire.stages.facts import parse_date
+from crosswire.stages.lexicons import FUTURE_BEFORE as _FUTURE_BEFORE  # one list of plan cues for both
 from crosswire.stages.lexicons import NUMBER_WORDS, WEEKDAYS
 
 MONTH_NUMBERS = {
