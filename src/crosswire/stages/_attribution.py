@@ -259,7 +259,14 @@ def _coordinated_participle(verb: Any) -> Any:
     so the "-ing" form before it that hangs on a preposition or a clause is its true partner."""
     if verb.dep_ != "conj" or verb.head.tag_ == "VBG":
         return verb
-    partners = [t for t in verb.sent if t.i < verb.i and t.tag_ == "VBG" and t.dep_ in ("pcomp", "advcl")]
+    partners = [
+        t
+        for t in verb.sent
+        if t.i < verb.i
+        and t.tag_ == "VBG"
+        and t.dep_ in ("pcomp", "advcl")
+        and not any(a.dep_ in ("relcl", "acl") for a in t.ancestors)  # not one inside someone else's clause
+    ]
     return partners[-1] if partners else verb
 
 
