@@ -56,24 +56,34 @@ def test_events_the_mentions_of_one_claim_are_one_happening_whatever_their_days(
     assert _linked(a, b)
 
 
-def test_events_in_a_pile_link_claims_without_corroborating_them(tmp_path, nlp):
+def _two_articles(tmp_path, nlp, a: tuple[str, str, str], b: tuple[str, str, str]):
+    """The dossier of two articles, each (headline, byline, body), dated April 8, 2024."""
     from conftest import SETTINGS
 
     from crosswire.pipeline import analyze
 
-    (tmp_path / "a.txt").write_text(
-        "Talks end the Orlevo blockade\n\nBy Ines Varga\n\nApril 8, 2024\n\n"
-        "Union leader Ivan Markov brokered a deal with the interior ministry on Saturday, ending the blockade "
-        "of the motorway to Orlevo. Drivers began to leave the motorway on Sunday morning.",
-        encoding="utf-8",
+    for name, (title, byline, body) in (("a", a), ("b", b)):
+        (tmp_path / f"{name}.txt").write_text(f"{title}\n\nBy {byline}\n\nApril 8, 2024\n\n{body}", encoding="utf-8")
+    return analyze([str(tmp_path)], SETTINGS, nlp=nlp)
+
+
+def test_events_in_a_pile_link_claims_without_corroborating_them(tmp_path, nlp):
+    dossier = _two_articles(
+        tmp_path,
+        nlp,
+        (
+            "Talks end the Orlevo blockade",
+            "Ines Varga",
+            "Union leader Ivan Markov brokered a deal with the interior ministry on Saturday, ending the blockade "
+            "of the motorway to Orlevo. Drivers began to leave the motorway on Sunday morning.",
+        ),
+        (
+            "Drivers leave the motorway",
+            "Tomas Reld",
+            "Under the agreement, brokered late on Saturday, the drivers will not face charges for the blockade. "
+            "The interior ministry said the motorway would reopen on Tuesday.",
+        ),
     )
-    (tmp_path / "b.txt").write_text(
-        "Drivers leave the motorway\n\nBy Tomas Reld\n\nApril 8, 2024\n\n"
-        "Under the agreement, brokered late on Saturday, the drivers will not face charges for the blockade. "
-        "The interior ministry said the motorway would reopen on Tuesday.",
-        encoding="utf-8",
-    )
-    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
     brokered = [v for v in dossier.events if v.word == "brokered"]
     assert len(brokered) == 1 and brokered[0].documents == 2 and brokered[0].outlets == 2
     # the brief names the other report of the happening, and cites only its own claim
@@ -97,22 +107,21 @@ def test_events_reference_the_brokering_is_told_by_two_outlets(reference_dossier
 
 
 def test_events_a_denial_is_no_telling_of_the_event(tmp_path, nlp):
-    from conftest import SETTINGS
-
-    from crosswire.pipeline import analyze
-
-    (tmp_path / "a.txt").write_text(
-        "Deal signed in Orlevo\n\nBy Ines Varga\n\nApril 8, 2024\n\n"
-        "Union leader Ivan Markov signed the agreement with the interior ministry on Monday, the union said. "
-        "Drivers are expected to leave the motorway by the end of the week.",
-        encoding="utf-8",
+    dossier = _two_articles(
+        tmp_path,
+        nlp,
+        (
+            "Deal signed in Orlevo",
+            "Ines Varga",
+            "Union leader Ivan Markov signed the agreement with the interior ministry on Monday, the union said. "
+            "Drivers are expected to leave the motorway by the end of the week.",
+        ),
+        (
+            "No deal yet",
+            "Tomas Reld",
+            "Union leader Ivan Markov did not sign the agreement with the interior ministry on Monday. "
+            "Talks are expected to resume later this week in the capital, officials said.",
+        ),
     )
-    (tmp_path / "b.txt").write_text(
-        "No deal yet\n\nBy Tomas Reld\n\nApril 8, 2024\n\n"
-        "Union leader Ivan Markov did not sign the agreement with the interior ministry on Monday. "
-        "Talks are expected to resume later this week in the capital, officials said.",
-        encoding="utf-8",
-    )
-    dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
     assert not [v for v in dossier.events if v.word in ("signed", "sign")]
     assert all("other reports of this happening" not in s.text for s in dossier.brief.summary)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from rapidfuzz import fuzz
 
 from crosswire.models import ClaimMention
+from crosswire.stages._disjoint import DisjointSet
 
 
 def independent_sources(
@@ -17,13 +18,7 @@ def independent_sources(
     """Outlets carrying the claim, counting once one outlet's documents, near-duplicate documents
     (``copies``: wire text republished) and sentences copied verbatim."""
     doc_ids = sorted({m.doc for m in group})
-    parent = {d: d for d in doc_ids}
-
-    def find(d: str) -> str:
-        while parent[d] != d:
-            d = parent[d]
-        return d
-
+    sets = DisjointSet(doc_ids)
     for i, a in enumerate(doc_ids):
         for b in doc_ids[i + 1 :]:
             outlet_a, outlet_b = docs[a].outlet, docs[b].outlet
@@ -35,5 +30,5 @@ def independent_sources(
             )
             reprint = any(a in copy and b in copy for copy in copies)
             if same_outlet or copied or reprint:
-                parent[find(b)] = find(a)
-    return len({find(d) for d in doc_ids})
+                sets.union(a, b)
+    return len(sets.groups())

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from crosswire.models import Annotated, Entity
+from crosswire.stages._disjoint import DisjointSet
 
 MIN_DOCUMENTS = 20  # smaller piles are one story: nothing to block
 MIN_SHARED_NAMES = 2
@@ -30,16 +31,9 @@ def story_blocks(annotated: Sequence[Annotated], entities: Sequence[Entity]) -> 
         holders = sorted({m.doc for m in entity.mentions})
         if 2 <= len(holders) <= cap:
             shared.update(combinations(holders, 2))
-    parent = {doc: doc for doc in docs}
-
-    def find(doc: str) -> str:
-        while parent[doc] != doc:
-            parent[doc] = parent[parent[doc]]
-            doc = parent[doc]
-        return doc
-
+    sets = DisjointSet(docs)
     for (a, b), count in sorted(shared.items()):
         if count >= MIN_SHARED_NAMES:
-            parent[find(b)] = find(a)
+            sets.union(a, b)
     numbers: dict[str, int] = defaultdict(lambda: len(numbers))
-    return {doc: numbers[find(doc)] for doc in docs}
+    return {doc: numbers[sets.find(doc)] for doc in docs}

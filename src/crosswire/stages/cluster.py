@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.models import Document
+from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._order import document_rank
 
 _FEATURES = 2**18
@@ -247,18 +248,12 @@ def near_duplicates(documents: Sequence[Document], threshold: float = 0.8) -> li
             minhash.update(shingle.encode("utf-8"))
         hashes[doc.id] = minhash
         lsh.insert(doc.id, minhash)
-    parent = {d.id: d.id for d in documents}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
+    sets = DisjointSet(d.id for d in documents)
     for doc_id, minhash in hashes.items():
         for other in lsh.query(minhash):
             if other != doc_id:
-                parent[find(other)] = find(doc_id)
+                sets.union(doc_id, other)
     groups: dict[str, set[str]] = {}
     for doc_id in hashes:
-        groups.setdefault(find(doc_id), set()).add(doc_id)
+        groups.setdefault(sets.find(doc_id), set()).add(doc_id)
     return [g for g in groups.values() if len(g) > 1]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from crosswire.models import Annotated, Entity, EntityMention
+from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._order import document_rank
 
 TITLES = re.compile(
@@ -118,19 +119,13 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
             surface = surfaces.setdefault(key, _Surface(name, Counter(), []))
             surface.labels[mention.label] += 1
             surface.mentions.append(mention)
-    parent = {key: key for key in surfaces}
+    sets = DisjointSet(surfaces)
+    find = sets.find
     reasons: dict[str, list[str]] = defaultdict(list)
 
-    def find(key: str) -> str:
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
     def union(a: str, b: str, reason: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
+        if (merged := sets.union(a, b)) is not None:
+            ra, rb = merged
             reasons[ra].extend([reason, *reasons.pop(rb, [])])
 
     texts = {(a.document.id, sentence.id): sentence.text for a in annotated for sentence in a.document.sentences}

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
+from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._mentions import WORD, lasting, text_day
 from crosswire.stages._order import document_rank
 from crosswire.stages._sources import independent_sources
@@ -75,21 +76,14 @@ def link_event_mentions(mentions: Sequence[EventMention], blocks: Mapping[str, i
     """Mentions of one happening, as groups of indices into ``mentions`` (every mention in one group).
     Two groups join only when nothing in one contradicts the other: no two subjects, no two days, no
     lasting state beside a dated act."""
-    parent = list(range(len(mentions)))
+    sets = DisjointSet(range(len(mentions)))
     held = [_Held.of(m) for m in mentions]
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     def join(i: int, j: int, force: bool = False) -> None:
-        a, b = find(i), find(j)
-        if a == b or (not force and held[a].clashes(held[b])):
+        if not force and held[sets.find(i)].clashes(held[sets.find(j)]):
             return
-        parent[b] = a
-        held[a].take(held[b])
+        if (merged := sets.union(i, j)) is not None:
+            held[merged[0]].take(held[merged[1]])
 
     for claim_group in _by_claim(mentions).values():  # one proposition tells one happening
         for i in claim_group[1:]:
@@ -105,10 +99,7 @@ def link_event_mentions(mentions: Sequence[EventMention], blocks: Mapping[str, i
             for j in members[x + 1 :]:
                 if _in_common(mentions[i], mentions[j]):
                     join(i, j)
-    out: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(mentions)):
-        out[find(i)].append(i)
-    return list(out.values())
+    return list(sets.groups().values())
 
 
 @dataclass(slots=True)

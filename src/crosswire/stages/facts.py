@@ -24,6 +24,7 @@ from rapidfuzz.distance import Levenshtein
 
 from crosswire.models import Document, Published
 from crosswire.stages._bounds import sane_iso
+from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages.clean import DATE_IN_LINE
 from crosswire.stages.lexicons import FUTURE_BEFORE, LOADED_WORDS
 
@@ -80,13 +81,7 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
     spelling is the one that matches its site, else the most frequent; each changed document says why.
     """
     docs = list(documents)
-    parent = list(range(len(docs)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
+    sets = DisjointSet(range(len(docs)))
     sites = [_own_sites(d) for d in docs]
     why: dict[int, list[str]] = {}
     for i, a in enumerate(docs):
@@ -102,13 +97,10 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
             if byline and byline == _byline_key(b.byline) and _near(_name_key(a.outlet), _name_key(b.outlet)):
                 reasons.append(f"same byline ({a.byline}) and nearly the same outlet name")
             if reasons:
-                parent[find(j)] = find(i)
+                sets.union(i, j)
                 why.setdefault(i, []).append(f"{_cite(b)}: {' and '.join(reasons)}")
                 why.setdefault(j, []).append(f"{_cite(a)}: {' and '.join(reasons)}")
-    groups: dict[int, list[int]] = {}
-    for i in range(len(docs)):
-        groups.setdefault(find(i), []).append(i)
-    for members in groups.values():
+    for members in sets.groups().values():
         if len(members) < 2:
             continue
         name, basis = _canonical([docs[i] for i in members], set.intersection(*(sites[i] for i in members)))
