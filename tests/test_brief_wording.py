@@ -105,7 +105,7 @@ def test_brief_prefers_a_self_contained_mention_and_leaves_out_claims_with_none(
     for sentence in brief.summary:
         assert sentence.claims and sentence.sources
     # Better corroborated claims come first in the choice: the two-source claim is told.
-    assert "[2 independent sources: Harbour Post, Tarn Gazette]" in texts["c1"]
+    assert "[2 independent sources: Harbour Post, Tarn Gazette; wording: " in texts["c1"]
 
 
 def test_brief_leaves_out_what_only_an_overtaken_breaking_report_says():

@@ -200,3 +200,21 @@ def test_claims_without_the_encoder_matching_falls_back_to_wording_and_says_so(t
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     dossier = analyze([str(tmp_path)], settings, nlp=nlp)
     assert any(len({m.doc for m in c.mentions}) == 2 for c in dossier.claims)
+
+
+def test_claims_a_he_is_the_person_named_before_and_corroborates(tmp_path, nlp):
+    # "He" in the first article is Dravnik's governor, named as the subject of the sentence before;
+    # the clause is matched as "Markov closed ...", and the two articles carry one claim.
+    dossier = _analyze(
+        tmp_path,
+        nlp,
+        {
+            "one": "Governor Ivan Markov has for months fought the ministry over the road. "
+            "He closed the motorway near Orlevo on Friday after a week of protests.\n\n" + FILLER,
+            "two": "Ivan Markov closed the motorway near Orlevo on Friday with a decree that surprised the capital."
+            "\n\n" + FILLER,
+        },
+    )
+    mention = next(m for c in dossier.claims for m in c.mentions if m.doc == "one" and "closed" in m.span)
+    assert mention.clause.startswith("Ivan Markov closed") and mention.subject == "markov"
+    assert _together(dossier, "He closed the motorway", "Ivan Markov closed the motorway")

@@ -27,6 +27,7 @@ from typing import Any
 from crosswire.stages.lexicons import (
     BELIEVED,
     FAILED,
+    HEARSAY,
     INTENDED,
     MODAL_FUTURE,
     MODAL_POSSIBILITY,
@@ -190,6 +191,9 @@ def _doubted(head: Any) -> str | None:
     prospect with one as the clause's subject or object ("there is speculation that ...", "rumours that
     ... spread", "raised fears that ...")."""
     clause = [c for c in head.children if c.dep_ == "ccomp"]
+    noun = head.head
+    if head.dep_ in ("acl", "ccomp") and noun.pos_ == "NOUN" and noun.lemma_.lower() in SPECULATION | HEARSAY:
+        return f"{noun.text} that"  # split off: "[reports that] army units were ordered ..."
     if head.lemma_.lower() in BELIEVED and clause:
         return f"{head.text} that"
     if head.dep_ == "ccomp" and head.head.lemma_.lower() in BELIEVED:  # split off: "analysts predicted [that] ..."

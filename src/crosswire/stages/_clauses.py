@@ -77,11 +77,11 @@ def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
                 changed = True
                 break
     if len(heads) == 1:
-        return [_whole(sent)]
+        return [_whole(sent, subject_name)]
     splits = [_split(sent, head, [t for t in sent if owner[t.i] == head.i], subject_name) for head in heads]
     framed = [s for s in splits if not s.frame]
     if not framed:
-        return [_whole(sent)]
+        return [_whole(sent, subject_name)]
     return sorted(framed + [s for s in splits if s.frame], key=lambda s: s.start)
 
 
@@ -118,12 +118,15 @@ def _starts_clause(token: Any) -> bool:
     return token.dep_ in _SPLIT_DEPS and has_subject
 
 
-def _subject_word(head: Any) -> str:
+def _subject_word(head: Any, subject_name: str | None = None) -> str:
     """Who or what the clause is about: the subject's head word, its antecedent for a relative pronoun,
-    the main clause's subject for a participle; "" for a personal pronoun."""
+    the main clause's subject for a participle, the person a "he" or "she" stands for (``subject_name``,
+    its last word); "" for any other pronoun."""
     subject = _agent(head) or _subject(head) or _shared_subject(head)  # "brokered by Ortiz": Ortiz did it
     if subject is not None and subject.lower_ in _RELATIVE and head.dep_ == "relcl":
         subject = head.head
+    if subject is not None and subject.lower_ in _PRONOUN_SUBJECTS and subject_name:
+        return subject_name.split()[-1].lower()
     return _word(subject)
 
 
@@ -214,7 +217,7 @@ def _content(token: Any) -> bool:
     return token.pos_ in _CONTENT_POS and not token.is_stop and token.is_alpha
 
 
-def _whole(sent: Any) -> Split:
+def _whole(sent: Any, subject_name: str | None = None) -> Split:
     text = sent.text.strip()
     negator = next((t for t in sent if negates(t, sent.root)), None)
     reading = read_clause(sent.root, negator)
@@ -223,12 +226,12 @@ def _whole(sent: Any) -> Split:
     return Split(
         0,
         len(text),
-        text,
+        "".join(_named(t, subject_name) + t.whitespace_ for t in sent).strip(),
         "main",
         negator is not None or reading.certainty == "denied",  # "failed to", "refused to" negate too
         False,
         _lemmas(list(sent)),
-        _subject_word(root),
+        _subject_word(root, subject_name),
         *_predicate(root, base),
         reading,
         tense(root),
@@ -251,8 +254,8 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
         piece = t.text
         if t.lower_ in _RELATIVE and t.dep_ in _SUBJECTS | {"dobj", "pobj"} and head.dep_ == "relcl":
             piece = _noun_phrase(head.head)  # "who is now in Orlevo" -> "Marchenko is now in Orlevo"
-        elif t.lower_ in _PRONOUN_SUBJECTS and t.dep_ in _SUBJECTS and subject_name:
-            piece = subject_name
+        else:
+            piece = _named(t, subject_name)
         parts.append(piece + t.whitespace_)
     role = {"ROOT": "main", "ccomp": "reported", "relcl": "relative", "advcl": "adverbial", "acl": "relative"}.get(
         head.dep_, "conjunct"
@@ -279,11 +282,18 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
         negator is not None or reading.certainty == "denied",  # "failed to", "refused to" negate too
         frame,
         _lemmas(trimmed),
-        _subject_word(head),
+        _subject_word(head, subject_name),
         *_predicate(head, base),
         reading,
         tense(head),
     )
+
+
+def _named(token: Any, subject_name: str | None) -> str:
+    """The token as the clause is matched: a subject "he" or "she" is the person it stands for."""
+    if token.lower_ in _PRONOUN_SUBJECTS and token.dep_ in _SUBJECTS and subject_name:
+        return subject_name
+    return str(token.text)
 
 
 def tense(head: Any) -> str:

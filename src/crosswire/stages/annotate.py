@@ -75,6 +75,7 @@ _DEPARTMENTS = {
     "Culture",
     "Trade",
 }
+_PLACE_LABELS = ("GPE", "LOC", "FAC")
 _BODY_NOUNS = {"Ministry", "Department", "Office", "Agency", "Service", "Committee", "Council", "Court"}
 
 
@@ -110,6 +111,7 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
     offset = 0
     last_subject: str | None = None  # who a later "he said" is: the last person who was a subject
     last_actor: str | None = None  # who a later "he did" is: the same, unless they only spoke
+    surnames = _surnames(paragraphs)
     for index, parsed in enumerate(paragraphs):
         for sent in parsed.sents:
             text = sent.text.strip()
@@ -124,7 +126,7 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
             found_times = find_times(text)
             times.extend(TimeMention(doc.id, sid, s, e, t) for s, e, t in found_times)
             quantities.extend(_quantities(doc.id, sid, text, sent, [(s, e) for s, e, _ in found_times]))
-            sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject, last_actor)
+            sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject, last_actor, surnames)
             info.append(sentence_info)
             last_subject = subject or last_subject
             # "Ortiz said the road would reopen. He closed it on Friday": the "he" who acts is seldom the
@@ -226,7 +228,12 @@ def _counted_noun(sent: Any, start: int, end: int) -> str | None:
 
 
 def _sentence_info(
-    doc_id: str, sid: str, sent: Any, last_subject: str | None, last_actor: str | None = None
+    doc_id: str,
+    sid: str,
+    sent: Any,
+    last_subject: str | None,
+    last_actor: str | None = None,
+    surnames: frozenset[str] = frozenset(),
 ) -> tuple[SentenceInfo, str | None]:
     text = sent.text.strip()
     plain = outside_quotes(text)
@@ -241,7 +248,7 @@ def _sentence_info(
             certainty = name
             cues.append(match.group(0))
             break
-    subject = _subject_person(sent)
+    subject = _subject_person(sent, surnames)
     # What is claimed, not who: names are compared separately (entity overlap), and titles such as
     # "leader of the X Union" would otherwise make any two sentences about one person look alike.
     lemmas = tuple(
@@ -256,7 +263,7 @@ def _sentence_info(
     )
     # "he" in a clause is the sentence's own subject when it names a person ("Vidal gave a press
     # conference, telling reporters how he brokered a deal"), else the last one before it.
-    clauses = _clauses(sent, plain, lead, _subject_person(sent) or last_actor)
+    clauses = _clauses(sent, plain, lead, subject or last_actor)
     info = SentenceInfo(
         doc=doc_id,
         sentence=sid,
@@ -326,11 +333,28 @@ def _is_cue(sent: Any, match: re.Match[str], lead: int, kind: str) -> bool:
     return any(t.idx == offset and t.pos_ in ("VERB", "AUX") for t in sent)
 
 
-def _subject_person(sent: Any) -> str | None:
-    """The PERSON who is the grammatical subject of the sentence's main verb, for pronoun resolution."""
-    for token in sent:
-        if token.dep_ in ("nsubj", "nsubjpass") and token.head.dep_ == "ROOT":
-            for ent in sent.ents:
-                if ent.label_ == "PERSON" and ent.start <= token.i < ent.end:
-                    return normalise_name(ent.text)
+def _subject_person(sent: Any, surnames: frozenset[str] = frozenset()) -> str | None:
+    """The PERSON who is the grammatical subject of the sentence's main verb, for pronoun resolution:
+    a person the parser names here, or a proper noun that is the last word of a person it names
+    elsewhere in the document (the small model often types a foreign surname at the start of a
+    sentence as an organisation, or not at all)."""
+    subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass")]
+    main = [t for t in subjects if t.head.dep_ == "ROOT"]
+    if not main:
+        # A misparse left the main verb without its subject ("Prigozhin has for months accused ...",
+        # with "has" as the root's auxiliary): the first subject before the root stands in.
+        main = [t for t in subjects[:1] if t.i < sent.root.i]
+    for token in main:
+        for ent in sent.ents:
+            if ent.label_ == "PERSON" and ent.start <= token.i < ent.end:
+                return normalise_name(ent.text)
+        if token.pos_ == "PROPN" and token.text in surnames and token.ent_type_ not in _PLACE_LABELS:
+            given = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+            return normalise_name(" ".join(t.text for t in (*given, token)))
     return None
+
+
+def _surnames(paragraphs: list[Any]) -> frozenset[str]:
+    """The last word of every person the parser names in the document."""
+    names = (normalise_name(e.text) for p in paragraphs for e in p.ents if e.label_ == "PERSON")
+    return frozenset(n.split()[-1] for n in names if n and n[:1].isupper())

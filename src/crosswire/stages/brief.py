@@ -3,7 +3,8 @@
 Claims are ranked by how many independent sources carry them (then firmness and specifics); the
 chosen ones are told in the order they happened (the date of the event where the text gives one,
 else when it was first reported). Each summary sentence is the clearest self-contained source
-sentence of its claim: news, not background or the outlet's own opinion; no leading pronoun or
+sentence of its claim (for a claim several outlets carry, its proposition alone: the rest of one
+outlet's sentence is that outlet's only): news, not background or the outlet's own opinion; no leading pronoun or
 connective, no pronoun without someone or something named before it in the sentence ("... under his
 orders" with nobody named), no phrase that points back out of it ("could do the same"), no subject
 left out ("Added that ..."); quotation marks balanced. A claim none of whose mentions stands alone is
@@ -19,6 +20,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from crosswire.models import (
     COMMENTARY_GENRES,
     Brief,
@@ -31,6 +34,7 @@ from crosswire.models import (
     Event,
     TimelineEntry,
 )
+from crosswire.stages.align import proposition_text
 from crosswire.stages.annotate import outside_quotes
 from crosswire.stages.lexicons import LOADED_WORDS, REPORTING_VERBS
 
@@ -107,9 +111,9 @@ def write_brief(
     disputed = {cid for k in conflicts if k.kind in ("polarity", "numeric") and k.disputes for cid in k.claims}
     summary = []
     for claim in chosen:
-        mention = wording[claim.id]
-        assert mention is not None
-        summary.append(_sentence(claim, mention, docs, claim.id in disputed, event_of.get(claim.id), by_id))
+        told = wording[claim.id]
+        assert told is not None
+        summary.append(_sentence(claim, told, docs, claim.id in disputed, event_of.get(claim.id), by_id))
     ordered = sorted(conflicts, key=lambda k: (_CONFLICT_ORDER.get(k.kind, 9), k.id))
     worth = tuple(k.id for k in ordered if k.disputes or k.kind == "supersession")
     told = {c.id for c in chosen}
@@ -136,7 +140,7 @@ def _overtaken(documents: Sequence[Document]) -> set[str]:
 
 def _sentence(
     claim: Claim,
-    mention: ClaimMention,
+    told: _Wording,
     docs: dict[str, Document],
     disputed: bool,
     event: Event | None = None,
@@ -144,7 +148,7 @@ def _sentence(
 ) -> BriefSentence:
     news = [m for m in claim.mentions if m.kind == "news"]
     sources = tuple(sorted({docs[m.doc].label for m in news}))
-    text = _TIMESTAMP.sub("", mention.text).strip()
+    mention, text = told.mention, told.text
     # A fact told only by commentary pages says so: the reader weighs it knowing where it stands.
     commentary = all(docs[m.doc].genre in COMMENTARY_GENRES for m in news)
     independent = claim.independent_sources
@@ -154,6 +158,7 @@ def _sentence(
         note = f" [{independent} independent source{'s' if independent != 1 else ''}: {', '.join(sources)}"
         note += " (commentary)" if commentary and news else ""
         note += "; copies counted once" if len(sources) > independent else ""
+        note += f"; wording: {docs[mention.doc].label}" if independent >= 2 else ""
         note += _also_told(claim, event, claims or {}, docs, set(sources)) + "]"
     if mention.speaker_name and mention.speaker_name.split()[-1] not in text:
         note = f" (according to {mention.speaker_name})" + note
@@ -178,23 +183,56 @@ def _also_told(
     return f"; other reports of this happening, not of this sentence: {'; '.join(elsewhere)}" if elsewhere else ""
 
 
-def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> ClaimMention | None:
-    """The clearest source sentence for a claim, or None when no mention can stand in a neutral brief."""
-    # A denial by a party is not the story's fact; a negative fact the outlet states is ("no one was hurt").
-    candidates = [
-        m
-        for m in claim.mentions
-        if m.kind == "news" and (m.certainty != "denied" or m.negated) and _stands_alone(m, named)
-    ]
-    if not candidates:
+@dataclass(frozen=True, slots=True)
+class _Wording:
+    """How the brief tells a claim: one mention's sentence, or that mention's proposition alone."""
+
+    mention: ClaimMention
+    text: str
+
+
+def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> _Wording | None:
+    """The clearest source wording of a claim, or None when no mention can stand in a neutral brief.
+    A claim several outlets carry is told by the mention that adds least to what the others say,
+    its proposition alone where that reads on its own ("Markov closed the road on Friday", a "he"
+    named) rather than the whole sentence: the rest of one outlet's sentence ("..., with a clear
+    appeal to ...") is that outlet's only. The note then says whose wording it is."""
+    shared = claim.independent_sources >= 2
+    options: list[_Wording] = []
+    for m in claim.mentions:
+        # A denial by a party is not the story's fact; a negative fact the outlet states is ("no one was hurt").
+        if m.kind != "news" or (m.certainty == "denied" and not m.negated):
+            continue
+        clause = proposition_text(m)
+        if clause == m.text and m.clause:
+            clause = m.clause  # the whole sentence, with a "he" or "she" named
+        clause = _TIMESTAMP.sub("", clause).strip()
+        # Only the outlet's own firm statement loses its sentence: "Reports that X have not been
+        # confirmed" and "Reiter promised that X" say how sure X is and who says it.
+        own_fact = m.certainty == "asserted" and m.speaker is None and not m.cues
+        if shared and own_fact and clause != m.text and _reads_alone(clause, (), named.people):
+            options.append(_Wording(m, clause))
+        if _stands_alone(m, named):
+            options.append(_Wording(m, _TIMESTAMP.sub("", m.text).strip()))
+    if not options:
         return None
+    others = {
+        doc: frozenset(w for o in claim.mentions if o.doc != doc for w in _content_words(o.clause or o.span))
+        for doc in {m.doc for m in claim.mentions}
+    }
 
-    def clarity(m: ClaimMention) -> tuple[bool, bool, float, int]:
+    def clarity(w: _Wording) -> tuple[bool, int, bool, float, int]:
+        m = w.mention
         reporting = docs[m.doc].genre not in COMMENTARY_GENRES
+        own = len(_content_words(w.text) - others[m.doc]) if shared else 0  # what only this outlet says
         share = (len(m.span) / max(1, len(m.text))) if m.text else 0.0
-        return (reporting, m.certainty == "asserted", round(share, 1), -len(m.text))
+        return (reporting, -own, m.certainty == "asserted", round(share, 1), -len(w.text))
 
-    return max(candidates, key=clarity)
+    return max(options, key=clarity)
+
+
+def _content_words(text: str) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[a-z]{3,}", text.lower()) if w not in STOP_WORDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,18 +257,25 @@ def _named(entities: Sequence[Entity]) -> _Named:
 
 def _stands_alone(mention: ClaimMention, named: _Named | None = None) -> bool:
     """Whether the sentence says its claim to a reader who has not read the sentences before it."""
-    text = _TIMESTAMP.sub("", mention.text).strip()
-    if not text[:1].isupper() or text.endswith((":", "?")) or not _balanced(text) or len(text.split()) > MAX_WORDS:
+    named = named or _Named()
+    spots = named.spots.get((mention.doc, mention.sentence), ())
+    return _reads_alone(mention.text, spots, named.people | _name_words(mention.speaker_name))
+
+
+def _reads_alone(text: str, spots: Sequence[tuple[int, str]], people: frozenset[str]) -> bool:
+    """Whether ``text`` says what it says to a reader who has not read the sentences before it.
+    ``spots``: the offsets and types of the entities it names, where known; ``people``: the words of
+    person names."""
+    plain = _TIMESTAMP.sub("", text).strip()
+    if not plain[:1].isupper() or plain.endswith((":", "?")) or not _balanced(plain) or len(plain.split()) > MAX_WORDS:
         return False
-    if text[:1] in "“\"‘'" or _FIRST_PERSON.match(text) or _DEPENDENT.match(text) or _elided(text):
+    if plain[:1] in "“\"‘'" or _FIRST_PERSON.match(plain) or _DEPENDENT.match(plain) or _elided(plain):
         return False
-    own = outside_quotes(mention.text)
+    own = outside_quotes(text)
     words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", own)}
     if words & LOADED_WORDS:
         return False
-    named = named or _Named()
-    spots = named.spots.get((mention.doc, mention.sentence), ())
-    return _points_back(own, spots, named.people | _name_words(mention.speaker_name)) is None
+    return _points_back(own, spots, people) is None
 
 
 def _name_words(name: str | None) -> frozenset[str]:
@@ -324,7 +369,7 @@ def _event_dates(timeline: Sequence[TimelineEntry]) -> dict[str, str]:
 def _pick(
     ranked: list[Claim],
     limit: int,
-    wording: dict[str, ClaimMention | None],
+    wording: dict[str, _Wording | None],
     docs: dict[str, Document],
     event_outlets: dict[str, int] | None = None,
 ) -> list[Claim]:
@@ -334,8 +379,8 @@ def _pick(
     event_outlets = event_outlets or {}
 
     def commentary(claim: Claim) -> bool:
-        mention = wording[claim.id]
-        return mention is not None and docs[mention.doc].genre in COMMENTARY_GENRES
+        told = wording[claim.id]
+        return told is not None and docs[told.mention.doc].genre in COMMENTARY_GENRES
 
     # A stable sort: the ranking stands, except that a single-source claim from an outlet's reporting
     # comes before one from its commentary.
@@ -353,8 +398,9 @@ def _pick(
     for claim in ranked:
         if len(chosen) == limit:
             break
-        mention = wording[claim.id]
-        assert mention is not None
+        told = wording[claim.id]
+        assert told is not None
+        mention = told.mention
         if (mention.doc, mention.sentence) in sentences:
             continue
         outlet = docs[mention.doc].label

@@ -533,6 +533,9 @@ SPECULATION = frozenset(
     ["speculation", "rumour", "rumor", "possibility", "chance", "likelihood", "prospect", "fear", "hope"]
     + ["expectation", "suspicion", "risk", "danger", "threat", "concern", "worry"]
 )
+# Nouns that present their "that" clause as what is said, not what the outlet states: "reports that army
+# units were ordered ...", "claims that the plant was hit".
+HEARSAY = frozenset(["report", "claim", "allegation", "accusation", "suggestion", "assertion"])
 # Nouns that put an infinitive's event ahead as something sought, not done: "is in talks to buy",
 # "made a bid to buy", "an offer to acquire" (INTENDED holds the plans and goals: "has plans to").
 SOUGHT = frozenset(["talk", "negotiation", "bid", "offer", "effort", "attempt", "proposal", "push", "drive"])
