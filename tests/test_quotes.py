@@ -151,3 +151,20 @@ def test_quotes_in_his_words_misattached_participle_and_fragment(tmp_path, nlp):
     assert speakers["block every road into the capital"] == "Ivan Markov"  # parsed as a noun phrase
     # "telling" joins "speaking", not the relative clause's "call": Reiter tells, not the drivers
     assert speakers["you have to open the road tonight if the levy goes."] == "Tomas Reiter"
+
+
+def test_quotes_a_quote_only_paragraph_carries_on_its_speaker_but_not_in_an_exchange(tmp_path, nlp):
+    text = (
+        "The minister spoke to reporters in Dravnik on Monday.\n\n"
+        "“The road will be reopened this week,” Tomas Reiter said.\n\n"
+        "“We have waited long enough for the drivers to see sense.”\n\n"
+        "“Our members will not move from the junction,” Yuliya Marchenko continued.\n\n"
+        "Asked about the talks, Marchenko turned to Reiter:\n\n"
+        "“We will stay as long as the levy stands.”\n\n"
+        "“Then you will stay there alone,” Reiter replied.\n\n"
+        "“Everyone in Orlevo is behind us, and they know it.”"
+    )
+    speakers = {words: who for text, who in _speakers(tmp_path, nlp, text).items() for words in [text[:28]]}
+    assert speakers["We have waited long enough f"] == "Tomas Reiter"
+    assert speakers["Our members will not move fr"[:28]] == "Yuliya Marchenko"
+    assert speakers["Everyone in Orlevo is behind"] is None  # Marchenko's turn, not Reiter's: an exchange

@@ -27,6 +27,11 @@ _AFTER_QUOTE = re.compile(
     r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
     r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,80},)?\s+(?P<verb2>\w+))"
 )
+_REPLY = re.compile(r"\b(?:replied|replies|answered|answers|responded|responds|retorted|retorts|shot back)\b")
+# The same, name first only: '...," Yuliya Marchenko continued' reads "Yuliya" as a verb above.
+_AFTER_QUOTE_NAME_FIRST = re.compile(
+    r"^[,.!?]?\s*(?:[—–-]+\s*)?(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,80},)?\s+(?P<verb2>\w+)"
+)
 # A quote signed with a dash and a name, and nothing after it in its paragraph but another quote:
 # “We will not go back.” ― Yuliya Marchenko
 _BYLINE = re.compile(r"^[,.]?\s*[―—–-]+\s*(?P<name>[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,4})[.\s]*(?:$|[“\"])")
@@ -49,7 +54,7 @@ _REPORTING_FORMS = frozenset(
         verb[:-1] + "ied" if verb.endswith("y") else verb,
         *_IRREGULAR.get(verb, []),
     )
-)
+) | {"continued", "continues"}  # '“...,” Reiter continued.': after a quote, going on speaking
 
 
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
@@ -339,6 +344,7 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
     for index, paragraph in enumerate(doc.paragraphs):
         start = offsets[index]
         previous: str | None = None
+        before = _carried_on(quotes, offsets, index, doc.paragraphs)
         for q_open, q_close in quote_spans(paragraph):
             inner = paragraph[q_open + 1 : q_close - 1].strip(" ,")
             if len(inner.split()) < 3:
@@ -350,6 +356,10 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
                 speaker, where = _in_their_words(parsed[covered[0].id], q_start - covered[0].start)
             if speaker is None and previous:
                 speaker = previous  # a quote that carries on the one before it in the same paragraph
+            if speaker is None and before is not None and _only_quote(paragraph, q_open, q_close):
+                # A paragraph that is nothing but a quote carries on the speaker of the paragraph before's
+                # last quote: “... ,” Reiter said. / “And we will stay.”
+                speaker, where = before.speaker_text, before.speaker_sentence
             previous = speaker or previous
             quotes.append(QuoteMention(doc.id, tuple(s.id for s in covered), q_start, q_end, inner, speaker, where))
         opens_with_quote = paragraph.lstrip()[:1] in '“"'
@@ -371,6 +381,27 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
                     )
                 )
     return quotes
+
+
+def _carried_on(
+    quotes: list[QuoteMention], offsets: list[int], index: int, paragraphs: tuple[str, ...]
+) -> QuoteMention | None:
+    """The quote a quote-only paragraph carries on: the last one of the paragraph before, unless that
+    was a reply or the two paragraphs before hold quotes of two speakers (an exchange: “...” Reiter
+    replied. / “...”)."""
+    if index == 0 or not quotes or quotes[-1].start < offsets[index - 1] or quotes[-1].speaker_text is None:
+        return None
+    if _REPLY.search(outside_quotes(paragraphs[index - 1])):
+        return None
+    earlier = [q for q in quotes if index >= 2 and offsets[index - 2] <= q.start < offsets[index - 1]]
+    if any(q.speaker_text and q.speaker_text != quotes[-1].speaker_text for q in earlier):
+        return None
+    return quotes[-1]
+
+
+def _only_quote(paragraph: str, q_open: int, q_close: int) -> bool:
+    """The paragraph is this one quote and nothing else (but closing punctuation)."""
+    return not paragraph[:q_open].strip() and not paragraph[q_close:].strip(" .,!?…")
 
 
 def _quote_speaker(
@@ -396,14 +427,18 @@ def _quote_speaker(
         if speaker:
             return speaker, sentence.id
     # A name and a verb right after the quote, in its own paragraph: "..." —X replied / "...," says X.
-    after = _AFTER_QUOTE.match(body[q_end + 1 : q_end + 160].split("\n\n", 1)[0])
+    following = body[q_end + 1 : q_end + 160].split("\n\n", 1)[0]
+    after = _AFTER_QUOTE.match(following)
+    if after and after.group("verb1") and after.group("verb1").lower() not in _REPORTING_FORMS:
+        after = _AFTER_QUOTE_NAME_FIRST.match(following) or after
     if after:
-        verb = (after.group("verb1") or after.group("verb2") or "").lower()
-        name = (after.group("name1") or after.group("name2") or "").strip()
+        groups = after.groupdict()
+        verb = (groups.get("verb1") or groups.get("verb2") or "").lower()
+        name = (groups.get("name1") or groups.get("name2") or "").strip()
         if verb in _REPORTING_FORMS and name.lower() not in _PRONOUNS | {"i", "we", "it"}:
             return normalise_name(name), covered[-1].id if covered else None
         if verb in _REPORTING_FORMS:  # '..." He said': the pronoun as its sentence resolved it
-            return _resolved_at(doc, by_id, q_end + 1 + after.start("name2" if after.group("name2") else "name1"))
+            return _resolved_at(doc, by_id, q_end + 1 + after.start("name2" if groups.get("name2") else "name1"))
     intro = _colon_intro(doc, paragraph, by_id)
     if intro and intro[0]:
         return intro
