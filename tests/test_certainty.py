@@ -42,6 +42,9 @@ CASES = [
     ("Perhaps the ceasefire between the two armies will collapse before the deadline.", "ceasefire", "hedged", True),
     ("The tanker must have been hit by a mine shortly after it left the port.", "must have been hit", "hedged", False),
     ("The ministry was unable to meet the demand for fuel in the spring.", "unable to meet", "denied", False),
+    # An ability or possibility is no event that took place; "cannot" denies it.
+    ("The Orlevo ferry can carry 300 passengers across the lake in an hour.", "can carry", "hedged", False),
+    ("The new Dravnik tractor cannot climb slopes steeper than ten degrees.", "cannot climb", "denied", False),
     # A second verb shares the first one's modal or negation; not after "but".
     ("The union may strike at the docks and block the roads to the port.", "block the roads", "hedged", False),
     ("The army did not shell the town or close the roads to the coast.", "close the roads", "denied", False),
