@@ -11,8 +11,9 @@ head verb this reads:
   ("expects to cut", "is likely to win", "plans to build", "tried to enter", "has plans to import"):
   hedged; a failure or refusal ("failed to reach", "refused to comment"): the event did not happen;
 - a word of believing, doubting or talk that governs the clause's content ("police believe the fire
-  was set", "it is possible that ...", "there is speculation that ...", "is in talks to buy", "is
-  considering selling"): hedged; "was unable to meet" did not happen;
+  was set", "it is possible that ...", "there is speculation that ...", "reports stating that ...", "is
+  in talks to buy", "is considering selling"): hedged; "was unable to meet" did not happen; a verb of
+  denial over a noun of talk ("dismissed the claims that ...") denies the claim's content;
 - the future ("will sign", "is going to", "is set to", and every plan): flagged, since a plan or a
   threat is not an event that took place. A timetable ("is set to begin", "is due to fly", "is scheduled
   to open", "is going to") states its event as firmly as "will": future, not hedged.
@@ -33,6 +34,7 @@ from crosswire.stages.lexicons import (
     MODAL_FUTURE,
     MODAL_POSSIBILITY,
     POSSIBLE,
+    REJECTING,
     REPORTING_VERBS,
     SCHEDULED,
     SOUGHT,
@@ -114,6 +116,9 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
             inner += [g for c in head.children for g in c.children if g.dep_ in ("xcomp", "acl")]
             ahead = not any(c.dep_ == "aux" and c.lower_ == "have" for x in inner for c in x.children)
             return Reading("denied" if negated else "hedged", words, ahead)
+    rejected = _rejected(head)
+    if rejected is not None:
+        return Reading("denied", rejected, future)
     doubted = _doubted(head)
     if doubted is not None and not (negated and modal is None):
         return Reading("hedged", doubted, future)
@@ -185,6 +190,16 @@ def _sought(head: Any) -> list[Any]:
     ]
 
 
+def _rejected(head: Any) -> str | None:
+    """The words that deny the clause as a claim of others: the "that" clause of a noun of talk that a
+    verb of denial takes as its object ("dismissed the claims that the port had been closed")."""
+    noun, verb = head.head, head.head.head
+    talk = head.dep_ in ("acl", "ccomp") and noun.pos_ == "NOUN" and noun.lemma_.lower() in HEARSAY
+    if talk and noun.dep_ == "dobj" and verb.lemma_.lower() in REJECTING:
+        return f"{verb.text} {noun.text}"
+    return None
+
+
 def _doubted(head: Any) -> str | None:
     """The words that put the clause's content in doubt: a verb of believing or fearing with a clause
     ("police believe the fire was set", "investors fear the bank could fail"), an adjective of
@@ -199,6 +214,10 @@ def _doubted(head: Any) -> str | None:
         return f"{head.text} that"
     if head.dep_ == "ccomp" and head.head.lemma_.lower() in BELIEVED:  # split off: "analysts predicted [that] ..."
         return f"{head.head.text} that"
+    verb = head.head
+    if head.dep_ == "ccomp" and verb.dep_ == "acl" and verb.lemma_.lower() in REPORTING_VERBS:
+        if verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() in HEARSAY:  # "reports stating that ..."
+            return f"{verb.head.text} {verb.text}"
     for child in head.children:
         lemma = child.lemma_.lower()
         own = [c for c in child.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")]

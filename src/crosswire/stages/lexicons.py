@@ -536,7 +536,11 @@ SPECULATION = frozenset(
 )
 # Nouns that present their "that" clause as what is said, not what the outlet states: "reports that army
 # units were ordered ...", "claims that the plant was hit".
-HEARSAY = frozenset(["report", "claim", "allegation", "accusation", "suggestion", "assertion"])
+HEARSAY = frozenset(
+    ["report", "claim", "allegation", "accusation", "suggestion", "assertion", "complaint", "warning", "charge"]
+)
+# Verbs that deny the claim they take as their object: "dismissed the claims that the port had closed".
+REJECTING = frozenset(["deny", "dispute", "refute", "reject", "dismiss", "rebut", "contest"])
 # Nouns that put an infinitive's event ahead as something sought, not done: "is in talks to buy",
 # "made a bid to buy", "an offer to acquire" (INTENDED holds the plans and goals: "has plans to").
 SOUGHT = frozenset(["talk", "negotiation", "bid", "offer", "effort", "attempt", "proposal", "push", "drive"])
