@@ -66,6 +66,9 @@ CASES = [
         "hedged",
         False,
     ),
+    # A negated reporting frame asserts nothing of what it reports, and denies nothing either.
+    ("Reiter did not say that the bridge at Orlevo had been damaged.", "had been damaged", "hedged", False),
+    ("Reiter did not deny that the mine at Dravnik had been flooded.", "had been flooded", "hedged", False),
     # A second verb shares the first one's modal or negation; not after "but".
     ("The union may strike at the docks and block the roads to the port.", "block the roads", "hedged", False),
     ("The army did not shell the town or close the roads to the coast.", "close the roads", "denied", False),
