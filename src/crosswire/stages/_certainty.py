@@ -13,7 +13,9 @@ head verb this reads:
 - a word of believing, doubting or talk that governs the clause's content ("police believe the fire
   was set", "it is possible that ...", "there is speculation that ...", "reports stating that ...", "is
   in talks to buy", "is considering selling"): hedged; "was unable to meet" did not happen; a verb of
-  denial over a noun of talk ("dismissed the claims that ...") denies the claim's content;
+  denial over a noun of talk ("dismissed the claims that ...") denies the claim's content; "has yet to
+  decide" has not decided; an adjective of worry or conviction with a clause ("investors are worried
+  that ...", "officials are confident that ...") makes it an opinion: hedged;
 - the future ("will sign", "is going to", "is set to", and every plan): flagged, since a plan or a
   threat is not an event that took place. A timetable ("is set to begin", "is due to fly", "is scheduled
   to open", "is going to") states its event as firmly as "will": future, not hedged.
@@ -31,6 +33,7 @@ from crosswire.stages.lexicons import (
     FAILED,
     HEARSAY,
     INTENDED,
+    MINDED,
     MODAL_FUTURE,
     MODAL_POSSIBILITY,
     POSSIBLE,
@@ -68,6 +71,8 @@ def negates(token: Any, head: Any) -> bool:
         return False
     if token.dep_ == "neg":
         return bool(token.head.i == head.i or token.head.head.i == head.i)
+    if token.dep_ == "preconj":  # "neither the union nor the company commented", "neither confirmed nor ..."
+        return bool(token.head.i == head.i or (token.head.head.i == head.i and token.head.dep_ in _ARGUMENTS))
     if token.dep_ == "det":
         return bool(
             token.head.head.i == head.i and token.head.dep_ in _ARGUMENTS and token.head.lemma_.lower() not in _IDIOMS
@@ -103,6 +108,8 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     )
     if modal is not None and reported and modal.lower_ == "would":
         modal, future = None, True
+    if _not_yet(head) and not negated:
+        return Reading("denied", "yet to")
     governor = _governor(head)
     if governor is not None:
         lemma, words = governor
@@ -129,6 +136,12 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     if modal is not None:
         return Reading("hedged", modal.text, future)
     return Reading(future=future or (head.lower_ == "going" and _complement(head) is not None))
+
+
+def _not_yet(head: Any) -> bool:
+    """ "has yet to decide", "is yet to reopen": the event in the infinitive has not happened."""
+    yet = any(c.dep_ == "advmod" and c.lower_ == "yet" for c in head.children)
+    return yet and head.lemma_.lower() in ("have", "be") and _complement(head) is not None
 
 
 def _sharing(verb: Any) -> Any | None:
@@ -221,7 +234,7 @@ def _doubted(head: Any) -> str | None:
     for child in head.children:
         lemma = child.lemma_.lower()
         own = [c for c in child.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")]
-        if child.dep_ == "acomp" and lemma in POSSIBLE and (clause or own):
+        if child.dep_ == "acomp" and (lemma in POSSIBLE or child.lower_ in MINDED) and (clause or own):
             mark = next((c.lower_ for c in (clause or own)[0].children if c.dep_ == "mark"), "that")
             return f"{child.text} {mark}"
         denied = any(c.dep_ == "det" and c.lower_ == "no" for c in child.children)  # "there is no fear that"

@@ -528,6 +528,12 @@ BELIEVED = frozenset(
 POSSIBLE = frozenset(
     ["possible", "probable", "likely", "unlikely", "uncertain", "unclear", "doubtful", "conceivable", "plausible"]
 )
+# Adjectives of worry, hope or conviction: with a clause, what they govern is someone's opinion ("investors
+# are worried that the bank could fail", "officials are confident that the bridge will reopen").
+MINDED = frozenset(
+    ["worried", "concerned", "afraid", "fearful", "anxious", "nervous", "hopeful", "optimistic", "pessimistic"]
+    + ["confident", "convinced", "sceptical", "skeptical", "wary", "suspicious"]
+)
 # Nouns that present their "that" clause as talk or a prospect, not a fact: "there is speculation that
 # ...", "rumours that ... spread", "fears that the plant will close".
 SPECULATION = frozenset(
