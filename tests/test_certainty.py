@@ -33,8 +33,8 @@ CASES = [
     ("It is unclear whether the pipeline in the north will reopen next spring.", "the pipeline", "hedged", False),
     ("Investors fear the company might go bankrupt before the end of the year.", "go bankrupt", "hedged", False),
     ("Police believe the fire at the depot was started deliberately by workers.", "was started", "hedged", False),
-    ("There is speculation that the central bank will cut interest rates.", "will cut interest", "hedged", False),
-    ("Fears that the mine will close have grown among the workers in the town.", "mine will close", "hedged", False),
+    ("There is speculation that the central bank will cut interest rates.", "will cut interest", "hedged", True),
+    ("Fears that the mine will close have grown among the workers in the town.", "Fears that", "hedged", False),
     ("Analysts predicted that sales of the new tractor would fall sharply.", "would fall", "hedged", True),
     ("The company is in talks to buy its smaller rival for about 3 billion dollars.", "to buy", "hedged", True),
     ("The company is considering selling its truck unit to a rival firm.", "selling its truck", "hedged", True),
@@ -42,6 +42,38 @@ CASES = [
     ("Perhaps the ceasefire between the two armies will collapse before the deadline.", "ceasefire", "hedged", True),
     ("The tanker must have been hit by a mine shortly after it left the port.", "must have been hit", "hedged", False),
     ("The ministry was unable to meet the demand for fuel in the spring.", "unable to meet", "denied", False),
+    # An ability or possibility is no event that took place; "cannot" denies it.
+    ("The Orlevo ferry can carry 300 passengers across the lake in an hour.", "can carry", "hedged", False),
+    ("The new Dravnik tractor cannot climb slopes steeper than ten degrees.", "cannot climb", "denied", False),
+    # The "that" clause of a noun of talk is a claim of others, its own mention: hedged, or denied when
+    # a verb of denial takes the noun as its object.
+    ("Marchenko resigned amid allegations that he had taken bribes from builders.", "taken bribes", "hedged", False),
+    (
+        "Depositors queued at the branches after warnings that the bank would collapse.",
+        "bank would collapse",
+        "hedged",
+        False,
+    ),
+    (
+        "The minister dismissed the claims that the port of Lestovia had been closed.",
+        "Lestovia had been closed",
+        "denied",
+        False,
+    ),
+    (
+        "The mayor resigned because of reports stating that the contract had favoured Reiter.",
+        "had favoured Reiter",
+        "hedged",
+        False,
+    ),
+    # An adjective of worry or conviction with a clause makes it an opinion; "has yet to" has not.
+    ("Investors are worried that the Orlevo bank could fail before the end of the year.", "worried", "hedged", False),
+    ("Officials are confident that the Lestovia bridge will reopen next week.", "confident that", "hedged", False),
+    ("The ministry has yet to publish the report on the fire in the port.", "yet to publish", "denied", False),
+    ("Neither the union nor the company commented on the talks in Orlevo.", "Neither the union", "denied", False),
+    # A negated reporting frame asserts nothing of what it reports, and denies nothing either.
+    ("Reiter did not say that the bridge at Orlevo had been damaged.", "had been damaged", "hedged", False),
+    ("Reiter did not deny that the mine at Dravnik had been flooded.", "had been flooded", "hedged", False),
     # A second verb shares the first one's modal or negation; not after "but".
     ("The union may strike at the docks and block the roads to the port.", "block the roads", "hedged", False),
     ("The army did not shell the town or close the roads to the coast.", "close the roads", "denied", False),
@@ -98,6 +130,9 @@ def test_certainty_negation_in_another_clause_does_not_deny_this_one(tmp_path, n
     found = {m.span: m for c in analyze([str(tmp_path)], SETTINGS, nlp=nlp).claims for m in c.mentions}
     released = next(m for span, m in found.items() if span.startswith("The army released"))
     assert released.certainty == "asserted"  # the negation belongs to the complaint, not to the release
+    assert not released.span.endswith("days")  # what the complaint says is a mention of its own
+    complaint = next(m for span, m in found.items() if span.startswith("it had not fed"))
+    assert complaint.certainty == "denied"
     home = next(m for span, m in found.items() if "would go home" in span)
     assert (home.certainty, home.future) == ("asserted", True)  # reported "would": the past of "will"
     objected = next(m for span, m in found.items() if "did not object" in span)

@@ -5,13 +5,17 @@ head verb this reads:
 
 - negation of the verb ("did not reach", "never signed", "no strikes took place", "nobody was hurt"):
   the clause denies its event;
-- a modal auxiliary of possibility or condition ("may", "could", "would", "should"): hedged;
+- a modal auxiliary of possibility, ability or condition ("may", "could", "can", "would", "should"):
+  hedged ("cannot" denies);
 - a governing word that puts the event in its complement: a plan, an expectation or an attempt
   ("expects to cut", "is likely to win", "plans to build", "tried to enter", "has plans to import"):
   hedged; a failure or refusal ("failed to reach", "refused to comment"): the event did not happen;
 - a word of believing, doubting or talk that governs the clause's content ("police believe the fire
-  was set", "it is possible that ...", "there is speculation that ...", "is in talks to buy", "is
-  considering selling"): hedged; "was unable to meet" did not happen;
+  was set", "it is possible that ...", "there is speculation that ...", "reports stating that ...", "is
+  in talks to buy", "is considering selling"): hedged; "was unable to meet" did not happen; a verb of
+  denial over a noun of talk ("dismissed the claims that ...") denies the claim's content; "has yet to
+  decide" has not decided; an adjective of worry or conviction with a clause ("investors are worried
+  that ...", "officials are confident that ...") makes it an opinion: hedged;
 - the future ("will sign", "is going to", "is set to", and every plan): flagged, since a plan or a
   threat is not an event that took place. A timetable ("is set to begin", "is due to fly", "is scheduled
   to open", "is going to") states its event as firmly as "will": future, not hedged.
@@ -29,9 +33,11 @@ from crosswire.stages.lexicons import (
     FAILED,
     HEARSAY,
     INTENDED,
+    MINDED,
     MODAL_FUTURE,
     MODAL_POSSIBILITY,
     POSSIBLE,
+    REJECTING,
     REPORTING_VERBS,
     SCHEDULED,
     SOUGHT,
@@ -65,6 +71,8 @@ def negates(token: Any, head: Any) -> bool:
         return False
     if token.dep_ == "neg":
         return bool(token.head.i == head.i or token.head.head.i == head.i)
+    if token.dep_ == "preconj":  # "neither the union nor the company commented", "neither confirmed nor ..."
+        return bool(token.head.i == head.i or (token.head.head.i == head.i and token.head.dep_ in _ARGUMENTS))
     if token.dep_ == "det":
         return bool(
             token.head.head.i == head.i and token.head.dep_ in _ARGUMENTS and token.head.lemma_.lower() not in _IDIOMS
@@ -100,6 +108,8 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     )
     if modal is not None and reported and modal.lower_ == "would":
         modal, future = None, True
+    if _not_yet(head) and not negated:
+        return Reading("denied", "yet to")
     governor = _governor(head)
     if governor is not None:
         lemma, words = governor
@@ -113,6 +123,9 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
             inner += [g for c in head.children for g in c.children if g.dep_ in ("xcomp", "acl")]
             ahead = not any(c.dep_ == "aux" and c.lower_ == "have" for x in inner for c in x.children)
             return Reading("denied" if negated else "hedged", words, ahead)
+    rejected = _rejected(head)
+    if rejected is not None:
+        return Reading("denied", rejected, future)
     doubted = _doubted(head)
     if doubted is not None and not (negated and modal is None):
         return Reading("hedged", doubted, future)
@@ -123,6 +136,12 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     if modal is not None:
         return Reading("hedged", modal.text, future)
     return Reading(future=future or (head.lower_ == "going" and _complement(head) is not None))
+
+
+def _not_yet(head: Any) -> bool:
+    """ "has yet to decide", "is yet to reopen": the event in the infinitive has not happened."""
+    yet = any(c.dep_ == "advmod" and c.lower_ == "yet" for c in head.children)
+    return yet and head.lemma_.lower() in ("have", "be") and _complement(head) is not None
 
 
 def _sharing(verb: Any) -> Any | None:
@@ -184,6 +203,16 @@ def _sought(head: Any) -> list[Any]:
     ]
 
 
+def _rejected(head: Any) -> str | None:
+    """The words that deny the clause as a claim of others: the "that" clause of a noun of talk that a
+    verb of denial takes as its object ("dismissed the claims that the port had been closed")."""
+    noun, verb = head.head, head.head.head
+    talk = head.dep_ in ("acl", "ccomp") and noun.pos_ == "NOUN" and noun.lemma_.lower() in HEARSAY
+    if talk and noun.dep_ == "dobj" and verb.lemma_.lower() in REJECTING:
+        return f"{verb.text} {noun.text}"
+    return None
+
+
 def _doubted(head: Any) -> str | None:
     """The words that put the clause's content in doubt: a verb of believing or fearing with a clause
     ("police believe the fire was set", "investors fear the bank could fail"), an adjective of
@@ -198,10 +227,14 @@ def _doubted(head: Any) -> str | None:
         return f"{head.text} that"
     if head.dep_ == "ccomp" and head.head.lemma_.lower() in BELIEVED:  # split off: "analysts predicted [that] ..."
         return f"{head.head.text} that"
+    verb = head.head
+    if head.dep_ == "ccomp" and verb.dep_ == "acl" and verb.lemma_.lower() in REPORTING_VERBS:
+        if verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() in HEARSAY:  # "reports stating that ..."
+            return f"{verb.head.text} {verb.text}"
     for child in head.children:
         lemma = child.lemma_.lower()
         own = [c for c in child.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")]
-        if child.dep_ == "acomp" and lemma in POSSIBLE and (clause or own):
+        if child.dep_ == "acomp" and (lemma in POSSIBLE or child.lower_ in MINDED) and (clause or own):
             mark = next((c.lower_ for c in (clause or own)[0].children if c.dep_ == "mark"), "that")
             return f"{child.text} {mark}"
         denied = any(c.dep_ == "det" and c.lower_ == "no" for c in child.children)  # "there is no fear that"

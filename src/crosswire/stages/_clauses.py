@@ -2,7 +2,8 @@
 
 A clause starts at a verb that carries a proposition of its own: the sentence's root, a coordinated or
 complement verb with its own subject ("..., Marchenko would leave Orlevo, and drivers would face
-no charges"), or a non-restrictive relative clause ("Marchenko, who is now in Orlevo, ..."). Every
+no charges"), a non-restrictive relative clause ("Marchenko, who is now in Orlevo, ..."), or the "that"
+clause of a noun of talk or prospect ("after complaints that the army had not fed them"). Every
 word belongs to the nearest clause start above it. Reporting frames ("Reiter said") are not claims of
 their own: they give the speaker and their cue to the clauses they report. Clauses too short to state
 anything stay part of the clause around them.
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crosswire.stages._certainty import Reading, negates, read_clause
-from crosswire.stages.lexicons import MODAL_FUTURE, REPORTING_VERBS
+from crosswire.stages.lexicons import HEARSAY, MODAL_FUTURE, REPORTING_VERBS, SPECULATION
 
 MIN_WORDS = 4
 MIN_CONTENT = 1
@@ -89,6 +90,8 @@ def _starts_clause(token: Any) -> bool:
     if token.pos_ not in ("VERB", "AUX") or token.dep_ == "ROOT":
         return False
     has_subject = any(c.dep_ in _SUBJECTS for c in token.children)
+    if _talk_content(token):
+        return has_subject
     if token.dep_ == "acl":
         # "the deal mediated by Ortiz": a participle with its doer named states a fact of its own.
         return token.tag_ == "VBN" and _agent(token) is not None
@@ -116,6 +119,19 @@ def _starts_clause(token: Any) -> bool:
     if first.dep_ == "ccomp" and first.head.lemma_.lower() not in REPORTING_VERBS | _KNOWING:
         return False
     return token.dep_ in _SPLIT_DEPS and has_subject
+
+
+def _talk_content(verb: Any) -> bool:
+    """ "complaints that it had not fed them", "fears that the mine will close": the "that" clause of a
+    noun of talk or prospect is a proposition of its own, said or feared by others, not part of the
+    clause around the noun (which stays as firm as it is: "the army released them after complaints")."""
+    noun = verb.head
+    return (
+        verb.dep_ in ("acl", "ccomp")
+        and noun.pos_ == "NOUN"
+        and noun.lemma_.lower() in SPECULATION | HEARSAY
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
+    )
 
 
 def _subject_word(head: Any, subject_name: str | None = None) -> str:
@@ -185,7 +201,7 @@ def _object_word(head: Any) -> str:
     """What the clause's verb acts on: its object or complement, else the object of its first
     preposition, else the same for an infinitive it governs ("wanted to seize the city")."""
     if _agent(head) is not None:  # "the deal was brokered by Ortiz": the deal is what was brokered
-        if head.dep_ == "acl":  # "the deal mediated by Ortiz"
+        if head.dep_ == "acl" and not _talk_content(head):  # "the deal mediated by Ortiz"
             return _word(head.head)
         return _word(next((c for c in head.children if c.dep_ == "nsubjpass"), None))
     for verb in (head, *[c for c in head.children if c.dep_ == "xcomp"]):
@@ -269,7 +285,7 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
     reading = read_clause(head, negator, reported=role == "reported")
     text = re.sub(r"\s*,(?:\s*,)+", ",", "".join(parts)).strip()  # words of a nested clause leave ", ,"
     subject = _shared_subject(head)
-    if head.dep_ == "acl":
+    if head.dep_ == "acl" and not _talk_content(head):
         text = f"{_noun_phrase(head.head)} {text}"  # "the deal mediated by Ortiz"
     elif subject is not None:
         joint = ", " if head.dep_ == "advcl" else " "

@@ -287,7 +287,15 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
     cues: list[tuple[int, str, str]] = []
     for name, pattern in (("denied", DENIAL), ("unconfirmed", UNCONFIRMED), ("hedged", HEDGE), ("hedged", CONDITION)):
         cues += [(m.start(), name, m.group(0)) for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)]
-    framing = [(name, cue) for at, name, cue in cues if any(s.frame and s.start <= at < s.end for s in splits)]
+    # "Reiter did not say that ...", "did not deny that ...": a negated frame asserts nothing of what it
+    # reports, and denies nothing either: its clauses are hedged, and its own denial cue does not count.
+    unsaid = [s for s in splits if s.frame and s.reading.certainty == "denied"]
+    framing = [
+        (name, cue)
+        for at, name, cue in cues
+        if any(s.frame and s.start <= at < s.end for s in splits) and not any(s.start <= at < s.end for s in unsaid)
+    ]
+    framing += [("hedged", f"{s.reading.cue} {s.predicate}") for s in unsaid]
     clauses = []
     for split in (s for s in splits if not s.frame):
         found = [(name, cue) for at, name, cue in cues if split.start <= at < split.end] + framing

@@ -492,8 +492,9 @@ CONTENT_ELSEWHERE = re.compile(
 )
 
 # Modality read off the parse (stages/_certainty.py): auxiliaries and governing words of general English.
-# A possibility or condition: the event may happen or have happened; it is not stated as fact.
-MODAL_POSSIBILITY = frozenset(["may", "might", "could", "would", "should", "ought"])
+# A possibility, an ability or a condition: the event may happen or have happened, or could take place
+# ("the ferry can carry 300 passengers"); it is not stated as having taken place. "cannot" denies.
+MODAL_POSSIBILITY = frozenset(["may", "might", "could", "can", "would", "should", "ought"])
 # The future: "will sign" states a plan, not an event that took place.
 MODAL_FUTURE = frozenset(["will", "shall", "'ll", "wo"])  # "wo" is spaCy's "won't" -> "wo" + "n't"
 # Words that put the event in their complement as a plan, an expectation or an attempt, not a fact:
@@ -527,6 +528,12 @@ BELIEVED = frozenset(
 POSSIBLE = frozenset(
     ["possible", "probable", "likely", "unlikely", "uncertain", "unclear", "doubtful", "conceivable", "plausible"]
 )
+# Adjectives of worry, hope or conviction: with a clause, what they govern is someone's opinion ("investors
+# are worried that the bank could fail", "officials are confident that the bridge will reopen").
+MINDED = frozenset(
+    ["worried", "concerned", "afraid", "fearful", "anxious", "nervous", "hopeful", "optimistic", "pessimistic"]
+    + ["confident", "convinced", "sceptical", "skeptical", "wary", "suspicious"]
+)
 # Nouns that present their "that" clause as talk or a prospect, not a fact: "there is speculation that
 # ...", "rumours that ... spread", "fears that the plant will close".
 SPECULATION = frozenset(
@@ -535,7 +542,11 @@ SPECULATION = frozenset(
 )
 # Nouns that present their "that" clause as what is said, not what the outlet states: "reports that army
 # units were ordered ...", "claims that the plant was hit".
-HEARSAY = frozenset(["report", "claim", "allegation", "accusation", "suggestion", "assertion"])
+HEARSAY = frozenset(
+    ["report", "claim", "allegation", "accusation", "suggestion", "assertion", "complaint", "warning", "charge"]
+)
+# Verbs that deny the claim they take as their object: "dismissed the claims that the port had closed".
+REJECTING = frozenset(["deny", "dispute", "refute", "reject", "dismiss", "rebut", "contest"])
 # Nouns that put an infinitive's event ahead as something sought, not done: "is in talks to buy",
 # "made a bid to buy", "an offer to acquire" (INTENDED holds the plans and goals: "has plans to").
 SOUGHT = frozenset(["talk", "negotiation", "bid", "offer", "effort", "attempt", "proposal", "push", "drive"])
