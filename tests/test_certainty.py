@@ -71,6 +71,7 @@ CASES = [
     ("Officials are confident that the Lestovia bridge will reopen next week.", "confident that", "hedged", False),
     ("The ministry has yet to publish the report on the fire in the port.", "yet to publish", "denied", False),
     ("Neither the union nor the company commented on the talks in Orlevo.", "Neither the union", "denied", False),
+    ("The drivers blocked not only the motorway but also the port of Sarnovo.", "blocked not only", "asserted", False),
     # A negated reporting frame asserts nothing of what it reports, and denies nothing either.
     ("Reiter did not say that the bridge at Orlevo had been damaged.", "had been damaged", "hedged", False),
     ("Reiter did not deny that the mine at Dravnik had been flooded.", "had been flooded", "hedged", False),

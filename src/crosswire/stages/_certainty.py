@@ -71,7 +71,7 @@ def negates(token: Any, head: Any) -> bool:
         return False
     if token.dep_ == "neg":
         return bool(token.head.i == head.i or token.head.head.i == head.i)
-    if token.dep_ == "preconj":  # "neither the union nor the company commented", "neither confirmed nor ..."
+    if token.dep_ == "preconj" and token.lower_ == "neither":  # "neither the union nor the company commented"
         return bool(token.head.i == head.i or (token.head.head.i == head.i and token.head.dep_ in _ARGUMENTS))
     if token.dep_ == "det":
         return bool(
