@@ -42,8 +42,8 @@ CASES = [
     ("Perhaps the ceasefire between the two armies will collapse before the deadline.", "ceasefire", "hedged", True),
     ("The tanker must have been hit by a mine shortly after it left the port.", "must have been hit", "hedged", False),
     ("The ministry was unable to meet the demand for fuel in the spring.", "unable to meet", "denied", False),
-    # An ability or possibility is no event that took place; "cannot" denies it.
-    ("The Orlevo ferry can carry 300 passengers across the lake in an hour.", "can carry", "hedged", False),
+    # An ability or a permission is a present fact, stated firmly; "cannot" denies it.
+    ("The Orlevo ferry can carry 300 passengers across the lake in an hour.", "can carry", "asserted", False),
     ("The new Dravnik tractor cannot climb slopes steeper than ten degrees.", "cannot climb", "denied", False),
     # The "that" clause of a noun of talk is a claim of others, its own mention: hedged, or denied when
     # a verb of denial takes the noun as its object.

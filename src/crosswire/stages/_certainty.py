@@ -5,8 +5,8 @@ head verb this reads:
 
 - negation of the verb ("did not reach", "never signed", "no strikes took place", "nobody was hurt"):
   the clause denies its event;
-- a modal auxiliary of possibility, ability or condition ("may", "could", "can", "would", "should"):
-  hedged ("cannot" denies);
+- a modal auxiliary of possibility or condition ("may", "could", "would", "should"): hedged ("can", an
+  ability or a permission, is a present fact; "cannot" denies);
 - a governing word that puts the event in its complement: a plan, an expectation or an attempt
   ("expects to cut", "is likely to win", "plans to build", "tried to enter", "has plans to import"):
   hedged; a failure or refusal ("failed to reach", "refused to comment"): the event did not happen;

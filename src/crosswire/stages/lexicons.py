@@ -492,9 +492,10 @@ CONTENT_ELSEWHERE = re.compile(
 )
 
 # Modality read off the parse (stages/_certainty.py): auxiliaries and governing words of general English.
-# A possibility, an ability or a condition: the event may happen or have happened, or could take place
-# ("the ferry can carry 300 passengers"); it is not stated as having taken place. "cannot" denies.
-MODAL_POSSIBILITY = frozenset(["may", "might", "could", "can", "would", "should", "ought"])
+# A possibility or condition: the event may happen or have happened; it is not stated as fact. "Can" is
+# not here: an ability or a permission ("the ferry can carry 300 passengers", "fighters can go home") is
+# a present fact a reader can check, stated as firmly as any other ("cannot" denies it).
+MODAL_POSSIBILITY = frozenset(["may", "might", "could", "would", "should", "ought"])
 # The future: "will sign" states a plan, not an event that took place.
 MODAL_FUTURE = frozenset(["will", "shall", "'ll", "wo"])  # "wo" is spaCy's "won't" -> "wo" + "n't"
 # Words that put the event in their complement as a plan, an expectation or an attempt, not a fact:
