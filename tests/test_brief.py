@@ -27,3 +27,4 @@ def test_brief_a_claim_two_outlets_carry_is_told_by_what_they_share(tmp_path, nl
     assert "decree" not in told[0].text and "surprised" not in told[0].text
     assert told[0].text.startswith("Ivan Markov closed the motorway near Orlevo on Friday")
     assert "wording: " in told[0].text
+    assert dossier.brief.headline.endswith(": 2 reports from 2 sources, 1 claim carried by more than one")

@@ -7,6 +7,7 @@ into that sentence, so any line of a report can quote the sentence behind it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ GENRES = ("news", "live_blog", "breaking", "opinion", "analysis", "press_release
 COMMENTARY_GENRES = ("opinion", "analysis")  # the outlet's own evaluation, not reporting
 DATE_BASES = ("stated", "metadata", "inferred", "unknown")
 LABEL_CHARS = 48  # a title shown in place of a missing outlet is cut to this length
+_HASHED = re.compile(r"[0-9a-f]{8,}")  # a document id made from a content hash says nothing to a reader
 _GENRE_NAMES = {
     "news": "news report",
     "live_blog": "live blog",
@@ -113,9 +115,11 @@ class Document:
             return host.removeprefix("www.")
         if not self.title:
             # Opening words would read as a source ("Defence Minister Ivan Markov…" for an untitled live
-            # blog that starts by quoting him): say what the page is instead.
+            # blog that starts by quoting him): say what the page is instead, and its file's name where
+            # that is a name ("untitled news report (harbour-notes)"): two untitled pages stay two.
             kind = _GENRE_NAMES.get(self.genre, "page")
-            return f"untitled {kind}, {self.published.date}" if self.published.date else f"untitled {kind}"
+            name = "" if _HASHED.search(self.id) else f" ({self.id})"
+            return f"untitled {kind}{name}, {self.published.date}" if self.published.date else f"untitled {kind}{name}"
         title = " ".join(self.title.split())
         return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rsplit(" ", 1)[0] + "…"
 

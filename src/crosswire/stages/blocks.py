@@ -1,7 +1,8 @@
 """Story blocks: in a large pile, documents that share distinctive names, or a run of words (a copied
-sentence), are put in one block, and claims are only compared within a block. A pile is usually one story; in a mixed pile this keeps
-two stories told with the same wording ("Police said 12 people were injured") from being merged,
-and keeps the cross-document work from growing with the square of the pile."""
+sentence), are put in one block, and claims are only compared within a block. A pile is usually one
+story; in a mixed pile this keeps two stories told with the same wording ("Police said 12 people were
+injured") from being merged, and keeps the cross-document work from growing with the square of the
+pile."""
 
 from __future__ import annotations
 

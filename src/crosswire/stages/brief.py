@@ -442,6 +442,10 @@ def _headline(entities: Sequence[Entity], documents: Sequence[Document], claims:
     corroborated = sum(1 for c in claims if c.independent_sources >= 2)
     where = f" in {places[0]}" if places and people else ""
     return (
-        f"{subject}{where}: {len(documents)} reports from {len(outlets)} sources, "
-        f"{corroborated} claims carried by more than one"
+        f"{subject}{where}: {_count(len(documents), 'report')} from {_count(len(outlets), 'source')}, "
+        f"{_count(corroborated, 'claim')} carried by more than one"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
