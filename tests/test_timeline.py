@@ -160,3 +160,15 @@ def test_timeline_a_year_named_alone_dates_its_clause(tmp_path, nlp):
     row = {"id": "a", "title": "Ferry", "text": text, "published": "2023-06-28"}
     (mention,) = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions if "opened" in m.span]
     assert (mention.when, mention.when_precision, mention.when_basis) == ("1998", "year", "expression")
+
+
+def test_timeline_the_narrative_goes_on_through_its_paragraph(tmp_path, nlp):
+    text = (
+        "Yesterday, at the harbour in Orlevo, Reiter opened the new Lestovia ferry terminal. "
+        "The opening was long awaited. In April, a local paper obtained the plans. "
+        "The terminal has room for four ferries. Its roof is made of glass. "
+        "Reiter cut the ribbon in front of a large crowd.\n\n" + FILLER
+    )
+    row = {"id": "a", "title": "Ferry", "text": text, "published": "2023-06-28"}
+    (mention,) = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions if "ribbon" in m.span]
+    assert (mention.when, mention.when_basis) == ("2023-06-27", "narrative")  # five sentences on

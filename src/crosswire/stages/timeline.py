@@ -49,8 +49,6 @@ _SMALL_NUMBERS = {"a": 1, "an": 1, **{w: int(n) for w, n in NUMBER_WORDS.items()
 # An entry dated more than this many days before the story's earliest document is background:
 # history the articles recall, not the story's own days (a week: what "last week" still reaches).
 STORY_LEAD_DAYS = 7
-# A clause without a date continues the story of the sentence before it, up to this many sentences back.
-NARRATIVE_SENTENCES = 3
 _CONFIDENCE = {"stated": 0.9, "metadata": 0.9, "inferred": 0.6, "story": 0.4}
 
 
@@ -223,8 +221,10 @@ def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotate
       one another, "yesterday, at this year's conference", the most precise);
     - "sentence": for a past, perfect or present clause, a date elsewhere in its sentence;
     - "narrative": for a clause in the simple past with no date of its own, the last day a sentence
-      before it in the same paragraph gave (within ``NARRATIVE_SENTENCES``), if that day is not after
-      the document's own (a deadline ahead is not where the story is): the story goes on;
+      before it in the same paragraph gave, if that day is not after the document's own (a deadline
+      ahead is not where the story is): the story goes on. The paragraph is the bound, not a count of
+      sentences: an aside on another month or year ("In April, a blog had ...") does not end the
+      day the paragraph tells;
     - "document": a past, perfect or present clause with no date near it happened on the document's
       day (news tells what just happened); an assumption, and ``when_basis`` says so;
     - "statement": a plan, a condition or a past perfect that someone is reported to have said
@@ -289,7 +289,7 @@ def _mention_date(
         return str(best.date), str(best.precision), "sentence"
     sentences = doc.document.sentences
     if m.tense == "past" and index is not None:
-        for earlier in reversed(sentences[max(0, index - NARRATIVE_SENTENCES) : index]):
+        for earlier in reversed(sentences[:index]):
             if earlier.paragraph != sentences[index].paragraph:
                 break
             # a day after the document's own is a deadline or a plan, not where the story is
