@@ -102,7 +102,8 @@ def test_timeline_each_claim_is_dated_where_its_text_places_it(tmp_path, nlp):
     when = {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
     assert when["transport"] == ("2023-06-26", "expression")  # "on Monday" in its own clause
     assert when["drivers'"] == ("2023-06-28", "document")  # an undated perfect: the document's day
-    assert when["old"] == (None, "")  # the past perfect happened before, nobody says when
+    assert when["old"] == ("2023-06-28", "statement")  # the past perfect happened before: only the
+    # day the writer said so is known
     assert when["new"] == ("2023-07", "expression")  # a plan, dated where the text dates it
 
 
@@ -116,7 +117,7 @@ def test_timeline_a_reported_plan_is_dated_when_it_was_said(tmp_path, nlp):
     when = {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
     assert when["government"] == ("2023-06-26", "statement")  # said on Monday: the frame's date
     assert when["strike"] == ("2023-06-28", "statement")  # said, no date: the document's day
-    assert when["new"] == (None, "")  # a plan in the writer's own voice: nobody says when
+    assert when["new"] == ("2023-06-28", "statement")  # the writer's own plan: stated that day
 
 
 def test_timeline_of_nested_dates_the_most_precise_dates_the_clause(tmp_path, nlp):
@@ -158,8 +159,10 @@ def test_timeline_a_year_or_a_month_named_alone_is_a_time(sentence, expected):
 def test_timeline_a_year_named_alone_dates_its_clause(tmp_path, nlp):
     text = "The Lestovia ferry line opened around 1998 after a long dispute.\n\n" + FILLER
     row = {"id": "a", "title": "Ferry", "text": text, "published": "2023-06-28"}
-    (mention,) = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions if "opened" in m.span]
-    assert (mention.when, mention.when_precision, mention.when_basis) == ("1998", "year", "expression")
+    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
+    (mention,) = [m for m in mentions if "opened" in m.span]
+    assert (mention.when, mention.when_precision) == ("1998", "year")
+    assert mention.when_basis == "expression"
 
 
 def test_timeline_the_narrative_goes_on_through_its_paragraph(tmp_path, nlp):
@@ -170,5 +173,18 @@ def test_timeline_the_narrative_goes_on_through_its_paragraph(tmp_path, nlp):
         "Reiter cut the ribbon in front of a large crowd.\n\n" + FILLER
     )
     row = {"id": "a", "title": "Ferry", "text": text, "published": "2023-06-28"}
-    (mention,) = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions if "ribbon" in m.span]
+    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
+    (mention,) = [m for m in mentions if "ribbon" in m.span]
     assert (mention.when, mention.when_basis) == ("2023-06-27", "narrative")  # five sentences on
+
+
+def test_timeline_a_plan_in_the_writers_voice_is_dated_when_written(tmp_path, nlp):
+    text = (
+        "The Dravnik steel plant will close its second furnace after the winter.\n\n"
+        "Marchenko said on Monday that the plant would hire again in the spring.\n\n" + FILLER
+    )
+    row = {"id": "a", "title": "Plant", "text": text, "published": "2023-06-28"}
+    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
+    when = {m.span.split()[1]: (m.when, m.when_basis) for m in mentions}
+    assert when["Dravnik"] == ("2023-06-28", "statement")  # the writer's plan: the day written
+    assert when["plant"] == ("2023-06-26", "statement")  # a reported plan keeps its frame's day

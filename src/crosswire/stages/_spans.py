@@ -39,7 +39,7 @@ TIME_RE = re.compile(
             # a month named alone ("as of February", "the October vote"), capitalised; May and
             # March need the context above
             rf"(?-i:\b(?:{_PLAIN_MONTHS})\b)(?!\s+\d)",
-            # a year alone ("its 1967 debut", "around 2020"): not an amount, a measure or a percentage
+            # a year alone ("its 1967 debut", "around 2020"): not an amount, a measure, a percentage
             rf"(?<![\d$€£.,#-])\b(?:19\d{{2}}|20[0-4]\d)\b"
             rf"(?![\d,.]\d|\s*(?:-\d|(?:{_UNIT})(?!\w)))",
         ]

@@ -222,18 +222,17 @@ def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotate
     - "sentence": for a past, perfect or present clause, a date elsewhere in its sentence;
     - "narrative": for a clause in the simple past with no date of its own, the last day a sentence
       before it in the same paragraph gave, if that day is not after the document's own (a deadline
-      ahead is not where the story is): the story goes on. The paragraph is the bound, not a count of
-      sentences: an aside on another month or year ("In April, a blog had ...") does not end the
-      day the paragraph tells;
+      ahead is not where the story is): the story goes on. The paragraph is the bound, not a count
+      of sentences: an aside on another month or year ("In April, a blog had ...") does not end
+      the day the paragraph tells;
     - "document": a past, perfect or present clause with no date near it happened on the document's
       day (news tells what just happened); an assumption, and ``when_basis`` says so;
-    - "statement": a plan, a condition or a past perfect that someone is reported to have said
-      ("Jobs said yesterday that Apple will offer ...") is dated to when it was said, not to when it
-      happens: the date in the reporting frame outside every clause ("said yesterday"), else the
-      document's day. The event itself keeps no date; the basis says the date is the statement's.
-
-    Plans, conditions and the past perfect ("had signed") in the writer's own voice get no date from
-    the narrative or the document.
+    - "statement": a plan, a condition or a past perfect ("Jobs said yesterday that Apple will offer
+      ...") is dated to when it was said, not to when it happens: the date in the reporting frame
+      outside every clause ("said yesterday"), else the document's day. In the writer's own voice
+      ("The line will reopen in the spring") the writer says it, on the document's day. The event
+      itself keeps no date; the basis says the date is the statement's, and the narrative never
+      dates a plan.
     """
     by_doc = {a.document.id: a for a in annotated}
     dated: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
@@ -277,8 +276,6 @@ def _mention_date(
         return None
     published = sane_iso(doc.document.published.date)
     if m.future or m.tense not in ("past", "perfect", "present"):
-        if not (m.speaker or m.speaker_name):
-            return None
         frame = [t for t in in_sentence if not any(s <= t.start < e for s, e in clauses)]
         if frame:  # "said yesterday that ...", "In a July 16 press conference, Jobs said ..."
             best = min(frame, key=lambda t: (abs(t.start - m.start), t.start))
