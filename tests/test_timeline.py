@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from crosswire.stages._spans import find_times
 from crosswire.stages.timeline import _relative
 
 
@@ -101,7 +102,8 @@ def test_timeline_each_claim_is_dated_where_its_text_places_it(tmp_path, nlp):
     when = {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
     assert when["transport"] == ("2023-06-26", "expression")  # "on Monday" in its own clause
     assert when["drivers'"] == ("2023-06-28", "document")  # an undated perfect: the document's day
-    assert when["old"] == (None, "")  # the past perfect happened before, nobody says when
+    assert when["old"] == ("2023-06-28", "statement")  # the past perfect happened before: only the
+    # day the writer said so is known
     assert when["new"] == ("2023-07", "expression")  # a plan, dated where the text dates it
 
 
@@ -115,7 +117,7 @@ def test_timeline_a_reported_plan_is_dated_when_it_was_said(tmp_path, nlp):
     when = {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
     assert when["government"] == ("2023-06-26", "statement")  # said on Monday: the frame's date
     assert when["strike"] == ("2023-06-28", "statement")  # said, no date: the document's day
-    assert when["new"] == (None, "")  # a plan in the writer's own voice: nobody says when
+    assert when["new"] == ("2023-06-28", "statement")  # the writer's own plan: stated that day
 
 
 def test_timeline_of_nested_dates_the_most_precise_dates_the_clause(tmp_path, nlp):
@@ -135,3 +137,54 @@ def test_timeline_the_narrative_does_not_carry_a_day_after_the_document(tmp_path
     dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Tolls", "text": text, "published": "2023-06-20"}])
     (mention,) = [m for c in dossier.claims for m in c.mentions if "resigned" in m.span]
     assert (mention.when, mention.when_basis) == ("2023-06-20", "document")
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Since its 1967 debut Dravnik has built 5,700 ferries.", ["1967"]),
+        ("The bridge is now expected around 2031, and not 2027 as once hoped.", ["2031", "2027"]),
+        ("As of February, Orlevo Rail carried 70% of the freight.", ["February"]),
+        ("Reiter wants the October vote moved.", ["October"]),
+        # amounts, measures and ranges are no years; May and March alone are words as well as months
+        ("Marchenko drove 2000 miles, paid $2010 and grew 1999 percent.", []),
+        ("The 2008-2009 season may march on, Reiter said.", []),
+        ("Prices rose 0.5% to 1950.5 points.", []),
+    ],
+)
+def test_timeline_a_year_or_a_month_named_alone_is_a_time(sentence, expected):
+    assert [text for _, _, text in find_times(sentence)] == expected
+
+
+def test_timeline_a_year_named_alone_dates_its_clause(tmp_path, nlp):
+    text = "The Lestovia ferry line opened around 1998 after a long dispute.\n\n" + FILLER
+    row = {"id": "a", "title": "Ferry", "text": text, "published": "2023-06-28"}
+    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
+    (mention,) = [m for m in mentions if "opened" in m.span]
+    assert (mention.when, mention.when_precision) == ("1998", "year")
+    assert mention.when_basis == "expression"
+
+
+def test_timeline_the_narrative_goes_on_through_its_paragraph(tmp_path, nlp):
+    text = (
+        "Yesterday, at the harbour in Orlevo, Reiter opened the new Lestovia ferry terminal. "
+        "The opening was long awaited. In April, a local paper obtained the plans. "
+        "The terminal has room for four ferries. Its roof is made of glass. "
+        "Reiter cut the ribbon in front of a large crowd.\n\n" + FILLER
+    )
+    row = {"id": "a", "title": "Ferry", "text": text, "published": "2023-06-28"}
+    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
+    (mention,) = [m for m in mentions if "ribbon" in m.span]
+    assert (mention.when, mention.when_basis) == ("2023-06-27", "narrative")  # five sentences on
+
+
+def test_timeline_a_plan_in_the_writers_voice_is_dated_when_written(tmp_path, nlp):
+    text = (
+        "The Dravnik steel plant will close its second furnace after the winter.\n\n"
+        "Marchenko said on Monday that the plant would hire again in the spring.\n\n" + FILLER
+    )
+    row = {"id": "a", "title": "Plant", "text": text, "published": "2023-06-28"}
+    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
+    when = {m.span.split()[1]: (m.when, m.when_basis) for m in mentions}
+    assert when["Dravnik"] == ("2023-06-28", "statement")  # the writer's plan: the day written
+    assert when["plant"] == ("2023-06-26", "statement")  # a reported plan keeps its frame's day

@@ -49,8 +49,6 @@ _SMALL_NUMBERS = {"a": 1, "an": 1, **{w: int(n) for w, n in NUMBER_WORDS.items()
 # An entry dated more than this many days before the story's earliest document is background:
 # history the articles recall, not the story's own days (a week: what "last week" still reaches).
 STORY_LEAD_DAYS = 7
-# A clause without a date continues the story of the sentence before it, up to this many sentences back.
-NARRATIVE_SENTENCES = 3
 _CONFIDENCE = {"stated": 0.9, "metadata": 0.9, "inferred": 0.6, "story": 0.4}
 
 
@@ -223,17 +221,18 @@ def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotate
       one another, "yesterday, at this year's conference", the most precise);
     - "sentence": for a past, perfect or present clause, a date elsewhere in its sentence;
     - "narrative": for a clause in the simple past with no date of its own, the last day a sentence
-      before it in the same paragraph gave (within ``NARRATIVE_SENTENCES``), if that day is not after
-      the document's own (a deadline ahead is not where the story is): the story goes on;
+      before it in the same paragraph gave, if that day is not after the document's own (a deadline
+      ahead is not where the story is): the story goes on. The paragraph is the bound, not a count
+      of sentences: an aside on another month or year ("In April, a blog had ...") does not end
+      the day the paragraph tells;
     - "document": a past, perfect or present clause with no date near it happened on the document's
       day (news tells what just happened); an assumption, and ``when_basis`` says so;
-    - "statement": a plan, a condition or a past perfect that someone is reported to have said
-      ("Jobs said yesterday that Apple will offer ...") is dated to when it was said, not to when it
-      happens: the date in the reporting frame outside every clause ("said yesterday"), else the
-      document's day. The event itself keeps no date; the basis says the date is the statement's.
-
-    Plans, conditions and the past perfect ("had signed") in the writer's own voice get no date from
-    the narrative or the document.
+    - "statement": a plan, a condition or a past perfect ("Jobs said yesterday that Apple will offer
+      ...") is dated to when it was said, not to when it happens: the date in the reporting frame
+      outside every clause ("said yesterday"), else the document's day. In the writer's own voice
+      ("The line will reopen in the spring") the writer says it, on the document's day. The event
+      itself keeps no date; the basis says the date is the statement's, and the narrative never
+      dates a plan.
     """
     by_doc = {a.document.id: a for a in annotated}
     dated: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
@@ -277,8 +276,6 @@ def _mention_date(
         return None
     published = sane_iso(doc.document.published.date)
     if m.future or m.tense not in ("past", "perfect", "present"):
-        if not (m.speaker or m.speaker_name):
-            return None
         frame = [t for t in in_sentence if not any(s <= t.start < e for s, e in clauses)]
         if frame:  # "said yesterday that ...", "In a July 16 press conference, Jobs said ..."
             best = min(frame, key=lambda t: (abs(t.start - m.start), t.start))
@@ -289,7 +286,7 @@ def _mention_date(
         return str(best.date), str(best.precision), "sentence"
     sentences = doc.document.sentences
     if m.tense == "past" and index is not None:
-        for earlier in reversed(sentences[max(0, index - NARRATIVE_SENTENCES) : index]):
+        for earlier in reversed(sentences[:index]):
             if earlier.paragraph != sentences[index].paragraph:
                 break
             # a day after the document's own is a deadline or a plan, not where the story is
