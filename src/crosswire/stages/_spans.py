@@ -37,8 +37,8 @@ TIME_RE = re.compile(
             rf"\b(?:(?:in|since|by|until|from|early|late|mid-?|mid|last|this|next)\s*(?:{MONTHS})(?:\s+\d{{4}})?|(?:{MONTHS})\s+\d{{4}})\b(?!\s+\d)",
             r"\b(?:in|since|by|until|from|of)\s+(?:1[89]\d{2}|20\d{2})(?:\s*[-–]\s*(?:1[89]\d{2}|20\d{2}))?\b",
             # a month named alone ("as of February", "the October vote"), capitalised; May and
-            # March need the context above
-            rf"(?-i:\b(?:{_PLAIN_MONTHS})\b)(?!\s+\d)",
+            # March need the context above; not in a name ("the October Revolution")
+            rf"(?-i:\b(?:{_PLAIN_MONTHS})\b(?!\s+[A-Z]))(?!\s+\d)",
             # a year alone ("its 1967 debut", "around 2020"): not an amount, a measure, a percentage
             rf"(?<![\d$€£.,#-])\b(?:19\d{{2}}|20[0-4]\d)\b"
             rf"(?![\d,.]\d|\s*(?:-\d|(?:{_UNIT})(?!\w)))",
