@@ -23,22 +23,15 @@ def _pile(extra: dict[str, list[str]]) -> list[Annotated]:
     return filler + [_annotated(doc_id, sentences) for doc_id, sentences in extra.items()]
 
 
-def test_blocks_a_copied_sentence_puts_two_reports_in_one_block():
-    # No names in common (no entities at all): the copied sentence alone says it is one story.
-    shared = "The primary index dropped in value by 2.36%, which is 118.40 points, to 4907.20."
+def test_blocks_one_stock_sentence_or_short_ones_do_not_join_stories():
+    stock = "Police said twelve people were injured in the attack on the market."
     blocks = story_blocks(
         _pile(
             {
-                "early": ["Markets fell sharply in the morning.", shared],
-                "update": ["Markets closed lower.", shared.replace("primary", "main")],
+                "one": ["Police said on Friday.", stock, "A fire broke out in Orlevo."],
+                "two": ["Police said on Friday.", stock, "Floods hit the valley near Dravnik."],
             }
         ),
         (),
     )
-    assert blocks["early"] == blocks["update"]
-    assert blocks["other00"] != blocks["other01"]
-
-
-def test_blocks_short_common_sentences_do_not_join_stories():
-    blocks = story_blocks(_pile({"one": ["Police said on Friday."], "two": ["Police said on Friday."]}), ())
     assert blocks["one"] != blocks["two"]
