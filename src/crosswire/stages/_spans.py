@@ -11,9 +11,6 @@ from crosswire.stages.lexicons import APPROXIMATORS, CURRENCIES, NUMBER_WORDS, S
 
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))"
-# the full names (the first twelve) but May and March, which are words as well
-_PLAIN_MONTHS = "|".join(m for m in MONTHS.split("|")[:12] if m not in ("May", "March"))
-_UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 TIME_RE = re.compile(
     "|".join(
         [
@@ -36,12 +33,6 @@ TIME_RE = re.compile(
             # months and years
             rf"\b(?:(?:in|since|by|until|from|early|late|mid-?|mid|last|this|next)\s*(?:{MONTHS})(?:\s+\d{{4}})?|(?:{MONTHS})\s+\d{{4}})\b(?!\s+\d)",
             r"\b(?:in|since|by|until|from|of)\s+(?:1[89]\d{2}|20\d{2})(?:\s*[-–]\s*(?:1[89]\d{2}|20\d{2}))?\b",
-            # a month named alone ("as of February", "the October vote"), capitalised; May and
-            # March need the context above; not in a name ("the October Revolution")
-            rf"(?-i:\b(?:{_PLAIN_MONTHS})\b(?!\s+[A-Z]))(?!\s+\d)",
-            # a year alone ("its 1967 debut", "around 2020"): not an amount, a measure, a percentage
-            rf"(?<![\d$€£.,#-])\b(?:19\d{{2}}|20[0-4]\d)\b"
-            rf"(?![\d,.]\d|\s*(?:-\d|(?:{_UNIT})(?!\w)))",
         ]
     ),
     re.I,
@@ -52,6 +43,7 @@ _NUMBER = (
     + r")(?![\w])"
 )
 _SCALE = r"(?:\s*(?:thousand|million|billion|trillion|bn))?"
+_UNIT = "|".join(sorted((re.escape(u) for u in UNITS), key=len, reverse=True))
 QUANTITY_RE = re.compile(
     rf"(?P<cur>(?:US)?\$|€|£)?(?:(?:between|from|anywhere\s+from)\s+)?"
     rf"(?P<low>{_NUMBER}{_SCALE})(?:\s*(?:-|–|to|and)\s*(?P<high>{_NUMBER}{_SCALE}))?"
