@@ -23,15 +23,12 @@ _PRONOUNS = {"he", "she", "they", "him", "her"}
 
 
 # A name and a verb right after a quote: '..." —X replied', '...," says X', '...," X, the Y of Z, said'.
-_AFTER_QUOTE = re.compile(
-    r"^[,.!?]?\s*(?:[—–-]+\s*)?(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|"
-    r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,80},)?\s+(?P<verb2>\w+))"
-)
+_OPENING = r"^[,.!?]?\s*(?:[—–-]+\s*)?"
+_NAME_THEN_VERB = r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,80},)?\s+(?P<verb2>\w+)"
+_AFTER_QUOTE = re.compile(_OPENING + r"(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|" + _NAME_THEN_VERB + ")")
+# Name first only: '...," Yuliya Marchenko continued' reads "Yuliya" as a verb above.
+_AFTER_QUOTE_NAME_FIRST = re.compile(_OPENING + _NAME_THEN_VERB)
 _REPLY = re.compile(r"\b(?:replied|replies|answered|answers|responded|responds|retorted|retorts|shot back)\b")
-# The same, name first only: '...," Yuliya Marchenko continued' reads "Yuliya" as a verb above.
-_AFTER_QUOTE_NAME_FIRST = re.compile(
-    r"^[,.!?]?\s*(?:[—–-]+\s*)?(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,80},)?\s+(?P<verb2>\w+)"
-)
 # A quote signed with a dash and a name, and nothing after it in its paragraph but another quote:
 # “We will not go back.” ― Yuliya Marchenko
 _BYLINE = re.compile(r"^[,.]?\s*[―—–-]+\s*(?P<name>[A-Z][\w’'-]*\.?(?:\s+[A-Z][\w’'-]*\.?){0,4})[.\s]*(?:$|[“\"])")
@@ -344,7 +341,6 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
     for index, paragraph in enumerate(doc.paragraphs):
         start = offsets[index]
         previous: str | None = None
-        before = _carried_on(quotes, offsets, index, doc.paragraphs)
         for q_open, q_close in quote_spans(paragraph):
             inner = paragraph[q_open + 1 : q_close - 1].strip(" ,")
             if len(inner.split()) < 3:
@@ -356,7 +352,9 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
                 speaker, where = _in_their_words(parsed[covered[0].id], q_start - covered[0].start)
             if speaker is None and previous:
                 speaker = previous  # a quote that carries on the one before it in the same paragraph
-            if speaker is None and before is not None and _only_quote(paragraph, q_open, q_close):
+            alone = speaker is None and _only_quote(paragraph, q_open, q_close)
+            before = _carried_on(quotes, offsets, index, doc.paragraphs) if alone else None
+            if before is not None:
                 # A paragraph that is nothing but a quote carries on the speaker of the paragraph before's
                 # last quote: “... ,” Reiter said. / “And we will stay.”
                 speaker, where = before.speaker_text, before.speaker_sentence

@@ -21,12 +21,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Entity, Quantity
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, load_encoder
-from crosswire.stages._mentions import lasting, same_subject, text_day
+from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
 from crosswire.stages._sources import independent_sources
 from crosswire.stages.lexicons import (
@@ -40,7 +38,6 @@ from crosswire.stages.lexicons import (
 
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15
-MIN_PROPOSITION_WORDS = 5
 UNANCHORED = 0.8  # encoder similarity needed when two propositions share no word stem and no place or thing
 ANCHOR_STEM = 4
 SPEAKER_PENALTY = 0.15
@@ -409,18 +406,6 @@ def _claim(
         quantities=quantities,
         normalisation=_normalisation_notes(quantities, settings.quantity_tolerance),
     )
-
-
-def proposition_text(mention: ClaimMention) -> str:
-    """The claim in words: the whole sentence when the mention is the whole sentence, else its clause."""
-    whole = mention.start == 0 and mention.end in (-1, len(mention.text))
-    clause = mention.clause.rstrip(" ,;:.")
-    words = clause.split()
-    # A clause whose object was a quote or another clause ("the most important thing ... was") is no
-    # sentence on its own: the whole sentence says it better.
-    if whole or len(words) < MIN_PROPOSITION_WORDS or words[-1].lower().strip("“”\"'") in STOP_WORDS | REPORTING_VERBS:
-        return mention.text
-    return clause[:1].upper() + clause[1:] + ("" if clause.endswith((".", "!", "?")) else ".")
 
 
 def _normalisation_notes(quantities: tuple[Quantity, ...], tolerance: float) -> tuple[str, ...]:

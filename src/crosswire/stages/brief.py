@@ -3,13 +3,14 @@
 Claims are ranked by how many independent sources carry them (then firmness and specifics); the
 chosen ones are told in the order they happened (the date of the event where the text gives one,
 else when it was first reported). Each summary sentence is the clearest self-contained source
-sentence of its claim (for a claim several outlets carry, its proposition alone: the rest of one
-outlet's sentence is that outlet's only): news, not background or the outlet's own opinion; no leading pronoun or
-connective, no pronoun without someone or something named before it in the sentence ("... under his
-orders" with nobody named), no phrase that points back out of it ("could do the same"), no subject
-left out ("Added that ..."); quotation marks balanced. A claim none of whose mentions stands alone is
-left out of the brief (it stays in the dossier). Attributed statements keep their speaker. A superseded report
-never stands alone: what superseded it is told instead. Every sentence cites its claim and sources.
+sentence of its claim (for a claim several outlets carry, the mention that adds least to the others,
+its clause alone where the outlet states it firmly in its own voice, with whose wording it is): news,
+not background or the outlet's own opinion; no leading pronoun or connective, no pronoun without
+someone or something named before it in the sentence ("... under his orders" with nobody named), no
+phrase that points back out of it ("could do the same"), no subject left out ("Added that ...");
+quotation marks balanced. A claim none of whose mentions stands alone is left out of the brief (it
+stays in the dossier). Attributed statements keep their speaker. A superseded report never stands
+alone: what superseded it is told instead. Every sentence cites its claim and sources.
 After the summary: the conflicts worth a reader's attention, then what only one source says.
 """
 
@@ -34,7 +35,7 @@ from crosswire.models import (
     Event,
     TimelineEntry,
 )
-from crosswire.stages.align import proposition_text
+from crosswire.stages._mentions import proposition_text
 from crosswire.stages.annotate import outside_quotes
 from crosswire.stages.lexicons import LOADED_WORDS, REPORTING_VERBS
 
