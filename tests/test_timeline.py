@@ -166,3 +166,18 @@ def test_timeline_a_plan_in_the_writers_voice_is_dated_when_written(tmp_path, nl
     when = {m.span.split()[1]: (m.when, m.when_basis) for m in mentions}
     assert when["Dravnik"] == ("2023-06-28", "statement")  # the writer's plan: the day written
     assert when["plant"] == ("2023-06-26", "statement")  # a reported plan keeps its frame's day
+
+
+def test_timeline_a_speakers_later_words_keep_the_occasion_the_article_dated(tmp_path, nlp):
+    text = (
+        "Marchenko said on Monday that the Dravnik plant would hire again in the spring.\n\n"
+        "The plant's owners have not commented on the plans of the new management.\n\n"
+        "Marchenko also said that the old furnace had cost the town too much money.\n\n"
+        "Reiter said that the port of Orlevo will reopen to lorries after the repairs.\n\n" + FILLER
+    )
+    row = {"id": "a", "title": "Plant", "text": text, "published": "2023-06-28"}
+    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
+    when = {m.span.split()[1]: (m.when, m.when_basis) for m in mentions}
+    assert when["old"] == ("2023-06-26", "statement")  # Marchenko again: said on Monday, as before
+    assert when["port"] == ("2023-06-28", "statement")  # another speaker, never dated: the day written
+    assert when["plant's"][1] == "document"  # the writer's own words take no speaker's occasion

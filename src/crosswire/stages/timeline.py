@@ -232,7 +232,10 @@ def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotate
       outside every clause ("said yesterday"), else the document's day. In the writer's own voice
       ("The line will reopen in the spring") the writer says it, on the document's day. The event
       itself keeps no date; the basis says the date is the statement's, and the narrative never
-      dates a plan.
+      dates a plan. A speaker's clause with no date of its own, in its clause or sentence, was said
+      where that speaker was last dated in the article ("Jobs said on Friday ..." then "Jobs also
+      said that ..."): one speaker's words in one report come from one occasion until a date says
+      otherwise; that date is the statement's too, and its basis says so.
     """
     by_doc = {a.document.id: a for a in annotated}
     dated: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
@@ -244,14 +247,13 @@ def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotate
     for m in mentions:
         spans[(m.doc, m.sentence)].append((m.start, m.end if m.end >= 0 else len(m.text)))
     position = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
+    occasions = _occasions(mentions, by_doc, dated, position, spans)
     out = []
     for m in mentions:
         doc = by_doc.get(m.doc)
-        found = (
-            _mention_date(m, doc, dated, position.get((m.doc, m.sentence)), spans[(m.doc, m.sentence)])
-            if doc is not None
-            else None
-        )
+        index = position.get((m.doc, m.sentence))
+        said = _occasion_before(occasions.get((m.doc, m.speaker or "")), index)
+        found = _mention_date(m, doc, dated, index, spans[(m.doc, m.sentence)], said) if doc is not None else None
         out.append(replace(m, when=found[0], when_precision=found[1], when_basis=found[2]) if found else m)
     return tuple(out)
 
@@ -262,9 +264,11 @@ def _mention_date(
     dated: dict[tuple[str, str], list[TimeMention]],
     index: int | None,
     clauses: Sequence[tuple[int, int]] = (),
+    said: TimeMention | None = None,
 ) -> tuple[str, str, str] | None:
     """(date, precision, basis) for one mention; ``index`` is its sentence's place in the document,
-    ``clauses`` the spans of every claim mention of its sentence (what is left is the reporting frame)."""
+    ``clauses`` the spans of every claim mention of its sentence (what is left is the reporting frame),
+    ``said`` the date its speaker was last given before it in the document."""
     end = m.end if m.end >= 0 else len(m.text)
     at = m.head if m.head >= 0 else m.start
     in_sentence = dated.get((m.doc, m.sentence), [])
@@ -280,10 +284,14 @@ def _mention_date(
         if frame:  # "said yesterday that ...", "In a July 16 press conference, Jobs said ..."
             best = min(frame, key=lambda t: (abs(t.start - m.start), t.start))
             return str(best.date), str(best.precision), "statement"
+        if said is not None:
+            return str(said.date), str(said.precision), "statement"
         return (published, "day", "statement") if published else None
     if in_sentence:  # "..., which came on Friday after ...": the sentence's date, nearest the verb first
         best = min(in_sentence, key=lambda t: (abs(t.start - at), t.start))
         return str(best.date), str(best.precision), "sentence"
+    if said is not None:  # "Jobs also said that ...": on the occasion the article dated his words to
+        return str(said.date), str(said.precision), "statement"
     sentences = doc.document.sentences
     if m.tense == "past" and index is not None:
         for earlier in reversed(sentences[:index]):
@@ -298,6 +306,42 @@ def _mention_date(
             if days:
                 return str(days[-1].date), "day", "narrative"
     return (published, "day", "document") if published else None
+
+
+def _occasions(
+    mentions: Sequence[ClaimMention],
+    by_doc: dict[str, Annotated],
+    dated: dict[tuple[str, str], list[TimeMention]],
+    position: dict[tuple[str, str], int],
+    spans: dict[tuple[str, str], list[tuple[int, int]]],
+) -> dict[tuple[str, str], list[tuple[int, TimeMention]]]:
+    """Per (document, speaker): the sentences whose reporting frame dates that speaker's words ("Jobs
+    said on Friday that ..."), with the date nearest the clause, in document order. A date in the
+    frame after the document's own day is a deadline, not when anyone spoke."""
+    found: dict[tuple[str, str], dict[int, TimeMention]] = defaultdict(dict)
+    for m in mentions:
+        index = position.get((m.doc, m.sentence))
+        doc = by_doc.get(m.doc)
+        if not m.speaker or m.kind != "news" or index is None or doc is None:
+            continue
+        published = sane_iso(doc.document.published.date)
+        frame = [
+            t
+            for t in dated.get((m.doc, m.sentence), [])
+            if not any(s <= t.start < e for s, e in spans[(m.doc, m.sentence)])
+            and (published is None or str(t.date) <= published)
+        ]
+        if frame:
+            found[(m.doc, m.speaker)].setdefault(index, min(frame, key=lambda t: (abs(t.start - m.start), t.start)))
+    return {key: sorted(by_index.items(), key=lambda item: item[0]) for key, by_index in found.items()}
+
+
+def _occasion_before(occasions: list[tuple[int, TimeMention]] | None, index: int | None) -> TimeMention | None:
+    """The last dated occasion of a speaker in a sentence before ``index``."""
+    if not occasions or index is None:
+        return None
+    earlier = [t for n, t in occasions if n < index]
+    return earlier[-1] if earlier else None
 
 
 def _most_precise(times: Sequence[TimeMention]) -> list[TimeMention]:
