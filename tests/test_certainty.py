@@ -138,3 +138,12 @@ def test_certainty_negation_in_another_clause_does_not_deny_this_one(tmp_path, n
     assert (home.certainty, home.future) == ("asserted", True)  # reported "would": the past of "will"
     objected = next(m for span, m in found.items() if "did not object" in span)
     assert objected.certainty == "denied"
+
+
+def test_certainty_a_reported_neither_nor_keeps_its_neither(tmp_path, nlp):
+    text = "The union said that neither the port nor the ferries would close during the strike.\n\n" + FILLER
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    found = [m for c in analyze([str(tmp_path)], SETTINGS, nlp=nlp).claims for m in c.mentions]
+    (closing,) = [m for m in found if "ferries would close" in m.span]
+    assert closing.span.startswith("neither")  # not "the port nor the ferries would close"
+    assert closing.certainty == "denied" and closing.negated

@@ -168,3 +168,34 @@ def test_quotes_a_quote_only_paragraph_carries_on_its_speaker_but_not_in_an_exch
     assert speakers["We have waited long enough f"] == "Tomas Reiter"
     assert speakers["Our members will not move fr"[:28]] == "Yuliya Marchenko"
     assert speakers["Everyone in Orlevo is behind"] is None  # Marchenko's turn, not Reiter's: an exchange
+
+
+def test_quotes_who_speaks_is_not_a_name_that_describes_them_nor_an_open_question(tmp_path, nlp):
+    text = "\n\n".join(
+        [
+            "Senior officers with past Orlevo Shipping ties have appealed to the drivers, urging them to go home.",
+            "As Lestovia waits, the country wonders how the government will respond to the blockade of the port.",
+            "According to Interior Minister Tomas Reiter, the drivers can either go home or face arrest. "
+            "He warned late on Monday that any attempt at blackmail was doomed to fail.",
+        ]
+    )
+    speaker = _speaker_by_opening(tmp_path, nlp, text, 2)
+    assert speaker["Senior officers"] not in ("Orlevo Shipping", None)  # the officers speak, not the firm
+    assert speaker["As Lestovia"] is None  # "how the government will respond": nobody has spoken yet
+    assert speaker["He warned"] == "Tomas Reiter"  # "he": the person the last sentence was put to
+
+
+def test_quotes_speech_verbs_as_x_put_it_and_phrasal_verbs_name_the_speaker(tmp_path, nlp):
+    text = "\n\n".join(
+        [
+            "“Go back to the harbour,” Reiter barked at the drivers outside the ministry in Orlevo.",
+            "“The road is ours and it stays ours,” mused Ivan Markov, the union's spokesman, on Monday.",
+            "As Yuliya Marchenko put it, “nobody in Lestovia has seen a blockade like this one before.”",
+            "After the mayor criticised the union, Marchenko shot back, “The mayor has never driven a lorry.”",
+        ]
+    )
+    speakers = _speakers(tmp_path, nlp, text)
+    assert speakers["Go back to the harbour"] == "Reiter"
+    assert speakers["The road is ours and it stays ours"] == "Ivan Markov"
+    assert speakers["nobody in Lestovia has seen a blockade like this one before."] == "Yuliya Marchenko"
+    assert speakers["The mayor has never driven a lorry."] == "Yuliya Marchenko"

@@ -20,6 +20,11 @@ _STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
 
 
 _PRONOUNS = {"he", "she", "they", "him", "her"}
+_ASKING = {"how", "whether", "if"}  # an indirect question: what anyone will say is not known yet
+# Verbs of speech made with a particle: "shot back", "weighed in", "spoke out", "pointed out".
+_PHRASAL_SPEECH = {("shoot", "back"), ("fire", "back"), ("hit", "back"), ("weigh", "in"), ("chime", "in")}
+_PHRASAL_SPEECH |= {("speak", "out"), ("lash", "out"), ("point", "out"), ("spell", "out")}
+_DESCRIBES = {"with", "without", "against", "about", "over"}  # "officials with Wagner ties": not Wagner
 
 
 # A name and a verb right after a quote: '..." —X replied', '...," says X', '...," X, the Y of Z, said'.
@@ -207,20 +212,25 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
         takes_clause = any(c.dep_ in ("ccomp", "xcomp") for c in token.children) or any(
             in_quote(t) for t in token.subtree
         )
-        reports = lemma in REPORTING_VERBS or (lemma in ATTRIBUTION_VERBS and takes_clause)
+        phrasal = any(c.dep_ in ("prt", "advmod") and (lemma, c.lower_) in _PHRASAL_SPEECH for c in token.children)
+        put_it = lemma == "put" and _as_clause(token) and any(c.lower_ == "it" for c in token.children)
+        reports = lemma in REPORTING_VERBS or phrasal or put_it or (lemma in ATTRIBUTION_VERBS and takes_clause)
         if not reports and not _introduces_quote(token):
             continue
         if lemma == "call" and not (takes_clause or _calls_something(token)):
             continue  # "tried to call him": a phone call, not "called it a disgrace" or "called for"
         if any(c.dep_ == "auxpass" for c in token.children):
             continue  # "is said to", "has been declared": a hedge or a passive, not a speaker
+        if any(c.lower_ in _ASKING and c.i < token.i for c in token.children):
+            continue  # "the world waits to see how the government will respond": nobody has spoken
         subjects = [c for c in token.children if c.dep_ == "nsubj" and not in_quote(c)]
         infinitive = token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
         if not subjects and (token.dep_ in ("xcomp", "conj") or infinitive):  # "went on to praise", "and added"
             subjects = [c for c in token.head.children if c.dep_ == "nsubj" and not in_quote(c)]
             if subjects and infinitive:
                 return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
-        if subjects and token.dep_ not in ("amod", "acl", "relcl", "advcl", "pcomp"):
+        if subjects and (token.dep_ not in ("amod", "acl", "relcl", "advcl", "pcomp") or _as_clause(token)):
+            # "As Marchenko put it, ...", "As the Courier reported, ...": the frame comes first
             return _speaker_phrase(sent, subjects[0], last_subject), token.lemma_.lower()
         if not subjects and token.tag_ == "VBG" and token.dep_ in ("advcl", "conj", "pcomp"):
             doer = _participle_subject(_coordinated_participle(token))  # "..., stating that ...": the
@@ -231,6 +241,11 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
             # the parser reads the sentence as one noun phrase; its verb's doer is that noun.
             return _speaker_phrase(sent, token.head, last_subject), token.lemma_.lower()
     return None, None
+
+
+def _as_clause(verb: Any) -> bool:
+    """ "As X said, ...": a clause that frames the sentence it opens with "as"."""
+    return verb.dep_ == "advcl" and any(c.lower_ == "as" and c.i < verb.i for c in verb.children)
 
 
 def _introduces_quote(verb: Any) -> bool:
@@ -318,13 +333,32 @@ def _speaker_phrase(sent: Any, head: Any, last_subject: str | None) -> str | Non
         return sent.doc[parts[0].i : head.i + 1].text
     subtree = list(head.subtree)
     lo, hi = subtree[0].i, subtree[-1].i
-    people = [e for e in sent.ents if e.label_ in ("PERSON", "ORG") and lo <= e.start and e.end - 1 <= hi]
+    people = [
+        e
+        for e in sent.ents
+        if e.label_ in ("PERSON", "ORG") and lo <= e.start and e.end - 1 <= hi and _stands_for(e.root, head)
+    ]
     if people:
         return normalise_name(sorted(people, key=lambda e: (e.label_ != "PERSON", e.start))[0].text)
     start = max(lo, head.i - 5)
     while start <= head.i and sent.doc[start].is_punct:
         start += 1
     return sent.doc[start : head.i + 1].text if start <= head.i else None
+
+
+def _stands_for(name: Any, head: Any) -> bool:
+    """Whether a name inside a speaker's noun phrase can say who speaks: the phrase's own name, whom
+    it speaks for ("a spokesman for the ministry"), who is behind a document ("a study published by
+    the BMJ"), but not a name that only describes the speaker ("officials with prior Wagner
+    affiliations", "a lawyer who sued Gazprom")."""
+    token = name
+    while token.i != head.i and token.head.i != token.i:
+        if token.dep_ == "pobj" and token.head.lower_ in _DESCRIBES:
+            return False
+        if token.dep_ == "dobj" and token.head.dep_ == "relcl":
+            return False
+        token = token.head
+    return token.i == head.i
 
 
 def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[SentenceInfo]) -> list[QuoteMention]:

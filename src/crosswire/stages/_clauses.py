@@ -258,7 +258,10 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
     base = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
     trimmed = list(words)
     # Leading "and"/"that" and punctuation go; "if", "after", "because" stay: they change what is said.
-    while trimmed and (trimmed[0].pos_ in ("PUNCT", "CCONJ") or trimmed[0].lower_ == "that"):
+    # "neither" / "either" / "both" open their clause's subject ("that neither he nor ..."): they stay.
+    while trimmed and (
+        (trimmed[0].pos_ in ("PUNCT", "CCONJ") and trimmed[0].dep_ != "preconj") or trimmed[0].lower_ == "that"
+    ):
         trimmed.pop(0)
     while trimmed and trimmed[-1].pos_ in ("PUNCT", "CCONJ"):
         trimmed.pop()

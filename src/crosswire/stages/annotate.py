@@ -128,7 +128,13 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
             quantities.extend(_quantities(doc.id, sid, text, sent, [(s, e) for s, e, _ in found_times]))
             sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject, last_actor, surnames)
             info.append(sentence_info)
-            last_subject = subject or last_subject
+            # "According to Putin, the fighters can go to Belarus. He warned ...": the person a sentence
+            # is put to by "according to" is whom a later "he said" names, when no person is its subject.
+            # (Not any speaker: after "“...,” Clinton said.", PolNeAR's next "he said" is mostly someone else.)
+            if sentence_info.reporting_verb == "according to":
+                last_subject = subject or _person_named(sent, sentence_info.speaker_text) or last_subject
+            else:
+                last_subject = subject or last_subject
             # "Ortiz said the road would reopen. He closed it on Friday": the "he" who acts is seldom the
             # one who only spoke; rather than guess, the next sentence's "he" stays unresolved.
             spoke = sent.root.lemma_.lower() in REPORTING_VERBS
@@ -359,6 +365,13 @@ def _subject_person(sent: Any, surnames: frozenset[str] = frozenset()) -> str | 
         if token.pos_ == "PROPN" and token.text in surnames and token.ent_type_ not in _PLACE_LABELS:
             given = [t for t in token.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
             return normalise_name(" ".join(t.text for t in (*given, token)))
+    return None
+
+
+def _person_named(sent: Any, name: str | None) -> str | None:
+    """``name`` when the sentence names a person so (a speaker who is a person, not an outlet)."""
+    if name and any(e.label_ == "PERSON" and normalise_name(e.text) == name for e in sent.ents):
+        return name
     return None
 
 
