@@ -199,3 +199,21 @@ def test_quotes_speech_verbs_as_x_put_it_and_phrasal_verbs_name_the_speaker(tmp_
     assert speakers["The road is ours and it stays ours"] == "Ivan Markov"
     assert speakers["nobody in Lestovia has seen a blockade like this one before."] == "Yuliya Marchenko"
     assert speakers["The mayor has never driven a lorry."] == "Yuliya Marchenko"
+
+
+def test_quotes_a_known_name_right_before_the_quote_speaks(tmp_path, nlp):
+    text = "\n\n".join(
+        [
+            "Interior Minister Tomas Reiter and union leader Ivan Markov met in Orlevo on Monday.",
+            "Reiter: “The blockade of the port ends tonight or the police will end it.” "
+            "Markov: “We have heard that promise every week since the spring.”",
+            "The talks grew so heated that Markov said, “We will sit here until the levy is gone for good.”",
+            "Update: “Roads around the port remain closed until further notice,” the police wrote.",
+        ]
+    )
+    speakers = _speakers(tmp_path, nlp, text)
+    assert (speakers["The blockade of the port ends tonight or the police will end it."] or "").endswith("Reiter")
+    assert (speakers["We have heard that promise every week since the spring."] or "").endswith("Markov")
+    assert (speakers["We will sit here until the levy is gone for good."] or "").endswith("Markov")
+    assert speakers["Roads around the port remain closed until further notice"] != "Update"
+

@@ -33,6 +33,10 @@ _NAME_THEN_VERB = r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,
 _AFTER_QUOTE = re.compile(_OPENING + r"(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|" + _NAME_THEN_VERB + ")")
 # Name first only: '...," Yuliya Marchenko continued' reads "Yuliya" as a verb above.
 _AFTER_QUOTE_NAME_FIRST = re.compile(_OPENING + _NAME_THEN_VERB)
+_NAME_RUN = r"(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})"
+_NAME_COLON = re.compile(r"(?:^|(?<=[\s(—–-]))" + _NAME_RUN + r"\s*:\s*$")  # 'Clinton: “...”'
+# 'Chris Christie said, “...”', 'Cruz told reporters: “...”': a name, its verb, up to three more words
+_NAME_THEN_SAID = re.compile(r"(?:^|(?<=[\s(—–-]))" + _NAME_RUN + r"\s+(?P<verb>[a-z]+)(?:\s+[\w’'.-]+){0,3}\s*[,:]\s*$")
 _REPLY = re.compile(r"\b(?:replied|replies|answered|answers|responded|responds|retorted|retorts|shot back)\b")
 # A quote signed with a dash and a name, and nothing after it in its paragraph but another quote:
 # “We will not go back.” ― Yuliya Marchenko
@@ -365,6 +369,7 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
     """Direct quotes (quoted spans of three words or more) and block quotations after 'saying:'."""
     by_id = {i.sentence: i for i in info}
     parsed = {s.id: (s, sent) for s, sent in spans}
+    known = _known_names(spans)
     body = doc.body
     offsets = []
     position = 0
@@ -381,7 +386,11 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
                 continue
             q_start, q_end = start + q_open + 1, start + q_close - 1
             covered = [s for s, _ in spans if s.start < q_end and q_start < s.end]
-            speaker, where = _quote_speaker(body, q_end, covered, by_id, doc, index, q_open == 0)
+            named = _named_before(paragraph[max(0, q_open - 160) : q_open], known)
+            if named:
+                speaker, where = named, covered[0].id if covered else None
+            else:
+                speaker, where = _quote_speaker(body, q_end, covered, by_id, doc, index, q_open == 0)
             if speaker is None and covered:
                 speaker, where = _in_their_words(parsed[covered[0].id], q_start - covered[0].start)
             if speaker is None and previous:
@@ -413,6 +422,30 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
                     )
                 )
     return quotes
+
+
+def _known_names(spans: list[tuple[Sentence, Any]]) -> frozenset[str]:
+    """The people and organisations the document's parse names, and the people's surnames."""
+    names = set()
+    for _, sent in spans:
+        for ent in sent.ents:
+            if ent.label_ in ("PERSON", "ORG") and (name := normalise_name(ent.text)):
+                names.add(name)
+                if ent.label_ == "PERSON":
+                    names.add(name.split()[-1])
+    return frozenset(names)
+
+
+def _named_before(before: str, known: frozenset[str]) -> str | None:
+    """A speaker named right before a quote opens: "Clinton: “...”" (a transcript's or a roundup's
+    form), "... that New Jersey Gov. Chris Christie said, “...”", "Reiter told reporters: “...”". The
+    name must be one the document's parse knows (a person, a surname, an organisation), so "Update:"
+    or "Photo:" name nobody."""
+    match = _NAME_COLON.search(before) or _NAME_THEN_SAID.search(before)
+    if match is None or ("verb" in match.groupdict() and match.group("verb").lower() not in _REPORTING_FORMS):
+        return None
+    name = normalise_name(match.group("name"))
+    return name if name in known or name.split()[-1:] and name.split()[-1] in known else None
 
 
 def _carried_on(
