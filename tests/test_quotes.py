@@ -216,4 +216,3 @@ def test_quotes_a_known_name_right_before_the_quote_speaks(tmp_path, nlp):
     assert (speakers["We have heard that promise every week since the spring."] or "").endswith("Markov")
     assert (speakers["We will sit here until the levy is gone for good."] or "").endswith("Markov")
     assert speakers["Roads around the port remain closed until further notice"] != "Update"
-

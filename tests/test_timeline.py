@@ -60,6 +60,13 @@ def _pile(tmp_path, nlp, rows):
 FILLER = "Officials in the capital said the situation remained calm, and traffic moved normally through the centre."
 
 
+def _when_by_second_word(tmp_path, nlp, title: str, text: str) -> dict[str, tuple[str | None, str]]:
+    """(date, basis) of each claim mention of a one-document pile published 2023-06-28, keyed by
+    the second word of its span."""
+    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": title, "text": text, "published": "2023-06-28"}])
+    return {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
+
+
 def test_timeline_history_is_background_and_the_story_starts_on_its_own_days(tmp_path, nlp):
     text = (
         "Protesters blocked the main bridge in Orlevo on Saturday, the third day of the strike. "
@@ -98,8 +105,7 @@ def test_timeline_each_claim_is_dated_where_its_text_places_it(tmp_path, nlp):
         "The old bridge had been closed to lorries for repairs since the spring.\n\n"
         "The new minister will meet the drivers' union in the capital next month.\n\n" + FILLER
     )
-    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Minister", "text": text, "published": "2023-06-28"}])
-    when = {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
+    when = _when_by_second_word(tmp_path, nlp, "Minister", text)
     assert when["transport"] == ("2023-06-26", "expression")  # "on Monday" in its own clause
     assert when["drivers'"] == ("2023-06-28", "document")  # an undated perfect: the document's day
     assert when["old"] == ("2023-06-28", "statement")  # the past perfect happened before: only the
@@ -113,8 +119,7 @@ def test_timeline_a_reported_plan_is_dated_when_it_was_said(tmp_path, nlp):
         "The union leader Ana Vidal said that the strike will go on until the new contract is signed.\n\n"
         "The new contract will be signed by the port authority and the drivers' union in the capital.\n\n" + FILLER
     )
-    dossier = _pile(tmp_path, nlp, [{"id": "a", "title": "Pay", "text": text, "published": "2023-06-28"}])
-    when = {m.span.split()[1]: (m.when, m.when_basis) for c in dossier.claims for m in c.mentions}
+    when = _when_by_second_word(tmp_path, nlp, "Pay", text)
     assert when["government"] == ("2023-06-26", "statement")  # said on Monday: the frame's date
     assert when["strike"] == ("2023-06-28", "statement")  # said, no date: the document's day
     assert when["new"] == ("2023-06-28", "statement")  # the writer's own plan: stated that day
@@ -161,9 +166,7 @@ def test_timeline_a_plan_in_the_writers_voice_is_dated_when_written(tmp_path, nl
         "The Dravnik steel plant will close its second furnace after the winter.\n\n"
         "Marchenko said on Monday that the plant would hire again in the spring.\n\n" + FILLER
     )
-    row = {"id": "a", "title": "Plant", "text": text, "published": "2023-06-28"}
-    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
-    when = {m.span.split()[1]: (m.when, m.when_basis) for m in mentions}
+    when = _when_by_second_word(tmp_path, nlp, "Plant", text)
     assert when["Dravnik"] == ("2023-06-28", "statement")  # the writer's plan: the day written
     assert when["plant"] == ("2023-06-26", "statement")  # a reported plan keeps its frame's day
 
@@ -175,9 +178,7 @@ def test_timeline_a_speakers_later_words_keep_the_occasion_the_article_dated(tmp
         "Marchenko also said that the old furnace had cost the town too much money.\n\n"
         "Reiter said that the port of Orlevo will reopen to lorries after the repairs.\n\n" + FILLER
     )
-    row = {"id": "a", "title": "Plant", "text": text, "published": "2023-06-28"}
-    mentions = [m for c in _pile(tmp_path, nlp, [row]).claims for m in c.mentions]
-    when = {m.span.split()[1]: (m.when, m.when_basis) for m in mentions}
+    when = _when_by_second_word(tmp_path, nlp, "Plant", text)
     assert when["old"] == ("2023-06-26", "statement")  # Marchenko again: said on Monday, as before
     assert when["port"] == ("2023-06-28", "statement")  # another speaker, never dated: the day written
     assert when["plant's"][1] == "document"  # the writer's own words take no speaker's occasion

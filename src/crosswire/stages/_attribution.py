@@ -24,19 +24,22 @@ _ASKING = {"how", "whether", "if"}  # an indirect question: what anyone will say
 # Verbs of speech made with a particle: "shot back", "weighed in", "spoke out", "pointed out".
 _PHRASAL_SPEECH = {("shoot", "back"), ("fire", "back"), ("hit", "back"), ("weigh", "in"), ("chime", "in")}
 _PHRASAL_SPEECH |= {("speak", "out"), ("lash", "out"), ("point", "out"), ("spell", "out")}
-_DESCRIBES = {"with", "without", "against", "about", "over"}  # "officials with Wagner ties": not Wagner
+_DESCRIBES = {"with", "without", "against", "about", "over"}  # "officers with Orlevo Shipping ties": not the firm
 
 
 # A name and a verb right after a quote: '..." —X replied', '...," says X', '...," X, the Y of Z, said'.
 _OPENING = r"^[,.!?]?\s*(?:[—–-]+\s*)?"
 _NAME_THEN_VERB = r"(?P<name2>(?:[A-Z][\w.’'-]+\s?){1,4})(?:,[^,“”\"\n]{2,80},)?\s+(?P<verb2>\w+)"
-_AFTER_QUOTE = re.compile(_OPENING + r"(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|" + _NAME_THEN_VERB + ")")
+_AFTER_QUOTE = re.compile(
+    _OPENING + r"(?:(?P<verb1>\w+)\s+(?P<name1>(?:[A-Z][\w.’'-]+\s?){1,4})|" + _NAME_THEN_VERB + ")"
+)
 # Name first only: '...," Yuliya Marchenko continued' reads "Yuliya" as a verb above.
 _AFTER_QUOTE_NAME_FIRST = re.compile(_OPENING + _NAME_THEN_VERB)
-_NAME_RUN = r"(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})"
-_NAME_COLON = re.compile(r"(?:^|(?<=[\s(—–-]))" + _NAME_RUN + r"\s*:\s*$")  # 'Clinton: “...”'
-# 'Chris Christie said, “...”', 'Cruz told reporters: “...”': a name, its verb, up to three more words
-_NAME_THEN_SAID = re.compile(r"(?:^|(?<=[\s(—–-]))" + _NAME_RUN + r"\s+(?P<verb>[a-z]+)(?:\s+[\w’'.-]+){0,3}\s*[,:]\s*$")
+# A name right before a quote opens, at the start of the text given or after a space, bracket or dash.
+_NAME_RUN = r"(?:^|(?<=[\s(—–-]))(?P<name>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,4})"
+_NAME_COLON = re.compile(_NAME_RUN + r"\s*:\s*$")  # 'Reiter: “...”'
+# 'Ivan Markov said, “...”', 'Markov told reporters: “...”': a name, its verb, up to three more words
+_NAME_THEN_SAID = re.compile(_NAME_RUN + r"\s+(?P<verb>[a-z]+)(?:\s+[\w’'.-]+){0,3}\s*[,:]\s*$")
 _REPLY = re.compile(r"\b(?:replied|replies|answered|answers|responded|responds|retorted|retorts|shot back)\b")
 # A quote signed with a dash and a name, and nothing after it in its paragraph but another quote:
 # “We will not go back.” ― Yuliya Marchenko
@@ -48,19 +51,22 @@ _BYLINE = re.compile(r"^[,.]?\s*[―—–-]+\s*(?P<name>[A-Z][\w’'-]*\.?(?:\s
 _IRREGULAR = {"say": ["said"], "tell": ["told"], "write": ["wrote", "written"], "tweet": ["tweeted"]}
 
 
-_REPORTING_FORMS = frozenset(
-    form
-    for verb in REPORTING_VERBS | ATTRIBUTION_VERBS  # after a quote, '"...?" X demanded' reports it too
-    for form in (
-        verb,
-        verb + "s",
-        verb + "es",
-        verb + "d" if verb.endswith("e") else verb + "ed",
-        verb[:-1] + "ies" if verb.endswith("y") else verb,
-        verb[:-1] + "ied" if verb.endswith("y") else verb,
-        *_IRREGULAR.get(verb, []),
+_REPORTING_FORMS = (
+    frozenset(
+        form
+        for verb in REPORTING_VERBS | ATTRIBUTION_VERBS  # after a quote, '"...?" X demanded' reports it too
+        for form in (
+            verb,
+            verb + "s",
+            verb + "es",
+            verb + "d" if verb.endswith("e") else verb + "ed",
+            verb[:-1] + "ies" if verb.endswith("y") else verb,
+            verb[:-1] + "ied" if verb.endswith("y") else verb,
+            *_IRREGULAR.get(verb, []),
+        )
     )
-) | {"continued", "continues"}  # '“...,” Reiter continued.': after a quote, going on speaking
+    | {"continued", "continues"}
+)  # '“...,” Reiter continued.': after a quote, going on speaking
 
 
 _LEADING = re.compile(r"^(?:the|a|an)\s+", re.I)
@@ -226,7 +232,7 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
         if any(c.dep_ == "auxpass" for c in token.children):
             continue  # "is said to", "has been declared": a hedge or a passive, not a speaker
         if any(c.lower_ in _ASKING and c.i < token.i for c in token.children):
-            continue  # "the world waits to see how the government will respond": nobody has spoken
+            continue  # "the country wonders how the ministry will respond": nobody has spoken yet
         subjects = [c for c in token.children if c.dep_ == "nsubj" and not in_quote(c)]
         infinitive = token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
         if not subjects and (token.dep_ in ("xcomp", "conj") or infinitive):  # "went on to praise", "and added"
@@ -353,8 +359,8 @@ def _speaker_phrase(sent: Any, head: Any, last_subject: str | None) -> str | Non
 def _stands_for(name: Any, head: Any) -> bool:
     """Whether a name inside a speaker's noun phrase can say who speaks: the phrase's own name, whom
     it speaks for ("a spokesman for the ministry"), who is behind a document ("a study published by
-    the BMJ"), but not a name that only describes the speaker ("officials with prior Wagner
-    affiliations", "a lawyer who sued Gazprom")."""
+    the Orlevo Courier"), but not a name that only describes the speaker ("officers with past Orlevo
+    Shipping ties", "a lawyer who sued Orlevo Shipping")."""
     token = name
     while token.i != head.i and token.head.i != token.i:
         if token.dep_ == "pobj" and token.head.lower_ in _DESCRIBES:
@@ -365,11 +371,14 @@ def _stands_for(name: Any, head: Any) -> bool:
     return token.i == head.i
 
 
-def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[SentenceInfo]) -> list[QuoteMention]:
-    """Direct quotes (quoted spans of three words or more) and block quotations after 'saying:'."""
+def find_quotes(
+    doc: Document, spans: list[tuple[Sentence, Any]], info: list[SentenceInfo], surnames: frozenset[str] = frozenset()
+) -> list[QuoteMention]:
+    """Direct quotes (quoted spans of three words or more) and block quotations after 'saying:'.
+    ``surnames``: the last word of every person the document names (``annotate``'s)."""
     by_id = {i.sentence: i for i in info}
     parsed = {s.id: (s, sent) for s, sent in spans}
-    known = _known_names(spans)
+    known = _known_names(spans, surnames)
     body = doc.body
     offsets = []
     position = 0
@@ -424,16 +433,10 @@ def find_quotes(doc: Document, spans: list[tuple[Sentence, Any]], info: list[Sen
     return quotes
 
 
-def _known_names(spans: list[tuple[Sentence, Any]]) -> frozenset[str]:
+def _known_names(spans: list[tuple[Sentence, Any]], surnames: frozenset[str]) -> frozenset[str]:
     """The people and organisations the document's parse names, and the people's surnames."""
-    names = set()
-    for _, sent in spans:
-        for ent in sent.ents:
-            if ent.label_ in ("PERSON", "ORG") and (name := normalise_name(ent.text)):
-                names.add(name)
-                if ent.label_ == "PERSON":
-                    names.add(name.split()[-1])
-    return frozenset(names)
+    named = {normalise_name(e.text) for _, sent in spans for e in sent.ents if e.label_ in ("PERSON", "ORG")}
+    return frozenset(named | surnames)
 
 
 def _named_before(before: str, known: frozenset[str]) -> str | None:
@@ -441,11 +444,13 @@ def _named_before(before: str, known: frozenset[str]) -> str | None:
     form), "... that New Jersey Gov. Chris Christie said, “...”", "Reiter told reporters: “...”". The
     name must be one the document's parse knows (a person, a surname, an organisation), so "Update:"
     or "Photo:" name nobody."""
-    match = _NAME_COLON.search(before) or _NAME_THEN_SAID.search(before)
-    if match is None or ("verb" in match.groupdict() and match.group("verb").lower() not in _REPORTING_FORMS):
-        return None
+    match = _NAME_COLON.search(before)
+    if match is None:
+        match = _NAME_THEN_SAID.search(before)
+        if match is None or match.group("verb") not in _REPORTING_FORMS:
+            return None
     name = normalise_name(match.group("name"))
-    return name if name in known or name.split()[-1:] and name.split()[-1] in known else None
+    return name if name and (name in known or name.split()[-1] in known) else None
 
 
 def _carried_on(

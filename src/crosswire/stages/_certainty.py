@@ -228,9 +228,9 @@ def _doubted(head: Any) -> str | None:
     if head.dep_ == "ccomp" and head.head.lemma_.lower() in BELIEVED:  # split off: "analysts predicted [that] ..."
         return f"{head.head.text} that"
     verb = head.head
-    if head.dep_ == "ccomp" and verb.dep_ == "acl" and verb.lemma_.lower() in REPORTING_VERBS:
-        if verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() in HEARSAY:  # "reports stating that ..."
-            return f"{verb.head.text} {verb.text}"
+    reporting = head.dep_ == "ccomp" and verb.dep_ == "acl" and verb.lemma_.lower() in REPORTING_VERBS
+    if reporting and verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() in HEARSAY:  # "reports stating that"
+        return f"{verb.head.text} {verb.text}"
     for child in head.children:
         lemma = child.lemma_.lower()
         own = [c for c in child.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")]

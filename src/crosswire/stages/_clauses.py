@@ -52,7 +52,7 @@ class Split:
     subject: str = ""  # lower-case head word of the clause's subject ("" for pronouns or none found)
     predicate: str = ""  # lemma of the clause's head verb ("move", "be")
     head: int = -1  # character offset of that verb in the sentence
-    object: str = ""  # lower-case head word of what the verb acts on ("belarus" in "is in Belarus")
+    object: str = ""  # lower-case head word of what the verb acts on ("orlevo" in "is in Orlevo")
     reading: Reading = Reading()  # certainty from the parse: negation, modals, plans (see _certainty)
     tense: str = ""  # "past", "present", "perfect", "pluperfect", "future", or "" (a modal, or none found)
 

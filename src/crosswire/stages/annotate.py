@@ -128,20 +128,19 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
             quantities.extend(_quantities(doc.id, sid, text, sent, [(s, e) for s, e, _ in found_times]))
             sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject, last_actor, surnames)
             info.append(sentence_info)
-            # "According to Putin, the fighters can go to Belarus. He warned ...": the person a sentence
-            # is put to by "according to" is whom a later "he said" names, when no person is its subject.
-            # (Not any speaker: after "“...,” Clinton said.", PolNeAR's next "he said" is mostly someone else.)
-            if sentence_info.reporting_verb == "according to":
-                last_subject = subject or _person_named(sent, sentence_info.speaker_text) or last_subject
-            else:
-                last_subject = subject or last_subject
+            # "According to Reiter, the drivers can go home. He warned ...": the person a sentence is put
+            # to by "according to" is whom a later "he said" names, when no person is its subject. (Not
+            # any speaker: after "“...,” Reiter said.", PolNeAR's next "he said" is mostly someone else.)
+            according = sentence_info.reporting_verb == "according to"
+            told_by = _person_named(sent, sentence_info.speaker_text) if according else None
+            last_subject = subject or told_by or last_subject
             # "Ortiz said the road would reopen. He closed it on Friday": the "he" who acts is seldom the
             # one who only spoke; rather than guess, the next sentence's "he" stays unresolved.
             spoke = sent.root.lemma_.lower() in REPORTING_VERBS
             last_actor = None if spoke else (subject or last_actor)
         offset += len(doc.paragraphs[index]) + 2
     annotated_doc = _with_sentences(doc, sentences)
-    quotes = find_quotes(annotated_doc, spans, info)
+    quotes = find_quotes(annotated_doc, spans, info, surnames)
     info = speakers_from_quotes(info, quotes, {s.id: s for s in sentences})
     info = reported_speech_goes_on(info, sentences)
     return Annotated(annotated_doc, tuple(entities), tuple(times), tuple(quantities), tuple(quotes), tuple(info))
@@ -355,7 +354,7 @@ def _subject_person(sent: Any, surnames: frozenset[str] = frozenset()) -> str | 
     subjects = [t for t in sent if t.dep_ in ("nsubj", "nsubjpass")]
     main = [t for t in subjects if t.head.dep_ == "ROOT"]
     if not main:
-        # A misparse left the main verb without its subject ("Prigozhin has for months accused ...",
+        # A misparse left the main verb without its subject ("Reiter has for months accused ...",
         # with "has" as the root's auxiliary): the first subject before the root stands in.
         main = [t for t in subjects[:1] if t.i < sent.root.i]
     for token in main:

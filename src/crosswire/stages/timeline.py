@@ -274,21 +274,21 @@ def _mention_date(
     in_sentence = dated.get((m.doc, m.sentence), [])
     inside = _most_precise([t for t in in_sentence if m.start <= t.start < end])
     if inside:
-        best = min(inside, key=lambda t: (abs(t.start - at), t.start))
+        best = _nearest(inside, at)
         return str(best.date), str(best.precision), "expression"
     if m.kind != "news":
         return None
     published = sane_iso(doc.document.published.date)
     if m.future or m.tense not in ("past", "perfect", "present"):
-        frame = [t for t in in_sentence if not any(s <= t.start < e for s, e in clauses)]
+        frame = _in_frame(in_sentence, clauses)
         if frame:  # "said yesterday that ...", "In a July 16 press conference, Jobs said ..."
-            best = min(frame, key=lambda t: (abs(t.start - m.start), t.start))
+            best = _nearest(frame, m.start)
             return str(best.date), str(best.precision), "statement"
         if said is not None:
             return str(said.date), str(said.precision), "statement"
         return (published, "day", "statement") if published else None
     if in_sentence:  # "..., which came on Friday after ...": the sentence's date, nearest the verb first
-        best = min(in_sentence, key=lambda t: (abs(t.start - at), t.start))
+        best = _nearest(in_sentence, at)
         return str(best.date), str(best.precision), "sentence"
     if said is not None:  # "Jobs also said that ...": on the occasion the article dated his words to
         return str(said.date), str(said.precision), "statement"
@@ -325,15 +325,21 @@ def _occasions(
         if not m.speaker or m.kind != "news" or index is None or doc is None:
             continue
         published = sane_iso(doc.document.published.date)
-        frame = [
-            t
-            for t in dated.get((m.doc, m.sentence), [])
-            if not any(s <= t.start < e for s, e in spans[(m.doc, m.sentence)])
-            and (published is None or str(t.date) <= published)
-        ]
-        if frame:
-            found[(m.doc, m.speaker)].setdefault(index, min(frame, key=lambda t: (abs(t.start - m.start), t.start)))
+        frame = _in_frame(dated.get((m.doc, m.sentence), []), spans[(m.doc, m.sentence)])
+        spoken = [t for t in frame if published is None or str(t.date) <= published]
+        if spoken:
+            found[(m.doc, m.speaker)].setdefault(index, _nearest(spoken, m.start))
     return {key: sorted(by_index.items(), key=lambda item: item[0]) for key, by_index in found.items()}
+
+
+def _in_frame(times: Sequence[TimeMention], clauses: Sequence[tuple[int, int]]) -> list[TimeMention]:
+    """The dates of a sentence outside every claim mention in it: its reporting frame's ("said on Monday")."""
+    return [t for t in times if not any(s <= t.start < e for s, e in clauses)]
+
+
+def _nearest(times: Sequence[TimeMention], at: int) -> TimeMention:
+    """The date nearest a character offset, the earlier one on a tie."""
+    return min(times, key=lambda t: (abs(t.start - at), t.start))
 
 
 def _occasion_before(occasions: list[tuple[int, TimeMention]] | None, index: int | None) -> TimeMention | None:
