@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 from urllib.parse import urlsplit
 
 # Certainty of a claim mention, from firmest to weakest; "denied" is a polarity, not a degree.
-CERTAINTIES = ("asserted", "hedged", "unconfirmed", "denied")
-GENRES = ("news", "live_blog", "breaking", "opinion", "analysis", "press_release", "other")
+Certainty = Literal["asserted", "hedged", "unconfirmed", "denied"]
+Genre = Literal["news", "live_blog", "breaking", "opinion", "analysis", "press_release", "other"]
 COMMENTARY_GENRES = ("opinion", "analysis")  # the outlet's own evaluation, not reporting
-DATE_BASES = ("stated", "metadata", "inferred", "unknown")
+DateBasis = Literal["stated", "metadata", "inferred", "unknown"]  # how a document's date was known
 LABEL_CHARS = 48  # a title shown in place of a missing outlet is cut to this length
 _HASHED = re.compile(r"[0-9a-f]{8,}")  # a document id made from a content hash says nothing to a reader
 _GENRE_NAMES = {
@@ -65,7 +66,7 @@ class Removed:
 @dataclass(frozen=True, slots=True)
 class Published:
     date: str | None
-    basis: str  # one of DATE_BASES
+    basis: DateBasis
     evidence: str | None = None
 
 
@@ -89,7 +90,7 @@ class Document:
     byline: str | None
     published: Published
     language: str
-    genre: str
+    genre: Genre
     paragraphs: tuple[str, ...]
     removed: tuple[Removed, ...]
     format: str = "text"
@@ -196,7 +197,7 @@ class Clause:
     end: int
     text: str
     lemmas: tuple[str, ...] = ()
-    certainty: str = "asserted"
+    certainty: Certainty = "asserted"
     cues: tuple[str, ...] = ()
     negated: bool = False
     future: bool = False  # a plan, a promise or a forecast ("will sign", "expects to cut"), not an event
@@ -216,7 +217,7 @@ class SentenceInfo:
     sentence: str
     speaker_text: str | None
     reporting_verb: str | None
-    certainty: str
+    certainty: Certainty
     cues: tuple[str, ...] = ()
     own_voice: bool = True
     is_question: bool = False
@@ -271,7 +272,7 @@ class ClaimMention:
     text: str  # the whole sentence, as written
     speaker: str | None  # entity id
     speaker_name: str | None
-    certainty: str
+    certainty: Certainty
     cues: tuple[str, ...] = ()
     start: int = 0  # the proposition's span in ``text``
     end: int = -1

@@ -1,4 +1,4 @@
-"""Render a dossier for people: Markdown (shared by the CLI; the web view will reuse it)."""
+"""Render a dossier for people as Markdown (the CLI's ``--md``; the web page is ``render_html``)."""
 
 from __future__ import annotations
 

@@ -124,13 +124,6 @@ def remove_from_story(
     return AddResult(story, (), number, tuple(dossier.get("errors", [])), removed=tuple(removed))
 
 
-def analyze_story(
-    store: Store, story: str, settings: Settings, nlp: Any = None, progress: Progress | None = None
-) -> dict[str, Any]:
-    """Analyse every stored document of a story (written to a private temporary folder first)."""
-    return _analyze_documents(store.documents(story), story, settings, nlp, progress)
-
-
 def _analyze_documents(
     documents: list[StoredDocument], story: str, settings: Settings, nlp: Any, progress: Progress | None
 ) -> dict[str, Any]:

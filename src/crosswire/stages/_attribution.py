@@ -396,6 +396,8 @@ def find_quotes(
             q_start, q_end = start + q_open + 1, start + q_close - 1
             covered = [s for s, _ in spans if s.start < q_end and q_start < s.end]
             named = _named_before(paragraph[max(0, q_open - 160) : q_open], known)
+            speaker: str | None
+            where: str | None
             if named:
                 speaker, where = named, covered[0].id if covered else None
             else:

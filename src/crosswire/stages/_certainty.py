@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from crosswire.models import Certainty
 from crosswire.stages.lexicons import (
     BELIEVED,
     FAILED,
@@ -59,7 +60,7 @@ _EXPECTING_THAT = {"expect", "hope", "wish", "want", "intend", "plan", "propose"
 class Reading:
     """A clause's certainty from its parse, the words that decided it, and whether it is a plan."""
 
-    certainty: str = "asserted"  # "asserted", "hedged" or "denied"
+    certainty: Certainty = "asserted"  # "asserted", "hedged" or "denied"
     cue: str = ""
     future: bool = False
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from crosswire.models import (
     Annotated,
+    Certainty,
     Clause,
     Document,
     EntityMention,
@@ -37,6 +38,12 @@ from crosswire.stages.lexicons import DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRME
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+# The sentence's certainty cues, the strongest first: a denial outranks doubt, doubt a hedge.
+_CUE_CLASSES: tuple[tuple[Certainty, re.Pattern[str]], ...] = (
+    ("denied", DENIAL),
+    ("unconfirmed", UNCONFIRMED),
+    ("hedged", HEDGE),
+)
 _CERTAINTY_RANK = {"denied": 0, "unconfirmed": 1, "hedged": 2}
 CONDITION = re.compile(r"\b(?:if|unless|whether)\b", re.I)  # a clause under "if" states no fact
 _TITLE_NOUNS = {
@@ -245,9 +252,9 @@ def _sentence_info(
     quoted_share = 1 - len(plain.replace(" ", "")) / max(1, len(text.replace(" ", "")))
     speaker, verb = attribution(sent, last_subject)
     cues: list[str] = []
-    certainty = "asserted"
+    certainty: Certainty = "asserted"
     lead = len(sent.text) - len(sent.text.lstrip())
-    for name, pattern in (("denied", DENIAL), ("unconfirmed", UNCONFIRMED), ("hedged", HEDGE)):
+    for name, pattern in _CUE_CLASSES:
         match = next((m for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)), None)
         if match:
             certainty = name
@@ -289,13 +296,13 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
     """The sentence's propositions, each with the certainty cues that fall inside it. A cue in a
     reporting frame ("X alleged", "Y denied") applies to every clause the frame reports."""
     splits = split_clauses(sent, last_subject)
-    cues: list[tuple[int, str, str]] = []
-    for name, pattern in (("denied", DENIAL), ("unconfirmed", UNCONFIRMED), ("hedged", HEDGE), ("hedged", CONDITION)):
+    cues: list[tuple[int, Certainty, str]] = []
+    for name, pattern in (*_CUE_CLASSES, ("hedged", CONDITION)):
         cues += [(m.start(), name, m.group(0)) for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)]
     # "Reiter did not say that ...", "did not deny that ...": a negated frame asserts nothing of what it
     # reports, and denies nothing either: its clauses are hedged, and its own denial cue does not count.
     unsaid = [s for s in splits if s.frame and s.reading.certainty == "denied"]
-    framing = [
+    framing: list[tuple[Certainty, str]] = [
         (name, cue)
         for at, name, cue in cues
         if any(s.frame and s.start <= at < s.end for s in splits) and not any(s.start <= at < s.end for s in unsaid)
@@ -303,7 +310,8 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
     framing += [("hedged", f"{s.reading.cue} {s.predicate}") for s in unsaid]
     clauses = []
     for split in (s for s in splits if not s.frame):
-        found = [(name, cue) for at, name, cue in cues if split.start <= at < split.end] + framing
+        found: list[tuple[Certainty, str]] = [(n, cue) for at, n, cue in cues if split.start <= at < split.end]
+        found += framing
         reading = split.reading
         if reading.certainty == "denied" and CONDITION.search(split.text):
             found.append(("hedged", reading.cue))  # "if not at the first try": a condition, not a denial

@@ -76,7 +76,7 @@ _CALENDAR = re.compile(
     r"october|november|december",
     re.I,
 )
-_CONFLICT_ORDER = {"polarity": 0, "supersession": 1, "numeric": 2, "temporal": 3, "attribution": 4, "other": 5}
+_CONFLICT_ORDER = {"polarity": 0, "supersession": 1, "numeric": 2, "temporal": 3}  # every kind conflicts makes
 
 
 def write_brief(
@@ -117,11 +117,11 @@ def write_brief(
         summary.append(_sentence(claim, told, docs, claim.id in disputed, event_of.get(claim.id), by_id))
     ordered = sorted(conflicts, key=lambda k: (_CONFLICT_ORDER.get(k.kind, 9), k.id))
     worth = tuple(k.id for k in ordered if k.disputes or k.kind == "supersession")
-    told = {c.id for c in chosen}
+    in_summary = {c.id for c in chosen}
     single = tuple(
         c.id
         for c in sorted(readable, key=_rank, reverse=True)
-        if c.independent_sources == 1 and c.id not in told and c.status == "single_source"
+        if c.independent_sources == 1 and c.id not in in_summary and c.status == "single_source"
     )[:MAX_SINGLE_SOURCE_LISTED]
     return Brief(_headline(entities, documents, claims), tuple(summary), worth, single)
 

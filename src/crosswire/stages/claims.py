@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from crosswire.models import COMMENTARY_GENRES, Annotated, ClaimMention, Clause, Entity, SentenceInfo
+from crosswire.models import COMMENTARY_GENRES, Annotated, Certainty, ClaimMention, Clause, Entity, SentenceInfo
 from crosswire.stages.annotate import outside_quotes
 from crosswire.stages.entities import Describer, entity_lookup, find_entity
 from crosswire.stages.lexicons import DENIAL, LOADED_WORDS, UNCONFIRMED
@@ -50,7 +50,7 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
         for info in doc.info:
             text = texts[info.sentence]
             if own and _META.match(text) and (UNCONFIRMED.search(text) or DENIAL.search(text)):
-                certainty = "denied" if DENIAL.search(text) else "unconfirmed"
+                certainty: Certainty = "denied" if DENIAL.search(text) else "unconfirmed"
                 cue = (DENIAL.search(text) or UNCONFIRMED.search(text)).group(0)  # type: ignore[union-attr]
                 last = own[-1].sentence
                 own = [

@@ -65,7 +65,6 @@ class ClusterSettings:
     name_weight: float = 0.5  # share of the similarity that comes from shared names
     idf: bool = True  # weigh words by how rare they are in the pile
     merge: bool = True  # second pass: merge stories whose documents are, on average, close enough
-    duplicate_jaccard: float = 0.8  # word-shingle Jaccard above which two documents are copies
 
 
 def _weigh(matrix: sparse.csr_matrix, idf: bool) -> sparse.csr_matrix:

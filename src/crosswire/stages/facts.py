@@ -22,7 +22,7 @@ import dateparser
 import py3langid
 from rapidfuzz.distance import Levenshtein
 
-from crosswire.models import Document, Published
+from crosswire.models import Document, Genre, Published
 from crosswire.stages._bounds import sane_iso
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages.clean import DATE_IN_LINE
@@ -36,7 +36,7 @@ _LINK_DOMAIN = re.compile(r"https?://(?:www\.)?([\w.-]+\.[a-z]{2,})", re.I)
 _BARE_DOMAIN = re.compile(r"(?<![\w@.-])(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[/\s)\]*,;:]|\.?$)")
 _SITE_KINDS = ("boilerplate", "navigation")  # the page's own furniture: footers, site links, contact notices
 _TIMESTAMP_PARA = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
-_LABELS = {
+_LABELS: dict[str, Genre] = {
     "opinion": "opinion",
     "comment": "opinion",
     "editorial": "opinion",
@@ -275,7 +275,7 @@ def _language(text: str) -> str:
     return str(lang)
 
 
-def _genre(doc: Document) -> str:
+def _genre(doc: Document) -> Genre:
     header = " ".join([doc.title or "", doc.dateline or "", doc.byline or ""]).lower()
     removed = " ".join(r.text.lower() for r in doc.removed if r.kind in ("boilerplate", "byline", "dateline"))
     if re.search(r"\bbreaking\b|\bdeveloping story\b", header + " " + removed):
