@@ -1,4 +1,5 @@
-"""The layout promises of STYLE.md: stages never reach for storage, web or CLI; docs name every command."""
+"""The layout promises of STYLE.md: stages import only the ground types and each other, the web app
+goes through the stories service, renderers read only the dossier types; docs name every command."""
 
 from __future__ import annotations
 
@@ -12,14 +13,38 @@ from crosswire.settings import Settings
 STAGES = ROOT / "src" / "crosswire" / "stages"
 
 
-def test_architecture_stages_do_not_import_outer_layers():
+PACKAGE = ROOT / "src" / "crosswire"
+
+
+def _imports(path) -> set[str]:
+    """Every crosswire module a file imports, at the top or inside a function."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name.split(".")[0] == "crosswire"}
+
+
+def test_architecture_stages_import_only_the_ground_and_each_other():
+    ground = ("crosswire.models", "crosswire.errors", "crosswire.settings", "crosswire.stages")
     for path in STAGES.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                assert not node.module.startswith(
-                    ("crosswire.cli", "crosswire.store", "crosswire.web", "crosswire.pipeline", "crosswire.render")
-                ), path.name
+        outer = {name for name in _imports(path) if not name.startswith(ground)}
+        assert not outer, f"{path.name} imports {sorted(outer)}"
+
+
+def test_architecture_web_speaks_to_the_service_not_the_core():
+    for path in (PACKAGE / "web").glob("*.py"):
+        core = {n for n in _imports(path) if n.startswith(("crosswire.stages", "crosswire.pipeline"))}
+        assert not core, f"web/{path.name} imports {sorted(core)}: go through crosswire.stories"
+
+
+def test_architecture_renderers_read_only_the_dossier_types():
+    for name in ("dossier.py", "render.py", "render_html.py", "shards.py"):
+        allowed = ("crosswire.models", "crosswire.errors")
+        outer = {n for n in _imports(PACKAGE / name) if not n.startswith(allowed)}
+        assert not outer, f"{name} imports {sorted(outer)}"
 
 
 def test_architecture_readme_documents_commands_and_settings():

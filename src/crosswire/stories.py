@@ -21,11 +21,22 @@ from typing import Any
 from crosswire.dossier import to_dict
 from crosswire.errors import InputError
 from crosswire.models import Skipped
-from crosswire.pipeline import Progress, analyze, prepare, version
+from crosswire.pipeline import Progress, analyze, load_pipeline, prepare, version
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
-from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes
+from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED, list_files, looks_binary, printable, read_bytes
 from crosswire.store import Store, StoredDocument
+
+# What a story takes in, for the web app's upload form and its checks (the web never imports stages).
+ACCEPTED_SUFFIXES = SUPPORTED
+TABLE_SUFFIXES = PARQUET_SUFFIXES  # binary by nature: exempt from the binary-content check
+is_binary = looks_binary
+
+
+def load_models(settings: Settings) -> Any:
+    """The language pipeline an analysis needs, loaded once by a long-running caller (the web app)."""
+    return load_pipeline(settings.spacy_model)
+
 
 MAX_STORY_NAME = 200  # the web app's limit too: every stored story can be opened in a browser
 MAX_DISK_NAME = 200  # bytes of a file name written to disk (file systems allow 255)

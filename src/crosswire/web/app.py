@@ -44,9 +44,8 @@ from crosswire.diff import diff
 from crosswire.errors import CrosswireError, InputError
 from crosswire.render_html import SCRIPT_HASH, to_html
 from crosswire.settings import Settings
-from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED, looks_binary
 from crosswire.store import Store, open_store
-from crosswire.stories import add_to_story, remove_from_story
+from crosswire.stories import ACCEPTED_SUFFIXES, TABLE_SUFFIXES, add_to_story, is_binary, load_models, remove_from_story
 from crosswire.stories import check_story_name as _check_name
 
 MAX_FILES = 50
@@ -140,7 +139,7 @@ def create_app(
     def index() -> HTMLResponse:
         with stores.reading() as store:
             stories = store.stories()
-        return page("web_index.html.j2", stories=stories, accept=",".join(SUPPORTED))
+        return page("web_index.html.j2", stories=stories, accept=",".join(ACCEPTED_SUFFIXES))
 
     @app.get("/stories/{rest:path}")
     def story_get(request: Request) -> Response:
@@ -159,7 +158,7 @@ def create_app(
             return versions_page(name)
         with stores.reading() as store:
             documents = [d.name for d in store.documents(name)]
-        return page("web_upload.html.j2", name=name, accept=",".join(SUPPORTED), documents=documents)
+        return page("web_upload.html.j2", name=name, accept=",".join(ACCEPTED_SUFFIXES), documents=documents)
 
     def load(name: str, number: int) -> dict[str, Any]:
         with stores.reading() as store:
@@ -257,9 +256,7 @@ def create_app(
     def analyse(change: Callable[..., Any], name: str, items: list[Any]) -> None:
         """Runs on the single analysis thread: one analysis at a time, readers unaffected."""
         if state["nlp"] is None:
-            from crosswire.pipeline import load_pipeline
-
-            state["nlp"] = load_pipeline(settings.spacy_model)
+            state["nlp"] = load_models(settings)
         store = open_store(db_path)
         try:
             change(store, name, items, settings, nlp=state["nlp"])
@@ -304,8 +301,8 @@ async def _read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[t
             continue
         name = safe_file_name(upload.filename)
         suffix = Path(name).suffix.lower()
-        if suffix not in SUPPORTED:
-            problems.append(f"{name}: unsupported type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
+        if suffix not in ACCEPTED_SUFFIXES:
+            problems.append(f"{name}: unsupported type {suffix or '(none)'}; use {', '.join(ACCEPTED_SUFFIXES)}")
             statuses.add(415)
             continue
         data = await upload.read(max_bytes + 1)
@@ -315,7 +312,7 @@ async def _read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[t
         elif not data.strip():
             problems.append(f"{name}: the file is empty")
             statuses.add(400)
-        elif suffix not in PARQUET_SUFFIXES and looks_binary(data):
+        elif suffix not in TABLE_SUFFIXES and is_binary(data):
             problems.append(f"{name}: looks binary, not a {suffix} text file")
             statuses.add(415)
         else:
