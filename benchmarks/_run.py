@@ -12,7 +12,7 @@ from pathlib import Path
 CHILD = """
 import json, sys, time
 start = time.perf_counter()
-from crosswire.pipeline import analyze
+from crosswire.analysis.pipeline import analyze
 from crosswire.settings import Settings
 imported = time.perf_counter() - start
 dossier = analyze(sys.argv[1:-1], Settings(progress=False, workers=int(sys.argv[-1])))

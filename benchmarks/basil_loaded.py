@@ -37,9 +37,9 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
+from crosswire.analysis.pipeline import analyze, load_pipeline
 from crosswire.errors import InputError
 from crosswire.models import Document, RawDocument
-from crosswire.pipeline import analyze, load_pipeline
 from crosswire.settings import Settings
 from crosswire.stages._attribution import outside_quotes, quote_spans
 from crosswire.stages.annotate import annotate

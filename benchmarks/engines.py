@@ -35,14 +35,35 @@ def main() -> int:
         for engine in ("local", "ray"):
             out = Path(tmp) / engine
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "crosswire.cli", "analyze", str(pile), "--stories", str(out),
-                            "--engine", engine, "--quiet"], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "crosswire.cli",
+                    "analyze",
+                    str(pile),
+                    "--stories",
+                    str(out),
+                    "--engine",
+                    engine,
+                    "--quiet",
+                ],
+                check=True,
+            )
             seconds = time.perf_counter() - start
             outputs[engine] = {p.name: p.read_bytes() for p in sorted(out.glob("story-*.json"))}
-            words = sum(len(s["text"].split()) for f in outputs[engine].values()
-                        for d in json.loads(f)["documents"] for s in d["sentences"])
-            result[engine] = {"seconds": round(seconds, 1), "words": words, "words_per_s": round(words / seconds),
-                              "stories": len(outputs[engine])}
+            words = sum(
+                len(s["text"].split())
+                for f in outputs[engine].values()
+                for d in json.loads(f)["documents"]
+                for s in d["sentences"]
+            )
+            result[engine] = {
+                "seconds": round(seconds, 1),
+                "words": words,
+                "words_per_s": round(words / seconds),
+                "stories": len(outputs[engine]),
+            }
         result["identical_dossiers"] = outputs["local"] == outputs["ray"]
     print(json.dumps(result, indent=2))
     target = ROOT / "benchmarks" / "results" / "engines.json"

@@ -229,7 +229,7 @@ def parse_texts(
     todo = [k for k in texts if digest[k] not in cache]
     if todo:
         if "nlp" not in nlp_holder:
-            from crosswire.pipeline import load_pipeline
+            from crosswire.analysis.pipeline import load_pipeline
 
             nlp_holder["nlp"] = load_pipeline(MODEL)
         words = sum(len(texts[k].split()) for k in todo)

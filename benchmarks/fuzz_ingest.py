@@ -147,7 +147,7 @@ def _reason_kind(reason: str) -> str:
 
 def fuzz(n: int, seed: int = 0, log: Callable[[str], None] | None = None) -> dict:
     """Run ``n`` hostile inputs through prepare, one at a time; the counts and the worst costs."""
-    from crosswire.pipeline import prepare
+    from crosswire.analysis.pipeline import prepare
     from crosswire.settings import Settings
 
     settings = Settings(progress=False)

@@ -514,7 +514,7 @@ class _Markup(HTMLParser):
 
 def live_markup(page: str) -> list[str]:
     """What in ``page`` could run or load something that is not the page's own script."""
-    from crosswire.render_html import SCRIPT
+    from crosswire.output.html import SCRIPT
 
     parser = _Markup()
     parser.feed(page)
@@ -608,10 +608,10 @@ def run_case(
     store: bool = True,
 ) -> Row:
     """Analyse the case beside the normal article, render it, and (``store``) add it to a fresh story."""
-    from crosswire.dossier import to_dict
-    from crosswire.pipeline import analyze, version
-    from crosswire.render import to_markdown
-    from crosswire.render_html import to_html
+    from crosswire.analysis.pipeline import analyze, version
+    from crosswire.output.html import to_html
+    from crosswire.output.json import to_dict
+    from crosswire.output.markdown import to_markdown
 
     row = Row(case.family, case.label, sum(len(data) for _, data in case.files))
     paths = write_case(case, folder / "in")
@@ -693,8 +693,8 @@ def _check_store(
     case: Case, paths: list[str], db: Path, nlp: Any, settings: Any, row: Row, crashes: list[dict[str, Any]]
 ) -> None:
     """Add the case to a fresh story, then a normal article, then take the case out again."""
-    from crosswire.store import open_store
-    from crosswire.stories import add_to_story, collect_files, remove_from_story
+    from crosswire.stories.service import add_to_story, collect_files, remove_from_story
+    from crosswire.stories.store import open_store
 
     if case.store_names is not None:
         files = [(name, data) for name, (_, data) in zip(case.store_names, case.files, strict=True)]
@@ -739,7 +739,7 @@ def _check_store(
 def normalised(dossier: Any, files: dict[str, str]) -> str:
     """The dossier's JSON with each document id and source replaced by a hash of its sentences, and each
     input file's path by a hash of its bytes (tests/test_order.py's comparison, plus error sources)."""
-    from crosswire.dossier import to_json
+    from crosswire.output.json import to_json
     from crosswire.stages.ingest import printable
 
     text = to_json(dossier)
@@ -756,7 +756,7 @@ def normalised(dossier: Any, files: dict[str, str]) -> str:
 
 def order_check(case: Case, folder: Path, nlp: Any, settings: Any) -> str:
     """'same' when [a, b, hostile] and [hostile, b, a] (renamed) give one dossier; else where they differ."""
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
 
     def pile(tag: str, order: list[tuple[bytes, bytes]]) -> tuple[list[str], dict[str, str]]:
         where = folder / tag
@@ -999,7 +999,7 @@ def main() -> int:
     parser.add_argument("--match", default="", help="only inputs whose label contains this text")
     parser.add_argument("--quick", action="store_true", help="3 light inputs per family, nothing written")
     args = parser.parse_args()
-    from crosswire.pipeline import load_pipeline
+    from crosswire.analysis.pipeline import load_pipeline
     from crosswire.settings import Settings
 
     families = tuple(f.strip() for f in args.families.split(",") if f.strip())

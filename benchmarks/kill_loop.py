@@ -90,8 +90,8 @@ class Traced(sqlite3.Connection):
 _connect = sqlite3.connect
 sqlite3.connect = lambda *a, **kw: _connect(*a, factory=Traced, **kw)
 note("start")
-import crosswire.pipeline as pipeline
-import crosswire.stories
+import crosswire.analysis.pipeline as pipeline
+import crosswire.stories.service
 note("imported")
 _load = pipeline.load_pipeline
 
@@ -165,7 +165,7 @@ def _text(path: Path) -> str:
 
 def seed_first_schema_store(db: Path, stories: list[str], inputs: dict[str, bytes]) -> None:
     """A store as the first schema (migration 1 only) left it: per story one document and one version."""
-    from crosswire.store.sqlite import MIGRATIONS
+    from crosswire.stories.store import MIGRATIONS
 
     connection = sqlite3.connect(db)
     connection.executescript(
@@ -219,7 +219,7 @@ def snapshot(db: Path) -> State:
 def check(db: Path, before: State, inputs: dict[str, bytes], batch: list[str]) -> tuple[list[str], State]:
     """Problems found in the store after a run that started from ``before`` and added ``batch``."""
     from crosswire.errors import StoreError
-    from crosswire.store import open_store
+    from crosswire.stories.store import open_store
 
     problems = []
     try:
@@ -336,7 +336,7 @@ def _reap_group(pgid: int) -> None:
 
 def kill_loop(workdir: Path, kills: int = 50, seed: int = 7, stories: int = 5, rerun_every: int = 1) -> dict[str, Any]:
     """Kill ``kills`` `crosswire add` processes; returns the report (counts and one row per round)."""
-    from crosswire.store import open_store
+    from crosswire.stories.store import open_store
 
     rng = random.Random(seed)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -428,7 +428,7 @@ def _complete_every_story(
     db: Path, names: list[str], last_files: dict[str, list[str]], workdir: Path
 ) -> dict[str, Any]:
     """Rerun the last add of any story left with unanalysed documents; every story must end complete."""
-    from crosswire.store import open_store
+    from crosswire.stories.store import open_store
 
     store = open_store(db)
     pending = {name: store.unanalysed(name) for name in names}

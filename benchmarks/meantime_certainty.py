@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT / "src"))
 import ecbplus_entities as ecb  # noqa: E402  (the detokeniser)
 from claim_matching import Pile, PileDoc, parse  # noqa: E402  (pile → JSONL → prepare + annotate)
 
-from crosswire.pipeline import load_pipeline, reconcile  # noqa: E402
+from crosswire.analysis.pipeline import load_pipeline, reconcile  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval-data" / "meantime-en"

@@ -86,7 +86,7 @@ from claim_matching import (  # noqa: E402  (MEANTIME piles, timeline lines, pil
     parse,
 )
 
-from crosswire.pipeline import load_pipeline, reconcile  # noqa: E402
+from crosswire.analysis.pipeline import load_pipeline, reconcile  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 from crosswire.stages.timeline import resolve_times  # noqa: E402
 

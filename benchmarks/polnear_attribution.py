@@ -78,8 +78,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from claim_matching import offset_map  # noqa: E402  (difflib alignment of our text onto the cleaned body)
 
+from crosswire.analysis.pipeline import annotate_all, load_pipeline, prepare, reconcile, version  # noqa: E402
 from crosswire.models import Annotated, Dossier  # noqa: E402
-from crosswire.pipeline import annotate_all, load_pipeline, prepare, reconcile, version  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "eval-data" / "polnear"

@@ -62,7 +62,7 @@ def main() -> int:
 
 
 def _stage_times(corpus: str) -> dict[str, float]:
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
     from crosswire.settings import Settings
 
     dossier = analyze([corpus], Settings(progress=False))

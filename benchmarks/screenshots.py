@@ -21,8 +21,8 @@ from _browser import launch  # noqa: E402
 
 
 def sample_dossier() -> dict:
-    from crosswire.dossier import to_dict
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
+    from crosswire.output.json import to_dict
     from crosswire.settings import Settings
 
     return to_dict(analyze([str(ROOT / "src" / "crosswire" / "sample")], Settings(progress=False)), "screenshot")
@@ -51,7 +51,7 @@ def main() -> int:
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    from crosswire.render_html import to_html
+    from crosswire.output.html import to_html
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,7 @@ def main() -> int:
     parser.add_argument("--stories", type=int, default=30)
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
-    from crosswire.pipeline import load_pipeline
+    from crosswire.analysis.pipeline import load_pipeline
     from crosswire.settings import Settings
     from crosswire.stages.clean import clean
     from crosswire.stages.ingest import read
@@ -48,7 +48,7 @@ def main() -> int:
                 sys.executable,
                 "-c",
                 "import time; t=time.perf_counter(); "
-                "from crosswire.pipeline import load_pipeline; "
+                "from crosswire.analysis.pipeline import load_pipeline; "
                 f"load_pipeline({settings.spacy_model!r}); print(time.perf_counter()-t)",
             ],
             capture_output=True,

@@ -736,7 +736,7 @@ def main() -> int:
     started = time.perf_counter()
     docs = [read_tml(f) for f in files]
     if args.splitter == "spacy":
-        from crosswire.pipeline import load_pipeline
+        from crosswire.analysis.pipeline import load_pipeline
         from crosswire.settings import load_settings
 
         model = load_settings().spacy_model

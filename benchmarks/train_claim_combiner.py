@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import claim_matching as cm  # noqa: E402  (ECB+ piles, parsing, offsets)
 
 import crosswire  # noqa: E402
-from crosswire.pipeline import load_pipeline  # noqa: E402
+from crosswire.analysis.pipeline import load_pipeline  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 from crosswire.stages._combiner import COMBINER_FEATURES, COMBINER_FILE, load_combiner  # noqa: E402
 from crosswire.stages._encoder import load_encoder  # noqa: E402

@@ -35,11 +35,11 @@ def main() -> int:
     args = parser.parse_args()
     import uvicorn
 
-    from crosswire.pipeline import load_pipeline
-    from crosswire.render_html import to_html
+    from crosswire.analysis.pipeline import load_pipeline
+    from crosswire.output.html import to_html
     from crosswire.settings import Settings
-    from crosswire.store import open_store
-    from crosswire.stories import add_to_story, collect_files
+    from crosswire.stories.service import add_to_story, collect_files
+    from crosswire.stories.store import open_store
     from crosswire.web.app import create_app
     from crosswire.web.server import server_config
 
@@ -55,9 +55,7 @@ def main() -> int:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        server = uvicorn.Server(
-            server_config(create_app(db, settings, nlp=nlp), "127.0.0.1", port, "error")
-        )
+        server = uvicorn.Server(server_config(create_app(db, settings, nlp=nlp), "127.0.0.1", port, "error"))
         threading.Thread(target=server.run, daemon=True).start()
         while not server.started:
             time.sleep(0.05)

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from crosswire.analysis.pipeline import analyze, load_pipeline
 from crosswire.models import Annotated, Dossier
-from crosswire.pipeline import analyze, load_pipeline
 from crosswire.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]

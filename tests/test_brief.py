@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import SETTINGS
 
-from crosswire.pipeline import analyze
+from crosswire.analysis.pipeline import analyze
 
 FILLER = "The talks took place in the capital of the province during a long and difficult week for everyone."
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SAMPLE, SETTINGS, served
 
-from crosswire.store import open_store
-from crosswire.stories import add_to_story, collect_files
+from crosswire.stories.service import add_to_story, collect_files
+from crosswire.stories.store import open_store
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from _browser import CHROMIUM, launch  # noqa: E402  (shared with the screenshot and page-load scripts)

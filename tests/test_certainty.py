@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import SETTINGS
 
-from crosswire.pipeline import analyze
+from crosswire.analysis.pipeline import analyze
 
 # (sentence, the words of the proposition to look at, certainty, future)
 CASES = [

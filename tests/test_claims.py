@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import SETTINGS
 
-from crosswire.pipeline import analyze
+from crosswire.analysis.pipeline import analyze
 
 
 def _analyze(tmp_path, nlp, texts: dict[str, str]):
@@ -189,7 +189,7 @@ def test_claims_shipped_combiner_loads_and_the_default_bar_is_its_threshold():
 def test_claims_without_the_encoder_matching_falls_back_to_wording_and_says_so(tmp_path, nlp):
     from dataclasses import replace
 
-    from crosswire.pipeline import matching_status
+    from crosswire.analysis.pipeline import matching_status
 
     settings = replace(SETTINGS, claim_encoder="none")
     assert matching_status(settings).startswith("by wording only")

@@ -14,7 +14,7 @@ CHECK = SHARED / "tools" / "check_dossier.py"
 
 @pytest.fixture(autouse=True)
 def _reuse_model(monkeypatch, nlp):
-    import crosswire.pipeline as pipeline
+    import crosswire.analysis.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
 

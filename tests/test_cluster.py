@@ -9,7 +9,7 @@ import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
 
 from crosswire import cli
-from crosswire.pipeline import analyze, prepare
+from crosswire.analysis.pipeline import analyze, prepare
 from crosswire.stages.cluster import cluster_stories, near_duplicates
 
 WIRE = (
@@ -59,7 +59,7 @@ def test_cluster_same_wire_text_by_three_outlets_counts_once(tmp_path, nlp):
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
 def test_cluster_cli_writes_one_dossier_per_story(tmp_path, monkeypatch, nlp):
-    import crosswire.pipeline as pipeline
+    import crosswire.analysis.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
     out = tmp_path / "stories"
@@ -74,8 +74,8 @@ def test_cluster_cli_writes_one_dossier_per_story(tmp_path, monkeypatch, nlp):
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
 def test_cluster_parquet_shard_holds_the_same_dossiers(tmp_path, monkeypatch, nlp):
     pytest.importorskip("pyarrow.parquet", reason="Parquet shards need pyarrow (crosswire[ray])")
-    import crosswire.pipeline as pipeline
-    from crosswire.shards import read_shard
+    import crosswire.analysis.pipeline as pipeline
+    from crosswire.output.shards import read_shard
 
     monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
     out = tmp_path / "stories"
@@ -162,7 +162,7 @@ def test_cluster_merge_pass_respects_the_time_window_both_ways():
 def test_cluster_shard_writer_round_trips_in_batches(tmp_path, kind):
     if kind == "parquet":
         pytest.importorskip("pyarrow.parquet", reason="Parquet shards need pyarrow (crosswire[ray])")
-    from crosswire.shards import ShardWriter, read_shard
+    from crosswire.output.shards import ShardWriter, read_shard
 
     dossiers = [{"documents": [{"id": f"d{n}"}], "claims": [], "note": "é \u2028 <b>"} for n in range(5)]
     with ShardWriter(tmp_path, kind, batch=2) as shard:

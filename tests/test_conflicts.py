@@ -43,7 +43,7 @@ def test_conflicts_sample_warrant_then_charges_dropped(sample_dossier):
 def _story(tmp_path, nlp, articles: dict[str, str]):
     from conftest import SETTINGS
 
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
 
     for name, text in articles.items():
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")

@@ -59,7 +59,7 @@ def test_crash_safety_workers_die_with_a_killed_parent(tmp_path):
     for n in range(12):
         (tmp_path / f"a{n}.txt").write_text((sentence * 40 + "\n\n") * 5, encoding="utf-8")
     code = (
-        "import sys; from crosswire.pipeline import analyze; from crosswire.settings import Settings; "
+        "import sys; from crosswire.analysis.pipeline import analyze; from crosswire.settings import Settings; "
         f"analyze([{str(tmp_path)!r}], Settings(progress=False, workers=2))"
     )
     parent = subprocess.Popen([sys.executable, "-c", code])

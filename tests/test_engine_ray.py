@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
 
-from crosswire.dossier import to_json
-from crosswire.pipeline import analyze, analyze_stories
+from crosswire.analysis.pipeline import analyze, analyze_stories
+from crosswire.output.json import to_json
 
 ray = pytest.importorskip("ray", reason="the Ray engine is an optional extra: pip install 'crosswire[ray]'")
 
@@ -19,14 +19,14 @@ def local_ray():
 
 
 def test_engine_ray_single_story_identical_to_local(local_ray, nlp):
-    from crosswire.engine_ray import analyze_ray
+    from crosswire.analysis.engine_ray import analyze_ray
 
     assert to_json(analyze_ray([str(SAMPLE)], SETTINGS)) == to_json(analyze([str(SAMPLE)], SETTINGS, nlp=nlp))
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
 def test_engine_ray_stories_identical_to_local(local_ray, nlp):
-    from crosswire.engine_ray import analyze_stories_ray
+    from crosswire.analysis.engine_ray import analyze_stories_ray
 
     sources = [str(SAMPLE), str(REFERENCE)]
     remote = analyze_stories_ray(sources, SETTINGS)

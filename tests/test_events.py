@@ -60,7 +60,7 @@ def _two_articles(tmp_path, nlp, a: tuple[str, str, str], b: tuple[str, str, str
     """The dossier of two articles, each (headline, byline, body), dated April 8, 2024."""
     from conftest import SETTINGS
 
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
 
     for name, (title, byline, body) in (("a", a), ("b", b)):
         (tmp_path / f"{name}.txt").write_text(f"{title}\n\nBy {byline}\n\nApril 8, 2024\n\n{body}", encoding="utf-8")

@@ -23,10 +23,10 @@ from conftest import ROOT, SAMPLE, SETTINGS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crosswire.dossier import to_dict
+from crosswire.analysis.pipeline import analyze, prepare
 from crosswire.errors import InputError
 from crosswire.models import Document, RawDocument, Skipped
-from crosswire.pipeline import analyze, prepare
+from crosswire.output.json import to_dict
 from crosswire.stages.clean import MAX_PARAGRAPH_CHARS, clean
 from crosswire.stages.facts import document_facts
 from crosswire.stages.ingest import list_files, read

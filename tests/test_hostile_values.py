@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from conftest import SETTINGS
 
-from crosswire.dossier import to_json
-from crosswire.pipeline import analyze
-from crosswire.render_html import to_html
+from crosswire.analysis.pipeline import analyze
+from crosswire.output.html import to_html
+from crosswire.output.json import to_json
 
 FILLER = (
     "The talks in the capital of the province went on for a long and difficult week for everyone involved, "
@@ -110,7 +110,8 @@ def test_hostile_feed_fields_out_of_range_are_unread(tmp_path, nlp):
 
 
 def test_hostile_an_internal_error_has_its_own_exit_code(tmp_path, monkeypatch, capsys):
-    from crosswire import cli, pipeline
+    from crosswire import cli
+    from crosswire.analysis import pipeline
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
@@ -132,7 +133,7 @@ def test_hostile_a_document_that_breaks_a_later_stage_is_left_out_with_a_reason(
             raise OverflowError("a bug met on one document")
         return real(annotated, entities)
 
-    monkeypatch.setattr("crosswire.pipeline.resolve_quotes", fragile)
+    monkeypatch.setattr("crosswire.analysis.pipeline.resolve_quotes", fragile)
     (tmp_path / "good.txt").write_text(f"Officials reopened the bridge on Monday.\n\n{FILLER}", encoding="utf-8")
     (tmp_path / "bad.txt").write_text(f"The poison figure was printed on Monday.\n\n{FILLER}", encoding="utf-8")
     dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
@@ -141,7 +142,7 @@ def test_hostile_a_document_that_breaks_a_later_stage_is_left_out_with_a_reason(
 
 
 def test_hostile_a_document_that_breaks_annotation_is_left_out_with_a_reason(tmp_path, nlp, monkeypatch):
-    from crosswire import pipeline
+    from crosswire.analysis import pipeline
 
     real = pipeline.annotate
 
@@ -180,7 +181,7 @@ def test_hostile_a_stray_nul_does_not_make_text_binary(tmp_path, nlp):
 
 def test_hostile_crosswire_remove_takes_a_document_out_as_a_new_version(tmp_path, capsys):
     from crosswire import cli
-    from crosswire.store import open_store
+    from crosswire.stories.store import open_store
 
     db = tmp_path / "stories.db"
     for name, text in {
@@ -226,7 +227,7 @@ def test_hostile_add_a_file_whose_name_is_not_utf8(tmp_path, capsys):
     (folder / name).write_text(f"Officials reopened the bridge on Monday after repairs.\n\n{FILLER}", encoding="utf-8")
     db = tmp_path / "s.db"
     assert cli.main(["add", str(folder), "--story", "names", "--db", str(db), "--quiet"]) == 0
-    from crosswire.store import open_store
+    from crosswire.stories.store import open_store
 
     store = open_store(db)
     try:
@@ -240,7 +241,7 @@ def test_hostile_a_killed_add_leaves_no_temporary_folder_for_long(tmp_path, monk
     import sys
     import tempfile
 
-    from crosswire.stories import _work_folder
+    from crosswire.stories.service import _work_folder
 
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR

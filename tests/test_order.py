@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
 
-from crosswire.dossier import to_json
-from crosswire.pipeline import analyze
+from crosswire.analysis.pipeline import analyze
+from crosswire.output.json import to_json
 
 
 def _renamed(files: list[Path], folder: Path, tag: str) -> list[Path]:

@@ -98,7 +98,7 @@ def test_quality_stage_meets_its_floor(sample_dossier, stage):
 if __name__ == "__main__":
     from conftest import SAMPLE, SETTINGS
 
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
 
     for stage, value in scores(analyze([str(SAMPLE)], SETTINGS)).items():
         print(f"{stage:<20}{value:6.2f}  floor {FLOORS.get(stage, 0):.2f}")

@@ -31,7 +31,7 @@ def test_quotes_sample_speakers(sample_dossier):
 def _speakers(tmp_path, nlp, text: str) -> dict[str, str | None]:
     from conftest import SETTINGS
 
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
 
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     return {q.text: q.speaker_name for q in analyze([str(tmp_path)], SETTINGS, nlp=nlp).quotes}
@@ -72,7 +72,7 @@ def test_quotes_name_after_a_quote_must_be_in_its_paragraph(tmp_path, nlp):
 def test_quotes_claims_of_belief_and_demand_name_their_holder(tmp_path, nlp):
     from conftest import SETTINGS
 
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
 
     text = "\n\n".join(
         [
@@ -92,7 +92,7 @@ def _speaker_by_opening(tmp_path, nlp, text: str, words: int) -> dict[str, str |
     """Each claim mention's speaker, keyed by the first ``words`` words of its sentence."""
     from conftest import SETTINGS
 
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
 
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
     dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)

@@ -8,9 +8,9 @@ from html.parser import HTMLParser
 import pytest
 from conftest import SETTINGS
 
-from crosswire.dossier import to_dict
-from crosswire.pipeline import analyze
-from crosswire.render_html import SCRIPT, to_html
+from crosswire.analysis.pipeline import analyze
+from crosswire.output.html import SCRIPT, to_html
+from crosswire.output.json import to_dict
 
 PAYLOADS = [
     "<script>alert('x')</script>",

@@ -7,8 +7,7 @@ import sqlite3
 import pytest
 
 from crosswire.errors import StoreError
-from crosswire.store import open_store
-from crosswire.store.sqlite import MIGRATIONS
+from crosswire.stories.store import MIGRATIONS, open_store
 
 
 def test_store_dedupes_by_content_and_round_trips_bytes(tmp_path):
@@ -85,7 +84,7 @@ def test_store_migrations_upgrade_a_first_schema_store(tmp_path):
 
 
 def test_store_migration_that_fails_leaves_the_store_as_it_was(tmp_path, monkeypatch):
-    import crosswire.store.sqlite as sqlite_store
+    import crosswire.stories.store as sqlite_store
 
     path = tmp_path / "old.db"
     _old_store(path)

@@ -8,10 +8,10 @@ import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
 
 from crosswire import cli
-from crosswire.diff import diff
 from crosswire.errors import InputError
-from crosswire.store import open_store
-from crosswire.stories import add_to_story, collect_files
+from crosswire.stories.diff import diff
+from crosswire.stories.service import add_to_story, collect_files
+from crosswire.stories.store import open_store
 
 # Publication order: the breaking rewrite first, the 27 June article last.
 ORDER = ["003_", "004_", "000_", "001_", "002_"]
@@ -75,7 +75,7 @@ def test_stories_reference_in_publication_order_supersedes_the_warrant(tmp_path,
 
 
 def test_stories_cli_add_and_diff(tmp_path, capsys, monkeypatch, nlp):
-    import crosswire.pipeline as pipeline
+    import crosswire.analysis.pipeline as pipeline
 
     monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
     db = str(tmp_path / "c.db")
@@ -91,7 +91,7 @@ def test_stories_cli_add_and_diff(tmp_path, capsys, monkeypatch, nlp):
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
 def test_stories_add_without_a_story_sorts_files_into_stories(tmp_path, nlp):
-    from crosswire.stories import add_to_pile
+    from crosswire.stories.service import add_to_pile
 
     store = open_store(tmp_path / "s.db")
     wagner = sorted(REFERENCE.glob("*.txt"))
@@ -106,7 +106,7 @@ def test_stories_add_without_a_story_sorts_files_into_stories(tmp_path, nlp):
 
 
 def test_stories_add_without_a_story_keeps_files_with_odd_names(tmp_path, nlp):
-    from crosswire.stories import add_to_pile
+    from crosswire.stories.service import add_to_pile
 
     store = open_store(tmp_path / "s.db")
     text = (SAMPLE / "wire_report.txt").read_bytes()

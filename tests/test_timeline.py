@@ -50,7 +50,7 @@ def _pile(tmp_path, nlp, rows):
 
     from conftest import SETTINGS
 
-    from crosswire.pipeline import analyze
+    from crosswire.analysis.pipeline import analyze
 
     path = tmp_path / "pile.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")

@@ -8,8 +8,8 @@ import pytest
 from conftest import SAMPLE, SETTINGS, SHARED
 from fastapi.testclient import TestClient
 
-from crosswire.store import open_store
-from crosswire.stories import add_to_story, collect_files
+from crosswire.stories.service import add_to_story, collect_files
+from crosswire.stories.store import open_store
 from crosswire.web.app import create_app
 
 STORY = 'levy <b>&"story"'

@@ -11,8 +11,8 @@ import sys
 import pytest
 from conftest import ROOT, SAMPLE, SETTINGS, served
 
-from crosswire.store import open_store
-from crosswire.stories import add_to_story
+from crosswire.stories.service import add_to_story
+from crosswire.stories.store import open_store
 
 _SPEC = importlib.util.spec_from_file_location("load_test", ROOT / "benchmarks" / "load_test.py")
 assert _SPEC and _SPEC.loader

@@ -12,10 +12,10 @@ import pytest
 from conftest import ROOT, SAMPLE, SETTINGS
 from fastapi.testclient import TestClient
 
+from crosswire.analysis.pipeline import analyze, version
 from crosswire.cli import _parser
-from crosswire.dossier import to_dict
-from crosswire.pipeline import analyze, version
-from crosswire.store import open_store
+from crosswire.output.json import to_dict
+from crosswire.stories.store import open_store
 from crosswire.web.app import MAX_FILES, check_story_name, create_app, safe_file_name, url
 
 TEXT = b"The transport minister said on Monday that the old river bridge would reopen to traffic next week. " * 3

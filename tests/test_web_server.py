@@ -14,7 +14,7 @@ import pytest
 from conftest import served
 from fastapi.testclient import TestClient
 
-from crosswire.store import open_store
+from crosswire.stories.store import open_store
 from crosswire.web import app as web_app
 from crosswire.web.app import SECURITY_HEADERS, create_app
 

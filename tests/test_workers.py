@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.pipeline import analyze
+from crosswire.analysis.pipeline import analyze
+from crosswire.analysis.workers import can_stop, run_budgeted
 from crosswire.settings import Settings
-from crosswire.workers import can_stop, run_budgeted
 
 pytestmark = pytest.mark.skipif(not can_stop(), reason="stopping a worker needs fork (not on this platform)")
 

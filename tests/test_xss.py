@@ -22,11 +22,11 @@ from conftest import SETTINGS
 from fastapi.testclient import TestClient
 from markdown_it import MarkdownIt
 
-from crosswire.dossier import to_dict
-from crosswire.pipeline import analyze, version
-from crosswire.render import to_markdown
-from crosswire.render_html import SCRIPT, to_html
-from crosswire.store import open_store
+from crosswire.analysis.pipeline import analyze, version
+from crosswire.output.html import SCRIPT, to_html
+from crosswire.output.json import to_dict
+from crosswire.output.markdown import to_markdown
+from crosswire.stories.store import open_store
 from crosswire.web.app import create_app, url
 
 PAYLOADS = [

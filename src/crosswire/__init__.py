@@ -1,5 +1,6 @@
 """crosswire: reconcile the news. ``analyze(paths)`` turns articles about one story into a dossier."""
 
+from crosswire.analysis.pipeline import analyze, load_pipeline
 from crosswire.errors import ConfigError, CrosswireError, InputError, StoreError
 from crosswire.models import (
     Brief,
@@ -15,7 +16,6 @@ from crosswire.models import (
     Skipped,
     TimelineEntry,
 )
-from crosswire.pipeline import analyze, load_pipeline
 from crosswire.settings import Settings, load_settings
 
 __all__ = [

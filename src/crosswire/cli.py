@@ -121,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from crosswire.dossier import to_dict, to_json
-    from crosswire.pipeline import analyze, version
-    from crosswire.render import summary_line, to_markdown
+    from crosswire.analysis.pipeline import analyze, version
+    from crosswire.output.json import to_dict, to_json
+    from crosswire.output.markdown import summary_line, to_markdown
 
     paths = list(args.paths) + ([str(SAMPLE)] if args.sample else [])
     if not paths:
@@ -135,7 +135,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.stories:
         return _analyze_pile(paths, settings, Path(args.stories), args)
     if args.engine == "ray":
-        from crosswire.engine_ray import analyze_ray
+        from crosswire.analysis.engine_ray import analyze_ray
 
         dossier = analyze_ray(paths, settings)
     else:
@@ -145,11 +145,11 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.md:
         _write(args.md, to_markdown(dossier))
     if args.html:
-        from crosswire.render_html import to_html
+        from crosswire.output.html import to_html
 
         _write(args.html, to_html(to_dict(dossier, version())))
     if not args.quiet:
-        from crosswire.pipeline import matching_status
+        from crosswire.analysis.pipeline import matching_status
 
         print(f"{summary_line(dossier)}; claims matched {matching_status(settings)}", file=sys.stderr)
         for error in dossier.errors:
@@ -162,15 +162,15 @@ def _analyze(args: argparse.Namespace) -> int:
 def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Namespace) -> int:
     import json
 
-    from crosswire.dossier import to_dict, to_json
-    from crosswire.pipeline import analyze_stories, version
-    from crosswire.render import to_markdown
-    from crosswire.shards import ShardWriter, check_format
+    from crosswire.analysis.pipeline import analyze_stories, version
+    from crosswire.output.json import to_dict, to_json
+    from crosswire.output.markdown import to_markdown
+    from crosswire.output.shards import ShardWriter, check_format
 
     check_format(args.shard_format)  # before hours of analysis, not after
     out.mkdir(parents=True, exist_ok=True)
     if args.engine == "ray":
-        from crosswire.engine_ray import analyze_stories_ray
+        from crosswire.analysis.engine_ray import analyze_stories_ray
 
         results = analyze_stories_ray(paths, settings)
     else:
@@ -185,7 +185,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         if args.md:
             (out / f"{story.id}.md").write_text(to_markdown(dossier), encoding="utf-8")
         if args.html:
-            from crosswire.render_html import to_html
+            from crosswire.output.html import to_html
 
             (out / f"{story.id}.html").write_text(to_html(data), encoding="utf-8")
         index.append(
@@ -215,8 +215,8 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
 
 
 def _add(args: argparse.Namespace) -> int:
-    from crosswire.store import open_store
-    from crosswire.stories import add_to_pile, add_to_story, collect_files
+    from crosswire.stories.service import add_to_pile, add_to_story, collect_files
+    from crosswire.stories.store import open_store
 
     settings = load_settings(args.config, progress=False if args.quiet else None)
     files, errors = collect_files(args.paths, settings.max_file_bytes)
@@ -252,8 +252,8 @@ def _add(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from crosswire.store import open_store
-    from crosswire.stories import remove_from_story
+    from crosswire.stories.service import remove_from_story
+    from crosswire.stories.store import open_store
 
     settings = load_settings(args.config, progress=False if args.quiet else None)
     store = open_store(args.db)
@@ -272,8 +272,8 @@ def _remove(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from crosswire.diff import describe, diff
-    from crosswire.store import open_store
+    from crosswire.stories.diff import describe, diff
+    from crosswire.stories.store import open_store
 
     store = open_store(args.db)
     try:

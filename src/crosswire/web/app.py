@@ -40,13 +40,20 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from crosswire.diff import diff
 from crosswire.errors import CrosswireError, InputError
-from crosswire.render_html import SCRIPT_HASH, to_html
+from crosswire.output.html import SCRIPT_HASH, to_html
 from crosswire.settings import Settings
-from crosswire.store import Store, open_store
-from crosswire.stories import ACCEPTED_SUFFIXES, TABLE_SUFFIXES, add_to_story, is_binary, load_models, remove_from_story
-from crosswire.stories import check_story_name as _check_name
+from crosswire.stories.diff import diff
+from crosswire.stories.service import (
+    ACCEPTED_SUFFIXES,
+    TABLE_SUFFIXES,
+    add_to_story,
+    is_binary,
+    load_models,
+    remove_from_story,
+)
+from crosswire.stories.service import check_story_name as _check_name
+from crosswire.stories.store import Store, open_store
 
 MAX_FILES = 50
 MAX_UPLOAD_BYTES = 50_000_000  # one request, all files together

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crosswire.dossier import to_dict
+from crosswire.analysis.pipeline import Progress, analyze, load_pipeline, prepare, version
 from crosswire.errors import InputError
 from crosswire.models import Skipped
-from crosswire.pipeline import Progress, analyze, load_pipeline, prepare, version
+from crosswire.output.json import to_dict
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
 from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED, list_files, looks_binary, printable, read_bytes
-from crosswire.store import Store, StoredDocument
+from crosswire.stories.store import Store, StoredDocument
 
 # What a story takes in, for the web app's upload form and its checks (the web never imports stages).
 ACCEPTED_SUFFIXES = SUPPORTED

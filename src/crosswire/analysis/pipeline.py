@@ -14,6 +14,7 @@ from dataclasses import replace
 from importlib import metadata
 from typing import Any
 
+from crosswire.analysis.workers import Outcome, describe, run_budgeted
 from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
@@ -33,7 +34,6 @@ from crosswire.stages.ingest import read
 from crosswire.stages.profile import build_profiles
 from crosswire.stages.quotes import resolve_quotes
 from crosswire.stages.timeline import build_timeline, date_mentions, resolve_times
-from crosswire.workers import Outcome, describe, run_budgeted
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 # Below this many words a second worker process costs more than it saves.

@@ -14,9 +14,9 @@ import pickle
 from collections.abc import Sequence
 from typing import Any
 
+from crosswire.analysis.pipeline import annotate, load_pipeline, prepare, reconcile
 from crosswire.errors import ConfigError
 from crosswire.models import Annotated, Document, Dossier, Skipped
-from crosswire.pipeline import annotate, load_pipeline, prepare, reconcile
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, StoryCluster, cluster_stories
 
