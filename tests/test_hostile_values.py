@@ -12,7 +12,7 @@ from conftest import SETTINGS
 
 from crosswire.analysis.pipeline import analyze
 from crosswire.output.html import to_html
-from crosswire.output.json import to_json
+from crosswire.output.json import from_dict, to_json
 
 FILLER = (
     "The talks in the capital of the province went on for a long and difficult week for everyone involved, "
@@ -33,7 +33,7 @@ def _run(tmp_path, nlp, files: dict[str, str]):
         (tmp_path / name).write_text(text, encoding="utf-8")
     dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
     data = _strict(to_json(dossier))  # strict JSON, or this raises
-    to_html(data)  # the HTML renderer survives it too
+    to_html(from_dict(data))  # the JSON reads back, and the HTML renderer survives it too
     return dossier, data
 
 

@@ -10,7 +10,6 @@ from conftest import SETTINGS
 
 from crosswire.analysis.pipeline import analyze
 from crosswire.output.html import SCRIPT, to_html
-from crosswire.output.json import to_dict
 
 PAYLOADS = [
     "<script>alert('x')</script>",
@@ -71,7 +70,7 @@ def hostile_html(tmp_path_factory, nlp):
         encoding="utf-8",
     )
     dossier = analyze([str(folder)], SETTINGS, nlp=nlp)
-    return to_html(to_dict(dossier, "test"))
+    return to_html(dossier, "test")
 
 
 def test_render_html_no_article_string_is_live(hostile_html):
@@ -85,7 +84,7 @@ def test_render_html_no_article_string_is_live(hostile_html):
 
 
 def test_render_html_is_self_contained(sample_dossier):
-    page = to_html(to_dict(sample_dossier, "test"))
+    page = to_html(sample_dossier, "test")
     audit = _Audit()
     audit.feed(page)
     assert audit.external == []
@@ -94,7 +93,7 @@ def test_render_html_is_self_contained(sample_dossier):
 
 
 def test_render_html_citations_point_at_source_sentences(sample_dossier):
-    page = to_html(to_dict(sample_dossier, "test"))
+    page = to_html(sample_dossier, "test")
     for sentence in sample_dossier.brief.summary:
         assert f'href="#claim-{sentence.claims[0]}"' in page
     anchors = {a.split('"')[0] for a in page.split('href="#src-')[1:]}

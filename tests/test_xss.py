@@ -267,7 +267,7 @@ def _check(page: str, scripts: list[str], kind: str, csp: bool = True) -> str:
 
 
 def test_xss_html_file_is_inert(dossiers):
-    _, full, _ = dossiers
+    _, _, full = dossiers
     for nav in ((), (("All stories", "/"), ("JSON", url(PAYLOADS[0]) + ".json"))):
         text = _check(to_html(full, nav=nav, title_suffix=" · " + PAYLOADS[0]), [SCRIPT], "html file")
         assert [p for p in PAYLOADS if p not in text] == []  # every payload is shown, as text

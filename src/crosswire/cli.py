@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _analyze(args: argparse.Namespace) -> int:
     from crosswire.analysis.pipeline import analyze, version
-    from crosswire.output.json import to_dict, to_json
+    from crosswire.output.json import to_json
     from crosswire.output.markdown import summary_line, to_markdown
 
     paths = list(args.paths) + ([str(SAMPLE)] if args.sample else [])
@@ -147,7 +147,7 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.html:
         from crosswire.output.html import to_html
 
-        _write(args.html, to_html(to_dict(dossier, version())))
+        _write(args.html, to_html(dossier, version()))
     if not args.quiet:
         from crosswire.analysis.pipeline import matching_status
 
@@ -187,7 +187,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         if args.html:
             from crosswire.output.html import to_html
 
-            (out / f"{story.id}.html").write_text(to_html(data), encoding="utf-8")
+            (out / f"{story.id}.html").write_text(to_html(dossier, version()), encoding="utf-8")
         index.append(
             {
                 "story": story.id,

@@ -1,4 +1,4 @@
-"""Render a dossier (its schema JSON) as one self-contained HTML page.
+"""Render a dossier as one self-contained HTML page.
 
 The same function serves `crosswire analyze --html` and the web app, so a page looks the same in an
 e-mail attachment and in the browser. Everything from articles is untrusted: the Jinja2 environment
@@ -19,6 +19,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from crosswire.models import Dossier
+
 CERTAINTY_MARK = {"asserted": "✓", "hedged": "~", "unconfirmed": "?", "denied": "✗"}
 CERTAINTY_RANK = {"asserted": 0, "hedged": 1, "unconfirmed": 2, "denied": 3}
 PALETTE = ("#1b6ca8", "#c0392b", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#2c3e50", "#b7950b")
@@ -38,80 +40,83 @@ SCRIPT = (files("crosswire") / "templates" / "dossier.js").read_text(encoding="u
 SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(SCRIPT.encode("utf-8")).digest()).decode("ascii")
 
 
-def to_html(data: dict[str, Any], nav: tuple[tuple[str, str], ...] = (), title_suffix: str = "") -> str:
+def to_html(
+    dossier: Dossier, generator_version: str = "0", nav: tuple[tuple[str, str], ...] = (), title_suffix: str = ""
+) -> str:
     """The dossier page. ``nav`` holds (label, local URL) links the web app adds above the page."""
     return _ENV.get_template("dossier.html.j2").render(
-        view=view(data), nav=nav, title_suffix=title_suffix, script=Markup(SCRIPT), script_hash=SCRIPT_HASH
+        view=view(dossier),
+        generator_version=generator_version,
+        nav=nav,
+        title_suffix=title_suffix,
+        script=Markup(SCRIPT),
+        script_hash=SCRIPT_HASH,
     )
 
 
-def view(data: dict[str, Any]) -> dict[str, Any]:
+def view(dossier: Dossier) -> dict[str, Any]:
     """Everything the template shows, computed once: matrix rows, timeline geometry, unknowns."""
-    documents = data["documents"]
-    doc_index = {d["id"]: i for i, d in enumerate(documents)}
-    outlets = [d.get("label") or d.get("outlet") or d["id"] for d in documents]
+    documents = dossier.documents
+    doc_index = {d.id: i for i, d in enumerate(documents)}
+    outlets = [d.label for d in documents]
     sources = [
         {
-            "id": d["id"],
+            "id": d.id,
             # One outlet with several documents: tell its columns apart by date, or by document id.
-            "label": outlets[i]
-            if outlets.count(outlets[i]) == 1
-            else f"{outlets[i]} · {d['published']['date'] or d['id']}",
+            "label": outlets[i] if outlets.count(outlets[i]) == 1 else f"{outlets[i]} · {d.published.date or d.id}",
             "color": PALETTE[i % len(PALETTE)],
             "anchor": f"doc-{i}",
         }
         for i, d in enumerate(documents)
     ]
-    sentence_anchor = {
-        (d["id"], s["id"]): f"src-{doc_index[d['id']]}-{s['id']}" for d in documents for s in d["sentences"]
-    }
-    claims = {c["id"]: c for c in data["claims"]}
+    sentence_anchor = {(d.id, s.id): f"src-{doc_index[d.id]}-{s.id}" for d in documents for s in d.sentences}
     return {
-        "data": data,
+        "dossier": dossier,
         "sources": sources,
         "source_of": {s["id"]: s for s in sources},
         "anchor": sentence_anchor,
-        "claims": claims,
-        "matrix": _matrix(data, sources),
-        "timeline_svg": _timeline(data, sources),
-        "unknowns": _unknowns(data),
-        "profiles": {p["doc"]: p for p in data["profiles"]},
-        "conflicts": {k["id"]: k for k in data["conflicts"]},
+        "sentence_text": {(d.id, s.id): s.text for d in documents for s in d.sentences},
+        "claims": {c.id: c for c in dossier.claims},
+        "matrix": _matrix(dossier, sources),
+        "timeline_svg": _timeline(dossier, sources),
+        "unknowns": _unknowns(dossier),
+        "profiles": {p.doc: p for p in dossier.profiles},
+        "conflicts": {k.id: k for k in dossier.conflicts},
     }
 
 
-def _matrix(data: dict[str, Any], sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    rows = []
-    for claim in data["claims"]:
+def _matrix(dossier: Dossier, sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for claim in dossier.claims:
         cells: dict[str, str] = {}
-        for mention in claim["mentions"]:
-            current = cells.get(mention["doc"])
-            if current is None or CERTAINTY_RANK[mention["certainty"]] > CERTAINTY_RANK[current]:
-                cells[mention["doc"]] = mention["certainty"]
+        for mention in claim.mentions:
+            current = cells.get(mention.doc)
+            if current is None or CERTAINTY_RANK[mention.certainty] > CERTAINTY_RANK[current]:
+                cells[mention.doc] = mention.certainty
         rows.append(
             {
                 "claim": claim,
                 "cells": [(cells.get(s["id"]), CERTAINTY_MARK.get(cells.get(s["id"], ""), "")) for s in sources],
-                "corroboration": claim.get("independent_sources", 1),
-                "order": int(claim["id"].lstrip("c") or 0),
+                "corroboration": claim.independent_sources,
+                "order": int(claim.id.lstrip("c") or 0),
             }
         )
     rows.sort(key=lambda r: (-r["corroboration"], r["order"]))
     return rows
 
 
-def _timeline(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+def _timeline(dossier: Dossier, sources: list[dict[str, Any]]) -> dict[str, Any]:
     """Day-precision entries near the story drawn on a date axis, events stacked per day."""
     color = {s["id"]: s["color"] for s in sources}
-    entries = [t for t in data["timeline"] if t["precision"] == "day"]
+    entries = [t for t in dossier.timeline if t.precision == "day"]
     if not entries:
-        return {"width": SVG_WIDTH, "height": 60, "ticks": [], "marks": [], "context": data["timeline"]}
-    days = sorted(date.fromisoformat(t["date"]) for t in entries)
+        return {"width": SVG_WIDTH, "height": 60, "ticks": [], "marks": [], "context": dossier.timeline}
+    days = sorted(date.fromisoformat(t.date) for t in entries)
     centre = days[len(days) // 2]
-    near = [t for t in entries if abs((date.fromisoformat(t["date"]) - centre).days) <= STORY_WINDOW_DAYS]
-    context = [t for t in data["timeline"] if t not in near]
-    first = min(date.fromisoformat(t["date"]) for t in near)
-    last = max(date.fromisoformat(t["date"]) for t in near)
+    near = [t for t in entries if abs((date.fromisoformat(t.date) - centre).days) <= STORY_WINDOW_DAYS]
+    context = [t for t in dossier.timeline if t not in near]
+    first = min(date.fromisoformat(t.date) for t in near)
+    last = max(date.fromisoformat(t.date) for t in near)
     span = max(1, (last - first).days)
     usable = SVG_WIDTH - 2 * SVG_MARGIN
 
@@ -121,10 +126,10 @@ def _timeline(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, 
     stacks: dict[str, int] = defaultdict(int)
     marks = []
     for entry in near:
-        day = date.fromisoformat(entry["date"])
-        level = stacks[entry["date"]]
-        stacks[entry["date"]] += 1
-        docs = sorted({e["doc"] for e in entry["evidence"]})
+        day = date.fromisoformat(entry.date)
+        level = stacks[entry.date]
+        stacks[entry.date] += 1
+        docs = sorted({e.doc for e in entry.evidence})
         marks.append(
             {
                 "entry": entry,
@@ -151,9 +156,9 @@ def _timeline(data: dict[str, Any], sources: list[dict[str, Any]]) -> dict[str, 
     }
 
 
-def _unknowns(data: dict[str, Any]) -> dict[str, Any]:
-    disputed = [k for k in data["conflicts"] if k.get("disputes", True) or k["kind"] == "supersession"]
-    single = [c for c in data["claims"] if c.get("status") == "single_source"]
-    undated_docs = [d for d in data["documents"] if d["published"]["basis"] in ("inferred", "unknown")]
-    guessed = [t for t in data["timeline"] if any(e.get("anchor_basis") == "story" for e in t["evidence"])]
+def _unknowns(dossier: Dossier) -> dict[str, Any]:
+    disputed = [k for k in dossier.conflicts if k.disputes or k.kind == "supersession"]
+    single = [c for c in dossier.claims if c.status == "single_source"]
+    undated_docs = [d for d in dossier.documents if d.published.basis in ("inferred", "unknown")]
+    guessed = [t for t in dossier.timeline if any(e.anchor_basis == "story" for e in t.evidence)]
     return {"single_source": single, "disputed": disputed, "undated_docs": undated_docs, "guessed": guessed}

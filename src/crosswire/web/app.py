@@ -42,6 +42,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from crosswire.errors import CrosswireError, InputError
 from crosswire.output.html import SCRIPT_HASH, to_html
+from crosswire.output.json import from_dict
 from crosswire.settings import Settings
 from crosswire.stories.diff import diff
 from crosswire.stories.service import (
@@ -76,6 +77,12 @@ SECURITY_HEADERS = {
 }
 LOG = logging.getLogger("crosswire.web")
 _ENV = Environment(loader=PackageLoader("crosswire", "templates"), autoescape=select_autoescape(default=True))
+
+
+def _page(stored: dict[str, Any], name: str, nav: tuple[tuple[str, str], ...]) -> str:
+    """A stored version's page: its JSON read back into a Dossier, drawn as `crosswire analyze --html` draws it."""
+    version = str(stored.get("generator", {}).get("version", "0"))
+    return to_html(from_dict(stored, name), version, nav=nav, title_suffix=f" · {name}")
 
 
 def url(name: str, *parts: str) -> str:
@@ -204,7 +211,7 @@ def create_app(
         )
         html = pages.get(
             ("dossier", name, shown, len(versions)),
-            lambda: to_html(load(name, shown.number), nav=nav, title_suffix=f" · {name} v{shown.number}"),
+            lambda: _page(load(name, shown.number), f"{name} v{shown.number}", nav),
         )
         response = HTMLResponse(html)
         response.headers["content-security-policy"] = f"{CSP}; script-src '{SCRIPT_HASH}'"

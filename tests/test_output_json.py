@@ -1,0 +1,60 @@
+"""The dossier's JSON reads back into the same types: what the store keeps, the web page shows and the
+diff compares is a Dossier, and a stored version draws the same page as a fresh analysis."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crosswire.errors import InputError
+from crosswire.output.html import to_html
+from crosswire.output.json import from_dict, to_dict
+from crosswire.output.markdown import to_markdown
+
+
+def _round_trip(dossier) -> None:
+    data = json.loads(json.dumps(to_dict(dossier, "test")))  # as the store keeps it: through JSON text
+    back = from_dict(data)
+    assert to_dict(back, "test") == data
+    assert to_markdown(back) == to_markdown(dossier)
+    assert to_html(back, "test") == to_html(dossier, "test")
+
+
+def test_output_json_sample_reads_back_to_the_same_outputs(sample_dossier):
+    _round_trip(sample_dossier)
+
+
+def test_output_json_reference_reads_back_to_the_same_outputs(reference_dossier):
+    _round_trip(reference_dossier)
+
+
+def test_output_json_refuses_what_is_not_a_dossier():
+    with pytest.raises(InputError, match=r"stored v3: not a crosswire dossier of schema version 1 \(found '9'\)"):
+        from_dict({"schema_version": "9"}, "stored v3")
+    with pytest.raises(InputError, match="stored v4: not a crosswire dossier"):
+        from_dict([], "stored v4")  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="stored v5: a dossier field is missing or malformed.*documents"):
+        from_dict({"schema_version": "1", "brief": {"headline": "x", "summary": []}}, "stored v5")
+
+
+def test_output_json_an_older_version_without_the_optional_fields_still_draws(sample_dossier):
+    """A version stored before the extra fields existed (events, a conflict's verdict, a mention's date
+    and clause) reads back with defaults and still renders."""
+    data = json.loads(json.dumps(to_dict(sample_dossier, "test")))
+    data.pop("events")
+    for conflict in data["conflicts"]:
+        conflict.pop("disputes")
+    for claim in data["claims"]:
+        claim.pop("normalisation")
+        for mention in claim["mentions"]:
+            for key in ("when", "clause", "kind", "span", "tense", "future", "negated"):
+                mention.pop(key)
+    for document in data["documents"]:
+        document.pop("outlet_evidence")
+        document.pop("story_block")
+    back = from_dict(data)
+    assert back.events == () and all(k.disputes for k in back.conflicts)
+    assert all(m.kind == "news" and m.when is None for c in back.claims for m in c.mentions)
+    page = to_html(back)
+    assert sample_dossier.brief.headline.split()[0] in page and 'id="matrix"' in page
