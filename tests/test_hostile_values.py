@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pytest
 from conftest import SETTINGS
@@ -236,24 +235,24 @@ def test_hostile_add_a_file_whose_name_is_not_utf8(tmp_path, capsys):
         store.close()
 
 
-def test_hostile_a_killed_add_leaves_no_temporary_folder_for_long(tmp_path, monkeypatch):
-    import subprocess
-    import sys
+def test_hostile_an_add_writes_no_temporary_folder(tmp_path, monkeypatch):
+    """Stored documents are analysed from memory: a killed add cannot leave article text behind in a
+    temporary folder, and a story (or a pile added without one) never goes through the disk."""
     import tempfile
 
-    from crosswire.stories.service import _work_folder
+    from crosswire import cli
 
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    spool = tmp_path / "tmp"
+    spool.mkdir()
+    monkeypatch.setenv("TMPDIR", str(spool))
     monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
-    dead = subprocess.Popen([sys.executable, "-c", "pass"])
-    dead.wait()  # a process id that no longer runs
-    left = tmp_path / f"crosswire-{dead.pid}-abc"
-    left.mkdir()
-    (left / "a.txt").write_text("left behind by a killed add", encoding="utf-8")
-    mine = tmp_path / "crosswire-elsewhere"
-    mine.mkdir()
-    with _work_folder("crosswire-") as folder:
-        assert Path(folder).parent == tmp_path
-        assert not left.exists()  # the dead process's folder went
-        assert mine.exists()  # a folder not named after a process is not ours to remove
-    assert not Path(folder).exists()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bridge.txt").write_text(f"Officials reopened the bridge on Monday.\n\n{FILLER}", encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert cli.main(["add", str(folder), "--story", "bridge", "--db", str(db), "--quiet"]) == 0
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "ferry.txt").write_text(f"The ferry resumed sailing on Tuesday.\n\n{FILLER}", encoding="utf-8")
+    assert cli.main(["add", str(more), "--db", str(db), "--quiet"]) == 0  # a pile: no story named
+    assert [p.name for p in spool.iterdir() if p.name.startswith("crosswire")] == []

@@ -9,6 +9,7 @@ from conftest import REFERENCE, SAMPLE, SETTINGS
 
 from crosswire import cli
 from crosswire.errors import InputError
+from crosswire.output.json import from_dict
 from crosswire.stories.diff import diff
 from crosswire.stories.service import add_to_story, collect_files
 from crosswire.stories.store import open_store
@@ -68,10 +69,11 @@ def test_stories_reference_in_publication_order_supersedes_the_warrant(tmp_path,
 
     assert warrant(versions[0])["status"] != "superseded"
     assert warrant(versions[-1])["status"] == "superseded"
-    changes = [diff(a, b) for a, b in zip(versions, versions[1:], strict=False)]
+    dossiers = [from_dict(v) for v in versions]
+    changes = [diff(a, b) for a, b in zip(dossiers, dossiers[1:], strict=False)]
     moved = [s for change in changes for s in change.status_changes if "arrest warrant" in s.text]
     assert moved and moved[0].after == "superseded"
-    assert any(k["kind"] == "supersession" for change in changes for k in change.new_conflicts)
+    assert any(k.kind == "supersession" for change in changes for k in change.new_conflicts)
 
 
 def test_stories_cli_add_and_diff(tmp_path, capsys, monkeypatch, nlp):

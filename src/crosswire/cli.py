@@ -247,7 +247,7 @@ def _add(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         for skipped in result.errors:
-            print(f"  not analysed {skipped['source']}: {skipped['reason']}", file=sys.stderr)
+            print(f"  not analysed {skipped.source}: {skipped.reason}", file=sys.stderr)
     return 1 if errors or any(r.errors for r in results) else 0
 
 
@@ -267,11 +267,12 @@ def _remove(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     for skipped in result.errors:
-        print(f"  not analysed {skipped['source']}: {skipped['reason']}", file=sys.stderr)
+        print(f"  not analysed {skipped.source}: {skipped.reason}", file=sys.stderr)
     return 1 if result.errors else 0
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from crosswire.output.json import from_dict
     from crosswire.stories.diff import describe, diff
     from crosswire.stories.store import open_store
 
@@ -294,7 +295,8 @@ def _diff(args: argparse.Namespace) -> int:
         print(f"crosswire: error: story {args.story!r} has versions {numbers}, not {to_version}", file=sys.stderr)
         return 2
     print(f"story {args.story!r}: version {from_version if before else 0} -> {to_version}")
-    print("\n".join(describe(diff(before, after))))
+    old = from_dict(before, f"{args.story} version {from_version}") if before else None
+    print("\n".join(describe(diff(old, from_dict(after, f"{args.story} version {to_version}")))))
     return 0
 
 

@@ -30,7 +30,7 @@ from crosswire.stages.conflicts import find_conflicts
 from crosswire.stages.entities import resolve_entities
 from crosswire.stages.events import find_events
 from crosswire.stages.facts import document_facts, same_outlets
-from crosswire.stages.ingest import read
+from crosswire.stages.ingest import read, read_named
 from crosswire.stages.profile import build_profiles
 from crosswire.stages.quotes import resolve_quotes
 from crosswire.stages.timeline import build_timeline, date_mentions, resolve_times
@@ -38,6 +38,10 @@ from crosswire.stages.timeline import build_timeline, date_mentions, resolve_tim
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 # Below this many words a second worker process costs more than it saves.
 PARALLEL_MIN_WORDS = 20_000
+
+
+# What an analysis reads: paths (files, folders, "-" for stdin), or files in memory as (name, bytes).
+Sources = Sequence[str] | Sequence[tuple[str, bytes]]
 
 
 def matching_status(settings: Settings) -> str:
@@ -82,12 +86,13 @@ def _no_progress(items: Iterable[Any], label: str, total: int | None) -> Iterabl
 
 
 def analyze(
-    sources: Sequence[str], settings: Settings | None = None, nlp: Any = None, progress: Progress | None = None
+    sources: Sources, settings: Settings | None = None, nlp: Any = None, progress: Progress | None = None
 ) -> Dossier:
     """Analyse articles about one story into a dossier.
 
     Args:
-        sources: file paths, folder paths, or '-' for standard input.
+        sources: file paths, folder paths, or '-' for standard input; or files held in memory as
+            (name, bytes) pairs, the name giving the format and the source (a stored story's files).
         settings: crosswire settings (defaults when None).
         nlp: a loaded spaCy pipeline (loaded from ``settings.spacy_model`` when None).
         progress: optional wrapper ``(iterable, label, total) -> iterable`` for progress bars.
@@ -103,7 +108,7 @@ def analyze(
 
 
 def analyze_stories(
-    sources: Sequence[str], settings: Settings | None = None, nlp: Any = None, progress: Progress | None = None
+    sources: Sources, settings: Settings | None = None, nlp: Any = None, progress: Progress | None = None
 ) -> list[tuple[StoryCluster, Dossier]]:
     """Sort a mixed pile into stories (online, by publication time) and reconcile each one.
 
@@ -124,7 +129,7 @@ def analyze_stories(
 
 
 def prepare(
-    sources: Sequence[str], settings: Settings, progress: Progress | None, timings: dict[str, float]
+    sources: Sources, settings: Settings, progress: Progress | None, timings: dict[str, float]
 ) -> tuple[list[Document], list[Skipped]]:
     """Ingest and clean every source; what cannot be read becomes a ``Skipped`` entry.
 
@@ -134,7 +139,9 @@ def prepare(
     bar = progress or _no_progress
     raws: list[RawDocument] = []
     errors: list[Skipped] = []
-    for item in read(sources, settings.max_file_bytes):
+    named = [s for s in sources if isinstance(s, tuple)]
+    paths = [s for s in sources if isinstance(s, str)]
+    for item in (*read(paths, settings.max_file_bytes), *read_named(named, settings.max_file_bytes)):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
     cleaned = _clean_all(raws, settings, errors, bar)
     documents = same_outlets(canonical_order(cleaned))

@@ -51,15 +51,26 @@ def read(sources: Iterable[str], max_bytes: int = 5_000_000) -> Iterator[RawDocu
     there, but reported when named explicitly). Document ids are file names without extension,
     made unique with a numeric suffix; stdin documents get a content hash.
     """
+    yield from _unique_ids(item for source in sources for item in _read_one(source, max_bytes))
+
+
+def read_named(files: Iterable[tuple[str, bytes]], max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skipped]:
+    """Read documents held in memory (a stored story's files) as ``read`` reads files: each is a
+    (name, bytes) pair, read in name order; the name's suffix gives the format, its stem the document
+    id, and the name is the source (a feed's records are "name:N")."""
+    yield from _unique_ids(item for name, data in sorted(files) for item in _read_data(name, data, max_bytes))
+
+
+def _unique_ids(items: Iterable[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
+    """Document ids made unique in reading order with a numeric suffix ("notes", "notes-2")."""
     seen: dict[str, int] = {}
-    for source in sources:
-        for item in _read_one(source, max_bytes):
-            if isinstance(item, RawDocument):
-                count = seen.get(item.id, 0)
-                seen[item.id] = count + 1
-                if count:
-                    item = replace(item, id=f"{item.id}-{count + 1}")
-            yield item
+    for item in items:
+        if isinstance(item, RawDocument):
+            count = seen.get(item.id, 0)
+            seen[item.id] = count + 1
+            if count:
+                item = replace(item, id=f"{item.id}-{count + 1}")
+        yield item
 
 
 def _read_one(source: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
@@ -193,19 +204,27 @@ def read_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
 
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
-    suffix = path.suffix.lower()
-    name = printable(path)
-    if suffix not in SUPPORTED:
-        yield Skipped(
-            name, "ingest", f"unsupported file type {printable(suffix) or '(none)'}; use {', '.join(SUPPORTED)}"
-        )
+    if path.suffix.lower() not in SUPPORTED:
+        yield from _read_data(printable(path), b"", max_bytes)  # says the type is not supported
         return
     data = read_bytes(path, max_bytes)
     if isinstance(data, Skipped):
         yield data
         return
+    yield from _read_data(printable(path), data, max_bytes)
+
+
+def _read_data(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    """One file's bytes, read by the suffix of its ``name`` (a path, or a stored story's file name)."""
+    path = Path(name)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        yield Skipped(
+            name, "ingest", f"unsupported file type {printable(suffix) or '(none)'}; use {', '.join(SUPPORTED)}"
+        )
+        return
     if suffix in PARQUET_SUFFIXES:
-        yield from _parquet(path)
+        yield from _parquet(data, name, path.stem)
         return
     fmt = "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else TEXT_SUFFIXES[suffix]
     yield from _from_bytes(data, name, printable(path.stem), fmt, max_bytes)
@@ -321,20 +340,21 @@ def _control_share(text: str) -> float:
     return controls / max(len(sample), 1)
 
 
-def _parquet(path: Path) -> Iterator[RawDocument | Skipped]:
+def _parquet(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:
     """Rows of a Parquet shard, with the same fields as JSON Lines (needs pyarrow: crosswire[ray])."""
     try:
+        import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        yield Skipped(str(path), "ingest", "reading Parquet needs pyarrow: pip install 'crosswire[ray]'")
+        yield Skipped(name, "ingest", "reading Parquet needs pyarrow: pip install 'crosswire[ray]'")
         return
     try:
-        rows = pq.read_table(path).to_pylist()
+        rows = pq.read_table(pa.BufferReader(data)).to_pylist()
     except Exception as exc:  # pyarrow raises several kinds on a broken file
-        yield Skipped(str(path), "ingest", f"not a readable Parquet file ({type(exc).__name__}: {exc})")
+        yield Skipped(name, "ingest", f"not a readable Parquet file ({type(exc).__name__}: {exc})")
         return
     for number, item in enumerate(rows, start=1):
-        yield from _item(item, f"{path}:{number}", path.stem, number)
+        yield from _item(item, f"{name}:{number}", stem, number)
 
 
 def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]:

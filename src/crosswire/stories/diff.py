@@ -5,7 +5,8 @@ are renumbered at every analysis."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+
+from crosswire.models import Claim, Conflict, Dossier
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,9 +19,9 @@ class StatusChange:
 
 @dataclass(frozen=True, slots=True)
 class StoryDiff:
-    new_claims: tuple[dict[str, Any], ...]
+    new_claims: tuple[Claim, ...]
     status_changes: tuple[StatusChange, ...]
-    new_conflicts: tuple[dict[str, Any], ...]
+    new_conflicts: tuple[Conflict, ...]
     new_documents: tuple[str, ...]
 
     @property
@@ -28,31 +29,31 @@ class StoryDiff:
         return not (self.new_claims or self.status_changes or self.new_conflicts or self.new_documents)
 
 
-def _keys(claim: dict[str, Any]) -> set[tuple[str, str]]:
-    return {(m["doc"], m["sentence"]) for m in claim["mentions"]}
+def _keys(claim: Claim) -> set[tuple[str, str]]:
+    return {(m.doc, m.sentence) for m in claim.mentions}
 
 
-def _conflict_key(conflict: dict[str, Any]) -> tuple[str, frozenset[tuple[str, str]]]:
-    return conflict["kind"], frozenset((m["doc"], m["sentence"]) for m in conflict.get("evidence", []))
+def _conflict_key(conflict: Conflict) -> tuple[str, frozenset[tuple[str, str]]]:
+    return conflict.kind, frozenset((m.doc, m.sentence) for m in conflict.evidence)
 
 
-def diff(before: dict[str, Any] | None, after: dict[str, Any]) -> StoryDiff:
+def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
     """Compare two dossiers (``before`` may be None for the first version)."""
-    old_claims = before["claims"] if before else []
+    old_claims = before.claims if before else ()
     owner = {key: claim for claim in old_claims for key in _keys(claim)}
     new_claims, changes = [], []
-    for claim in after["claims"]:
+    for claim in after.claims:
         matches = {id(owner[k]): owner[k] for k in _keys(claim) if k in owner}
         if not matches:
             new_claims.append(claim)
             continue
-        previous = {c["status"] for c in matches.values()}
-        if claim["status"] not in previous:
-            changes.append(StatusChange(claim["id"], claim["text"], "/".join(sorted(previous)), claim["status"]))
-    old_conflicts = {_conflict_key(k) for k in (before["conflicts"] if before else [])}
-    new_conflicts = [k for k in after["conflicts"] if _conflict_key(k) not in old_conflicts]
-    old_docs = {d["id"] for d in (before["documents"] if before else [])}
-    new_docs = tuple(sorted(d["id"] for d in after["documents"] if d["id"] not in old_docs))
+        previous = {c.status for c in matches.values()}
+        if claim.status not in previous:
+            changes.append(StatusChange(claim.id, claim.text, "/".join(sorted(previous)), claim.status))
+    old_conflicts = {_conflict_key(k) for k in (before.conflicts if before else ())}
+    new_conflicts = [k for k in after.conflicts if _conflict_key(k) not in old_conflicts]
+    old_docs = {d.id for d in (before.documents if before else ())}
+    new_docs = tuple(sorted(d.id for d in after.documents if d.id not in old_docs))
     return StoryDiff(tuple(new_claims), tuple(changes), tuple(new_conflicts), new_docs)
 
 
@@ -60,11 +61,11 @@ def describe(change: StoryDiff) -> list[str]:
     """The diff as lines a reader can scan."""
     lines = [f"new documents: {', '.join(change.new_documents) or 'none'}"]
     lines.append(f"new claims: {len(change.new_claims)}")
-    lines += [f"  + {c['id']} [{c['status']}] {c['text'][:140]}" for c in change.new_claims[:20]]
+    lines += [f"  + {c.id} [{c.status}] {c.text[:140]}" for c in change.new_claims[:20]]
     if len(change.new_claims) > 20:
         lines.append(f"  ... and {len(change.new_claims) - 20} more")
     lines.append(f"claims whose status moved: {len(change.status_changes)}")
     lines += [f"  ~ {s.claim} {s.before} -> {s.after}: {s.text[:120]}" for s in change.status_changes]
     lines.append(f"new conflicts: {len(change.new_conflicts)}")
-    lines += [f"  ! {k['id']} {k['kind']}: {k['explanation'][:160]}" for k in change.new_conflicts]
+    lines += [f"  ! {k.id} {k.kind}: {k.explanation[:160]}" for k in change.new_conflicts]
     return lines

@@ -6,21 +6,16 @@ app both use it, so an upload and `crosswire add` do exactly the same thing.
 
 from __future__ import annotations
 
-import hashlib
-import os
 import re
-import shutil
-import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from crosswire.analysis.pipeline import Progress, analyze, load_pipeline, prepare, version
 from crosswire.errors import InputError
-from crosswire.models import Skipped
+from crosswire.models import Dossier, Skipped
 from crosswire.output.json import to_dict
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
@@ -39,7 +34,6 @@ def load_models(settings: Settings) -> Any:
 
 
 MAX_STORY_NAME = 200  # the web app's limit too: every stored story can be opened in a browser
-MAX_DISK_NAME = 200  # bytes of a file name written to disk (file systems allow 255)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +41,7 @@ class AddResult:
     story: str
     added: tuple[str, ...]
     version: int | None  # None when every stored document was already analysed
-    errors: tuple[dict[str, str], ...] = ()
+    errors: tuple[Skipped, ...] = ()
     # Stored by an earlier add that was interrupted before its version; analysed in this version.
     resumed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()  # taken out of the story by this version
@@ -114,9 +108,9 @@ def add_to_story(
     dossier = _analyze_documents(documents, story, settings, nlp, progress)
     # The analysis covers what it read, not what is stored by the time it is saved: another add
     # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
-    number = store.save_version(story, dossier, covers=max(d.id for d in documents))
+    number = store.save_version(story, to_dict(dossier, version()), covers=max(d.id for d in documents))
     resumed = tuple(name for name in pending if name not in added)
-    return AddResult(story, tuple(added), number, tuple(dossier.get("errors", [])), resumed)
+    return AddResult(story, tuple(added), number, dossier.errors, resumed)
 
 
 def remove_from_story(
@@ -131,71 +125,16 @@ def remove_from_story(
     story = check_story_name(story)
     removed, covers = store.remove_documents(story, names)
     dossier = _analyze_documents(store.documents(story), story, settings, nlp, progress)
-    number = store.save_version(story, dossier, covers=covers)
-    return AddResult(story, (), number, tuple(dossier.get("errors", [])), removed=tuple(removed))
+    number = store.save_version(story, to_dict(dossier, version()), covers=covers)
+    return AddResult(story, (), number, dossier.errors, removed=tuple(removed))
 
 
 def _analyze_documents(
     documents: list[StoredDocument], story: str, settings: Settings, nlp: Any, progress: Progress | None
-) -> dict[str, Any]:
-    """The dossier of these stored documents, with sources named ``story/file``."""
-    with _work_folder("crosswire-") as folder:
-        stored_as: dict[str, str] = {}  # the name on disk -> the stored name
-        for document in documents:
-            name = _disk_name(Path(document.name).name)
-            stored_as[name] = Path(document.name).name
-            (Path(folder) / name).write_bytes(document.data)
-        dossier = analyze([folder], settings, nlp=nlp, progress=progress)
-        data = to_dict(dossier, version())
-    for item in [*data["documents"], *data["errors"]]:
-        source = str(item["source"])
-        if source.startswith(folder + os.sep):
-            name, line = source[len(folder) + 1 :], ""
-            head, _, tail = name.rpartition(":")  # a feed's record is "file:N"
-            if name not in stored_as and tail.isdigit() and head in stored_as:
-                name, line = head, f":{tail}"
-            source = f"{story}/{stored_as.get(name, name)}{line}"
-        item["source"] = source
-    return data
-
-
-def _disk_name(name: str) -> str:
-    """A file name the disk takes for a stored name: at most MAX_DISK_NAME bytes (a name that was not
-    UTF-8 is stored escaped, four characters a byte, and may have grown past the 255-byte limit);
-    a shortened name keeps its suffix and gains a hash of the whole name, so two never collide."""
-    if len(name.encode("utf-8", "surrogateescape")) <= MAX_DISK_NAME:
-        return name
-    suffix = Path(name).suffix if len(Path(name).suffix) <= 16 else ""
-    digest = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    stem = name.encode("utf-8", "surrogateescape")[: MAX_DISK_NAME - len(suffix) - 13].decode("utf-8", "ignore")
-    return f"{stem}-{digest}{suffix}"
-
-
-@contextmanager
-def _work_folder(prefix: str) -> Iterator[str]:
-    """A private temporary folder named after this process, removed on the way out; folders left by
-    processes that were killed (kill -9 skips every clean-up) are removed first."""
-    _remove_orphans()
-    with tempfile.TemporaryDirectory(prefix=f"{prefix}{os.getpid()}-") as folder:
-        yield folder
-
-
-def _remove_orphans() -> None:
-    for folder in Path(tempfile.gettempdir()).glob("crosswire-*"):
-        found = re.match(r"crosswire-(?:pile-)?(\d+)-", folder.name)
-        if not found or not folder.is_dir() or not _mine(folder):
-            continue
-        try:
-            os.kill(int(found.group(1)), 0)  # still running: its folder is in use
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (PermissionError, OverflowError):
-            continue
-
-
-def _mine(folder: Path) -> bool:
-    uid = getattr(os, "getuid", None)
-    return uid is None or folder.stat().st_uid == uid()
+) -> Dossier:
+    """The dossier of these stored documents, read from memory, with sources named ``story/file``."""
+    files = [(f"{story}/{Path(document.name).name}", document.data) for document in documents]
+    return analyze(files, settings, nlp=nlp, progress=progress)
 
 
 def add_to_pile(
@@ -205,29 +144,25 @@ def add_to_pile(
     joins the stored story most of its cluster belongs to, or opens a new story named after its
     cluster's most frequent names. Files that cannot be read as articles are returned as errors.
 
-    Files are analysed under generated names (``incoming/00003.txt``), so a name with a newline, a
-    colon or bytes that are not UTF-8 cannot lose its file on the way back.
+    Files are read under generated names (``incoming/00003.txt``), so a name with a newline, a colon
+    or bytes that are not UTF-8 cannot lose its file on the way back.
     """
-    with _work_folder("crosswire-pile-") as folder:
-        root = Path(folder)
-        owner: dict[str, str | None] = {}
-        for number, info in enumerate(store.stories()):
-            for k, document in enumerate(store.documents(info.name)):
-                path = root / f"stored-{number}" / f"{k:05d}{Path(document.name).suffix.lower()}"
-                path.parent.mkdir(exist_ok=True)
-                path.write_bytes(document.data)
-                owner[str(path)] = info.name
-        incoming = root / "incoming"
-        incoming.mkdir()
-        data_of: dict[str, tuple[str, bytes]] = {}
-        for index, (name, data) in enumerate(files):
-            path = incoming / f"{index:05d}{Path(name).suffix.lower()}"
-            path.write_bytes(data)
-            owner[str(path)] = None
-            data_of[str(path)] = (name, data)
-        documents, skipped = prepare([str(root)], settings, None, {})
-        stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
-    # A feed's records are "path:N"; a whole file is its path.
+    owner: dict[str, str | None] = {}
+    named: list[tuple[str, bytes]] = []
+    for number, info in enumerate(store.stories()):
+        for k, document in enumerate(store.documents(info.name)):
+            name = f"stored-{number}/{k:05d}{Path(document.name).suffix.lower()}"
+            named.append((name, document.data))
+            owner[name] = info.name
+    data_of: dict[str, tuple[str, bytes]] = {}
+    for index, (original, data) in enumerate(files):
+        name = f"incoming/{index:05d}{Path(original).suffix.lower()}"
+        named.append((name, data))
+        owner[name] = None
+        data_of[name] = (original, data)
+    documents, skipped = prepare(named, settings, None, {})
+    stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
+    # A feed's records are "name:N"; a whole file is its name.
     source_of = {d.id: d.source if d.source in owner else d.source.rsplit(":", 1)[0] for d in documents}
     taken = {info.name for info in store.stories()}
     plan: dict[str, list[tuple[str, bytes]]] = {}

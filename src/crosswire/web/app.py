@@ -224,7 +224,7 @@ def create_app(
             raise HTTPException(404, f"no story {name!r}")
 
         def render() -> str:
-            dossiers = {v.number: load(name, v.number) for v in infos}
+            dossiers = {v.number: from_dict(load(name, v.number), f"{name} v{v.number}") for v in infos}
             rows = [(v, diff(dossiers.get(v.number - 1), dossiers[v.number])) for v in reversed(infos)]
             return _ENV.get_template("web_versions.html.j2").render(url=url, name=name, rows=rows)
 
