@@ -159,18 +159,24 @@ def test_cluster_merge_pass_respects_the_time_window_both_ways():
 
 
 @pytest.mark.parametrize("kind", ["jsonl", "parquet"])
-def test_cluster_shard_writer_round_trips_in_batches(tmp_path, kind):
+def test_cluster_shard_writer_round_trips_in_batches(tmp_path, kind, sample_dossier):
     if kind == "parquet":
         pytest.importorskip("pyarrow.parquet", reason="Parquet shards need pyarrow (crosswire[ray])")
+    from dataclasses import replace
+
+    from crosswire.models import Brief
+    from crosswire.output.json import from_dict, to_dict
     from crosswire.output.shards import ShardWriter, read_shard
 
-    dossiers = [{"documents": [{"id": f"d{n}"}], "claims": [], "note": "é \u2028 <b>"} for n in range(5)]
+    headlines = [f"Story {n}: é \u2028 <b>" for n in range(5)]
+    dossiers = [replace(sample_dossier, brief=Brief(h, sample_dossier.brief.summary)) for h in headlines]
     with ShardWriter(tmp_path, kind, batch=2) as shard:
         for n, dossier in enumerate(dossiers):
-            shard.write(f"story-{n}", f"label {n}", [f"d{n}"], dossier)
+            shard.write(f"story-{n}", f"label {n}", [f"d{n}"], dossier, "test")
     rows = read_shard(shard.path)
     assert [row["story"] for row in rows] == [f"story-{n}" for n in range(5)]
-    assert [row["dossier"] for row in rows] == dossiers
+    assert [row["dossier"] for row in rows] == [to_dict(d, "test") for d in dossiers]
+    assert [from_dict(row["dossier"]).brief.headline for row in rows] == headlines
     with ShardWriter(tmp_path / "", kind) as empty:
         pass
     assert read_shard(empty.path) == []

@@ -163,7 +163,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     import json
 
     from crosswire.analysis.pipeline import analyze_stories, version
-    from crosswire.output.json import to_dict, to_json
+    from crosswire.output.json import to_json
     from crosswire.output.markdown import to_markdown
     from crosswire.output.shards import ShardWriter, check_format
 
@@ -180,8 +180,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     shard = ShardWriter(out, args.shard_format)  # every dossier again in one file, for shared storage
     for story, dossier in results:
         (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
-        data = to_dict(dossier, version())
-        shard.write(story.id, story.label, story.documents, data)
+        shard.write(story.id, story.label, story.documents, dossier, version())
         if args.md:
             (out / f"{story.id}.md").write_text(to_markdown(dossier), encoding="utf-8")
         if args.html:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.errors import ConfigError
+from crosswire.models import Dossier
+from crosswire.output.json import to_dict
 
 FORMATS = ("jsonl", "parquet")
 
@@ -45,11 +47,15 @@ class ShardWriter:
         self._lines = self.path.open("w", encoding="utf-8") if kind == "jsonl" else None
         self._parquet: Any = None
 
-    def write(self, story: str, label: str, documents: Sequence[str], dossier: dict[str, Any]) -> None:
+    def write(
+        self, story: str, label: str, documents: Sequence[str], dossier: Dossier, generator_version: str = "0"
+    ) -> None:
+        """Add one story's dossier (as the schema's JSON, the same content as its ``.json`` file)."""
+        data = to_dict(dossier, generator_version)
         if self._lines is not None:
-            self._lines.write(json.dumps({"story": story, **dossier}, ensure_ascii=False) + "\n")
+            self._lines.write(json.dumps({"story": story, **data}, ensure_ascii=False) + "\n")
             return
-        text = json.dumps(dossier, ensure_ascii=False)  # now: the caller may go on to change its dict
+        text = json.dumps(data, ensure_ascii=False)
         self._pending.append({"story": story, "label": label, "documents": list(documents), "dossier": text})
         if len(self._pending) >= self._batch:
             self._flush()
