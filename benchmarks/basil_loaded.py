@@ -39,6 +39,7 @@ from scipy import stats
 
 from crosswire.analysis.pipeline import analyze, load_pipeline
 from crosswire.errors import InputError
+from crosswire.lexicons import DENIAL, HEDGE, LOADED_WORDS, UNCONFIRMED
 from crosswire.models import Document, RawDocument
 from crosswire.settings import Settings
 from crosswire.stages._attribution import outside_quotes, quote_spans
@@ -46,7 +47,6 @@ from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
 from crosswire.stages.facts import document_facts
 from crosswire.stages.ingest import read
-from crosswire.stages.lexicons import DENIAL, HEDGE, LOADED_WORDS, UNCONFIRMED
 from crosswire.stages.profile import build_profiles
 
 ROOT = Path(__file__).resolve().parents[1]

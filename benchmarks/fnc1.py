@@ -155,10 +155,10 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 
 def _record(annotated: Any) -> list[dict[str, Any]]:
     """What the benchmark needs from one annotated text, per sentence, in plain picklable form."""
+    from crosswire.lexicons import DENIAL, HEDGE, UNCONFIRMED
     from crosswire.stages.annotate import normalise_name
     from crosswire.stages.claims import extract_claims
     from crosswire.stages.entities import resolve_entities
-    from crosswire.stages.lexicons import DENIAL, HEDGE, UNCONFIRMED
 
     doc = annotated.document
     # The claims stage folds "these reports have yet to be confirmed" into the sentence before. Entities only
@@ -302,6 +302,7 @@ def build_features(
     bodies: dict[int, list[dict[str, Any]]],
 ) -> tuple[np.ndarray, list[str], dict[str, Any], str]:
     """One feature row per (headline, body) pair, plus the intermediate signals the rules use."""
+    from crosswire.lexicons import DENIAL, HEDGE, UNCONFIRMED
     from crosswire.stages.align import (
         MIN_TEXT_FOR_ENTITIES,
         WEIGHT_ENTITIES,
@@ -312,7 +313,6 @@ def build_features(
         same_measure,
     )
     from crosswire.stages.conflicts import MIN_DENIAL_OVERLAP, _denied_proposition, _stems
-    from crosswire.stages.lexicons import DENIAL, HEDGE, UNCONFIRMED
 
     settings = AlignSettings()
     claim_level, candidate_level = settings.claim_similarity, settings.claim_similarity * 0.6

@@ -40,9 +40,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from crosswire.lexicons import NUMBER_WORDS
 from crosswire.models import TimeMention
 from crosswire.stages._spans import find_times
-from crosswire.stages.lexicons import NUMBER_WORDS
 from crosswire.stages.timeline import _FUTURE_BEFORE, MONTH_NUMBERS, _resolve
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -28,7 +28,7 @@ def _imports(path) -> set[str]:
 
 
 def test_architecture_stages_import_only_the_ground_and_each_other():
-    ground = ("crosswire.models", "crosswire.errors", "crosswire.settings", "crosswire.stages")
+    ground = ("crosswire.models", "crosswire.errors", "crosswire.settings", "crosswire.lexicons", "crosswire.stages")
     for path in STAGES.glob("*.py"):
         outer = {name for name in _imports(path) if not name.startswith(ground)}
         assert not outer, f"{path.name} imports {sorted(outer)}"
@@ -49,11 +49,11 @@ def test_architecture_output_reads_only_the_dossier_types():
 
 
 def test_architecture_each_folder_has_its_room():
-    """The package root holds only the ground (models, errors, settings) and the CLI; analysis,
-    stages, output, stories and web are folders a newcomer can find by name."""
+    """The package root holds only the ground (models, errors, settings) and the CLI; lexicons,
+    analysis, stages, output, stories and web are folders a newcomer can find by name."""
     root = sorted(p.name for p in PACKAGE.glob("*.py"))
     assert root == ["__init__.py", "cli.py", "errors.py", "models.py", "settings.py"], root
-    for folder in ("analysis", "stages", "output", "stories", "web"):
+    for folder in ("lexicons", "analysis", "stages", "output", "stories", "web"):
         assert (PACKAGE / folder / "__init__.py").is_file(), folder
 
 

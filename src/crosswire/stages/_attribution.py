@@ -13,8 +13,8 @@ import re
 from dataclasses import replace
 from typing import Any
 
+from crosswire.lexicons import ATTRIBUTION_VERBS, REPORTING_VERBS
 from crosswire.models import Document, QuoteMention, Sentence, SentenceInfo
-from crosswire.stages.lexicons import ATTRIBUTION_VERBS, REPORTING_VERBS
 
 _STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
 

@@ -28,8 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crosswire.models import Certainty
-from crosswire.stages.lexicons import (
+from crosswire.lexicons import (
     BELIEVED,
     FAILED,
     HEARSAY,
@@ -46,6 +45,7 @@ from crosswire.stages.lexicons import (
     UNABLE,
     WEIGHED,
 )
+from crosswire.models import Certainty
 
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor"}
 _NEGATIVE_PRONOUNS = {"nobody", "nothing", "none", "noone"}

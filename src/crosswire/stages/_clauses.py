@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from crosswire.lexicons import HEARSAY, MODAL_FUTURE, REPORTING_VERBS, SPECULATION
 from crosswire.stages._certainty import Reading, negates, read_clause
-from crosswire.stages.lexicons import HEARSAY, MODAL_FUTURE, REPORTING_VERBS, SPECULATION
 
 MIN_WORDS = 4
 MIN_CONTENT = 1

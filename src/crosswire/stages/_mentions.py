@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from crosswire.lexicons import DURATION, REPORTING_VERBS
 from crosswire.models import ClaimMention
-from crosswire.stages.lexicons import DURATION, REPORTING_VERBS
 
 MIN_PROPOSITION_WORDS = 5  # a clause shorter than this is told by its whole sentence
 DATED_BY_TEXT = ("expression", "sentence")  # a date carried over from the paragraph or the document is too weak

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from crosswire.lexicons import APPROXIMATORS, CURRENCIES, MONTH_PATTERN, NUMBER_WORDS, SCALES, UNITS, WEEKDAY_PATTERN
 from crosswire.stages._bounds import sane_number
-from crosswire.stages.clean import MONTHS
-from crosswire.stages.lexicons import APPROXIMATORS, CURRENCIES, NUMBER_WORDS, SCALES, UNITS
 
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?"
+MONTHS = MONTH_PATTERN
+_WEEKDAY = rf"(?:{WEEKDAY_PATTERN})s?"
 _PART = r"(?:\s+(?:morning|afternoon|evening|night))"
 TIME_RE = re.compile(
     "|".join(

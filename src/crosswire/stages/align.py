@@ -21,13 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Entity, Quantity
-from crosswire.stages._combiner import load_combiner
-from crosswire.stages._encoder import Encoder, load_encoder
-from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
-from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
-from crosswire.stages._sources import independent_sources
-from crosswire.stages.lexicons import (
+from crosswire.lexicons import (
     ACT_REVERSED,
     CONTENT_ELSEWHERE,
     DENIAL,
@@ -35,6 +29,12 @@ from crosswire.stages.lexicons import (
     REPORTING_VERBS,
     SILENCE,
 )
+from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Entity, Quantity
+from crosswire.stages._combiner import load_combiner
+from crosswire.stages._encoder import Encoder, load_encoder
+from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
+from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
+from crosswire.stages._sources import independent_sources
 
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
 MIN_TEXT_FOR_ENTITIES = 0.15

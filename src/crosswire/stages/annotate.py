@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from crosswire.lexicons import DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRMED
 from crosswire.models import (
     Annotated,
     Certainty,
@@ -34,7 +35,6 @@ from crosswire.stages._attribution import (
 )
 from crosswire.stages._clauses import split_clauses
 from crosswire.stages._spans import find_quantities, find_times
-from crosswire.stages.lexicons import DENIAL, HEDGE, REPORTING_VERBS, UNCONFIRMED
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from crosswire.lexicons import LOADED_WORDS, MONTH_NAME_PATTERN, REPORTING_VERBS, WEEKDAY_PATTERN
 from crosswire.models import (
     COMMENTARY_GENRES,
     Brief,
@@ -37,7 +38,6 @@ from crosswire.models import (
 )
 from crosswire.stages._mentions import proposition_text
 from crosswire.stages.annotate import outside_quotes
-from crosswire.stages.lexicons import LOADED_WORDS, REPORTING_VERBS
 
 MAX_WORDS = 45
 MAX_SINGLE_SOURCE_LISTED = 12
@@ -71,11 +71,7 @@ _PERSON_NOUN = re.compile(
 _DETERMINED = re.compile(
     r"\b(?:the|a|an|these|those|some|many|several|all|both|other|two|three|four)\s+[a-z][\w-]*", re.I
 )
-_CALENDAR = re.compile(
-    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december",
-    re.I,
-)
+_CALENDAR = re.compile(f"{WEEKDAY_PATTERN}|{MONTH_NAME_PATTERN}", re.I)
 _CONFLICT_ORDER = {"polarity": 0, "supersession": 1, "numeric": 2, "temporal": 3}  # every kind conflicts makes
 
 

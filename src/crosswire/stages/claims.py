@@ -18,10 +18,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
+from crosswire.lexicons import DENIAL, LOADED_WORDS, UNCONFIRMED
 from crosswire.models import COMMENTARY_GENRES, Annotated, Certainty, ClaimMention, Clause, Entity, SentenceInfo
 from crosswire.stages.annotate import outside_quotes
 from crosswire.stages.entities import Describer, entity_lookup, find_entity
-from crosswire.stages.lexicons import DENIAL, LOADED_WORDS, UNCONFIRMED
 
 MIN_WORDS = 6
 BACKGROUND_YEARS = 1  # dated this many years or more before the document: background, not the story

@@ -15,14 +15,12 @@ import trafilatura
 from rapidfuzz import fuzz
 
 from crosswire.errors import InputError
+from crosswire.lexicons import MONTH_PATTERN, WEEKDAY_PATTERN
 from crosswire.models import Document, Published, RawDocument, Removed
 from crosswire.stages._bounds import sane_iso
 from crosswire.stages._chat import comment_start
 
-MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
+MONTHS = MONTH_PATTERN
 DATE_IN_LINE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
     r"|\d{4}-\d{2}-\d{2})\b"
@@ -60,7 +58,7 @@ BOILERPLATE_TAIL = re.compile(
     r"(?:story|article|page|throughout|as more)",
     re.I,
 )
-WEEKDAY_WORD = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?", re.I)
+WEEKDAY_WORD = re.compile(rf"\b(?:{WEEKDAY_PATTERN}),?", re.I)
 _TERMINAL = re.compile(r"[.!?:;…。！？：；](?:[\"”’'»)\]*_」』）]+)?\s*$")
 _SUBHEADING_MAX_CHARS = 60
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")

@@ -23,6 +23,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from crosswire.lexicons import MONTH_NAME_PATTERN, WEEKDAY_PATTERN
 from crosswire.models import Document
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._order import document_rank
@@ -42,8 +43,7 @@ _NAMES = HashingVectorizer(
     norm=None,
     lowercase=False,
     stop_words=sorted({w.capitalize() for w in STOP_WORDS}),
-    token_pattern=r"(?<![.!?]\s)(?<!^)(?<!\n)\b(?!(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b)"
-    r"(?!(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+    token_pattern=rf"(?<![.!?]\s)(?<!^)(?<!\n)\b(?!(?:{WEEKDAY_PATTERN})\b)(?!(?:{MONTH_NAME_PATTERN})\b)"
     r"[A-Z][a-zA-Z'’-]{2,}\b",
 )
 _SHINGLE = 5

@@ -16,12 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
-from crosswire.stages._conflict_context import _Context, _later, _short, _stems
-from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
-from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
-from crosswire.stages.align import agree, describe, same_measure
-from crosswire.stages.lexicons import (
+from crosswire.lexicons import (
     ACT_OPENED,
     ACT_REVERSED,
     DENIAL,
@@ -31,6 +26,11 @@ from crosswire.stages.lexicons import (
     UNDO,
     undoes,
 )
+from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
+from crosswire.stages._conflict_context import _Context, _later, _short, _stems
+from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
+from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
+from crosswire.stages.align import agree, describe, same_measure
 
 # Counted nouns that measure the same kind of thing (general English).
 NOUN_CLASSES = {

@@ -20,12 +20,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from crosswire.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
 from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._mentions import WORD, lasting, text_day
 from crosswire.stages._order import document_rank
 from crosswire.stages._sources import independent_sources
-from crosswire.stages.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
 
 MAX_GROUP = 400  # mentions of one verb in one story block: more than this is a common verb, not one event
 _NO_EVENT = LIGHT_VERBS | REPORTING_VERBS | ATTRIBUTION_VERBS  # saying is told by the claim's speaker

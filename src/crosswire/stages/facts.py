@@ -22,11 +22,11 @@ import dateparser
 import py3langid
 from rapidfuzz.distance import Levenshtein
 
+from crosswire.lexicons import FUTURE_BEFORE, LOADED_WORDS
 from crosswire.models import Document, Genre, Published
 from crosswire.stages._bounds import sane_iso
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages.clean import DATE_IN_LINE
-from crosswire.stages.lexicons import FUTURE_BEFORE, LOADED_WORDS
 
 _HEADER_SPLIT = re.compile(r"\s*[·|•]\s*")
 _CONTACT = re.compile(r"^to contact (?:the )?([A-Z][\w&.' -]{1,40}?)(?: and | on | visit|:|,|$)", re.I)

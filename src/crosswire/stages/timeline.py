@@ -13,33 +13,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
+from crosswire.lexicons import FUTURE_BEFORE as _FUTURE_BEFORE  # one list of plan cues for both
+from crosswire.lexicons import MONTH_NUMBERS, NUMBER_WORDS, WEEKDAYS
 from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._order import document_rank
 from crosswire.stages.facts import parse_date
-from crosswire.stages.lexicons import FUTURE_BEFORE as _FUTURE_BEFORE  # one list of plan cues for both
-from crosswire.stages.lexicons import NUMBER_WORDS, WEEKDAYS
 
-MONTH_NUMBERS = {
-    name: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for name in names
-}
 _DAY_MONTH = (
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
     re.compile(r"(?P<month>[A-Za-z]+)\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?\b"),
