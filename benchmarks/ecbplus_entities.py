@@ -457,7 +457,8 @@ def _conll(counts: dict, sim: float, nk: int, nr: int) -> float:
 
 
 def _fold_tokens(text: str) -> list[str]:
-    from crosswire.stages.entities import _fold, strip_title
+    from crosswire.stages._names import fold as _fold
+    from crosswire.stages._names import strip_title
 
     return _fold(strip_title(text)).split()
 
@@ -466,7 +467,7 @@ def name_part_analysis(mentions: list[Mention], key: dict[str, str], resp: dict[
     """How crosswire treats one-word person mentions whose gold chain holds a full name: first names
     (kept apart by design) and surnames (merged only when one person in the story has that surname).
     Also the score if each such mention were put, by an oracle, into the cluster of its full name."""
-    from crosswire.stages.entities import translit_key
+    from crosswire.stages._names import translit_key
 
     by_topic: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:

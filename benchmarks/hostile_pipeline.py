@@ -681,7 +681,7 @@ def _check_dossier(
     except Exception:
         _crash(row, "render markdown", crashes)
     try:
-        page = to_html(data)
+        page = to_html(dossier, generator)
     except Exception:
         _crash(row, "render html", crashes)
     row.problems += [f"unescaped: {p}" for p in unescaped(case.payloads, page, markdown)]

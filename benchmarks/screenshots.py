@@ -52,6 +52,7 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     from crosswire.output.html import to_html
+    from crosswire.output.json import from_dict
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -61,7 +62,7 @@ def main() -> int:
         browser = launch(p)
         for name, dossier in pages.items():
             path = Path(tmp) / f"{name}.html"
-            path.write_text(to_html(dossier), encoding="utf-8")
+            path.write_text(to_html(from_dict(dossier), dossier["generator"]["version"]), encoding="utf-8")
             for label, width, height in (("desktop", 1280, 900), ("phone", 390, 844)):
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.goto(path.as_uri())

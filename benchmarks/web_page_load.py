@@ -37,6 +37,7 @@ def main() -> int:
 
     from crosswire.analysis.pipeline import load_pipeline
     from crosswire.output.html import to_html
+    from crosswire.output.json import from_dict
     from crosswire.settings import Settings
     from crosswire.stories.service import add_to_story, collect_files
     from crosswire.stories.store import open_store
@@ -50,7 +51,8 @@ def main() -> int:
         store = open_store(db)
         files, _ = collect_files([args.corpus], settings.max_file_bytes)
         add_to_story(store, "bench", files, settings, nlp=nlp)
-        html_bytes = len(to_html(store.version("bench") or {}).encode("utf-8"))
+        stored = store.version("bench")
+        html_bytes = len(to_html(from_dict(stored)).encode("utf-8")) if stored else 0
         store.close()
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))

@@ -34,6 +34,18 @@ def test_architecture_stages_import_only_the_ground_and_each_other():
         assert not outer, f"{path.name} imports {sorted(outer)}"
 
 
+def test_architecture_a_stage_borrows_only_shared_helpers():
+    """A stage's public module is a stage, not a toolbox: what two stages share lives in a helper
+    module (``stages/_dates.py``, ``_quantities.py``, ``_names.py`` ...)."""
+    for path in STAGES.glob("*.py"):
+        borrowed = {
+            name
+            for name in _imports(path)
+            if name.startswith("crosswire.stages.") and not name.rsplit(".", 1)[1].startswith("_")
+        }
+        assert not borrowed, f"{path.name} imports the stage modules {sorted(borrowed)}"
+
+
 def test_architecture_web_speaks_to_the_service_not_the_core():
     for path in (PACKAGE / "web").glob("*.py"):
         core = {n for n in _imports(path) if n.startswith(("crosswire.stages", "crosswire.analysis"))}

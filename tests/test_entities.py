@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crosswire.stages.entities import translit_key
+from crosswire.stages._names import translit_key
 
 
 def _entity(dossier, alias):

@@ -12,8 +12,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.lexicons import REPORTING_VERBS
 from crosswire.models import Annotated, ClaimMention, Entity, Quantity, TimeMention
+from crosswire.stages._dates import effective_date
 from crosswire.stages._similarity import TextIndex
-from crosswire.stages.timeline import effective_date
 
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|they|we|i)\b[^,;]{0,20}$", re.I)
 # "Yevgeny Ivanov, head of the Union" or "the Union's chief Ivanov": a leader speaks for the group.

@@ -33,6 +33,7 @@ from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, 
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, load_encoder
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
+from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
 from crosswire.stages._sources import independent_sources
 
@@ -51,19 +52,6 @@ class AlignSettings:
     quantity_tolerance: float = 0.15
     encoder: str = "minilm"
     lexical_claim_similarity: float = 0.42
-
-
-def agree(a: Quantity, b: Quantity, tolerance: float) -> bool:
-    """Two normalised quantities agree when their ranges overlap, allowing ``tolerance`` slack."""
-    slack = tolerance * max(abs(a.high), abs(b.high), 1e-9)
-    return a.low - slack <= b.high and b.low - slack <= a.high
-
-
-def same_measure(a: Quantity, b: Quantity) -> bool:
-    """Whether two quantities measure the same kind of thing (counts need the same counted noun)."""
-    if a.dimension != b.dimension or a.unit != b.unit:
-        return False
-    return a.dimension != "count" or (a.noun is not None and a.noun == b.noun)
 
 
 def align_claims(
@@ -415,15 +403,3 @@ def _normalisation_notes(quantities: tuple[Quantity, ...], tolerance: float) -> 
             if a.doc != b.doc and same_measure(a, b) and a.original_unit != b.original_unit and agree(a, b, tolerance):
                 notes.append(f"{describe(a)} and {describe(b)} agree (within {tolerance:.0%})")
     return tuple(dict.fromkeys(notes))
-
-
-def describe(q: Quantity) -> str:
-    """'120 miles (= 193 km)' — the quantity as written, with its normalised value when units differ."""
-    if q.original_unit and q.original_unit not in (q.unit,) and q.dimension not in ("count",):
-        value = f"{_fmt(q.low)}" if q.low == q.high else f"{_fmt(q.low)}–{_fmt(q.high)}"
-        return f"'{q.text}' (= {value} {q.unit})"
-    return f"'{q.text}'"
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 or math.isclose(value, round(value)) else f"{value:.1f}"

@@ -36,8 +36,8 @@ from crosswire.models import (
     Event,
     TimelineEntry,
 )
+from crosswire.stages._attribution import outside_quotes
 from crosswire.stages._mentions import proposition_text
-from crosswire.stages.annotate import outside_quotes
 
 MAX_WORDS = 45
 MAX_SINGLE_SOURCE_LISTED = 12

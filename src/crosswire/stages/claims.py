@@ -20,8 +20,8 @@ from dataclasses import replace
 
 from crosswire.lexicons import DENIAL, LOADED_WORDS, UNCONFIRMED
 from crosswire.models import COMMENTARY_GENRES, Annotated, Certainty, ClaimMention, Clause, Entity, SentenceInfo
-from crosswire.stages.annotate import outside_quotes
-from crosswire.stages.entities import Describer, entity_lookup, find_entity
+from crosswire.stages._attribution import outside_quotes
+from crosswire.stages._names import Describer, entity_lookup, find_entity
 
 MIN_WORDS = 6
 BACKGROUND_YEARS = 1  # dated this many years or more before the document: background, not the story

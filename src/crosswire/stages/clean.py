@@ -19,12 +19,9 @@ from crosswire.lexicons import MONTH_PATTERN, WEEKDAY_PATTERN
 from crosswire.models import Document, Published, RawDocument, Removed
 from crosswire.stages._bounds import sane_iso
 from crosswire.stages._chat import comment_start
+from crosswire.stages._dates import DATE_IN_LINE
 
 MONTHS = MONTH_PATTERN
-DATE_IN_LINE = re.compile(
-    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
-    r"|\d{4}-\d{2}-\d{2})\b"
-)
 BOILERPLATE = re.compile(
     r"^(?:this is a (?:breaking|developing) (?:news )?story|please (?:check|come) back|to contact\b|contact us\b|"
     r"(?:additional )?reporting(?: by\b|\s*\()|writing by\b|editing by\b|compiled by\b|"

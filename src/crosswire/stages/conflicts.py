@@ -29,8 +29,8 @@ from crosswire.lexicons import (
 from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
 from crosswire.stages._conflict_context import _Context, _later, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
+from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
-from crosswire.stages.align import agree, describe, same_measure
 
 # Counted nouns that measure the same kind of thing (general English).
 NOUN_CLASSES = {

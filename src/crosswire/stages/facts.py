@@ -18,15 +18,13 @@ from dataclasses import replace
 from datetime import date
 from urllib.parse import urlparse
 
-import dateparser
 import py3langid
 from rapidfuzz.distance import Levenshtein
 
 from crosswire.lexicons import FUTURE_BEFORE, LOADED_WORDS
 from crosswire.models import Document, Genre, Published
-from crosswire.stages._bounds import sane_iso
+from crosswire.stages._dates import DATE_IN_LINE, parse_date
 from crosswire.stages._disjoint import DisjointSet
-from crosswire.stages.clean import DATE_IN_LINE
 
 _HEADER_SPLIT = re.compile(r"\s*[·|•]\s*")
 _CONTACT = re.compile(r"^to contact (?:the )?([A-Z][\w&.' -]{1,40}?)(?: and | on | visit|:|,|$)", re.I)
@@ -45,7 +43,6 @@ _LABELS: dict[str, Genre] = {
     "explainer": "analysis",
     "press release": "press_release",
 }
-_DATE_SETTINGS = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"], "DATE_ORDER": "DMY"}
 
 
 def document_facts(doc: Document) -> Document:
@@ -230,17 +227,6 @@ def _outlet(doc: Document) -> tuple[str | None, str | None]:
         host = urlparse(doc.url).netloc.removeprefix("www.")
         return (host, f"host of the page's web address {doc.url}") if host else (None, None)
     return None, None
-
-
-def parse_date(text: str) -> str | None:
-    """An ISO date for a written full date ('27 June 2023', 'March 18, 2025'), else None."""
-    match = DATE_IN_LINE.search(text)
-    if not match:
-        return None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", match.group(0)):
-        return sane_iso(match.group(0))  # None for '2025-02-30' and for years out of bounds
-    parsed = dateparser.parse(match.group(0), languages=["en"], settings=_DATE_SETTINGS)  # type: ignore[arg-type]
-    return sane_iso(parsed.date().isoformat()) if parsed else None
 
 
 def _published(doc: Document) -> Published:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from crosswire.lexicons import FRAMING_RE, LOADED_REPORTING_VERBS, LOADED_WORDS, NAMED_AS_RE
 from crosswire.models import Annotated, Claim, Profile
-from crosswire.stages.annotate import outside_quotes
+from crosswire.stages._attribution import outside_quotes
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 

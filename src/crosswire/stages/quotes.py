@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from crosswire.models import Annotated, Entity, Quote, QuoteMention
-from crosswire.stages.entities import Describer, entity_lookup, find_entity
+from crosswire.stages._names import Describer, entity_lookup, find_entity
 
 
 def resolve_quotes(annotated: Sequence[Annotated], entities: Sequence[Entity]) -> tuple[Quote, ...]:

@@ -17,8 +17,8 @@ from crosswire.lexicons import FUTURE_BEFORE as _FUTURE_BEFORE  # one list of pl
 from crosswire.lexicons import MONTH_NUMBERS, NUMBER_WORDS, WEEKDAYS
 from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
+from crosswire.stages._dates import parse_date
 from crosswire.stages._order import document_rank
-from crosswire.stages.facts import parse_date
 
 _DAY_MONTH = (
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
@@ -342,14 +342,6 @@ def _most_precise(times: Sequence[TimeMention]) -> list[TimeMention]:
             for o in times
         )
     ]
-
-
-def effective_date(doc: Annotated) -> str | None:
-    """The document's date, or for an undated one the latest day its own text resolves to."""
-    if doc.document.published.date:
-        return doc.document.published.date
-    days = [t.date for t in doc.times if t.precision == "day" and t.date]
-    return max(days) if days else None
 
 
 _Order = tuple[str, int, int, int, int, str]  # period end, coarseness, claim, document, sentence, precision
