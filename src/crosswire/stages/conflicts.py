@@ -121,26 +121,27 @@ def _comparable(a: Quantity, b: Quantity) -> bool:
     return True
 
 
-def _relation(a: Quantity, b: Quantity, tolerance: float) -> str | None:
-    """How two comparable quantities relate, or None when they say the same. A relation that starts
-    with "consistent" is no disagreement (see ``Conflict.disputes``)."""
+def _relation(a: Quantity, b: Quantity, tolerance: float) -> tuple[str, bool] | None:
+    """How two comparable quantities relate, in words, and whether that is a disagreement (see
+    ``Conflict.disputes``); None when they say the same."""
     if agree(a, b, tolerance):
         if (a.low, a.high) == (b.low, b.high) or (a.low == a.high and b.low == b.high):
             return None
         point, span = (a, b) if a.low == a.high else (b, a) if b.low == b.high else (None, None)
         if point is None or span is None:
-            return f"overlapping ranges {describe(a)} and {describe(b)}"
+            return f"overlapping ranges {describe(a)} and {describe(b)}", True
         where = (
             "lower bound"
             if abs(point.low - span.low) <= tolerance * span.low
             else ("upper bound" if abs(point.low - span.high) <= tolerance * span.high else "inside")
         )
-        return (
+        words = (
             f"consistent but less precise: {describe(point)} is the {where} of the range {describe(span)}"
             if where != "inside"
             else f"consistent: {describe(point)} lies inside the range {describe(span)}"
         )
-    return f"disagree: {describe(a)} vs {describe(b)}"
+        return words, False
+    return f"disagree: {describe(a)} vs {describe(b)}", True
 
 
 def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[Conflict]:
@@ -162,10 +163,11 @@ def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[C
             and bool(shared)
             and (ctx.similarity(a, b) >= MIN_RELATED_SIMILARITY or len(shared) >= 2)
         )
-        relation = _relation(a, b, tolerance) if related else None
+        found = _relation(a, b, tolerance) if related else None
         pair = tuple(sorted({ca.id, cb.id}))
-        if relation is None or (pair, relation) in seen:
+        if found is None or (pair, found[0]) in seen:
             continue
+        relation, disputes = found
         seen.add((pair, relation))
         ma = next(m for m in ca.mentions if (m.doc, m.sentence) == key_a)
         mb = next(m for m in cb.mentions if (m.doc, m.sentence) == key_b)
@@ -177,7 +179,7 @@ def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[C
                 claims=pair,
                 explanation=f"Figures{what} {relation}, between {ctx.source(ma)} and {ctx.source(mb)}.",
                 evidence=(ma, mb),
-                disputes=not relation.startswith("consistent"),
+                disputes=disputes,
             )
         )
     return conflicts
