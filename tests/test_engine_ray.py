@@ -19,17 +19,18 @@ def local_ray():
 
 
 def test_engine_ray_single_story_identical_to_local(local_ray, nlp):
-    from crosswire.analysis.engine_ray import analyze_ray
+    from crosswire.analysis.engine_ray import RayExecutor
 
-    assert to_json(analyze_ray([str(SAMPLE)], SETTINGS)) == to_json(analyze([str(SAMPLE)], SETTINGS, nlp=nlp))
+    remote = analyze([str(SAMPLE)], SETTINGS, executor=RayExecutor())
+    assert to_json(remote) == to_json(analyze([str(SAMPLE)], SETTINGS, nlp=nlp))
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
 def test_engine_ray_stories_identical_to_local(local_ray, nlp):
-    from crosswire.analysis.engine_ray import analyze_stories_ray
+    from crosswire.analysis.engine_ray import RayExecutor
 
     sources = [str(SAMPLE), str(REFERENCE)]
-    remote = analyze_stories_ray(sources, SETTINGS)
+    remote = analyze_stories(sources, SETTINGS, executor=RayExecutor())
     local = analyze_stories(sources, SETTINGS, nlp=nlp)
     assert [s for s, _ in remote] == [s for s, _ in local]
     assert [to_json(d) for _, d in remote] == [to_json(d) for _, d in local]

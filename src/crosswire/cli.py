@@ -134,12 +134,7 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     if args.stories:
         return _analyze_pile(paths, settings, Path(args.stories), args)
-    if args.engine == "ray":
-        from crosswire.analysis.engine_ray import analyze_ray
-
-        dossier = analyze_ray(paths, settings)
-    else:
-        dossier = analyze(paths, settings, progress=_progress(settings.progress))
+    dossier = analyze(paths, settings, progress=_progress(settings.progress), executor=_executor(args.engine))
     if args.json:
         _write(args.json, to_json(dossier, version()))
     if args.md:
@@ -159,6 +154,15 @@ def _analyze(args: argparse.Namespace) -> int:
     return 1 if dossier.errors else 0
 
 
+def _executor(engine: str) -> Any:
+    """Where the analysis runs: None for this machine, a ``RayExecutor`` for ``--engine ray``."""
+    if engine != "ray":
+        return None
+    from crosswire.analysis.engine_ray import RayExecutor
+
+    return RayExecutor()
+
+
 def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Namespace) -> int:
     import json
 
@@ -169,12 +173,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
 
     check_format(args.shard_format)  # before hours of analysis, not after
     out.mkdir(parents=True, exist_ok=True)
-    if args.engine == "ray":
-        from crosswire.analysis.engine_ray import analyze_stories_ray
-
-        results = analyze_stories_ray(paths, settings)
-    else:
-        results = analyze_stories(paths, settings, progress=_progress(settings.progress))
+    results = analyze_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args.engine))
     index = []
     errors = []
     shard = ShardWriter(out, args.shard_format)  # every dossier again in one file, for shared storage

@@ -14,11 +14,10 @@ import pickle
 from collections.abc import Sequence
 from typing import Any
 
-from crosswire.analysis.pipeline import annotate, load_pipeline, prepare, reconcile
+from crosswire.analysis.pipeline import Progress, annotate, load_pipeline, reconcile
 from crosswire.errors import ConfigError
 from crosswire.models import Annotated, Document, Dossier, Skipped
 from crosswire.settings import Settings
-from crosswire.stages.cluster import ClusterSettings, StoryCluster, cluster_stories
 
 ACTOR_BATCH = 16
 
@@ -78,25 +77,25 @@ def _reconcile_task(blobs: list[bytes], errors: list[Skipped], settings: Setting
     return pickle.dumps(reconcile([pickle.loads(b) for b in blobs], errors, settings, {}))
 
 
-def analyze_ray(sources: Sequence[str], settings: Settings) -> Dossier:
-    """`analyze` on Ray: one story."""
-    documents, errors = prepare(sources, settings, None, {})
-    return reconcile(annotate_ray(documents, settings), errors, settings, {})
+class RayExecutor:
+    """``analyze`` and ``analyze_stories`` on Ray: annotation in a Ray Data pipeline of annotator
+    actors, each story reconciled as a Ray task (see ``pipeline.Executor``)."""
 
+    def annotate(
+        self,
+        documents: list[Document],
+        settings: Settings,
+        progress: Progress | None,
+        timings: dict[str, float],
+        errors: list[Skipped],
+    ) -> list[Annotated]:
+        return annotate_ray(documents, settings)
 
-def analyze_stories_ray(sources: Sequence[str], settings: Settings) -> list[tuple[StoryCluster, Dossier]]:
-    """`analyze_stories` on Ray: stories reconciled as parallel Ray tasks."""
-    ray = _ray()
-    documents, errors = prepare(sources, settings, None, {})
-    stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
-    annotated = {a.document.id: a for a in annotate_ray(documents, settings)}
-    task = ray.remote(_reconcile_task)
-    futures = [
-        task.remote(
-            [pickle.dumps(annotated[d]) for d in story.documents if d in annotated],
-            errors if number == 0 else [],
-            settings,
-        )
-        for number, story in enumerate(stories)
-    ]
-    return [(story, pickle.loads(blob)) for story, blob in zip(stories, ray.get(futures), strict=True)]
+    def reconcile_stories(
+        self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
+    ) -> list[Dossier]:
+        if len(stories) == 1:  # one story: no task to spread
+            return [reconcile(*stories[0], settings, {})]
+        task = _ray().remote(_reconcile_task)
+        futures = [task.remote([pickle.dumps(a) for a in members], errors, settings) for members, errors in stories]
+        return [pickle.loads(blob) for blob in _ray().get(futures)]

@@ -10,9 +10,9 @@ import functools
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib import metadata
-from typing import Any
+from typing import Any, Protocol
 
 from crosswire.analysis.workers import Outcome, describe, run_budgeted
 from crosswire.errors import ConfigError, InputError
@@ -85,8 +85,55 @@ def _no_progress(items: Iterable[Any], label: str, total: int | None) -> Iterabl
     return items
 
 
+class Executor(Protocol):
+    """Where the two heavy steps run: annotation (per document) and reconciliation (per story). The
+    local executor runs them in this process and a pool of worker processes; ``engine_ray.RayExecutor``
+    on a Ray cluster. ``analyze`` and ``analyze_stories`` are the one orchestration both share."""
+
+    def annotate(
+        self,
+        documents: list[Document],
+        settings: Settings,
+        progress: Progress | None,
+        timings: dict[str, float],
+        errors: list[Skipped],
+    ) -> list[Annotated]: ...
+
+    def reconcile_stories(
+        self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
+    ) -> list[Dossier]: ...
+
+
+@dataclass
+class LocalExecutor:
+    """This machine: annotation in worker processes under a time budget per document, stories one by one."""
+
+    nlp: Any = None  # a loaded spaCy pipeline (loaded from ``settings.spacy_model`` when None)
+
+    def annotate(
+        self,
+        documents: list[Document],
+        settings: Settings,
+        progress: Progress | None,
+        timings: dict[str, float],
+        errors: list[Skipped],
+    ) -> list[Annotated]:
+        return annotate_all(documents, settings, self.nlp, progress, timings, errors)
+
+    def reconcile_stories(
+        self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
+    ) -> list[Dossier]:
+        if len(stories) == 1:  # one story: its stage timings go in the summary line
+            return [reconcile(*stories[0], settings, timings)]
+        return [reconcile(members, errors, settings, {}) for members, errors in stories]
+
+
 def analyze(
-    sources: Sources, settings: Settings | None = None, nlp: Any = None, progress: Progress | None = None
+    sources: Sources,
+    settings: Settings | None = None,
+    nlp: Any = None,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Dossier:
     """Analyse articles about one story into a dossier.
 
@@ -96,36 +143,42 @@ def analyze(
         settings: crosswire settings (defaults when None).
         nlp: a loaded spaCy pipeline (loaded from ``settings.spacy_model`` when None).
         progress: optional wrapper ``(iterable, label, total) -> iterable`` for progress bars.
+        executor: where annotation and reconciliation run (this machine when None; see ``Executor``).
     """
     settings = settings or Settings()
+    executor = executor or LocalExecutor(nlp)
     started = time.perf_counter()
     timings: dict[str, float] = {}
     documents, errors = prepare(sources, settings, progress, timings)
-    annotated = annotate_all(documents, settings, nlp, progress, timings, errors)
-    dossier = reconcile(annotated, errors, settings, timings)
+    annotated = executor.annotate(documents, settings, progress, timings, errors)
+    dossier = executor.reconcile_stories([(annotated, errors)], settings, timings)[0]
     timings["total"] = time.perf_counter() - started
     return replace(dossier, stats={**dossier.stats, **timings})
 
 
 def analyze_stories(
-    sources: Sources, settings: Settings | None = None, nlp: Any = None, progress: Progress | None = None
+    sources: Sources,
+    settings: Settings | None = None,
+    nlp: Any = None,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> list[tuple[StoryCluster, Dossier]]:
     """Sort a mixed pile into stories (online, by publication time) and reconcile each one.
 
     Inputs that could not be read are listed once, in the first story's ``errors``."""
     settings = settings or Settings()
+    executor = executor or LocalExecutor(nlp)
     timings: dict[str, float] = {}
     documents, errors = prepare(sources, settings, progress, timings)
     mark = time.perf_counter()
     stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
     timings["cluster"] = time.perf_counter() - mark
-    annotated = {a.document.id: a for a in annotate_all(documents, settings, nlp, progress, timings, errors)}
-    results = []
-    for number, story in enumerate(stories):
-        members = [annotated[doc_id] for doc_id in story.documents if doc_id in annotated]
-        story_errors = errors if number == 0 else []
-        results.append((story, reconcile(members, story_errors, settings, {})))
-    return results
+    annotated = {a.document.id: a for a in executor.annotate(documents, settings, progress, timings, errors)}
+    groups = [
+        ([annotated[doc_id] for doc_id in story.documents if doc_id in annotated], errors if number == 0 else [])
+        for number, story in enumerate(stories)
+    ]
+    return list(zip(stories, executor.reconcile_stories(groups, settings, {}), strict=True))
 
 
 def prepare(
