@@ -99,3 +99,24 @@ def test_architecture_models_are_frozen():
     for name in ("Document", "Claim", "Entity", "Dossier", "Quote", "Conflict"):
         cls = getattr(models, name)
         assert cls.__dataclass_params__.frozen, name
+
+
+def test_architecture_the_shipped_settings_file_says_the_defaults():
+    """Every default lives on ``Settings``; the shipped settings.toml documents the same values, and
+    the stages' own settings start from them (a default changed in one place changes everywhere)."""
+    import tomllib
+
+    from crosswire.settings import DEFAULTS
+    from crosswire.stages.align import AlignSettings
+    from crosswire.stages.cluster import ClusterSettings
+
+    shipped = tomllib.loads((ROOT / "src" / "crosswire" / "settings.toml").read_text(encoding="utf-8"))["crosswire"]
+    assert shipped == {f.name: getattr(DEFAULTS, f.name) for f in fields(Settings)}
+    align = AlignSettings()
+    assert (align.claim_similarity, align.copy_similarity, align.quantity_tolerance, align.encoder) == (
+        DEFAULTS.claim_similarity,
+        DEFAULTS.copy_similarity,
+        DEFAULTS.quantity_tolerance,
+        DEFAULTS.claim_encoder,
+    )
+    assert ClusterSettings().threshold == DEFAULTS.story_similarity

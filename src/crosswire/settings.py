@@ -51,6 +51,7 @@ class Settings:
     progress: bool = _setting(True, "Show progress bars on stderr.")
 
 
+DEFAULTS = Settings()  # the one place every default is read from (stages' own settings and parameters too)
 DEFAULT_FILE = Path(__file__).with_name("settings.toml")
 
 

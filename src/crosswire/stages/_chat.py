@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from crosswire.settings import DEFAULTS
+
 # A quotation stops at the next opening mark too, so a run of unclosed marks costs one short scan each.
 _QUOTED = re.compile(r"“[^“”]*”|\"[^\"]*\"|‘[^‘’]{12,}’")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I'd|I’d|I've|I’ve|I'll|I’ll|me|my|mine|myself|imo|IMO)\b")
@@ -57,7 +59,7 @@ def chat_score(paragraph: str) -> int:
     return score
 
 
-def comment_start(paragraphs: list[str], min_paragraphs: int = 3) -> int | None:
+def comment_start(paragraphs: list[str], min_paragraphs: int = DEFAULTS.comment_min_paragraphs) -> int | None:
     """Index of the first reader-comment paragraph, or None when the page has no comment block.
 
     The block must be at the end, start with a chat-like paragraph, hold at least

@@ -30,6 +30,7 @@ from crosswire.lexicons import (
     SILENCE,
 )
 from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Entity, Quantity
+from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, load_encoder
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
@@ -47,11 +48,11 @@ _ANAPHORA = ("such", "these", "those")
 
 @dataclass(frozen=True, slots=True)
 class AlignSettings:
-    claim_similarity: float = 0.7
-    copy_similarity: float = 90.0
-    quantity_tolerance: float = 0.15
-    encoder: str = "minilm"
-    lexical_claim_similarity: float = 0.42
+    claim_similarity: float = DEFAULTS.claim_similarity
+    copy_similarity: float = DEFAULTS.copy_similarity
+    quantity_tolerance: float = DEFAULTS.quantity_tolerance
+    encoder: str = DEFAULTS.claim_encoder
+    lexical_claim_similarity: float = DEFAULTS.lexical_claim_similarity
 
 
 def align_claims(
@@ -135,7 +136,7 @@ def pair_features(
     index: TextIndex,
     encoder: Encoder,
     pairs: list[tuple[int, int]],
-    tolerance: float = 0.15,
+    tolerance: float = DEFAULTS.quantity_tolerance,
     screen: Callable[[list[float]], bool] | None = None,
 ) -> list[list[float] | None]:
     """What the combiner weighs for each pair, in the order of ``COMBINER_FEATURES``. The encoder's

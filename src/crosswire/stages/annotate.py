@@ -25,6 +25,7 @@ from crosswire.models import (
     SentenceInfo,
     TimeMention,
 )
+from crosswire.settings import DEFAULTS
 from crosswire.stages._attribution import (
     attribution,
     find_quotes,
@@ -89,7 +90,7 @@ _BODY_NOUNS = {"Ministry", "Department", "Office", "Agency", "Service", "Committ
 def annotate(
     docs: Sequence[Document],
     nlp: Any,
-    batch_size: int = 32,
+    batch_size: int = DEFAULTS.batch_size,
     progress: Callable[[Iterable[Any]], Iterable[Any]] | None = None,
 ) -> list[Annotated]:
     """Parse every document's paragraphs with spaCy and annotate each sentence.

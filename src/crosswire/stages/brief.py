@@ -36,6 +36,7 @@ from crosswire.models import (
     Event,
     TimelineEntry,
 )
+from crosswire.settings import DEFAULTS
 from crosswire.stages._attribution import outside_quotes
 from crosswire.stages._mentions import proposition_text
 
@@ -80,7 +81,7 @@ def write_brief(
     conflicts: Sequence[Conflict],
     entities: Sequence[Entity],
     documents: Sequence[Document],
-    max_sentences: int = 8,
+    max_sentences: int = DEFAULTS.brief_sentences,
     timeline: Sequence[TimelineEntry] = (),
     events: Sequence[Event] = (),
 ) -> Brief:

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from crosswire.errors import InputError
 from crosswire.lexicons import MONTH_PATTERN, WEEKDAY_PATTERN
 from crosswire.models import Document, Published, RawDocument, Removed
+from crosswire.settings import DEFAULTS
 from crosswire.stages._bounds import sane_iso
 from crosswire.stages._chat import comment_start
 from crosswire.stages._dates import DATE_IN_LINE
@@ -93,7 +94,7 @@ class _Unit:
     heading: bool = False
 
 
-def clean(raw: RawDocument, comment_min_paragraphs: int = 3) -> Document:
+def clean(raw: RawDocument, comment_min_paragraphs: int = DEFAULTS.comment_min_paragraphs) -> Document:
     """Clean one raw document into a Document with body paragraphs and removed parts.
 
     Raises:

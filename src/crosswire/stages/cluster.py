@@ -25,6 +25,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.lexicons import MONTH_NAME_PATTERN, WEEKDAY_PATTERN
 from crosswire.models import Document
+from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._order import document_rank
 
@@ -60,7 +61,8 @@ class StoryCluster:
 
 @dataclass(frozen=True, slots=True)
 class ClusterSettings:
-    threshold: float = 0.2  # mean similarity (0-1) a document needs to join a story, and two stories to merge
+    # mean similarity (0-1) a document needs to join a story, and two stories to merge
+    threshold: float = DEFAULTS.story_similarity
     window_days: int = 10  # a story quiet for longer than this takes no new documents
     name_weight: float = 0.5  # share of the similarity that comes from shared names
     idf: bool = True  # weigh words by how rare they are in the pile

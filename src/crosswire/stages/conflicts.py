@@ -27,6 +27,7 @@ from crosswire.lexicons import (
     undoes,
 )
 from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
+from crosswire.settings import DEFAULTS
 from crosswire.stages._conflict_context import _Context, _later, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
 from crosswire.stages._quantities import agree, describe, same_measure
@@ -63,7 +64,7 @@ def find_conflicts(
     claims: Sequence[Claim],
     annotated: Sequence[Annotated],
     entities: Sequence[Entity],
-    tolerance: float = 0.15,
+    tolerance: float = DEFAULTS.quantity_tolerance,
     blocks: dict[str, int] | None = None,
 ) -> tuple[tuple[Claim, ...], tuple[Conflict, ...]]:
     """Detect numeric, polarity and supersession conflicts; return claims with updated status.

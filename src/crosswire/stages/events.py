@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from crosswire.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
 from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
+from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._mentions import WORD, lasting, text_day
 from crosswire.stages._order import document_rank
@@ -35,7 +36,7 @@ def find_events(
     claims: Sequence[Claim],
     documents: Sequence[Document],
     blocks: Mapping[str, int] | None = None,
-    copy_similarity: float = 0.9,
+    copy_similarity: float = DEFAULTS.copy_similarity,
     copies: Sequence[set[str]] = (),
 ) -> tuple[Event, ...]:
     """The events two or more documents tell through two or more claims, each with its mentions,
