@@ -442,7 +442,7 @@ def names(rng: random.Random) -> list[Case]:
 def _upload_name(raw: str) -> str:
     """The name the web app stores an upload under (its safe_file_name), or the raw name without the web extra."""
     try:
-        from crosswire.web.app import safe_file_name
+        from crosswire.web.upload import safe_file_name
     except ImportError:  # fastapi not installed: the raw base name
         return raw.replace("\\", "/").rsplit("/", 1)[-1]
     return safe_file_name(raw)

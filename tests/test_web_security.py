@@ -16,7 +16,9 @@ from crosswire.analysis.pipeline import analyze, version
 from crosswire.cli import _parser
 from crosswire.output.json import to_dict
 from crosswire.stories.store import open_store
-from crosswire.web.app import MAX_FILES, check_story_name, create_app, safe_file_name, url
+from crosswire.web.app import create_app
+from crosswire.web.pages import url
+from crosswire.web.upload import MAX_FILES, check_story_name, safe_file_name
 
 TEXT = b"The transport minister said on Monday that the old river bridge would reopen to traffic next week. " * 3
 SMALL = replace(SETTINGS, max_file_bytes=2_000)

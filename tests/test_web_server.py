@@ -14,9 +14,11 @@ import pytest
 from conftest import served
 from fastapi.testclient import TestClient
 
+from crosswire.settings import Settings
 from crosswire.stories.store import open_store
-from crosswire.web import app as web_app
-from crosswire.web.app import SECURITY_HEADERS, create_app
+from crosswire.web import guard, pages
+from crosswire.web.app import create_app
+from crosswire.web.guard import SECURITY_HEADERS
 
 
 @pytest.fixture
@@ -93,7 +95,7 @@ def test_web_server_keeps_serving_normal_requests(db, nlp):
 
 
 def test_web_server_stalled_upload_is_dropped_and_logged_once(db, nlp, monkeypatch, logged):
-    monkeypatch.setattr(web_app, "BODY_IDLE_SECONDS", 1.0)
+    monkeypatch.setattr(guard, "BODY_IDLE_SECONDS", 1.0)
     body = b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n\r\n' + b"x" * 100
     head = (
         b"POST /stories/s/upload HTTP/1.1\r\nHost: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n"
@@ -123,12 +125,12 @@ def test_web_server_stalled_upload_is_dropped_and_logged_once(db, nlp, monkeypat
 
 
 def test_web_server_internal_error_keeps_security_headers(db, nlp, monkeypatch, logged):
-    app = create_app(db, web_app.Settings(), nlp=nlp)
+    app = create_app(db, Settings(), nlp=nlp)
 
     def broken(*_: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(web_app._StorePool, "reading", broken)
+    monkeypatch.setattr(pages.StorePool, "reading", broken)
     response = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False).get("/")
     assert response.status_code == 500
     for key, value in SECURITY_HEADERS.items():

@@ -27,7 +27,8 @@ from crosswire.output.html import SCRIPT, to_html
 from crosswire.output.json import to_dict
 from crosswire.output.markdown import to_markdown
 from crosswire.stories.store import open_store
-from crosswire.web.app import create_app, url
+from crosswire.web.app import create_app
+from crosswire.web.pages import url
 
 PAYLOADS = [
     "<script>alert(1)</script>",
