@@ -97,7 +97,7 @@ class Document:
     url: str | None = None
     dateline: str | None = None
     wire_dateline: str | None = None
-    story: int = 0  # block of a mixed pile this document was grouped into (0 for a single story)
+    block: int = 0  # the story block (see stages/blocks.py) this document was grouped into (0: one block)
     sentences: tuple[Sentence, ...] = ()
     outlet_evidence: str | None = None  # where the outlet was found, and why spellings were merged
 

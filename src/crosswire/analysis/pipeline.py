@@ -328,7 +328,7 @@ def _reconcile(
     timeline = timed("timeline", build_timeline, resolved, claims)
     quotes = timed("quotes", resolve_quotes, resolved, entities)
     profiles = timed("profile", build_profiles, resolved, claims)
-    final_documents = tuple(replace(a.document, story=blocks[a.document.id]) for a in resolved)
+    final_documents = tuple(replace(a.document, block=blocks[a.document.id]) for a in resolved)
     brief = timed(
         "brief",
         write_brief,

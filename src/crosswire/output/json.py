@@ -62,7 +62,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
                 "byline": d.byline,
                 "published": {"date": d.published.date, "basis": d.published.basis, "evidence": d.published.evidence},
                 "language": d.language,
-                "story_block": d.story,
+                "story_block": d.block,
                 "genre": d.genre,
                 "url": d.url,
                 "sentences": [{"id": s.id, "paragraph": s.paragraph, "text": s.text} for s in d.sentences],
@@ -376,7 +376,7 @@ def _document(d: Mapping[str, Any]) -> Document:
         paragraphs=tuple(texts[n] for n in numbers),
         removed=tuple(Removed(r["kind"], r["text"], r.get("why", "")) for r in d["removed"]),
         url=d.get("url"),
-        story=d.get("story_block", 0),
+        block=d.get("story_block", 0),
         sentences=tuple(sentences),
         outlet_evidence=d.get("outlet_evidence"),
     )
