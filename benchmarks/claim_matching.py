@@ -5,7 +5,7 @@
 
 Each ECB+ topic and MEANTIME story is one pile (JSON Lines with our own document ids), parsed once
 with crosswire's ``prepare`` + ``annotate_all`` and reconciled once per ``claim_similarity`` value.
-Text: gold tokens detokenised (``ecbplus_entities.detokenise``), sentences joined with spaces; a
+Text: gold tokens detokenised (``_ecbplus_data.detokenise``), sentences joined with spaces; a
 sentence without final punctuation (headline, date line) ends its paragraph. ECB+ pages are given
 whole, the URL line as ``url``, no date; MEANTIME articles without their title and date line, which
 become ``title`` and ``published``. Gold offsets are carried onto crosswire's cleaned body (through
@@ -20,8 +20,8 @@ a character alignment where cleaning changed it; removed text maps nowhere). A c
    other mention is a singleton (a claim is one proposition, and one clause holds several gold
    events: "the quake killed 12" has "quake" and "killed"). Gold: its CROSS_DOC_COREF instance,
    else a singleton. MUC, B3, CEAF-e, CoNLL F1 from
-   ``ecbplus_entities.score``. Baselines: same head lemma in the pile (spaCy head of the gold span,
-   parsed on the gold tokens by ``ecbplus_entities.add_heads``); all singletons.
+   ``_coref.score``. Baselines: same head lemma in the pile (spaCy head of the gold span,
+   parsed on the gold tokens by ``_ecbplus_data.add_heads``); all singletons.
 2. ECB+ sentence pairs: cross-document pairs of annotated sentences of a topic, positive when they
    share a gold cross-document chain. Average precision of MiniLM cosine, TF-IDF cosine (lowercased
    content words, IDF fitted on the topic's sentences) and content-word Jaccard; crosswire ("share a
@@ -39,408 +39,44 @@ with --limit-topics writes nothing.
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import difflib
-import itertools
 import json
 import platform
-import re
 import shlex
 import sys
-import tempfile
 import time
-import xml.etree.ElementTree as ET
-from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.metrics import average_precision_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import ecbplus_entities as ecb  # noqa: E402  (ECB+ loader, detokeniser, head finder and scorer)
+import _harness as harness  # noqa: E402
+from _claim_data import load_ecb, load_meantime  # noqa: E402
+from _coref import score  # noqa: E402  (MUC, B3, CEAF-e, CoNLL)
+from _piles import claims_at_verbs, claims_on, parse, unplaced, with_events  # noqa: E402
+from _sentence_pairs import baselines, crosswire_pairs, make_pairs  # noqa: E402
 
 import crosswire  # noqa: E402
-from crosswire.analysis.pipeline import annotate_all, load_pipeline, prepare, reconcile  # noqa: E402
+from crosswire.analysis.pipeline import load_pipeline, reconcile  # noqa: E402
 from crosswire.models import ClaimMention  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 from crosswire.stages._encoder import load_encoder  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "eval-data"
-RESULTS = ROOT / "benchmarks" / "results"
+DATA = harness.EVAL_DATA
 SPLITS = {
     "test": [str(t) for t in range(36, 46)],
     "dev": ["2", "5", "12", "18", "21", "23", "34", "35"],
 }
 SWEEP = [round(0.3 + 0.05 * i, 2) for i in range(9)]
-TIMELINES = ("corpus_1", "corpus_2", "corpus_3")  # airbus, gm, stock; the trial data is apple
 SOURCE_MD = "SOURCE.md: 42 pairs; crosswire R 0.071, P 3/37; Jaccard >= 0.3 R 0.167, P 7/60"
-ENDS = tuple(".!?\"'”’)")
-WORD = re.compile(r"[a-z0-9]+(?:['’.-][a-z0-9]+)*")
 SCORES = ("MiniLM cosine", "TF-IDF cosine", "word Jaccard")
 COREF_HEADER = ["piles", "system", "MUC R / P / F", "B3 R / P / F", "CEAF-e R / P / F", "CoNLL F1"]
 MEANTIME_HEADER = ["Jaccard >= 0.3", "cosine R at crosswire's P", "AP " + " / ".join(SCORES)]
-Where = Callable[[int], int | None]
-
-
-@dataclass
-class PileDoc:
-    id: str
-    title: str
-    sentences: list[tuple[int, str]]  # (gold sentence number, detokenised text)
-    published: str | None = None
-    url: str | None = None
-    group: str = ""  # ECB+ sub-topic: "ecb" or "ecbplus"
-    text: str = ""
-    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # sentence -> offsets in text
-
-    def __post_init__(self) -> None:
-        for number, sentence in self.sentences:
-            if self.text:
-                self.text += " " if self.text.endswith(ENDS) else "\n\n"
-            self.spans[number] = (len(self.text), len(self.text) + len(sentence))
-            self.text += sentence
-
-
-@dataclass
-class Unit:
-    """A gold item in a pile document: an event mention (its first character) or a sentence."""
-
-    id: str
-    doc: str
-    start: int
-    end: int
-    text: str = ""
-    chains: frozenset[str] = frozenset()
-
-
-@dataclass
-class Pile:
-    name: str
-    docs: list[PileDoc]
-    annotated: list[Any] = field(default_factory=list)
-    errors: list[Any] = field(default_factory=list)
-    where: dict[str, Where] = field(default_factory=dict)  # doc -> (our offset -> body offset)
-
-    def own(self, units: list[Unit]) -> list[Unit]:
-        ids = {d.id for d in self.docs}
-        return [u for u in units if u.doc in ids]
-
-
-def offset_map(text: str, body: str) -> Where:
-    """Offsets in the text we gave crosswire -> offsets in its cleaned body (None: cleaned away)."""
-    if text == body:
-        return lambda i: i
-    blocks = difflib.SequenceMatcher(None, text, body, autojunk=False).get_matching_blocks()
-    return lambda i: next((b + i - a for a, b, n in blocks if a <= i < a + n), None)
-
-
-def parse(pile: Pile, settings: Settings, nlp: Any) -> None:
-    """Ingest, clean and annotate the pile once; keep how our offsets land in each body."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"{pile.name}.jsonl"
-        with path.open("w", encoding="utf-8") as out:
-            for d in pile.docs:
-                outlet = "Wikinews" if d.published else None
-                row = dict(id=d.id, title=d.title, text=d.text, published=d.published, url=d.url)
-                out.write(json.dumps(row | {"outlet": outlet}) + "\n")
-        docs, pile.errors = prepare([str(path)], settings, None, {})
-    for i, e in enumerate(pile.errors):  # '<tmp>/<pile>.jsonl:<line>' -> the document's id
-        line = e.source.rsplit(":", 1)[-1]
-        pile.errors[i] = replace(e, source=pile.docs[int(line) - 1].id if line.isdigit() else e.source)
-    pile.annotated = annotate_all(docs, settings, nlp, None, {})
-    text = {d.id: d.text for d in pile.docs}
-    for a in pile.annotated:
-        pile.where[a.document.id] = offset_map(text[a.document.id], a.document.body)
-
-
-def nowhere(i: int) -> None:
-    return None
-
-
-def claims_on(pile: Pile, dossier: Any, units: list[Unit]) -> dict[str, list[str]]:
-    """For each unit, the claims with a mention span over it, shortest span first."""
-    starts = {(d.id, s.id): s.start for d in dossier.documents for s in d.sentences}
-    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for claim in dossier.claims:
-        for m in claim.mentions:
-            base = starts[(m.doc, m.sentence)]
-            end = getattr(m, "end", -1)  # -1: to the end of the sentence
-            end = base + (end if end >= 0 else len(m.text))
-            spans[m.doc].append((base + getattr(m, "start", 0), end, f"{pile.name}:{claim.id}"))
-    out: dict[str, list[str]] = {}
-    for u in units:
-        where = pile.where.get(u.doc, nowhere)
-        a, b = where(u.start), where(u.end - 1)
-        if a is None:
-            out[u.id] = []
-            continue
-        b = a + 1 if b is None else b + 1
-        out[u.id] = [c for _, c in sorted((e - s, c) for s, e, c in spans[u.doc] if s < b and a < e)]
-    return out
-
-
-def claims_at_verbs(pile: Pile, dossier: Any, units: list[Unit]) -> dict[str, list[str]]:
-    """For each unit, the claims whose mention's head verb is the unit's first character: a gold
-    event mention joins a claim only as the verb of its clause, the other event words of the clause
-    (nominal events, infinitives, participles inside it) stay singletons."""
-    starts = {(d.id, s.id): s.start for d in dossier.documents for s in d.sentences}
-    at: dict[tuple[str, int], list[str]] = defaultdict(list)
-    for claim in dossier.claims:
-        for m in claim.mentions:
-            if getattr(m, "head", -1) >= 0:
-                at[(m.doc, starts[(m.doc, m.sentence)] + m.head)].append(f"{pile.name}:{claim.id}")
-    out: dict[str, list[str]] = {}
-    for u in units:
-        first = pile.where.get(u.doc, nowhere)(u.start)
-        out[u.id] = at.get((u.doc, first), []) if first is not None else []
-    return out
-
-
-def with_events(pile: Pile, dossier: Any, found: dict[str, list[str]], instead: bool = False) -> dict[str, list[str]]:
-    """Each unit's claims and the events those claims belong to (``dossier.events``): two units that
-    share an event are predicted to tell one happening. ``instead``: the event replaces its claim
-    (for clustering, a claim in an event is that event)."""
-    event_of = {f"{pile.name}:{c}": f"{pile.name}:{v.id}" for v in getattr(dossier, "events", ()) for c in v.claims}
-    if instead:
-        return {u: [event_of.get(c, c) for c in cs] for u, cs in found.items()}
-    return {u: cs + [event_of[c] for c in cs if c in event_of] for u, cs in found.items()}
-
-
-# ------------------------------------------------------------------------------------------ data
-
-
-def load_ecb(data: Path, topics: list[str]) -> tuple[list[Pile], list[Any], list[Unit], list[Unit], dict]:
-    """Topic piles; gold event mentions (``ecbplus_entities.Mention``, head lemma added); the
-    mentions as units (first character); the annotated sentences as units."""
-    docs = [d for d in ecb.load(data)[0] if d.topic in topics]
-    stats: Counter[str] = Counter()
-    mentions: list[ecb.Mention] = []
-    for doc in docs:
-        root = ET.parse(doc.path).getroot()
-        token = {t.get("t_id"): (int(t.attrib["sentence"]), int(t.attrib["number"])) for t in root.iter("token")}
-        chain: dict[str | None, str] = {}
-        for rel in root.iterfind("Relations/CROSS_DOC_COREF"):
-            chain |= {src.get("m_id"): f"{doc.topic}:{rel.get('note')}" for src in rel.iter("source")}
-        seen: set[tuple[int, ...]] = set()
-        for mark in root.iterfind("Markables/*"):
-            anchors = sorted(token[a.get("t_id")] for a in mark.findall("token_anchor"))
-            if not mark.tag.startswith(("ACTION_", "NEG_ACTION_")) or not anchors:
-                continue
-            s, numbers = anchors[0][0], tuple(n for _, n in anchors)
-            if s not in doc.annotated:
-                continue
-            if anchors[-1][0] != s or (s, *numbers) in seen:
-                stats["skipped: crosses sentences or duplicate span"] += 1
-                continue
-            seen.add((s, *numbers))
-            mid = mark.get("m_id")
-            stats["in a cross-document chain" if mid in chain else "singleton (no chain)"] += 1
-            gold = chain.get(mid, f"{doc.name}:single:{mid}")
-            mention = ecb.Mention(f"{doc.name}#{mid}", doc.topic, doc.name, s, numbers[0], numbers[-1], "", gold)
-            mentions.append(mention)
-    ecb.add_heads(docs, mentions)
-    piles = {t: Pile(t, []) for t in topics}
-    pdocs: dict[str, PileDoc] = {}
-    for d in docs:
-        url = "".join(d.sentences[0]) if d.sentences[0][0] == "http" and 0 not in d.annotated else None
-        kept = [(n, t) for n, t in d.texts.items() if n or not url]
-        group = d.name.split("_", 1)[1].lstrip("0123456789")
-        pdocs[d.name] = PileDoc(d.name, d.name, kept, url=url, group=group)
-        piles[d.topic].docs.append(pdocs[d.name])
-    offsets = {d.name: d.offsets for d in docs}
-    units = []
-    for m in mentions:
-        start = pdocs[m.doc].spans[m.sentence][0] + offsets[m.doc][m.sentence][m.first][0]
-        units.append(Unit(m.id, m.doc, start, start + 1))
-    chains: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for m in mentions:
-        if ":single:" not in m.chain:
-            chains[(m.doc, m.sentence)].add(m.chain)
-    sentences = []
-    for d in docs:
-        for s in d.annotated:
-            start, end = pdocs[d.name].spans[s]
-            sentences.append(Unit(f"{d.name}/{s}", d.name, start, end, d.texts[s], frozenset(chains[(d.name, s)])))
-    return [p for p in piles.values() if p.docs], mentions, units, sentences, dict(stats)
-
-
-def _conll_tokens(path: Path) -> list[list[str]]:
-    sentences: list[list[str]] = [[]]
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            sentences[-1].append(line.split("\t")[1])
-        elif sentences[-1]:
-            sentences.append([])
-    return [s for s in sentences if s]
-
-
-def _timeline_lines(folder: Path, name: str) -> list[tuple[str, list[str]]]:
-    """(line id, ['docid-sentence-word', ...]) for every line of every timeline in a folder."""
-    out = []
-    for path in sorted(folder.glob("*.txt")):
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()[1:]):
-            out.append((f"{name}/{path.stem}:{i}", line.split("\t")[2:]))
-    return out
-
-
-def load_meantime(data: Path) -> tuple[list[Pile], list[Unit], dict]:
-    """Story piles, and the body sentences of the gold timelines as units (chains: their lines)."""
-    tokens: dict[str, list[list[str]]] = {}
-    piles = []
-    for folder in sorted((data / "conll_gold").glob("corpus_*")):
-        pile = Pile(folder.name.removeprefix("corpus_"), [])
-        for path in sorted(folder.glob("*.conll")):
-            doc = path.name.split("_", 1)[0]
-            tokens[doc] = _conll_tokens(path)
-            texts = [ecb.detokenise(s)[0] for s in tokens[doc]]
-            date = datetime.strptime(texts[1], "%B %d, %Y").date().isoformat()
-            pile.docs.append(PileDoc(doc, texts[0], list(enumerate(texts))[2:], published=date))
-        piles.append(pile)
-    base = data / "semeval2015-timelines"
-    lines = [x for c in TIMELINES for x in _timeline_lines(base / c / "TimeLines_Gold_Standard", c)]
-    trial = _timeline_lines(base / "TimeLines_trial_data_task4_v1.2", "apple")
-    rename = _map_trial_ids(trial, {d.id: tokens[d.id] for p in piles if p.name == "apple" for d in p.docs})
-    lines += [(i, [rename.get(r.split("-")[0], "?") + r[r.find("-") :] for r in refs]) for i, refs in trial]
-    stats: Counter[str] = Counter({"apple trial document ids mapped": len(rename)})
-    chains: dict[tuple[str, int], set[str]] = defaultdict(set)
-    for line_id, refs in lines:
-        for doc, number, word in ((ref.split("-", 2) + ["", ""])[:3] for ref in refs):
-            found = _locate(tokens.get(doc), int(number) if number.isdigit() else -9, word)
-            stats["mentions (apple: trial timelines)" if line_id.startswith("apple") else "mentions"] += 1
-            if found is None:
-                stats["not located"] += 1
-            elif found < 2:
-                stats["in a title or date line (left out)"] += 1
-            else:
-                chains[(doc, found)].add(line_id)
-    text = {(d.id, n): (t, *d.spans[n]) for p in piles for d in p.docs for n, t in d.sentences}
-    units = []
-    for (doc, n), c in sorted(chains.items()):
-        sentence, start, end = text[(doc, n)]
-        units.append(Unit(f"{doc}/{n}", doc, start, end, sentence, frozenset(c)))
-    return piles, units, dict(stats)
-
-
-def _locate(sentences: list[list[str]] | None, number: int, word: str) -> int | None:
-    """The sentence near ``number`` that holds the event word ('rolled_out': 'rolled')."""
-    for k in (number, number - 1, number + 1, number - 2, number + 2):
-        if sentences and 0 <= k < len(sentences) and word.split("_")[0] in sentences[k]:
-            return k
-    return None
-
-
-def _map_trial_ids(trial: list[tuple[str, list[str]]], docs: dict[str, list[list[str]]]) -> dict[str, str]:
-    """Trial document id -> MEANTIME id: the document holding 80% or more of its (sentence, word)
-    references, strictly more than any other; a document claimed twice goes to the better id."""
-    refs: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for doc, number, word in (r.split("-", 2) for _, rs in trial for r in rs if r.count("-") >= 2):
-        if number.isdigit():
-            refs[doc].append((int(number), word))
-    best: dict[str, tuple[int, str]] = {}
-    for tid, rs in refs.items():
-        hits = sorted(
-            ((sum(_locate(ss, n, w) == n for n, w in rs), d) for d, ss in docs.items()),
-            reverse=True,
-        )
-        (top, doc), (second, _) = hits[0], hits[1]
-        if top >= 0.8 * len(rs) and top > second and top > best.get(doc, (0, ""))[0]:
-            best[doc] = (top, tid)
-    return {tid: doc for doc, (_, tid) in best.items()}
 
 
 # ---------------------------------------------------------------------------------------- scores
-
-
-def content_words(text: str) -> list[str]:
-    return [w for w in WORD.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
-
-
-@dataclass
-class Pairs:
-    """Cross-document pairs of sentence units within each pile: gold labels and baseline scores."""
-
-    a: list[str]
-    b: list[str]
-    pile: np.ndarray
-    gold: np.ndarray
-    scores: dict[str, np.ndarray]
-
-
-def make_pairs(piles: list[Pile], units: list[Unit], encoder: Any) -> Pairs:
-    a, b, pile_of, gold, scores = [], [], [], [], defaultdict(list)
-    vectors = dict(zip([u.id for u in units], encoder.encode([u.text for u in units]), strict=True)) if encoder else {}
-    for pile in piles:
-        us = pile.own(units)
-        tfidf = TfidfVectorizer(analyzer=content_words, sublinear_tf=True)
-        tfidf.fit([t for d in pile.docs for _, t in d.sentences])
-        rows = tfidf.transform([u.text for u in us])
-        cosine = (rows @ rows.T).toarray()
-        words = [set(content_words(u.text)) for u in us]
-        for i, j in itertools.combinations(range(len(us)), 2):
-            if us[i].doc == us[j].doc:
-                continue
-            a.append(us[i].id)
-            b.append(us[j].id)
-            pile_of.append(pile.name)
-            gold.append(bool(us[i].chains & us[j].chains))
-            scores["TF-IDF cosine"].append(cosine[i, j])
-            scores["word Jaccard"].append(len(words[i] & words[j]) / max(len(words[i] | words[j]), 1))
-            if encoder:
-                scores["MiniLM cosine"].append(float(vectors[us[i].id] @ vectors[us[j].id]))
-    arrays = {k: np.array(v) for k, v in scores.items()}
-    return Pairs(a, b, np.array(pile_of), np.array(gold, bool), arrays)
-
-
-def point(predicted: np.ndarray, gold: np.ndarray) -> dict[str, Any]:
-    tp, n, g = int((predicted & gold).sum()), int(predicted.sum()), int(gold.sum())
-    return dict(tp=tp, predicted=n, gold=g, p=tp / n if n else 0.0, r=tp / g if g else 0.0)
-
-
-def recall_at_precision(scores: np.ndarray, gold: np.ndarray, precision: float) -> dict[str, Any]:
-    """The best recall of 'score >= t' over the thresholds t with a precision >= ``precision``."""
-    order = np.argsort(-scores, kind="stable")
-    s, tp = scores[order], np.cumsum(gold[order])
-    ok = (tp / np.arange(1, len(s) + 1) >= precision) & np.r_[s[1:] != s[:-1], True]
-    if not ok.any():
-        return dict(r=0.0, threshold=None)
-    i = np.flatnonzero(ok)[np.argmax(tp[ok])]
-    return dict(
-        r=float(tp[i] / max(gold.sum(), 1)),
-        threshold=float(s[i]),
-        tp=int(tp[i]),
-        predicted=int(i + 1),
-    )
-
-
-def baselines(pairs: Pairs, rows: np.ndarray) -> dict[str, Any]:
-    gold = pairs.gold[rows]
-    ap = {k: float(average_precision_score(gold, v[rows])) for k, v in pairs.scores.items()}
-    jaccard = point(pairs.scores["word Jaccard"][rows] >= 0.3, gold)
-    return {
-        "pairs": int(rows.sum()),
-        "positives": int(gold.sum()),
-        "AP": ap,
-        "Jaccard >= 0.3": jaccard,
-    }
-
-
-def crosswire_pairs(pairs: Pairs, found: dict[str, list[str]], rows: np.ndarray) -> dict[str, Any]:
-    """'The two sentences share a claim' as P / R, and the cosine's recall at that precision."""
-    share = np.array(
-        [bool(set(found.get(x, ())) & set(found.get(y, ()))) for x, y in zip(pairs.a, pairs.b, strict=True)]
-    )
-    out = point(share[rows], pairs.gold[rows])
-    if "MiniLM cosine" in pairs.scores:
-        cosine = pairs.scores["MiniLM cosine"][rows]
-        out["cosine at crosswire's P"] = recall_at_precision(cosine, pairs.gold[rows], out["p"])
-    return out
 
 
 def evaluate(settings: Settings, ecb_data: tuple | None, mt_data: tuple | None, subtopics: bool) -> dict:
@@ -468,12 +104,12 @@ def evaluate(settings: Settings, ecb_data: tuple | None, mt_data: tuple | None, 
                 sub |= {u: f"{part}:{c[0]}" for u, c in got.items() if c}
         key = {m.id: m.chain for m in mentions}
         out["ecb_covered"] = sum(bool(found[m]) for m in key) / max(len(key), 1)
-        out["ecb_topic"] = ecb.score(key, {m: (found[m] or [f"single:{m}"])[0] for m in key})
-        out["ecb_topic_verbs"] = ecb.score(key, {m: (verbs[m] or [f"single:{m}"])[0] for m in key})
+        out["ecb_topic"] = score(key, {m: (found[m] or [f"single:{m}"])[0] for m in key})
+        out["ecb_topic_verbs"] = score(key, {m: (verbs[m] or [f"single:{m}"])[0] for m in key})
         out["ecb_verbs_covered"] = sum(bool(verbs[m]) for m in key) / max(len(key), 1)
-        out["ecb_topic_verb_events"] = ecb.score(key, {m: (verb_events[m] or [f"single:{m}"])[0] for m in key})
+        out["ecb_topic_verb_events"] = score(key, {m: (verb_events[m] or [f"single:{m}"])[0] for m in key})
         if subtopics:
-            out["ecb_subtopic"] = ecb.score(key, {m: sub.get(m, f"single:{m}") for m in key})
+            out["ecb_subtopic"] = score(key, {m: sub.get(m, f"single:{m}") for m in key})
         out["ecb_pairs"] = crosswire_pairs(pairs, found, np.ones(len(pairs.gold), bool))
         out["ecb_pairs_events"] = crosswire_pairs(pairs, found_events, np.ones(len(pairs.gold), bool))
     if mt_data:
@@ -491,24 +127,7 @@ def evaluate(settings: Settings, ecb_data: tuple | None, mt_data: tuple | None, 
     return out
 
 
-def unplaced(piles: list[Pile], units: list[Unit]) -> int:
-    """Units whose first character is in no crosswire body (document skipped, text cleaned away)."""
-    return sum(p.where.get(u.doc, nowhere)(u.start) is None for p in piles for u in p.own(units))
-
-
 # ---------------------------------------------------------------------------------------- output
-
-
-def render(header: list[str], rows: list[list[Any]], md: bool) -> str:
-    """A markdown table, or a plain one: first column left-aligned, the others right-aligned."""
-    cells = [header] + [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]
-    if md:
-        cells.insert(1, ["---"] * len(header))
-        return "\n".join("| " + " | ".join(r) + " |" for r in cells)
-    width = [max(map(len, column)) for column in zip(*cells, strict=True)]
-    pad = [str.ljust] + [str.rjust] * (len(header) - 1)
-    lines = ["  ".join(f(x, w) for f, x, w in zip(pad, r, width, strict=True)) for r in cells]
-    return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
 
 
 def _prf(x: dict) -> str:
@@ -590,7 +209,7 @@ def sections(out: dict) -> list[tuple[str, list[str], list[list[Any]]]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--split", choices=sorted(SPLITS), default="test", help="ECB+ topics")
     parser.add_argument("--sweep", nargs="*", type=float, help=f"values (default {SWEEP})")
     parser.add_argument("--claim-similarity", type=float, help="for the main tables (default: crosswire's)")
@@ -608,15 +227,15 @@ def main() -> int:
     nlp = load_pipeline(settings.spacy_model)
     encoder, reason = load_encoder("minilm")
     if encoder is None:
-        print(f"MiniLM encoder not available ({reason}); its rows are left out", file=sys.stderr)
+        harness.progress(f"MiniLM encoder not available ({reason}); its rows are left out")
     spans = "start" in {f.name for f in dataclasses.fields(ClaimMention)}
-    local = Path(crosswire.__file__).resolve().is_relative_to(ROOT / "src")  # else: no commit known
+    local = Path(crosswire.__file__).resolve().is_relative_to(harness.ROOT / "src")  # else: no commit known
     out: dict[str, Any] = {
         "benchmark": "claim matching against gold same-event annotations (ECB+, MEANTIME)",
         "command": shlex.join(["python", "benchmarks/claim_matching.py", *sys.argv[1:]]),
         "crosswire": str(Path(crosswire.__file__).parent),
-        "crosswire_commit": ecb._git("rev-parse", "--short", "HEAD") if local else args.label,
-        "crosswire_src_modified": bool(ecb._git("status", "--porcelain", "src")) if local else None,
+        "crosswire_commit": harness.commit() if local else args.label,
+        "crosswire_src_modified": harness.src_modified() if local else None,
         "claim_mention_spans": "start-end" if spans else "whole sentence (no start/end)",
         "python": platform.python_version(),
         "encoder": encoder.name if encoder else f"none ({reason})",
@@ -642,9 +261,9 @@ def main() -> int:
             "mention_counts": stats,
             "mentions_unplaced": unplaced(piles, munits),
             "sentences_unplaced": unplaced(piles, sunits),
-            "singletons": ecb.score(key, {m: m for m in key}),
-            "lemma_topic": ecb.score(key, {m.id: m.head_lemma for m in mentions}),
-            "lemma_subtopic": ecb.score(key, {m.id: f"{sub[m.id]}:{m.head_lemma}" for m in mentions}),
+            "singletons": score(key, {m: m for m in key}),
+            "lemma_topic": score(key, {m.id: m.head_lemma for m in mentions}),
+            "lemma_subtopic": score(key, {m.id: f"{sub[m.id]}:{m.head_lemma}" for m in mentions}),
             "pairs": baselines(pairs, np.ones(len(pairs.gold), bool)),
         }
         out["seconds"]["ECB+ load and parse"] = time.perf_counter() - started
@@ -674,15 +293,15 @@ def main() -> int:
         out["seconds"]["sweep"] = time.perf_counter() - mark
     out["seconds"]["total"] = time.perf_counter() - started
     for caption, header, rows in sections(out):
-        print(f"{caption}\n\n{render(header, rows, md=False)}\n")
+        print(f"{caption}\n\n{harness.table(header, rows)}\n")
     print("seconds: " + ", ".join(f"{k} {v:.0f}" for k, v in out["seconds"].items()))
     if args.limit_topics is None:
         name = "claim_matching" + ("_dev" if args.split == "dev" else "")
         rounded = json.loads(json.dumps(out), parse_float=lambda x: round(float(x), 4))
-        (RESULTS / f"{name}.json").write_text(json.dumps(rounded, indent=2) + "\n", encoding="utf-8")
+        harness.write_json(f"{name}.json", rounded)
         md = [f"## Claim matching against gold same-event annotations\n\n```\n{out['command']}\n```"]
         md += [__doc__.split("\n\n", 2)[2].strip()]
-        md += [f"**{caption}**\n\n{render(header, rows, md=True)}" for caption, header, rows in sections(out)]
+        md += [f"**{caption}**\n\n{harness.table(header, rows, md=True)}" for caption, header, rows in sections(out)]
         md += [
             f"crosswire {out['crosswire_commit']} from `{out['crosswire']}` "
             f"(src modified: {out['crosswire_src_modified']}); "
@@ -690,7 +309,7 @@ def main() -> int:
             f"run time {out['seconds']['total']:.0f} s. "
             f"Everything else: `{name}.json`."
         ]
-        (RESULTS / f"{name}.md").write_text("\n\n".join(md) + "\n", encoding="utf-8")
+        harness.write_text(f"{name}.md", "\n\n".join(md) + "\n")
     return 0
 
 

@@ -10,7 +10,6 @@ is timed. Prints a table and writes benchmarks/results/clustering_scale.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
@@ -22,10 +21,9 @@ from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from story_clustering import score  # noqa: E402
+import _harness as harness  # noqa: E402
+from _story_clustering_data import score  # noqa: E402
 from synthetic import make_pile  # noqa: E402
-
-RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def measure(articles: int, stories: int, seed: int) -> dict[str, float]:
@@ -53,7 +51,7 @@ def measure(articles: int, stories: int, seed: int) -> dict[str, float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--piles", nargs="+", default=["1000:100", "10000:1000"], help="ARTICLES:STORIES")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -61,7 +59,7 @@ def main() -> int:
     for pile in args.piles:
         articles, stories = (int(x) for x in pile.split(":"))
         rows.append(measure(articles, stories, args.seed))
-        print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
+        harness.progress(json.dumps(rows[-1]))
     header = ("articles", "documents", "gold", "found", "seconds", "docs/s", "B3 F1", "pw F1")
     print(" ".join(f"{h:>9}" for h in header))
     for r in rows:
@@ -69,9 +67,8 @@ def main() -> int:
             f"{r['articles']:>9} {r['documents']:>9} {r['gold_stories']:>9} {r['stories_found']:>9} "
             f"{r['seconds']:>9.1f} {r['documents_per_s']:>9.0f} {r['b3_f1']:>9.3f} {r['pairwise_f1']:>9.3f}"
         )
-    RESULTS.mkdir(exist_ok=True)
     result = {"benchmark": "clustering_scale", "command": "python benchmarks/clustering_scale.py", "piles": rows}
-    (RESULTS / "clustering_scale.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    harness.write_json("clustering_scale.json", result)
     return 0
 
 

@@ -18,9 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+import _harness as harness
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "crosswire" / "sample"
+ROOT = harness.ROOT
+SAMPLE = harness.SAMPLE
 REFERENCE = ROOT.parent / "shared" / "corpus" / "wagner-2023"
 EXPECTED = json.loads((ROOT / "tests" / "quality" / "expected.json").read_text(encoding="utf-8"))
 
@@ -118,8 +120,7 @@ def main() -> int:
             "grouping": rows,
         }
     print(json.dumps(result, indent=2))
-    target = ROOT / "benchmarks" / "results" / "embeddings_tradeoff.json"
-    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    harness.write_json("embeddings_tradeoff.json", result)
     return 0
 
 

@@ -8,7 +8,6 @@ checks that both give identical dossiers and writes benchmarks/results/engines.j
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -17,13 +16,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _harness as harness  # noqa: E402
 from synthetic import make_pile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = harness.ROOT
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--stories", type=int, default=30)
     args = parser.parse_args()
@@ -66,8 +66,7 @@ def main() -> int:
             }
         result["identical_dossiers"] = outputs["local"] == outputs["ray"]
     print(json.dumps(result, indent=2))
-    target = ROOT / "benchmarks" / "results" / "engines.json"
-    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    harness.write_json("engines.json", result)
     return 0
 
 

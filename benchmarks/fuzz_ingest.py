@@ -13,7 +13,6 @@ traced memory per input (times include tracemalloc's overhead). Writes benchmark
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
@@ -26,9 +25,11 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "crosswire" / "sample"
-RESULT = ROOT / "benchmarks" / "results" / "fuzz_ingest.json"
+import _harness as harness
+
+ROOT = harness.ROOT
+SAMPLE = harness.SAMPLE
+RESULT = harness.RESULTS / "fuzz_ingest.json"
 SUFFIXES = [".txt", ".md", ".html", ".jsonl", ".parquet"]
 ENCODINGS = ["utf-8", "cp1252", "latin-1", "koi8-r", "shift_jis", "utf-16", "gb18030", "iso-8859-7"]
 CRAFTED = ["*", "_", "*a ", "**a ", "_a ", "[a", "[a](x", "“", "‘", "i think “", " ", "a.", "https://", "AAA ", "<b>"]
@@ -211,14 +212,14 @@ def fuzz(n: int, seed: int = 0, log: Callable[[str], None] | None = None) -> dic
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--n", type=int, default=3000, help="inputs to try")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="150 inputs, nothing written (a smoke run)")
     args = parser.parse_args()
     n = 150 if args.quick else args.n
     started = time.perf_counter()
-    result = fuzz(n, args.seed, log=lambda line: print(line, file=sys.stderr, flush=True))
+    result = fuzz(n, args.seed, log=harness.progress)
     result["wall_seconds"] = round(time.perf_counter() - started, 1)
     print(f"{'inputs tried':<28}{result['inputs_tried']:>10,}")
     print(f"{'crashes (escaped prepare)':<28}{result['crashes']:>10,}")
@@ -233,7 +234,7 @@ def main() -> int:
         print(f"{count:>8,}  {reason}")
     print("\nSlowest inputs:", *result["slowest"], sep="\n  ")
     if not args.quick:
-        RESULT.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        harness.write_json(RESULT, result, ensure_ascii=False)
         print(f"\nwrote {RESULT.relative_to(ROOT)}")
     within = result["max_seconds"] <= BUDGET_SECONDS and result["peak_traced_mb"] <= BUDGET_MB
     return 0 if result["crashes"] == 0 and result["unexpected_errors_caught"] == 0 and within else 1

@@ -16,7 +16,6 @@ outside uploads; writes benchmarks/results/load_test.json.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import random
@@ -34,8 +33,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "crosswire" / "sample"
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the test suite loads this file by path
+import _harness as harness  # noqa: E402
+
+ROOT = harness.ROOT
+SAMPLE = harness.SAMPLE
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 STORY = "levy"
 FIRST = ("wire_report.txt", "live_blog.md", "opinion.txt")
@@ -259,7 +261,7 @@ def _free_port(host: str) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--readers", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0, help="seconds uploads start in (default 60)")
     parser.add_argument("--host", default="127.0.0.1", help="loopback only: 127.0.0.1, ::1 or localhost")
@@ -289,9 +291,7 @@ def main() -> int:
     result = summary(load, args.readers, args.duration)
     result["first_upload_s"] = round(first_upload, 1)
     _print(result)
-    target = ROOT / "benchmarks" / "results" / "load_test.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    harness.write_json("load_test.json", result, ensure_ascii=False)
     return 1 if result["errors"] or result["torn_pages"] else 0
 
 

@@ -37,14 +37,10 @@ a mention but not its head, outside every mention), a false flag by the cue cros
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -52,14 +48,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
-import ecbplus_entities as ecb  # noqa: E402  (the detokeniser)
-from claim_matching import Pile, PileDoc, parse  # noqa: E402  (pile → JSONL → prepare + annotate)
+import _harness as harness  # noqa: E402
+from _meantime_certainty_data import Event, Gold, load  # noqa: E402
+from _piles import Pile, parse  # noqa: E402  (pile → JSONL → prepare + annotate)
 
 from crosswire.analysis.pipeline import load_pipeline, reconcile  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "eval-data" / "meantime-en"
-RESULT = ROOT / "benchmarks" / "results" / "meantime_certainty.json"
+DATA = harness.EVAL_DATA / "meantime-en"
+RESULT = harness.RESULTS / "meantime_certainty.json"
 DEVELOPED_ON = ("airbus", "apple")
 # The baseline: general-language cues, no fitting. Negation first (a sentence with both is "neg").
 CUES = {
@@ -73,73 +70,9 @@ CUES = {
 HEDGED = {"hedged", "unconfirmed"}
 
 
-@dataclass
-class Event:
-    doc: str
-    sentence: int
-    start: int  # offsets in the pile document's text
-    end: int
-    word: str
-    certainty: str
-    polarity: str
-    time: str
-
-    @property
-    def label(self) -> str:
-        if self.polarity == "NEG":
-            return "neg"
-        return "hedge" if self.certainty in ("POSSIBLE", "PROBABLE") else "asserted"
-
-
-@dataclass
-class Gold:
-    piles: list[Pile] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    sentences: dict[tuple[str, int], tuple[str, int, int]] = field(default_factory=dict)  # -> text, start, end
-
-
-def _rows(path: Path) -> list[list[list[str]]]:
-    sentences: list[list[list[str]]] = [[]]
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            sentences[-1].append(line.split("\t"))
-        elif sentences[-1]:
-            sentences.append([])
-    return [s for s in sentences if s]
-
-
-def _tag(cell: str) -> str:
-    return cell.split("-")[1] if cell.startswith(("B-", "I-")) else ""
-
-
-def load(data: Path, topics: list[str]) -> Gold:
-    gold = Gold()
-    for topic in topics:
-        pile = Pile(topic, [])
-        for path in sorted((data / "conll_gold" / f"corpus_{topic}").glob("*.conll")):
-            doc = path.name.split("_", 1)[0]
-            rows = _rows(path)
-            texts = [ecb.detokenise([r[1] for r in s]) for s in rows]
-            date = datetime.strptime(texts[1][0], "%B %d, %Y").date().isoformat()
-            document = PileDoc(doc, texts[0][0], [(n, texts[n][0]) for n in range(2, len(texts))], published=date)
-            pile.docs.append(document)
-            for n in range(2, len(rows)):
-                base = document.spans[n][0]
-                gold.sentences[(doc, n)] = (texts[n][0], *document.spans[n])
-                for row, (start, end) in zip(rows[n], texts[n][1], strict=True):
-                    if row[2].startswith("B-E"):
-                        event = Event(
-                            doc, n, base + start, base + end, row[1], _tag(row[3]), _tag(row[4]), _tag(row[5])
-                        )
-                        gold.events.append(event)
-        gold.piles.append(pile)
-    return gold
-
-
 def prf(tp: int, predicted: int, actual: int) -> dict[str, float]:
-    p = tp / predicted if predicted else 0.0
-    r = tp / actual if actual else 0.0
-    return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "n": actual}
+    p, r, f = harness.ratios(tp, predicted, actual)
+    return {"p": round(p, 3), "r": round(r, 3), "f1": round(f, 3), "n": actual}
 
 
 def score(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -350,15 +283,14 @@ def table(name: str, row: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--topics", default="airbus,apple,gm,stock")
     parser.add_argument("--show", type=int, default=0, help="print N sentences crosswire labels wrong")
     parser.add_argument("--diagnose", action="store_true", help="sort the wrong sentences (no effect on scores)")
     args = parser.parse_args()
     if not (args.data / "conll_gold").is_dir():
-        print(f"no MEANTIME data in {args.data}: pass --data", file=sys.stderr)
-        return 2
+        return harness.missing(f"no MEANTIME data in {args.data}: pass --data")
     topics = args.topics.split(",")
     started = time.perf_counter()
     settings = Settings(progress=False)
@@ -395,7 +327,7 @@ def main() -> int:
             results[topic].pop("pairs")
         out = {"benchmark": "MEANTIME certainty", "summary": summary, "topics": results}
         out["seconds"] = round(time.perf_counter() - started, 1)
-        RESULT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+        harness.write_json(RESULT, out, indent=1)
     return 0
 
 

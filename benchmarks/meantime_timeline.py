@@ -5,14 +5,14 @@
 The SemEval-2015 Task 4 timelines (../shared/eval-data/meantime-en, see its SOURCE.md, "How it can be
 scored", item 2) list, for target entities of each MEANTIME story, every event word with its date
 (YYYY-MM-DD, XX for an unknown part). airbus, gm and stock are corpora 1-3; apple is the trial data,
-whose document ids are mapped to MEANTIME's by ``claim_matching._map_trial_ids``. Each topic is one
-pile (``claim_matching.load_meantime``: title and date line become ``title`` and ``published``),
-run through crosswire's prepare + annotate (``claim_matching.parse``) and ``reconcile``.
+whose document ids are mapped to MEANTIME's by ``_claim_data.map_trial_ids``. Each topic is one
+pile (``_claim_data.load_meantime``: title and date line become ``title`` and ``published``),
+run through crosswire's prepare + annotate (``_piles.parse``) and ``reconcile``.
 
 **Gold anchors.** Every (document, body sentence, date) of a timeline line whose date has a known year,
 the date kept at its precision (``2008-03-XX`` is the month 2008-03, ``2008-XX-XX`` the year 2008;
 ``XXXX-XX-XX`` is undated and skipped). The event word is looked for in its sentence, then up to two
-sentences away (``claim_matching._locate``); one anchor per (document, sentence, date), however many
+sentences away (``_claim_data.locate``); one anchor per (document, sentence, date), however many
 event words and lines share it. Corpora 1-3 give SOURCE.md's 458 anchors; apple adds 122.
 
 **Agreement.** A predicted date agrees with a gold date when it is at least as precise and equal at the
@@ -58,13 +58,9 @@ benchmarks/results/meantime_timeline.json.
 
 from __future__ import annotations
 
-import argparse
-import json
-import re
 import sys
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,28 +69,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "src"))
 
-import ecbplus_entities as ecb  # noqa: E402  (the detokeniser)
-from claim_matching import (  # noqa: E402  (MEANTIME piles, timeline lines, pile -> prepare + annotate)
-    TIMELINES,
-    Pile,
-    PileDoc,
-    _conll_tokens,
-    _locate,
-    _map_trial_ids,
-    _timeline_lines,
-    load_meantime,
-    parse,
-)
+import _harness as harness  # noqa: E402
+from _meantime_timeline_data import CORPORA, Anchor, Time, agrees, claim_dates, distance, load, times_on_bodies  # noqa: E402
+from _piles import Pile, parse  # noqa: E402  (pile -> prepare + annotate)
 
 from crosswire.analysis.pipeline import load_pipeline, reconcile  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 from crosswire.stages.timeline import resolve_times  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "eval-data" / "meantime-en"
-RESULT = ROOT / "benchmarks" / "results" / "meantime_timeline.json"
+DATA = harness.EVAL_DATA / "meantime-en"
+RESULT = harness.RESULTS / "meantime_timeline.json"
 DEVELOPED_ON = ("airbus", "apple")
-CORPORA = dict(zip(TIMELINES, ("airbus", "gm", "stock"), strict=True))  # SOURCE.md's 458 anchors
-RANK = {"year": 0, "month": 1, "day": 2}
 WINDOW_DAYS = 30
 SYSTEMS = {
     "timeline": "crosswire timeline (any date on the sentence)",
@@ -108,163 +93,9 @@ SYSTEMS = {
 BASELINES = ("pubdate", "continuation")
 SUBSETS = ("all", "gold = publication date", "gold != publication date")
 UNPLACED = "not in crosswire's text"
-Dated = tuple[str, str]  # (date, precision): "2008", "year" / "2008-03", "month" / "2008-03-17", "day"
-
-
-@dataclass
-class Anchor:
-    topic: str
-    doc: str
-    sentence: int  # gold sentence number (0 title, 1 date line, 2... body)
-    date: str
-    precision: str
-    start: int  # the sentence's offsets in the pile document's text
-    end: int
-    text: str
-    published: str
-    events: list[tuple[int, str]] = field(default_factory=list)  # (offset in the pile text, word)
-    lines: set[str] = field(default_factory=set)
-
-    @property
-    def on_pubdate(self) -> bool:
-        return agrees((self.published, "day"), self.date, self.precision)
-
-
-@dataclass
-class Time:
-    """A resolved time mention, placed in crosswire's body of its document."""
-
-    start: int
-    end: int
-    text: str
-    date: str
-    precision: str
-    entry: str = ""  # the timeline entry holding it ("" for a bare resolved time)
-
-
-def gold_date(raw: str) -> Dated | None:
-    """'2008-03-XX' -> ('2008-03', 'month'); 'XXXX-XX-XX' and 'XXX-XX-XX' -> None (no known year)."""
-    parts = raw.strip().split("-")
-    if not re.fullmatch(r"\d{4}", parts[0]):
-        return None
-    kept = [parts[0]]
-    for part in parts[1:3]:
-        if not re.fullmatch(r"\d\d", part):
-            break
-        kept.append(part)
-    return "-".join(kept), ("year", "month", "day")[len(kept) - 1]
-
-
-def agrees(predicted: Dated, gold: str, precision: str) -> bool:
-    when, own = predicted
-    return RANK.get(own, -1) >= RANK[precision] and when[: len(gold)] == gold
-
-
-def _line_dates(folder: Path, name: str) -> dict[str, str]:
-    """Line id (as ``_timeline_lines`` names it) -> the line's date."""
-    out = {}
-    for path in sorted(folder.glob("*.txt")):
-        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()[1:]):
-            out[f"{name}/{path.stem}:{i}"] = line.split("\t")[1]
-    return out
-
-
-def load(data: Path, topics: list[str]) -> tuple[list[Pile], list[Anchor], dict[str, int]]:
-    """The topics' piles and their gold anchors."""
-    piles = [p for p in load_meantime(data)[0] if p.name in topics]
-    docs: dict[str, tuple[str, PileDoc]] = {d.id: (p.name, d) for p in piles for d in p.docs}
-    tokens = {
-        path.name.split("_", 1)[0]: _conll_tokens(path)
-        for topic in topics
-        for path in sorted((data / "conll_gold" / f"corpus_{topic}").glob("*.conll"))
-    }
-    base = data / "semeval2015-timelines"
-    lines: list[tuple[str, list[str]]] = []
-    dates: dict[str, str] = {}
-    for corpus, topic in CORPORA.items():
-        if topic in topics:
-            folder = base / corpus / "TimeLines_Gold_Standard"
-            lines += _timeline_lines(folder, corpus)
-            dates |= _line_dates(folder, corpus)
-    if "apple" in topics:
-        folder = base / "TimeLines_trial_data_task4_v1.2"
-        trial = _timeline_lines(folder, "apple")
-        rename = _map_trial_ids(trial, {d: tokens[d] for d, (t, _) in docs.items() if t == "apple"})
-        lines += [(i, [rename.get(r.split("-")[0], "?") + r[r.find("-") :] for r in refs]) for i, refs in trial]
-        dates |= _line_dates(folder, "apple")
-    stats: Counter[str] = Counter()
-    anchors: dict[tuple[str, int, str], Anchor] = {}
-    for line_id, refs in lines:
-        dated = gold_date(dates[line_id])
-        for doc, number, word in ((ref.split("-", 2) + ["", ""])[:3] for ref in refs):
-            stats["event mentions"] += 1
-            found = _locate(tokens.get(doc), int(number) if number.isdigit() else -9, word)
-            if found is None or doc not in docs:
-                stats["not located"] += 1
-                continue
-            if dated is None:
-                stats["undated (no known year)"] += 1
-                continue
-            if found < 2:
-                stats["in a title or date line (left out)"] += 1
-                continue
-            topic, pdoc = docs[doc]
-            key = (doc, found, dated[0])
-            if key not in anchors:
-                text = ecb.detokenise(tokens[doc][found])[0]
-                start, end = pdoc.spans[found]
-                anchors[key] = Anchor(topic, doc, found, *dated, start, end, text, pdoc.published or "")
-            offsets = ecb.detokenise(tokens[doc][found])[1]
-            at = tokens[doc][found].index(word.split("_")[0])
-            anchors[key].events.append((pdoc.spans[found][0] + offsets[at][0], word))
-            anchors[key].lines.add(line_id)
-    stats["anchors"] = len(anchors)
-    out = sorted(anchors.values(), key=lambda a: (a.topic, a.doc, a.sentence, a.date))
-    for a in out:
-        a.events = sorted(set(a.events))
-    return piles, out, dict(stats)
 
 
 # ------------------------------------------------------------------------------------------ score
-
-
-def _times(dossier: Any, resolved: Any) -> tuple[dict[str, list[Time]], dict[str, list[Time]]]:
-    """Per document, in body order: the timeline's evidence, and every resolved time with a date."""
-    starts = {(d.id, s.id): s.start for d in dossier.documents for s in d.sentences}
-    timeline: dict[str, list[Time]] = defaultdict(list)
-    for entry in dossier.timeline:
-        for m in entry.evidence:
-            base = starts[(m.doc, m.sentence)]
-            timeline[m.doc].append(Time(base + m.start, base + m.end, m.text, entry.date, entry.precision, entry.id))
-    bare: dict[str, list[Time]] = defaultdict(list)
-    for a in resolved:
-        base = {s.id: s.start for s in a.document.sentences}
-        for m in a.times:
-            if m.date and m.precision:
-                bare[m.doc].append(
-                    Time(base[m.sentence] + m.start, base[m.sentence] + m.end, m.text, m.date, m.precision)
-                )
-    for found in (*timeline.values(), *bare.values()):
-        found.sort(key=lambda t: t.start)
-    return timeline, bare
-
-
-def _whens(dossier: Any) -> dict[str, list[tuple[int, int, Time]]]:
-    """Per document: (body start, body end, date) of every claim mention crosswire dated ('when')."""
-    starts = {(d.id, s.id): s.start for d in dossier.documents for s in d.sentences}
-    found: dict[str, list[tuple[int, int, Time]]] = defaultdict(list)
-    for claim in dossier.claims:
-        for m in claim.mentions:
-            base = starts[(m.doc, m.sentence)]
-            end = m.end if m.end >= 0 else len(m.text)
-            if m.when:
-                label = f"{m.when_basis}: {m.span[:40]}"
-                found[m.doc].append((base + m.start, base + end, Time(-1, -1, label, m.when, m.when_precision)))
-    return found
-
-
-def _distance(t: Time, at: list[int]) -> int:
-    return min(max(t.start - e, e - t.end + 1, 0) for e in at)
 
 
 def predict(
@@ -282,7 +113,7 @@ def predict(
         "placed": placed,
         "timeline": on,
         "resolved": [t for t in bare if placed and lo <= t.start <= hi],  # type: ignore[operator]
-        "nearest": sorted(on, key=lambda t: _distance(t, events or [lo]))[:1],  # type: ignore[list-item]
+        "nearest": sorted(on, key=lambda t: distance(t, events or [lo]))[:1],  # type: ignore[list-item]
         "pubdate": [Time(-1, -1, "(publication date)", anchor.published, "day")],
     }
     first = events[0] if events else lo
@@ -307,8 +138,8 @@ def evaluate(piles: list[Pile], anchors: list[Anchor], settings: Settings, nlp: 
     for pile in piles:
         parse(pile, settings, nlp)
         dossier = reconcile(pile.annotated, pile.errors, settings, {})
-        timeline, bare = _times(dossier, resolve_times(pile.annotated))
-        whens = _whens(dossier)
+        timeline, bare = times_on_bodies(dossier, resolve_times(pile.annotated))
+        whens = claim_dates(dossier)
         rows = []
         for anchor in (a for a in anchors if a.topic == pile.name):
             got = predict(anchor, pile, timeline[anchor.doc], bare[anchor.doc], whens[anchor.doc])
@@ -458,14 +289,13 @@ def compact(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--topics", default="airbus,apple,gm,stock")
     parser.add_argument("--show", type=int, default=0, help="print N anchors crosswire misses (airbus, apple only)")
     args = parser.parse_args()
     if not (args.data / "conll_gold").is_dir():
-        print(f"no MEANTIME data in {args.data}: pass --data", file=sys.stderr)
-        return 2
+        return harness.missing(f"no MEANTIME data in {args.data}: pass --data")
     topics = args.topics.split(",")
     started = time.perf_counter()
     settings = Settings(progress=False, workers=1)
@@ -516,15 +346,15 @@ def main() -> int:
         out = {
             "benchmark": "MEANTIME / SemEval-2015 TimeLine: dating events",
             "command": "python benchmarks/meantime_timeline.py",
-            "crosswire_commit": ecb._git("rev-parse", "--short", "HEAD"),
-            "crosswire_src_modified": bool(ecb._git("status", "--porcelain", "src")),
+            "crosswire_commit": harness.commit(),
+            "crosswire_src_modified": harness.src_modified(),
             "systems": SYSTEMS,
             "gold": stats,
             "summary": summary,
             "topics": results,
             "seconds": round(time.perf_counter() - started, 1),
         }
-        RESULT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+        harness.write_json(RESULT, out, indent=1)
     return 0
 
 

@@ -13,8 +13,6 @@ Goal: 0 and 0. Prints a table; writes benchmarks/results/orphans.json. Linux onl
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import random
 import signal
@@ -24,8 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULT = ROOT / "benchmarks" / "results" / "orphans.json"
+import _harness as harness
+
+ROOT = harness.ROOT
+RESULT = harness.RESULTS / "orphans.json"
 SENTENCE = "Officials in the capital said on Monday that the old river bridge would reopen next week. "
 
 
@@ -111,9 +111,8 @@ def run(kills: int, seed: int) -> dict[str, object]:
 
 def main() -> int:
     if not sys.platform.startswith("linux"):
-        print("orphans.py reads /proc: Linux only", file=sys.stderr)
-        return 2
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+        return harness.missing("orphans.py reads /proc: Linux only")
+    parser = harness.parser(__doc__)
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
@@ -121,7 +120,7 @@ def main() -> int:
     for key, value in report.items():
         if key != "rounds":
             print(f"{key:32} {value}")
-    RESULT.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    harness.write_json(RESULT, report, indent=1)
     return 0
 
 

@@ -10,14 +10,15 @@ reference corpus (../shared/corpus/wagner-2023) is left out, with a line saying 
 
 from __future__ import annotations
 
-import argparse
 import filecmp
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import _harness as harness
+
+ROOT = harness.ROOT
 REFERENCE = ROOT.parent / "shared" / "corpus" / "wagner-2023"
 FORMATS = {"json": "--json", "md": "--md", "html": "--html"}
 
@@ -39,7 +40,7 @@ def write_outputs(folder: Path) -> list[Path]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--save", type=Path, help="write the outputs here")
     mode.add_argument("--check", type=Path, help="compare fresh outputs with the ones saved here")

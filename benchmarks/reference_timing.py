@@ -8,7 +8,6 @@ and writes benchmarks/results/reference_timing.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import subprocess
@@ -17,18 +16,19 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import _harness as harness
+
+ROOT = harness.ROOT
 DEFAULT = ROOT.parent / "shared" / "corpus" / "wagner-2023"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("corpus", nargs="?", default=str(DEFAULT))
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     if not Path(args.corpus).exists():
-        print(f"corpus not found: {args.corpus}", file=sys.stderr)
-        return 2
+        return harness.missing(f"corpus not found: {args.corpus}")
     walls, stages = [], []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "dossier.json"
@@ -55,9 +55,7 @@ def main() -> int:
     print(f"{'CLI wall time (max)':<28}{result['wall_seconds_max']:>10.2f}")
     for stage, seconds in result["stages_seconds_median"].items():
         print(f"{'  ' + stage:<28}{seconds:>10.3f}")
-    target = ROOT / "benchmarks" / "results" / "reference_timing.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    harness.write_json("reference_timing.json", result)
     return 0
 
 

@@ -10,21 +10,21 @@ Writes benchmarks/results/scaling.json. Goals: 10,000 articles under 2 GB, and t
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _harness as harness  # noqa: E402
 from _run import run_analyze  # noqa: E402
 from synthetic import make_pile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = harness.ROOT
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--processes", type=int, default=2)
     args = parser.parse_args()
@@ -76,9 +76,7 @@ def main() -> int:
             f"{r['claims']:>9}"
         )
     print("time growth relative to linear:", growth)
-    target = ROOT / "benchmarks" / "results" / "scaling.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps({"rows": rows, "growth_vs_linear": growth}, indent=2) + "\n", encoding="utf-8")
+    harness.write_json("scaling.json", {"rows": rows, "growth_vs_linear": growth})
     return 0
 
 

@@ -9,7 +9,6 @@ check that the matrix stays readable); no analysis result is invented for a repo
 
 from __future__ import annotations
 
-import argparse
 import copy
 import sys
 import tempfile
@@ -17,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import _harness as harness  # noqa: E402
 from _browser import launch  # noqa: E402
 
 
@@ -46,7 +46,7 @@ def widen(data: dict, sources: int) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright

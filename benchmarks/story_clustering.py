@@ -23,260 +23,44 @@ Prints tables and writes benchmarks/results/story_clustering.json and story_clus
 
 from __future__ import annotations
 
-import argparse
-import json
 import platform
-import random
-import re
-import subprocess
-import sys
 import time
-import xml.etree.ElementTree as ET
-from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from itertools import groupby
+from dataclasses import replace
 from pathlib import Path
 
+import _harness as harness
 import numpy as np
 import sklearn
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import roc_auc_score
-from sklearn.metrics.cluster import pair_confusion_matrix
+from _story_clustering_data import (
+    BASELINE_FIXED,
+    BASELINE_GRID,
+    CROSSWIRE_GRID,
+    Item,
+    baseline_distances,
+    baseline_labels,
+    check_pairwise,
+    cluster_text,
+    crosswire_labels,
+    exact_groups,
+    labels_for,
+    load_basil,
+    load_ecbplus,
+    pair_diagnostics,
+    prepare,
+    score,
+    shuffled_ids,
+)
+from _story_clustering_report import READING, markdown, print_table, reading
 
-from crosswire.errors import InputError
-from crosswire.models import Document, Published, RawDocument
-from crosswire.stages import cluster as cluster_module
-from crosswire.stages.clean import clean
-from crosswire.stages.cluster import ClusterSettings, cluster_stories
-from crosswire.stages.facts import document_facts
+from crosswire.models import Document, Published
+from crosswire.stages.cluster import ClusterSettings
 
-ROOT = Path(__file__).resolve().parents[1]
-EVAL = ROOT.parent / "shared" / "eval-data"
-RESULTS = ROOT / "benchmarks" / "results"
-CROSSWIRE_GRID = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4)
-BASELINE_GRID = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
-BASELINE_FIXED = 0.8  # fixed before the first run: merge while the mean cosine similarity is >= 0.2
+EVAL = harness.EVAL_DATA
 SHUFFLES = 5
 
 
-# ---------------------------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True, slots=True)
-class Item:
-    id: str
-    text: str
-    gold: dict[str, str]  # level -> gold cluster label
-    title: str | None = None
-    outlet: str | None = None
-    date: str | None = None
-
-
-_NO_SPACE_BEFORE = re.compile(r" (?=[,.;:!?%)\]}]|'s\b|'re\b|'ve\b|'ll\b|'d\b|'m\b|n't\b|'')")
-
-
-def detokenise(tokens: Sequence[str]) -> str:
-    """Tokens joined with spaces, then the spaces the tokeniser added around punctuation taken out."""
-    if tokens and tokens[0].lower().startswith("http"):
-        return "".join(tokens)  # the URL line ECB+ documents start with
-    text = " ".join(tokens)
-    text = _NO_SPACE_BEFORE.sub("", text)
-    text = re.sub(r"([(\[{$]) ", r"\1", text)
-    text = re.sub(r"``\s*", "\u201c", text)
-    return text.replace("''", "\u201d")
-
-
-def load_ecbplus(folder: Path) -> list[Item]:
-    items = []
-    for path in sorted((folder / "ECB+").glob("*/*.xml")):
-        topic = path.parent.name
-        match = re.fullmatch(rf"{topic}_\d+(ecb|ecbplus)\.xml", path.name)
-        if not match:
-            raise ValueError(f"unexpected ECB+ file name {path}")
-        tokens = [(t.get("sentence"), t.text or "") for t in ET.parse(path).getroot().iter("token")]
-        sentences = [detokenise([tok for _, tok in group]) for _, group in groupby(tokens, key=lambda x: x[0])]
-        items.append(Item(path.stem, "\n\n".join(sentences), {"topic": topic, "subtopic": f"{topic}{match.group(1)}"}))
-    return items
-
-
-def load_basil(folder: Path) -> list[Item]:
-    items = []
-    for path in sorted((folder / "articles").glob("*/*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        paragraphs = [" ".join(s.strip() for s in para if s.strip()) for para in data["body-paragraphs"]]
-        items.append(
-            Item(
-                f"{path.parent.name}/{path.stem}",
-                "\n\n".join(p for p in paragraphs if p),
-                {"event": data["triplet-uuid"]},
-                title=data.get("title"),
-                outlet=str(data.get("source", "")).lower() or None,
-                date=data.get("date"),
-            )
-        )
-    return items
-
-
-def prepare(items: Sequence[Item], use_dates: bool) -> tuple[list[Document], list[str], float, Counter[str]]:
-    """crosswire's clean + document_facts on every item; ids that clean rejects are returned apart."""
-    started = time.perf_counter()
-    documents: list[Document] = []
-    failed: list[str] = []
-    bases: Counter[str] = Counter()
-    for item in items:
-        raw = RawDocument(
-            id=item.id, source=item.id, text=item.text, format="text", meta_title=item.title, meta_outlet=item.outlet
-        )
-        try:
-            doc = document_facts(clean(raw))
-        except InputError:
-            failed.append(item.id)
-            continue
-        bases[doc.published.basis] += 1
-        if use_dates and item.date:
-            doc = replace(doc, published=Published(item.date, "metadata", "dataset 'date' field"))
-        documents.append(doc)
-    return documents, failed, time.perf_counter() - started, bases
-
-
-# ------------------------------------------------------------------------------------------- scoring
-
-
-def _contingency(pred: Sequence[str], gold: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    cells = Counter(zip(pred, gold, strict=True))
-    pred_sizes, gold_sizes = Counter(pred), Counter(gold)
-    n = np.array(list(cells.values()), dtype=float)
-    p = np.array([pred_sizes[k[0]] for k in cells], dtype=float)
-    g = np.array([gold_sizes[k[1]] for k in cells], dtype=float)
-    return n, p, g
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def score(pred: Sequence[str], gold: Sequence[str]) -> dict[str, float]:
-    """B3 (per-item precision/recall averaged over items) and pairwise (same-cluster pairs) P/R/F1."""
-    n, p, g = _contingency(pred, gold)
-    items = len(pred)
-    b3_p = float((n * n / p).sum() / items)
-    b3_r = float((n * n / g).sum() / items)
-    together = float((n * (n - 1) / 2).sum())
-    pred_pairs = float(sum(s * (s - 1) / 2 for s in Counter(pred).values()))
-    gold_pairs = float(sum(s * (s - 1) / 2 for s in Counter(gold).values()))
-    pw_p = together / pred_pairs if pred_pairs else 1.0
-    pw_r = together / gold_pairs if gold_pairs else 1.0
-    return {
-        "b3_p": b3_p,
-        "b3_r": b3_r,
-        "b3_f1": _f1(b3_p, b3_r),
-        "pw_p": pw_p,
-        "pw_r": pw_r,
-        "pw_f1": _f1(pw_p, pw_r),
-        "clusters": len(set(pred)),
-        "singletons": sum(1 for s in Counter(pred).values() if s == 1),
-        "largest": max(Counter(pred).values()),
-    }
-
-
-def check_pairwise(pred: Sequence[str], gold: Sequence[str], scores: dict[str, float]) -> None:
-    """The pair counts agree with scikit-learn's pair confusion matrix (ordered pairs, hence / 2)."""
-    ids = {label: k for k, label in enumerate(sorted(set(pred) | set(gold)))}
-    matrix = pair_confusion_matrix([ids[x] for x in gold], [ids[x] for x in pred]) / 2
-    tp, fp, fn = matrix[1, 1], matrix[0, 1], matrix[1, 0]
-    assert abs(tp / (tp + fp) - scores["pw_p"]) < 1e-9 and abs(tp / (tp + fn) - scores["pw_r"]) < 1e-9
-
-
-def exact_groups(pred: Sequence[str], gold: Sequence[str]) -> float:
-    """Share of gold clusters that are, member for member, one predicted cluster."""
-    pred_members, gold_members = defaultdict(set), defaultdict(set)
-    for k, (p, g) in enumerate(zip(pred, gold, strict=True)):
-        pred_members[p].add(k)
-        gold_members[g].add(k)
-    return sum(1 for g, m in gold_members.items() if pred_members[pred[next(iter(m))]] == m) / len(gold_members)
-
-
-# ----------------------------------------------------------------------------------------- systems
-
-
-def crosswire_labels(
-    documents: Sequence[Document], failed: Sequence[str], settings: ClusterSettings
-) -> tuple[dict[str, str], float]:
-    started = time.perf_counter()
-    stories = cluster_stories(documents, settings)
-    seconds = time.perf_counter() - started
-    labels = {doc_id: story.id for story in stories for doc_id in story.documents}
-    labels.update({doc_id: f"rejected:{doc_id}" for doc_id in failed})
-    return labels, seconds
-
-
-def shuffled_ids(documents: Sequence[Document], seed: int) -> tuple[list[Document], dict[str, str]]:
-    """The same documents under random ids, so that ties in publication order fall in a random order."""
-    rng = random.Random(seed)
-    names = [f"{rng.getrandbits(64):016x}" for _ in documents]
-    return [replace(d, id=name) for d, name in zip(documents, names, strict=True)], dict(
-        zip(names, (d.id for d in documents), strict=True)
-    )
-
-
-def cluster_text(doc: Document) -> str:
-    return f"{doc.title or ''}\n{doc.body}"  # what cluster_stories reads
-
-
-def baseline_distances(texts: Sequence[str]) -> tuple[np.ndarray, float]:
-    started = time.perf_counter()
-    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(texts)
-    similarity = (vectors @ vectors.T).toarray()
-    distances = np.clip(1.0 - similarity, 0.0, None)
-    np.fill_diagonal(distances, 0.0)
-    return distances, time.perf_counter() - started
-
-
-def baseline_labels(distances: np.ndarray, threshold: float) -> tuple[np.ndarray, float]:
-    started = time.perf_counter()
-    model = AgglomerativeClustering(
-        n_clusters=None, metric="precomputed", linkage="average", distance_threshold=threshold
-    )
-    labels = model.fit_predict(distances)
-    return labels, time.perf_counter() - started
-
-
 # ------------------------------------------------------------------------------------- diagnostics
-
-
-def pair_diagnostics(documents: Sequence[Document], gold: dict[str, str], distances: np.ndarray) -> dict[str, float]:
-    """How well each similarity separates same-gold pairs from the rest (ROC AUC over all pairs), and
-    how many dated same-gold pairs lie further apart than the time window."""
-    settings = ClusterSettings()
-    blend = cluster_module._vectors([cluster_text(d) for d in documents], settings)
-    words = cluster_module._vectors([cluster_text(d) for d in documents], replace(settings, name_weight=0.0))
-    names = cluster_module._vectors([cluster_text(d) for d in documents], replace(settings, name_weight=1.0))
-    labels = np.array([gold[d.id] for d in documents])
-    upper = np.triu_indices(len(documents), k=1)
-    same = (labels[:, None] == labels[None, :])[upper]
-    days = np.array([cluster_module._day(d).toordinal() if cluster_module._day(d) else -1 for d in documents])
-    both = (days[:, None] >= 0) & (days[None, :] >= 0)
-    apart = np.abs(days[:, None] - days[None, :]) > settings.window_days
-    blended = (blend @ blend.T).toarray()[upper]
-    result = {
-        "same_pairs_both_dated": int(both[upper][same].sum()),
-        "same_pairs_dated_beyond_window": int((both & apart)[upper][same].sum()),
-        "pairs": int(same.size),
-        "same_pairs": int(same.sum()),
-        "auc_words": roc_auc_score(same, (words @ words.T).toarray()[upper]),
-        "auc_names": roc_auc_score(same, (names @ names.T).toarray()[upper]),
-        "auc_blend": roc_auc_score(same, blended),
-        "auc_tfidf": roc_auc_score(same, (1.0 - distances)[upper]),
-        "same_pairs_blend_ge_default": float((blended[same] >= settings.threshold).mean()),
-        "other_pairs_blend_ge_default": float((blended[~same] >= settings.threshold).mean()),
-    }
-    return {k: v if isinstance(v, int) else round(float(v), 4) for k, v in result.items()}
-
-
-def labels_for(ids: Sequence[str], mapping: dict[str, str]) -> list[str]:
-    return [mapping[i] for i in ids]
 
 
 def run_dataset(
@@ -396,268 +180,20 @@ def _rows(distances: np.ndarray, ids: Sequence[str], by_id: dict[str, Document])
     return distances[np.ix_(keep, keep)]
 
 
-# ------------------------------------------------------------------------------------------ report
-
-
-def _prf(s: dict[str, float], key: str) -> str:
-    return f"{s[key + '_p']:.3f} / {s[key + '_r']:.3f} / **{s[key + '_f1']:.3f}**"
-
-
-def headline_rows(name: str, result: dict, level: str) -> list[str]:
-    rows = []
-    basil = name == "basil"
-    systems = [
-        (
-            f"crosswire `cluster_stories`, default settings (threshold {ClusterSettings().threshold})",
-            result["crosswire_default"][level],
-        ),
-        (
-            f"TF-IDF + agglomerative, fixed distance threshold {BASELINE_FIXED}",
-            result["baseline"][str(BASELINE_FIXED)][level],
-        ),
-        (
-            f"TF-IDF + agglomerative, best on grid ({result['baseline_best_threshold_by_b3'][level]}; "
-            "picked on test data)",
-            result["baseline"][str(result["baseline_best_threshold_by_b3"][level])][level],
-        ),
-        (
-            f"crosswire, best threshold on grid ({result['crosswire_best_threshold_by_b3'][level]}; "
-            "picked on test data)",
-            result["crosswire_sweep"][str(result["crosswire_best_threshold_by_b3"][level])][level],
-        ),
-    ]
-    for label, s in systems:
-        exact = f" | {100 * s['exact_triplets']:.0f}%" if basil else ""
-        rows.append(f"| {label} | {_prf(s, 'b3')} | {_prf(s, 'pw')} | {s['clusters']} ({s['singletons']}){exact} |")
-    return rows
-
-
-def markdown(results: dict, command: str) -> str:
-    ecb, basil = results["ecbplus"], results["basil"]
-    lines = [
-        "## Story clustering (`cluster_stories`) on ECB+ and BASIL",
-        "",
-        "```",
-        command,
-        "```",
-        "",
-        "Each dataset is one mixed pile clustered at once. **ECB+** 1.0: 982 documents, gold = 43 topics and 86 "
-        "sub-topics (seminal events; `<t>_<n>ecb.xml` vs `<t>_<n>ecbplus.xml`). Text = the XML tokens of each "
-        "sentence joined with spaces, the tokeniser's spaces around punctuation taken out (`Calif . ,` -> "
-        "`Calif.,`, ``` `` ``` -> `\u201c`), one sentence per paragraph. No publication dates are given: "
-        f"crosswire finds its own ({_bases(ecb)}). **BASIL**: 300 articles, gold = 100 events told by Fox, NYT "
-        "and HuffPost; text = the body paragraphs, title and outlet passed as metadata; after `document_facts` "
-        'each article\'s `date` field is set as `Published(date, "metadata")`. Every document goes through '
-        f"`document_facts(clean(raw))`; clean rejected {len(ecb['rejected_by_clean'])} ECB+ and "
-        f"{len(basil['rejected_by_clean'])} BASIL documents (kept as singletons). The headline is "
-        "crosswire with **default settings**; its threshold (0.2) was **chosen with this sweep in view** when "
-        "rarity (IDF) weighting and the merge pass were added (the previous default, 0.3, was set before any "
-        "benchmark run), so it is not an unseen-data figure. The baseline (scikit-learn TF-IDF, english "
-        "stop words, sublinear tf, fitted on the pile; average-linkage agglomerative clustering on cosine "
-        "distance) reads the same cleaned title + body and has no dates; its threshold "
-        f"{BASELINE_FIXED} was fixed before the first run, while its 'best on grid' row is picked on the test "
-        "gold and flatters it (so does crosswire's 'best threshold' row). B3 and pairwise P / R / F1 are "
-        "implemented in the script (pairwise checked against scikit-learn's pair confusion matrix). "
-        "Clusters: predicted clusters (of them singletons).",
-        "",
-    ]
-    for level, title in (("topic", "ECB+, gold = 43 topics"), ("subtopic", "ECB+, gold = 86 sub-topics (events)")):
-        lines += [
-            f"**{title}**",
-            "",
-            "| system | B3 P / R / F1 | pairwise P / R / F1 | clusters (singletons) |",
-            "|---|---|---|---:|",
-            *headline_rows("ecbplus", ecb, level),
-            "",
-        ]
-    lines += [
-        "**BASIL, gold = 100 events (3 articles each)**",
-        "",
-        "| system | B3 P / R / F1 | pairwise P / R / F1 | clusters (singletons) | exact triplets |",
-        "|---|---|---|---:|---:|",
-        *headline_rows("basil", basil, "event"),
-        "",
-        "Threshold sensitivity, B3 F1 / pairwise F1 (crosswire `threshold`, other settings default):",
-        "",
-        "| threshold | ECB+ topics | ECB+ sub-topics | BASIL events | clusters (ECB+) |",
-        "|---:|---|---|---|---:|",
-    ]
-    lines += _grid_rows(ecb, basil, "crosswire_sweep", CROSSWIRE_GRID)
-    lines += [
-        "",
-        "Baseline distance threshold, B3 F1 / pairwise F1:",
-        "",
-        "| distance threshold | ECB+ topics | ECB+ sub-topics | BASIL events | clusters (ECB+) |",
-        "|---:|---|---|---|---:|",
-    ]
-    lines += _grid_rows(ecb, basil, "baseline", BASELINE_GRID)
-    lines += [
-        "",
-        "Diagnostics (default settings, one change each; B3 F1 / pairwise F1):",
-        "",
-        "| variant | ECB+ topics | ECB+ sub-topics | BASIL events |",
-        "|---|---|---|---|",
-        f"| default | {_bp(ecb['crosswire_default']['topic'])} | {_bp(ecb['crosswire_default']['subtopic'])} | "
-        f"{_bp(basil['crosswire_default']['event'])} |",
-    ]
-    for variant in ecb["ablations"]:
-        e, b = ecb["ablations"][variant], basil["ablations"][variant]
-        if "shuffled" in variant:
-            cells = [_range(e["topic"]), _range(e["subtopic"]), _range(b["event"])]
-        else:
-            cells = [_bp(e["topic"]), _bp(e["subtopic"]), _bp(b["event"])]
-        lines.append(f"| {variant} | " + " | ".join(cells) + " |")
-    de, db = ecb["diagnostics"]["subtopic"], basil["diagnostics"]["event"]
-    lines += [
-        "",
-        "Pair-level separation of same-event pairs (ROC AUC over all document pairs; ECB+ sub-topics / BASIL "
-        "events): crosswire's word vectors "
-        f"{de['auc_words']:.3f} / {db['auc_words']:.3f}, its name vectors "
-        f"{de['auc_names']:.3f} / {db['auc_names']:.3f}, "
-        f"the 50/50 blend it uses {de['auc_blend']:.3f} / {db['auc_blend']:.3f}, the baseline's TF-IDF cosine "
-        f"{de['auc_tfidf']:.3f} / {db['auc_tfidf']:.3f}. Pairs whose blend reaches the default threshold: same event "
-        f"{100 * de['same_pairs_blend_ge_default']:.1f}% / {100 * db['same_pairs_blend_ge_default']:.1f}%, different "
-        f"events {100 * de['other_pairs_blend_ge_default']:.2f}% / {100 * db['other_pairs_blend_ge_default']:.2f}%.",
-        "",
-        "Speed (this 2-core machine, one process): crosswire `cluster_stories` "
-        f"{ecb['timing']['crosswire_docs_per_s']:.0f} documents/s on ECB+ and "
-        f"{basil['timing']['crosswire_docs_per_s']:.0f} "
-        f"on BASIL; the baseline (TF-IDF + distance matrix + clustering at {BASELINE_FIXED}) "
-        f"{ecb['timing']['baseline_docs_per_s']:.0f} and {basil['timing']['baseline_docs_per_s']:.0f} documents/s. "
-        f"crosswire's clean + document_facts, needed by both, took {ecb['timing']['clean_and_facts_s']:.1f} s and "
-        f"{basil['timing']['clean_and_facts_s']:.1f} s. Whole script: {results['run_seconds']:.0f} s.",
-        "",
-        "Reading:",
-        "",
-        *READING,
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def _grid_rows(ecb: dict, basil: dict, key: str, grid: Sequence[float]) -> list[str]:
-    """One table row per threshold of a sweep: B3 / pairwise F1 per gold, BASIL exact triplets, ECB+ clusters."""
-    rows = []
-    for t in grid:
-        e, b = ecb[key][str(t)], basil[key][str(t)]["event"]
-        cells = [_bp(e["topic"]), _bp(e["subtopic"]), f"{_bp(b)} ({100 * b['exact_triplets']:.0f}% exact)"]
-        rows.append(f"| {t} | " + " | ".join(cells) + f" | {e['topic']['clusters']} |")
-    return rows
-
-
-READING: list[str] = []  # filled in main() from the measured numbers
-
-
-def _bp(s: dict[str, float]) -> str:
-    return f"{s['b3_f1']:.3f} / {s['pw_f1']:.3f}"
-
-
-def _range(s: dict[str, list[float]]) -> str:
-    return (
-        f"{s['b3_f1'][0]:.3f}..{s['b3_f1'][1]:.3f} / {s['pw_f1'][0]:.3f}..{s['pw_f1'][1]:.3f} "
-        f"({s['clusters'][0]}..{s['clusters'][1]} clusters)"
-    )
-
-
-def _bases(result: dict) -> str:
-    bases = result["date_basis_from_crosswire"]
-    return ", ".join(f"{k} {v}" for k, v in sorted(bases.items(), key=lambda kv: -kv[1]))
-
-
-def reading(results: dict) -> list[str]:
-    """What the numbers say, written from the numbers (nothing here is typed in by hand)."""
-    ecb, basil = results["ecbplus"], results["basil"]
-    cd, bf = ecb["crosswire_default"], ecb["baseline"][str(BASELINE_FIXED)]
-    bd, bb = basil["crosswire_default"]["event"], basil["baseline"][str(BASELINE_FIXED)]["event"]
-
-    def versus(ours: float, theirs: float) -> str:
-        return "above" if ours > theirs + 0.005 else "below" if ours < theirs - 0.005 else "level with"
-
-    lines = [
-        f"- Default settings against the baseline at its fixed threshold (B3 F1): ECB+ topics "
-        f"{cd['topic']['b3_f1']:.3f} vs {bf['topic']['b3_f1']:.3f} "
-        f"({versus(cd['topic']['b3_f1'], bf['topic']['b3_f1'])}), "
-        f"sub-topics {cd['subtopic']['b3_f1']:.3f} vs {bf['subtopic']['b3_f1']:.3f} "
-        f"({versus(cd['subtopic']['b3_f1'], bf['subtopic']['b3_f1'])}), BASIL {bd['b3_f1']:.3f} vs "
-        f"{bb['b3_f1']:.3f} ({versus(bd['b3_f1'], bb['b3_f1'])}; {100 * bd['exact_triplets']:.0f}% vs "
-        f"{100 * bb['exact_triplets']:.0f}% exact triplets). The baseline's best threshold, picked on the gold, "
-        f"reaches {ecb['baseline'][str(ecb['baseline_best_threshold_by_b3']['topic'])]['topic']['b3_f1']:.3f} on "
-        "ECB+ topics: no single threshold is best for both topics and sub-topics, for either system.",
-    ]
-    for variant in ecb["ablations"]:
-        if "shuffled" in variant:
-            e = ecb["ablations"][variant]["topic"]
-            lines.append(
-                f"- {variant}: ECB+ topic B3 F1 {e['b3_f1'][0]:.3f}..{e['b3_f1'][1]:.3f} against "
-                f"{cd['topic']['b3_f1']:.3f} in file order."
-            )
-            continue
-        e, b = ecb["ablations"][variant], basil["ablations"][variant]["event"]
-        lines.append(
-            f"- {variant}: B3 F1 {e['topic']['b3_f1']:.3f} / {e['subtopic']['b3_f1']:.3f} / {b['b3_f1']:.3f} "
-            f"(ECB+ topics / sub-topics / BASIL) against {cd['topic']['b3_f1']:.3f} / {cd['subtopic']['b3_f1']:.3f} / "
-            f"{bd['b3_f1']:.3f} by default."
-        )
-    lines.append(
-        f"- Speed: {ecb['timing']['crosswire_docs_per_s']:.0f} documents/s against the baseline's "
-        f"{ecb['timing']['baseline_docs_per_s']:.0f} on ECB+: the online pass stacks every open story's vector "
-        "for each document (totals restacked in batches) and merges stories from a table of their similarities; "
-        "the baseline's full distance matrix is quadratic in memory instead."
-    )
-    return lines
-
-
-def _git_commit() -> str | None:
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-
-
-def print_table(results: dict) -> None:
-    for name, levels in (("ecbplus", ("topic", "subtopic")), ("basil", ("event",))):
-        result = results[name]
-        for level in levels:
-            print(f"\n{name} / {level} (gold clusters {result['gold_clusters'][level]})")
-            print(
-                f"{'system':<74} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'pw P':>6} {'pw R':>6} {'pw F1':>6} {'clus':>5}"
-                + ("  exact" if name == "basil" else "")
-            )
-            rows = [(f"crosswire default ({ClusterSettings().threshold})", result["crosswire_default"][level])]
-            rows += [(f"crosswire threshold {t}", result["crosswire_sweep"][str(t)][level]) for t in CROSSWIRE_GRID]
-            rows += [
-                (
-                    f"TF-IDF + agglomerative {t}" + (" (fixed)" if t == BASELINE_FIXED else ""),
-                    result["baseline"][str(t)][level],
-                )
-                for t in BASELINE_GRID
-            ]
-            rows += [(f"ablation: {k}", v[level]) for k, v in result["ablations"].items() if "shuffled" not in k]
-            for label, s in rows:
-                exact = f"  {100 * s['exact_triplets']:5.1f}%" if name == "basil" else ""
-                print(
-                    f"{label:<74} {s['b3_p']:6.3f} {s['b3_r']:6.3f} {s['b3_f1']:6.3f} {s['pw_p']:6.3f} "
-                    f"{s['pw_r']:6.3f} {s['pw_f1']:6.3f} {s['clusters']:5d}{exact}"
-                )
-        print("timing:", result["timing"])
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--ecbplus", type=Path, default=EVAL / "ecbplus")
     parser.add_argument("--basil", type=Path, default=EVAL / "basil")
     args = parser.parse_args()
     started = time.perf_counter()
 
     def log(message: str) -> None:
-        print(f"[{time.perf_counter() - started:6.1f} s] {message}", file=sys.stderr, flush=True)
+        harness.progress(f"[{time.perf_counter() - started:6.1f} s] {message}")
 
     results: dict[str, object] = {
         "benchmark": "story_clustering",
         "command": "python benchmarks/story_clustering.py",
-        "commit": _git_commit(),
+        "commit": harness.commit(short=False) or None,
         "python": platform.python_version(),
         "scikit_learn": sklearn.__version__,
         "crosswire_defaults": {
@@ -677,10 +213,9 @@ def main() -> None:
     READING[:] = reading(results)
     results["reading"] = READING
     print_table(results)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "story_clustering.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    (RESULTS / "story_clustering.md").write_text(markdown(results, str(results["command"])), encoding="utf-8")
-    print(f"\nwrote {RESULTS / 'story_clustering.json'} and story_clustering.md in {results['run_seconds']:.0f} s")
+    path = harness.write_json("story_clustering.json", results)
+    harness.write_text("story_clustering.md", markdown(results, str(results["command"])))
+    print(f"\nwrote {path} and story_clustering.md in {results['run_seconds']:.0f} s")
 
 
 if __name__ == "__main__":

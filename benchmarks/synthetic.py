@@ -9,15 +9,16 @@ This is benchmark data only; it is never used to tune or test crosswire's answer
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "src" / "crosswire" / "sample"
+import _harness as harness
+
+ROOT = harness.ROOT
+SAMPLE = harness.SAMPLE
 # The sample's own names (this generator varies the sample; crosswire itself knows none of them).
 NAMES = [
     "Yuliya",
@@ -129,7 +130,7 @@ def make_pile(out: Path, articles: int, stories: int, seed: int = 1) -> list[Pat
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("out")
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--stories", type=int, default=10)

@@ -10,8 +10,6 @@ Writes benchmarks/results/throughput.json.
 
 from __future__ import annotations
 
-import argparse
-import json
 import subprocess
 import sys
 import tempfile
@@ -19,14 +17,15 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _harness as harness  # noqa: E402
 from _run import run_analyze  # noqa: E402
 from synthetic import make_pile  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = harness.ROOT
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--stories", type=int, default=30)
     parser.add_argument("--processes", type=int, default=2)
@@ -98,9 +97,7 @@ def main() -> int:
     print("per stage (s):")
     for stage, seconds in result["stages_s"].items():
         print(f"  {stage:<40}{seconds:>12}")
-    target = ROOT / "benchmarks" / "results" / "throughput.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    harness.write_json("throughput.json", result)
     return 0
 
 

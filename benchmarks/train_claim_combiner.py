@@ -21,7 +21,6 @@ on) unless --dry-run or --limit-topics.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import pickle
@@ -37,7 +36,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import claim_matching as cm  # noqa: E402  (ECB+ piles, parsing, offsets)
+import _harness as harness  # noqa: E402
+import claim_matching as cm  # noqa: E402  (the ECB+ splits)
+from _claim_data import load_ecb  # noqa: E402
+from _piles import Pile, nowhere, offset_map, parse  # noqa: E402  (piles, parsing, offsets)
 
 import crosswire  # noqa: E402
 from crosswire.analysis.pipeline import load_pipeline  # noqa: E402
@@ -64,19 +66,19 @@ class Labelled:
     every: list[list[float]] = field(default_factory=list)  # every candidate's features, labelled or not
 
 
-def parse_cached(pile: cm.Pile, settings: Settings, nlp: Any, cache: Path | None) -> None:
-    """``claim_matching.parse``, kept in ``cache`` (keyed by the topic and a hash of crosswire's
+def parse_cached(pile: Pile, settings: Settings, nlp: Any, cache: Path | None) -> None:
+    """``_piles.parse``, kept in ``cache`` (keyed by the topic and a hash of crosswire's
     annotate-side source) so that refitting after a change to align alone does not parse again."""
     if cache is None:
-        cm.parse(pile, settings, nlp)
+        parse(pile, settings, nlp)
         return
     path = cache / f"{pile.name}-{_annotate_version()}.pkl"
     if path.exists():
         pile.annotated, pile.errors = pickle.loads(path.read_bytes())
         text = {d.id: d.text for d in pile.docs}
-        pile.where = {a.document.id: cm.offset_map(text[a.document.id], a.document.body) for a in pile.annotated}
+        pile.where = {a.document.id: offset_map(text[a.document.id], a.document.body) for a in pile.annotated}
         return
-    cm.parse(pile, settings, nlp)
+    parse(pile, settings, nlp)
     cache.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps((pile.annotated, pile.errors)))
 
@@ -92,16 +94,16 @@ def _annotate_version() -> str:
 def labelled_pairs(
     topics: list[str], settings: Settings, nlp: Any, encoder: Any, cache: Path | None = None
 ) -> Labelled:
-    piles, mentions, munits, _, _ = cm.load_ecb(cm.DATA / "ecbplus", topics)
+    piles, mentions, munits, _, _ = load_ecb(cm.DATA / "ecbplus", topics)
     chain = {m.id: m.chain for m in mentions}
     out = Labelled()
     for number, pile in enumerate(piles, 1):
-        print(f"  topic {pile.name} ({number}/{len(piles)}): {len(pile.docs)} documents", file=sys.stderr)
+        harness.progress(f"  topic {pile.name} ({number}/{len(piles)}): {len(pile.docs)} documents")
         parse_cached(pile, settings, nlp, cache)
         # Gold event mentions by the body offset of their first character.
         gold: dict[tuple[str, int], str] = {}
         for u in pile.own(munits):
-            at = pile.where.get(u.doc, cm.nowhere)(u.start)
+            at = pile.where.get(u.doc, nowhere)(u.start)
             if at is not None:
                 gold[(u.doc, at)] = chain[u.id]
         resolved = resolve_times(pile.annotated)
@@ -145,8 +147,7 @@ def held_out(settings: Settings, nlp: Any, encoder: Any, cache: Path | None) -> 
     """Pairwise precision and recall of the shipped combiner on the test topics, labelled as above."""
     combiner = load_combiner()
     if combiner is None:
-        print(f"no usable combiner at {COMBINER_FILE}", file=sys.stderr)
-        return 2
+        return harness.missing(f"no usable combiner at {COMBINER_FILE}")
     test = labelled_pairs(cm.SPLITS["test"], settings, nlp, encoder, cache)
     gold = np.array(test.y, bool)
     probability = np.array([combiner.probability(row) for row in test.x])
@@ -170,7 +171,7 @@ def held_out(settings: Settings, nlp: Any, encoder: Any, cache: Path | None) -> 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("--precision", type=float, default=0.85, help="pairwise precision wanted on dev")
     parser.add_argument("--limit-topics", type=int, help="first N topics of each split; writes nothing")
     parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
@@ -184,13 +185,12 @@ def main() -> int:
     nlp = load_pipeline(settings.spacy_model)
     encoder, reason = load_encoder("minilm")
     if encoder is None:
-        print(f"the combiner needs the MiniLM encoder: {reason}", file=sys.stderr)
-        return 2
+        return harness.missing(f"the combiner needs the MiniLM encoder: {reason}")
     if args.test:
         return held_out(settings, nlp, encoder, args.cache)
-    print("training topics", file=sys.stderr)
+    harness.progress("training topics")
     train = labelled_pairs(TRAIN[: args.limit_topics], settings, nlp, encoder, args.cache)
-    print("dev topics", file=sys.stderr)
+    harness.progress("dev topics")
     dev = labelled_pairs(DEV[: args.limit_topics], settings, nlp, encoder, args.cache)
     x, y = np.array(train.x), np.array(train.y)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
@@ -258,7 +258,7 @@ def main() -> int:
     print(json.dumps(figures, indent=1))
     print(f"threshold {threshold:.4f}; {time.perf_counter() - started:.0f} s")
     if not args.dry_run and args.limit_topics is None:
-        COMBINER_FILE.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        harness.write_json(COMBINER_FILE, result)
         print(f"wrote {COMBINER_FILE}")
     return 0
 

@@ -9,8 +9,6 @@ Debian's Chromium (navigation start to load event), and writes benchmarks/result
 
 from __future__ import annotations
 
-import argparse
-import json
 import socket
 import statistics
 import sys
@@ -23,13 +21,14 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import _harness as harness  # noqa: E402
 from _browser import launch  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "corpus" / "wagner-2023"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = harness.parser(__doc__)
     parser.add_argument("corpus", nargs="?", default=str(DEFAULT))
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
@@ -81,9 +80,7 @@ def main() -> int:
     }
     for key, value in result.items():
         print(f"{key:<22}{value}")
-    target = ROOT / "benchmarks" / "results" / "web_page_load.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    harness.write_json("web_page_load.json", result)
     return 0
 
 
