@@ -60,3 +60,20 @@ def test_cli_json_is_deterministic(tmp_path):
     cli.main(["analyze", "--sample", "--json", str(a), "--quiet"])
     cli.main(["analyze", "--sample", "--json", str(b), "--quiet"])
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_cli_help_and_diff_start_without_loading_the_analysis(tmp_path):
+    """`crosswire --help` and `crosswire diff` need no model: they must not import spaCy, scikit-learn
+    or onnxruntime (about 3.5 s here), so they start in a fraction of a second."""
+    import subprocess
+    import sys
+
+    heavy = ("spacy", "sklearn", "onnxruntime")
+    probe = (
+        "import sys\nfrom crosswire import cli\n"
+        "try:\n    cli.main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    for args in (["--help"], ["diff", "--story", "none", "--db", str(tmp_path / "s.db")]):
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
+        assert done.stdout.strip().splitlines()[-1] == "[]", (args, done.stdout[-500:], done.stderr[-500:])

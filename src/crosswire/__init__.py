@@ -1,6 +1,7 @@
 """crosswire: reconcile the news. ``analyze(paths)`` turns articles about one story into a dossier."""
 
-from crosswire.analysis.pipeline import analyze, load_pipeline
+from typing import TYPE_CHECKING, Any
+
 from crosswire.errors import ConfigError, CrosswireError, InputError, StoreError
 from crosswire.models import (
     Brief,
@@ -17,6 +18,21 @@ from crosswire.models import (
     TimelineEntry,
 )
 from crosswire.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from crosswire.analysis.pipeline import analyze, load_pipeline
+
+_LAZY = {"analyze", "load_pipeline"}  # the analysis loads spaCy and scikit-learn: only when it is asked for
+
+
+def __getattr__(name: str) -> Any:
+    """``crosswire.analyze`` and ``crosswire.load_pipeline`` import the analysis on first use, so
+    ``crosswire --help`` and ``crosswire diff`` start without loading spaCy or scikit-learn."""
+    if name in _LAZY:
+        from crosswire.analysis import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'crosswire' has no attribute {name!r}")
 
 __all__ = [
     "Brief",
