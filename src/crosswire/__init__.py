@@ -34,6 +34,7 @@ def __getattr__(name: str) -> Any:
         return getattr(pipeline, name)
     raise AttributeError(f"module 'crosswire' has no attribute {name!r}")
 
+
 __all__ = [
     "Brief",
     "Claim",

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from crosswire.errors import CrosswireError
+from crosswire.errors import ConfigError, CrosswireError
 from crosswire.settings import load_settings
 
 SAMPLE = Path(__file__).with_name("sample")
@@ -43,6 +43,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("local", "ray"),
         default="local",
         help="local: this machine, a process pool for large inputs; ray: a Ray cluster (RAY_ADDRESS) or local Ray",
+    )
+    analyze.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="keep each document's parse in DIR and reuse it when the same document is analysed again "
+        "(a new crosswire or spaCy model parses again); local engine only",
     )
     analyze.add_argument("--quiet", action="store_true", help="no progress bars or summary")
 
@@ -134,7 +140,8 @@ def _analyze(args: argparse.Namespace) -> int:
     )
     if args.stories:
         return _analyze_pile(paths, settings, Path(args.stories), args)
-    dossier = analyze(paths, settings, progress=_progress(settings.progress), executor=_executor(args.engine))
+    executor = _executor(args)
+    dossier = analyze(paths, settings, progress=_progress(settings.progress), executor=executor)
     if args.json:
         _write(args.json, to_json(dossier, version()))
     if args.md:
@@ -147,6 +154,8 @@ def _analyze(args: argparse.Namespace) -> int:
         from crosswire.analysis.pipeline import matching_status
 
         print(f"{summary_line(dossier)}; claims matched {matching_status(settings)}", file=sys.stderr)
+        if args.cache:
+            print(f"  parse cache {args.cache}:{_reused(executor.reuse)}", file=sys.stderr)
         for error in dossier.errors:
             print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
         if not (args.json or args.md or args.html):
@@ -154,13 +163,25 @@ def _analyze(args: argparse.Namespace) -> int:
     return 1 if dossier.errors else 0
 
 
-def _executor(engine: str) -> Any:
-    """Where the analysis runs: None for this machine, a ``RayExecutor`` for ``--engine ray``."""
-    if engine != "ray":
-        return None
-    from crosswire.analysis.engine_ray import RayExecutor
+def _executor(args: argparse.Namespace) -> Any:
+    """Where the analysis runs: None for this machine, a ``LocalExecutor`` with a parse cache for
+    ``--cache DIR``, a ``RayExecutor`` for ``--engine ray``.
 
-    return RayExecutor()
+    Raises:
+        ConfigError: --cache with the Ray engine.
+    """
+    if args.engine == "ray":
+        if args.cache:
+            raise ConfigError("--cache works with the local engine only; leave out --cache or --engine ray")
+        from crosswire.analysis.engine_ray import RayExecutor
+
+        return RayExecutor()
+    if not args.cache:
+        return None
+    from crosswire.analysis.cache import FolderCache
+    from crosswire.analysis.pipeline import LocalExecutor
+
+    return LocalExecutor(cache=FolderCache(args.cache))
 
 
 def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Namespace) -> int:
@@ -173,7 +194,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
 
     check_format(args.shard_format)  # before hours of analysis, not after
     out.mkdir(parents=True, exist_ok=True)
-    results = analyze_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args.engine))
+    results = analyze_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args))
     index = []
     errors = []
     shard = ShardWriter(out, args.shard_format)  # every dossier again in one file, for shared storage
@@ -241,12 +262,20 @@ def _add(args: argparse.Namespace) -> int:
             resumed = f" (and analysed {len(result.resumed)} stored by an interrupted add)" if result.resumed else ""
             print(
                 f"story {result.story!r}: added {len(result.added)} document(s){resumed}; version {result.version} "
-                f"saved in {args.db}",
+                f"saved in {args.db}{_reused(result.reuse)}",
                 file=sys.stderr,
             )
         for skipped in result.errors:
             print(f"  not analysed {skipped.source}: {skipped.reason}", file=sys.stderr)
     return 1 if errors or any(r.errors for r in results) else 0
+
+
+def _reused(reuse: Any) -> str:
+    """What the parse cache did, for the line an add or a removal prints."""
+    if not reuse.reused and not reuse.parsed:
+        return ""
+    stale = f", {reuse.stale} of them again because crosswire or its model changed" if reuse.stale else ""
+    return f" (parsed {reuse.parsed} document(s){stale}; reused the stored parse of {reuse.reused})"
 
 
 def _remove(args: argparse.Namespace) -> int:
@@ -261,7 +290,7 @@ def _remove(args: argparse.Namespace) -> int:
         store.close()
     print(
         f"story {result.story!r}: took out {', '.join(result.removed)}; version {result.version} saved in {args.db} "
-        "(earlier versions keep them)",
+        f"(earlier versions keep them){_reused(result.reuse)}",
         file=sys.stderr,
     )
     for skipped in result.errors:

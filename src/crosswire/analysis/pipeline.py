@@ -6,14 +6,25 @@ analysed become ``Skipped`` entries with the file and the reason, and the rest o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import time
+import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any, Protocol
 
+from crosswire.analysis.cache import (
+    AnnotationStore,
+    Reuse,
+    decode,
+    document_hash,
+    encode,
+    for_document,
+    pipeline_version,
+)
 from crosswire.analysis.workers import Outcome, describe, run_budgeted
 from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
@@ -106,9 +117,13 @@ class Executor(Protocol):
 
 @dataclass
 class LocalExecutor:
-    """This machine: annotation in worker processes under a time budget per document, stories one by one."""
+    """This machine: annotation in worker processes under a time budget per document, stories one by
+    one. With ``cache``, a document annotated before (same content, same pipeline version) is read
+    back instead of parsed again; ``reuse`` counts what was read and what was parsed."""
 
     nlp: Any = None  # a loaded spaCy pipeline (loaded from ``settings.spacy_model`` when None)
+    cache: AnnotationStore | None = None
+    reuse: Reuse = field(default_factory=Reuse)
 
     def annotate(
         self,
@@ -118,7 +133,27 @@ class LocalExecutor:
         timings: dict[str, float],
         errors: list[Skipped],
     ) -> list[Annotated]:
-        return annotate_all(documents, settings, self.nlp, progress, timings, errors)
+        if self.cache is None:
+            return annotate_all(documents, settings, self.nlp, progress, timings, errors)
+        mark = time.perf_counter()
+        version = pipeline_version(settings.spacy_model)
+        keys = {d.id: document_hash(d) for d in documents}
+        kept, stale = self.cache.annotations(set(keys.values()), version)
+        found = {}
+        for document in documents:
+            blob = kept.get(keys[document.id])
+            # A damaged entry (a disk error, a hand edit) is parsed again.
+            with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):
+                if blob is not None:
+                    found[document.id] = for_document(decode(blob), document)
+        todo = [d for d in documents if d.id not in found]
+        timings["annotations read"] = time.perf_counter() - mark
+        if todo:
+            fresh = annotate_all(todo, settings, self.nlp, progress, timings, errors)
+            self.cache.save_annotations({keys[a.document.id]: encode(a) for a in fresh}, version)
+            found.update((a.document.id, a) for a in fresh)
+        self.reuse = Reuse(len(documents) - len(todo), len(todo), len({keys[d.id] for d in todo} & stale))
+        return [found[d.id] for d in documents if d.id in found]
 
     def reconcile_stories(
         self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]

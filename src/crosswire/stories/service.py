@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crosswire.analysis.pipeline import Progress, analyze, load_pipeline, prepare, version
+from crosswire.analysis.cache import Reuse
+from crosswire.analysis.pipeline import LocalExecutor, Progress, analyze, load_pipeline, prepare, version
 from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
 from crosswire.output.json import to_dict
@@ -45,6 +46,7 @@ class AddResult:
     # Stored by an earlier add that was interrupted before its version; analysed in this version.
     resumed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()  # taken out of the story by this version
+    reuse: Reuse = field(default_factory=Reuse)  # annotations read back from the store, and documents parsed
 
 
 def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[InputError]]:
@@ -105,12 +107,12 @@ def add_to_story(
     if not pending and not added:  # (a removed document added again is back, though stored long ago)
         return AddResult(story, (), None)
     documents = store.documents(story)
-    dossier = _analyze_documents(documents, story, settings, nlp, progress)
+    dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
     # The analysis covers what it read, not what is stored by the time it is saved: another add
     # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
     number = store.save_version(story, to_dict(dossier, version()), covers=max(d.id for d in documents))
     resumed = tuple(name for name in pending if name not in added)
-    return AddResult(story, tuple(added), number, dossier.errors, resumed)
+    return AddResult(story, tuple(added), number, dossier.errors, resumed, reuse=reuse)
 
 
 def remove_from_story(
@@ -124,17 +126,24 @@ def remove_from_story(
     """
     story = check_story_name(story)
     removed, covers = store.remove_documents(story, names)
-    dossier = _analyze_documents(store.documents(story), story, settings, nlp, progress)
+    dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
     number = store.save_version(story, to_dict(dossier, version()), covers=covers)
-    return AddResult(story, (), number, dossier.errors, removed=tuple(removed))
+    return AddResult(story, (), number, dossier.errors, removed=tuple(removed), reuse=reuse)
 
 
 def _analyze_documents(
-    documents: list[StoredDocument], story: str, settings: Settings, nlp: Any, progress: Progress | None
-) -> Dossier:
-    """The dossier of these stored documents, read from memory, with sources named ``story/file``."""
+    store: Store,
+    documents: list[StoredDocument],
+    story: str,
+    settings: Settings,
+    nlp: Any,
+    progress: Progress | None,
+) -> tuple[Dossier, Reuse]:
+    """The dossier of these stored documents, read from memory, with sources named ``story/file``;
+    documents annotated before (by this pipeline version) are read back from the store, not parsed."""
     files = [(f"{story}/{Path(document.name).name}", document.data) for document in documents]
-    return analyze(files, settings, nlp=nlp, progress=progress)
+    executor = LocalExecutor(nlp, cache=store)
+    return analyze(files, settings, progress=progress, executor=executor), executor.reuse
 
 
 def add_to_pile(

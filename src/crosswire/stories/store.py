@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,6 +62,17 @@ MIGRATIONS: tuple[str, ...] = (
     # older versions still say what they read; ``removed`` is when, NULL while the document is in.
     """
     ALTER TABLE documents ADD COLUMN removed TEXT;
+    """,
+    # 4: each document's annotation, kept by the hash of the cleaned document and the version of the
+    # pipeline that made it, so a story's next version parses only its new documents.
+    """
+    CREATE TABLE annotations (
+        document TEXT NOT NULL,
+        version TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (document, version)
+    );
     """,
 )
 
@@ -295,6 +306,31 @@ class Store:
         )
         row = self._db.execute(query, (story, number) if number is not None else (story,)).fetchone()
         return json.loads(row[0]) if row else None
+
+    def annotations(self, documents: Iterable[str], version: str) -> tuple[dict[str, bytes], set[str]]:
+        """The kept annotations of these document hashes made by ``version``, and which of the others
+        were kept from another version (parsed again now because the pipeline changed)."""
+        keys = sorted(set(documents))
+        found: dict[str, bytes] = {}
+        stale: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT document, version, data FROM annotations WHERE document IN ({marks})"  # noqa: S608
+            for document, made_by, data in self._db.execute(query, chunk):
+                if made_by == version:
+                    found[document] = bytes(data)
+                else:
+                    stale.add(document)
+        return found, stale - found.keys()
+
+    def save_annotations(self, items: dict[str, bytes], version: str) -> None:
+        """Keep annotations (replacing one of the same document and version)."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO annotations (document, version, data, created) VALUES (?, ?, ?, ?)",
+                [(key, version, data, _now()) for key, data in items.items()],
+            )
 
     def stories(self) -> list[StoryInfo]:
         rows = self._db.execute(

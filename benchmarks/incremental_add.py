@@ -1,0 +1,109 @@
+"""Adding one article to a stored story: time per add with the parse cache, against the article's own
+analysis and against re-analysing the whole story (the cost before the cache).
+
+    python benchmarks/incremental_add.py [--articles 150] [--adds 5] [--baseline-adds 2]
+
+A synthetic pile (``synthetic.make_pile``: the sample corpus varied, every article different) of
+``--articles`` articles is added to one stored story in one go; then ``--adds`` more articles are
+added one at a time. Everything runs in this process with one loaded spaCy pipeline, so start-up and
+model loading are left out of every figure. For each single add: its wall time; the new article's own
+analysis alone (``analyze`` on that one file); and, for the first ``--baseline-adds``, a full
+re-analysis of every stored document without the cache (what an add cost before). At the end the
+stored dossier is compared with a full analysis of the same documents. Writes
+benchmarks/results/incremental_add.json.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import _harness as harness
+from synthetic import make_pile
+
+from crosswire.analysis.pipeline import LocalExecutor, analyze, load_pipeline
+from crosswire.output.json import to_dict
+from crosswire.settings import Settings
+from crosswire.stories.service import add_to_story
+from crosswire.stories.store import open_store
+
+FULL = "full re-analysis s (before the cache)"
+GOAL_SLACK_SECONDS = 3.0  # issue [5 of 6]: an add takes at most the article's own analysis + 3 s
+
+
+def main() -> int:
+    parser = harness.parser(__doc__)
+    parser.add_argument("--articles", type=int, default=150)
+    parser.add_argument("--adds", type=int, default=5)
+    parser.add_argument("--baseline-adds", type=int, default=2)
+    args = parser.parse_args()
+    settings = Settings(progress=False)
+    nlp = load_pipeline(settings.spacy_model)
+    with tempfile.TemporaryDirectory() as tmp:
+        # Six templates a story: enough stories that no two articles are the same text.
+        paths = make_pile(Path(tmp) / "pile", args.articles + args.adds, (args.articles + args.adds) // 6 + 1)
+        files = [(p.name, p.read_bytes()) for p in paths]
+        base, extra = files[: args.articles], files[args.articles :]
+        store = open_store(Path(tmp) / "s.db")
+        started = time.perf_counter()
+        first = add_to_story(store, "bench", base, settings, nlp=nlp)
+        first_seconds = time.perf_counter() - started
+        harness.progress(f"first add of {args.articles}: {first_seconds:.1f} s, parsed {first.reuse.parsed}")
+        rows = []
+        for n, item in enumerate(extra):
+            started = time.perf_counter()
+            result = add_to_story(store, "bench", [item], settings, nlp=nlp)
+            add_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            analyze([(item[0], item[1])], settings, nlp=nlp)
+            own_seconds = time.perf_counter() - started
+            row = {"add s": add_seconds, "own analysis s": own_seconds, "parsed": result.reuse.parsed}
+            row["reused"] = result.reuse.reused
+            if n < args.baseline_adds:
+                stored = [(f"bench/{d.name}", d.data) for d in store.documents("bench")]
+                started = time.perf_counter()
+                analyze(stored, settings, executor=LocalExecutor(nlp))
+                row[FULL] = time.perf_counter() - started
+            rows.append(row)
+            harness.progress(f"add {n + 1}: " + ", ".join(f"{k} {v:.1f}" for k, v in row.items()))
+        stored = [(f"bench/{d.name}", d.data) for d in store.documents("bench")]
+        full = to_dict(analyze(stored, settings, executor=LocalExecutor(nlp)), "bench")
+        kept = store.version("bench")
+        kept_generator = kept.pop("generator") if kept else None
+        full.pop("generator")
+        same = kept == full
+        store.close()
+    median_add = statistics.median(r["add s"] for r in rows)
+    median_own = statistics.median(r["own analysis s"] for r in rows)
+    baselines = [
+        r["full re-analysis s (before the cache)"] for r in rows if "full re-analysis s (before the cache)" in r
+    ]
+    print(f"story of {args.articles} articles, first add {first_seconds:.1f} s")
+    print(f"single adds: median {median_add:.2f} s; the article's own analysis: median {median_own:.2f} s")
+    if baselines:
+        print(f"a full re-analysis (each add before the parse cache): median {statistics.median(baselines):.2f} s")
+    met = median_add <= median_own + GOAL_SLACK_SECONDS
+    print(f"goal add <= own + {GOAL_SLACK_SECONDS:g} s: {'met' if met else 'missed'}")
+    print(f"stored dossier equals a full analysis of the same documents: {same}")
+    result = {
+        "crosswire": harness.commit(),
+        "articles": args.articles,
+        "first add s": round(first_seconds, 2),
+        "adds": [{k: round(v, 2) if isinstance(v, float) else v for k, v in r.items()} for r in rows],
+        "median add s": round(median_add, 2),
+        "median own analysis s": round(median_own, 2),
+        "median full re-analysis s": round(statistics.median(baselines), 2) if baselines else None,
+        "goal met": met,
+        "stored equals full analysis": same,
+        "stored generator": kept_generator,
+    }
+    harness.write_json("incremental_add.json", json.loads(json.dumps(result)))
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

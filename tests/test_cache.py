@@ -1,0 +1,88 @@
+"""Parse once: a stored story's next version parses only its new documents, a changed pipeline parses
+again and says so, and the result is the same as analysing everything afresh."""
+
+from __future__ import annotations
+
+import zlib
+
+import pytest
+from conftest import SAMPLE, SETTINGS
+
+from crosswire import cli
+from crosswire.analysis import pipeline
+from crosswire.analysis.cache import FolderCache, decode, encode
+from crosswire.analysis.pipeline import LocalExecutor, analyze, prepare
+from crosswire.output.json import to_dict
+from crosswire.stories.service import add_to_story
+from crosswire.stories.store import open_store
+
+ARTICLES = ["breaking.txt", "wire_report.txt", "opinion.txt", "live_blog.md", "regional_daily.html"]
+
+
+def _without_generator(data):
+    return {k: v for k, v in data.items() if k != "generator"}
+
+
+def test_cache_a_story_added_one_article_at_a_time_parses_each_once(tmp_path, nlp):
+    store = open_store(tmp_path / "s.db")
+    for n, name in enumerate(ARTICLES):
+        result = add_to_story(store, "bridge", [(name, (SAMPLE / name).read_bytes())], SETTINGS, nlp=nlp)
+        assert (result.reuse.parsed, result.reuse.reused, result.reuse.stale) == (1, n, 0), name
+    stored = [(f"bridge/{d.name}", d.data) for d in store.documents("bridge")]
+    fresh = to_dict(analyze(stored, SETTINGS, executor=LocalExecutor(nlp)), "x")
+    assert _without_generator(store.version("bridge")) == _without_generator(fresh)
+    store.close()
+
+
+def test_cache_a_changed_pipeline_parses_again_and_says_so(tmp_path, nlp, monkeypatch, capsys):
+    store = open_store(tmp_path / "s.db")
+    first = [(name, (SAMPLE / name).read_bytes()) for name in ARTICLES[:2]]
+    add_to_story(store, "bridge", first, SETTINGS, nlp=nlp)
+    store.close()
+    monkeypatch.setattr(pipeline, "pipeline_version", lambda model: "a newer crosswire")
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
+    db = str(tmp_path / "s.db")
+    assert cli.main(["add", str(SAMPLE / ARTICLES[2]), "--story", "bridge", "--db", db, "--quiet"]) == 0
+    said = capsys.readouterr().err
+    assert "parsed 3 document(s), 2 of them again because crosswire or its model changed" in said
+    assert "reused the stored parse of 0" in said
+
+
+def test_cache_analyze_with_a_cache_folder_parses_nothing_the_second_time(tmp_path, nlp, monkeypatch, capsys):
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
+    outputs = []
+    for run in range(2):
+        out = tmp_path / f"run{run}.json"
+        args = ["analyze", "--sample", "--cache", str(tmp_path / "cache"), "--json", str(out)]
+        assert cli.main([*args, "--claim-similarity", str(SETTINGS.claim_similarity)]) == 0
+        outputs.append(out.read_bytes())
+    said = capsys.readouterr().err
+    documents = len(prepare([str(SAMPLE)], SETTINGS, None, {})[0])
+    assert f"(parsed {documents} document(s); reused the stored parse of 0)" in said
+    assert f"(parsed 0 document(s); reused the stored parse of {documents})" in said
+    assert outputs[0] == outputs[1]
+
+
+def test_cache_a_kept_annotation_reads_back_equal_and_never_runs_code(tmp_path, nlp):
+    documents, errors = prepare([str(SAMPLE)], SETTINGS, None, {})
+    annotated = LocalExecutor(nlp).annotate(documents, SETTINGS, None, {}, errors)
+    assert [decode(encode(a)) for a in annotated] == annotated
+    # A kept annotation is JSON: a pickle planted in a cache folder is refused, not run.
+    planted = zlib.compress(b"cos\nsystem\n(S'echo pwned'\ntR.")
+    with pytest.raises(ValueError):
+        decode(planted)
+    cache = FolderCache(tmp_path)
+    cache.save_annotations({"k": encode(annotated[0])}, "v1")
+    found, stale = cache.annotations({"k", "other"}, "v2")
+    assert found == {} and stale == {"k"}
+
+
+def test_cache_a_damaged_entry_is_parsed_again(tmp_path, nlp):
+    cache = FolderCache(tmp_path / "cache")
+    first = analyze([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp, cache=cache))
+    for path in (tmp_path / "cache").rglob("*.json.z"):
+        path.write_bytes(b"not an annotation")
+    again = LocalExecutor(nlp, cache=cache)
+    second = analyze([str(SAMPLE)], SETTINGS, executor=again)
+    assert again.reuse.reused == 0 and again.reuse.parsed == len(first.documents)
+    assert to_dict(second, "x") == to_dict(first, "x")
