@@ -2,7 +2,9 @@
 
 Plain text and Markdown are decoded (UTF-8 first, then charset detection); HTML keeps its markup for
 the cleaner (trafilatura extracts text and metadata there); JSON Lines give one document per line
-with ``text`` or ``html`` and optional ``title``, ``url``, ``outlet``, ``published``, ``author``.
+with ``text`` or ``html`` and optional ``title``, ``url``, ``outlet``, ``published``, ``author``; RSS and
+Atom feeds (``.rss``, ``.atom``, ``.xml``) one per entry; web archives (``.warc``, ``.warc.gz``) one
+per HTML page.
 
 Nothing in a source stops the batch: a file too large (refused by its size before it is read), binary,
 empty or unreadable, a broken JSON line, a symbolic link loop or a special file becomes a ``Skipped``
@@ -26,12 +28,16 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from crosswire.models import RawDocument, Skipped
+from crosswire.stages._archives import feed_records, warc_records
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 PARQUET_SUFFIXES = {".parquet"}
-SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES, *PARQUET_SUFFIXES})
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+WARC_SUFFIXES = {".warc", ".gz"}  # ".gz" only as ".warc.gz"
+BINARY_SUFFIXES = PARQUET_SUFFIXES | WARC_SUFFIXES  # binary by nature: no binary-content check
+SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES, *PARQUET_SUFFIXES, *FEED_SUFFIXES, *WARC_SUFFIXES})
 _BINARY_SNIFF = 4096
 _MAX_STRAY_NULS = 2  # a NUL or two pasted into a text file; binary data has many
 _MAX_ACCENTED_SHARE = 0.2
@@ -226,6 +232,18 @@ def _read_data(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument |
     if suffix in PARQUET_SUFFIXES:
         yield from _parquet(data, name, path.stem)
         return
+    if suffix in FEED_SUFFIXES | WARC_SUFFIXES and (len(data) > max_bytes or not data.strip()):
+        yield from _from_bytes(data, name, None, "text", max_bytes)  # says which: too large, or empty
+        return
+    if suffix in FEED_SUFFIXES:
+        yield from _feed(data, name, printable(path.stem))
+        return
+    if suffix in WARC_SUFFIXES:
+        if not name.lower().endswith((".warc", ".warc.gz")):
+            yield Skipped(name, "ingest", "a .gz file is read only as a web archive (.warc.gz); unpack it first")
+            return
+        yield from _warc(data, name, printable(path.name.split(".")[0]))
+        return
     fmt = "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else TEXT_SUFFIXES[suffix]
     yield from _from_bytes(data, name, printable(path.stem), fmt, max_bytes)
 
@@ -355,6 +373,33 @@ def _parquet(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skippe
         return
     for number, item in enumerate(rows, start=1):
         yield from _item(item, f"{name}:{number}", stem, number)
+
+
+def _feed(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:
+    """An RSS or Atom feed: one document per entry (``name:N``), with its title, link, date, author."""
+    records, problem = feed_records(data)
+    if problem:
+        yield Skipped(name, "ingest", problem)
+    for number, record in enumerate(records, start=1):
+        yield from _item(record, f"{name}:{number}", stem, number)
+
+
+def _warc(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:
+    """A web archive: one document per HTML page it holds (``name:N``, N the WARC record's number)."""
+    pages = 0
+    for number, record in warc_records(data):
+        where = f"{name}:{number}"
+        if isinstance(record, str):
+            yield Skipped(where, "ingest", record)
+            continue
+        html = decode(record.pop("html_bytes"))
+        if html is None:
+            yield Skipped(where, "ingest", f"record {number} says HTML but its body is not text")
+            continue
+        pages += 1
+        yield from _item({**record, "html": html}, where, stem, number)
+    if not pages:
+        yield Skipped(name, "ingest", "the archive holds no HTML page with status 200 (nothing to read as news)")
 
 
 def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]:

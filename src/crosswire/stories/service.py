@@ -20,12 +20,12 @@ from crosswire.models import Dossier, Skipped
 from crosswire.output.json import to_dict
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
-from crosswire.stages.ingest import PARQUET_SUFFIXES, SUPPORTED, list_files, looks_binary, printable, read_bytes
+from crosswire.stages.ingest import BINARY_SUFFIXES, SUPPORTED, list_files, looks_binary, printable, read_bytes
 from crosswire.stories.store import Store, StoredDocument
 
 # What a story takes in, for the web app's upload form and its checks (the web never imports stages).
 ACCEPTED_SUFFIXES = SUPPORTED
-TABLE_SUFFIXES = PARQUET_SUFFIXES  # binary by nature: exempt from the binary-content check
+BINARY_SUFFIXES_ACCEPTED = BINARY_SUFFIXES  # Parquet and web archives: exempt from the binary-content check
 is_binary = looks_binary
 
 

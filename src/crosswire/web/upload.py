@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from crosswire.errors import InputError
-from crosswire.stories.service import ACCEPTED_SUFFIXES, TABLE_SUFFIXES, is_binary
+from crosswire.stories.service import ACCEPTED_SUFFIXES, BINARY_SUFFIXES_ACCEPTED, is_binary
 from crosswire.stories.service import check_story_name as _check_name
 
 MAX_FILES = 50
@@ -62,7 +62,7 @@ async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[tu
         elif not data.strip():
             problems.append(f"{name}: the file is empty")
             statuses.add(400)
-        elif suffix not in TABLE_SUFFIXES and is_binary(data):
+        elif suffix not in BINARY_SUFFIXES_ACCEPTED and is_binary(data):
             problems.append(f"{name}: looks binary, not a {suffix} text file")
             statuses.add(415)
         else:
