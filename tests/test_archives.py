@@ -75,7 +75,7 @@ def test_archives_a_warc_gives_its_html_pages_and_reports_what_it_cannot_read(nl
     assert sorted(d.source for d in dossier.documents) == ["crawl.warc.gz:1", "crawl.warc.gz:4"]
     # A page without a canonical link of its own keeps the address it was crawled at.
     assert "https://coast.example/ferry" in {d.url for d in dossier.documents}
-    cut = [i for i in read_named([("cut.warc.gz", archive[: int(len(archive) * 0.9)])])]
+    cut = list(read_named([("cut.warc.gz", archive[: int(len(archive) * 0.9)])]))
     assert [type(i).__name__ for i in cut] == ["RawDocument", "Skipped"]
     assert cut[1].source == "cut.warc.gz:4" and "cut short" in cut[1].reason
 

@@ -96,6 +96,7 @@ class RayExecutor:
     ) -> list[Dossier]:
         if len(stories) == 1:  # one story: no task to spread
             return [reconcile(*stories[0], settings, {})]
-        task = _ray().remote(_reconcile_task)
+        ray = _ray()
+        task = ray.remote(_reconcile_task)
         futures = [task.remote([pickle.dumps(a) for a in members], errors, settings) for members, errors in stories]
-        return [pickle.loads(blob) for blob in _ray().get(futures)]
+        return [pickle.loads(blob) for blob in ray.get(futures)]

@@ -211,7 +211,7 @@ def read_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
 
 def _read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     if path.suffix.lower() not in SUPPORTED:
-        yield from _read_data(printable(path), b"", max_bytes)  # says the type is not supported
+        yield _unsupported(printable(path))
         return
     data = read_bytes(path, max_bytes)
     if isinstance(data, Skipped):
@@ -225,15 +225,14 @@ def _read_data(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument |
     path = Path(name)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        yield Skipped(
-            name, "ingest", f"unsupported file type {printable(suffix) or '(none)'}; use {', '.join(SUPPORTED)}"
-        )
+        yield _unsupported(name)
         return
     if suffix in PARQUET_SUFFIXES:
         yield from _parquet(data, name, path.stem)
         return
-    if suffix in FEED_SUFFIXES | WARC_SUFFIXES and (len(data) > max_bytes or not data.strip()):
-        yield from _from_bytes(data, name, None, "text", max_bytes)  # says which: too large, or empty
+    problem = _size_problem(data, name, max_bytes) if suffix in FEED_SUFFIXES | WARC_SUFFIXES else None
+    if problem:
+        yield problem
         return
     if suffix in FEED_SUFFIXES:
         yield from _feed(data, name, printable(path.stem))
@@ -248,14 +247,26 @@ def _read_data(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument |
     yield from _from_bytes(data, name, printable(path.stem), fmt, max_bytes)
 
 
+def _unsupported(name: str) -> Skipped:
+    suffix = printable(Path(name).suffix.lower())
+    return Skipped(name, "ingest", f"unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
+
+
+def _size_problem(data: bytes, source: str, max_bytes: int) -> Skipped | None:
+    """An input too large or empty, said so; None when neither."""
+    if len(data) > max_bytes:
+        return Skipped(source, "ingest", f"input is over the {max_bytes:,}-byte limit")
+    if not data.strip():
+        return Skipped(source, "ingest", "file is empty")
+    return None
+
+
 def _from_bytes(
     data: bytes, source: str, stem: str | None, fmt: str, max_bytes: int
 ) -> Iterator[RawDocument | Skipped]:
-    if len(data) > max_bytes:
-        yield Skipped(source, "ingest", f"input is over the {max_bytes:,}-byte limit")
-        return
-    if not data.strip():
-        yield Skipped(source, "ingest", "file is empty")
+    problem = _size_problem(data, source, max_bytes)
+    if problem:
+        yield problem
         return
     # A feed with one corrupt line (a NUL byte in it) is still a feed: its other lines are read.
     text = decode(data, nul_means_binary=fmt != "jsonl")

@@ -20,13 +20,13 @@ from crosswire.models import Dossier, Skipped
 from crosswire.output.json import to_dict
 from crosswire.settings import Settings
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
-from crosswire.stages.ingest import BINARY_SUFFIXES, SUPPORTED, list_files, looks_binary, printable, read_bytes
-from crosswire.stories.store import Store, StoredDocument
 
-# What a story takes in, for the web app's upload form and its checks (the web never imports stages).
-ACCEPTED_SUFFIXES = SUPPORTED
-BINARY_SUFFIXES_ACCEPTED = BINARY_SUFFIXES  # Parquet and web archives: exempt from the binary-content check
-is_binary = looks_binary
+# What a story takes in is also the web app's upload check (the web never imports stages): the
+# suffixes, those binary by nature (Parquet, web archives), the binary-content test, re-exported here.
+from crosswire.stages.ingest import BINARY_SUFFIXES as BINARY_SUFFIXES
+from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes
+from crosswire.stages.ingest import looks_binary as looks_binary
+from crosswire.stories.store import Store, StoredDocument
 
 
 def load_models(settings: Settings) -> Any:

@@ -36,7 +36,7 @@ from crosswire.output.html import SCRIPT_HASH
 from crosswire.output.json import from_dict
 from crosswire.settings import Settings
 from crosswire.stories.diff import diff
-from crosswire.stories.service import ACCEPTED_SUFFIXES, add_to_story, load_models, remove_from_story
+from crosswire.stories.service import SUPPORTED, add_to_story, load_models, remove_from_story
 from crosswire.stories.store import open_store
 from crosswire.web.guard import CSP, Guard, check_origin
 from crosswire.web.pages import CACHED_PAGES, ENV, PageCache, StorePool, dossier_html, parse_route, url
@@ -76,7 +76,7 @@ class Site:
     def index(self) -> HTMLResponse:
         with self.stores.reading() as store:
             stories = store.stories()
-        return self.page("web_index.html.j2", stories=stories, accept=",".join(ACCEPTED_SUFFIXES))
+        return self.page("web_index.html.j2", stories=stories, accept=",".join(SUPPORTED))
 
     def json(self, name: str, number: int | None) -> Response:
         with self.stores.reading() as store:
@@ -126,7 +126,7 @@ class Site:
     def upload_form(self, name: str, number: int | None) -> HTMLResponse:
         with self.stores.reading() as store:
             documents = [d.name for d in store.documents(name)]
-        return self.page("web_upload.html.j2", name=name, accept=",".join(ACCEPTED_SUFFIXES), documents=documents)
+        return self.page("web_upload.html.j2", name=name, accept=",".join(SUPPORTED), documents=documents)
 
     # Changes (POST): an upload or a removal, analysed on the analysis thread.
 

@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from crosswire.errors import InputError
-from crosswire.stories.service import ACCEPTED_SUFFIXES, BINARY_SUFFIXES_ACCEPTED, is_binary
+from crosswire.stories.service import BINARY_SUFFIXES, SUPPORTED, looks_binary
 from crosswire.stories.service import check_story_name as _check_name
 
 MAX_FILES = 50
@@ -51,8 +51,8 @@ async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[tu
             continue
         name = safe_file_name(upload.filename)
         suffix = Path(name).suffix.lower()
-        if suffix not in ACCEPTED_SUFFIXES:
-            problems.append(f"{name}: unsupported type {suffix or '(none)'}; use {', '.join(ACCEPTED_SUFFIXES)}")
+        if suffix not in SUPPORTED:
+            problems.append(f"{name}: unsupported type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
             statuses.add(415)
             continue
         data = await upload.read(max_bytes + 1)
@@ -62,7 +62,7 @@ async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[tu
         elif not data.strip():
             problems.append(f"{name}: the file is empty")
             statuses.add(400)
-        elif suffix not in BINARY_SUFFIXES_ACCEPTED and is_binary(data):
+        elif suffix not in BINARY_SUFFIXES and looks_binary(data):
             problems.append(f"{name}: looks binary, not a {suffix} text file")
             statuses.add(415)
         else:
