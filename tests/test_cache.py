@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import zlib
 
+import numpy as np
 import pytest
 from conftest import SAMPLE, SETTINGS
 
@@ -13,6 +14,7 @@ from crosswire.analysis import pipeline
 from crosswire.analysis.cache import FolderCache, decode, encode
 from crosswire.analysis.pipeline import LocalExecutor, analyze, prepare
 from crosswire.output.json import to_dict
+from crosswire.stages._encoder import load_encoder
 from crosswire.stories.service import add_to_story
 from crosswire.stories.store import open_store
 
@@ -86,3 +88,63 @@ def test_cache_a_damaged_entry_is_parsed_again(tmp_path, nlp):
     second = analyze([str(SAMPLE)], SETTINGS, executor=again)
     assert again.reuse.reused == 0 and again.reuse.parsed == len(first.documents)
     assert to_dict(second, "x") == to_dict(first, "x")
+
+
+def _counting_cleaner(monkeypatch, log):
+    """Count the pages cleaned: cleaning runs in forked workers, so each call appends to a file."""
+    real = pipeline._clean_one
+
+    def counted(raw, comment_min_paragraphs):
+        with log.open("a") as out:
+            out.write(raw.source + "\n")
+        return real(raw, comment_min_paragraphs)
+
+    monkeypatch.setattr(pipeline, "_clean_one", counted)
+
+
+def test_cache_a_second_analysis_cleans_and_encodes_nothing_it_has_seen(tmp_path, nlp, monkeypatch):
+    encoder, _ = load_encoder(SETTINGS.claim_encoder)
+    if encoder is None:
+        pytest.skip("the claim encoder is not installed here")
+    log = tmp_path / "cleaned.txt"
+    _counting_cleaner(monkeypatch, log)
+    cache = FolderCache(tmp_path / "cache")
+    first = analyze([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp, cache=cache))
+    cleaned = log.read_text().splitlines()
+    assert len(cleaned) >= len(first.documents)
+    encoded = encoder.encoded
+    second = analyze([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp, cache=cache))
+    assert log.read_text().splitlines() == cleaned  # nothing cleaned the second time
+    assert encoder.encoded == encoded  # no sentence encoded again
+    assert to_dict(second, "x") == to_dict(first, "x")
+
+
+def test_cache_a_stored_story_cleans_only_the_new_article(tmp_path, nlp, monkeypatch):
+    log = tmp_path / "cleaned.txt"
+    _counting_cleaner(monkeypatch, log)
+    store = open_store(tmp_path / "s.db")
+    add_to_story(store, "bridge", [(n, (SAMPLE / n).read_bytes()) for n in ARTICLES[:3]], SETTINGS, nlp=nlp)
+    log.write_text("")
+    add_to_story(store, "bridge", [(ARTICLES[3], (SAMPLE / ARTICLES[3]).read_bytes())], SETTINGS, nlp=nlp)
+    assert log.read_text().splitlines() == [f"bridge/{ARTICLES[3]}"]
+    store.close()
+
+
+def test_cache_a_kept_vector_of_the_wrong_shape_is_encoded_again():
+    encoder, _ = load_encoder(SETTINGS.claim_encoder)
+    if encoder is None:
+        pytest.skip("the claim encoder is not installed here")
+    texts = ["Markov closed the bridge on Friday.", "Orlevo reopened the road."]
+
+    class Damaged:
+        kept: dict = {}
+
+        def vectors(self, wanted):
+            return {texts[0]: np.ones(4, dtype=np.float32)}  # four floats where 384 belong
+
+        def keep(self, vectors):
+            self.kept.update(vectors)
+
+    memo = Damaged()
+    assert np.array_equal(encoder.encode(texts, memo), encoder.encode(texts))
+    assert set(memo.kept) == set(texts)

@@ -16,14 +16,16 @@ import json
 import types
 import typing
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
 
-from crosswire.models import Annotated, Document
+import numpy as np
+
+from crosswire.models import Annotated, Document, RawDocument
 
 
 class AnnotationStore(Protocol):
@@ -81,14 +83,53 @@ def for_document(annotated: Annotated, document: Document) -> Annotated:
     )
 
 
-def encode(annotated: Annotated) -> bytes:
-    return zlib.compress(json.dumps(_plain(annotated), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+def encode(value: Annotated | Document) -> bytes:
+    return zlib.compress(json.dumps(_plain(value), ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 def decode(data: bytes) -> Annotated:
-    value = _build(Annotated, json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass")))
+    value = _builder(Annotated)(json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass")))
     assert isinstance(value, Annotated)
     return value
+
+
+def decode_document(data: bytes) -> Document:
+    value = _builder(Document)(json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass")))
+    assert isinstance(value, Document)
+    return value
+
+
+def raw_hash(raw: RawDocument, comment_min_paragraphs: int) -> str:
+    """What cleaning reads: the whole input as read, and the one setting cleaning takes. Kept cleaned
+    documents are filed under ``clean-`` and this hash, beside the annotations."""
+    text = json.dumps([*dataclasses.astuple(raw), comment_min_paragraphs], ensure_ascii=False)
+    return "clean-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class KeptVectors:
+    """Sentence vectors kept in an annotation store (``stages._encoder.VectorMemo``), filed under
+    ``vec-`` and a hash of the encoder's name and the text, as float32 bytes."""
+
+    def __init__(self, store: AnnotationStore, version: str, encoder: str) -> None:
+        self.store, self.version, self.encoder = store, version, encoder
+
+    def _key(self, text: str) -> str:
+        digest = hashlib.sha256(f"{self.encoder}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+        return f"vec-{digest}"
+
+    def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        keys = {text: self._key(text) for text in texts}
+        kept, _ = self.store.annotations(set(keys.values()), self.version)
+        found = {}
+        for text, key in keys.items():
+            blob = kept.get(key)
+            if blob is not None and len(blob) % 4 == 0 and blob:  # a damaged entry is encoded again
+                found[text] = np.frombuffer(blob, dtype=np.float32).copy()
+        return found
+
+    def keep(self, vectors: dict[str, np.ndarray]) -> None:
+        items = {self._key(text): np.asarray(v, dtype=np.float32).tobytes() for text, v in vectors.items()}
+        self.store.save_annotations(items, self.version)
 
 
 def _plain(value: Any) -> Any:
@@ -101,31 +142,36 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _build(kind: Any, value: Any) -> Any:
-    """``value`` (plain JSON data) as an instance of the annotation ``kind``."""
+def _identity(value: Any) -> Any:
+    return value
+
+
+@cache
+def _builder(kind: Any) -> Callable[[Any], Any]:
+    """A function from plain JSON data to an instance of the annotation type ``kind``, made once per
+    type (reading the type hints for every value took most of the time of reading a kept parse)."""
     if isinstance(kind, type) and dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        return kind(**{name: _build(hints[name], item) for name, item in value.items()})
+        fields = {name: _builder(hint) for name, hint in typing.get_type_hints(kind).items()}
+        return lambda value: kind(**{name: fields[name](item) for name, item in value.items()})
     origin = typing.get_origin(kind)
     if origin is tuple:
         args = typing.get_args(kind)
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_build(args[0], v) for v in value)
-        return tuple(_build(a, v) for a, v in zip(args, value, strict=True))
+            item = _builder(args[0])
+            if item is _identity:
+                return tuple
+            return lambda value: tuple([item(v) for v in value])
+        parts = [_builder(a) for a in args]
+        return lambda value: tuple([b(v) for b, v in zip(parts, value, strict=True)])
     if origin in (types.UnionType, typing.Union):
-        if value is None:
-            return None
-        options = [a for a in typing.get_args(kind) if a is not type(None)]
-        return _build(options[0], value)
+        option = _builder(next(a for a in typing.get_args(kind) if a is not type(None)))
+        if option is _identity:
+            return _identity
+        return lambda value: None if value is None else option(value)
     if origin is dict:
-        _, item = typing.get_args(kind)
-        return {k: _build(item, v) for k, v in value.items()}
-    return value  # str, int, float, bool, a Literal
-
-
-@cache
-def _hints(kind: Any) -> dict[str, Any]:
-    return typing.get_type_hints(kind)
+        item = _builder(typing.get_args(kind)[1])
+        return lambda value: {k: item(v) for k, v in value.items()}
+    return _identity  # str, int, float, bool, a Literal
 
 
 class FolderCache:

@@ -14,6 +14,7 @@ import pickle
 from collections.abc import Sequence
 from typing import Any
 
+from crosswire.analysis.cache import AnnotationStore
 from crosswire.analysis.pipeline import Progress, annotate, load_pipeline, reconcile
 from crosswire.errors import ConfigError
 from crosswire.models import Annotated, Document, Dossier, Skipped
@@ -79,7 +80,10 @@ def _reconcile_task(blobs: list[bytes], errors: list[Skipped], settings: Setting
 
 class RayExecutor:
     """``analyze`` and ``analyze_stories`` on Ray: annotation in a Ray Data pipeline of annotator
-    actors, each story reconciled as a Ray task (see ``pipeline.Executor``)."""
+    actors, each story reconciled as a Ray task (see ``pipeline.Executor``). It keeps nothing between
+    analyses yet (no ``cache``)."""
+
+    cache: AnnotationStore | None = None
 
     def annotate(
         self,

@@ -18,17 +18,21 @@ from typing import Any, Protocol
 
 from crosswire.analysis.cache import (
     AnnotationStore,
+    KeptVectors,
     Reuse,
     decode,
+    decode_document,
     document_hash,
     encode,
     for_document,
     pipeline_version,
+    raw_hash,
 )
 from crosswire.analysis.workers import Outcome, describe, run_budgeted
 from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
+from crosswire.stages._encoder import VectorMemo
 from crosswire.stages._order import canonical_order
 from crosswire.stages.align import AlignSettings, align_claims
 from crosswire.stages.annotate import annotate
@@ -99,7 +103,11 @@ def _no_progress(items: Iterable[Any], label: str, total: int | None) -> Iterabl
 class Executor(Protocol):
     """Where the two heavy steps run: annotation (per document) and reconciliation (per story). The
     local executor runs them in this process and a pool of worker processes; ``engine_ray.RayExecutor``
-    on a Ray cluster. ``analyze`` and ``analyze_stories`` are the one orchestration both share."""
+    on a Ray cluster. ``analyze`` and ``analyze_stories`` are the one orchestration both share.
+    ``cache``: where cleaned documents, parses and sentence vectors are kept between analyses (None:
+    nowhere)."""
+
+    cache: AnnotationStore | None
 
     def annotate(
         self,
@@ -158,9 +166,12 @@ class LocalExecutor:
     def reconcile_stories(
         self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
     ) -> list[Dossier]:
+        vectors = None
+        if self.cache is not None:
+            vectors = KeptVectors(self.cache, pipeline_version(settings.spacy_model), settings.claim_encoder)
         if len(stories) == 1:  # one story: its stage timings go in the summary line
-            return [reconcile(*stories[0], settings, timings)]
-        return [reconcile(members, errors, settings, {}) for members, errors in stories]
+            return [reconcile(*stories[0], settings, timings, vectors)]
+        return [reconcile(members, errors, settings, {}, vectors) for members, errors in stories]
 
 
 def analyze(
@@ -184,7 +195,7 @@ def analyze(
     executor = executor or LocalExecutor(nlp)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    documents, errors = prepare(sources, settings, progress, timings)
+    documents, errors = prepare(sources, settings, progress, timings, executor.cache)
     annotated = executor.annotate(documents, settings, progress, timings, errors)
     dossier = executor.reconcile_stories([(annotated, errors)], settings, timings)[0]
     timings["total"] = time.perf_counter() - started
@@ -204,7 +215,7 @@ def analyze_stories(
     settings = settings or Settings()
     executor = executor or LocalExecutor(nlp)
     timings: dict[str, float] = {}
-    documents, errors = prepare(sources, settings, progress, timings)
+    documents, errors = prepare(sources, settings, progress, timings, executor.cache)
     mark = time.perf_counter()
     stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
     timings["cluster"] = time.perf_counter() - mark
@@ -217,9 +228,14 @@ def analyze_stories(
 
 
 def prepare(
-    sources: Sources, settings: Settings, progress: Progress | None, timings: dict[str, float]
+    sources: Sources,
+    settings: Settings,
+    progress: Progress | None,
+    timings: dict[str, float],
+    cache: AnnotationStore | None = None,
 ) -> tuple[list[Document], list[Skipped]]:
-    """Ingest and clean every source; what cannot be read becomes a ``Skipped`` entry.
+    """Ingest and clean every source; what cannot be read becomes a ``Skipped`` entry. With ``cache``,
+    an input cleaned before (the same bytes, setting and pipeline version) is read back, not cleaned.
 
     Documents come back in a canonical order (by a hash of their content), so nothing after this
     depends on the order of the sources or the names of their files."""
@@ -231,7 +247,7 @@ def prepare(
     paths = [s for s in sources if isinstance(s, str)]
     for item in (*read(paths, settings.max_file_bytes), *read_named(named, settings.max_file_bytes)):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
-    cleaned = _clean_all(raws, settings, errors, bar)
+    cleaned = _clean_all(raws, settings, errors, bar, cache)
     documents = same_outlets(canonical_order(cleaned))
     timings["ingest+clean"] = time.perf_counter() - mark
     return documents, errors
@@ -301,15 +317,20 @@ def _internal(failure: str) -> str:
 
 
 def reconcile(
-    annotated: Sequence[Annotated], errors: Sequence[Skipped], settings: Settings, timings: dict[str, float]
+    annotated: Sequence[Annotated],
+    errors: Sequence[Skipped],
+    settings: Settings,
+    timings: dict[str, float],
+    vectors: VectorMemo | None = None,
 ) -> Dossier:
     """Everything after annotation, for the documents of one story: resolve, reconcile, report.
+    ``vectors``: sentence vectors kept from earlier analyses (the claim encoder reads them first).
 
     If that fails, the documents that make it fail are found by leaving each out in turn; they are
     listed in the dossier's ``errors`` and the dossier is what it would be without them.
     """
     try:
-        return _reconcile(annotated, errors, settings, timings)
+        return _reconcile(annotated, errors, settings, timings, vectors)
     except Exception as exc:  # noqa: BLE001 (one document's numbers or dates must not sink the story)
         if not annotated:
             raise
@@ -318,14 +339,18 @@ def reconcile(
         rest = [a for a in annotated if a is not left_out]
         skipped = [*errors, Skipped(left_out.document.source, "reconcile", _internal(describe(first)))]
         try:
-            return _reconcile(rest, skipped, settings, timings)
+            return _reconcile(rest, skipped, settings, timings, vectors)
         except Exception:  # noqa: BLE001, S112 (still failing: the culprit is another document)
             continue
     raise first  # more than one document fails: nothing short of a fix helps
 
 
 def _reconcile(
-    annotated: Sequence[Annotated], errors: Sequence[Skipped], settings: Settings, timings: dict[str, float]
+    annotated: Sequence[Annotated],
+    errors: Sequence[Skipped],
+    settings: Settings,
+    timings: dict[str, float],
+    vectors: VectorMemo | None,
 ) -> Dossier:
 
     def timed(stage: str, function: Callable[..., Any], *args: Any) -> Any:
@@ -347,7 +372,7 @@ def _reconcile(
     mentions = timed("claim dates", date_mentions, mentions, resolved)
     blocks = timed("story blocks", story_blocks, resolved, entities)
     copies = timed("near duplicates", near_duplicates, [a.document for a in resolved])
-    claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks, copies)
+    claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks, copies, vectors)
     claims, conflicts = timed(
         "conflict detection", find_conflicts, claims, resolved, entities, settings.quantity_tolerance, blocks
     )
@@ -390,24 +415,47 @@ def _reconcile(
     )
 
 
-def _clean_all(raws: Sequence[RawDocument], settings: Settings, errors: list[Skipped], bar: Progress) -> list[Document]:
+def _clean_all(
+    raws: Sequence[RawDocument],
+    settings: Settings,
+    errors: list[Skipped],
+    bar: Progress,
+    cache: AnnotationStore | None = None,
+) -> list[Document]:
     """Clean each page in a worker under the time budget for one document: extraction from a
-    pathological page (a 20,000-row table sends jusText quadratic) is stopped, not waited for."""
+    pathological page (a 20,000-row table sends jusText quadratic) is stopped, not waited for. Pages
+    cleaned before are read back from ``cache``; what cleaning refused is refused again (not kept)."""
     job = functools.partial(_clean_one, comment_min_paragraphs=settings.comment_min_paragraphs)
     found: dict[int, Document | Skipped] = {}
-    for outcome in bar(run_budgeted(job, raws, settings.document_seconds), "clean", len(raws)):
-        raw = raws[outcome.index]
+    keys = [raw_hash(raw, settings.comment_min_paragraphs) for raw in raws] if cache is not None else []
+    if cache is not None:
+        version = pipeline_version(settings.spacy_model)
+        kept, _ = cache.annotations(set(keys), version)
+        for index, key in enumerate(keys):
+            # A damaged entry is cleaned again.
+            with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):
+                if key in kept:
+                    found[index] = decode_document(kept[key])
+    todo = [index for index in range(len(raws)) if index not in found]
+    fresh: dict[str, bytes] = {}
+    for outcome in bar(run_budgeted(job, [raws[i] for i in todo], settings.document_seconds), "clean", len(todo)):
+        index = todo[outcome.index]
+        raw = raws[index]
         if outcome.kind == "timeout":
-            found[outcome.index] = Skipped(
+            found[index] = Skipped(
                 raw.source,
                 "clean",
                 f"cleaning took longer than {settings.document_seconds:g} s, the time allowed for one document, "
                 "and was stopped; is it an article? (raise document_seconds with --config to wait longer)",
             )
         elif outcome.value is None:
-            found[outcome.index] = Skipped(raw.source, "clean", f"could not be cleaned ({outcome.failure})")
+            found[index] = Skipped(raw.source, "clean", f"could not be cleaned ({outcome.failure})")
         else:
-            found[outcome.index] = outcome.value
+            found[index] = outcome.value
+            if cache is not None and isinstance(outcome.value, Document):
+                fresh[keys[index]] = encode(outcome.value)
+    if cache is not None and fresh:
+        cache.save_annotations(fresh, pipeline_version(settings.spacy_model))
     documents = []
     for index in sorted(found):
         item = found[index]

@@ -4,6 +4,7 @@ helpers over text: content-word stems, shortened quotes, which document is later
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -104,10 +105,11 @@ class _Context:
         return f"{self.outlet[mention.doc]} ({when or 'undated'})"
 
 
-def _stems(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)  # one span is compared with many: its stems are read once
+def _stems(text: str) -> frozenset[str]:
     """Crude content-word stems (first five letters), without stop words and reporting verbs."""
     words = re.findall(r"[a-z][a-z'-]+", text.lower())
-    return {w[:5] for w in words if w not in STOP_WORDS and w not in REPORTING_VERBS and len(w) > 2}
+    return frozenset(w[:5] for w in words if w not in STOP_WORDS and w not in REPORTING_VERBS and len(w) > 2)
 
 
 def _later(ctx: _Context, later_doc: str, earlier_doc: str) -> bool:

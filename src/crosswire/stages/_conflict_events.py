@@ -93,7 +93,7 @@ def _different_days(a: TimeMention, b: TimeMention) -> bool:
     return True
 
 
-def _onset_object(mention: ClaimMention) -> tuple[str, set[str]] | None:
+def _onset_object(mention: ClaimMention) -> tuple[str, frozenset[str]] | None:
     """For a clause whose predicate starts an event ("launched the strike on Monday"): the onset verb and
     the stems of what was started."""
     match = _ONSET_WORD.search(mention.span)
@@ -116,7 +116,7 @@ def _temporal(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     pairs: list[tuple[int, int]] = []
     by_claim: dict[str, list[int]] = defaultdict(list)
     by_onset: dict[str, list[int]] = defaultdict(list)
-    onset: dict[int, set[str]] = {}
+    onset: dict[int, frozenset[str]] = {}
     for row, (claim, mention, _) in enumerate(dated):
         by_claim[claim.id].append(row)
         event = _onset_object(mention)
@@ -196,7 +196,7 @@ def _whereabouts(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
 
 def _aim_frames(
     claims: Sequence[Claim], ctx: _Context, pattern: re.Pattern[str]
-) -> list[tuple[Claim, ClaimMention, set[str], set[str], str]]:
+) -> list[tuple[Claim, ClaimMention, set[str], frozenset[str], str]]:
     """Mentions stating (or disowning) an aim: claim, mention, actors, stems of the aim, the aim's words."""
     claims_at: dict[tuple[str, str], list[ClaimMention]] = defaultdict(list)
     for c in claims:

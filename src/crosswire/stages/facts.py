@@ -12,7 +12,7 @@ from the text (the evidence says how), "unknown" otherwise.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -80,23 +80,30 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
     docs = list(documents)
     sets = DisjointSet(range(len(docs)))
     sites = [_own_sites(d) for d in docs]
+    bylines = [_byline_key(d.byline) for d in docs]
+    # Only documents that share a site or a byline can be one outlet: pairs come from those two indexes,
+    # not from every pair of a pile, and are taken in the order a scan of every pair would take them.
+    sharing: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        if d.outlet:
+            for site in sites[i]:
+                sharing[("site", site)].append(i)
+            if bylines[i]:
+                sharing[("byline", bylines[i])].append(i)
+    pairs = sorted({(i, j) for members in sharing.values() for k, i in enumerate(members) for j in members[k + 1 :]})
     why: dict[int, list[str]] = {}
-    for i, a in enumerate(docs):
-        for j in range(i + 1, len(docs)):
-            b = docs[j]
-            if not (a.outlet and b.outlet):
-                continue
-            shared = sorted(sites[i] & sites[j])
-            byline = _byline_key(a.byline)
-            reasons = []
-            if shared:
-                reasons.append(f"both point to {shared[0]} as their own site")
-            if byline and byline == _byline_key(b.byline) and _near(_name_key(a.outlet), _name_key(b.outlet)):
-                reasons.append(f"same byline ({a.byline}) and nearly the same outlet name")
-            if reasons:
-                sets.union(i, j)
-                why.setdefault(i, []).append(f"{_cite(b)}: {' and '.join(reasons)}")
-                why.setdefault(j, []).append(f"{_cite(a)}: {' and '.join(reasons)}")
+    for i, j in pairs:
+        a, b = docs[i], docs[j]
+        shared = sorted(sites[i] & sites[j])
+        reasons = []
+        if shared:
+            reasons.append(f"both point to {shared[0]} as their own site")
+        if bylines[i] and bylines[i] == bylines[j] and _near(_name_key(a.outlet or ""), _name_key(b.outlet or "")):
+            reasons.append(f"same byline ({a.byline}) and nearly the same outlet name")
+        if reasons:
+            sets.union(i, j)
+            why.setdefault(i, []).append(f"{_cite(b)}: {' and '.join(reasons)}")
+            why.setdefault(j, []).append(f"{_cite(a)}: {' and '.join(reasons)}")
     for members in sets.groups().values():
         if len(members) < 2:
             continue

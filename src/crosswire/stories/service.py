@@ -169,7 +169,7 @@ def add_to_pile(
         named.append((name, data))
         owner[name] = None
         data_of[name] = (original, data)
-    documents, skipped = prepare(named, settings, None, {})
+    documents, skipped = prepare(named, settings, None, {}, store)
     stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
     # A feed's records are "name:N"; a whole file is its name.
     source_of = {d.id: d.source if d.source in owner else d.source.rsplit(":", 1)[0] for d in documents}

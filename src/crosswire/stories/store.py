@@ -243,12 +243,19 @@ class Store:
     def unanalysed(self, story: str) -> list[str]:
         """Names of the story's documents its latest version did not analyse (all of them when it has no
         version): what an add that was interrupted before saving its version left behind."""
-        rows = self._db.execute(
-            "SELECT d.name FROM documents d JOIN stories s ON s.id = d.story_id WHERE s.name = ? "
-            "AND d.removed IS NULL AND d.id > "
-            "COALESCE((SELECT v.covers FROM versions v WHERE v.story_id = s.id ORDER BY v.number DESC LIMIT 1), 0) "
-            "ORDER BY d.id",
+        # The latest version's coverage first, then the documents past it: one subquery per document
+        # row read every version's row (each holding a whole dossier) and took seconds on a large story.
+        found = self._db.execute(
+            "SELECT s.id, (SELECT v.covers FROM versions v WHERE v.story_id = s.id ORDER BY v.number DESC LIMIT 1) "
+            "FROM stories s WHERE s.name = ?",
             (story,),
+        ).fetchone()
+        if found is None:
+            return []
+        story_id, covers = found
+        rows = self._db.execute(
+            "SELECT name FROM documents WHERE story_id = ? AND removed IS NULL AND id > ? ORDER BY id",
+            (story_id, covers or 0),
         )
         return [row[0] for row in rows]
 
