@@ -21,6 +21,35 @@ stats = dict(dossier.stats, imports=imported, documents=len(dossier.documents), 
 print(json.dumps(stats))
 """
 
+# A pile sorted into stories, each dossier written as it is done (what `crosswire analyze --stories`
+# does): the last argument is the worker count, the one before it the output folder.
+CHILD_STORIES = """
+import json, sys, time
+from pathlib import Path
+start = time.perf_counter()
+from crosswire.analysis.pipeline import iter_stories
+from crosswire.output.json import to_json
+from crosswire.settings import Settings
+imported = time.perf_counter() - start
+out = Path(sys.argv[-2])
+stories = documents = claims = errors = 0
+for story, dossier in iter_stories(sys.argv[1:-2], Settings(progress=False, workers=int(sys.argv[-1]))):
+    (out / f"{story.id}.json").write_text(to_json(dossier, "benchmark"), encoding="utf-8")
+    stories, documents = stories + 1, documents + len(dossier.documents)
+    claims, errors = claims + len(dossier.claims), errors + len(dossier.errors)
+print(json.dumps({"imports": imported, "stories": stories, "documents": documents, "claims": claims,
+                  "errors": errors}))
+"""
+
+
+def _rss_kb(pid: int) -> int:
+    """Resident memory of one process, in kB (0 once it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+    except (OSError, StopIteration, ValueError):
+        return 0
+
 
 def _tree_rss_kb(pid: int) -> int:
     """Resident memory of a process and all its descendants, in kB (Linux /proc)."""
@@ -37,17 +66,22 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def run_analyze(paths: list[str], workers: int) -> dict[str, float]:
-    """Wall time, peak RSS of the process tree and the pipeline's own stage timings."""
+def run_analyze(paths: list[str], workers: int, stories_to: str | None = None) -> dict[str, float]:
+    """Wall time, peak RSS of the process tree and the pipeline's own stage timings; with
+    ``stories_to`` (a folder), the pile is sorted into stories written there one by one."""
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-c", CHILD, *paths, str(workers)], stdout=subprocess.PIPE, text=True)
-    peak = 0
+    code, extra = (CHILD, []) if stories_to is None else (CHILD_STORIES, [stories_to])
+    child = subprocess.Popen(
+        [sys.executable, "-c", code, *paths, *extra, str(workers)], stdout=subprocess.PIPE, text=True
+    )
+    peak = main = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, main
         while not done.is_set():
             peak = max(peak, _tree_rss_kb(child.pid))
+            main = max(main, _rss_kb(child.pid))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -58,4 +92,4 @@ def run_analyze(paths: list[str], workers: int) -> dict[str, float]:
     if child.returncode != 0:
         raise RuntimeError(f"analyze failed with exit code {child.returncode}")
     stats = json.loads(out.strip().splitlines()[-1])
-    return {"wall_s": time.perf_counter() - start, "peak_rss_mb": peak / 1024, **stats}
+    return {"wall_s": time.perf_counter() - start, "peak_rss_mb": peak / 1024, "peak_main_mb": main / 1024, **stats}

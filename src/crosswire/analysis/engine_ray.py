@@ -84,6 +84,7 @@ class RayExecutor:
     analyses yet (no ``cache``)."""
 
     cache: AnnotationStore | None = None
+    batch_documents: int = 5000  # each batch starts a pool of annotator actors (each loads the model)
 
     def annotate(
         self,

@@ -11,7 +11,7 @@ import functools
 import os
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any, Protocol
@@ -108,6 +108,7 @@ class Executor(Protocol):
     nowhere)."""
 
     cache: AnnotationStore | None
+    batch_documents: int  # documents a batch of stories holds when a pile is streamed (``iter_stories``)
 
     def annotate(
         self,
@@ -131,6 +132,7 @@ class LocalExecutor:
 
     nlp: Any = None  # a loaded spaCy pipeline (loaded from ``settings.spacy_model`` when None)
     cache: AnnotationStore | None = None
+    batch_documents: int = 400  # enough for the worker processes to share, a few hundred MB of parses
     reuse: Reuse = field(default_factory=Reuse)
 
     def annotate(
@@ -209,22 +211,62 @@ def analyze_stories(
     progress: Progress | None = None,
     executor: Executor | None = None,
 ) -> list[tuple[StoryCluster, Dossier]]:
-    """Sort a mixed pile into stories (online, by publication time) and reconcile each one.
+    """Sort a mixed pile into stories (online, by publication time) and reconcile each one: every
+    story of ``iter_stories``, in a list."""
+    return list(iter_stories(sources, settings, nlp, progress, executor))
 
-    Inputs that could not be read are listed once, in the first story's ``errors``."""
+
+def iter_stories(
+    sources: Sources,
+    settings: Settings | None = None,
+    nlp: Any = None,
+    progress: Progress | None = None,
+    executor: Executor | None = None,
+) -> Iterator[tuple[StoryCluster, Dossier]]:
+    """Sort a mixed pile into stories and yield each with its dossier as soon as it is reconciled.
+
+    Stories are annotated and reconciled a batch at a time (consecutive stories holding about
+    ``executor.batch_documents`` documents), and a batch's parses are let go before the next: memory
+    holds the pile's cleaned documents and one batch's analysis, not every document's parse. Inputs
+    that could not be read are listed once, in the first story's ``errors``; a document that could
+    not be annotated, in its own story's."""
     settings = settings or Settings()
     executor = executor or LocalExecutor(nlp)
     timings: dict[str, float] = {}
     documents, errors = prepare(sources, settings, progress, timings, executor.cache)
-    mark = time.perf_counter()
     stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
-    timings["cluster"] = time.perf_counter() - mark
-    annotated = {a.document.id: a for a in executor.annotate(documents, settings, progress, timings, errors)}
-    groups = [
-        ([annotated[doc_id] for doc_id in story.documents if doc_id in annotated], errors if number == 0 else [])
-        for number, story in enumerate(stories)
-    ]
-    return list(zip(stories, executor.reconcile_stories(groups, settings, {}), strict=True))
+    waiting = {d.id: d for d in documents}
+    del documents  # each batch takes its documents out of ``waiting``: nothing else holds them
+    batches = _story_batches(stories, executor.batch_documents)
+    bar = progress or _no_progress
+    for number, batch in enumerate(bar(batches, "annotate and reconcile (batches of stories)", len(batches))):
+        members = [waiting.pop(doc_id) for story in batch for doc_id in story.documents if doc_id in waiting]
+        failed: list[Skipped] = []
+        annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
+        story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
+        source_story = {d.source: story_of[d.id] for d in members}
+        groups: list[tuple[list[Annotated], list[Skipped]]] = [
+            ([annotated[doc_id] for doc_id in story.documents if doc_id in annotated], []) for story in batch
+        ]
+        if number == 0:
+            groups[0][1].extend(errors)
+        for failure in failed:
+            groups[source_story.get(failure.source, 0)][1].append(failure)
+        del members, annotated
+        yield from zip(batch, executor.reconcile_stories(groups, settings, {}), strict=True)
+
+
+def _story_batches(stories: Sequence[StoryCluster], documents: int) -> list[list[StoryCluster]]:
+    """Consecutive stories in batches of at least ``documents`` documents (the last may hold fewer)."""
+    batches: list[list[StoryCluster]] = [[]]
+    size = 0
+    for story in stories:
+        if size >= documents:
+            batches.append([])
+            size = 0
+        batches[-1].append(story)
+        size += len(story.documents)
+    return [batch for batch in batches if batch]
 
 
 def prepare(
