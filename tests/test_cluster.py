@@ -180,3 +180,72 @@ def test_cluster_shard_writer_round_trips_in_batches(tmp_path, kind, sample_doss
     with ShardWriter(tmp_path / "", kind) as empty:
         pass
     assert read_shard(empty.path) == []
+
+
+def _scan_every_story(documents, settings):
+    """The online pass written plainly: each document scored against every story opened so far."""
+    from crosswire.stages._order import document_rank
+    from crosswire.stages.cluster import _day, _vectors
+
+    rank = document_rank(documents)
+    order = sorted(range(len(documents)), key=lambda i: (documents[i].published.date or "9999", rank[documents[i].id]))
+    vectors = _vectors([f"{documents[i].title or ''}\n{documents[i].body}" for i in order], settings).toarray()
+    stories = []  # [total, rows, first, last]
+    for row, index in enumerate(order):
+        day = _day(documents[index])
+        best = None
+        scores = np.array([(total @ vectors[row]) / len(rows) for total, rows, _, _ in stories])
+        for k in np.argsort(-scores, kind="stable"):
+            total, rows, first, last = stories[k]
+            near = not (day and first) or (max(day, first) - min(day, last)).days <= settings.window_days
+            if scores[k] >= settings.threshold and near:
+                best = k
+                break
+            if scores[k] < settings.threshold:
+                break
+        if best is None:
+            stories.append([vectors[row].copy(), [row], day, day])
+        else:
+            story = stories[best]
+            story[0] = story[0] + vectors[row]
+            story[1].append(row)
+            if day:
+                story[2], story[3] = min(story[2] or day, day), max(story[3] or day, day)
+    return sorted(tuple(sorted(documents[order[r]].id for r in rows)) for _, rows, _, _ in stories)
+
+
+def test_cluster_leaving_quiet_stories_out_changes_no_story():
+    """Stories quiet for longer than the window are left out of the scoring of later dated documents;
+    the stories come out as a scan of every story gives them, undated documents included."""
+    import random
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    from crosswire.models import Published
+    from crosswire.stages.cluster import ClusterSettings
+
+    rng = random.Random(7)
+    def word() -> str:
+        return "".join(rng.choice("bcdfgklmnprstv") + rng.choice("aeiou") for _ in range(4))
+
+    topics = [[word() for _ in range(25)] for _ in range(40)]
+    names = [word().capitalize() for _ in range(40)]
+    files = []
+    for n in range(160):
+        topic = n % 40
+        words = [rng.choice(topics[topic]) for _ in range(60)] + [
+            rng.choice(topics[rng.randrange(40)]) for _ in range(8)
+        ]
+        body = f"Officials said {names[topic]} {' '.join(words)}. The {names[topic]} council met again."
+        files.append((f"d{n:03d}.txt", body.encode()))
+    documents, _ = prepare(files, SETTINGS, None, {})
+    start = date(2024, 1, 1)
+    dated = []
+    for k, d in enumerate(documents):
+        day = start + timedelta(days=rng.randrange(0, 400))
+        basis = "inferred" if k % 6 == 0 else "stated"  # an inferred day is no day for the window
+        dated.append(replace(d, published=Published(day.isoformat(), basis)))
+    settings = ClusterSettings(merge=False)
+    found = sorted(tuple(sorted(s.documents)) for s in cluster_stories(dated, settings))
+    assert found == _scan_every_story(dated, settings)
+    assert len(found) > 40  # restacks happen: more stories than a restack waits for

@@ -120,6 +120,57 @@ class _Story:
             self.last = max(self.last or day, day)
 
 
+class _Totals:
+    """The stories' totals stacked as columns of one matrix, so a document is scored against them in
+    one product; restacked now and then, stories changed or opened since are scored one by one.
+
+    A story quiet for longer than the window can take no later dated document (documents come in
+    date order), so a restack leaves it out: in a pile of many days a document is compared with the
+    stories of its days, not with every story ever opened. A document without a day may join any
+    story: the stories left out are then scored from a second matrix, made once per restack."""
+
+    def __init__(self) -> None:
+        self.columns: sparse.csr_matrix | None = None
+        self.stacked = np.zeros(0, dtype=np.int64)  # the stories in ``columns``, in order
+        self.upto = 0  # stories opened before the last restack
+        self.left_out = np.zeros(0, dtype=np.int64)  # closed at the last restack
+        self.closed: sparse.csr_matrix | None = None  # their totals, made when an undated document needs them
+        self.changed: set[int] = set()  # stories whose total moved since the last restack
+
+    def scores(
+        self, stories: list[_Story], vector: sparse.csr_matrix, dense: np.ndarray, day: date | None, window: int
+    ) -> np.ndarray:
+        """Each story's total times ``vector``; -inf for a story that cannot take a document of ``day``."""
+        if self.columns is None or len(self.changed) + len(stories) - self.upto > max(_RESTACK, len(stories) // 8):
+            self._restack(stories, day, window)
+        found = np.full(len(stories), -np.inf)
+        if len(self.stacked):
+            assert self.columns is not None
+            found[self.stacked] = (vector @ self.columns).toarray().ravel()
+        if day is None and len(self.left_out):
+            if self.closed is None:
+                self.closed = _stack([stories[k] for k in self.left_out])
+            found[self.left_out] = (vector @ self.closed).toarray().ravel()
+        dense[vector.indices] = vector.data
+        for story in self.changed.union(range(self.upto, len(stories))):
+            total = stories[story].total
+            found[story] = total.data @ dense[total.indices]
+        dense[vector.indices] = 0.0
+        return found
+
+    def _restack(self, stories: list[_Story], day: date | None, window: int) -> None:
+        keep = np.array([day is None or s.takes(day, window) for s in stories], dtype=bool)
+        self.stacked, self.left_out = np.flatnonzero(keep), np.flatnonzero(~keep)
+        self.columns = _stack([stories[k] for k in self.stacked]) if len(self.stacked) else None
+        self.closed, self.upto, self.changed = None, len(stories), set()
+        if self.columns is None:
+            self.columns = sparse.csr_matrix((stories[0].total.shape[1], 0))
+
+
+def _stack(stories: Sequence[_Story]) -> sparse.csr_matrix:
+    return sparse.vstack([s.total for s in stories], format="csr").T.tocsr()
+
+
 def cluster_stories(
     documents: Sequence[Document], settings: ClusterSettings = ClusterSettings()
 ) -> tuple[StoryCluster, ...]:
@@ -139,23 +190,13 @@ def cluster_stories(
     order = sorted(range(len(documents)), key=lambda i: (dates[i], rank[documents[i].id]))
     vectors = _vectors([f"{documents[i].title or ''}\n{documents[i].body}" for i in order], settings)
     stories: list[_Story] = []
-    columns: sparse.csr_matrix | None = None  # story totals as of the last restack, one column each
-    changed: set[int] = set()  # stories whose total moved since then
+    table = _Totals()
     dense = np.zeros(vectors.shape[1])  # the current document's vector, spread out (reset after use)
     for row, index in enumerate(order):
         day = _day(documents[index])
         best = None
         if stories:
-            if columns is None or len(changed) + len(stories) - columns.shape[1] > max(_RESTACK, len(stories) // 8):
-                columns, changed = sparse.vstack([s.total for s in stories], format="csr").T.tocsr(), set()
-            vector = vectors[row]
-            scores = np.empty(len(stories))
-            scores[: columns.shape[1]] = (vector @ columns).toarray().ravel()
-            dense[vector.indices] = vector.data
-            for story in changed.union(range(columns.shape[1], len(stories))):
-                total = stories[story].total
-                scores[story] = total.data @ dense[total.indices]
-            dense[vector.indices] = 0.0
+            scores = table.scores(stories, vectors[row], dense, day, settings.window_days)
             scores /= np.array([len(s.rows) for s in stories], dtype=np.float64)
             for candidate in np.argsort(-scores, kind="stable"):
                 if scores[candidate] < settings.threshold:
@@ -169,7 +210,7 @@ def cluster_stories(
             stories[best].total = stories[best].total + vectors[row]
             stories[best].rows.append(row)
             stories[best].add_day(day)
-            changed.add(best)
+            table.changed.add(best)
     if settings.merge:
         stories = _merge(stories, settings)
     stories.sort(key=lambda s: min(s.rows))
