@@ -1,6 +1,7 @@
 """What changed between two versions of a story's dossier: new claims, claims whose status moved,
-new conflicts. Claims are matched across versions by the source sentences they cite, since claim ids
-are renumbered at every analysis."""
+new conflicts and conflicts no longer found (resolved, or their documents taken out). Claims are
+matched across versions by the source sentences they cite, since claim ids are renumbered at every
+analysis."""
 
 from __future__ import annotations
 
@@ -23,10 +24,13 @@ class StoryDiff:
     status_changes: tuple[StatusChange, ...]
     new_conflicts: tuple[Conflict, ...]
     new_documents: tuple[str, ...]
+    gone_conflicts: tuple[Conflict, ...] = ()  # in the earlier version, not in the later one
 
     @property
     def empty(self) -> bool:
-        return not (self.new_claims or self.status_changes or self.new_conflicts or self.new_documents)
+        return not (
+            self.new_claims or self.status_changes or self.new_conflicts or self.new_documents or self.gone_conflicts
+        )
 
 
 def _keys(claim: Claim) -> set[tuple[str, str]]:
@@ -52,9 +56,11 @@ def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
             changes.append(StatusChange(claim.id, claim.text, "/".join(sorted(previous)), claim.status))
     old_conflicts = {_conflict_key(k) for k in (before.conflicts if before else ())}
     new_conflicts = [k for k in after.conflicts if _conflict_key(k) not in old_conflicts]
+    kept_conflicts = {_conflict_key(k) for k in after.conflicts}
+    gone_conflicts = [k for k in (before.conflicts if before else ()) if _conflict_key(k) not in kept_conflicts]
     old_docs = {d.id for d in (before.documents if before else ())}
     new_docs = tuple(sorted(d.id for d in after.documents if d.id not in old_docs))
-    return StoryDiff(tuple(new_claims), tuple(changes), tuple(new_conflicts), new_docs)
+    return StoryDiff(tuple(new_claims), tuple(changes), tuple(new_conflicts), new_docs, tuple(gone_conflicts))
 
 
 def describe(change: StoryDiff) -> list[str]:
@@ -68,4 +74,6 @@ def describe(change: StoryDiff) -> list[str]:
     lines += [f"  ~ {s.claim} {s.before} -> {s.after}: {s.text[:120]}" for s in change.status_changes]
     lines.append(f"new conflicts: {len(change.new_conflicts)}")
     lines += [f"  ! {k.id} {k.kind}: {k.explanation[:160]}" for k in change.new_conflicts]
+    lines.append(f"conflicts no longer found: {len(change.gone_conflicts)}")
+    lines += [f"  - {k.id} {k.kind}: {k.explanation[:160]}" for k in change.gone_conflicts]
     return lines
