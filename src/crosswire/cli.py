@@ -441,18 +441,21 @@ def _executor(args: argparse.Namespace) -> Any:
 def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Namespace) -> int:
     import json
 
-    from crosswire.analysis.pipeline import analyze_stories, version
+    from crosswire.analysis.pipeline import iter_stories, version
     from crosswire.output.json import to_json
     from crosswire.output.markdown import to_markdown
     from crosswire.output.shards import ShardWriter, check_format
 
     check_format(args.shard_format)  # before hours of analysis, not after
     out.mkdir(parents=True, exist_ok=True)
-    results = analyze_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args))
+    # Each story is written as soon as it is reconciled, and let go: a pile's dossiers are never all held.
+    results = iter_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args))
     index = []
     errors = []
+    documents = 0
     shard = ShardWriter(out, args.shard_format)  # every dossier again in one file, for shared storage
     for story, dossier in results:
+        documents += len(story.documents)
         (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
         shard.write(story.id, story.label, story.documents, dossier, version())
         if args.md:
@@ -478,7 +481,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     )
     if not args.quiet:
         print(
-            f"{len(results)} stories from {sum(len(s.documents) for s, _ in results)} documents written to {out}/ "
+            f"{len(index)} stories from {documents} documents written to {out}/ "
             f"(index.json, one dossier per story); {len(errors)} inputs skipped",
             file=sys.stderr,
         )

@@ -84,7 +84,13 @@ class _Child:
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe()
         self.process = context.Process(target=_serve, args=(function, theirs, os.getpid()), daemon=True)
-        self.process.start()
+        # A Ctrl-C that lands while the child is forked would be swallowed by Python's at-fork hooks
+        # (a traceback, and the analysis goes on): it waits, blocked, and is raised here just after.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         theirs.close()
         self.index = -1
         self.deadline = 0.0
@@ -159,6 +165,7 @@ def _serve(function: Callable[[Any], Any], connection: Connection, parent: int) 
     """A child's loop: take an item, send back (index, True, value) or (index, False, reason)."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (blocked while we were forked)
     while (job := connection.recv()) is not None:
         index, item = job
         try:

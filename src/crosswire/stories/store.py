@@ -341,7 +341,7 @@ class Store:
 
     def stories(self) -> list[StoryInfo]:
         rows = self._db.execute(
-            "SELECT s.name, (SELECT COUNT(*) FROM documents d WHERE d.story_id = s.id), "
+            "SELECT s.name, (SELECT COUNT(*) FROM documents d WHERE d.story_id = s.id AND d.removed IS NULL), "
             "(SELECT COUNT(*) FROM versions v WHERE v.story_id = s.id), "
             "(SELECT MAX(created) FROM versions v WHERE v.story_id = s.id) FROM stories s ORDER BY s.name"
         )
