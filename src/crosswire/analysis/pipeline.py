@@ -51,6 +51,14 @@ from crosswire.stages.quotes import resolve_quotes
 from crosswire.stages.timeline import build_timeline, date_mentions, resolve_times
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
+# The languages the pipeline reads: its spaCy model, lexicons (hedges, reporting verbs, months) and
+# claim encoder are English. "und": too short to tell (such a document is refused for its length).
+READS = ("en", "und")
+LANGUAGE_NAMES = {
+    "ar": "Arabic", "de": "German", "es": "Spanish", "fa": "Persian", "fr": "French", "he": "Hebrew",
+    "hi": "Hindi", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "pl": "Polish",
+    "pt": "Portuguese", "ru": "Russian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
+}  # fmt: skip
 # Below this many words a second worker process costs more than it saves.
 PARALLEL_MIN_WORDS = 20_000
 
@@ -198,6 +206,7 @@ def analyze(
     started = time.perf_counter()
     timings: dict[str, float] = {}
     documents, errors = prepare(sources, settings, progress, timings, executor.cache)
+    documents = in_languages_read(documents, errors)
     annotated = executor.annotate(documents, settings, progress, timings, errors)
     dossier = executor.reconcile_stories([(annotated, errors)], settings, timings)[0]
     timings["total"] = time.perf_counter() - started
@@ -234,6 +243,7 @@ def iter_stories(
     executor = executor or LocalExecutor(nlp)
     timings: dict[str, float] = {}
     documents, errors = prepare(sources, settings, progress, timings, executor.cache)
+    documents = in_languages_read(documents, errors)
     stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
     waiting = {d.id: d for d in documents}
     del documents  # each batch takes its documents out of ``waiting``: nothing else holds them
@@ -267,6 +277,28 @@ def _story_batches(stories: Sequence[StoryCluster], documents: int) -> list[list
         batches[-1].append(story)
         size += len(story.documents)
     return [batch for batch in batches if batch]
+
+
+def in_languages_read(documents: list[Document], errors: list[Skipped]) -> list[Document]:
+    """The documents in a language crosswire reads; each other one is added to ``errors`` with its
+    language and what to do. A German article read with the English model gives German nouns as
+    people and misses its dates: it is left out, never analysed wrong."""
+    kept = []
+    for document in documents:
+        if document.language in READS:
+            kept.append(document)
+            continue
+        code = document.language
+        name = f"{LANGUAGE_NAMES[code]} ({code})" if code in LANGUAGE_NAMES else f"language {code!r}"
+        errors.append(
+            Skipped(
+                document.source,
+                "language",
+                f"written in {name}, and crosswire reads English only: it was left out rather than read with "
+                "the English model; give an English translation of it to include it",
+            )
+        )
+    return kept
 
 
 def prepare(
