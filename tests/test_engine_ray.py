@@ -34,3 +34,19 @@ def test_engine_ray_stories_identical_to_local(local_ray, nlp):
     local = analyze_stories(sources, SETTINGS, nlp=nlp)
     assert [s for s, _ in remote] == [s for s, _ in local]
     assert [to_json(d) for _, d in remote] == [to_json(d) for _, d in local]
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_engine_ray_with_a_cache_folder_parses_only_what_it_has_not_seen(local_ray, nlp, tmp_path):
+    from crosswire.analysis.cache import FolderCache
+    from crosswire.analysis.engine_ray import RayExecutor
+
+    sources = [str(SAMPLE), str(REFERENCE)]
+    first = RayExecutor(cache=FolderCache(tmp_path))
+    analyze_stories([str(SAMPLE)], SETTINGS, executor=first)
+    again = RayExecutor(cache=FolderCache(tmp_path))
+    remote = analyze_stories(sources, SETTINGS, executor=again)
+    # The sample's documents were read back; the reference's (a story of its own, a batch) parsed.
+    assert again.reuse.parsed == len(list(REFERENCE.glob("*.txt")))
+    local = analyze_stories(sources, SETTINGS, nlp=nlp)
+    assert [to_json(d) for _, d in remote] == [to_json(d) for _, d in local]

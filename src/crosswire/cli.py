@@ -102,8 +102,9 @@ def _parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--cache",
         metavar="DIR",
-        help="keep each document's parse in DIR and reuse it when the same document is analysed again "
-        "(a new crosswire or spaCy model parses again); local engine only",
+        help="keep each document's cleaned text, parse and sentence vectors in DIR and reuse them when the same "
+        "document is analysed again (a new crosswire or spaCy model parses again); with --engine ray, DIR must "
+        "be storage every node reads",
     )
     analyze.add_argument("--quiet", action="store_true", help="no progress bars or summary")
 
@@ -419,20 +420,16 @@ def _output_problems(args: argparse.Namespace) -> list[str]:
 
 def _executor(args: argparse.Namespace) -> Any:
     """Where the analysis runs: None for this machine, a ``LocalExecutor`` with a parse cache for
-    ``--cache DIR``, a ``RayExecutor`` for ``--engine ray``.
-
-    Raises:
-        ConfigError: --cache with the Ray engine.
-    """
-    if args.engine == "ray":
-        if args.cache:
-            raise ConfigError("--cache works with the local engine only; leave out --cache or --engine ray")
-        from crosswire.analysis.engine_ray import RayExecutor
-
-        return RayExecutor()
-    if not args.cache:
+    ``--cache DIR``, a ``RayExecutor`` (with that cache) for ``--engine ray``."""
+    if not args.cache and args.engine != "ray":
         return None
     from crosswire.analysis.cache import FolderCache
+
+    if args.engine == "ray":
+        from crosswire.analysis.engine_ray import RayExecutor
+
+        # On a cluster the folder must be storage every node reads (the reconciling tasks read it).
+        return RayExecutor(cache=FolderCache(args.cache) if args.cache else None)
     from crosswire.analysis.pipeline import LocalExecutor
 
     return LocalExecutor(cache=FolderCache(args.cache))

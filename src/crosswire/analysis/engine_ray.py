@@ -12,10 +12,18 @@ import logging
 import os
 import pickle
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from crosswire.analysis.cache import AnnotationStore
-from crosswire.analysis.pipeline import Progress, annotate, load_pipeline, reconcile
+from crosswire.analysis.cache import FolderCache, Reuse
+from crosswire.analysis.pipeline import (
+    Progress,
+    annotate,
+    annotate_cached,
+    kept_vectors,
+    load_pipeline,
+    reconcile,
+)
 from crosswire.errors import ConfigError
 from crosswire.models import Annotated, Document, Dossier, Skipped
 from crosswire.settings import Settings
@@ -74,17 +82,21 @@ def annotate_ray(documents: Sequence[Document], settings: Settings) -> list[Anno
     return [pickle.loads(row["annotated"]) for row in rows]
 
 
-def _reconcile_task(blobs: list[bytes], errors: list[Skipped], settings: Settings) -> bytes:
-    return pickle.dumps(reconcile([pickle.loads(b) for b in blobs], errors, settings, {}))
+def _reconcile_task(blobs: list[bytes], errors: list[Skipped], settings: Settings, cache: FolderCache | None) -> bytes:
+    annotated = [pickle.loads(b) for b in blobs]
+    return pickle.dumps(reconcile(annotated, errors, settings, {}, kept_vectors(cache, settings)))
 
 
+@dataclass
 class RayExecutor:
     """``analyze`` and ``analyze_stories`` on Ray: annotation in a Ray Data pipeline of annotator
-    actors, each story reconciled as a Ray task (see ``pipeline.Executor``). It keeps nothing between
-    analyses yet (no ``cache``)."""
+    actors, each story reconciled as a Ray task (see ``pipeline.Executor``). With ``cache`` (a folder
+    every node can read, for a cluster: shared storage), documents parsed before are read back on the
+    driver and only the others go to the actors, and the reconciling tasks read kept sentence vectors."""
 
-    cache: AnnotationStore | None = None
+    cache: FolderCache | None = None
     batch_documents: int = 5000  # each batch starts a pool of annotator actors (each loads the model)
+    reuse: Reuse = field(default_factory=Reuse)
 
     def annotate(
         self,
@@ -94,14 +106,22 @@ class RayExecutor:
         timings: dict[str, float],
         errors: list[Skipped],
     ) -> list[Annotated]:
-        return annotate_ray(documents, settings)
+        def parse(todo: list[Document]) -> list[Annotated]:
+            return annotate_ray(todo, settings)
+
+        if self.cache is None:
+            return parse(documents)
+        found, self.reuse = annotate_cached(documents, settings, self.cache, parse, timings)
+        return found
 
     def reconcile_stories(
         self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
     ) -> list[Dossier]:
         if len(stories) == 1:  # one story: no task to spread
-            return [reconcile(*stories[0], settings, {})]
+            return [reconcile(*stories[0], settings, {}, kept_vectors(self.cache, settings))]
         ray = _ray()
         task = ray.remote(_reconcile_task)
-        futures = [task.remote([pickle.dumps(a) for a in members], errors, settings) for members, errors in stories]
+        futures = [
+            task.remote([pickle.dumps(a) for a in members], errors, settings, self.cache) for members, errors in stories
+        ]
         return [pickle.loads(blob) for blob in ray.get(futures)]

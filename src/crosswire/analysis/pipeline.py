@@ -151,37 +151,58 @@ class LocalExecutor:
         timings: dict[str, float],
         errors: list[Skipped],
     ) -> list[Annotated]:
+        def parse(todo: list[Document]) -> list[Annotated]:
+            return annotate_all(todo, settings, self.nlp, progress, timings, errors)
+
         if self.cache is None:
-            return annotate_all(documents, settings, self.nlp, progress, timings, errors)
-        mark = time.perf_counter()
-        version = pipeline_version(settings.spacy_model)
-        keys = {d.id: document_hash(d) for d in documents}
-        kept, stale = self.cache.annotations(set(keys.values()), version)
-        found = {}
-        for document in documents:
-            blob = kept.get(keys[document.id])
-            # A damaged entry (a disk error, a hand edit) is parsed again.
-            with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):
-                if blob is not None:
-                    found[document.id] = for_document(decode(blob), document)
-        todo = [d for d in documents if d.id not in found]
-        timings["annotations read"] = time.perf_counter() - mark
-        if todo:
-            fresh = annotate_all(todo, settings, self.nlp, progress, timings, errors)
-            self.cache.save_annotations({keys[a.document.id]: encode(a) for a in fresh}, version)
-            found.update((a.document.id, a) for a in fresh)
-        self.reuse = Reuse(len(documents) - len(todo), len(todo), len({keys[d.id] for d in todo} & stale))
-        return [found[d.id] for d in documents if d.id in found]
+            return parse(documents)
+        found, self.reuse = annotate_cached(documents, settings, self.cache, parse, timings)
+        return found
 
     def reconcile_stories(
         self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
     ) -> list[Dossier]:
-        vectors = None
-        if self.cache is not None:
-            vectors = KeptVectors(self.cache, pipeline_version(settings.spacy_model), settings.claim_encoder)
+        vectors = kept_vectors(self.cache, settings)
         if len(stories) == 1:  # one story: its stage timings go in the summary line
             return [reconcile(*stories[0], settings, timings, vectors)]
         return [reconcile(members, errors, settings, {}, vectors) for members, errors in stories]
+
+
+def annotate_cached(
+    documents: list[Document],
+    settings: Settings,
+    cache: AnnotationStore,
+    parse: Callable[[list[Document]], list[Annotated]],
+    timings: dict[str, float],
+) -> tuple[list[Annotated], Reuse]:
+    """Annotations of ``documents``: read back from ``cache`` where kept (same content, same pipeline
+    version), the others made by ``parse`` and kept. Both executors annotate through this."""
+    mark = time.perf_counter()
+    version = pipeline_version(settings.spacy_model)
+    keys = {d.id: document_hash(d) for d in documents}
+    kept, stale = cache.annotations(set(keys.values()), version)
+    found = {}
+    for document in documents:
+        blob = kept.get(keys[document.id])
+        # A damaged entry (a disk error, a hand edit) is parsed again.
+        with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):
+            if blob is not None:
+                found[document.id] = for_document(decode(blob), document)
+    todo = [d for d in documents if d.id not in found]
+    timings["annotations read"] = time.perf_counter() - mark
+    if todo:
+        fresh = parse(todo)
+        cache.save_annotations({keys[a.document.id]: encode(a) for a in fresh}, version)
+        found.update((a.document.id, a) for a in fresh)
+    reuse = Reuse(len(documents) - len(todo), len(todo), len({keys[d.id] for d in todo} & stale))
+    return [found[d.id] for d in documents if d.id in found], reuse
+
+
+def kept_vectors(cache: AnnotationStore | None, settings: Settings) -> VectorMemo | None:
+    """The claim encoder's vectors kept in ``cache`` (None without a cache)."""
+    if cache is None:
+        return None
+    return KeptVectors(cache, pipeline_version(settings.spacy_model), settings.claim_encoder)
 
 
 def analyze(

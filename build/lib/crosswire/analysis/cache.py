@@ -1,0 +1,205 @@
+"""Parse once: a document's annotation (everything before the cross-document stages) kept by the hash
+of the cleaned document and the version of what produced it, so re-analysing a story parses only the
+documents it has not seen.
+
+The version is crosswire's, the spaCy pipeline's name and version, and a hash of the source of the
+stages and lexicons: a change to any of them re-parses, and ``Reuse`` says how many documents were
+parsed again for that reason. Annotations are stored as compressed JSON of the model's own types
+(never pickle: a store file may come from elsewhere, and reading it must not run code).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import types
+import typing
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from crosswire.models import Annotated, Document, RawDocument
+
+
+class AnnotationStore(Protocol):
+    """Where annotations are kept: the story store, or a folder (``FolderCache``)."""
+
+    def annotations(self, documents: Iterable[str], version: str) -> tuple[dict[str, bytes], set[str]]:
+        """The encoded annotations of these document hashes made by ``version``, and which of the
+        others were annotated by another version."""
+        ...
+
+    def save_annotations(self, items: dict[str, bytes], version: str) -> None: ...
+
+
+@dataclass
+class Reuse:
+    """What the cache did in one analysis (for the summary line and ``crosswire add``)."""
+
+    reused: int = 0
+    parsed: int = 0
+    stale: int = 0  # parsed again because the pipeline's version changed since they were kept
+
+
+@cache
+def pipeline_version(model: str) -> str:
+    """crosswire's version, the spaCy pipeline's, and a hash of the stages' and lexicons' source."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "stages").glob("*.py"), *(root / "lexicons").iterdir(), root / "models.py"]):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    try:
+        model_version = metadata.version(model.replace("_", "-"))
+    except metadata.PackageNotFoundError:
+        model_version = "unknown"
+    try:
+        own = metadata.version("crosswire")
+    except metadata.PackageNotFoundError:
+        own = "0+unknown"
+    return f"crosswire {own}; {model} {model_version}; source {digest.hexdigest()[:16]}"
+
+
+def document_hash(document: Document) -> str:
+    """What annotation reads of a cleaned document: its id and its paragraphs. (Its outlet, date and
+    genre are settled across the pile and may change as documents arrive; ``for_document`` puts the
+    current ones back.)"""
+    text = json.dumps([document.id, *document.paragraphs], ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def for_document(annotated: Annotated, document: Document) -> Annotated:
+    """A kept annotation with the document as it is now: annotate returns the document it was given
+    with its sentences added, so this equals annotating ``document`` again."""
+    return dataclasses.replace(
+        annotated, document=dataclasses.replace(document, sentences=annotated.document.sentences)
+    )
+
+
+def encode(value: Annotated | Document) -> bytes:
+    return zlib.compress(json.dumps(_plain(value), ensure_ascii=False).encode("utf-8", "surrogatepass"))
+
+
+def decode(data: bytes) -> Annotated:
+    value = _builder(Annotated)(json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass")))
+    assert isinstance(value, Annotated)
+    return value
+
+
+def decode_document(data: bytes) -> Document:
+    value = _builder(Document)(json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass")))
+    assert isinstance(value, Document)
+    return value
+
+
+def raw_hash(raw: RawDocument, comment_min_paragraphs: int) -> str:
+    """What cleaning reads: the whole input as read, and the one setting cleaning takes. Kept cleaned
+    documents are filed under ``clean-`` and this hash, beside the annotations."""
+    text = json.dumps([*dataclasses.astuple(raw), comment_min_paragraphs], ensure_ascii=False)
+    return "clean-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class KeptVectors:
+    """Sentence vectors kept in an annotation store (``stages._encoder.VectorMemo``), filed under
+    ``vec-`` and a hash of the encoder's name and the text, as float32 bytes."""
+
+    def __init__(self, store: AnnotationStore, version: str, encoder: str) -> None:
+        self.store, self.version, self.encoder = store, version, encoder
+
+    def _key(self, text: str) -> str:
+        digest = hashlib.sha256(f"{self.encoder}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+        return f"vec-{digest}"
+
+    def vectors(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        keys = {text: self._key(text) for text in texts}
+        kept, _ = self.store.annotations(set(keys.values()), self.version)
+        found = {}
+        for text, key in keys.items():
+            blob = kept.get(key)
+            if blob is not None and len(blob) % 4 == 0 and blob:  # a damaged entry is encoded again
+                found[text] = np.frombuffer(blob, dtype=np.float32).copy()
+        return found
+
+    def keep(self, vectors: dict[str, np.ndarray]) -> None:
+        items = {self._key(text): np.asarray(v, dtype=np.float32).tobytes() for text, v in vectors.items()}
+        self.store.save_annotations(items, self.version)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@cache
+def _builder(kind: Any) -> Callable[[Any], Any]:
+    """A function from plain JSON data to an instance of the annotation type ``kind``, made once per
+    type (reading the type hints for every value took most of the time of reading a kept parse)."""
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+        fields = {name: _builder(hint) for name, hint in typing.get_type_hints(kind).items()}
+        return lambda value: kind(**{name: fields[name](item) for name, item in value.items()})
+    origin = typing.get_origin(kind)
+    if origin is tuple:
+        args = typing.get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _builder(args[0])
+            if item is _identity:
+                return tuple
+            return lambda value: tuple([item(v) for v in value])
+        parts = [_builder(a) for a in args]
+        return lambda value: tuple([b(v) for b, v in zip(parts, value, strict=True)])
+    if origin in (types.UnionType, typing.Union):
+        option = _builder(next(a for a in typing.get_args(kind) if a is not type(None)))
+        if option is _identity:
+            return _identity
+        return lambda value: None if value is None else option(value)
+    if origin is dict:
+        item = _builder(typing.get_args(kind)[1])
+        return lambda value: {k: item(v) for k, v in value.items()}
+    return _identity  # str, int, float, bool, a Literal
+
+
+class FolderCache:
+    """Annotations kept as files in a folder (``crosswire analyze --cache DIR``), one per document
+    and version: ``<version hash>/<document hash>.json.z``."""
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+
+    def _dir(self, version: str) -> Path:
+        return self.folder / hashlib.sha256(version.encode()).hexdigest()[:16]
+
+    def annotations(self, documents: Iterable[str], version: str) -> tuple[dict[str, bytes], set[str]]:
+        here = self._dir(version)
+        found, stale = {}, set()
+        others = [d for d in self.folder.iterdir() if d.is_dir() and d != here] if self.folder.is_dir() else []
+        for key in documents:
+            path = here / f"{key}.json.z"
+            if path.is_file():
+                found[key] = path.read_bytes()
+            elif any((d / f"{key}.json.z").is_file() for d in others):
+                stale.add(key)
+        return found, stale
+
+    def save_annotations(self, items: dict[str, bytes], version: str) -> None:
+        here = self._dir(version)
+        here.mkdir(parents=True, exist_ok=True)
+        for key, data in items.items():
+            partial = here / f"{key}.json.z.part"
+            partial.write_bytes(data)
+            partial.replace(here / f"{key}.json.z")  # whole files only, even if the process is killed

@@ -1,0 +1,127 @@
+"""The Ray engine: the same pipeline on a Ray cluster (or a local Ray instance).
+
+Per-document stages (ingest and clean on the driver, parse and annotate in Ray Data with one spaCy
+pipeline per worker actor) then per-story reconciliation as parallel Ray tasks. The stages are the
+very functions the local engine calls, so the dossiers are identical; only where they run changes.
+Install with ``pip install crosswire[ray]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from crosswire.analysis.cache import FolderCache, Reuse
+from crosswire.analysis.pipeline import (
+    Progress,
+    annotate,
+    annotate_cached,
+    kept_vectors,
+    load_pipeline,
+    reconcile,
+)
+from crosswire.errors import ConfigError
+from crosswire.models import Annotated, Document, Dossier, Skipped
+from crosswire.settings import Settings
+
+ACTOR_BATCH = 16
+
+
+def _ray() -> Any:
+    try:
+        import ray
+    except ImportError as exc:
+        raise ConfigError("the Ray engine needs Ray: pip install 'crosswire[ray]' (or use --engine local)") from exc
+    if not ray.is_initialized():
+        address = os.environ.get("RAY_ADDRESS")
+        if address:
+            ray.init(address=address, log_to_driver=False, logging_level=logging.ERROR)
+        else:
+            ray.init(
+                num_cpus=os.cpu_count() or 2, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
+            )
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        context.print_on_execution_start = False
+        for name in ("ray", "ray.data"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    return ray
+
+
+class _Annotator:
+    """A Ray Data actor: loads the spaCy pipeline once, annotates batches of pickled documents."""
+
+    def __init__(self, model: str, batch_size: int) -> None:
+        self.nlp = load_pipeline(model)
+        self.batch_size = batch_size
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        documents = [pickle.loads(blob) for blob in batch["document"]]
+        annotated = annotate(documents, self.nlp, self.batch_size)
+        return {"index": batch["index"], "annotated": [pickle.dumps(a) for a in annotated]}
+
+
+def annotate_ray(documents: Sequence[Document], settings: Settings) -> list[Annotated]:
+    """Annotate documents with a Ray Data pipeline of annotator actors; input order is kept."""
+    if not documents:
+        return []
+    ray = _ray()
+    items = [{"index": i, "document": pickle.dumps(d)} for i, d in enumerate(documents)]
+    workers = max(1, settings.workers or int(ray.available_resources().get("CPU", 1)))
+    dataset = ray.data.from_items(items).map_batches(
+        _Annotator,
+        fn_constructor_args=(settings.spacy_model, settings.batch_size),
+        batch_size=ACTOR_BATCH,
+        compute=ray.data.ActorPoolStrategy(size=workers),
+    )
+    rows = sorted(dataset.iter_rows(), key=lambda row: row["index"])
+    return [pickle.loads(row["annotated"]) for row in rows]
+
+
+def _reconcile_task(blobs: list[bytes], errors: list[Skipped], settings: Settings, cache: FolderCache | None) -> bytes:
+    annotated = [pickle.loads(b) for b in blobs]
+    return pickle.dumps(reconcile(annotated, errors, settings, {}, kept_vectors(cache, settings)))
+
+
+@dataclass
+class RayExecutor:
+    """``analyze`` and ``analyze_stories`` on Ray: annotation in a Ray Data pipeline of annotator
+    actors, each story reconciled as a Ray task (see ``pipeline.Executor``). With ``cache`` (a folder
+    every node can read, for a cluster: shared storage), documents parsed before are read back on the
+    driver and only the others go to the actors, and the reconciling tasks read kept sentence vectors."""
+
+    cache: FolderCache | None = None
+    batch_documents: int = 5000  # each batch starts a pool of annotator actors (each loads the model)
+    reuse: Reuse = field(default_factory=Reuse)
+
+    def annotate(
+        self,
+        documents: list[Document],
+        settings: Settings,
+        progress: Progress | None,
+        timings: dict[str, float],
+        errors: list[Skipped],
+    ) -> list[Annotated]:
+        def parse(todo: list[Document]) -> list[Annotated]:
+            return annotate_ray(todo, settings)
+
+        if self.cache is None:
+            return parse(documents)
+        found, self.reuse = annotate_cached(documents, settings, self.cache, parse, timings)
+        return found
+
+    def reconcile_stories(
+        self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
+    ) -> list[Dossier]:
+        if len(stories) == 1:  # one story: no task to spread
+            return [reconcile(*stories[0], settings, {}, kept_vectors(self.cache, settings))]
+        ray = _ray()
+        task = ray.remote(_reconcile_task)
+        futures = [
+            task.remote([pickle.dumps(a) for a in members], errors, settings, self.cache) for members, errors in stories
+        ]
+        return [pickle.loads(blob) for blob in ray.get(futures)]

@@ -1,0 +1,189 @@
+"""Stoppable workers: run a function on each item in forked child processes, each item under a time budget.
+
+A document's analysis is our own code running on untrusted text; a bug or a pathological input (100,000
+one-word lines) can make it run for minutes. The budget is enforced from outside: the parent waits for
+each item's answer until its deadline and kills the child that overruns (SIGKILL cannot be ignored),
+then forks a fresh one for the next item. A child that dies (out of memory, a crash in native code)
+costs its item, not the batch.
+
+Children are forked from the caller, so they share whatever it has loaded (the spaCy pipeline) without
+loading it again, and each asks the kernel to kill it when its parent dies (Linux), so no worker
+outlives a run that was killed. Where ``fork`` does not exist (Windows), items run in this process with
+no budget, and ``can_stop()`` says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+Item = TypeVar("Item")
+Value = TypeVar("Value")
+
+_PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[Value]):
+    """What became of one item: its value, or why there is none (``failure`` set)."""
+
+    index: int
+    value: Value | None = None
+    failure: str = ""  # "" on success
+    kind: str = ""  # "error", "timeout" or "died" on failure
+
+
+def can_stop() -> bool:
+    """Whether items can run in children that are killed on overrun (needs ``fork``)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def run_budgeted(
+    function: Callable[[Item], Value], items: Sequence[Item], seconds: float, workers: int = 1
+) -> Iterator[Outcome[Value]]:
+    """Run ``function`` on every item in up to ``workers`` forked children, at most ``seconds`` each.
+
+    Outcomes come as items finish (not in order; ``Outcome.index`` says which item). An exception in
+    ``function`` is an "error" outcome with its type and message; an item still running at its
+    deadline is a "timeout" (its child is killed); a child that dies is "died". With ``seconds`` <= 0
+    or no ``fork``, items run here, one after the other, with no budget.
+    """
+    if seconds <= 0 or not can_stop():
+        for index, item in enumerate(items):
+            yield _run_here(function, index, item)
+        return
+    yield from _Pool(function, max(1, workers), seconds).run(items)
+
+
+def _run_here(function: Callable[[Any], Any], index: int, item: Any) -> Outcome[Any]:
+    try:
+        return Outcome(index, function(item))
+    except Exception as exc:  # noqa: BLE001 (one item's bug must not end the others)
+        return Outcome(index, failure=describe(exc), kind="error")
+
+
+def describe(exc: BaseException) -> str:
+    """An exception as one short line: its type and the start of its message."""
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+class _Child:
+    """One forked worker and the pipe to it."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(function, theirs, os.getpid()), daemon=True)
+        # A Ctrl-C that lands while the child is forked would be swallowed by Python's at-fork hooks
+        # (a traceback, and the analysis goes on): it waits, blocked, and is raised here just after.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        theirs.close()
+        self.index = -1
+        self.deadline = 0.0
+
+    def give(self, index: int, item: Any, seconds: float) -> None:
+        self.index, self.deadline = index, time.monotonic() + seconds
+        self.connection.send((index, item))
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):  # the child is gone already
+            self.connection.send(None)
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.connection.close()
+
+
+class _Pool:
+    def __init__(self, function: Callable[[Any], Any], workers: int, seconds: float) -> None:
+        self.function, self.workers, self.seconds = function, workers, seconds
+
+    def run(self, items: Sequence[Any]) -> Iterator[Outcome[Any]]:
+        waiting = deque(enumerate(items))
+        idle: list[_Child] = []
+        busy: dict[object, _Child] = {}  # by connection
+        try:
+            while waiting or busy:
+                while waiting and len(busy) < self.workers:
+                    child = idle.pop() if idle else _Child(self.function)
+                    index, item = waiting.popleft()
+                    child.give(index, item, self.seconds)
+                    busy[child.connection] = child
+                soonest = min(c.deadline for c in busy.values())
+                for ready in wait([c.connection for c in busy.values()], timeout=max(0.0, soonest - time.monotonic())):
+                    child = busy.pop(ready)
+                    outcome = self._answer(child)
+                    if outcome.kind != "died":
+                        idle.append(child)
+                    yield outcome
+                now = time.monotonic()
+                for connection, child in list(busy.items()):
+                    if child.deadline <= now:
+                        del busy[connection]
+                        child.stop()
+                        yield Outcome(child.index, failure=f"took longer than {self.seconds:g} s", kind="timeout")
+        finally:
+            for child in idle:
+                child.close()
+            for child in busy.values():
+                child.stop()
+
+    @staticmethod
+    def _answer(child: _Child) -> Outcome[Any]:
+        try:
+            index, ok, payload = child.connection.recv()
+        except (EOFError, OSError):
+            child.stop()
+            code = child.process.exitcode
+            why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            return Outcome(child.index, failure=f"the process analysing it died ({why})", kind="died")
+        return Outcome(index, payload) if ok else Outcome(index, failure=payload, kind="error")
+
+
+def _serve(function: Callable[[Any], Any], connection: Connection, parent: int) -> None:
+    """A child's loop: take an item, send back (index, True, value) or (index, False, reason)."""
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (blocked while we were forked)
+    while (job := connection.recv()) is not None:
+        index, item = job
+        try:
+            answer = (index, True, function(item))
+        except Exception as exc:  # noqa: BLE001 (reported to the parent, which goes on)
+            answer = (index, False, describe(exc))
+        try:
+            connection.send(answer)
+        except Exception as exc:  # noqa: BLE001 (a value that cannot be pickled)
+            connection.send((index, False, describe(exc)))
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when the process that started it ends, even by kill -9 (Linux: the kernel sends
+    it SIGKILL), so no ~300 MB worker outlives a run that was killed."""
+    if sys.platform.startswith("linux"):
+        # Without prctl, the parent's own clean-up still ends workers on a normal exit.
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)

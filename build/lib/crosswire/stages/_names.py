@@ -1,0 +1,153 @@
+"""Names: how a person's or an organisation's name is folded, stripped of titles and looked up among
+a story's entities; and the descriptions ("the paper", "the interior minister") a document leaves one
+entity for. Shared by entity resolution, claims and quotes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+
+from crosswire.models import Annotated, Entity
+
+TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|lt|gen|col|maj|capt|sgt|adm|rev|president|prime minister|minister|"
+    r"premier|chancellor|senator|sen|rep|governor|gov|mayor|judge|general|colonel|king|queen|prince|princess)\.?\s+)+",
+    re.I,
+)
+
+
+# Last words of newspaper names, in the languages whose papers the news cites most.
+MEDIA_WORDS = frozenset(
+    ["times", "post", "journal", "herald", "tribune", "gazette", "gazeta", "zeitung", "chronicle", "telegraph"]
+    + ["observer", "guardian", "daily", "courier", "courant", "dispatch", "mirror", "express", "monitor", "diario"]
+)
+
+
+# Transliteration folds applied in order to a lowercase ASCII name (general Latin-script romanisation variants).
+_FOLDS = (
+    (r"^ye", "e"),
+    (r"^yu", "ju"),
+    (r"^ju", "ju"),
+    (r"^j", "y"),
+    (r"x", "ks"),
+    (r"iy(a?)", r"i\1"),
+    (r"yi", "i"),
+    (r"y\b", "i"),
+    (r"ij\b", "i"),
+    (r"kh", "h"),
+    (r"ph", "f"),
+    (r"w", "v"),
+    (r"ck", "k"),
+    (r"(.)\1", r"\1"),
+    (r"([^aeiou])er\b", r"\1r"),
+    (r"y", "i"),
+)
+
+
+def strip_title(name: str) -> str:
+    """A name without honorifics and job titles ('Ms Marchenko' -> 'Marchenko')."""
+    stripped = TITLES.sub("", name.strip())
+    return stripped if stripped else name.strip()
+
+
+def fold(name: str) -> str:
+    """Case-, accent- and quote-insensitive key of a name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", "", ascii_name.lower())).strip()
+
+
+def translit_key(token: str) -> str:
+    """Fold romanisation variants of one name together: Yevgeny/Evgeny, Yulia/Julia/Yuliya, Sergei/Sergey."""
+    key = token
+    for pattern, replacement in _FOLDS:
+        key = re.sub(pattern, replacement, key)
+    return key
+
+
+def entity_lookup(entities: Sequence[Entity]) -> dict[str, str]:
+    """Folded surface form -> entity id, for resolving speakers named in the text."""
+    lookup: dict[str, str] = {}
+    surname_owner: dict[str, set[str]] = defaultdict(set)
+    for entity in entities:
+        for alias in entity.aliases:
+            lookup.setdefault(fold(strip_title(alias)), entity.id)
+        if entity.type == "PERSON" and len(entity.name.split()) > 1:
+            surname_owner[translit_key(fold(entity.name).split()[-1])].add(entity.id)
+    for surname, owners in surname_owner.items():
+        if len(owners) == 1:
+            lookup.setdefault(surname, next(iter(owners)))
+    return lookup
+
+
+def find_entity(lookup: dict[str, str], name: str | None) -> str | None:
+    """The entity id a speaker name refers to, or None if it names no single entity."""
+    if not name:
+        return None
+    key = fold(strip_title(name))
+    if key in lookup:
+        return lookup[key]
+    last = key.split()[-1] if key else ""
+    return lookup.get(translit_key(last)) if len(key.split()) > 1 and key.split()[0] not in lookup else None
+
+
+_MEDIA_NOUNS = frozenset(["paper", "newspaper", "daily", "weekly", "tabloid", "publication", "outlet"])
+
+
+class Describer:
+    """Finds who a description names ("the paper", "the interior minister"), where the document leaves
+    one choice: "the paper" is the newspaper it last named; "the interior minister" the one person it
+    has named who is written, somewhere in the story, right after those words ("Interior Minister
+    Tomas Reiter")."""
+
+    def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
+        lookup = entity_lookup(entities)
+        self.types = {e.id: e.type for e in entities}
+        texts = {(a.document.id, s.id): s.text for a in annotated for s in a.document.sentences}
+        self.order = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
+        self.titles: dict[str, list[set[str]]] = defaultdict(list)  # person -> words just before each mention
+        # doc -> (sentence, offset, entity id or None, name) of each entity or speaker it names, in order
+        self.named: dict[str, list[tuple[int, int, str | None, str]]] = defaultdict(list)
+        for entity in entities:
+            for m in entity.mentions:
+                before = texts.get((m.doc, m.sentence), "")[max(0, m.start - 40) : m.start].lower()
+                self.titles[entity.id].append(set(re.findall(r"[a-z]+", before)))
+                at = self.order.get((m.doc, m.sentence), 0)
+                self.named[m.doc].append((at, m.start, entity.id, entity.name))
+        for a in annotated:  # a speaker named where spaCy found no entity ("The Daily Courier wrote")
+            for info in a.info:
+                if info.speaker_text:
+                    at = self.order.get((a.document.id, info.sentence), 0)
+                    found = find_entity(lookup, info.speaker_text)
+                    name = re.sub(r"^(?:the|The)\s+", "", info.speaker_text)
+                    self.named[a.document.id].append((at, -1, found, name))
+
+    def find(self, description: str | None, doc: str, sentence: str) -> tuple[str | None, str | None]:
+        """(entity id, None) for whom the description names, or (None, name as written) for a newspaper
+        spaCy did not tag; (None, None) when the description is no "the ..." phrase, or none or
+        several fit."""
+        words = re.findall(r"[a-z]+", (description or "").lower())
+        if not 2 <= len(words) <= 4 or words[0] != "the":
+            return None, None
+        head, modifiers = words[-1], words[1:-1]
+        limit = self.order.get((doc, sentence), 1 << 30)
+        named = [n for n in self.named.get(doc, []) if n[0] < limit or (n[0] == limit and n[1] >= 0)]
+        if head in _MEDIA_NOUNS:
+            papers = [n for n in named if _is_paper(n[3]) and (n[2] is None or self.types.get(n[2]) == "ORG")]
+            if not papers:
+                return None, None
+            _, _, entity, name = max(papers, key=lambda n: n[:2])
+            return (entity, None) if entity else (None, name)
+        fits = {
+            entity
+            for _, _, entity, _ in named
+            if entity is not None
+            and self.types.get(entity) == "PERSON"
+            and any(head in before and all(w in before for w in modifiers) for before in self.titles[entity])
+        }
+        return (fits.pop(), None) if len(fits) == 1 else (None, None)
+
+
+def _is_paper(name: str) -> bool:
+    return bool(name) and name.lower().split()[-1] in MEDIA_WORDS

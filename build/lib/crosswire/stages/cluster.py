@@ -1,0 +1,300 @@
+"""Stories from a pile: online clustering of documents as they stream in by publication time, and
+near-duplicate (wire copy) detection.
+
+Each document, in publication order, is compared with the stories opened so far on its words and on
+its names (capitalised words inside sentences), both hashed (no vocabulary to fit) and weighted by
+how rare they are in the pile (IDF over the pile given: a stream re-clusters what it has stored), and
+with the time since the story's last document. It joins the closest story when close enough, or
+opens a new one. A second pass merges stories by average linkage. Near-duplicates are found with
+MinHash LSH (datasketch) over word shingles.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+from spacy.lang.en.stop_words import STOP_WORDS
+
+from crosswire.lexicons import MONTH_NAME_PATTERN, WEEKDAY_PATTERN
+from crosswire.models import Document
+from crosswire.settings import DEFAULTS
+from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._order import document_rank
+
+_FEATURES = 2**18
+_WORDS = HashingVectorizer(
+    n_features=_FEATURES,
+    alternate_sign=False,
+    norm=None,
+    stop_words="english",
+    token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b",
+)
+# Capitalised words inside sentences, less stop words ("The") and the calendar words every story has.
+_NAMES = HashingVectorizer(
+    n_features=_FEATURES,
+    alternate_sign=False,
+    norm=None,
+    lowercase=False,
+    stop_words=sorted({w.capitalize() for w in STOP_WORDS}),
+    token_pattern=rf"(?<![.!?]\s)(?<!^)(?<!\n)\b(?!(?:{WEEKDAY_PATTERN})\b)(?!(?:{MONTH_NAME_PATTERN})\b)"
+    r"[A-Z][a-zA-Z'’-]{2,}\b",
+)
+_SHINGLE = 5
+_RESTACK = 32  # stories changed or opened (at least) before all totals are stacked again
+_MERGE_BLOCK = 256  # stories per block when their similarities are tabled
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCluster:
+    id: str
+    documents: tuple[str, ...]
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSettings:
+    # mean similarity (0-1) a document needs to join a story, and two stories to merge
+    threshold: float = DEFAULTS.story_similarity
+    window_days: int = 10  # a story quiet for longer than this takes no new documents
+    name_weight: float = 0.5  # share of the similarity that comes from shared names
+    idf: bool = True  # weigh words by how rare they are in the pile
+    merge: bool = True  # second pass: merge stories whose documents are, on average, close enough
+
+
+def _weigh(matrix: sparse.csr_matrix, idf: bool) -> sparse.csr_matrix:
+    """Sublinear term frequency, times smoothed inverse document frequency over the pile, L2-normalised."""
+    matrix = matrix.tocsr().astype(np.float64)
+    matrix.data = 1.0 + np.log(matrix.data)
+    if idf:
+        frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        matrix = (matrix @ sparse.diags(np.log((1 + matrix.shape[0]) / (1 + frequency)) + 1.0)).tocsr()
+    norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
+    norms[norms == 0] = 1.0
+    return (sparse.diags(1.0 / norms) @ matrix).tocsr()
+
+
+def _vectors(texts: Sequence[str], settings: ClusterSettings) -> sparse.csr_matrix:
+    """One row per text: its words and its names side by side, so that a dot product of two rows is
+    the blend ``(1 - name_weight) * word cosine + name_weight * name cosine``."""
+    words = _weigh(_WORDS.transform(texts), settings.idf)
+    names = _weigh(_NAMES.transform(texts), settings.idf)
+    return sparse.hstack(
+        [np.sqrt(1 - settings.name_weight) * words, np.sqrt(settings.name_weight) * names], format="csr"
+    )
+
+
+def _day(doc: Document) -> date | None:
+    """A publication day the time window may rely on: stated or from metadata, never inferred."""
+    known = doc.published.basis in ("stated", "metadata") and doc.published.date and len(doc.published.date) == 10
+    return date.fromisoformat(doc.published.date) if known and doc.published.date else None
+
+
+@dataclass(slots=True)
+class _Story:
+    total: sparse.csr_matrix  # sum of the members' vectors: total . x / size is x's mean similarity
+    rows: list[int]
+    first: date | None
+    last: date | None
+
+    def takes(self, day: date | None, window: int) -> bool:
+        """A document of this day is within ``window`` days of the story's span (or either is undated)."""
+        return self.near_in_time(day, day, window)
+
+    def near_in_time(self, first: date | None, last: date | None, window: int) -> bool:
+        """The span [first, last] overlaps the story's span or lies within ``window`` days of it."""
+        if not (first and last and self.first and self.last):
+            return True
+        return (max(first, self.first) - min(last, self.last)).days <= window
+
+    def add_day(self, day: date | None) -> None:
+        if day:
+            self.first = min(self.first or day, day)
+            self.last = max(self.last or day, day)
+
+
+class _Totals:
+    """The stories' totals stacked as columns of one matrix, so a document is scored against them in
+    one product; restacked now and then, stories changed or opened since are scored one by one.
+
+    A story quiet for longer than the window can take no later dated document (documents come in
+    date order), so a restack leaves it out: in a pile of many days a document is compared with the
+    stories of its days, not with every story ever opened. A document without a day may join any
+    story: the stories left out are then scored from a second matrix, made once per restack."""
+
+    def __init__(self) -> None:
+        self.columns: sparse.csr_matrix | None = None
+        self.stacked = np.zeros(0, dtype=np.int64)  # the stories in ``columns``, in order
+        self.upto = 0  # stories opened before the last restack
+        self.left_out = np.zeros(0, dtype=np.int64)  # closed at the last restack
+        self.closed: sparse.csr_matrix | None = None  # their totals, made when an undated document needs them
+        self.changed: set[int] = set()  # stories whose total moved since the last restack
+
+    def scores(
+        self, stories: list[_Story], vector: sparse.csr_matrix, dense: np.ndarray, day: date | None, window: int
+    ) -> np.ndarray:
+        """Each story's total times ``vector``; -inf for a story that cannot take a document of ``day``."""
+        if self.columns is None or len(self.changed) + len(stories) - self.upto > max(_RESTACK, len(stories) // 8):
+            self._restack(stories, day, window)
+        found = np.full(len(stories), -np.inf)
+        if len(self.stacked):
+            assert self.columns is not None
+            found[self.stacked] = (vector @ self.columns).toarray().ravel()
+        if day is None and len(self.left_out):
+            if self.closed is None:
+                self.closed = _stack([stories[k] for k in self.left_out])
+            found[self.left_out] = (vector @ self.closed).toarray().ravel()
+        dense[vector.indices] = vector.data
+        for story in self.changed.union(range(self.upto, len(stories))):
+            total = stories[story].total
+            found[story] = total.data @ dense[total.indices]
+        dense[vector.indices] = 0.0
+        return found
+
+    def _restack(self, stories: list[_Story], day: date | None, window: int) -> None:
+        keep = np.array([day is None or s.takes(day, window) for s in stories], dtype=bool)
+        self.stacked, self.left_out = np.flatnonzero(keep), np.flatnonzero(~keep)
+        self.columns = _stack([stories[k] for k in self.stacked]) if len(self.stacked) else None
+        self.closed, self.upto, self.changed = None, len(stories), set()
+        if self.columns is None:
+            self.columns = sparse.csr_matrix((stories[0].total.shape[1], 0))
+
+
+def _stack(stories: Sequence[_Story]) -> sparse.csr_matrix:
+    return sparse.vstack([s.total for s in stories], format="csr").T.tocsr()
+
+
+def cluster_stories(
+    documents: Sequence[Document], settings: ClusterSettings = ClusterSettings()
+) -> tuple[StoryCluster, ...]:
+    """Group documents into stories.
+
+    First pass, online: documents are visited in publication order (undated ones last); each joins the
+    open story whose documents it is closest to on average (words and names, weighted by rarity in the
+    pile) if that mean similarity reaches ``threshold`` and the story was active within ``window_days``,
+    or opens a new story. Second pass: stories whose documents are, on average, as close as a document
+    must be to join (average linkage) are merged, closest first, so the result depends less on the
+    order documents arrived in.
+    """
+    if not documents:
+        return ()
+    rank = document_rank(documents)  # same date: by content, not by file name
+    dates = [d.published.date or "9999" for d in documents]
+    order = sorted(range(len(documents)), key=lambda i: (dates[i], rank[documents[i].id]))
+    vectors = _vectors([f"{documents[i].title or ''}\n{documents[i].body}" for i in order], settings)
+    stories: list[_Story] = []
+    table = _Totals()
+    dense = np.zeros(vectors.shape[1])  # the current document's vector, spread out (reset after use)
+    for row, index in enumerate(order):
+        day = _day(documents[index])
+        best = None
+        if stories:
+            scores = table.scores(stories, vectors[row], dense, day, settings.window_days)
+            scores /= np.array([len(s.rows) for s in stories], dtype=np.float64)
+            for candidate in np.argsort(-scores, kind="stable"):
+                if scores[candidate] < settings.threshold:
+                    break
+                if stories[candidate].takes(day, settings.window_days):
+                    best = int(candidate)
+                    break
+        if best is None:
+            stories.append(_Story(vectors[row], [row], day, day))
+        else:
+            stories[best].total = stories[best].total + vectors[row]
+            stories[best].rows.append(row)
+            stories[best].add_day(day)
+            table.changed.add(best)
+    if settings.merge:
+        stories = _merge(stories, settings)
+    stories.sort(key=lambda s: min(s.rows))
+    groups = [[order[row] for row in sorted(s.rows)] for s in stories]
+    return tuple(
+        StoryCluster(f"story-{n + 1:04d}", tuple(documents[i].id for i in group), _label(documents, group))
+        for n, group in enumerate(groups)
+    )
+
+
+def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
+    """Average-linkage merging of stories, closest pair first, with Lance-Williams updates on a sparse
+    table of story similarities. An approximation of exact average linkage: a pair below half the
+    threshold is not stored and counts as 0 when a merge averages it, which lowers that merged
+    similarity and can change the order of later merges."""
+    floor = settings.threshold / 2
+    sizes = np.array([len(s.rows) for s in stories], dtype=np.float64)
+    totals = sparse.vstack([s.total for s in stories], format="csr")
+    near: list[dict[int, float]] = [{} for _ in stories]
+    for start in range(0, len(stories), _MERGE_BLOCK):
+        block = (totals[start : start + _MERGE_BLOCK] @ totals.T).toarray()
+        block /= np.outer(sizes[start : start + _MERGE_BLOCK], sizes)
+        for offset, row in enumerate(block):
+            a = start + offset
+            for column in np.flatnonzero(row >= floor):
+                if column != a:
+                    near[a][int(column)] = float(row[column])
+    heap = [(-s, a, b) for a, row in enumerate(near) for b, s in row.items() if a < b and s >= settings.threshold]
+    heapq.heapify(heap)
+    alive = [True] * len(stories)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if not (alive[a] and alive[b]) or near[a].get(b) != -negative:
+            continue  # a story merged away, or the pair's similarity changed since it was queued
+        first, second = stories[a], stories[b]
+        if not first.near_in_time(second.first, second.last, settings.window_days):
+            continue
+        size_a, size_b = len(first.rows), len(second.rows)
+        first.total = first.total + second.total
+        first.rows.extend(second.rows)
+        first.add_day(second.first)
+        first.add_day(second.last)
+        alive[b] = False
+        merged: dict[int, float] = {}
+        for c in (set(near[a]) | set(near[b])) - {a, b}:
+            near[c].pop(a, 0.0)
+            near[c].pop(b, 0.0)
+            similarity = (size_a * near[a].get(c, 0.0) + size_b * near[b].get(c, 0.0)) / (size_a + size_b)
+            if similarity >= floor:
+                merged[c] = near[c][a] = similarity
+                if similarity >= settings.threshold:
+                    heapq.heappush(heap, (-similarity, min(a, c), max(a, c)))
+        near[a], near[b] = merged, {}
+    return [story for story, keep in zip(stories, alive, strict=True) if keep]
+
+
+def _label(documents: Sequence[Document], group: list[int]) -> str:
+    """The story's most frequent capitalised names, for people to tell stories apart."""
+    counts: dict[str, int] = {}
+    for index in group:
+        for name in re.findall(r"(?<![.!?]\s)\b[A-Z][a-z'’-]{2,}(?:\s[A-Z][a-z'’-]{2,})*", documents[index].body):
+            if name.lower() not in STOP_WORDS:
+                counts[name] = counts.get(name, 0) + 1
+    top = sorted(counts, key=lambda n: (-counts[n], n))[:3]
+    return ", ".join(top) or documents[group[0]].id
+
+
+def near_duplicates(documents: Sequence[Document], threshold: float = 0.8) -> list[set[str]]:
+    """Groups of documents whose texts are near-copies (MinHash LSH over 5-word shingles)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    hashes = {}
+    for doc in documents:
+        tokens = re.findall(r"\w+", doc.body.lower())
+        shingles = {" ".join(tokens[i : i + _SHINGLE]) for i in range(max(1, len(tokens) - _SHINGLE + 1))}
+        minhash = MinHash(num_perm=128, seed=1)
+        minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
+        hashes[doc.id] = minhash
+        lsh.insert(doc.id, minhash)
+    sets = DisjointSet(d.id for d in documents)
+    for doc_id, minhash in hashes.items():
+        for other in lsh.query(minhash):
+            if other != doc_id:
+                sets.union(doc_id, other)
+    groups: dict[str, set[str]] = {}
+    for doc_id in hashes:
+        groups.setdefault(sets.find(doc_id), set()).add(doc_id)
+    return [g for g in groups.values() if len(g) > 1]

@@ -1,0 +1,345 @@
+"""Conflicts: numbers that disagree, claims asserted in one place and denied in another, one event
+dated to different days, an aim stated and disowned, and reports superseded by later ones (an act
+reversed, silence broken, whereabouts unknown then reported). Each conflict carries a plain
+explanation a reader can check against the cited sentences; claims caught in one get the status
+"disputed" or "superseded".
+
+This module holds the stage verb ``find_conflicts`` and the detectors over claims and figures:
+numeric, polarity (denials) and supersession (an act reversed, silence broken). The shared lookups
+live in ``_conflict_context``; the detectors over events (dates, whereabouts, aims) in
+``_conflict_events``."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from crosswire.lexicons import (
+    ACT_OPENED,
+    ACT_REVERSED,
+    DENIAL,
+    PUBLIC_STATEMENT,
+    REFUSAL,
+    SILENCE,
+    UNDO,
+    undoes,
+)
+from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
+from crosswire.settings import DEFAULTS
+from crosswire.stages._conflict_context import _Context, _later, _short, _stems
+from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
+from crosswire.stages._quantities import agree, describe, same_measure
+from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
+
+# Counted nouns that measure the same kind of thing (general English).
+NOUN_CLASSES = {
+    "personnel": {
+        "troop",
+        "soldier",
+        "fighter",
+        "mercenary",
+        "serviceman",
+        "servicemen",
+        "force",
+        "man",
+        "men",
+        "personnel",
+        "militant",
+        "recruit",
+        "officer",
+        "combatant",
+        "guard",
+    },
+    "people": {"people", "person", "resident", "civilian", "protester", "demonstrator", "worker", "driver", "casualty"},
+}
+MAX_MAGNITUDE = 10.0
+MIN_RELATED_SIMILARITY = 0.12
+MIN_DENIAL_OVERLAP = 0.6
+_LEGAL_OBJECT = re.compile(r"\b(?:charges?|case|warrant|investigation|proceedings|ban|sanctions?|levy|tax)\b", re.I)
+
+
+def find_conflicts(
+    claims: Sequence[Claim],
+    annotated: Sequence[Annotated],
+    entities: Sequence[Entity],
+    tolerance: float = DEFAULTS.quantity_tolerance,
+    blocks: dict[str, int] | None = None,
+) -> tuple[tuple[Claim, ...], tuple[Conflict, ...]]:
+    """Detect numeric, polarity and supersession conflicts; return claims with updated status.
+    With ``blocks`` (document -> story block), only documents of one block are compared."""
+    context = _Context(annotated, entities)
+    found: list[Conflict] = []
+    found += _numeric(claims, context, tolerance)
+    found += _polarity(claims, context)
+    found += _supersession(claims, context)
+    found += _whereabouts(claims, context)
+    found += _temporal(claims, context)
+    found += _aims(claims, context)
+    if blocks is not None:
+        found = [c for c in found if len({blocks[m.doc] for m in c.evidence}) <= 1]
+    # "Consistent but less precise" is a relation between figures, not a conflict: it goes on the claims.
+    relations: dict[str, list[str]] = defaultdict(list)
+    for c in found:
+        if c.kind == "numeric" and not c.disputes:
+            for cid in c.claims:
+                relations[cid].append(c.explanation)
+    found = [c for c in found if c.disputes or c.kind != "numeric"]
+    claims = [
+        replace(c, normalisation=(*c.normalisation, *relations[c.id])) if c.id in relations else c for c in claims
+    ]
+    conflicts = tuple(replace(c, id=f"k{i + 1}") for i, c in enumerate(found))
+    superseded = {c.superseded for c in conflicts if c.superseded}
+    disputed = {
+        cid for c in conflicts if c.kind in ("polarity", "numeric", "temporal") and c.disputes for cid in c.claims
+    }
+    updated = tuple(
+        replace(c, status="superseded")
+        if c.id in superseded
+        else replace(c, status="disputed")
+        if c.id in disputed
+        else c
+        for c in claims
+    )
+    return updated, conflicts
+
+
+def _noun_class(noun: str | None) -> str | None:
+    if noun is None:
+        return None
+    return next((name for name, members in NOUN_CLASSES.items() if noun in members), noun)
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    """Same dimension and unit; counts and durations must also count or time the same kind of thing."""
+    if a.dimension != b.dimension or a.unit != b.unit:
+        return False
+    if a.dimension == "duration":
+        return a.noun is not None and a.noun == b.noun
+    if a.dimension == "count":
+        return _noun_class(a.noun) is not None and _noun_class(a.noun) == _noun_class(b.noun)
+    return True
+
+
+def _relation(a: Quantity, b: Quantity, tolerance: float) -> tuple[str, bool] | None:
+    """How two comparable quantities relate, in words, and whether that is a disagreement (see
+    ``Conflict.disputes``); None when they say the same."""
+    if agree(a, b, tolerance):
+        if (a.low, a.high) == (b.low, b.high) or (a.low == a.high and b.low == b.high):
+            return None
+        point, span = (a, b) if a.low == a.high else (b, a) if b.low == b.high else (None, None)
+        if point is None or span is None:
+            return f"overlapping ranges {describe(a)} and {describe(b)}", True
+        where = (
+            "lower bound"
+            if abs(point.low - span.low) <= tolerance * span.low
+            else ("upper bound" if abs(point.low - span.high) <= tolerance * span.high else "inside")
+        )
+        words = (
+            f"consistent but less precise: {describe(point)} is the {where} of the range {describe(span)}"
+            if where != "inside"
+            else f"consistent: {describe(point)} lies inside the range {describe(span)}"
+        )
+        return words, False
+    return f"disagree: {describe(a)} vs {describe(b)}", True
+
+
+def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[Conflict]:
+    claim_of = {(m.doc, m.sentence): c for c in claims for m in c.mentions}
+    quantities = [(q, claim_of[(q.doc, q.sentence)]) for c in claims for q in c.quantities]
+    conflicts, seen = [], set()
+    for i, j in sorted(candidate_pairs(_numeric_blocks(quantities, ctx))):
+        (a, ca), (b, cb) = quantities[i], quantities[j]
+        if a.doc == b.doc or not _comparable(a, b):
+            continue
+        key_a, key_b = (a.doc, a.sentence), (b.doc, b.sentence)
+        # Different claims only compare when their sentences are about the same thing and the numbers
+        # are of one order of magnitude (a city's million people and three injured civilians are not).
+        magnitude = max(a.high, b.high) / max(min(a.low, b.low), 1e-9)
+        shared = _stems(_sentence_of(ca, key_a)) & _stems(_sentence_of(cb, key_b)) - _stems(f"{a.noun} {b.noun}")
+        related = ca.id == cb.id or (
+            magnitude <= MAX_MAGNITUDE
+            and (same_measure(a, b) or bool(ctx.names[key_a] & ctx.names[key_b]))
+            and bool(shared)
+            and (ctx.similarity(a, b) >= MIN_RELATED_SIMILARITY or len(shared) >= 2)
+        )
+        found = _relation(a, b, tolerance) if related else None
+        pair = tuple(sorted({ca.id, cb.id}))
+        if found is None or (pair, found[0]) in seen:
+            continue
+        relation, disputes = found
+        seen.add((pair, relation))
+        ma = next(m for m in ca.mentions if (m.doc, m.sentence) == key_a)
+        mb = next(m for m in cb.mentions if (m.doc, m.sentence) == key_b)
+        what = f" ({a.noun})" if a.noun else ""
+        conflicts.append(
+            Conflict(
+                id="",
+                kind="numeric",
+                claims=pair,
+                explanation=f"Figures{what} {relation}, between {ctx.source(ma)} and {ctx.source(mb)}.",
+                evidence=(ma, mb),
+                disputes=disputes,
+            )
+        )
+    return conflicts
+
+
+def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> list[list[int]]:
+    """Quantities that could be compared: same measure and unit, and the same claim or a shared name."""
+    blocks: dict[tuple[str, str, str | None, str], list[int]] = defaultdict(list)
+    for row, (q, claim) in enumerate(quantities):
+        measure = (q.dimension, q.unit, _noun_class(q.noun) if q.dimension == "count" else q.noun)
+        # The measure alone is a block too: in one story, two counts of injured people are comparable
+        # whether or not their sentences name anyone. The size cap keeps a large pile's blocks small.
+        for anchor in ["", claim.id, *sorted(ctx.names[(q.doc, q.sentence)])]:
+            blocks[(*measure, anchor)].append(row)
+    # A name carried by every story of a pile ("Interior Ministry") proposes no pairs: blocks stay small.
+    return [rows for rows in blocks.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
+
+
+def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
+    conflicts = []
+    for claim in claims:
+        denied = [m for m in claim.mentions if m.certainty == "denied"]
+        stated = [m for m in claim.mentions if m.certainty != "denied"]
+        if denied and stated:
+            conflicts.append(_polarity_conflict((claim.id,), stated[0], denied[0], ctx))
+    stated_by_claim = [(c, m) for c in claims for m in c.mentions if m.certainty != "denied"]
+    # A statement is its own clause: words elsewhere in its sentence are not what it states.
+    stems_of = [_stems(m.span) for _, m in stated_by_claim]
+    with_stem: dict[str, list[int]] = defaultdict(list)
+    for row, stems in enumerate(stems_of):
+        for stem in stems:
+            with_stem[stem].append(row)
+    for claim in claims:
+        for denial in (m for m in claim.mentions if m.certainty == "denied"):
+            denied_text = _denied_proposition(denial.text)
+            proposition = _stems(denied_text)
+            # Only the clause that carries what is denied speaks for the denial: its sentence's other
+            # clauses ("..., saying officers relied on shields") are not denied by it.
+            if len(proposition) < 2 or not proposition & _stems(denial.span):
+                continue
+            rows = set().union(*(with_stem[s] for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE))
+            candidates = [
+                (len(proposition & stems_of[row]) / len(proposition), *stated_by_claim[row])
+                for row in sorted(rows)
+                if stated_by_claim[row][0].id != claim.id
+                and stated_by_claim[row][1].doc != denial.doc
+                and _same_participant(stated_by_claim[row][1], denial, proposition, ctx)
+            ]
+            if candidates:
+                score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))
+                if score >= MIN_DENIAL_OVERLAP and len(proposition & _stems(mention.span)) >= 2:
+                    conflicts.append(_polarity_conflict((other.id, claim.id), mention, denial, ctx))
+    unique: dict[tuple[str, ...], Conflict] = {}
+    for conflict in conflicts:
+        unique.setdefault(conflict.claims, conflict)
+    return list(unique.values())
+
+
+def _same_participant(stated: ClaimMention, denial: ClaimMention, proposition: frozenset[str], ctx: _Context) -> bool:
+    """Whether a statement and a denial are about one participant, not merely about shared words: the
+    denied clause's subject takes part in the statement, or a name is in both the statement's clause and
+    what is denied. A denial of a bare noun ("denied claims of a plot") has neither, and pairs with no
+    sentence that merely mentions a plot."""
+    stated_words = _stems(stated.span)
+    # The subject of a clause that says "X denied ..." is the denier, not a participant.
+    if denial.subject and not DENIAL.search(denial.span) and denial.subject[:5] in stated_words:
+        return True
+    names = ctx.names[(stated.doc, stated.sentence)]
+    return any(_stems(ctx.entity_name[e]) & proposition & stated_words for e in names if e in ctx.entity_name)
+
+
+def _denied_proposition(text: str) -> str:
+    """What a denial denies: the clause after 'denied (that)', or before ', which ... denied'."""
+    match = DENIAL.search(text)
+    if not match:
+        return text
+    after = re.split(r"[,;.]", text[match.end() :], maxsplit=1)[0]
+    if len(_stems(after)) >= 2:
+        return after
+    before = text[: match.start()]
+    return re.split(r",\s*(?:which|what|something|a claim)\b", before)[0].split(",")[-1] if "," in before else before
+
+
+def _sentence_of(claim: Claim, key: tuple[str, str]) -> str:
+    return next(m.text for m in claim.mentions if (m.doc, m.sentence) == key)
+
+
+def _polarity_conflict(ids: tuple[str, ...], stated: ClaimMention, denial: ClaimMention, ctx: _Context) -> Conflict:
+    who = denial.speaker_name or ctx.outlet[denial.doc]
+    return Conflict(
+        id="",
+        kind="polarity",
+        claims=tuple(dict.fromkeys(ids)),
+        explanation=(
+            f"{ctx.source(stated)} reports it ({stated.certainty}"
+            + (f", attributed to {stated.speaker_name}" if stated.speaker_name else "")
+            + f"); {who} denies or disputes it, as reported by {ctx.source(denial)}."
+        ),
+        evidence=(stated, denial),
+    )
+
+
+def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
+    """An official act later reversed (warrant then charges dropped), or silence then a statement."""
+    conflicts = []
+    mentions = [(c, m) for c in claims for m in c.mentions]
+    # Later statements and reversals are rare: index them by the people they name, then compare.
+    # A named public statement (address, speech, press conference) is the best evidence of speaking up.
+    later_by_person: dict[str, list[tuple[Claim, ClaimMention]]] = defaultdict(list)
+    undoing: list[tuple[Claim, ClaimMention]] = []
+    for claim, mention in sorted(mentions, key=lambda cm: not PUBLIC_STATEMENT.search(cm[1].text)):
+        for person in ctx.people[(mention.doc, mention.sentence)] | ({mention.speaker} if mention.speaker else set()):
+            later_by_person[person].append((claim, mention))
+        if ACT_REVERSED.search(mention.text) or UNDO.search(mention.text):
+            undoing.append((claim, mention))
+    reported: set[tuple[str, str]] = set()  # one supersession per earlier sentence, however many clauses
+    for earlier_claim, earlier in mentions:
+        key = (earlier.doc, earlier.sentence)
+        if key in reported:
+            continue
+        opened = ACT_OPENED.search(earlier.text) and not ACT_REVERSED.search(earlier.text)
+        silent = SILENCE.search(earlier.text)
+        refusal = REFUSAL.search(earlier.text)
+        if not (opened or silent or refusal):
+            continue
+        people = ctx.people[key]
+        candidates = [cm for person in sorted(people) for cm in later_by_person[person]]
+        candidates += undoing if refusal else []
+        for later_claim, later in candidates:
+            if later_claim.id == earlier_claim.id or not _later(ctx, later.doc, earlier.doc):
+                continue
+            shared = people & ctx.people[(later.doc, later.sentence)]
+            if opened and shared and ACT_REVERSED.search(later.text) and _LEGAL_OBJECT.search(later.text):
+                reason = "a later report says the action was reversed"
+            elif refusal and undoes(later.text, refusal.group("object")):
+                reason = f"a later report says the {refusal.group('object')} was undone after all"
+            elif silent and later.speaker in people and (PUBLIC_STATEMENT.search(later.text) or later.speaker):
+                if SILENCE.search(later.text) and not PUBLIC_STATEMENT.search(later.text):
+                    continue
+                reason = f"{ctx.entity_name.get(later.speaker or '', 'the person')} has since spoken publicly"
+            else:
+                continue
+            conflicts.append(
+                Conflict(
+                    id="",
+                    kind="supersession",
+                    claims=(earlier_claim.id, later_claim.id),
+                    explanation=(
+                        f"Superseded: {ctx.source(earlier)} reported “{_short(earlier.text)}”; {reason}: "
+                        f"{ctx.source(later)} — “{_short(later.text)}”"
+                    ),
+                    evidence=(earlier, later),
+                    superseded=earlier_claim.id,
+                    disputes=False,
+                )
+            )
+            reported.add(key)
+            break
+    unique: dict[tuple[str, ...], Conflict] = {}
+    for conflict in conflicts:
+        unique.setdefault(conflict.claims, conflict)
+    return list(unique.values())

@@ -1,0 +1,186 @@
+"""Events: the happenings the claims tell, linked across documents.
+
+A claim is one proposition, and two outlets seldom state one proposition in words close enough to
+group ("Orlevo's mayor brokered the deal on Saturday" / "under the deal, brokered late on Saturday,
+..."); they do name the same happening. An event links the claims that tell one happening, whatever
+each says about it: mentions with the same event verb in one story block, both told as having
+happened (not a plan, a possibility, a rumour or a denial), that share a participant or a day (the
+same subject, the same object, or the same day given by their own sentences) and differ in none:
+no two subjects, no two days, not a lasting state against a dated act, across everything the event
+already holds. Verbs that name no happening of their own ("be", "have", "say") link nothing; the
+mentions of one claim are one happening.
+
+The events are a reader's index, not evidence: an event three outlets tell says three outlets speak of
+it, not that any claim about it is corroborated (that is counted per claim, by ``align``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from crosswire.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
+from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
+from crosswire.settings import DEFAULTS
+from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._mentions import WORD, lasting, text_day
+from crosswire.stages._order import document_rank
+from crosswire.stages._sources import independent_sources
+
+MAX_GROUP = 400  # mentions of one verb in one story block: more than this is a common verb, not one event
+_NO_EVENT = LIGHT_VERBS | REPORTING_VERBS | ATTRIBUTION_VERBS  # saying is told by the claim's speaker
+
+
+def find_events(
+    claims: Sequence[Claim],
+    documents: Sequence[Document],
+    blocks: Mapping[str, int] | None = None,
+    copy_similarity: float = DEFAULTS.copy_similarity,
+    copies: Sequence[set[str]] = (),
+) -> tuple[Event, ...]:
+    """The events two or more documents tell through two or more claims, each with its mentions,
+    claims and the independent outlets that tell it (one outlet's pages and copies count once)."""
+    pairs = [pair for claim in claims for pair in _event_mentions(claim)]
+    mentions = [em for em, _ in pairs]
+    docs = {d.id: d for d in documents}
+    rank = document_rank(documents)  # ids come from file names: they never decide an order
+
+    def place(i: int) -> tuple[int, int, int]:
+        m = mentions[i]
+        return rank.get(m.doc, -1), _number(m.sentence), m.start
+
+    groups = []
+    for group in link_event_mentions(mentions, blocks):
+        members = sorted(group, key=place)
+        if len({mentions[i].doc for i in members}) < 2 or len({mentions[i].claim for i in members}) < 2:
+            continue  # an event links claims: one claim in two documents is that claim's own business
+        groups.append(members)
+    groups.sort(key=lambda g: (-len({mentions[i].doc for i in g}), place(g[0])))
+    events = []
+    for n, members in enumerate(groups, start=1):
+        news = [pairs[i][1] for i in members if mentions[i].news]
+        events.append(
+            Event(
+                id=f"ev{n}",
+                word=_commonest([mentions[i].word.lower() for i in members]),
+                mentions=tuple(mentions[i] for i in members),
+                claims=tuple(dict.fromkeys(c for i in members if (c := mentions[i].claim))),
+                documents=len({mentions[i].doc for i in members}),
+                outlets=independent_sources(news, docs, copy_similarity, copies) if news else 0,
+            )
+        )
+    return tuple(events)
+
+
+def link_event_mentions(mentions: Sequence[EventMention], blocks: Mapping[str, int] | None = None) -> list[list[int]]:
+    """Mentions of one happening, as groups of indices into ``mentions`` (every mention in one group).
+    Two groups join only when nothing in one contradicts the other: no two subjects, no two days, no
+    lasting state beside a dated act."""
+    sets = DisjointSet(range(len(mentions)))
+    held = [_Held.of(m) for m in mentions]
+
+    def join(i: int, j: int, force: bool = False) -> None:
+        if not force and held[sets.find(i)].clashes(held[sets.find(j)]):
+            return
+        if (merged := sets.union(i, j)) is not None:
+            held[merged[0]].take(held[merged[1]])
+
+    for claim_group in _by_claim(mentions).values():  # one proposition tells one happening
+        for i in claim_group[1:]:
+            join(claim_group[0], i, force=True)
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if m.lemma and m.lemma not in _NO_EVENT and m.happened:
+            groups[((blocks or {}).get(m.doc, 0), m.lemma)].append(i)
+    for members in groups.values():
+        if len(members) > MAX_GROUP:
+            continue
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if _in_common(mentions[i], mentions[j]):
+                    join(i, j)
+    return list(sets.groups().values())
+
+
+@dataclass(slots=True)
+class _Held:
+    """What a group of mentions already says about its happening: who did it, on which days, and
+    whether it holds a lasting state or an act dated to a day."""
+
+    subjects: set[str] = field(default_factory=set)
+    days: set[str] = field(default_factory=set)
+    lasting: bool = False
+    dated_act: bool = False
+
+    @classmethod
+    def of(cls, m: EventMention) -> _Held:
+        return cls(
+            {m.subject} if m.subject else set(), {m.day} if m.day else set(), m.lasting, bool(m.day) and not m.lasting
+        )
+
+    def clashes(self, other: _Held) -> bool:
+        return bool(
+            (self.subjects and other.subjects and not self.subjects & other.subjects)
+            or (self.days and other.days and not self.days & other.days)
+            or (self.lasting and other.dated_act)
+            or (self.dated_act and other.lasting)
+        )
+
+    def take(self, other: _Held) -> None:
+        self.subjects |= other.subjects
+        self.days |= other.days
+        self.lasting |= other.lasting
+        self.dated_act |= other.dated_act
+
+
+def _in_common(a: EventMention, b: EventMention) -> bool:
+    """Something besides the verb: the doer, what was done to, or the day. (Different objects alone
+    do not part two mentions: on ECB+, verb pairs with different objects were mostly one event.)"""
+    return bool(
+        (a.subject and a.subject == b.subject) or (a.object and a.object == b.object) or (a.day and a.day == b.day)
+    )
+
+
+def _event_mentions(claim: Claim) -> list[tuple[EventMention, ClaimMention]]:
+    out = []
+    for m in claim.mentions:
+        if not m.predicate or m.head < 0:
+            continue
+        word = WORD.match(m.text, m.head)
+        mention = EventMention(
+            doc=m.doc,
+            sentence=m.sentence,
+            start=m.head,
+            word=word.group(0) if word else m.predicate,
+            lemma=m.predicate.lower(),
+            claim=claim.id,
+            day=text_day(m),
+            lasting=lasting(m),
+            subject=m.subject,
+            object=m.object,
+            news=m.kind == "news",
+            # told as having happened: not a plan, a possibility, a rumour, nor a denial (a denial of
+            # an event is a conflict with its report, never another telling of it)
+            happened=m.kind == "news" and not m.future and m.certainty == "asserted" and not m.negated,
+        )
+        out.append((mention, m))
+    return out
+
+
+def _by_claim(mentions: Sequence[EventMention]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if m.claim:
+            found[m.claim].append(i)
+    return found
+
+
+def _commonest(words: list[str]) -> str:
+    """The word most mentions use; of equally common ones, the first in alphabetical order."""
+    counts = Counter(words)
+    return min(counts, key=lambda w: (-counts[w], w))
+
+
+def _number(sentence: str) -> int:
+    return int(sentence[1:]) if sentence[1:].isdigit() else 0

@@ -1,0 +1,287 @@
+"""Document facts: outlet, publication date with its basis, language and genre.
+
+The outlet comes with how it was found (``outlet_evidence``). Across a pile, ``same_outlets`` makes
+one outlet of documents that point to one site as their own, or that share a byline and spell the
+outlet nearly alike, and gives them one spelling: the one that matches the site, else the most frequent.
+
+The date's basis is never stronger than its evidence: "stated" only when the page prints the date
+(dateline, byline line), "metadata" when it comes from HTML or feed fields, "inferred" when reasoned
+from the text (the evidence says how), "unknown" otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+from urllib.parse import urlparse
+
+import py3langid
+from rapidfuzz.distance import Levenshtein
+
+from crosswire.lexicons import FUTURE_BEFORE, LOADED_WORDS
+from crosswire.models import Document, Genre, Published
+from crosswire.stages._dates import DATE_IN_LINE, parse_date
+from crosswire.stages._disjoint import DisjointSet
+
+_HEADER_SPLIT = re.compile(r"\s*[·|•]\s*")
+_CONTACT = re.compile(r"^to contact (?:the )?([A-Z][\w&.' -]{1,40}?)(?: and | on | visit|:|,|$)", re.I)
+_BIO_OUTLET = re.compile(r"\b(?:at|for|of) ((?:The )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,4})\b")
+_STAFF = re.compile(r"^(.+?)\s+(?:staff|desk|newsroom|reporters?|correspondents?)$", re.I)
+_LINK_DOMAIN = re.compile(r"https?://(?:www\.)?([\w.-]+\.[a-z]{2,})", re.I)
+_BARE_DOMAIN = re.compile(r"(?<![\w@.-])(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[/\s)\]*,;:]|\.?$)")
+_SITE_KINDS = ("boilerplate", "navigation")  # the page's own furniture: footers, site links, contact notices
+_TIMESTAMP_PARA = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
+_LABELS: dict[str, Genre] = {
+    "opinion": "opinion",
+    "comment": "opinion",
+    "editorial": "opinion",
+    "column": "opinion",
+    "analysis": "analysis",
+    "explainer": "analysis",
+    "press release": "press_release",
+}
+
+
+def document_facts(doc: Document) -> Document:
+    """Fill in outlet (with how it was found), published date (with basis and evidence), language and genre."""
+    outlet: str | None
+    evidence: str | None
+    if doc.outlet:
+        outlet, evidence = doc.outlet, doc.outlet_evidence or "the page's metadata (site name or feed field)"
+    else:
+        outlet, evidence = _outlet(doc)
+    if not outlet:
+        evidence = (
+            "no outlet named in the page, its metadata, byline or links: shown by its host, its title, "
+            "or else its kind and date"
+        )
+    return replace(
+        doc,
+        outlet=outlet,
+        outlet_evidence=evidence,
+        published=_published(doc),
+        language=_language(doc.body),
+        genre=_genre(doc),
+    )
+
+
+def same_outlets(documents: Sequence[Document]) -> list[Document]:
+    """One outlet, one spelling: documents whose strongest evidence says they come from one outlet.
+
+    Two documents are one outlet when both point to one site as their own (their web address or a
+    footer/site link whose domain matches the outlet's name), or when they share a byline and spell
+    the outlet nearly alike ("Daily Ledger" and "Daily Ledgr"). A near spelling alone is not enough
+    ("CNN", "CNBC"), nor is a shared host whose name matches neither (an aggregator). The group's
+    spelling is the one that matches its site, else the most frequent; each changed document says why.
+    """
+    docs = list(documents)
+    sets = DisjointSet(range(len(docs)))
+    sites = [_own_sites(d) for d in docs]
+    bylines = [_byline_key(d.byline) for d in docs]
+    # Only documents that share a site or a byline can be one outlet: pairs come from those two indexes,
+    # not from every pair of a pile, and are taken in the order a scan of every pair would take them.
+    sharing: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, d in enumerate(docs):
+        if d.outlet:
+            for site in sites[i]:
+                sharing[("site", site)].append(i)
+            if bylines[i]:
+                sharing[("byline", bylines[i])].append(i)
+    pairs = sorted({(i, j) for members in sharing.values() for k, i in enumerate(members) for j in members[k + 1 :]})
+    why: dict[int, list[str]] = {}
+    for i, j in pairs:
+        a, b = docs[i], docs[j]
+        shared = sorted(sites[i] & sites[j])
+        reasons = []
+        if shared:
+            reasons.append(f"both point to {shared[0]} as their own site")
+        if bylines[i] and bylines[i] == bylines[j] and _near(_name_key(a.outlet or ""), _name_key(b.outlet or "")):
+            reasons.append(f"same byline ({a.byline}) and nearly the same outlet name")
+        if reasons:
+            sets.union(i, j)
+            why.setdefault(i, []).append(f"{_cite(b)}: {' and '.join(reasons)}")
+            why.setdefault(j, []).append(f"{_cite(a)}: {' and '.join(reasons)}")
+    for members in sets.groups().values():
+        if len(members) < 2:
+            continue
+        name, basis = _canonical([docs[i] for i in members], set.intersection(*(sites[i] for i in members)))
+        for i in members:
+            d = docs[i]
+            note = f"one outlet with {'; '.join(why.get(i, []))}"
+            if d.outlet != name:
+                note += f"; spelled {d.outlet!r} here, shown as {name!r} ({basis})"
+            evidence = f"{d.outlet_evidence}; {note}" if d.outlet_evidence else note
+            docs[i] = replace(d, outlet=name, outlet_evidence=evidence)
+    return docs
+
+
+def _cite(doc: Document) -> str:
+    """A document named in evidence: its title, else its id."""
+    title = " ".join((doc.title or "").split())
+    if len(title) > 60:
+        title = title[:59].rsplit(" ", 1)[0] + "…"
+    return f"“{title}”" if title else doc.id
+
+
+def _byline_key(byline: str | None) -> str:
+    """A byline that names a person (two words or more), normalised; '' otherwise."""
+    words = re.findall(r"[^\W\d_]+", (byline or "").lower())
+    words = words[1:] if words[:1] == ["by"] else words
+    return " ".join(words) if len(words) >= 2 else ""
+
+
+def _name_key(name: str) -> str:
+    """An outlet name as letters and digits, lower case, without a leading 'The'."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    return "".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
+
+
+def _near(a: str, b: str) -> bool:
+    """Two spellings of one name: at most one edit per four characters, and never for very short names."""
+    if min(len(a), len(b)) < 3:
+        return a == b and bool(a)
+    return Levenshtein.distance(a, b) <= max(len(a), len(b)) // 4
+
+
+def _matches_site(name: str, domain: str, exact: bool = False) -> bool:
+    """Whether an outlet name is how its domain spells it: 'WSWS' for wsws.org, 'Daily Ledger' for
+    dailyledger.com, 'Evening Post Herald' for eph.net, 'North Valley Times' for nvtimes.com."""
+    words = re.findall(r"[a-z0-9]+", name.lower())
+    if words[:1] == ["the"] and len(words) > 1:
+        words = words[1:]
+    if not words:
+        return False
+    keys = {"".join(words)}
+    if len(words) >= 2:
+        initials = "".join(w[0] for w in words)
+        keys |= {initials, initials[:-1] + words[-1]}
+    labels = [part for part in domain.lower().removeprefix("www.").split(".")[:-1] if len(part) >= 2]
+    for key in keys:
+        for label in labels:
+            if key == label or label == "the" + key:
+                return True
+            if not exact and len(key) >= 4 and _near(key, label):
+                return True
+    return False
+
+
+def _own_sites(doc: Document) -> set[str]:
+    """Domains the page points to as its own: its web address or footer/site links, when the domain
+    matches the outlet's name (a bare host is no evidence: aggregators carry many outlets)."""
+    if not doc.outlet:
+        return set()
+    found = set()
+    if doc.url and (host := urlparse(doc.url).hostname):
+        found.add(host.removeprefix("www."))
+    for removed in doc.removed:
+        if removed.kind in _SITE_KINDS:
+            found |= {m.lower() for m in _LINK_DOMAIN.findall(removed.text)}
+            found |= {m.lower().removeprefix("www.") for m in _BARE_DOMAIN.findall(removed.text)}
+    return {d for d in found if _matches_site(doc.outlet, d)}
+
+
+def _canonical(group: Sequence[Document], sites: set[str]) -> tuple[str, str]:
+    """The group's spelling and why: the one spelled as its site, else the most frequent, else the first."""
+    names = [d.outlet for d in group if d.outlet]
+    counts = Counter(names)
+
+    def score(name: str) -> tuple[bool, bool, int, int]:
+        domain_shaped = bool(re.fullmatch(r"[\w-]+(?:\.[\w-]+)+", name))
+        spelled = any(_matches_site(name, s, exact=True) for s in sites)
+        return (spelled and not domain_shaped, not domain_shaped, counts[name], -names.index(name))
+
+    best = max(counts, key=score)
+    if score(best)[0]:
+        site = next(s for s in sorted(sites) if _matches_site(best, s, exact=True))
+        return best, f"the spelling that matches {site}"
+    if counts[best] > 1 and counts[best] > min(counts.values()):
+        return best, f"the most frequent spelling ({counts[best]} of {len(names)} documents)"
+    return best, "the first spelling in the pile"
+
+
+def _header_parts(doc: Document) -> list[str]:
+    return [p for p in _HEADER_SPLIT.split(doc.dateline or "") if p]
+
+
+def _outlet(doc: Document) -> tuple[str | None, str | None]:
+    """The outlet the page names, and where it names it."""
+    for part in _header_parts(doc):
+        labelled = DATE_IN_LINE.search(part) or re.match(r"(?:by |opinion|analysis|live|comment)", part, re.I)
+        if not labelled and re.match(r"^(?:The )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,4}$", part):
+            return part, f"named in the line under the headline: {doc.dateline!r}"
+    staff = _STAFF.match(doc.byline or "")
+    if staff:
+        return staff.group(1), f"staff byline {doc.byline!r}"
+    wire = re.search(r"\(([^)]{2,40})\)", doc.wire_dateline or "")
+    if wire:
+        return wire.group(1), f"agency in the wire dateline {doc.wire_dateline!r}"
+    for removed in doc.removed:
+        contact = _CONTACT.match(removed.text)
+        if contact and contact.group(1).lower() not in ("reporter", "author", "writer", "editor", "us"):
+            return contact.group(1).strip(), f"contact notice at the foot of the page: {removed.text!r}"
+        if removed.why == "author biography":
+            bio = _BIO_OUTLET.search(removed.text)
+            if bio:
+                return bio.group(1), f"author biography: {removed.text[:120]!r}"
+    for removed in doc.removed:
+        domain = _LINK_DOMAIN.search(removed.text)
+        if domain and removed.kind == "boilerplate":
+            return domain.group(1), f"domain of a link in the page's boilerplate: {removed.text[:120]!r}"
+    if doc.url:
+        host = urlparse(doc.url).netloc.removeprefix("www.")
+        return (host, f"host of the page's web address {doc.url}") if host else (None, None)
+    return None, None
+
+
+def _published(doc: Document) -> Published:
+    if doc.dateline and (stated := parse_date(doc.dateline)):
+        return Published(stated, "stated", f"printed under the headline: {doc.dateline!r}")
+    if doc.published.date:
+        return doc.published
+    body = doc.body
+    found = sorted(
+        {
+            d
+            for m in DATE_IN_LINE.finditer(body)
+            if not FUTURE_BEFORE.search(body[max(0, m.start() - 80) : m.start()]) and (d := parse_date(m.group(0)))
+        }
+    )
+    if found:
+        latest = found[-1]
+        if latest <= date.today().isoformat():
+            return Published(
+                latest,
+                "inferred",
+                f"latest full date the text gives a past or present event ({latest}; dates in plans left out); "
+                "the article was published on or after it",
+            )
+    return Published(None, "unknown", "no date in the page, its metadata or its text")
+
+
+def _language(text: str) -> str:
+    if len(text.split()) < 5:
+        return "und"
+    lang, _ = py3langid.classify(text[:5000])
+    return str(lang)
+
+
+def _genre(doc: Document) -> Genre:
+    header = " ".join([doc.title or "", doc.dateline or "", doc.byline or ""]).lower()
+    removed = " ".join(r.text.lower() for r in doc.removed if r.kind in ("boilerplate", "byline", "dateline"))
+    if re.search(r"\bbreaking\b|\bdeveloping story\b", header + " " + removed):
+        return "breaking"
+    if re.search(r"\blive\b", header) or sum(1 for p in doc.paragraphs if _TIMESTAMP_PARA.match(p)) >= 3:
+        return "live_blog"
+    for label, genre in _LABELS.items():
+        if re.search(rf"(?:^|[|·:]\s*){label}\b", header):
+            return genre
+    if any(r.kind == "comments" for r in doc.removed):
+        return "live_blog"
+    words = re.findall(r"[\w-]+", doc.body.lower())
+    loaded = sum(1 for w in words if w in LOADED_WORDS)
+    if words and loaded / len(words) >= 0.006:
+        return "opinion"
+    return "news"

@@ -1,0 +1,485 @@
+"""Ingest: turn paths (files, folders, '-' for stdin) into RawDocuments, or Skipped with a reason.
+
+Plain text and Markdown are decoded (UTF-8 first, then charset detection); HTML keeps its markup for
+the cleaner (trafilatura extracts text and metadata there); JSON Lines give one document per line
+with ``text`` or ``html`` and optional ``title``, ``url``, ``outlet``, ``published``, ``author``; RSS and
+Atom feeds (``.rss``, ``.atom``, ``.xml``) one per entry; web archives (``.warc``, ``.warc.gz``) one
+per HTML page.
+
+Nothing in a source stops the batch: a file too large (refused by its size before it is read), binary,
+empty or unreadable, a broken JSON line, a symbolic link loop or a special file becomes a ``Skipped``
+naming the file in a printable form (``printable``: a newline in a name shows as ``\\n``).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import re
+import stat
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from crosswire.models import RawDocument, Skipped
+from crosswire.stages._archives import feed_records, warc_records
+
+TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+PARQUET_SUFFIXES = {".parquet"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}
+WARC_SUFFIXES = {".warc", ".gz"}  # ".gz" only as ".warc.gz"
+BINARY_SUFFIXES = PARQUET_SUFFIXES | WARC_SUFFIXES  # binary by nature: no binary-content check
+SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES, *PARQUET_SUFFIXES, *FEED_SUFFIXES, *WARC_SUFFIXES})
+_BINARY_SNIFF = 4096
+_MAX_STRAY_NULS = 2  # a NUL or two pasted into a text file; binary data has many
+_MAX_ACCENTED_SHARE = 0.2
+_MAX_CONTROL_SHARE = 0.01  # text has next to no control characters; binary data decoded as text has many
+_STRAY_BYTES = re.compile(r"[\udc80-\udcff]+")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MAX_META_CHARS = 2000  # a title, byline or outlet longer than this is not one
+_MAX_URL_CHARS = 8192  # longer URLs are dropped (browsers and servers refuse them too)
+_MAX_ID_CHARS = 200
+
+
+def read(sources: Iterable[str], max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skipped]:
+    """Read every source; yield a RawDocument per article, or a Skipped naming the file and reason.
+
+    Folders are walked recursively in name order (files of unsupported types are skipped silently
+    there, but reported when named explicitly). Document ids are file names without extension,
+    made unique with a numeric suffix; stdin documents get a content hash.
+    """
+    yield from _unique_ids(item for source in sources for item in _read_one(source, max_bytes))
+
+
+def read_named(files: Iterable[tuple[str, bytes]], max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skipped]:
+    """Read documents held in memory (a stored story's files) as ``read`` reads files: each is a
+    (name, bytes) pair, read in name order; the name's suffix gives the format, its stem the document
+    id, and the name is the source (a feed's records are "name:N")."""
+    yield from _unique_ids(item for name, data in sorted(files) for item in _read_data(name, data, max_bytes))
+
+
+def _unique_ids(items: Iterable[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
+    """Document ids made unique in reading order with a numeric suffix ("notes", "notes-2")."""
+    seen: dict[str, int] = {}
+    for item in items:
+        if isinstance(item, RawDocument):
+            count = seen.get(item.id, 0)
+            seen[item.id] = count + 1
+            if count:
+                item = replace(item, id=f"{item.id}-{count + 1}")
+        yield item
+
+
+def _read_one(source: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    if source == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        yield from _from_bytes(data, "<stdin>", None, "text", max_bytes)
+        return
+    path = Path(source)
+    try:
+        is_dir = stat.S_ISDIR(path.stat().st_mode)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the name
+        yield Skipped(printable(source), "ingest", _os_reason(path, exc))
+        return
+    if not is_dir:
+        yield from _read_file(path, max_bytes)
+        return
+    files, problems = list_files(path)
+    yield from problems
+    if not files and not problems:
+        yield Skipped(
+            printable(source), "ingest", f"folder has no readable articles (looked for {', '.join(SUPPORTED)})"
+        )
+    for file in files:
+        yield from _read_file(file, max_bytes)
+
+
+def list_files(folder: str | Path) -> tuple[list[Path], list[Skipped]]:
+    """The article files under ``folder`` (recursively, in name order) and what could not be walked.
+
+    Symbolic links are followed, but a folder already walked is not walked again: a link loop (or a
+    second link to one folder) becomes a ``Skipped``, as do broken or looping links, folders that cannot
+    be opened, and special files (pipes, devices) with a supported suffix. Files of other types are
+    left out silently. Names may hold any bytes (newlines, invalid UTF-8); messages show them escaped.
+    """
+    root = Path(folder)
+    files: list[Path] = []
+    problems: list[Skipped] = []
+    walked: dict[tuple[int, int], Path] = {}
+    stack = [root]
+    links: list[Path] = []  # folders reached through a symbolic link, walked after the real ones
+    while stack or links:
+        directory = stack.pop() if stack else links.pop(0)
+        try:
+            info = directory.stat()
+            with os.scandir(directory) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name, reverse=True)
+        except OSError as exc:
+            problems.append(
+                Skipped(printable(directory), "ingest", f"cannot open folder: {_os_reason(directory, exc)}")
+            )
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in walked:
+            problems.append(
+                Skipped(
+                    printable(directory),
+                    "ingest",
+                    f"symbolic link to a folder already read ({printable(walked[key])}); not read again "
+                    "(a link loop, or two links to one folder)",
+                )
+            )
+            continue
+        walked[key] = directory
+        for entry in entries:
+            path = Path(entry.path)
+            supported = path.suffix.lower() in SUPPORTED
+            try:
+                mode = entry.stat().st_mode  # follows links
+            except OSError as exc:
+                if supported or exc.errno == errno.ELOOP:
+                    problems.append(Skipped(printable(path), "ingest", _os_reason(path, exc)))
+                continue
+            if stat.S_ISDIR(mode):
+                (links if entry.is_symlink() else stack).append(path)
+            elif stat.S_ISREG(mode):
+                if supported:
+                    files.append(path)
+            elif supported:
+                problems.append(Skipped(printable(path), "ingest", _NOT_REGULAR))
+    return sorted(files), problems
+
+
+_NOT_REGULAR = "not a regular file (a pipe, socket or device); only files can be read"
+
+
+def printable(path: str | Path) -> str:
+    """A path as text that prints on one line: invalid UTF-8 bytes as ``\\xff``, a newline as ``\\n``."""
+    try:
+        text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte (from JSON, say)
+        text = str(path).encode("utf-8", "backslashreplace").decode("utf-8")
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def _os_reason(path: Path, exc: OSError | ValueError) -> str:
+    """Why a path cannot be read, in words."""
+    if isinstance(exc, ValueError):
+        return "the name holds a NUL byte, which no file name can contain"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (the link leads back to itself); not followed"
+    if exc.errno == errno.ENOENT:
+        if path.is_symlink():
+            return f"broken symbolic link (its target {printable(os.readlink(path))} does not exist)"
+        return "no such file or folder; check the path"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the path is too long for this system"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
+    """A regular file's bytes, or a Skipped saying why not (not a regular file, too large, unreadable).
+
+    A file is refused by its size before a byte is read: a 200 MB file costs a stat, not 200 MB.
+    """
+    name = printable(path)
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return Skipped(name, "ingest", _NOT_REGULAR)
+        if info.st_size > max_bytes:
+            return Skipped(name, "ingest", f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit")
+        with path.open("rb") as file:
+            data = file.read(max_bytes + 1)  # bounded: the file may have grown since the stat
+    except OSError as exc:
+        return Skipped(name, "ingest", f"cannot read file: {_os_reason(path, exc)}")
+    if len(data) > max_bytes:
+        return Skipped(name, "ingest", f"file grew over the {max_bytes:,}-byte limit while it was read")
+    return data
+
+
+def _read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    if path.suffix.lower() not in SUPPORTED:
+        yield _unsupported(printable(path))
+        return
+    data = read_bytes(path, max_bytes)
+    if isinstance(data, Skipped):
+        yield data
+        return
+    yield from _read_data(printable(path), data, max_bytes)
+
+
+def _read_data(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    """One file's bytes, read by the suffix of its ``name`` (a path, or a stored story's file name)."""
+    path = Path(name)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED:
+        yield _unsupported(name)
+        return
+    if suffix in PARQUET_SUFFIXES:
+        yield from _parquet(data, name, path.stem)
+        return
+    problem = _size_problem(data, name, max_bytes) if suffix in FEED_SUFFIXES | WARC_SUFFIXES else None
+    if problem:
+        yield problem
+        return
+    if suffix in FEED_SUFFIXES:
+        yield from _feed(data, name, printable(path.stem))
+        return
+    if suffix in WARC_SUFFIXES:
+        if not name.lower().endswith((".warc", ".warc.gz")):
+            yield Skipped(name, "ingest", "a .gz file is read only as a web archive (.warc.gz); unpack it first")
+            return
+        yield from _warc(data, name, printable(path.name.split(".")[0]))
+        return
+    fmt = "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else TEXT_SUFFIXES[suffix]
+    yield from _from_bytes(data, name, printable(path.stem), fmt, max_bytes)
+
+
+def _unsupported(name: str) -> Skipped:
+    suffix = printable(Path(name).suffix.lower())
+    return Skipped(name, "ingest", f"unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
+
+
+def _size_problem(data: bytes, source: str, max_bytes: int) -> Skipped | None:
+    """An input too large or empty, said so; None when neither."""
+    if len(data) > max_bytes:
+        return Skipped(source, "ingest", f"input is over the {max_bytes:,}-byte limit")
+    if not data.strip():
+        return Skipped(source, "ingest", "file is empty")
+    return None
+
+
+def _from_bytes(
+    data: bytes, source: str, stem: str | None, fmt: str, max_bytes: int
+) -> Iterator[RawDocument | Skipped]:
+    problem = _size_problem(data, source, max_bytes)
+    if problem:
+        yield problem
+        return
+    # A feed with one corrupt line (a NUL byte in it) is still a feed: its other lines are read.
+    text = decode(data, nul_means_binary=fmt != "jsonl")
+    if text is None:
+        yield Skipped(
+            source,
+            "ingest",
+            "file looks binary: not text in UTF-8, Windows-1252 or any encoding we can detect "
+            "(or it mixes several encodings)",
+        )
+        return
+    if not text.replace("\ufeff", "").strip():  # any white space: a no-break space is nothing to read either
+        yield Skipped(source, "ingest", "file is empty (nothing but a byte-order mark or white space)")
+        return
+    doc_id = stem or "stdin-" + hashlib.sha256(data).hexdigest()[:12]
+    if fmt == "jsonl":
+        yield from _jsonl(text, source, doc_id)
+    elif fmt == "html" or (
+        fmt == "text" and stem is None and text.lstrip()[:15].lower().startswith(("<!doctype", "<html"))
+    ):
+        yield RawDocument(id=doc_id, source=source, text=text, format="html", html=text)
+    else:
+        yield RawDocument(id=doc_id, source=source, text=text, format=fmt)
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes near the start, more than a stray one or two, and no UTF-16/32 byte-order mark: not a
+    text file (a quick check, before any decoding)."""
+    if _unicode_bom(data):
+        return False
+    return data[:_BINARY_SNIFF].count(b"\x00") > _MAX_STRAY_NULS
+
+
+def decode(data: bytes, nul_means_binary: bool = True) -> str | None:
+    """Decode bytes as UTF-16/32 when they open on a byte-order mark, else as UTF-8, else as the charset
+    charset-normalizer finds; None for binary data. A stray NUL or two in a text file is dropped."""
+    bom = _unicode_bom(data)
+    if bom:
+        try:
+            return data.decode(bom).replace("\x00", "")
+        except UnicodeDecodeError:
+            return None
+    if nul_means_binary and looks_binary(data):
+        return None
+    text = _decode(data)
+    if text is not None and nul_means_binary:
+        text = text.replace("\x00", "")
+    if text is None or _control_share(text) > _MAX_CONTROL_SHARE:
+        return None
+    return text
+
+
+def _unicode_bom(data: bytes) -> str | None:
+    """The codec a UTF-16 or UTF-32 byte-order mark names (UTF-32's first: it starts like UTF-16's)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    return None
+
+
+def _decode(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    mixed = _mostly_utf8(data)
+    if mixed is not None:
+        return mixed
+    # Western pages that are not UTF-8 are nearly always Windows-1252 (the web's default). Take it when it
+    # decodes and reads as mostly ASCII letters; otherwise (Cyrillic, Greek, ... codepages) ask the detector.
+    try:
+        western = data.decode("cp1252")
+        letters = [c for c in western if c.isalpha()]
+        if letters and sum(1 for c in letters if not c.isascii()) / len(letters) < _MAX_ACCENTED_SHARE:
+            return western
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    return None if best is None else str(best)
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 text with a few stray single-byte characters (a Windows-1252 quote pasted in), or None.
+
+    Each stray byte is read as Windows-1252. Text that has no real multi-byte UTF-8 character, or many
+    stray bytes, is left to the detectors (a whole file in one legacy encoding, or binary data).
+    """
+    text = data.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    strays = sum(len(run) for run in _STRAY_BYTES.findall(text))
+    multibyte = sum(1 for c in text if ord(c) > 0x7F) - strays
+    if multibyte <= 0 or strays > multibyte:
+        return None
+    return _STRAY_BYTES.sub(lambda run: bytes(ord(c) - 0xDC00 for c in run.group()).decode("cp1252", "replace"), text)
+
+
+def _control_share(text: str) -> float:
+    sample = text[:65536]
+    controls = sum(1 for c in sample if c not in "\t\n\r\f\v" and unicodedata.category(c) == "Cc")
+    return controls / max(len(sample), 1)
+
+
+def _parquet(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:
+    """Rows of a Parquet shard, with the same fields as JSON Lines (needs pyarrow: crosswire[ray])."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield Skipped(name, "ingest", "reading Parquet needs pyarrow: pip install 'crosswire[ray]'")
+        return
+    try:
+        rows = pq.read_table(pa.BufferReader(data)).to_pylist()
+    except Exception as exc:  # pyarrow raises several kinds on a broken file
+        yield Skipped(name, "ingest", f"not a readable Parquet file ({type(exc).__name__}: {exc})")
+        return
+    for number, item in enumerate(rows, start=1):
+        yield from _item(item, f"{name}:{number}", stem, number)
+
+
+def _feed(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:
+    """An RSS or Atom feed: one document per entry (``name:N``), with its title, link, date, author."""
+    records, problem = feed_records(data)
+    if problem:
+        yield Skipped(name, "ingest", problem)
+    for number, record in enumerate(records, start=1):
+        yield from _item(record, f"{name}:{number}", stem, number)
+
+
+def _warc(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:
+    """A web archive: one document per HTML page it holds (``name:N``, N the WARC record's number)."""
+    pages = 0
+    for number, record in warc_records(data):
+        where = f"{name}:{number}"
+        if isinstance(record, str):
+            yield Skipped(where, "ingest", record)
+            continue
+        html = decode(record.pop("html_bytes"))
+        if html is None:
+            yield Skipped(where, "ingest", f"record {number} says HTML but its body is not text")
+            continue
+        pages += 1
+        yield from _item({**record, "html": html}, where, stem, number)
+    if not pages:
+        yield Skipped(name, "ingest", "the archive holds no HTML page with status 200 (nothing to read as news)")
+
+
+def _jsonl(text: str, source: str, stem: str) -> Iterator[RawDocument | Skipped]:
+    # Not splitlines(): JSON strings may hold U+2028 and other characters it would break a record at.
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Skipped(where, "ingest", f"line {number} is not valid JSON ({exc.msg}); the other lines were read")
+            continue
+        except (ValueError, RecursionError) as exc:  # a 5,000-digit number; arrays nested 100,000 deep
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+            why = f"line {number} cannot be read as JSON ({reason}); the other lines were read"
+            yield Skipped(where, "ingest", why)
+            continue
+        yield from _item(item, where, stem, number)
+
+
+def _item(item: object, where: str, stem: str, number: int) -> Iterator[RawDocument | Skipped]:
+    """One feed record (a JSON line or a Parquet row) as a raw document."""
+    if not isinstance(item, dict):
+        yield Skipped(where, "ingest", f"record {number} is a JSON {type(item).__name__}, expected an object")
+        return
+    html = item.get("html") if isinstance(item.get("html"), str) else None
+    body = item.get("text") if isinstance(item.get("text"), str) else None
+    if not (body or html):
+        yield Skipped(where, "ingest", f"record {number} has no 'text' or 'html' field with article text")
+        return
+    meta = {k: _one_line(item.get(k)) for k in ("title", "outlet", "url", "published")}
+    meta["author"] = _one_line(item.get("author") or item.get("byline"))
+    if meta["url"] and len(meta["url"]) > _MAX_URL_CHARS:
+        meta["url"] = None  # only a fallback for the outlet's name; a tracking URL must not cost the article
+    for field, value in meta.items():
+        if field != "url" and value is not None and len(value) > _MAX_META_CHARS:
+            yield Skipped(
+                where,
+                "ingest",
+                f"record {number}'s {field!r} field is {len(value):,} characters long; "
+                f"{'an' if field[:1] in 'aeiou' else 'a'} {field} of over {_MAX_META_CHARS:,} characters "
+                "is not one (fix or remove the field)",
+            )
+            return
+    given_id = _one_line(item.get("id"))
+    yield RawDocument(
+        id=printable(given_id) if given_id and len(given_id) <= _MAX_ID_CHARS else f"{stem}-{number}",
+        source=where,
+        text=_valid_unicode(body or html or ""),
+        format="html" if html and not body else "jsonl",
+        html=_valid_unicode(html) if html else None,
+        meta_title=meta["title"],
+        meta_outlet=meta["outlet"],
+        meta_url=meta["url"],
+        meta_author=meta["author"],
+        meta_published=meta["published"],
+    )
+
+
+def _one_line(value: object) -> str | None:
+    """A metadata value on one line with single spaces (None when absent or blank)."""
+    if value is None:
+        return None
+    return _valid_unicode(" ".join(str(value).split())) or None
+
+
+def _valid_unicode(text: str) -> str:
+    """Lone surrogates (JSON allows escapes like \\ud800) replaced: they cannot be written out as UTF-8."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")

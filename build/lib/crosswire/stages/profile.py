@@ -1,0 +1,60 @@
+"""Profiles: how each outlet frames the event and how loaded, hedged and attributed its voice is."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from crosswire.lexicons import FRAMING_RE, LOADED_REPORTING_VERBS, LOADED_WORDS, NAMED_AS_RE
+from crosswire.models import Annotated, Claim, Profile
+from crosswire.stages._attribution import outside_quotes
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+
+
+def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> tuple[Profile, ...]:
+    """One profile per document: framing terms, loaded-language share, hedging and attribution rates."""
+    # Claims no other document carries, counted once per document (not by scanning every claim per document).
+    unique: Counter[str] = Counter()
+    for claim in claims:
+        carriers = {m.doc for m in claim.mentions}
+        if len(carriers) == 1:
+            unique[next(iter(carriers))] += 1
+    profiles = []
+    for doc in annotated:
+        sentences = doc.document.sentences
+        framing = Counter[str]()
+        loaded, own, examples = 0, 0, []
+        for sentence, info in zip(sentences, doc.info, strict=True):
+            framing.update(_framing_terms(sentence.text))
+            if info.own_voice:
+                own += 1
+                words = {w.lower() for w in _WORD.findall(outside_quotes(sentence.text))}
+                hits = sorted(words & LOADED_WORDS)
+                if hits:
+                    loaded += 1
+                    examples.append(", ".join(hits))
+            elif info.reporting_verb in LOADED_REPORTING_VERBS:
+                own += 1  # "X slammed Y": the attribution is the outlet's own, judging choice of verb
+                loaded += 1
+                examples.append(info.reporting_verb)
+        total = max(1, len(sentences))
+        profiles.append(
+            Profile(
+                doc=doc.document.id,
+                framing=tuple(sorted(framing.items(), key=lambda kv: (-kv[1], kv[0]))),
+                loaded_language=round(loaded / own, 3) if own else 0.0,
+                hedging_rate=round(sum(1 for i in doc.info if i.certainty in ("hedged", "unconfirmed")) / total, 3),
+                attribution_rate=round(sum(1 for i in doc.info if i.speaker_text) / total, 3),
+                unique_claims=unique[doc.document.id],
+                loaded_examples=tuple(dict.fromkeys(examples))[:10],
+            )
+        )
+    return tuple(profiles)
+
+
+def _framing_terms(text: str) -> list[str]:
+    terms = [m.group(1).lower() for m in FRAMING_RE.finditer(text)]
+    terms += [f"“{m.group(1).strip().lower()}”" for m in NAMED_AS_RE.finditer(text)]
+    return terms

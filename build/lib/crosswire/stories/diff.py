@@ -1,0 +1,79 @@
+"""What changed between two versions of a story's dossier: new claims, claims whose status moved,
+new conflicts and conflicts no longer found (resolved, or their documents taken out). Claims are
+matched across versions by the source sentences they cite, since claim ids are renumbered at every
+analysis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crosswire.models import Claim, Conflict, Dossier
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    claim: str
+    text: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDiff:
+    new_claims: tuple[Claim, ...]
+    status_changes: tuple[StatusChange, ...]
+    new_conflicts: tuple[Conflict, ...]
+    new_documents: tuple[str, ...]
+    gone_conflicts: tuple[Conflict, ...] = ()  # in the earlier version, not in the later one
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.new_claims or self.status_changes or self.new_conflicts or self.new_documents or self.gone_conflicts
+        )
+
+
+def _keys(claim: Claim) -> set[tuple[str, str]]:
+    return {(m.doc, m.sentence) for m in claim.mentions}
+
+
+def _conflict_key(conflict: Conflict) -> tuple[str, frozenset[tuple[str, str]]]:
+    return conflict.kind, frozenset((m.doc, m.sentence) for m in conflict.evidence)
+
+
+def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
+    """Compare two dossiers (``before`` may be None for the first version)."""
+    old_claims = before.claims if before else ()
+    owner = {key: claim for claim in old_claims for key in _keys(claim)}
+    new_claims, changes = [], []
+    for claim in after.claims:
+        matches = {id(owner[k]): owner[k] for k in _keys(claim) if k in owner}
+        if not matches:
+            new_claims.append(claim)
+            continue
+        previous = {c.status for c in matches.values()}
+        if claim.status not in previous:
+            changes.append(StatusChange(claim.id, claim.text, "/".join(sorted(previous)), claim.status))
+    old_conflicts = {_conflict_key(k) for k in (before.conflicts if before else ())}
+    new_conflicts = [k for k in after.conflicts if _conflict_key(k) not in old_conflicts]
+    kept_conflicts = {_conflict_key(k) for k in after.conflicts}
+    gone_conflicts = [k for k in (before.conflicts if before else ()) if _conflict_key(k) not in kept_conflicts]
+    old_docs = {d.id for d in (before.documents if before else ())}
+    new_docs = tuple(sorted(d.id for d in after.documents if d.id not in old_docs))
+    return StoryDiff(tuple(new_claims), tuple(changes), tuple(new_conflicts), new_docs, tuple(gone_conflicts))
+
+
+def describe(change: StoryDiff) -> list[str]:
+    """The diff as lines a reader can scan."""
+    lines = [f"new documents: {', '.join(change.new_documents) or 'none'}"]
+    lines.append(f"new claims: {len(change.new_claims)}")
+    lines += [f"  + {c.id} [{c.status}] {c.text[:140]}" for c in change.new_claims[:20]]
+    if len(change.new_claims) > 20:
+        lines.append(f"  ... and {len(change.new_claims) - 20} more")
+    lines.append(f"claims whose status moved: {len(change.status_changes)}")
+    lines += [f"  ~ {s.claim} {s.before} -> {s.after}: {s.text[:120]}" for s in change.status_changes]
+    lines.append(f"new conflicts: {len(change.new_conflicts)}")
+    lines += [f"  ! {k.id} {k.kind}: {k.explanation[:160]}" for k in change.new_conflicts]
+    lines.append(f"conflicts no longer found: {len(change.gone_conflicts)}")
+    lines += [f"  - {k.id} {k.kind}: {k.explanation[:160]}" for k in change.gone_conflicts]
+    return lines

@@ -1,0 +1,201 @@
+"""Stories that evolve: add documents to a stored story, re-analyse it, keep each analysis as a version.
+
+This sits outside the core: it reads and writes the store and calls ``analyze``; the CLI and the web
+app both use it, so an upload and `crosswire add` do exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crosswire.analysis.cache import Reuse
+from crosswire.analysis.pipeline import LocalExecutor, Progress, analyze, load_pipeline, prepare, version
+from crosswire.errors import InputError
+from crosswire.models import Dossier, Skipped
+from crosswire.output.json import to_dict
+from crosswire.settings import Settings
+from crosswire.stages.cluster import ClusterSettings, cluster_stories
+
+# What a story takes in is also the web app's upload check (the web never imports stages): the
+# suffixes, those binary by nature (Parquet, web archives), the binary-content test, re-exported here.
+from crosswire.stages.ingest import BINARY_SUFFIXES as BINARY_SUFFIXES
+from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes
+from crosswire.stages.ingest import looks_binary as looks_binary
+from crosswire.stories.store import Store, StoredDocument
+
+
+def load_models(settings: Settings) -> Any:
+    """The language pipeline an analysis needs, loaded once by a long-running caller (the web app)."""
+    return load_pipeline(settings.spacy_model)
+
+
+MAX_STORY_NAME = 200  # the web app's limit too: every stored story can be opened in a browser
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    story: str
+    added: tuple[str, ...]
+    version: int | None  # None when every stored document was already analysed
+    errors: tuple[Skipped, ...] = ()
+    # Stored by an earlier add that was interrupted before its version; analysed in this version.
+    resumed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()  # taken out of the story by this version
+    reuse: Reuse = field(default_factory=Reuse)  # annotations read back from the store, and documents parsed
+
+
+def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[InputError]]:
+    """Read files (folders walked in name order, link loops not followed) as (file name, bytes); files
+    that are unsupported, too large, not regular or unreadable become errors naming the file."""
+    files, errors = [], []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates, problems = list_files(path)
+            errors += [InputError(p.source, p.reason) for p in problems]
+        else:
+            candidates = [path]
+        for file in candidates:
+            if file.suffix.lower() not in SUPPORTED:
+                errors.append(InputError(printable(file), f"unsupported file type; use {', '.join(SUPPORTED)}"))
+                continue
+            data = read_bytes(file, max_bytes)
+            if isinstance(data, Skipped):
+                errors.append(InputError(data.source, data.reason))
+            else:
+                files.append((printable(file.name), data))  # a name that is not UTF-8 keeps its bytes as \xff
+    return files, errors
+
+
+def check_story_name(name: str) -> str:
+    """The name without surrounding spaces, if a browser can open it: 1 to MAX_STORY_NAME printable
+    characters, not '.' or '..' (the CLI and the web app both take names through here).
+
+    Raises:
+        InputError: the name is empty, too long, a dot segment or holds control characters.
+    """
+    name = name.strip()
+    if not 1 <= len(name) <= MAX_STORY_NAME or name in (".", "..") or not name.isprintable():
+        raise InputError(
+            "--story", f"a story name needs 1 to {MAX_STORY_NAME} printable characters and cannot be '.' or '..'"
+        )
+    return name
+
+
+def add_to_story(
+    store: Store,
+    story: str,
+    files: list[tuple[str, bytes]],
+    settings: Settings,
+    nlp: Any = None,
+    progress: Progress | None = None,
+) -> AddResult:
+    """Store new files in ``story`` and, if the latest version has not analysed every stored document,
+    analyse the whole story as a new version.
+
+    Rerunning an add that was killed completes it: the documents it stored are found unanalysed and
+    analysed now, even though none of the files is new any more.
+    """
+    story = check_story_name(story)
+    added = store.add_documents(story, files)
+    pending = store.unanalysed(story)
+    if not pending and not added:  # (a removed document added again is back, though stored long ago)
+        return AddResult(story, (), None)
+    documents = store.documents(story)
+    dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
+    # The analysis covers what it read, not what is stored by the time it is saved: another add
+    # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
+    number = store.save_version(story, to_dict(dossier, version()), covers=max(d.id for d in documents))
+    resumed = tuple(name for name in pending if name not in added)
+    return AddResult(story, tuple(added), number, dossier.errors, resumed, reuse=reuse)
+
+
+def remove_from_story(
+    store: Store, story: str, names: list[str], settings: Settings, nlp: Any = None, progress: Progress | None = None
+) -> AddResult:
+    """Take documents out of a story and analyse what is left as a new version (earlier versions keep
+    them). A document that breaks the analysis, or that should not be there, can always be taken out.
+
+    Raises:
+        StoreError: no such story, or a name that is not one of its documents.
+    """
+    story = check_story_name(story)
+    removed, covers = store.remove_documents(story, names)
+    dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
+    number = store.save_version(story, to_dict(dossier, version()), covers=covers)
+    return AddResult(story, (), number, dossier.errors, removed=tuple(removed), reuse=reuse)
+
+
+def _analyze_documents(
+    store: Store,
+    documents: list[StoredDocument],
+    story: str,
+    settings: Settings,
+    nlp: Any,
+    progress: Progress | None,
+) -> tuple[Dossier, Reuse]:
+    """The dossier of these stored documents, read from memory, with sources named ``story/file``;
+    documents annotated before (by this pipeline version) are read back from the store, not parsed."""
+    files = [(f"{story}/{Path(document.name).name}", document.data) for document in documents]
+    executor = LocalExecutor(nlp, cache=store)
+    return analyze(files, settings, progress=progress, executor=executor), executor.reuse
+
+
+def add_to_pile(
+    store: Store, files: list[tuple[str, bytes]], settings: Settings, nlp: Any = None
+) -> tuple[list[AddResult], list[InputError]]:
+    """Add files whose story is not given: cluster them with the stored stories' documents; a file
+    joins the stored story most of its cluster belongs to, or opens a new story named after its
+    cluster's most frequent names. Files that cannot be read as articles are returned as errors.
+
+    Files are read under generated names (``incoming/00003.txt``), so a name with a newline, a colon
+    or bytes that are not UTF-8 cannot lose its file on the way back.
+    """
+    owner: dict[str, str | None] = {}
+    named: list[tuple[str, bytes]] = []
+    for number, info in enumerate(store.stories()):
+        for k, document in enumerate(store.documents(info.name)):
+            name = f"stored-{number}/{k:05d}{Path(document.name).suffix.lower()}"
+            named.append((name, document.data))
+            owner[name] = info.name
+    data_of: dict[str, tuple[str, bytes]] = {}
+    for index, (original, data) in enumerate(files):
+        name = f"incoming/{index:05d}{Path(original).suffix.lower()}"
+        named.append((name, data))
+        owner[name] = None
+        data_of[name] = (original, data)
+    documents, skipped = prepare(named, settings, None, {}, store)
+    stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
+    # A feed's records are "name:N"; a whole file is its name.
+    source_of = {d.id: d.source if d.source in owner else d.source.rsplit(":", 1)[0] for d in documents}
+    taken = {info.name for info in store.stories()}
+    plan: dict[str, list[tuple[str, bytes]]] = {}
+    placed: set[str] = set()
+    for story in stories:
+        paths = [source_of[d] for d in story.documents]
+        new = [p for p in dict.fromkeys(paths) if p in data_of and p not in placed]
+        if not new:
+            continue
+        stored = Counter(str(owner[p]) for p in paths if owner.get(p))
+        name = stored.most_common(1)[0][0] if stored else _new_name(story.label, taken)
+        taken.add(name)
+        placed.update(new)
+        plan.setdefault(name, []).extend(data_of[p] for p in new)
+    why: dict[str, str] = {}
+    for error in skipped:
+        why.setdefault(error.source if error.source in owner else error.source.rsplit(":", 1)[0], error.reason)
+    errors = [InputError(data_of[path][0], why[path]) for path in data_of if path not in placed and path in why]
+    return [add_to_story(store, name, batch, settings, nlp) for name, batch in sorted(plan.items())], errors
+
+
+def _new_name(label: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")[:60] or "story"
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}-{n}", n + 1
+    return name

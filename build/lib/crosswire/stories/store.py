@@ -1,0 +1,348 @@
+"""SQLite story store: stories, their documents (bytes as given, deduplicated by content hash) and
+every analysis as a numbered version. WAL mode; ordered, idempotent migrations; every write is one
+transaction, so a killed process leaves the last committed version intact.
+
+Adding to a story takes two transactions with an analysis between them: the documents, then the
+version. A process killed in between leaves documents that no version has analysed; each version
+records the highest document id its analysis read (``covers``), so ``unanalysed`` finds them and
+the next add analyses them instead of reporting nothing new."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crosswire.errors import StoreError
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        data BLOB NOT NULL,
+        added TEXT NOT NULL,
+        UNIQUE (story_id, sha256),
+        UNIQUE (story_id, name)
+    );
+    CREATE TABLE versions (
+        id INTEGER PRIMARY KEY,
+        story_id INTEGER NOT NULL REFERENCES stories(id),
+        number INTEGER NOT NULL,
+        created TEXT NOT NULL,
+        documents INTEGER NOT NULL,
+        dossier TEXT NOT NULL,
+        UNIQUE (story_id, number)
+    );
+    """,
+    # 2: which documents each version analysed. Documents are never deleted, so ids only grow and
+    # "every document with id <= covers" is exact. Older versions get the documents stored before
+    # them (to the second): an add stores its documents before it saves its version.
+    """
+    ALTER TABLE versions ADD COLUMN covers INTEGER;
+    UPDATE versions SET covers = (
+        SELECT COALESCE(MAX(d.id), 0) FROM documents d
+        WHERE d.story_id = versions.story_id AND d.added <= versions.created
+    );
+    """,
+    # 3: documents taken out of a story (`crosswire remove`) keep their row, so ids still only grow and
+    # older versions still say what they read; ``removed`` is when, NULL while the document is in.
+    """
+    ALTER TABLE documents ADD COLUMN removed TEXT;
+    """,
+    # 4: each document's annotation, kept by the hash of the cleaned document and the version of the
+    # pipeline that made it, so a story's next version parses only its new documents.
+    """
+    CREATE TABLE annotations (
+        document TEXT NOT NULL,
+        version TEXT NOT NULL,
+        data BLOB NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (document, version)
+    );
+    """,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    name: str
+    sha256: str
+    data: bytes
+    added: str
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    number: int
+    created: str
+    documents: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInfo:
+    name: str
+    documents: int
+    versions: int
+    updated: str | None
+
+
+def open_store(path: str | Path) -> Store:
+    """Open (creating and migrating) the store at ``path``.
+
+    Raises:
+        StoreError: the file is not a crosswire store or cannot be opened.
+    """
+    try:
+        connection = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        connection.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL: a commit is written to the WAL before COMMIT returns but fsynced only at
+        # checkpoints. A killed process (kill -9, a crash) loses nothing committed, because the
+        # operating system still holds the write; a power cut or OS crash can lose the last commits,
+        # never the file's consistency. FULL would fsync every commit for power-loss durability.
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+        store = Store(connection)
+        store.migrate()
+        return store
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"cannot open story store {path}: {exc}. Is it a crosswire database?") from exc
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """Typed access to one SQLite store; callers never see SQL."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._db = connection
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def migrate(self) -> None:
+        """Apply the migrations this file has not seen yet, in order, each in its own transaction."""
+        with self._transaction() as db:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)")
+        done = {row[0] for row in self._db.execute("SELECT version FROM schema_migrations")}
+        for number, script in enumerate(MIGRATIONS, start=1):
+            if number in done:
+                continue
+            with self._transaction() as db:
+                # Another process may have applied it since we looked; the write lock settles it.
+                if db.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (number,)).fetchone():
+                    continue
+                for statement in filter(str.strip, script.split(";")):
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_migrations (version) VALUES (?)", (number,))
+
+    def _story_id(self, db: sqlite3.Connection, name: str, create: bool) -> int | None:
+        row = db.execute("SELECT id FROM stories WHERE name = ?", (name,)).fetchone()
+        if row:
+            return int(row[0])
+        if not create:
+            return None
+        return int(db.execute("INSERT INTO stories (name, created) VALUES (?, ?)", (name, _now())).lastrowid or 0)
+
+    def add_documents(self, story: str, files: list[tuple[str, bytes]]) -> list[str]:
+        """Store files in a story, all or none; a file whose bytes are already there is skipped.
+        Returns the new names. No files: nothing is written (not even an empty story)."""
+        added: list[str] = []
+        if not files:
+            return added
+        with self._transaction() as db:
+            story_id = self._story_id(db, story, create=True)
+            for name, data in files:
+                digest = hashlib.sha256(data).hexdigest()
+                known = db.execute(
+                    "SELECT name, removed FROM documents WHERE story_id=? AND sha256=?", (story_id, digest)
+                ).fetchone()
+                if known and known[1] is not None:  # taken out earlier, added again: it is back in
+                    db.execute("UPDATE documents SET removed = NULL WHERE story_id=? AND sha256=?", (story_id, digest))
+                    added.append(known[0])
+                if known:
+                    continue
+                unique = self._unique_name(db, story_id, name, digest)
+                db.execute(
+                    "INSERT INTO documents (story_id, name, sha256, data, added) VALUES (?, ?, ?, ?, ?)",
+                    (story_id, unique, digest, data, _now()),
+                )
+                added.append(unique)
+        return added
+
+    @staticmethod
+    def _unique_name(db: sqlite3.Connection, story_id: int | None, name: str, digest: str) -> str:
+        taken = {r[0] for r in db.execute("SELECT name FROM documents WHERE story_id=?", (story_id,))}
+        stem, dot, suffix = name.rpartition(".") if "." in name else (name, "", "")
+        candidate, number = name, 0
+        while candidate in taken:  # "a.txt" taken, and so is "a-<hash>.txt": count on
+            mark = digest[:8] if number == 0 else f"{digest[:8]}-{number}"
+            candidate = f"{stem}-{mark}{dot}{suffix}"
+            number += 1
+        return candidate
+
+    def documents(self, story: str) -> list[StoredDocument]:
+        """The story's documents in the order they were stored (one consistent read)."""
+        rows = self._db.execute(
+            "SELECT d.name, d.sha256, d.data, d.added, d.id FROM documents d JOIN stories s ON s.id = d.story_id "
+            "WHERE s.name = ? AND d.removed IS NULL ORDER BY d.id",
+            (story,),
+        )
+        return [StoredDocument(name, sha, bytes(data), added, id_) for name, sha, data, added, id_ in rows]
+
+    def remove_documents(self, story: str, names: list[str]) -> tuple[list[str], int]:
+        """Take documents out of a story (their rows stay, marked removed). Returns the names taken out
+        and the highest document id stored now, removed ones included: what the next analysis covers.
+
+        Raises:
+            StoreError: the story does not exist, or a name is not one of its documents.
+        """
+        with self._transaction() as db:
+            story_id = self._story_id(db, story, create=False)
+            if story_id is None:
+                raise StoreError(f"no story {story!r} in this store")
+            present = {
+                r[0] for r in db.execute("SELECT name FROM documents WHERE story_id=? AND removed IS NULL", (story_id,))
+            }
+            unknown = [n for n in names if n not in present]
+            if unknown:
+                listed = ", ".join(sorted(present)[:20]) or "none"
+                raise StoreError(f"story {story!r} has no document {unknown[0]!r} (its documents: {listed})")
+            now = _now()
+            for name in names:
+                db.execute("UPDATE documents SET removed=? WHERE story_id=? AND name=?", (now, story_id, name))
+            (top,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM documents WHERE story_id=?", (story_id,)).fetchone()
+        return list(names), int(top)
+
+    def unanalysed(self, story: str) -> list[str]:
+        """Names of the story's documents its latest version did not analyse (all of them when it has no
+        version): what an add that was interrupted before saving its version left behind."""
+        # The latest version's coverage first, then the documents past it: one subquery per document
+        # row read every version's row (each holding a whole dossier) and took seconds on a large story.
+        found = self._db.execute(
+            "SELECT s.id, (SELECT v.covers FROM versions v WHERE v.story_id = s.id ORDER BY v.number DESC LIMIT 1) "
+            "FROM stories s WHERE s.name = ?",
+            (story,),
+        ).fetchone()
+        if found is None:
+            return []
+        story_id, covers = found
+        rows = self._db.execute(
+            "SELECT name FROM documents WHERE story_id = ? AND removed IS NULL AND id > ? ORDER BY id",
+            (story_id, covers or 0),
+        )
+        return [row[0] for row in rows]
+
+    def save_version(self, story: str, dossier: dict[str, Any], covers: int | None = None) -> int:
+        """Store an analysis of the story as its next version; returns the version number. When the
+        latest version already covers more documents (another add read more and finished first), nothing
+        is stored and its number is returned: the latest version never goes backwards.
+
+        Args:
+            story: the story's name (created if new).
+            dossier: the analysis, as the dossier's JSON dictionary.
+            covers: the highest ``StoredDocument.id`` the analysis read; None means every document
+                stored now (right only when nothing can have been added since the analysis read them).
+        """
+        with self._transaction() as db:
+            story_id = self._story_id(db, story, create=True)
+            (last,) = db.execute(
+                "SELECT COALESCE(MAX(number), 0) FROM versions WHERE story_id=?", (story_id,)
+            ).fetchone()
+            if covers is None:
+                (covers,) = db.execute(
+                    "SELECT COALESCE(MAX(id), 0) FROM documents WHERE story_id=?", (story_id,)
+                ).fetchone()
+            latest = db.execute(
+                "SELECT covers FROM versions WHERE story_id=? ORDER BY number DESC LIMIT 1", (story_id,)
+            ).fetchone()
+            if latest and latest[0] is not None and latest[0] > covers:
+                return int(last)  # a concurrent add saved an analysis of more documents: keep it latest
+            db.execute(
+                "INSERT INTO versions (story_id, number, created, documents, dossier, covers) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    story_id,
+                    last + 1,
+                    _now(),
+                    len(dossier.get("documents", [])),
+                    json.dumps(dossier, ensure_ascii=False),
+                    covers,
+                ),
+            )
+            return int(last) + 1
+
+    def versions(self, story: str) -> list[VersionInfo]:
+        rows = self._db.execute(
+            "SELECT v.number, v.created, v.documents FROM versions v JOIN stories s ON s.id = v.story_id "
+            "WHERE s.name = ? ORDER BY v.number",
+            (story,),
+        )
+        return [VersionInfo(*row) for row in rows]
+
+    def version(self, story: str, number: int | None = None) -> dict[str, Any] | None:
+        """The dossier of one version (the latest when ``number`` is None), or None."""
+        query = "SELECT v.dossier FROM versions v JOIN stories s ON s.id = v.story_id WHERE s.name = ? " + (
+            "AND v.number = ?" if number is not None else "ORDER BY v.number DESC LIMIT 1"
+        )
+        row = self._db.execute(query, (story, number) if number is not None else (story,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def annotations(self, documents: Iterable[str], version: str) -> tuple[dict[str, bytes], set[str]]:
+        """The kept annotations of these document hashes made by ``version``, and which of the others
+        were kept from another version (parsed again now because the pipeline changed)."""
+        keys = sorted(set(documents))
+        found: dict[str, bytes] = {}
+        stale: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT document, version, data FROM annotations WHERE document IN ({marks})"  # noqa: S608
+            for document, made_by, data in self._db.execute(query, chunk):
+                if made_by == version:
+                    found[document] = bytes(data)
+                else:
+                    stale.add(document)
+        return found, stale - found.keys()
+
+    def save_annotations(self, items: dict[str, bytes], version: str) -> None:
+        """Keep annotations (replacing one of the same document and version)."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO annotations (document, version, data, created) VALUES (?, ?, ?, ?)",
+                [(key, version, data, _now()) for key, data in items.items()],
+            )
+
+    def stories(self) -> list[StoryInfo]:
+        rows = self._db.execute(
+            "SELECT s.name, (SELECT COUNT(*) FROM documents d WHERE d.story_id = s.id AND d.removed IS NULL), "
+            "(SELECT COUNT(*) FROM versions v WHERE v.story_id = s.id), "
+            "(SELECT MAX(created) FROM versions v WHERE v.story_id = s.id) FROM stories s ORDER BY s.name"
+        )
+        return [StoryInfo(*row) for row in rows]

@@ -1,0 +1,1 @@
+"""The local web app over the story store (``crosswire serve``)."""

@@ -1,0 +1,242 @@
+"""A small read-mostly web app over the story store: story list, dossier pages (drawn by the same
+``output.html.to_html`` as `crosswire analyze --html`), version history with diffs, the JSON, and an
+upload form. Pages are server-rendered and work with JavaScript off.
+
+The app is a route table over one ``Site`` (its store connections, page cache and analysis thread);
+``guard`` holds what every request passes through, ``upload`` what a form brings in, ``pages`` the
+rendering. It speaks to the core only through ``crosswire.stories`` and ``crosswire.output``.
+
+Hostile input: templates autoescape and every response carries a strict Content-Security-Policy;
+story names reach URLs percent-encoded and come back from the raw path segment by segment, so a
+name with ``/`` or ``..`` stays one name; uploads are limited in size, count and type, their file
+names are reduced to a safe base name, and nothing from a request is used as a file-system path.
+
+Concurrency: readers run in the server's thread pool on pooled SQLite connections (WAL: each query
+reads one committed state). A page first reads the story's version list, then numbered versions,
+which never change once written, so it shows one committed state; rendered pages are cached by
+version. An upload is analysed on one dedicated thread, one analysis at a time, so readers are
+served meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from crosswire.errors import CrosswireError
+from crosswire.output.html import SCRIPT_HASH
+from crosswire.output.json import from_dict
+from crosswire.settings import Settings
+from crosswire.stories.diff import diff
+from crosswire.stories.service import SUPPORTED, add_to_story, load_models, remove_from_story
+from crosswire.stories.store import open_store
+from crosswire.web.guard import CSP, Guard, check_origin
+from crosswire.web.pages import CACHED_PAGES, ENV, PageCache, StorePool, dossier_html, parse_route, url
+from crosswire.web.upload import MAX_FILES, check_story_name, read_files
+
+MAX_UPLOAD_BYTES = 50_000_000  # one request, all files together
+MAX_WAITING_UPLOADS = 4  # uploads accepted at once, the running analysis included; more are told to retry
+
+
+class Site:
+    """What the pages share: pooled store connections for readers, rendered pages, and the one
+    analysis thread (with its spaCy pipeline, loaded on the first upload) that writes."""
+
+    def __init__(self, db_path: str | Path, settings: Settings, nlp: Any = None) -> None:
+        self.db_path, self.settings, self.nlp = db_path, settings, nlp
+        self.stores = StorePool(db_path)
+        self.pages = PageCache(CACHED_PAGES)
+        self.analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-analysis")
+        self.waiting = 0  # uploads accepted and not yet analysed (changed on the event loop only)
+
+    def close(self) -> None:
+        self.analysis.shutdown(wait=True)
+        self.stores.close()
+
+    def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return HTMLResponse(ENV.get_template(template).render(url=url, **context), status_code=status)
+
+    def load(self, name: str, number: int) -> dict[str, Any]:
+        with self.stores.reading() as store:
+            data = store.version(name, number)
+        if data is None:
+            raise HTTPException(404, f"no story {name!r} version {number}")
+        return data
+
+    # Pages (GET), by the view ``parse_route`` reads off the path.
+
+    def index(self) -> HTMLResponse:
+        with self.stores.reading() as store:
+            stories = store.stories()
+        return self.page("web_index.html.j2", stories=stories, accept=",".join(SUPPORTED))
+
+    def json(self, name: str, number: int | None) -> Response:
+        with self.stores.reading() as store:
+            versions = store.versions(name)
+        if not versions:
+            raise HTTPException(404, f"no story {name!r}")
+        latest = versions[-1]
+        body = self.pages.get(("json", name, latest), lambda: JSONResponse(self.load(name, latest.number)).body)
+        return Response(body, media_type="application/json")
+
+    def dossier(self, name: str, number: int | None) -> HTMLResponse:
+        # The version list first, then that exact version: numbered versions never change, so the
+        # page and its "Versions (n)" link come from one committed state even while one is added.
+        with self.stores.reading() as store:
+            versions = store.versions(name)
+        found = [v for v in versions if v.number == number] if number else versions[-1:]
+        if not found:
+            raise HTTPException(404, f"no story {name!r}" + (f" version {number}" if number else ""))
+        shown = found[0]
+        nav = (
+            ("All stories", "/"),
+            (f"Versions ({len(versions)})", url(name, "versions")),
+            ("JSON", url(name) + ".json"),
+            ("Add documents", url(name, "upload")),
+        )
+        html = self.pages.get(
+            ("dossier", name, shown, len(versions)),
+            lambda: dossier_html(self.load(name, shown.number), f"{name} v{shown.number}", nav),
+        )
+        response = HTMLResponse(html)
+        response.headers["content-security-policy"] = f"{CSP}; script-src '{SCRIPT_HASH}'"
+        return response
+
+    def versions(self, name: str, number: int | None) -> HTMLResponse:
+        with self.stores.reading() as store:
+            infos = store.versions(name)
+        if not infos:
+            raise HTTPException(404, f"no story {name!r}")
+
+        def render() -> str:
+            dossiers = {v.number: from_dict(self.load(name, v.number), f"{name} v{v.number}") for v in infos}
+            rows = [(v, diff(dossiers.get(v.number - 1), dossiers[v.number])) for v in reversed(infos)]
+            return ENV.get_template("web_versions.html.j2").render(url=url, name=name, rows=rows)
+
+        return HTMLResponse(self.pages.get(("versions", name, tuple(infos)), render))
+
+    def upload_form(self, name: str, number: int | None) -> HTMLResponse:
+        with self.stores.reading() as store:
+            documents = [d.name for d in store.documents(name)]
+        return self.page("web_upload.html.j2", name=name, accept=",".join(SUPPORTED), documents=documents)
+
+    # Changes (POST): an upload or a removal, analysed on the analysis thread.
+
+    async def receive_upload(self, request: Request, name: str | None) -> Response:
+        check_origin(request)
+        try:
+            async with request.form(max_files=MAX_FILES, max_fields=10) as form:
+                story = form.get("story") if name is None else name
+                name = check_story_name(story if isinstance(story, str) else "")
+                uploads = form.getlist("files")
+                if not uploads:
+                    raise HTTPException(400, "choose at least one file to upload")
+                files = await read_files(uploads, self.settings.max_file_bytes)
+        except HTTPException as exc:
+            if exc.status_code == 400 and str(exc.detail).startswith("Too many files"):
+                raise HTTPException(400, f"at most {MAX_FILES} files per upload; split it into several") from exc
+            raise
+        return await self.queued(add_to_story, name, files)
+
+    async def receive_removal(self, request: Request, name: str) -> Response:
+        check_origin(request)
+        async with request.form(max_files=0, max_fields=MAX_FILES) as form:
+            names = [n for n in form.getlist("names") if isinstance(n, str)]
+        if not names:
+            raise HTTPException(400, "tick at least one document to take out")
+        return await self.queued(remove_from_story, name, names)
+
+    async def queued(self, change: Callable[..., Any], name: str, items: list[Any]) -> Response:
+        """Run an upload or a removal on the analysis thread, then show the story's versions."""
+        if self.waiting >= MAX_WAITING_UPLOADS:
+            raise HTTPException(503, "other uploads are being analysed; try again in a minute")
+        self.waiting += 1
+        try:
+            await asyncio.get_running_loop().run_in_executor(self.analysis, self.analyse, change, name, items)
+        except CrosswireError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        finally:
+            self.waiting -= 1
+        return RedirectResponse(url(name, "versions"), status_code=303)
+
+    def analyse(self, change: Callable[..., Any], name: str, items: list[Any]) -> None:
+        """Runs on the single analysis thread: one analysis at a time, readers unaffected."""
+        if self.nlp is None:
+            self.nlp = load_models(self.settings)
+        store = open_store(self.db_path)
+        try:
+            change(store, name, items, self.settings, nlp=self.nlp)
+        finally:
+            store.close()
+
+
+# The route table: a story's path names a view (``pages.parse_route``); each view is one Site method.
+STORY_PAGES: dict[str, Callable[[Site, str, int | None], Response]] = {
+    "json": Site.json,
+    "story": Site.dossier,
+    "version": Site.dossier,
+    "versions": Site.versions,
+    "upload": Site.upload_form,
+    "remove": Site.upload_form,  # the removal form is on the upload page
+}
+STORY_CHANGES: dict[str, Callable[[Site, Request, str], Awaitable[Response]]] = {
+    "upload": Site.receive_upload,
+    "remove": Site.receive_removal,
+}
+
+
+def create_app(
+    db_path: str | Path,
+    settings: Settings,
+    nlp: Any = None,
+    max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    allowed_hosts: tuple[str, ...] = (),
+) -> FastAPI:
+    """The web app for the store at ``db_path``; ``nlp`` is loaded on the first upload when None.
+
+    ``allowed_hosts`` are host names (besides IP addresses and ``localhost``) the app answers to.
+    """
+    site = Site(db_path, settings, nlp)
+    open_store(db_path).close()  # create and migrate once, before serving
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        site.close()
+
+    app = FastAPI(title="crosswire", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
+    app.add_middleware(Guard, max_body=max_upload_bytes, allowed_hosts=allowed_hosts)
+
+    @app.exception_handler(HTTPException)
+    def error_page(request: Request, exc: HTTPException) -> HTMLResponse:
+        return site.page("web_error.html.j2", status=exc.status_code, status_code=exc.status_code, detail=exc.detail)
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        return site.index()
+
+    @app.get("/stories/{rest:path}")
+    def story_page(request: Request) -> Response:
+        name, view, number = parse_route(request)
+        return STORY_PAGES[view](site, name, number)
+
+    @app.post("/stories/{rest:path}")
+    async def story_change(request: Request) -> Response:
+        name, view, _ = parse_route(request)
+        if view not in STORY_CHANGES:
+            raise HTTPException(405, "only the upload page takes a POST")
+        return await STORY_CHANGES[view](site, request, name)
+
+    @app.post("/upload")
+    async def upload_new(request: Request) -> Response:
+        return await site.receive_upload(request, None)
+
+    return app

@@ -1,0 +1,73 @@
+"""Uploads: the files of a form read as (safe name, bytes), checked before anything is stored; the
+story name a form gives. Nothing from a request is used as a file-system path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+
+from crosswire.errors import InputError
+from crosswire.stories.service import BINARY_SUFFIXES, SUPPORTED, looks_binary
+from crosswire.stories.service import check_story_name as _check_name
+
+MAX_FILES = 50
+
+
+MAX_FILE_NAME_CHARS = 120
+
+
+def safe_file_name(raw: str | None) -> str:
+    """The base name of a client's file name: no directories (either slash), no control or
+    direction characters, no leading dots, at most MAX_FILE_NAME_CHARS characters."""
+    name = (raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable())
+    while name != (trimmed := name.strip().lstrip(".")):  # ". .hidden" -> "hidden", not ".hidden"
+        name = trimmed
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
+    suffix = suffix[:16]
+    stem = stem[: MAX_FILE_NAME_CHARS - len(suffix) - 1] or "upload"
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+def check_story_name(name: str) -> str:
+    """The story name from a form, as ``stories.check_story_name`` takes it, or a 400."""
+    try:
+        return _check_name(name)
+    except InputError as exc:
+        raise HTTPException(400, exc.reason) from exc
+
+
+async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[tuple[str, bytes]]:
+    """The uploaded files as (safe name, bytes); any refused file refuses the whole upload."""
+    files, problems, statuses = [], [], set()
+    for upload in uploads:
+        if not isinstance(upload, UploadFile):
+            problems.append("'files' must be files, not text")
+            statuses.add(400)
+            continue
+        name = safe_file_name(upload.filename)
+        suffix = Path(name).suffix.lower()
+        if suffix not in SUPPORTED:
+            problems.append(f"{name}: unsupported type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
+            statuses.add(415)
+            continue
+        data = await upload.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            problems.append(f"{name}: over the {max_bytes:,}-byte limit for one file")
+            statuses.add(413)
+        elif not data.strip():
+            problems.append(f"{name}: the file is empty")
+            statuses.add(400)
+        elif suffix not in BINARY_SUFFIXES and looks_binary(data):
+            problems.append(f"{name}: looks binary, not a {suffix} text file")
+            statuses.add(415)
+        else:
+            files.append((name, data))
+    if problems:
+        status = statuses.pop() if len(statuses) == 1 else 400
+        raise HTTPException(status, "nothing was added: " + "; ".join(problems))
+    return files
