@@ -137,16 +137,20 @@ def view(dossier: Dossier) -> dict[str, Any]:
     documents = dossier.documents
     doc_index = {d.id: i for i, d in enumerate(documents)}
     outlets = [d.label for d in documents]
-    sources = [
-        {
-            "id": d.id,
-            # One outlet with several documents: tell its columns apart by date, or by document id.
-            "label": outlets[i] if outlets.count(outlets[i]) == 1 else f"{outlets[i]} · {d.published.date or d.id}",
-            "color": PALETTE[i % len(PALETTE)],
-            "anchor": f"doc-{i}",
-        }
-        for i, d in enumerate(documents)
-    ]
+    sources = []
+    for i, d in enumerate(documents):
+        # One outlet with several documents: tell its columns apart by date, or by document id.
+        detail = "" if outlets.count(outlets[i]) == 1 else d.published.date or d.id
+        sources.append(
+            {
+                "id": d.id,
+                "label": f"{outlets[i]} · {detail}" if detail else outlets[i],
+                "outlet": outlets[i],
+                "detail": detail,
+                "color": PALETTE[i % len(PALETTE)],
+                "anchor": f"doc-{i}",
+            }
+        )
     # The "by outlet" filter and the single-source tail take one outlet's documents together.
     outlet_keys = {label: f"o{n}" for n, label in enumerate(dict.fromkeys(outlets))}
     outlet_of = {d.id: outlet_keys[d.label] for d in documents}
