@@ -51,12 +51,12 @@ WORDS: dict[str, dict[str, str]] = {
         "unknown": "no date found",
     },
     "conflict": {
-        "numeric": "the numbers differ",
-        "temporal": "the dates differ",
-        "polarity": "one says it, another denies it",
+        "numeric": "numbers differ",
+        "temporal": "dates differ",
+        "polarity": "said and denied",
         "attribution": "who said it differs",
-        "supersession": "a later report replaces an earlier one",
-        "other": "the reports disagree",
+        "supersession": "a later report replaces it",
+        "other": "reports disagree",
     },
     "entity": {
         "PERSON": "person",
