@@ -237,11 +237,11 @@ def test_browser_every_label_is_words(server, browser, viewport):
     for name, address in served_pages(server).items():
         page.goto(address)
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-        # Article text is the articles' own; the labels around it are ours.
+        # Article text and file names are the articles' and the user's own; the labels around them are ours.
         labels = page.evaluate(
             """() => { const copy = document.body.cloneNode(true);
-              copy.querySelectorAll('.said, blockquote, .sentences p, pre, .claim-text, ol.brief li, '
-                + '#timeline li, #quotes li, dd, td:first-child, .claimtext .text, title').forEach(e => e.remove());
+              copy.querySelectorAll('.said, blockquote, .sentences p, pre, .claim-text, ol.brief li, #timeline li, '
+                + '#quotes li, dd, td:first-child, .claimtext .text, title, .names').forEach(e => e.remove());
               return copy.innerText; }"""
         )
         assert RAW.findall(labels) == [], f"{name}: {RAW.findall(labels)}"

@@ -119,9 +119,7 @@ class Site:
         def render() -> str:
             dossiers = {v.number: from_dict(self.load(name, v.number), f"{name} v{v.number}") for v in infos}
             rows = [(v, diff(dossiers.get(v.number - 1), dossiers[v.number])) for v in reversed(infos)]
-            # A document as a reader knows it: its outlet and the file it came in ("Meridian Wire (wire.txt)").
-            known = {d.id: f"{d.label} ({d.source.rsplit('/', 1)[-1]})" for v in dossiers.values() for d in v.documents}
-            return ENV.get_template("web_versions.html.j2").render(url=url, name=name, rows=rows, known=known)
+            return ENV.get_template("web_versions.html.j2").render(url=url, name=name, rows=rows)
 
         return HTMLResponse(self.pages.get(("versions", name, tuple(infos)), render))
 
