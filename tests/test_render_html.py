@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
+import lxml.html
 import pytest
 from conftest import SETTINGS
 
 from crosswire.analysis.pipeline import analyze
-from crosswire.output.html import SCRIPT, to_html
+from crosswire.output.html import SCRIPT, counted, to_html, words
 
 PAYLOADS = [
     "<script>alert('x')</script>",
@@ -99,3 +101,68 @@ def test_render_html_citations_point_at_source_sentences(sample_dossier):
     anchors = {a.split('"')[0] for a in page.split('href="#src-')[1:]}
     ids = {i.split('"')[0] for i in page.split('id="src-')[1:]}
     assert anchors and anchors <= ids
+
+
+def _claim_elements(page: str) -> dict[str, lxml.html.HtmlElement]:
+    tree = lxml.html.fromstring(page)
+    return {e.get("id")[len("claim-") :]: e for e in tree.xpath("//*[@id='claims']//*[starts-with(@id, 'claim-')]")}
+
+
+def test_render_html_prints_each_claim_sentence_once(sample_dossier):
+    page = to_html(sample_dossier, "test")
+    elements = _claim_elements(page)
+    index = {d.id: i for i, d in enumerate(sample_dossier.documents)}
+    assert set(elements) == {c.id for c in sample_dossier.claims}  # every claim has its place
+    for claim in sample_dossier.claims:
+        text = " ".join(elements[claim.id].text_content().split())
+        for mention in claim.mentions:
+            sentence = " ".join(mention.text.split())
+            assert text.count(sentence) == 1, (claim.id, sentence)
+        # Provenance: each mention still links to its own sentence in the source text.
+        links = {a.get("href") for a in elements[claim.id].iter("a")}
+        assert {f"#src-{index[m.doc]}-{m.sentence}" for m in claim.mentions} <= links, claim.id
+
+
+def test_render_html_claims_strongest_first_and_the_single_source_tail_folded(sample_dossier):
+    page = to_html(sample_dossier, "test")
+    tree = lxml.html.fromstring(page)
+    claims = {c.id: c for c in sample_dossier.claims}
+    shown = [e.get("id")[len("claim-") :] for e in tree.xpath("//*[@id='claims']/div[@class='claim-group']/*[@id]")]
+    folded = [e.get("id")[len("claim-") :] for e in tree.xpath("//details[@id='single-source']//li[@id]")]
+    assert shown and folded and len(shown) + len(folded) == len(claims)
+    assert all(claims[c].independent_sources < 2 and claims[c].status == "single_source" for c in folded)
+    counts = [claims[c].independent_sources for c in shown if claims[c].status == "corroborated"]
+    assert counts == sorted(counts, reverse=True) and counts[0] == max(c.independent_sources for c in claims.values())
+    # The matrix starts with the claim most independent sources carry.
+    first_row = tree.xpath("//table[@id='matrix']/tbody/tr[1]//a")[0].get("href")
+    assert claims[first_row[len("#claim-") :]].independent_sources == counts[0]
+
+
+def test_render_html_labels_in_words(sample_dossier):
+    page = to_html(sample_dossier, "test")
+    tree = lxml.html.fromstring(page)
+    tags = " ".join(t.text_content() for t in tree.xpath("//*[contains(@class, 'tag')]"))
+    assert "single_source" not in tags and "live_blog" not in tags
+    facts = " ".join(tree.xpath("//dl[@class='facts']/dd[not(@class='muted')]//text()"))  # not the file's name
+    assert "live blog" in facts and "(unknown)" not in facts and "live_blog" not in facts
+    assert not re.search(r"(?<![\d,.])1 (?:claims|documents|conflicts|sentences|parts)\b", page)
+    assert counted(1, "report") == "1 report" and counted(3, "source") == "3 sources"
+    assert counted(1, "entity", "entities") == "1 entity" and counted(0, "entity", "entities") == "0 entities"
+    assert words("single_source", "status") == "single source" and words("GPE", "entity") == "country, state or city"
+
+
+def test_render_html_filters_are_absent_without_the_script(sample_dossier):
+    """The filter bars are hidden until the script shows them; every claim's row is in the matrix."""
+    tree = lxml.html.fromstring(to_html(sample_dossier, "test"))
+    bars = tree.xpath("//div[contains(@class, 'filters') or contains(@class, 'sortbar')]")
+    assert bars and all(b.get("hidden") is not None for b in bars)
+    assert len(tree.xpath("//table[@id='matrix']/tbody/tr")) == len(sample_dossier.claims)
+
+
+def test_render_html_reference_tail_is_folded(reference_dossier):
+    """The reference corpus: nearly every claim rests on one source; they are folded, not printed."""
+    tree = lxml.html.fromstring(to_html(reference_dossier, "test"))
+    open_claims = tree.xpath("//*[@id='claims']/div[@class='claim-group']/*[@id]")
+    folded = tree.xpath("//details[@id='single-source']//li[@id]")
+    assert len(folded) > 10 * len(open_claims)
+    assert len(open_claims) + len(folded) == len(reference_dossier.claims)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import SAMPLE, SETTINGS, SHARED
@@ -87,3 +88,12 @@ def test_web_take_a_document_out_of_a_story(client):
     assert done.status_code == 303
     data = client.get(f"/stories/{story}.json").json()
     assert [d["source"] for d in data["documents"]] == [f"{story}/keep.txt"]
+
+
+def test_web_pages_say_things_in_words(client):
+    index = client.get("/").text
+    assert "Accepted: .atom, .gz," in index  # the types wrap on a phone instead of running off the card
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", index) and "+00:00" not in index
+    versions = client.get("/stories/levy%20%3Cb%3E%26%22story%22/versions").text
+    assert "single_source" not in versions and "corroborated or single source" not in versions
+    assert re.search(r"\b7 documents\b", versions) and "+00:00" not in versions

@@ -107,7 +107,7 @@ URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "
 _OUR_TAGS = (
     "html head meta title style body nav a header h1 h2 h3 p main section ol ul li span button div table thead "
     "tbody tr th td svg line text g circle strong blockquote br dl dt dd details summary pre script form label "
-    "input code em"
+    "input code em mark select option"
 )
 ALLOWED_TAGS = set(_OUR_TAGS.split())
 

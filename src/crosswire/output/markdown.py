@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from crosswire.models import Dossier
+from crosswire.output.html import counted, words  # the same labels in words as the HTML page
 
 _CERTAINTY_MARK = {"asserted": "asserts", "hedged": "hedges", "unconfirmed": "unconfirmed", "denied": "denies"}
 
@@ -57,12 +58,12 @@ def to_markdown(dossier: Dossier) -> str:
             sources = sorted({outlets[m.doc] for m in entry.evidence})
             said = "; ".join(sorted({f"“{_md(m.text)}”" for m in entry.evidence}))
             lines.append(f"- **{entry.date}** {_md(entry.text)} — {_md(', '.join(sources))} ({said})")
-    lines += ["", "## Sources", "", "| doc | outlet | published (basis) | genre | removed |", "|---|---|---|---|---|"]
+    lines += ["", "## Sources", "", "| doc | outlet | published | kind | removed |", "|---|---|---|---|---|"]
     for d in dossier.documents:
-        removed = ", ".join(sorted({r.kind for r in d.removed})) or "-"
+        removed = ", ".join(sorted({words(r.kind, "removed") for r in d.removed})) or "-"
+        published = f"{d.published.date}, {words(d.published.basis, 'basis')}" if d.published.date else "no date found"
         lines.append(
-            f"| {_md(d.label)} | {_md(d.outlet) or '?'} | {d.published.date or '?'} ({d.published.basis}) "
-            f"| {d.genre} | {removed} |"
+            f"| {_md(d.label)} | {_md(d.outlet) or 'not found'} | {published} | {words(d.genre, 'genre')} | {removed} |"
         )
     lines += ["", "## Framing and voice", ""]
     for p in dossier.profiles:
@@ -76,7 +77,8 @@ def to_markdown(dossier: Dossier) -> str:
     for e in [e for e in dossier.entities if e.type in ("PERSON", "ORG")][:25]:
         aliases = ", ".join(_md(a) for a in e.aliases if a != e.name)
         lines.append(
-            f"- {_md(e.name)} ({e.type}, {len(e.mentions)} mentions)" + (f" — also: {aliases}" if aliases else "")
+            f"- {_md(e.name)} ({words(e.type, 'entity')}, {counted(len(e.mentions), 'mention')})"
+            + (f" — also: {aliases}" if aliases else "")
         )
     lines += ["", "## Quotes", ""]
     for q in dossier.quotes[:40]:

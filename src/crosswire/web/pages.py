@@ -10,6 +10,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
@@ -18,14 +19,28 @@ from fastapi import Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
-from crosswire.output.html import to_html
+from crosswire.output.html import counted, to_html, words
 from crosswire.output.json import from_dict
 from crosswire.stories.store import Store, open_store
 
 CACHED_PAGES = 32  # rendered pages kept; a numbered version never changes, so neither does its page
 
 
+def when(stamp: str) -> str:
+    """A stored ISO time as a reader reads it: ``2025-03-18 09:40 UTC``."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    offset = moment.utcoffset()
+    zone = "" if offset is None else " UTC" if offset == timedelta(0) else moment.strftime(" UTC%z")
+    return moment.strftime("%Y-%m-%d %H:%M") + zone
+
+
 ENV = Environment(loader=PackageLoader("crosswire", "templates"), autoescape=select_autoescape(default=True))
+ENV.filters["words"] = words
+ENV.filters["counted"] = counted
+ENV.globals["when"] = when
 
 
 def dossier_html(stored: dict[str, Any], name: str, nav: tuple[tuple[str, str], ...]) -> str:
