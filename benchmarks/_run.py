@@ -51,14 +51,17 @@ def _rss_kb(pid: int) -> int:
         return 0
 
 
-def _tree_rss_kb(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in kB (Linux /proc)."""
+def _tree_rss_kb(pid: int, field: str = "VmRSS:") -> int:
+    """Resident memory of a process and all its descendants, in kB (Linux /proc). ``field`` "Pss:"
+    counts a page shared by n processes (a forked worker's copy of the parent's model) 1/n in each,
+    so the sum is the memory the tree really holds; summed RSS counts such a page in every process."""
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            source = Path(f"/proc/{current}/status" if field == "VmRSS:" else f"/proc/{current}/smaps_rollup")
+            status = source.read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith(field)))
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
@@ -74,13 +77,14 @@ def run_analyze(paths: list[str], workers: int, stories_to: str | None = None) -
     child = subprocess.Popen(
         [sys.executable, "-c", code, *paths, *extra, str(workers)], stdout=subprocess.PIPE, text=True
     )
-    peak = main = 0
+    peak = main = proportional = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak, main
+        nonlocal peak, main, proportional
         while not done.is_set():
             peak = max(peak, _tree_rss_kb(child.pid))
+            proportional = max(proportional, _tree_rss_kb(child.pid, "Pss:"))
             main = max(main, _rss_kb(child.pid))
             time.sleep(0.2)
 
@@ -92,4 +96,10 @@ def run_analyze(paths: list[str], workers: int, stories_to: str | None = None) -
     if child.returncode != 0:
         raise RuntimeError(f"analyze failed with exit code {child.returncode}")
     stats = json.loads(out.strip().splitlines()[-1])
-    return {"wall_s": time.perf_counter() - start, "peak_rss_mb": peak / 1024, "peak_main_mb": main / 1024, **stats}
+    return {
+        "wall_s": time.perf_counter() - start,
+        "peak_rss_mb": peak / 1024,
+        "peak_main_mb": main / 1024,
+        "peak_pss_mb": proportional / 1024,
+        **stats,
+    }

@@ -65,6 +65,7 @@ def main() -> int:
                 "words": run["words"],
                 "wall_s": round(run["wall_s"], 1),
                 "peak_rss_mb": round(run["peak_rss_mb"]),
+                "peak_pss_mb": round(run["peak_pss_mb"]),
                 "annotate_s": round(run.get("annotate (parallel, incl. model load)", run.get("annotate", 0)), 1),
                 "reconcile_s": round(reconcile, 1),
                 "claims": run["claims"],
@@ -104,16 +105,18 @@ def _stories(args: argparse.Namespace) -> int:
                 "wall_s": round(run["wall_s"], 1),
                 "peak_rss_mb": round(run["peak_rss_mb"]),
                 "peak_main_process_mb": round(run["peak_main_mb"]),
+                "peak_pss_mb": round(run["peak_pss_mb"]),
                 "claims": run["claims"],
                 "errors": run["errors"],
             }
         )
         harness.progress(json.dumps(rows[-1]))
-    print(f"{'articles':>9}{'stories':>9}{'wall s':>9}{'peak MB':>9}{'main MB':>9}{'s/1000':>9}")
+    print(f"{'articles':>9}{'stories':>9}{'wall s':>9}{'RSS MB':>9}{'PSS MB':>9}{'main MB':>9}{'s/1000':>9}")
     for r in rows:
         per_thousand = r["wall_s"] * 1000 / r["articles"]
         main = r["peak_main_process_mb"]
-        print(f"{r['articles']:>9}{r['stories']:>9}{r['wall_s']:>9}{r['peak_rss_mb']:>9}{main:>9}{per_thousand:>9.1f}")
+        tree, pss = r["peak_rss_mb"], r["peak_pss_mb"]
+        print(f"{r['articles']:>9}{r['stories']:>9}{r['wall_s']:>9}{tree:>9}{pss:>9}{main:>9}{per_thousand:>9.1f}")
     harness.write_json("scaling_stories.json", {"rows": rows})
     return 0
 
