@@ -99,10 +99,14 @@ def write_brief(
     readable = [c for c in claims if wording[c.id] is not None and c.status != "superseded"]
     usable = [c for c in readable if not all(m.doc in overtaken for m in c.mentions if m.kind == "news")]
     # What superseded an earlier report is news the reader must not miss, corroborated or not.
-    later = [by_id[k] for k in superseded_by.values() if k in by_id and by_id[k] in usable]
+    usable_ids = {c.id for c in usable}  # (claim ids are unique: a set, not a scan of the list)
+    later = [by_id[k] for k in superseded_by.values() if k in usable_ids]
     must = list(dict.fromkeys(later))[: max(1, max_sentences // 3)]
+    must_ids = {c.id for c in must}
     event_outlets = {c.id: event_of[c.id].outlets if c.id in event_of else 0 for c in claims}
-    ranked = [c for c in sorted(usable, key=lambda c: _rank(c, event_outlets[c.id]), reverse=True) if c not in must]
+    ranked = [
+        c for c in sorted(usable, key=lambda c: _rank(c, event_outlets[c.id]), reverse=True) if c.id not in must_ids
+    ]
     chosen = must + _pick(ranked, max_sentences - len(must), wording, docs, event_outlets)
     happened = _event_dates(timeline)
     chosen.sort(key=lambda c: (happened.get(c.id) or c.first_reported or "9999", c.first_reported or "9999", c.id))
@@ -240,6 +244,8 @@ class _Named:
 
     spots: dict[tuple[str, str], tuple[tuple[int, str], ...]] = field(default_factory=dict)
     people: frozenset[str] = frozenset()
+    # Whether a sentence stands alone, by (document, sentence, text, speaker): clauses share sentences.
+    alone: dict[tuple[str, str, str, str | None], bool] = field(default_factory=dict, compare=False)
 
 
 def _named(entities: Sequence[Entity]) -> _Named:
@@ -256,8 +262,12 @@ def _named(entities: Sequence[Entity]) -> _Named:
 def _stands_alone(mention: ClaimMention, named: _Named | None = None) -> bool:
     """Whether the sentence says its claim to a reader who has not read the sentences before it."""
     named = named or _Named()
-    spots = named.spots.get((mention.doc, mention.sentence), ())
-    return _reads_alone(mention.text, spots, named.people | _name_words(mention.speaker_name))
+    key = (mention.doc, mention.sentence, mention.text, mention.speaker_name)
+    if key not in named.alone:
+        spots = named.spots.get((mention.doc, mention.sentence), ())
+        speaker = _name_words(mention.speaker_name)
+        named.alone[key] = _reads_alone(mention.text, spots, named.people | speaker if speaker else named.people)
+    return named.alone[key]
 
 
 def _reads_alone(text: str, spots: Sequence[tuple[int, str]], people: frozenset[str]) -> bool:

@@ -11,6 +11,7 @@ live in ``_conflict_context``; the detectors over events (dates, whereabouts, ai
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -28,7 +29,7 @@ from crosswire.lexicons import (
 )
 from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
 from crosswire.settings import DEFAULTS
-from crosswire.stages._conflict_context import _Context, _later, _short, _stems
+from crosswire.stages._conflict_context import _Context, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
@@ -287,38 +288,51 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     """An official act later reversed (warrant then charges dropped), or silence then a statement."""
     conflicts = []
     mentions = [(c, m) for c in claims for m in c.mentions]
+    # A later mention is tried against many earlier ones: its patterns are searched once.
+    public = functools.cache(lambda text: bool(PUBLIC_STATEMENT.search(text)))
+    reversal = functools.cache(lambda text: bool(ACT_REVERSED.search(text) and _LEGAL_OBJECT.search(text)))
+    undone = functools.cache(lambda text: bool(ACT_REVERSED.search(text) or UNDO.search(text)))
+    # Clauses of one sentence share its text: what an earlier sentence opens is read once.
+    opens = functools.cache(
+        lambda text: (
+            ACT_OPENED.search(text) and not ACT_REVERSED.search(text),
+            SILENCE.search(text),
+            REFUSAL.search(text),
+        )
+    )
     # Later statements and reversals are rare: index them by the people they name, then compare.
     # A named public statement (address, speech, press conference) is the best evidence of speaking up.
     later_by_person: dict[str, list[tuple[Claim, ClaimMention]]] = defaultdict(list)
     undoing: list[tuple[Claim, ClaimMention]] = []
-    for claim, mention in sorted(mentions, key=lambda cm: not PUBLIC_STATEMENT.search(cm[1].text)):
+    for claim, mention in sorted(mentions, key=lambda cm: not public(cm[1].text)):
         for person in ctx.people[(mention.doc, mention.sentence)] | ({mention.speaker} if mention.speaker else set()):
             later_by_person[person].append((claim, mention))
-        if ACT_REVERSED.search(mention.text) or UNDO.search(mention.text):
+        if undone(mention.text):
             undoing.append((claim, mention))
     reported: set[tuple[str, str]] = set()  # one supersession per earlier sentence, however many clauses
     for earlier_claim, earlier in mentions:
         key = (earlier.doc, earlier.sentence)
         if key in reported:
             continue
-        opened = ACT_OPENED.search(earlier.text) and not ACT_REVERSED.search(earlier.text)
-        silent = SILENCE.search(earlier.text)
-        refusal = REFUSAL.search(earlier.text)
+        opened, silent, refusal = opens(earlier.text)
         if not (opened or silent or refusal):
             continue
         people = ctx.people[key]
+        since = ctx.date.get(earlier.doc)
+        if not since:  # nothing is later than an undated report
+            continue
         candidates = [cm for person in sorted(people) for cm in later_by_person[person]]
         candidates += undoing if refusal else []
         for later_claim, later in candidates:
-            if later_claim.id == earlier_claim.id or not _later(ctx, later.doc, earlier.doc):
+            when = ctx.date.get(later.doc)
+            if not (when and when > since) or later_claim.id == earlier_claim.id:
                 continue
-            shared = people & ctx.people[(later.doc, later.sentence)]
-            if opened and shared and ACT_REVERSED.search(later.text) and _LEGAL_OBJECT.search(later.text):
+            if opened and reversal(later.text) and people & ctx.people[(later.doc, later.sentence)]:
                 reason = "a later report says the action was reversed"
             elif refusal and undoes(later.text, refusal.group("object")):
                 reason = f"a later report says the {refusal.group('object')} was undone after all"
-            elif silent and later.speaker in people and (PUBLIC_STATEMENT.search(later.text) or later.speaker):
-                if SILENCE.search(later.text) and not PUBLIC_STATEMENT.search(later.text):
+            elif silent and later.speaker in people and (public(later.text) or later.speaker):
+                if SILENCE.search(later.text) and not public(later.text):
                     continue
                 reason = f"{ctx.entity_name.get(later.speaker or '', 'the person')} has since spoken publicly"
             else:

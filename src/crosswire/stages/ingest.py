@@ -20,7 +20,6 @@ import os
 import re
 import stat
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -43,6 +42,8 @@ _MAX_STRAY_NULS = 2  # a NUL or two pasted into a text file; binary data has man
 _MAX_ACCENTED_SHARE = 0.2
 _MAX_CONTROL_SHARE = 0.01  # text has next to no control characters; binary data decoded as text has many
 _STRAY_BYTES = re.compile(r"[\udc80-\udcff]+")
+# Unicode's control characters (category Cc: U+0000-001F, U+007F-009F) other than the whitespace ones.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _MAX_META_CHARS = 2000  # a title, byline or outlet longer than this is not one
@@ -365,8 +366,7 @@ def _mostly_utf8(data: bytes) -> str | None:
 
 def _control_share(text: str) -> float:
     sample = text[:65536]
-    controls = sum(1 for c in sample if c not in "\t\n\r\f\v" and unicodedata.category(c) == "Cc")
-    return controls / max(len(sample), 1)
+    return len(_CONTROL.findall(sample)) / max(len(sample), 1)
 
 
 def _parquet(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:

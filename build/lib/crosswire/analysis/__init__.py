@@ -1,2 +1,0 @@
-"""The analysis: ``pipeline.analyze`` runs the stages over a pile of documents and returns a Dossier;
-``engine_ray`` runs the same stages on Ray; ``workers`` keeps one bad document from stopping the rest."""

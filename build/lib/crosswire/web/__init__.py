@@ -1,1 +1,0 @@
-"""The local web app over the story store (``crosswire serve``)."""
