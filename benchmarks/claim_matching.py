@@ -59,7 +59,8 @@ from _piles import claims_at_verbs, claims_on, parse, unplaced, with_events  # n
 from _sentence_pairs import baselines, crosswire_pairs, make_pairs  # noqa: E402
 
 import crosswire  # noqa: E402
-from crosswire.analysis.pipeline import load_pipeline, reconcile  # noqa: E402
+from crosswire.analysis.pipeline import load_pipeline  # noqa: E402
+from crosswire.analysis.reconcile import reconcile  # noqa: E402
 from crosswire.models import ClaimMention  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 from crosswire.stages._encoder import load_encoder  # noqa: E402

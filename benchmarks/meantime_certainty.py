@@ -52,7 +52,8 @@ import _harness as harness  # noqa: E402
 from _meantime_certainty_data import Event, Gold, load  # noqa: E402
 from _piles import Pile, parse  # noqa: E402  (pile → JSONL → prepare + annotate)
 
-from crosswire.analysis.pipeline import load_pipeline, reconcile  # noqa: E402
+from crosswire.analysis.pipeline import load_pipeline  # noqa: E402
+from crosswire.analysis.reconcile import reconcile  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 
 DATA = harness.EVAL_DATA / "meantime-en"

@@ -73,7 +73,8 @@ import _harness as harness  # noqa: E402
 from _meantime_timeline_data import CORPORA, Anchor, Time, agrees, claim_dates, distance, load, times_on_bodies  # noqa: E402
 from _piles import Pile, parse  # noqa: E402  (pile -> prepare + annotate)
 
-from crosswire.analysis.pipeline import load_pipeline, reconcile  # noqa: E402
+from crosswire.analysis.pipeline import load_pipeline  # noqa: E402
+from crosswire.analysis.reconcile import reconcile  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 from crosswire.stages.timeline import resolve_times  # noqa: E402
 

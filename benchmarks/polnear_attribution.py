@@ -87,7 +87,8 @@ from _polnear_score import (  # noqa: E402
     words_in,
 )
 
-from crosswire.analysis.pipeline import load_pipeline, reconcile, version  # noqa: E402
+from crosswire.analysis.pipeline import load_pipeline, version  # noqa: E402
+from crosswire.analysis.reconcile import reconcile  # noqa: E402
 from crosswire.settings import Settings  # noqa: E402
 
 DATA = harness.EVAL_DATA / "polnear"

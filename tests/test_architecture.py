@@ -62,11 +62,11 @@ def test_architecture_output_reads_only_the_dossier_types():
 
 
 def test_architecture_each_folder_has_its_room():
-    """The package root holds only the ground (models, errors, settings) and the CLI; lexicons,
+    """The package root holds only the ground (models, errors, settings); the CLI, lexicons,
     analysis, stages, output, stories and web are folders a newcomer can find by name."""
     root = sorted(p.name for p in PACKAGE.glob("*.py"))
-    assert root == ["__init__.py", "cli.py", "errors.py", "models.py", "settings.py"], root
-    for folder in ("lexicons", "analysis", "stages", "output", "stories", "web"):
+    assert root == ["__init__.py", "errors.py", "models.py", "settings.py"], root
+    for folder in ("cli", "lexicons", "analysis", "stages", "output", "stories", "web"):
         assert (PACKAGE / folder / "__init__.py").is_file(), folder
 
 

@@ -103,10 +103,11 @@ def test_cli_first_hour_pdf_word_and_other_files_say_what_to_do(tmp_path, capsys
 def test_cli_first_hour_the_types_a_message_names_are_read():
     from pathlib import Path
 
+    from crosswire.cli.checks import READABLE as NAMED
     from crosswire.stages.ingest import SUPPORTED
 
-    assert ", ".join(cli.READABLE) == READABLE
-    for suffix in cli.READABLE:
+    assert ", ".join(NAMED) == READABLE
+    for suffix in NAMED:
         assert Path(f"a{suffix}").suffix in SUPPORTED, suffix
 
 

@@ -91,17 +91,17 @@ def test_hostile_pipeline_long_file_names_do_not_crash_the_store(nlp, label):
 def test_hostile_pipeline_counts_a_crash_and_a_caught_bug(nlp, monkeypatch):
     """The harness is not blind: an overflow on "1000000 days ago" in a later stage is reported as a bug the
     pipeline caught, and an exception escaping analyze as a crash."""
-    from crosswire.analysis import pipeline
+    from crosswire.analysis import reconcile
 
     (case,) = _cases("dates", ("1000000 days ago",))
-    real = pipeline.resolve_times
+    real = reconcile.resolve_times
 
     def overflowing(annotated):
         if any("1000000 days ago" in a.document.body for a in annotated):
             raise OverflowError("date value out of range")
         return real(annotated)
 
-    monkeypatch.setattr("crosswire.analysis.pipeline.resolve_times", overflowing)
+    monkeypatch.setattr("crosswire.analysis.reconcile.resolve_times", overflowing)
     result = hp.run([case], nlp, BUDGET, store_every=0, order=0)
     assert result["internal_errors_caught"] == 1 and result["crashes"] == 0
     assert result["per_input"][0]["skipped"][0].startswith("reconcile:")

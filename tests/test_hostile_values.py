@@ -132,7 +132,7 @@ def test_hostile_a_document_that_breaks_a_later_stage_is_left_out_with_a_reason(
             raise OverflowError("a bug met on one document")
         return real(annotated, entities)
 
-    monkeypatch.setattr("crosswire.analysis.pipeline.resolve_quotes", fragile)
+    monkeypatch.setattr("crosswire.analysis.reconcile.resolve_quotes", fragile)
     (tmp_path / "good.txt").write_text(f"Officials reopened the bridge on Monday.\n\n{FILLER}", encoding="utf-8")
     (tmp_path / "bad.txt").write_text(f"The poison figure was printed on Monday.\n\n{FILLER}", encoding="utf-8")
     dossier = analyze([str(tmp_path)], SETTINGS, nlp=nlp)

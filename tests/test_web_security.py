@@ -13,7 +13,7 @@ from conftest import ROOT, SAMPLE, SETTINGS
 from fastapi.testclient import TestClient
 
 from crosswire.analysis.pipeline import analyze, version
-from crosswire.cli import _parser
+from crosswire.cli.parser import build_parser
 from crosswire.output.json import to_dict
 from crosswire.stories.store import open_store
 from crosswire.web.app import create_app
@@ -224,9 +224,9 @@ def test_web_security_headers_on_every_response(client):
 
 
 def test_web_security_server_binds_to_loopback_by_default():
-    args = _parser().parse_args(["serve"])
+    args = build_parser().parse_args(["serve"])
     assert args.host == "127.0.0.1" and args.allow_host == []
-    named = _parser().parse_args(["serve", "--allow-host", "crosswire.lan", "--allow-host", "news.lan"])
+    named = build_parser().parse_args(["serve", "--allow-host", "crosswire.lan", "--allow-host", "news.lan"])
     assert named.allow_host == ["crosswire.lan", "news.lan"]
 
 

@@ -22,8 +22,8 @@ from crosswire.analysis.pipeline import (
     annotate_cached,
     kept_vectors,
     load_pipeline,
-    reconcile,
 )
+from crosswire.analysis.reconcile import reconcile
 from crosswire.errors import ConfigError
 from crosswire.models import Annotated, Document, Dossier, Skipped
 from crosswire.settings import Settings

@@ -28,27 +28,18 @@ from crosswire.analysis.cache import (
     pipeline_version,
     raw_hash,
 )
-from crosswire.analysis.workers import Outcome, describe, run_budgeted
+from crosswire.analysis.reconcile import reconcile
+from crosswire.analysis.workers import Outcome, internal_failure, run_budgeted
 from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._encoder import VectorMemo
 from crosswire.stages._order import canonical_order
-from crosswire.stages.align import AlignSettings, align_claims
 from crosswire.stages.annotate import annotate
-from crosswire.stages.blocks import story_blocks
-from crosswire.stages.brief import write_brief
-from crosswire.stages.claims import extract_claims
 from crosswire.stages.clean import clean
-from crosswire.stages.cluster import ClusterSettings, StoryCluster, cluster_stories, near_duplicates
-from crosswire.stages.conflicts import find_conflicts
-from crosswire.stages.entities import resolve_entities
-from crosswire.stages.events import find_events
+from crosswire.stages.cluster import ClusterSettings, StoryCluster, cluster_stories
 from crosswire.stages.facts import document_facts, same_outlets
 from crosswire.stages.ingest import read, read_named
-from crosswire.stages.profile import build_profiles
-from crosswire.stages.quotes import resolve_quotes
-from crosswire.stages.timeline import build_timeline, date_mentions, resolve_times
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 # The languages the pipeline reads: its spaCy model, lexicons (hedges, reporting verbs, months) and
@@ -401,113 +392,7 @@ def _why(outcome: Outcome[Any], settings: Settings) -> str:
         )
     if outcome.kind == "died":
         return f"{outcome.failure} while analysing this document (out of memory?); it was left out"
-    return _internal(outcome.failure)
-
-
-def _internal(failure: str) -> str:
-    return (
-        f"analysis failed on this document ({failure}); it was left out and the "
-        "others were analysed. This is a bug in crosswire: please report it with this file"
-    )
-
-
-def reconcile(
-    annotated: Sequence[Annotated],
-    errors: Sequence[Skipped],
-    settings: Settings,
-    timings: dict[str, float],
-    vectors: VectorMemo | None = None,
-) -> Dossier:
-    """Everything after annotation, for the documents of one story: resolve, reconcile, report.
-    ``vectors``: sentence vectors kept from earlier analyses (the claim encoder reads them first).
-
-    If that fails, the documents that make it fail are found by leaving each out in turn; they are
-    listed in the dossier's ``errors`` and the dossier is what it would be without them.
-    """
-    try:
-        return _reconcile(annotated, errors, settings, timings, vectors)
-    except Exception as exc:  # noqa: BLE001 (one document's numbers or dates must not sink the story)
-        if not annotated:
-            raise
-        first = exc
-    for left_out in annotated:
-        rest = [a for a in annotated if a is not left_out]
-        skipped = [*errors, Skipped(left_out.document.source, "reconcile", _internal(describe(first)))]
-        try:
-            return _reconcile(rest, skipped, settings, timings, vectors)
-        except Exception:  # noqa: BLE001, S112 (still failing: the culprit is another document)
-            continue
-    raise first  # more than one document fails: nothing short of a fix helps
-
-
-def _reconcile(
-    annotated: Sequence[Annotated],
-    errors: Sequence[Skipped],
-    settings: Settings,
-    timings: dict[str, float],
-    vectors: VectorMemo | None,
-) -> Dossier:
-
-    def timed(stage: str, function: Callable[..., Any], *args: Any) -> Any:
-        mark = time.perf_counter()
-        result = function(*args)
-        timings[stage] = time.perf_counter() - mark
-        return result
-
-    align_settings = AlignSettings(
-        settings.claim_similarity,
-        settings.copy_similarity,
-        settings.quantity_tolerance,
-        settings.claim_encoder,
-        settings.lexical_claim_similarity,
-    )
-    resolved = timed("time", resolve_times, annotated)
-    entities = timed("entities", resolve_entities, resolved)
-    mentions = timed("claim mentions", extract_claims, resolved, entities)
-    mentions = timed("claim dates", date_mentions, mentions, resolved)
-    blocks = timed("story blocks", story_blocks, resolved, entities)
-    copies = timed("near duplicates", near_duplicates, [a.document for a in resolved])
-    claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks, copies, vectors)
-    claims, conflicts = timed(
-        "conflict detection", find_conflicts, claims, resolved, entities, settings.quantity_tolerance, blocks
-    )
-    events = timed(
-        "events",
-        find_events,
-        claims,
-        [a.document for a in resolved],
-        blocks,
-        settings.copy_similarity,
-        copies,
-    )
-    timeline = timed("timeline", build_timeline, resolved, claims)
-    quotes = timed("quotes", resolve_quotes, resolved, entities)
-    profiles = timed("profile", build_profiles, resolved, claims)
-    final_documents = tuple(replace(a.document, block=blocks[a.document.id]) for a in resolved)
-    brief = timed(
-        "brief",
-        write_brief,
-        claims,
-        conflicts,
-        entities,
-        final_documents,
-        settings.brief_sentences,
-        timeline,
-        events,
-    )
-    return Dossier(
-        documents=final_documents,
-        entities=entities,
-        timeline=timeline,
-        claims=claims,
-        conflicts=conflicts,
-        quotes=quotes,
-        profiles=profiles,
-        brief=brief,
-        errors=tuple(errors),
-        events=events,
-        stats={"words": float(sum(len(d.body.split()) for d in final_documents)), **timings},
-    )
+    return internal_failure(outcome.failure)
 
 
 def _clean_all(

@@ -77,6 +77,14 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
+def internal_failure(failure: str) -> str:
+    """Why a document was left out when our own code failed on it: a bug to report, with the file."""
+    return (
+        f"analysis failed on this document ({failure}); it was left out and the "
+        "others were analysed. This is a bug in crosswire: please report it with this file"
+    )
+
+
 class _Child:
     """One forked worker and the pipe to it."""
 

@@ -1,0 +1,343 @@
+"""The commands: each takes the parsed arguments, calls the library, writes or prints the results and
+returns the exit code. Heavy modules (the analysis, the store, the web app) are imported inside the
+command that needs them, so a command pays only for what it uses."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from crosswire.cli.checks import existing_store, input_problems, output_problems, refuse
+from crosswire.errors import ConfigError, CrosswireError, StoreError
+from crosswire.settings import load_settings
+
+SAMPLE = Path(__file__).parents[1] / "sample"
+
+
+def _progress(enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    def wrap(items: Iterable[Any], label: str, total: int | None) -> Iterable[Any]:
+        return tqdm(items, desc=label, total=total, unit="item", file=sys.stderr, leave=False)
+
+    return wrap
+
+
+def _write(target: str, text: str) -> None:
+    """Write to stdout ('-') or a file, the file whole or not at all (a crash leaves the old one)."""
+    if target == "-":
+        sys.stdout.write(text)
+        return
+    path = Path(target)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as exc:
+        raise CrosswireError(f"cannot write {target}: {exc.strerror or exc}; write it elsewhere") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    paths = list(args.paths) + ([str(SAMPLE)] if args.sample else [])
+    if not paths:
+        print("crosswire: error: give files or folders to analyse, '-' for stdin, or --sample", file=sys.stderr)
+        return 2
+    settings = load_settings(
+        args.config, claim_similarity=args.claim_similarity, progress=False if args.quiet else None
+    )
+    problems = input_problems(paths) + ([] if args.stories else output_problems(args))
+    if problems:  # before a model loads or a file is written
+        return refuse(problems)
+    if args.stories:
+        return _analyze_pile(paths, settings, Path(args.stories), args)
+    from crosswire.analysis.pipeline import analyze, matching_status, version
+    from crosswire.output.json import to_json
+    from crosswire.output.markdown import summary_line, to_markdown
+
+    executor = _executor(args)
+    dossier = analyze(paths, settings, progress=_progress(settings.progress), executor=executor)
+    if not args.quiet:
+        print(f"{summary_line(dossier)}; claims matched {matching_status(settings)}", file=sys.stderr)
+        if args.cache:
+            print(f"  parse cache {args.cache}:{_reused(executor.reuse)}", file=sys.stderr)
+    if dossier.errors and (not args.quiet or not dossier.documents):
+        for error in dossier.errors:
+            print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
+    if not dossier.documents:  # an empty dossier never replaces a good one
+        kept = [t for t in (args.json, args.md, args.html) if t and t != "-" and Path(t).exists()]
+        left = f" ({', '.join(kept)} left as it was)" if kept else ""
+        print(f"crosswire: no input could be analysed, so nothing was written{left}", file=sys.stderr)
+        return 1
+    if not (args.json or args.md or args.html):
+        args.md = "-"  # the brief on stdout, as trafilatura prints the text it extracts
+    if args.json:
+        _write(args.json, to_json(dossier, version()))
+    if args.md:
+        _write(args.md, to_markdown(dossier))
+    if args.html:
+        from crosswire.output.html import to_html
+
+        _write(args.html, to_html(dossier, version()))
+    return 1 if dossier.errors else 0
+
+
+def _executor(args: argparse.Namespace) -> Any:
+    """Where the analysis runs: None for this machine, a ``LocalExecutor`` with a parse cache for
+    ``--cache DIR``, a ``RayExecutor`` (with that cache) for ``--engine ray``."""
+    if not args.cache and args.engine != "ray":
+        return None
+    from crosswire.analysis.cache import FolderCache
+
+    if args.engine == "ray":
+        from crosswire.analysis.engine_ray import RayExecutor
+
+        # On a cluster the folder must be storage every node reads (the reconciling tasks read it).
+        return RayExecutor(cache=FolderCache(args.cache) if args.cache else None)
+    from crosswire.analysis.pipeline import LocalExecutor
+
+    return LocalExecutor(cache=FolderCache(args.cache))
+
+
+def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Namespace) -> int:
+    import json
+
+    from crosswire.analysis.pipeline import iter_stories, version
+    from crosswire.output.json import to_json
+    from crosswire.output.markdown import to_markdown
+    from crosswire.output.shards import ShardWriter, check_format
+
+    check_format(args.shard_format)  # before hours of analysis, not after
+    out.mkdir(parents=True, exist_ok=True)
+    # Each story is written as soon as it is reconciled, and let go: a pile's dossiers are never all held.
+    results = iter_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args))
+    index = []
+    errors = []
+    documents = 0
+    shard = ShardWriter(out, args.shard_format)  # every dossier again in one file, for shared storage
+    for story, dossier in results:
+        documents += len(story.documents)
+        (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
+        shard.write(story.id, story.label, story.documents, dossier, version())
+        if args.md:
+            (out / f"{story.id}.md").write_text(to_markdown(dossier), encoding="utf-8")
+        if args.html:
+            from crosswire.output.html import to_html
+
+            (out / f"{story.id}.html").write_text(to_html(dossier, version()), encoding="utf-8")
+        index.append(
+            {
+                "story": story.id,
+                "label": story.label,
+                "documents": list(story.documents),
+                "claims": len(dossier.claims),
+                "conflicts": len(dossier.conflicts),
+                "headline": dossier.brief.headline,
+            }
+        )
+        errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
+    shard.close()
+    (out / "index.json").write_text(
+        json.dumps({"stories": index, "errors": errors}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    if not args.quiet:
+        print(
+            f"{len(index)} stories from {documents} documents written to {out}/ "
+            f"(index.json, one dossier per story); {len(errors)} inputs skipped",
+            file=sys.stderr,
+        )
+        for error in errors:
+            print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _add(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config, progress=False if args.quiet else None)
+    problems = input_problems(args.paths)
+    if problems:  # before the store is opened (or created) and before a model loads
+        return refuse(problems)
+    from crosswire.stories.service import add_to_pile, add_to_story, collect_files
+    from crosswire.stories.store import open_store
+
+    files, errors = collect_files(args.paths, settings.max_file_bytes)
+    for error in errors:
+        print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
+    store = open_store(args.db)
+    try:
+        if args.story:
+            results = [add_to_story(store, args.story, files, settings, progress=_progress(settings.progress))]
+        else:
+            results, unread = add_to_pile(store, files, settings)
+            for error in unread:
+                print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
+            errors += unread
+    finally:
+        store.close()
+    for result in results:
+        if result.version is None:
+            print(
+                f"story {result.story!r}: nothing new (every file is already stored and analysed); no new version",
+                file=sys.stderr,
+            )
+        else:
+            resumed = f" (and analysed {len(result.resumed)} stored by an interrupted add)" if result.resumed else ""
+            print(
+                f"story {result.story!r}: added {len(result.added)} document(s){resumed}; version {result.version} "
+                f"saved in {args.db}{_reused(result.reuse)}",
+                file=sys.stderr,
+            )
+        for skipped in result.errors:
+            print(f"  not analysed {skipped.source}: {skipped.reason}", file=sys.stderr)
+    return 1 if errors or any(r.errors for r in results) else 0
+
+
+def _reused(reuse: Any) -> str:
+    """What the parse cache did, for the line an add or a removal prints."""
+    if not reuse.reused and not reuse.parsed:
+        return ""
+    stale = f", {reuse.stale} of them again because crosswire or its model changed" if reuse.stale else ""
+    return f" (parsed {reuse.parsed} document(s){stale}; reused the stored parse of {reuse.reused})"
+
+
+def _remove(args: argparse.Namespace) -> int:
+    from crosswire.stories.service import remove_from_story
+    from crosswire.stories.store import open_store
+
+    settings = load_settings(args.config, progress=False if args.quiet else None)
+    store = open_store(existing_store(args.db))
+    try:
+        result = remove_from_story(store, args.story, args.names, settings, progress=_progress(settings.progress))
+    finally:
+        store.close()
+    print(
+        f"story {result.story!r}: took out {', '.join(result.removed)}; version {result.version} saved in {args.db} "
+        f"(earlier versions keep them){_reused(result.reuse)}",
+        file=sys.stderr,
+    )
+    for skipped in result.errors:
+        print(f"  not analysed {skipped.source}: {skipped.reason}", file=sys.stderr)
+    return 1 if result.errors else 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from crosswire.output.json import from_dict
+    from crosswire.stories.diff import describe, diff
+    from crosswire.stories.store import open_store
+
+    store = open_store(existing_store(args.db))
+    try:
+        numbers = [v.number for v in store.versions(args.story)]
+        if not numbers:
+            names = [info.name for info in store.stories()]
+            stored = (
+                f"its stories: {', '.join(names[:10])}{' ...' if len(names) > 10 else ''}" if names else "it is empty"
+            )
+            raise StoreError(f"no story {args.story!r} in {args.db} ({stored}); crosswire stories lists them")
+        to_version = numbers[-1] if args.to_version is None else args.to_version
+        _check_version("--to", to_version, numbers, args.story)
+        from_version = to_version - 1 if args.from_version is None else args.from_version
+        _check_version("--from", from_version, [0, *numbers], args.story)
+        if from_version >= to_version:
+            raise StoreError(
+                f"--from {from_version} is not before --to {to_version}; give the older version with --from"
+            )
+        after = store.version(args.story, to_version)
+        before = store.version(args.story, from_version) if from_version >= 1 else None
+    finally:
+        store.close()
+    assert after is not None  # a listed version
+    print(f"story {args.story!r}: version {from_version} -> {to_version}")
+    old = from_dict(before, f"{args.story} version {from_version}") if before else None
+    print("\n".join(describe(diff(old, from_dict(after, f"{args.story} version {to_version}")))))
+    return 0
+
+
+def _check_version(flag: str, number: int, numbers: list[int], story: str) -> None:
+    """Raises StoreError naming the versions there are, when ``number`` is not one of them."""
+    if number not in numbers:
+        stored = [n for n in numbers if n]
+        many = len(stored) > 2 and stored == list(range(1, len(stored) + 1))
+        held = f"1 to {stored[-1]}" if many else ", ".join(map(str, stored))
+        zero = " (or 0: before the first)" if flag == "--from" else ""
+        raise StoreError(f"story {story!r} has versions {held}, not {number}; give {flag} one of those{zero}")
+
+
+def _stories(args: argparse.Namespace) -> int:
+    from crosswire.stories.store import open_store
+
+    store = open_store(existing_store(args.db))
+    try:
+        rows = [(info.name, store.versions(info.name)) for info in store.stories()]
+    finally:
+        store.close()
+    if not rows:
+        print(f"no stories in {args.db} yet; store one with crosswire add FILES --story NAME", file=sys.stderr)
+        return 0
+    width = max(len("story"), *(len(name) for name, _ in rows))
+    print(f"{'story':<{width}}  versions  documents  updated")
+    for name, versions in rows:
+        latest = versions[-1] if versions else None  # (none: an add stopped before its first version)
+        documents = str(latest.documents) if latest else "-"
+        print(f"{name:<{width}}  {len(versions):>8}  {documents:>9}  {latest.created if latest else 'never'}")
+    return 0
+
+
+WEB_MODULES = {"uvicorn", "fastapi", "starlette", "multipart", "python_multipart", "jinja2"}
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+
+    try:
+        from crosswire.web.server import address, bind, run, server_config
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] not in WEB_MODULES:
+            raise
+        raise ConfigError(
+            f"crosswire serve needs the web extra ({exc.name} is not installed): pip install 'crosswire[web]'"
+        ) from exc
+    settings = load_settings(args.config, progress=False)
+    new = not Path(args.db).exists()
+    sock = bind(args.host, args.port)  # a busy port is said now, before the app and its models load
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"crosswire: warning: serving on {args.host}; anyone who can reach it can read and upload", file=sys.stderr
+        )
+    try:
+        from crosswire.web.app import create_app
+
+        app = create_app(args.db, settings, allowed_hosts=tuple(args.allow_host))
+    except BaseException:
+        sock.close()
+        raise
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("crosswire: %(levelname)s: %(message)s"))
+    logging.getLogger("crosswire").addHandler(handler)
+    logging.getLogger("crosswire").setLevel(logging.INFO)
+    what = f"a new, empty story store {args.db}" if new else f"the stories in {args.db}"
+
+    def ready() -> None:
+        print(f"crosswire: serving {what} at {address(sock)} (press Ctrl-C to stop)", file=sys.stderr, flush=True)
+
+    try:
+        run(server_config(app, args.host, args.port), sock, ready)
+    except KeyboardInterrupt:  # how a server is stopped: not an interruption of work
+        print("crosswire: stopped", file=sys.stderr)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "analyze": _analyze,
+    "add": _add,
+    "remove": _remove,
+    "diff": _diff,
+    "stories": _stories,
+    "serve": _serve,
+}
