@@ -167,6 +167,19 @@ def test_store_rejects_a_file_that_is_not_a_database(tmp_path):
         open_store(path)
 
 
+def test_a_removal_whose_version_was_never_saved_can_be_completed(tmp_path):
+    # `crosswire remove` stored the removal, then was interrupted before its version: the latest
+    # version still reads the document, so removing it again must complete the removal, not refuse.
+    store = open_store(tmp_path / "s.db")
+    store.add_documents("levy", [("a.txt", b"first"), ("b.txt", b"second")])
+    store.save_version("levy", {"documents": [{"source": "levy/a.txt"}, {"source": "levy/b.txt"}]})
+    store.remove_documents("levy", ["a.txt"])  # ... and no version saved
+    assert store.remove_documents("levy", ["a.txt"]) == (["a.txt"], 2)
+    store.save_version("levy", {"documents": [{"source": "levy/b.txt"}]})
+    with pytest.raises(StoreError, match="no document 'a.txt'"):
+        store.remove_documents("levy", ["a.txt"])  # now it is out, and the latest version says so
+
+
 def test_store_removed_documents_leave_the_story_but_keep_their_row(tmp_path):
     store = open_store(tmp_path / "s.db")
     store.add_documents("levy", [("a.txt", b"first"), ("b.txt", b"second")])

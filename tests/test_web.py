@@ -97,3 +97,24 @@ def test_web_pages_say_things_in_words(client):
     versions = client.get("/stories/levy%20%3Cb%3E%26%22story%22/versions").text
     assert "single_source" not in versions and "corroborated or single source" not in versions
     assert re.search(r"\b7 documents\b", versions) and "+00:00" not in versions
+
+
+def test_web_versions_page_names_conflicts_no_longer_found(tmp_path, sample_dossier, nlp):
+    # A later version without a conflict (the report behind it taken out): the page says it went.
+    import dataclasses
+
+    from markupsafe import escape
+
+    from crosswire.output.json import to_dict
+
+    db = tmp_path / "v.db"
+    store = open_store(db)
+    store.save_version("orlevo", to_dict(sample_dossier))
+    store.save_version("orlevo", to_dict(dataclasses.replace(sample_dossier, conflicts=sample_dossier.conflicts[1:])))
+    store.close()
+    page = TestClient(create_app(db, SETTINGS, nlp=nlp), base_url="http://127.0.0.1").get("/stories/orlevo/versions")
+    assert page.status_code == 200
+    gone = re.search(r"Conflicts no longer found: (\d+)\s*<ul><li class=\"gone\">([^<]*)</li>", page.text)
+    assert gone and gone.group(1) == "1"
+    assert str(escape(sample_dossier.conflicts[0].explanation[:60])) in gone.group(2)
+    assert page.text.count("Conflicts no longer found: 0") == 1  # the first version lost none

@@ -230,7 +230,9 @@ class Store:
             present = {
                 r[0] for r in db.execute("SELECT name FROM documents WHERE story_id=? AND removed IS NULL", (story_id,))
             }
-            unknown = [n for n in names if n not in present]
+            # A removal whose version was never saved (the analysis after it was interrupted) is still
+            # pending: the latest version reads the document, so taking it out again completes it.
+            unknown = [n for n in names if n not in present and not self._read_by_latest(story, n)]
             if unknown:
                 listed = ", ".join(sorted(present)[:20]) or "none"
                 raise StoreError(f"story {story!r} has no document {unknown[0]!r} (its documents: {listed})")
@@ -239,6 +241,16 @@ class Store:
                 db.execute("UPDATE documents SET removed=? WHERE story_id=? AND name=?", (now, story_id, name))
             (top,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM documents WHERE story_id=?", (story_id,)).fetchone()
         return list(names), int(top)
+
+    def _read_by_latest(self, story: str, name: str) -> bool:
+        """Whether the story's latest version analysed a document of this name (a feed's records too)."""
+        dossier = self.version(story) or {}
+        source = f"{story}/{Path(name).name}"
+        return any(
+            str(d.get("source", "")) == source or str(d.get("source", "")).startswith(source + ":")
+            for d in dossier.get("documents", [])
+            if isinstance(d, dict)
+        )
 
     def unanalysed(self, story: str) -> list[str]:
         """Names of the story's documents its latest version did not analyse (all of them when it has no
