@@ -225,6 +225,7 @@ def test_cluster_leaving_quiet_stories_out_changes_no_story():
     from crosswire.stages.cluster import ClusterSettings
 
     rng = random.Random(7)
+
     def word() -> str:
         return "".join(rng.choice("bcdfgklmnprstv") + rng.choice("aeiou") for _ in range(4))
 
