@@ -27,7 +27,7 @@ CHILD_STORIES = """
 import json, sys, time
 from pathlib import Path
 start = time.perf_counter()
-from crosswire.analysis.pipeline import iter_stories
+from crosswire.analysis.piles import iter_stories
 from crosswire.output.json import to_json
 from crosswire.settings import Settings
 imported = time.perf_counter() - start

@@ -10,7 +10,7 @@ from conftest import REFERENCE, SAMPLE, SETTINGS
 
 from crosswire import cli
 from crosswire.analysis.pipeline import analyze, prepare
-from crosswire.stages.cluster import cluster_stories, near_duplicates
+from crosswire.stages.cluster import ClusterSettings, cluster_stories, near_duplicates
 
 WIRE = (
     "The harbour authority said on Tuesday that the northern pier would close for six weeks of repairs after "
@@ -185,11 +185,12 @@ def test_cluster_shard_writer_round_trips_in_batches(tmp_path, kind, sample_doss
 def _scan_every_story(documents, settings):
     """The online pass written plainly: each document scored against every story opened so far."""
     from crosswire.stages._order import document_rank
-    from crosswire.stages.cluster import _day, _vectors
+    from crosswire.stages.cluster import _NAMES, _WORDS, _day, _vectors
 
     rank = document_rank(documents)
     order = sorted(range(len(documents)), key=lambda i: (documents[i].published.date or "9999", rank[documents[i].id]))
-    vectors = _vectors([f"{documents[i].title or ''}\n{documents[i].body}" for i in order], settings).toarray()
+    texts = [f"{documents[i].title or ''}\n{documents[i].body}" for i in order]
+    vectors = _vectors(_WORDS.transform(texts), _NAMES.transform(texts), settings).toarray()
     stories = []  # [total, rows, first, last]
     for row, index in enumerate(order):
         day = _day(documents[index])
@@ -250,3 +251,18 @@ def test_cluster_leaving_quiet_stories_out_changes_no_story():
     found = sorted(tuple(sorted(s.documents)) for s in cluster_stories(dated, settings))
     assert found == _scan_every_story(dated, settings)
     assert len(found) > 40  # restacks happen: more stories than a restack waits for
+
+
+def test_cluster_features_made_a_part_at_a_time_give_the_same_stories(tmp_path):
+    # A large pile's features are made as its documents are cleaned, a chunk at a time, and joined:
+    # the stories are those of the documents clustered in one go, whatever order the chunks came in.
+    from crosswire.stages.cluster import cluster_features, join_features, story_features
+
+    documents, _ = prepare([str(SAMPLE)], SETTINGS, None, {})
+    settings = ClusterSettings(threshold=0.3)  # the sample as three stories: order and rows matter
+    whole = cluster_stories(documents, settings)
+    assert len(whole) > 1 and any(len(s.documents) > 1 for s in whole)
+    backwards = documents[::-1]  # the chunks may come in any order
+    parts = [story_features(backwards[k : k + 3]) for k in range(0, len(backwards), 3)]
+    assert cluster_features(join_features(parts), settings) == [s.documents for s in whole]
+    assert cluster_features(join_features([]), settings) == []

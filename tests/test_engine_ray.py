@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
 
-from crosswire.analysis.pipeline import analyze, analyze_stories
+from crosswire.analysis.piles import analyze_stories
+from crosswire.analysis.pipeline import analyze
 from crosswire.output.json import to_json
 
 ray = pytest.importorskip("ray", reason="the Ray engine is an optional extra: pip install 'crosswire[ray]'")

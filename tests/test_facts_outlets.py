@@ -121,3 +121,25 @@ def test_facts_untitled_page_without_outlet_is_shown_by_its_kind_and_date_not_it
     assert page.outlet is None and page.url is None
     assert page.label.startswith("untitled live blog")
     assert "9f2c41d0aa" not in page.label and not any(s.text[:20] in page.label for s in page.sentences)
+
+
+def test_facts_a_wire_services_many_pages_are_one_outlet_with_short_evidence():
+    # 400 pages of one wire service (its site on every page, two spellings of its name) and two of a
+    # paper sharing the service's reporter: every wire page is one outlet, and its evidence names a
+    # few of the others and counts the rest, rather than citing all 399 (a day of news holds
+    # thousands of one agency's pages: every pair cited would be millions of lines).
+    wire = [
+        _page(f"w{n:03d}", footer="Tarn Wire" if n % 7 else "Tarn Wyre", link="tarnwire.com", byline="Ola Brenn")
+        for n in range(400)
+    ]
+    paper = [_page(f"p{n}", footer="Harbour Post", link="harbourpost.org", byline="Ola Brenn") for n in range(2)]
+    pages = same_outlets([*wire, *paper])
+    assert {p.outlet for p in pages[:400]} == {"Tarn Wire"} and [p.outlet for p in pages[400:]] == ["Harbour Post"] * 2
+    first = pages[0].outlet_evidence or ""
+    assert first.count("both point to tarnwire.com as their own site") == 3
+    assert "and 396 other documents of it" in first
+    assert max(len(p.outlet_evidence or "") for p in pages) < 1000
+    typo = pages[7].outlet_evidence or ""
+    assert "spelled 'Tarn Wyre' here, shown as 'Tarn Wire'" in typo
+    paper_page = pages[400].outlet_evidence or ""  # the shared reporter does not make it the wire's
+    assert "one outlet with “Bridge reopens (p1)”" in paper_page and "Tarn" not in paper_page

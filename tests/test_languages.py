@@ -9,7 +9,8 @@ from conftest import SAMPLE, SETTINGS
 
 from crosswire import cli
 from crosswire.analysis import pipeline
-from crosswire.analysis.pipeline import LocalExecutor, analyze, analyze_stories
+from crosswire.analysis.piles import analyze_stories
+from crosswire.analysis.pipeline import LocalExecutor, analyze
 
 HERE = Path(__file__).resolve().parent / "data" / "languages"
 GERMAN, FRENCH = HERE / "orlevo_de.txt", HERE / "orlevo_fr.txt"

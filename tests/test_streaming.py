@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
 
-from crosswire.analysis import pipeline
-from crosswire.analysis.pipeline import LocalExecutor, analyze_stories, iter_stories
+from crosswire.analysis import piles, pipeline
+from crosswire.analysis.piles import analyze_stories, iter_stories
+from crosswire.analysis.pipeline import LocalExecutor
+from crosswire.analysis.spill import Spill
+from crosswire.stages._order import content_key
+from crosswire.stages.cluster import ClusterSettings, cluster_stories
 
 pytestmark = pytest.mark.skipif(
     not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present"
@@ -58,3 +62,28 @@ def test_streaming_a_document_that_cannot_be_parsed_is_reported_in_its_own_story
     assert [e.source for e in holders[0].errors if "planted failure" in e.reason] == [str(REFERENCE / f"{chosen}.txt")]
     assert not any("planted failure" in e.reason for d in others for e in d.errors)
     assert chosen not in {d.id for d in holders[0].documents}
+
+
+def test_streaming_a_pile_read_a_few_files_at_a_time_finds_the_stories_of_the_whole_pile(nlp, monkeypatch):
+    # The pile is read and cleaned a chunk at a time into a temporary file; what stays in memory is
+    # each document's clustering features and outlet facts. The stories (their documents, labels
+    # and order) are those clustering finds on the whole pile's documents, and the dossiers do not
+    # depend on the chunk size.
+    sources = [str(SAMPLE), str(REFERENCE)]
+    documents, _ = pipeline.prepare(sources, SETTINGS, None, {})
+    expected = cluster_stories(documents, ClusterSettings(threshold=SETTINGS.story_similarity))
+    whole = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
+    monkeypatch.setattr(piles, "PILE_CHUNK", 2)
+    chunked = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
+    assert [(s.id, s.documents, s.label) for s, _ in chunked] == [(s.id, s.documents, s.label) for s in expected]
+    assert chunked == whole
+    with Spill() as spill:
+        views, features, errors = piles._prepare_pile(sources, SETTINGS, None, None, spill)
+        assert not errors and [v.id for v in views] == [d.id for d in documents]
+        assert all(not v.paragraphs for v in views) and len(features) == len(documents)
+        assert [v.outlet for v in views] == [d.outlet for d in documents]  # outlets grouped across chunks
+        # Clustering orders a day's documents by their content hash, outlet as grouped included.
+        assert dict(zip(features.ids, features.keys, strict=True)) == {d.id: content_key(d) for d in documents}
+        kept = spill.take([d.id for d in documents])
+        assert [d.paragraphs for d in kept] == [d.paragraphs for d in documents]
+        assert spill.take([d.id for d in documents]) == []  # taken once, then let go

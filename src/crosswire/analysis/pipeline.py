@@ -11,7 +11,7 @@ import functools
 import os
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any, Protocol
@@ -37,7 +37,6 @@ from crosswire.stages._encoder import VectorMemo
 from crosswire.stages._order import canonical_order
 from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
-from crosswire.stages.cluster import ClusterSettings, StoryCluster, cluster_stories
 from crosswire.stages.facts import document_facts, same_outlets
 from crosswire.stages.ingest import read, read_named
 
@@ -95,7 +94,7 @@ def load_pipeline(name: str) -> Any:
         ) from exc
 
 
-def _no_progress(items: Iterable[Any], label: str, total: int | None) -> Iterable[Any]:
+def no_progress(items: Iterable[Any], label: str, total: int | None) -> Iterable[Any]:
     return items
 
 
@@ -225,72 +224,6 @@ def analyze(
     return replace(dossier, stats={**dossier.stats, **timings})
 
 
-def analyze_stories(
-    sources: Sources,
-    settings: Settings | None = None,
-    nlp: Any = None,
-    progress: Progress | None = None,
-    executor: Executor | None = None,
-) -> list[tuple[StoryCluster, Dossier]]:
-    """Sort a mixed pile into stories (online, by publication time) and reconcile each one: every
-    story of ``iter_stories``, in a list."""
-    return list(iter_stories(sources, settings, nlp, progress, executor))
-
-
-def iter_stories(
-    sources: Sources,
-    settings: Settings | None = None,
-    nlp: Any = None,
-    progress: Progress | None = None,
-    executor: Executor | None = None,
-) -> Iterator[tuple[StoryCluster, Dossier]]:
-    """Sort a mixed pile into stories and yield each with its dossier as soon as it is reconciled.
-
-    Stories are annotated and reconciled a batch at a time (consecutive stories holding about
-    ``executor.batch_documents`` documents), and a batch's parses are let go before the next: memory
-    holds the pile's cleaned documents and one batch's analysis, not every document's parse. Inputs
-    that could not be read are listed once, in the first story's ``errors``; a document that could
-    not be annotated, in its own story's."""
-    settings = settings or Settings()
-    executor = executor or LocalExecutor(nlp)
-    timings: dict[str, float] = {}
-    documents, errors = prepare(sources, settings, progress, timings, executor.cache)
-    documents = in_languages_read(documents, errors)
-    stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
-    waiting = {d.id: d for d in documents}
-    del documents  # each batch takes its documents out of ``waiting``: nothing else holds them
-    batches = _story_batches(stories, executor.batch_documents)
-    bar = progress or _no_progress
-    for number, batch in enumerate(bar(batches, "annotate and reconcile (batches of stories)", len(batches))):
-        members = [waiting.pop(doc_id) for story in batch for doc_id in story.documents if doc_id in waiting]
-        failed: list[Skipped] = []
-        annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
-        story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
-        source_story = {d.source: story_of[d.id] for d in members}
-        groups: list[tuple[list[Annotated], list[Skipped]]] = [
-            ([annotated[doc_id] for doc_id in story.documents if doc_id in annotated], []) for story in batch
-        ]
-        if number == 0:
-            groups[0][1].extend(errors)
-        for failure in failed:
-            groups[source_story.get(failure.source, 0)][1].append(failure)
-        del members, annotated
-        yield from zip(batch, executor.reconcile_stories(groups, settings, {}), strict=True)
-
-
-def _story_batches(stories: Sequence[StoryCluster], documents: int) -> list[list[StoryCluster]]:
-    """Consecutive stories in batches of at least ``documents`` documents (the last may hold fewer)."""
-    batches: list[list[StoryCluster]] = [[]]
-    size = 0
-    for story in stories:
-        if size >= documents:
-            batches.append([])
-            size = 0
-        batches[-1].append(story)
-        size += len(story.documents)
-    return [batch for batch in batches if batch]
-
-
 def in_languages_read(documents: list[Document], errors: list[Skipped]) -> list[Document]:
     """The documents in a language crosswire reads; each other one is added to ``errors`` with its
     language and what to do. A German article read with the English model gives German nouns as
@@ -326,14 +259,14 @@ def prepare(
     Documents come back in a canonical order (by a hash of their content), so nothing after this
     depends on the order of the sources or the names of their files."""
     mark = time.perf_counter()
-    bar = progress or _no_progress
+    bar = progress or no_progress
     raws: list[RawDocument] = []
     errors: list[Skipped] = []
     named = [s for s in sources if isinstance(s, tuple)]
     paths = [s for s in sources if isinstance(s, str)]
     for item in (*read(paths, settings.max_file_bytes), *read_named(named, settings.max_file_bytes)):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
-    cleaned = _clean_all(raws, settings, errors, bar, cache)
+    cleaned = clean_all(raws, settings, errors, bar, cache)
     documents = same_outlets(canonical_order(cleaned))
     timings["ingest+clean"] = time.perf_counter() - mark
     return documents, errors
@@ -367,7 +300,7 @@ def annotate_all(
     job = functools.partial(_annotate_one_document, nlp=nlp, batch_size=settings.batch_size)
     outcomes = run_budgeted(job, documents, settings.document_seconds, workers)
     found: dict[int, Annotated] = {}
-    for outcome in (progress or _no_progress)(outcomes, "annotate", len(documents)):
+    for outcome in (progress or no_progress)(outcomes, "annotate", len(documents)):
         if outcome.value is not None:
             found[outcome.index] = outcome.value
             continue
@@ -395,7 +328,7 @@ def _why(outcome: Outcome[Any], settings: Settings) -> str:
     return internal_failure(outcome.failure)
 
 
-def _clean_all(
+def clean_all(
     raws: Sequence[RawDocument],
     settings: Settings,
     errors: list[Skipped],

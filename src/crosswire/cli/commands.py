@@ -109,7 +109,8 @@ def _executor(args: argparse.Namespace) -> Any:
 def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Namespace) -> int:
     import json
 
-    from crosswire.analysis.pipeline import iter_stories, version
+    from crosswire.analysis.piles import iter_stories
+    from crosswire.analysis.pipeline import version
     from crosswire.output.json import to_json
     from crosswire.output.markdown import to_markdown
     from crosswire.output.shards import ShardWriter, check_format

@@ -27,7 +27,7 @@ from crosswire.lexicons import MONTH_NAME_PATTERN, WEEKDAY_PATTERN
 from crosswire.models import Document
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
-from crosswire.stages._order import document_rank
+from crosswire.stages._order import content_key
 
 _FEATURES = 2**18
 _WORDS = HashingVectorizer(
@@ -81,13 +81,75 @@ def _weigh(matrix: sparse.csr_matrix, idf: bool) -> sparse.csr_matrix:
     return (sparse.diags(1.0 / norms) @ matrix).tocsr()
 
 
-def _vectors(texts: Sequence[str], settings: ClusterSettings) -> sparse.csr_matrix:
-    """One row per text: its words and its names side by side, so that a dot product of two rows is
-    the blend ``(1 - name_weight) * word cosine + name_weight * name cosine``."""
-    words = _weigh(_WORDS.transform(texts), settings.idf)
-    names = _weigh(_NAMES.transform(texts), settings.idf)
+def _vectors(words: sparse.csr_matrix, names: sparse.csr_matrix, settings: ClusterSettings) -> sparse.csr_matrix:
+    """One row per document: its words and its names side by side, so that a dot product of two rows
+    is the blend ``(1 - name_weight) * word cosine + name_weight * name cosine``."""
     return sparse.hstack(
-        [np.sqrt(1 - settings.name_weight) * words, np.sqrt(settings.name_weight) * names], format="csr"
+        [
+            np.sqrt(1 - settings.name_weight) * _weigh(words, settings.idf),
+            np.sqrt(settings.name_weight) * _weigh(names, settings.idf),
+        ],
+        format="csr",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFeatures:
+    """What story clustering reads of each document, without its text: its id, publication date and
+    day, content hash (the canonical order's tie-break), and its hashed word and name counts (float32
+    holds a count exactly). A pile's features can be made a part at a time and joined, so the
+    documents themselves need not all be in memory at once."""
+
+    ids: tuple[str, ...]
+    dates: tuple[str | None, ...]
+    days: tuple[date | None, ...]
+    keys: tuple[str, ...]
+    words: sparse.csr_matrix
+    names: sparse.csr_matrix
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def only(self, ids: set[str]) -> StoryFeatures:
+        """The features of these documents alone, in the same order."""
+        rows = [i for i, doc_id in enumerate(self.ids) if doc_id in ids]
+        return StoryFeatures(
+            tuple(self.ids[i] for i in rows),
+            tuple(self.dates[i] for i in rows),
+            tuple(self.days[i] for i in rows),
+            tuple(self.keys[i] for i in rows),
+            self.words[rows],
+            self.names[rows],
+        )
+
+
+def story_features(documents: Sequence[Document]) -> StoryFeatures:
+    """The clustering features of these documents (see ``StoryFeatures``)."""
+    texts = [f"{d.title or ''}\n{d.body}" for d in documents]
+    if not texts:  # (the hashers cannot transform nothing)
+        empty = sparse.csr_matrix((0, _FEATURES), dtype=np.float32)
+        return StoryFeatures((), (), (), (), empty, empty)
+    return StoryFeatures(
+        tuple(d.id for d in documents),
+        tuple(d.published.date for d in documents),
+        tuple(_day(d) for d in documents),
+        tuple(content_key(d) for d in documents),
+        _WORDS.transform(texts).astype(np.float32),
+        _NAMES.transform(texts).astype(np.float32),
+    )
+
+
+def join_features(parts: Sequence[StoryFeatures]) -> StoryFeatures:
+    """Features made a part at a time, as one."""
+    if not parts:
+        return story_features(())
+    return StoryFeatures(
+        tuple(i for p in parts for i in p.ids),
+        tuple(d for p in parts for d in p.dates),
+        tuple(d for p in parts for d in p.days),
+        tuple(k for p in parts for k in p.keys),
+        sparse.vstack([p.words for p in parts], format="csr"),
+        sparse.vstack([p.names for p in parts], format="csr"),
     )
 
 
@@ -174,7 +236,20 @@ def _stack(stories: Sequence[_Story]) -> sparse.csr_matrix:
 def cluster_stories(
     documents: Sequence[Document], settings: ClusterSettings = ClusterSettings()
 ) -> tuple[StoryCluster, ...]:
-    """Group documents into stories.
+    """Group documents into stories (see ``cluster_features``), each labelled with its most frequent
+    names."""
+    if not documents:
+        return ()
+    by_id = {d.id: d for d in documents}
+    groups = cluster_features(story_features(documents), settings)
+    return tuple(
+        StoryCluster(f"story-{n + 1:04d}", group, story_label([by_id[i] for i in group]))
+        for n, group in enumerate(groups)
+    )
+
+
+def cluster_features(features: StoryFeatures, settings: ClusterSettings = ClusterSettings()) -> list[tuple[str, ...]]:
+    """Group documents into stories, from their features alone: the document ids of each story.
 
     First pass, online: documents are visited in publication order (undated ones last); each joins the
     open story whose documents it is closest to on average (words and names, weighted by rarity in the
@@ -183,17 +258,20 @@ def cluster_stories(
     must be to join (average linkage) are merged, closest first, so the result depends less on the
     order documents arrived in.
     """
-    if not documents:
-        return ()
-    rank = document_rank(documents)  # same date: by content, not by file name
-    dates = [d.published.date or "9999" for d in documents]
-    order = sorted(range(len(documents)), key=lambda i: (dates[i], rank[documents[i].id]))
-    vectors = _vectors([f"{documents[i].title or ''}\n{documents[i].body}" for i in order], settings)
+    if not len(features):
+        return []
+    ids = features.ids
+    # Same date: by content (the canonical order), not by file name.
+    canonical = sorted(range(len(ids)), key=lambda i: (features.dates[i] or "~", features.keys[i], ids[i]))
+    rank = {ids[i]: n for n, i in enumerate(canonical)}
+    dates = [d or "9999" for d in features.dates]
+    order = sorted(range(len(ids)), key=lambda i: (dates[i], rank[ids[i]]))
+    vectors = _vectors(features.words[order], features.names[order], settings)
     stories: list[_Story] = []
     table = _Totals()
     dense = np.zeros(vectors.shape[1])  # the current document's vector, spread out (reset after use)
     for row, index in enumerate(order):
-        day = _day(documents[index])
+        day = features.days[index]
         best = None
         if stories:
             scores = table.scores(stories, vectors[row], dense, day, settings.window_days)
@@ -214,11 +292,7 @@ def cluster_stories(
     if settings.merge:
         stories = _merge(stories, settings)
     stories.sort(key=lambda s: min(s.rows))
-    groups = [[order[row] for row in sorted(s.rows)] for s in stories]
-    return tuple(
-        StoryCluster(f"story-{n + 1:04d}", tuple(documents[i].id for i in group), _label(documents, group))
-        for n, group in enumerate(groups)
-    )
+    return [tuple(ids[order[row]] for row in sorted(s.rows)) for s in stories]
 
 
 def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
@@ -267,15 +341,16 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
     return [story for story, keep in zip(stories, alive, strict=True) if keep]
 
 
-def _label(documents: Sequence[Document], group: list[int]) -> str:
-    """The story's most frequent capitalised names, for people to tell stories apart."""
+def story_label(documents: Sequence[Document]) -> str:
+    """A story's most frequent capitalised names, for people to tell stories apart (its documents in
+    the story's order; the first one's id when none has a name)."""
     counts: dict[str, int] = {}
-    for index in group:
-        for name in re.findall(r"(?<![.!?]\s)\b[A-Z][a-z'’-]{2,}(?:\s[A-Z][a-z'’-]{2,})*", documents[index].body):
+    for document in documents:
+        for name in re.findall(r"(?<![.!?]\s)\b[A-Z][a-z'’-]{2,}(?:\s[A-Z][a-z'’-]{2,})*", document.body):
             if name.lower() not in STOP_WORDS:
                 counts[name] = counts.get(name, 0) + 1
     top = sorted(counts, key=lambda n: (-counts[n], n))[:3]
-    return ", ".join(top) or documents[group[0]].id
+    return ", ".join(top) or documents[0].id
 
 
 def near_duplicates(documents: Sequence[Document], threshold: float = 0.8) -> list[set[str]]:

@@ -11,6 +11,7 @@ from the text (the evidence says how), "unknown" otherwise.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ _BIO_OUTLET = re.compile(r"\b(?:at|for|of) ((?:The )?[A-Z][\w'’-]+(?: [A-Z][\w
 _STAFF = re.compile(r"^(.+?)\s+(?:staff|desk|newsroom|reporters?|correspondents?)$", re.I)
 _LINK_DOMAIN = re.compile(r"https?://(?:www\.)?([\w.-]+\.[a-z]{2,})", re.I)
 _BARE_DOMAIN = re.compile(r"(?<![\w@.-])(?:www\.)?((?:[a-z0-9-]+\.)+[a-z]{2,})(?=[/\s)\]*,;:]|\.?$)")
+MAX_NAMED_PARTNERS = 3  # documents an outlet's evidence names; the others of the outlet are counted
 _SITE_KINDS = ("boilerplate", "navigation")  # the page's own furniture: footers, site links, contact notices
 _TIMESTAMP_PARA = re.compile(r"^\s*\d{1,2}[:.]\d{2}\b")
 _LABELS: dict[str, Genre] = {
@@ -68,6 +70,12 @@ def document_facts(doc: Document) -> Document:
     )
 
 
+def outlet_view(document: Document) -> Document:
+    """What ``same_outlets`` reads of a document: the document without its text and with only the
+    removed parts that can name its own site, so a large pile's texts can wait elsewhere meanwhile."""
+    return replace(document, paragraphs=(), removed=tuple(r for r in document.removed if r.kind in _SITE_KINDS))
+
+
 def same_outlets(documents: Sequence[Document]) -> list[Document]:
     """One outlet, one spelling: documents whose strongest evidence says they come from one outlet.
 
@@ -81,8 +89,10 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
     sets = DisjointSet(range(len(docs)))
     sites = [_own_sites(d) for d in docs]
     bylines = [_byline_key(d.byline) for d in docs]
-    # Only documents that share a site or a byline can be one outlet: pairs come from those two indexes,
-    # not from every pair of a pile, and are taken in the order a scan of every pair would take them.
+    # Only documents that share a site or a byline can be one outlet: candidates come from those two
+    # indexes. Sharing a site is reason enough for every pair of a site's documents, so they are joined
+    # in one pass; a byline's documents are joined by spelling, each pair of spellings compared once.
+    # (A wire service's thousands of pages must not make millions of pairs.)
     sharing: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, d in enumerate(docs):
         if d.outlet:
@@ -90,27 +100,52 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
                 sharing[("site", site)].append(i)
             if bylines[i]:
                 sharing[("byline", bylines[i])].append(i)
-    pairs = sorted({(i, j) for members in sharing.values() for k, i in enumerate(members) for j in members[k + 1 :]})
-    why: dict[int, list[str]] = {}
-    for i, j in pairs:
-        a, b = docs[i], docs[j]
+    groups_of: dict[int, list[list[int]]] = defaultdict(list)
+    for (kind, _), members in sharing.items():
+        if len(members) < 2:
+            continue
+        for i in members:
+            groups_of[i].append(members)
+        if kind == "site":
+            for i in members[1:]:
+                sets.union(members[0], i)
+            continue
+        spellings: dict[str, list[int]] = defaultdict(list)
+        for i in members:
+            spellings[_name_key(docs[i].outlet or "")].append(i)
+        keys = sorted(spellings)
+        for x, first in enumerate(keys):
+            for second in keys[x:]:
+                if _near(first, second):
+                    joined = spellings[first] + (spellings[second] if second != first else [])
+                    for i in joined[1:]:
+                        sets.union(joined[0], i)
+
+    def reasons(i: int, j: int) -> str:
+        a, b = docs[min(i, j)], docs[max(i, j)]
+        found = []
         shared = sorted(sites[i] & sites[j])
-        reasons = []
         if shared:
-            reasons.append(f"both point to {shared[0]} as their own site")
+            found.append(f"both point to {shared[0]} as their own site")
         if bylines[i] and bylines[i] == bylines[j] and _near(_name_key(a.outlet or ""), _name_key(b.outlet or "")):
-            reasons.append(f"same byline ({a.byline}) and nearly the same outlet name")
-        if reasons:
-            sets.union(i, j)
-            why.setdefault(i, []).append(f"{_cite(b)}: {' and '.join(reasons)}")
-            why.setdefault(j, []).append(f"{_cite(a)}: {' and '.join(reasons)}")
+            found.append(f"same byline ({a.byline}) and nearly the same outlet name")
+        return " and ".join(found)
+
     for members in sets.groups().values():
         if len(members) < 2:
             continue
         name, basis = _canonical([docs[i] for i in members], set.intersection(*(sites[i] for i in members)))
         for i in members:
             d = docs[i]
-            note = f"one outlet with {'; '.join(why.get(i, []))}"
+            named: list[str] = []  # the first few documents it shares a site or a byline with, and why
+            for j in dict.fromkeys(heapq.merge(*groups_of[i])):
+                if len(named) == MAX_NAMED_PARTNERS:
+                    break
+                why = reasons(i, j) if j != i else ""
+                if why:
+                    named.append(f"{_cite(docs[j])}: {why}")
+            rest = len(members) - 1 - len(named)
+            note = f"one outlet with {'; '.join(named)}" + (f"; and {rest} other documents of it" if rest else "")
             if d.outlet != name:
                 note += f"; spelled {d.outlet!r} here, shown as {name!r} ({basis})"
             evidence = f"{d.outlet_evidence}; {note}" if d.outlet_evidence else note
