@@ -87,3 +87,17 @@ def test_streaming_a_pile_read_a_few_files_at_a_time_finds_the_stories_of_the_wh
         kept = spill.take([d.id for d in documents])
         assert [d.paragraphs for d in kept] == [d.paragraphs for d in documents]
         assert spill.take([d.id for d in documents]) == []  # taken once, then let go
+
+
+def test_streaming_what_a_story_memoised_is_let_go_when_it_is_reconciled(nlp):
+    # The stages memoise what they read of each sentence (words, stems); a pile of many stories must
+    # not keep every story's sentences, so the memos are empty once each story is reconciled.
+    from crosswire.stages import _memo
+
+    seen = []
+    for _ in iter_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp)):
+        seen.append(sum(memo.cache_info().currsize for memo in _memo._MEMOS))
+    assert len(seen) == 2 and seen == [0, 0]
+    assert len(_memo._MEMOS) >= 4  # words, stems, reversed acts, silence
+    _memo._MEMOS[0]("a sentence")
+    assert _memo._MEMOS[0].cache_info().currsize == 1  # they do memoise within a story

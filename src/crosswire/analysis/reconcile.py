@@ -17,6 +17,7 @@ from crosswire.analysis.workers import describe, internal_failure
 from crosswire.models import Annotated, Dossier, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._encoder import VectorMemo
+from crosswire.stages._memo import forget_story
 from crosswire.stages.align import AlignSettings, align_claims
 from crosswire.stages.blocks import story_blocks
 from crosswire.stages.brief import write_brief
@@ -41,8 +42,22 @@ def reconcile(
     ``vectors``: sentence vectors kept from earlier analyses (the claim encoder reads them first).
 
     If that fails, the documents that make it fail are found by leaving each out in turn; they are
-    listed in the dossier's ``errors`` and the dossier is what it would be without them.
+    listed in the dossier's ``errors`` and the dossier is what it would be without them. What the
+    stages memoised for this story is let go at the end (``forget_story``).
     """
+    try:
+        return _leaving_out_failures(annotated, errors, settings, timings, vectors)
+    finally:
+        forget_story()
+
+
+def _leaving_out_failures(
+    annotated: Sequence[Annotated],
+    errors: Sequence[Skipped],
+    settings: Settings,
+    timings: dict[str, float],
+    vectors: VectorMemo | None,
+) -> Dossier:
     try:
         return _reconcile(annotated, errors, settings, timings, vectors)
     except Exception as exc:  # noqa: BLE001 (one document's numbers or dates must not sink the story)

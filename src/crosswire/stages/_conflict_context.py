@@ -4,7 +4,6 @@ helpers over text: content-word stems, shortened quotes, which document is later
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -14,6 +13,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from crosswire.lexicons import REPORTING_VERBS
 from crosswire.models import Annotated, ClaimMention, Entity, Quantity, TimeMention
 from crosswire.stages._dates import effective_date
+from crosswire.stages._memo import story_memo
 from crosswire.stages._similarity import TextIndex
 
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|they|we|i)\b[^,;]{0,20}$", re.I)
@@ -105,7 +105,7 @@ class _Context:
         return f"{self.outlet[mention.doc]} ({when or 'undated'})"
 
 
-@functools.lru_cache(maxsize=1 << 16)  # one span is compared with many: its stems are read once
+@story_memo  # one span is compared with many: its stems are read once
 def _stems(text: str) -> frozenset[str]:
     """Crude content-word stems (first five letters), without stop words and reporting verbs."""
     words = re.findall(r"[a-z][a-z'-]+", text.lower())

@@ -5,12 +5,12 @@ gives it, whether it lasts, whether two mentions have one subject, and its propo
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.lexicons import DURATION, REPORTING_VERBS
 from crosswire.models import ClaimMention
+from crosswire.stages._memo import story_memo
 
 MIN_PROPOSITION_WORDS = 5  # a clause shorter than this is told by its whole sentence
 DATED_BY_TEXT = ("expression", "sentence")  # a date carried over from the paragraph or the document is too weak
@@ -37,7 +37,7 @@ def same_subject(a: ClaimMention, b: ClaimMention) -> bool:
     return a.subject in words(b.clause or b.span) or b.subject in words(a.clause or a.span)
 
 
-@lru_cache(maxsize=1 << 16)
+@story_memo
 def words(text: str) -> frozenset[str]:
     """The text's words, lower case."""
     return frozenset(w.lower() for w in WORD.findall(text))

@@ -19,7 +19,6 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from crosswire.lexicons import (
     ACT_REVERSED,
@@ -33,6 +32,7 @@ from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, 
 from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
+from crosswire.stages._memo import story_memo
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
@@ -310,12 +310,12 @@ def _opposed(a: str, b: str) -> bool:
     return _reversed_act(a) != _reversed_act(b) or _silent(a) != _silent(b)
 
 
-@lru_cache(maxsize=1 << 16)
+@story_memo
 def _reversed_act(text: str) -> bool:
     return bool(ACT_REVERSED.search(text))
 
 
-@lru_cache(maxsize=1 << 16)
+@story_memo
 def _silent(text: str) -> bool:
     return bool(SILENCE.search(text)) and not PUBLIC_STATEMENT.search(text)
 

@@ -1,0 +1,28 @@
+"""Memos that live for one story. A stage that reads one sentence many times (its words, its stems,
+whether it reverses an act) keeps what it read in a ``story_memo``; the analysis empties them all
+when a story is reconciled (``forget_story``), so a pile of many stories does not keep every story's
+sentences: a memo of 65,536 sentences' word sets holds a few hundred MB."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+MEMO_SIZE = 1 << 16  # sentences a memo keeps within one story
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+_MEMOS: list[Any] = []
+
+
+def story_memo(function: Function) -> Function:
+    """``function`` memoised (it must be pure) until ``forget_story``."""
+    memo = functools.lru_cache(maxsize=MEMO_SIZE)(function)
+    _MEMOS.append(memo)
+    return memo  # type: ignore[return-value]
+
+
+def forget_story() -> None:
+    """Empty every story memo: the story is reconciled."""
+    for memo in _MEMOS:
+        memo.cache_clear()
