@@ -143,3 +143,29 @@ def test_facts_a_wire_services_many_pages_are_one_outlet_with_short_evidence():
     assert "spelled 'Tarn Wyre' here, shown as 'Tarn Wire'" in typo
     paper_page = pages[400].outlet_evidence or ""  # the shared reporter does not make it the wire's
     assert "one outlet with “Bridge reopens (p1)”" in paper_page and "Tarn" not in paper_page
+
+
+def test_facts_outlet_evidence_names_only_documents_of_the_same_outlet():
+    # Random piles of near spellings, shared bylines and shared sites: whatever is respelled, each
+    # document's evidence names at least one document, and only documents of its own outlet.
+    import random
+    import re
+
+    outlets = ["Daily Ledger", "Daily Ledgr", "Dayly Ledger", "DL", "dl", "D.L.", "Tarn Gazette", "Tarn Gazete", "TGZ"]
+    bylines = [None, "Ana Rook", "By Ana Rook", "ANA ROOK", "Per Lind"]
+    sites = ["", "dailyledger.com", "dl.com", "tgz.net", "aggregator.com"]
+    for seed in range(300):
+        rnd = random.Random(seed)
+        pages = [
+            _page(f"d{n}", footer=rnd.choice(outlets), link=rnd.choice(sites), byline=rnd.choice(bylines))
+            for n in range(rnd.randint(2, 25))
+        ]
+        grouped = same_outlets(pages)
+        outlet_of = {p.title: p.outlet for p in grouped}
+        for page in grouped:
+            note = (page.outlet_evidence or "").split("one outlet with ", 1)
+            if len(note) == 1:
+                continue
+            named = re.findall(r"“([^”]*)”", note[1])
+            assert named, (seed, page.outlet_evidence)
+            assert {outlet_of[title] for title in named} == {page.outlet}, (seed, page.outlet_evidence)

@@ -174,6 +174,9 @@ def test_a_removal_whose_version_was_never_saved_can_be_completed(tmp_path):
     store.add_documents("levy", [("a.txt", b"first"), ("b.txt", b"second")])
     store.save_version("levy", {"documents": [{"source": "levy/a.txt"}, {"source": "levy/b.txt"}]})
     store.remove_documents("levy", ["a.txt"])  # ... and no version saved
+    for never_stored in ("junk/a.txt", "../a.txt", "nothere.txt"):  # the latest version's names only
+        with pytest.raises(StoreError, match="no document"):
+            store.remove_documents("levy", [never_stored])
     assert store.remove_documents("levy", ["a.txt"]) == (["a.txt"], 2)
     store.save_version("levy", {"documents": [{"source": "levy/b.txt"}]})
     with pytest.raises(StoreError, match="no document 'a.txt'"):

@@ -101,3 +101,16 @@ def test_streaming_what_a_story_memoised_is_let_go_when_it_is_reconciled(nlp):
     assert len(_memo._MEMOS) >= 4  # words, stems, reversed acts, silence
     _memo._MEMOS[0]("a sentence")
     assert _memo._MEMOS[0].cache_info().currsize == 1  # they do memoise within a story
+
+
+def test_streaming_a_file_read_twice_under_a_taken_name_keeps_every_document(tmp_path, nlp):
+    # "a.txt" named again after its folder, beside "a-2.txt": the second "a" must not become "a-2",
+    # the id of another document (a pile's documents wait in a file by id until their batch).
+    text = "The harbour bridge in {} reopened on Monday after six weeks of repairs, the city council said. "
+    (tmp_path / "a.txt").write_text(text.format("Tarnholm") * 8)
+    (tmp_path / "a-2.txt").write_text(text.format("Velgrad") * 8)
+    stories = analyze_stories(
+        [str(tmp_path), str(tmp_path / "a.txt")], SETTINGS, executor=LocalExecutor(nlp, batch_documents=1)
+    )
+    ids = [d.id for _, dossier in stories for d in dossier.documents]
+    assert sorted(ids) == ["a", "a-2", "a-3"]

@@ -56,8 +56,10 @@ class Spill:
         return [found[i] for i in dict.fromkeys(ids) if i in found]
 
     def close(self) -> None:
-        self._db.close()
-        self._folder.cleanup()
+        try:
+            self._db.close()
+        finally:
+            self._folder.cleanup()
 
     def __enter__(self) -> Spill:
         return self

@@ -350,7 +350,7 @@ def story_label(documents: Sequence[Document]) -> str:
             if name.lower() not in STOP_WORDS:
                 counts[name] = counts.get(name, 0) + 1
     top = sorted(counts, key=lambda n: (-counts[n], n))[:3]
-    return ", ".join(top) or documents[0].id
+    return ", ".join(top) or (documents[0].id if documents else "")
 
 
 def near_duplicates(documents: Sequence[Document], threshold: float = 0.8) -> list[set[str]]:

@@ -121,8 +121,10 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
                     for i in joined[1:]:
                         sets.union(joined[0], i)
 
+    given = tuple(docs)  # evidence is read from the documents as they came, not as respelled below
+
     def reasons(i: int, j: int) -> str:
-        a, b = docs[min(i, j)], docs[max(i, j)]
+        a, b = given[min(i, j)], given[max(i, j)]
         found = []
         shared = sorted(sites[i] & sites[j])
         if shared:
@@ -136,16 +138,19 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
             continue
         name, basis = _canonical([docs[i] for i in members], set.intersection(*(sites[i] for i in members)))
         for i in members:
-            d = docs[i]
+            d = given[i]
             named: list[str] = []  # the first few documents it shares a site or a byline with, and why
-            for j in dict.fromkeys(heapq.merge(*groups_of[i])):
+            seen = {i}
+            for j in heapq.merge(*groups_of[i]):  # (lazily: a wire service's site holds thousands)
                 if len(named) == MAX_NAMED_PARTNERS:
                     break
-                why = reasons(i, j) if j != i else ""
-                if why:
-                    named.append(f"{_cite(docs[j])}: {why}")
+                if j not in seen:
+                    seen.add(j)
+                    if why := reasons(i, j):
+                        named.append(f"{_cite(given[j])}: {why}")
             rest = len(members) - 1 - len(named)
-            note = f"one outlet with {'; '.join(named)}" + (f"; and {rest} other documents of it" if rest else "")
+            others = f"; and {rest} other document{'s' if rest > 1 else ''} of it" if rest else ""
+            note = f"one outlet with {'; '.join(named)}{others}"
             if d.outlet != name:
                 note += f"; spelled {d.outlet!r} here, shown as {name!r} ({basis})"
             evidence = f"{d.outlet_evidence}; {note}" if d.outlet_evidence else note

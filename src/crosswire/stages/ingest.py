@@ -69,14 +69,21 @@ def read_named(files: Iterable[tuple[str, bytes]], max_bytes: int = 5_000_000) -
 
 
 def _unique_ids(items: Iterable[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
-    """Document ids made unique in reading order with a numeric suffix ("notes", "notes-2")."""
+    """Document ids made unique in reading order with a numeric suffix ("notes", "notes-2"), past any
+    id already read ("a", "a-2", "a" again: "a-3")."""
     seen: dict[str, int] = {}
+    taken: set[str] = set()
     for item in items:
         if isinstance(item, RawDocument):
             count = seen.get(item.id, 0)
+            candidate = f"{item.id}-{count + 1}" if count else item.id
+            while candidate in taken:
+                count += 1
+                candidate = f"{item.id}-{count + 1}"
             seen[item.id] = count + 1
-            if count:
-                item = replace(item, id=f"{item.id}-{count + 1}")
+            taken.add(candidate)
+            if candidate != item.id:
+                item = replace(item, id=candidate)
         yield item
 
 

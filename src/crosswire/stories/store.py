@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -231,8 +232,18 @@ class Store:
                 r[0] for r in db.execute("SELECT name FROM documents WHERE story_id=? AND removed IS NULL", (story_id,))
             }
             # A removal whose version was never saved (the analysis after it was interrupted) is still
-            # pending: the latest version reads the document, so taking it out again completes it.
-            unknown = [n for n in names if n not in present and not self._read_by_latest(story, n)]
+            # pending: the document is stored as removed and the latest version still reads it, so
+            # taking it out again completes it.
+            unknown = [n for n in names if n not in present]
+            if unknown:
+                removed = {
+                    r[0]
+                    for r in db.execute(
+                        "SELECT name FROM documents WHERE story_id=? AND removed IS NOT NULL", (story_id,)
+                    )
+                }
+                read = self._read_by_latest(story) if set(unknown) & removed else set()
+                unknown = [n for n in unknown if not (n in removed and f"{story}/{Path(n).name}" in read)]
             if unknown:
                 listed = ", ".join(sorted(present)[:20]) or "none"
                 raise StoreError(f"story {story!r} has no document {unknown[0]!r} (its documents: {listed})")
@@ -242,15 +253,11 @@ class Store:
             (top,) = db.execute("SELECT COALESCE(MAX(id), 0) FROM documents WHERE story_id=?", (story_id,)).fetchone()
         return list(names), int(top)
 
-    def _read_by_latest(self, story: str, name: str) -> bool:
-        """Whether the story's latest version analysed a document of this name (a feed's records too)."""
+    def _read_by_latest(self, story: str) -> set[str]:
+        """The sources of the documents the story's latest version analysed, a feed's records as their file."""
         dossier = self.version(story) or {}
-        source = f"{story}/{Path(name).name}"
-        return any(
-            str(d.get("source", "")) == source or str(d.get("source", "")).startswith(source + ":")
-            for d in dossier.get("documents", [])
-            if isinstance(d, dict)
-        )
+        sources = (d.get("source") for d in dossier.get("documents", []) if isinstance(d, dict))
+        return {re.sub(r":\d+$", "", source) for source in sources if isinstance(source, str)}
 
     def unanalysed(self, story: str) -> list[str]:
         """Names of the story's documents its latest version did not analyse (all of them when it has no
