@@ -22,6 +22,7 @@ from crosswire.analysis.pipeline import (
     clean_all,
     in_languages_read,
     no_progress,
+    read_sources,
 )
 from crosswire.analysis.spill import Spill
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
@@ -37,7 +38,6 @@ from crosswire.stages.cluster import (
     story_label,
 )
 from crosswire.stages.facts import outlet_view, same_outlets
-from crosswire.stages.ingest import read, read_named
 
 PILE_CHUNK = 500  # inputs read and cleaned at a time
 
@@ -121,10 +121,7 @@ def _prepare_pile(
     clean_errors: list[Skipped] = []
     views: list[Document] = []
     parts: list[StoryFeatures] = []
-    named = [s for s in sources if isinstance(s, tuple)]
-    paths = [s for s in sources if isinstance(s, str)]
-    items = itertools.chain(read(paths, settings.max_file_bytes), read_named(named, settings.max_file_bytes))
-    stream = iter(bar(items, "read and clean", None))
+    stream = iter(bar(read_sources(sources, settings.max_file_bytes), "read and clean", None))
     while chunk := list(itertools.islice(stream, PILE_CHUNK)):
         raws = [item for item in chunk if isinstance(item, RawDocument)]
         read_errors += [item for item in chunk if isinstance(item, Skipped)]

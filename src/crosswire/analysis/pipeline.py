@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
 from typing import Any, Protocol
@@ -246,6 +247,13 @@ def in_languages_read(documents: list[Document], errors: list[Skipped]) -> list[
     return kept
 
 
+def read_sources(sources: Sources, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    """Every input, read lazily: the paths first (files, folders, "-"), then the files held in memory."""
+    named = [s for s in sources if isinstance(s, tuple)]
+    paths = [s for s in sources if isinstance(s, str)]
+    return itertools.chain(read(paths, max_bytes), read_named(named, max_bytes))
+
+
 def prepare(
     sources: Sources,
     settings: Settings,
@@ -262,9 +270,7 @@ def prepare(
     bar = progress or no_progress
     raws: list[RawDocument] = []
     errors: list[Skipped] = []
-    named = [s for s in sources if isinstance(s, tuple)]
-    paths = [s for s in sources if isinstance(s, str)]
-    for item in (*read(paths, settings.max_file_bytes), *read_named(named, settings.max_file_bytes)):
+    for item in read_sources(sources, settings.max_file_bytes):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
     cleaned = clean_all(raws, settings, errors, bar, cache)
     documents = same_outlets(canonical_order(cleaned))
