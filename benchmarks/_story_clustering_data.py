@@ -207,9 +207,11 @@ def pair_diagnostics(documents: Sequence[Document], gold: dict[str, str], distan
     """How well each similarity separates same-gold pairs from the rest (ROC AUC over all pairs), and
     how many dated same-gold pairs lie further apart than the time window."""
     settings = ClusterSettings()
-    blend = cluster_module._vectors([cluster_text(d) for d in documents], settings)
-    words = cluster_module._vectors([cluster_text(d) for d in documents], replace(settings, name_weight=0.0))
-    names = cluster_module._vectors([cluster_text(d) for d in documents], replace(settings, name_weight=1.0))
+    texts = [cluster_text(d) for d in documents]
+    counts = cluster_module._WORDS.transform(texts), cluster_module._NAMES.transform(texts)
+    blend = cluster_module._vectors(*counts, settings)
+    words = cluster_module._vectors(*counts, replace(settings, name_weight=0.0))
+    names = cluster_module._vectors(*counts, replace(settings, name_weight=1.0))
     labels = np.array([gold[d.id] for d in documents])
     upper = np.triu_indices(len(documents), k=1)
     same = (labels[:, None] == labels[None, :])[upper]

@@ -19,6 +19,13 @@ WIRE = (
     "would cost them customers during the busiest weeks of the season."
 )
 
+LIBRARY = (
+    "Council members voted on Wednesday to extend the library's opening hours into the evening, after a "
+    "petition signed by more than 2,000 residents. The change starts next month and costs about 80,000 a year. "
+    "Librarians welcomed the decision but asked the council to fund two more posts for the late shifts, which "
+    "the mayor said would be considered when the budget is set in the autumn."
+)
+
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
 def test_cluster_mixed_pile_splits_into_its_two_stories():
@@ -266,3 +273,46 @@ def test_cluster_features_made_a_part_at_a_time_give_the_same_stories(tmp_path):
     parts = [story_features(backwards[k : k + 3]) for k in range(0, len(backwards), 3)]
     assert cluster_features(join_features(parts), settings) == [s.documents for s in whole]
     assert cluster_features(join_features([]), settings) == []
+
+
+def _two_stories_interleaved(tmp_path):
+    """Twelve documents on one day, two stories in turn: a partition of three holds pieces of both."""
+    from dataclasses import replace
+
+    from crosswire.models import Published
+
+    stories = (WIRE, LIBRARY)
+    files = [(f"d{n:02d}.txt", f"{stories[n % 2]}\n\nUpdate number {n}.".encode()) for n in range(12)]
+    documents, errors = prepare(files, SETTINGS, None, {})
+    assert len(documents) == 12, errors
+    return [replace(d, published=Published("2025-05-06", "stated")) for d in documents]
+
+
+def test_cluster_partitions_cut_a_story_and_the_merge_pass_joins_it_again(tmp_path):
+    from crosswire.stages.cluster import cluster_features, story_features
+
+    features = story_features(_two_stories_interleaved(tmp_path))
+    settings = ClusterSettings(partition_documents=3)
+    pieces = cluster_features(features, ClusterSettings(partition_documents=3, merge=False))
+    assert len(pieces) > 2  # the first pass sees one partition at a time
+    found = sorted(sorted(group) for group in cluster_features(features, settings))
+    assert found == [[f"d{n:02d}" for n in range(0, 12, 2)], [f"d{n:02d}" for n in range(1, 12, 2)]]
+    assert found == sorted(sorted(group) for group in cluster_features(features, ClusterSettings()))
+
+
+def test_cluster_partitions_give_the_same_stories_wherever_they_run(tmp_path):
+    # The Ray engine runs the partitions as parallel tasks, in any order: the stories are the same.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from crosswire.stages.cluster import cluster_features, story_features
+
+    features = story_features(_two_stories_interleaved(tmp_path))
+    settings = ClusterSettings(partition_documents=2, merge=False)
+    here = cluster_features(features, settings)
+
+    def backwards(function, items):
+        return [function(item) for item in reversed(items)][::-1]
+
+    with ThreadPoolExecutor(2) as pool:
+        assert cluster_features(features, settings, pool.map) == here
+    assert cluster_features(features, settings, backwards) == here

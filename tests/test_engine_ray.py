@@ -51,3 +51,17 @@ def test_engine_ray_with_a_cache_folder_parses_only_what_it_has_not_seen(local_r
     assert again.reuse.parsed == len(list(REFERENCE.glob("*.txt")))
     local = analyze_stories(sources, SETTINGS, nlp=nlp)
     assert [to_json(d) for _, d in remote] == [to_json(d) for _, d in local]
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_engine_ray_clusters_partitions_in_parallel_with_the_local_stories(local_ray):
+    from crosswire.analysis.engine_ray import RayExecutor
+    from crosswire.analysis.pipeline import LocalExecutor, prepare
+    from crosswire.stages.cluster import ClusterSettings, cluster_features, story_features
+
+    documents, _ = prepare([str(SAMPLE), str(REFERENCE)], SETTINGS, None, {})
+    features = story_features(documents)
+    settings = ClusterSettings(partition_documents=3)  # several partitions, so several Ray tasks
+    local = cluster_features(features, settings, LocalExecutor().map)
+    assert len(local) >= 2
+    assert cluster_features(features, settings, RayExecutor().map) == local

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from crosswire.analysis.cache import FolderCache, Reuse
 from crosswire.analysis.pipeline import (
+    Item,
     Progress,
+    Value,
     annotate,
     annotate_cached,
     kept_vectors,
@@ -125,3 +127,10 @@ class RayExecutor:
             task.remote([pickle.dumps(a) for a in members], errors, settings, self.cache) for members, errors in stories
         ]
         return [pickle.loads(blob) for blob in ray.get(futures)]
+
+    def map(self, function: Callable[[Item], Value], items: Sequence[Item]) -> list[Value]:
+        """Each item as a Ray task (story clustering's partitions run in parallel)."""
+        if len(items) < 2:
+            return [function(item) for item in items]
+        task = _ray().remote(function)
+        return list(_ray().get([task.remote(item) for item in items]))

@@ -75,7 +75,7 @@ def iter_stories(
         views, features, errors = _prepare_pile(sources, settings, progress, executor.cache, spill)
         views = in_languages_read(views, errors)
         groups = cluster_features(
-            features.only({v.id for v in views}), ClusterSettings(threshold=settings.story_similarity)
+            features.only({v.id for v in views}), ClusterSettings(threshold=settings.story_similarity), executor.map
         )
         outlet_of = {v.id: v for v in views}  # outlets as grouped across the pile
         del views, features

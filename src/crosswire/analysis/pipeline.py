@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from crosswire.analysis.cache import (
     AnnotationStore,
@@ -99,6 +99,10 @@ def no_progress(items: Iterable[Any], label: str, total: int | None) -> Iterable
     return items
 
 
+Item = TypeVar("Item")
+Value = TypeVar("Value")
+
+
 class Executor(Protocol):
     """Where the two heavy steps run: annotation (per document) and reconciliation (per story). The
     local executor runs them in this process and a pool of worker processes; ``engine_ray.RayExecutor``
@@ -121,6 +125,10 @@ class Executor(Protocol):
     def reconcile_stories(
         self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
     ) -> list[Dossier]: ...
+
+    def map(self, function: Callable[[Item], Value], items: Sequence[Item]) -> list[Value]:
+        """``function`` (pure, importable) on each item, in order: story clustering's partitions."""
+        ...
 
 
 @dataclass
@@ -157,6 +165,9 @@ class LocalExecutor:
         if len(stories) == 1:  # one story: its stage timings go in the summary line
             return [reconcile(*stories[0], settings, timings, vectors)]
         return [reconcile(members, errors, settings, {}, vectors) for members, errors in stories]
+
+    def map(self, function: Callable[[Item], Value], items: Sequence[Item]) -> list[Value]:
+        return [function(item) for item in items]
 
 
 def annotate_cached(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,30 +67,18 @@ class ClusterSettings:
     name_weight: float = 0.5  # share of the similarity that comes from shared names
     idf: bool = True  # weigh words by how rare they are in the pile
     merge: bool = True  # second pass: merge stories whose documents are, on average, close enough
+    partition_documents: int = 2000  # consecutive documents (in time) clustered on their own in the first pass
 
 
-def _weigh(matrix: sparse.csr_matrix, idf: bool) -> sparse.csr_matrix:
-    """Sublinear term frequency, times smoothed inverse document frequency over the pile, L2-normalised."""
+def _weigh(matrix: sparse.csr_matrix, idf: np.ndarray | None) -> sparse.csr_matrix:
+    """Sublinear term frequency, times ``idf`` (when given), L2-normalised."""
     matrix = matrix.tocsr().astype(np.float64)
     matrix.data = 1.0 + np.log(matrix.data)
-    if idf:
-        frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
-        matrix = (matrix @ sparse.diags(np.log((1 + matrix.shape[0]) / (1 + frequency)) + 1.0)).tocsr()
+    if idf is not None:
+        matrix = (matrix @ sparse.diags(idf)).tocsr()
     norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
     norms[norms == 0] = 1.0
     return (sparse.diags(1.0 / norms) @ matrix).tocsr()
-
-
-def _vectors(words: sparse.csr_matrix, names: sparse.csr_matrix, settings: ClusterSettings) -> sparse.csr_matrix:
-    """One row per document: its words and its names side by side, so that a dot product of two rows
-    is the blend ``(1 - name_weight) * word cosine + name_weight * name cosine``."""
-    return sparse.hstack(
-        [
-            np.sqrt(1 - settings.name_weight) * _weigh(words, settings.idf),
-            np.sqrt(settings.name_weight) * _weigh(names, settings.idf),
-        ],
-        format="csr",
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,15 +236,22 @@ def cluster_stories(
     )
 
 
-def cluster_features(features: StoryFeatures, settings: ClusterSettings = ClusterSettings()) -> list[tuple[str, ...]]:
+def cluster_features(
+    features: StoryFeatures, settings: ClusterSettings = ClusterSettings(), run: Runner | None = None
+) -> list[tuple[str, ...]]:
     """Group documents into stories, from their features alone: the document ids of each story.
 
-    First pass, online: documents are visited in publication order (undated ones last); each joins the
-    open story whose documents it is closest to on average (words and names, weighted by rarity in the
-    pile) if that mean similarity reaches ``threshold`` and the story was active within ``window_days``,
-    or opens a new story. Second pass: stories whose documents are, on average, as close as a document
-    must be to join (average linkage) are merged, closest first, so the result depends less on the
-    order documents arrived in.
+    Documents are put in publication order (undated ones last) and cut into partitions of at most
+    ``partition_documents`` consecutive documents. First pass, online, in each partition on its own:
+    each document joins the story of its partition whose documents it is closest to on average
+    (words and names, weighted by rarity in the whole pile) if that mean similarity reaches
+    ``threshold`` and the story was active within ``window_days``, or opens a new story. Second pass,
+    over every partition's stories: stories whose documents are, on average, as close as a document
+    must be to join (average linkage) are merged, closest first, so that a story cut by a partition's
+    edge is joined again and the result depends less on the order documents arrived in.
+
+    ``run`` maps the first pass over the partitions (``map`` by default; the Ray engine runs them in
+    parallel); the partitions are independent, so the stories do not depend on where they ran.
     """
     if not len(features):
         return []
@@ -266,33 +261,117 @@ def cluster_features(features: StoryFeatures, settings: ClusterSettings = Cluste
     rank = {ids[i]: n for n, i in enumerate(canonical)}
     dates = [d or "9999" for d in features.dates]
     order = sorted(range(len(ids)), key=lambda i: (dates[i], rank[ids[i]]))
-    vectors = _vectors(features.words[order], features.names[order], settings)
-    stories: list[_Story] = []
-    table = _Totals()
-    dense = np.zeros(vectors.shape[1])  # the current document's vector, spread out (reset after use)
-    for row, index in enumerate(order):
-        day = features.days[index]
-        best = None
-        if stories:
-            scores = table.scores(stories, vectors[row], dense, day, settings.window_days)
-            scores /= np.array([len(s.rows) for s in stories], dtype=np.float64)
-            for candidate in np.argsort(-scores, kind="stable"):
-                if scores[candidate] < settings.threshold:
-                    break
-                if stories[candidate].takes(day, settings.window_days):
-                    best = int(candidate)
-                    break
-        if best is None:
-            stories.append(_Story(vectors[row], [row], day, day))
-        else:
-            stories[best].total = stories[best].total + vectors[row]
-            stories[best].rows.append(row)
-            stories[best].add_day(day)
-            table.changed.add(best)
+    weights = _Weights.of(features.words, features.names, settings)
+    dated = sum(1 for d in dates if d != "9999")
+
+    def partition(start: int, end: int) -> _Partition:
+        rows = order[start:end]
+        vectors = weights.vectors(features.words[rows], features.names[rows])
+        days = tuple(features.days[i] for i in rows)
+        return _Partition(start, vectors, days, settings.threshold, settings.window_days)
+
+    size = max(1, settings.partition_documents)
+    cuts = [(start, min(start + size, dated)) for start in range(0, dated, size)]
+    stories = [story for found in (run or map)(_online, [partition(*cut) for cut in cuts]) for story in found]
+    if dated < len(order):  # undated documents may join any story: they come last, with every story open
+        stories = _online(partition(dated, len(order)), stories)
     if settings.merge:
         stories = _merge(stories, settings)
     stories.sort(key=lambda s: min(s.rows))
     return [tuple(ids[order[row]] for row in sorted(s.rows)) for s in stories]
+
+
+Runner = Callable[[Callable[["_Partition"], list[_Story]], Sequence["_Partition"]], Iterable[list[_Story]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Weights:
+    """How rare each hashed word and name is in the whole pile (smoothed IDF), so that a partition's
+    vectors are weighed as the pile's would be."""
+
+    words: np.ndarray | None
+    names: np.ndarray | None
+    name_weight: float
+
+    @staticmethod
+    def of(words: sparse.csr_matrix, names: sparse.csr_matrix, settings: ClusterSettings) -> _Weights:
+        """The weights of a pile whose hashed word and name counts are ``words`` and ``names``."""
+        if not settings.idf:
+            return _Weights(None, None, settings.name_weight)
+        return _Weights(_idf(words), _idf(names), settings.name_weight)
+
+    def vectors(self, words: sparse.csr_matrix, names: sparse.csr_matrix) -> sparse.csr_matrix:
+        """One row per document: its words and its names side by side, so that a dot product of two
+        rows is the blend ``(1 - name_weight) * word cosine + name_weight * name cosine``."""
+        return sparse.hstack(
+            [
+                np.sqrt(1 - self.name_weight) * _weigh(words, self.words),
+                np.sqrt(self.name_weight) * _weigh(names, self.names),
+            ],
+            format="csr",
+        )
+
+
+def _vectors(words: sparse.csr_matrix, names: sparse.csr_matrix, settings: ClusterSettings) -> sparse.csr_matrix:
+    """The weighted vectors of a whole pile, one row per document (its counts in ``words`` and ``names``)."""
+    return _Weights.of(words, names, settings).vectors(words, names)
+
+
+def _idf(counts: sparse.csr_matrix) -> np.ndarray:
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    return np.log((1 + counts.shape[0]) / (1 + frequency)) + 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Partition:
+    """Consecutive documents (in publication order) clustered on their own in the first pass: their
+    weighted vectors, their days, and the row of the first one in the whole pile's order."""
+
+    start: int
+    vectors: sparse.csr_matrix
+    days: tuple[date | None, ...]
+    threshold: float
+    window_days: int
+
+
+def _online(partition: _Partition, stories: Sequence[_Story] = ()) -> list[_Story]:
+    """The first pass over one partition: each document joins its closest story (of the partition,
+    or of ``stories`` when given) or opens one."""
+    vectors = partition.vectors
+    stories = list(stories)
+    sizes = np.zeros(len(stories) + len(partition.days))  # each story's documents, by story index
+    sizes[: len(stories)] = [len(s.rows) for s in stories]
+    table = _Totals()
+    dense = np.zeros(vectors.shape[1])  # the current document's vector, spread out (reset after use)
+    for row, day in enumerate(partition.days):
+        vector = _row(vectors, row)
+        best = None
+        if stories:
+            scores = table.scores(stories, vector, dense, day, partition.window_days) / sizes[: len(stories)]
+            # The closest story that can take the document: closest first, the earlier story on a tie.
+            near = np.flatnonzero(scores >= partition.threshold)
+            for candidate in near[np.argsort(-scores[near], kind="stable")]:
+                if stories[candidate].takes(day, partition.window_days):
+                    best = int(candidate)
+                    break
+        if best is None:
+            sizes[len(stories)] = 1
+            stories.append(_Story(vector, [partition.start + row], day, day))
+        else:
+            sizes[best] += 1
+            stories[best].total = stories[best].total + vector
+            stories[best].rows.append(partition.start + row)
+            stories[best].add_day(day)
+            table.changed.add(best)
+    return stories
+
+
+def _row(matrix: sparse.csr_matrix, row: int) -> sparse.csr_matrix:
+    """Row ``row`` of ``matrix`` as a 1-row matrix (what ``matrix[row]`` gives, without its checks)."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    return sparse.csr_matrix(
+        (matrix.data[start:end], matrix.indices[start:end], np.array([0, end - start])), shape=(1, matrix.shape[1])
+    )
 
 
 def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
