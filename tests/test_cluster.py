@@ -316,3 +316,27 @@ def test_cluster_partitions_give_the_same_stories_wherever_they_run(tmp_path):
     with ThreadPoolExecutor(2) as pool:
         assert cluster_features(features, settings, pool.map) == here
     assert cluster_features(features, settings, backwards) == here
+
+
+def test_cluster_features_kept_on_disk_cluster_as_they_do_in_memory(tmp_path):
+    # A large pile's counts wait in the spill file and each partition reads its own back; the pile's
+    # frequencies (rarity weights) are added up as chunks come and lose a document left out later.
+    from crosswire.analysis.piles import SpilledFeatures
+    from crosswire.analysis.spill import Spill
+    from crosswire.stages.cluster import cluster_features, join_features, story_features
+
+    documents = _two_stories_interleaved(tmp_path) + prepare([str(SAMPLE)], SETTINGS, None, {})[0]
+    left_out = {documents[3].id, documents[-1].id}
+    kept = {d.id for d in documents} - left_out
+    settings = ClusterSettings(partition_documents=4)
+    with Spill() as spill:
+        parts = [SpilledFeatures.put(story_features(documents[k : k + 5]), spill) for k in range(0, len(documents), 5)]
+        on_disk = SpilledFeatures.join(parts, spill)
+        in_memory = join_features([story_features(documents[k : k + 5]) for k in range(0, len(documents), 5)])
+        words, names = on_disk.rows([7, 0, 2])
+        assert (words != in_memory.words[[7, 0, 2]]).nnz == 0 and (names != in_memory.names[[7, 0, 2]]).nnz == 0
+        found = cluster_features(on_disk.only(kept), settings)
+        assert found == cluster_features(in_memory.only(kept), settings)
+        assert sorted(i for group in found for i in group) == sorted(kept)
+        assert on_disk.only(kept).frequencies().documents == len(kept)
+        assert (on_disk.only(kept).frequencies().words == in_memory.only(kept).frequencies().words).all()

@@ -84,8 +84,10 @@ def test_streaming_a_pile_read_a_few_files_at_a_time_finds_the_stories_of_the_wh
         assert [v.outlet for v in views] == [d.outlet for d in documents]  # outlets grouped across chunks
         # Clustering orders a day's documents by their content hash, outlet as grouped included.
         assert dict(zip(features.ids, features.keys, strict=True)) == {d.id: content_key(d) for d in documents}
+        spill.put_outlets(views)  # the outlets as grouped come back with the documents
         kept = spill.take([d.id for d in documents])
         assert [d.paragraphs for d in kept] == [d.paragraphs for d in documents]
+        assert [(d.outlet, d.outlet_evidence) for d in kept] == [(d.outlet, d.outlet_evidence) for d in documents]
         assert spill.take([d.id for d in documents]) == []  # taken once, then let go
 
 

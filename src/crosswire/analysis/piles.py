@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
+
+from scipy import sparse
 
 from crosswire.analysis.cache import AnnotationStore
 from crosswire.analysis.pipeline import (
@@ -30,10 +33,10 @@ from crosswire.settings import Settings
 from crosswire.stages._order import content_key
 from crosswire.stages.cluster import (
     ClusterSettings,
+    Frequencies,
     StoryCluster,
     StoryFeatures,
     cluster_features,
-    join_features,
     story_features,
     story_label,
 )
@@ -65,8 +68,9 @@ def iter_stories(
 
     Stories are annotated and reconciled a batch at a time (consecutive stories holding about
     ``executor.batch_documents`` documents), and a batch's parses are let go before the next. Cleaned
-    documents wait in a temporary file (``Spill``) until their batch: memory holds each document's
-    clustering features and outlet facts, and one batch's analysis. Inputs that could not be read are
+    documents wait in a temporary file (``Spill``) until their batch, with their clustering counts
+    and outlets as grouped: memory holds the documents' dates and content hashes, the pile's word
+    frequencies, the stories being clustered, and one batch's analysis. Inputs that could not be read are
     listed once, in the first story's ``errors``; a document that could not be annotated, in its own
     story's."""
     settings = settings or Settings()
@@ -74,19 +78,16 @@ def iter_stories(
     with Spill() as spill:
         views, features, errors = _prepare_pile(sources, settings, progress, executor.cache, spill)
         views = in_languages_read(views, errors)
-        groups = cluster_features(
-            features.only({v.id for v in views}), ClusterSettings(threshold=settings.story_similarity), executor.map
-        )
-        outlet_of = {v.id: v for v in views}  # outlets as grouped across the pile
-        del views, features
+        spill.put_outlets(views)  # outlets as grouped across the pile, given back with the documents
+        features = features.only({v.id for v in views})
+        del views
+        groups = cluster_features(features, ClusterSettings(threshold=settings.story_similarity), executor.map)
+        del features
         unlabelled = [StoryCluster(f"story-{n + 1:04d}", group, "") for n, group in enumerate(groups)]
         batches = _story_batches(unlabelled, executor.batch_documents)
         bar = progress or no_progress
         for number, batch in enumerate(bar(batches, "annotate and reconcile (batches of stories)", len(batches))):
-            members = [
-                replace(d, outlet=outlet_of[d.id].outlet, outlet_evidence=outlet_of[d.id].outlet_evidence)
-                for d in spill.take([doc_id for story in batch for doc_id in story.documents])
-            ]
+            members = spill.take([doc_id for story in batch for doc_id in story.documents])
             by_id = {d.id: d for d in members}
             batch = [replace(s, label=story_label([by_id[i] for i in s.documents if i in by_id])) for s in batch]
             failed: list[Skipped] = []
@@ -110,26 +111,26 @@ def _prepare_pile(
     progress: Progress | None,
     cache: AnnotationStore | None,
     spill: Spill,
-) -> tuple[list[Document], StoryFeatures, list[Skipped]]:
+) -> tuple[list[Document], SpilledFeatures, list[Skipped]]:
     """``prepare`` for a pile sorted into stories, holding no pile's worth of text: inputs are read and
-    cleaned ``PILE_CHUNK`` at a time, each cleaned document goes to ``spill``, and what stays is its
-    clustering features and what ``same_outlets`` reads (``outlet_view``). Returns those views, in
-    the canonical order and with outlets grouped as ``prepare`` would, the features, and the inputs
-    that could not be read or cleaned (in ``prepare``'s order)."""
+    cleaned ``PILE_CHUNK`` at a time, each cleaned document and its clustering counts go to ``spill``,
+    and what stays is what ``same_outlets`` reads (``outlet_view``) and the pile's word frequencies.
+    Returns those views, in the canonical order and with outlets grouped as ``prepare`` would, the
+    features, and the inputs that could not be read or cleaned (in ``prepare``'s order)."""
     bar = progress or no_progress
     read_errors: list[Skipped] = []
     clean_errors: list[Skipped] = []
     views: list[Document] = []
-    parts: list[StoryFeatures] = []
+    parts: list[SpilledFeatures] = []
     stream = iter(bar(read_sources(sources, settings.max_file_bytes), "read and clean", None))
     while chunk := list(itertools.islice(stream, PILE_CHUNK)):
         raws = [item for item in chunk if isinstance(item, RawDocument)]
         read_errors += [item for item in chunk if isinstance(item, Skipped)]
         cleaned = clean_all(raws, settings, clean_errors, no_progress, cache)
         spill.put(cleaned)
-        parts.append(story_features(cleaned))
+        parts.append(SpilledFeatures.put(story_features(cleaned), spill))
         views += [outlet_view(d) for d in cleaned]
-    features = join_features(parts)
+    features = SpilledFeatures.join(parts, spill)
     key_of = dict(zip(features.ids, features.keys, strict=True))
     views.sort(key=lambda d: (d.published.date or "~", key_of[d.id], d.id))  # canonical_order, by kept hashes
     spelled = {v.id: v.outlet for v in views}
@@ -140,6 +141,77 @@ def _prepare_pile(
     key_of.update((d.id, content_key(replace(d, outlet=respelled[d.id]))) for d in spill.peek(list(respelled)))
     features = replace(features, keys=tuple(key_of[i] for i in features.ids))
     return views, features, read_errors + clean_errors
+
+
+@dataclass(frozen=True, slots=True)
+class SpilledFeatures:
+    """A pile's clustering features (see ``cluster.FeatureSource``) with the counts kept in the spill:
+    memory holds each document's id, date, day and content hash, and the pile's frequencies; a
+    partition's counts are read back when it is clustered."""
+
+    ids: tuple[str, ...]
+    dates: tuple[str | None, ...]
+    days: tuple[date | None, ...]
+    keys: tuple[str, ...]
+    counted: Frequencies
+    spill: Spill
+    columns: int
+
+    @staticmethod
+    def put(features: StoryFeatures, spill: Spill) -> SpilledFeatures:
+        """Keep ``features``' counts (a ``StoryFeatures``) in ``spill``; the rest stays here."""
+        spill.put_counts(features.ids, features.words, features.names)
+        return SpilledFeatures(
+            features.ids,
+            features.dates,
+            features.days,
+            features.keys,
+            features.frequencies(),
+            spill,
+            features.words.shape[1],
+        )
+
+    @staticmethod
+    def join(parts: Sequence[SpilledFeatures], spill: Spill) -> SpilledFeatures:
+        """Parts made a chunk at a time, as one."""
+        if not parts:
+            return SpilledFeatures.put(story_features(()), spill)
+        counted = parts[0].counted
+        for part in parts[1:]:
+            counted = counted + part.counted
+        return SpilledFeatures(
+            tuple(i for p in parts for i in p.ids),
+            tuple(d for p in parts for d in p.dates),
+            tuple(d for p in parts for d in p.days),
+            tuple(k for p in parts for k in p.keys),
+            counted,
+            spill,
+            parts[0].columns,
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def rows(self, rows: Sequence[int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        return self.spill.counts([self.ids[r] for r in rows], self.columns)
+
+    def frequencies(self) -> Frequencies:
+        return self.counted
+
+    def only(self, ids: set[str]) -> SpilledFeatures:
+        """The features of these documents alone, in the same order (the others' counts taken out)."""
+        keep = [i for i, doc_id in enumerate(self.ids) if doc_id in ids]
+        dropped = [i for i, doc_id in enumerate(self.ids) if doc_id not in ids]
+        counted = self.counted - Frequencies.of(*self.rows(dropped)) if dropped else self.counted
+        return SpilledFeatures(
+            tuple(self.ids[i] for i in keep),
+            tuple(self.dates[i] for i in keep),
+            tuple(self.days[i] for i in keep),
+            tuple(self.keys[i] for i in keep),
+            counted,
+            self.spill,
+            self.columns,
+        )
 
 
 def _story_batches(stories: Sequence[StoryCluster], documents: int) -> list[list[StoryCluster]]:

@@ -1,9 +1,10 @@
 """Where a pile's cleaned documents wait for their batch: compressed, in a temporary SQLite file, so
-the process sorting a large pile into stories holds each document's clustering features and outlet
-facts, not its text.
+the process sorting a large pile into stories holds each document's outlet facts, not its text.
 
 Documents are kept as the parse cache keeps them (compressed JSON of the model's types, never
-pickle) and taken back once, when their batch of stories is annotated.
+pickle) and taken back once, when their batch of stories is annotated. Each document's clustering
+counts (hashed words and names) wait here too, as raw arrays, until story clustering reads its
+partition.
 """
 
 from __future__ import annotations
@@ -11,11 +12,18 @@ from __future__ import annotations
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
+import numpy as np
+from scipy import sparse
+
 from crosswire.analysis.cache import decode_document, encode
 from crosswire.models import Document
+
+_INDEX = np.dtype("<i4")
+_COUNT = np.dtype("<f4")
 
 
 class Spill:
@@ -27,6 +35,8 @@ class Spill:
         self._db.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to recover after a crash
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE counts (id TEXT PRIMARY KEY, words BLOB NOT NULL, names BLOB NOT NULL)")
+        self._db.execute("CREATE TABLE outlets (id TEXT PRIMARY KEY, outlet TEXT, evidence TEXT NOT NULL)")
 
     def put(self, documents: Iterable[Document]) -> None:
         """Keep these documents (one of the same id is replaced, as a dict by id would)."""
@@ -35,9 +45,53 @@ class Spill:
                 "INSERT OR REPLACE INTO documents (id, data) VALUES (?, ?)", ((d.id, encode(d)) for d in documents)
             )
 
+    def put_counts(self, ids: Sequence[str], words: sparse.csr_matrix, names: sparse.csr_matrix) -> None:
+        """Keep each document's counts: row ``k`` of ``words`` and ``names`` is ``ids[k]``'s."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO counts (id, words, names) VALUES (?, ?, ?)",
+                ((doc_id, _row_bytes(words, k), _row_bytes(names, k)) for k, doc_id in enumerate(ids)),
+            )
+
+    def counts(self, ids: Sequence[str], columns: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """The word and name counts of these documents, one row each in this order (every id kept)."""
+        found: dict[str, tuple[bytes, bytes]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT id, words, names FROM counts WHERE id IN ({marks})", chunk)  # noqa: S608
+            found.update((doc_id, (words, names)) for doc_id, words, names in rows)
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise KeyError(f"no counts kept for {missing[:3]}")
+        return (
+            _matrix([found[i][0] for i in ids], columns),
+            _matrix([found[i][1] for i in ids], columns),
+        )
+
+    def put_outlets(self, documents: Iterable[Document]) -> None:
+        """Keep these documents' outlets (and their evidence) as grouped across the pile: ``take``
+        gives the documents with them."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO outlets (id, outlet, evidence) VALUES (?, ?, ?)",
+                ((d.id, d.outlet, d.outlet_evidence) for d in documents),
+            )
+
     def take(self, ids: Sequence[str]) -> list[Document]:
-        """These documents, in this order, let go from the file; an id not kept (or taken) is left out."""
-        return self._read(ids, let_go=True)
+        """These documents, in this order, with their outlets as grouped (``put_outlets``), let go from
+        the file; an id not kept (or taken) is left out."""
+        found = self._read(ids, let_go=True)
+        outlets: dict[str, tuple[str | None, str]] = {}
+        for start in range(0, len(found), 500):
+            chunk = [d.id for d in found[start : start + 500]]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(f"SELECT id, outlet, evidence FROM outlets WHERE id IN ({marks})", chunk)  # noqa: S608
+            outlets.update((doc_id, (outlet, evidence)) for doc_id, outlet, evidence in rows)
+        return [
+            replace(d, outlet=outlets[d.id][0], outlet_evidence=outlets[d.id][1]) if d.id in outlets else d
+            for d in found
+        ]
 
     def peek(self, ids: Sequence[str]) -> list[Document]:
         """These documents, in this order, kept in the file."""
@@ -68,3 +122,23 @@ class Spill:
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
         self.close()
+
+
+def _row_bytes(matrix: sparse.csr_matrix, row: int) -> bytes:
+    """A row's column indices then its values, as little-endian int32 and float32."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    return matrix.indices[start:end].astype(_INDEX).tobytes() + matrix.data[start:end].astype(_COUNT).tobytes()
+
+
+def _matrix(rows: Sequence[bytes], columns: int) -> sparse.csr_matrix:
+    """Rows written by ``_row_bytes``, as one matrix."""
+    sizes = [len(blob) // (_INDEX.itemsize + _COUNT.itemsize) for blob in rows]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(sizes)
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    data = np.empty(int(indptr[-1]), dtype=np.float32)
+    for k, (blob, size) in enumerate(zip(rows, sizes, strict=True)):
+        cut = size * _INDEX.itemsize
+        indices[indptr[k] : indptr[k + 1]] = np.frombuffer(blob, _INDEX, size)
+        data[indptr[k] : indptr[k + 1]] = np.frombuffer(blob, _COUNT, size, offset=cut)
+    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), columns))

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -82,6 +83,52 @@ def _weigh(matrix: sparse.csr_matrix, idf: np.ndarray | None) -> sparse.csr_matr
 
 
 @dataclass(frozen=True, slots=True)
+class Frequencies:
+    """In how many of a pile's documents each hashed word and name occurs, and how many documents there
+    are: what weighs a word by its rarity (IDF). Counts add up, so a pile's can be made a part at a time."""
+
+    words: np.ndarray
+    names: np.ndarray
+    documents: int
+
+    @staticmethod
+    def of(words: sparse.csr_matrix, names: sparse.csr_matrix) -> Frequencies:
+        """The frequencies of the documents whose counts are the rows of ``words`` and ``names``."""
+        return Frequencies(
+            np.bincount(words.indices, minlength=_FEATURES),
+            np.bincount(names.indices, minlength=_FEATURES),
+            words.shape[0],
+        )
+
+    def __add__(self, other: Frequencies) -> Frequencies:
+        return Frequencies(self.words + other.words, self.names + other.names, self.documents + other.documents)
+
+    def __sub__(self, other: Frequencies) -> Frequencies:
+        return Frequencies(self.words - other.words, self.names - other.names, self.documents - other.documents)
+
+
+class FeatureSource(Protocol):
+    """What story clustering reads of a pile (``StoryFeatures`` in memory, or features kept on disk):
+    each document's id, publication date and day and content hash, the word and name counts of any
+    documents, read when their partition runs, and the pile's frequencies."""
+
+    @property
+    def ids(self) -> tuple[str, ...]: ...
+    @property
+    def dates(self) -> tuple[str | None, ...]: ...
+    @property
+    def days(self) -> tuple[date | None, ...]: ...
+    @property
+    def keys(self) -> tuple[str, ...]: ...
+
+    def __len__(self) -> int: ...
+
+    def rows(self, rows: Sequence[int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]: ...
+
+    def frequencies(self) -> Frequencies: ...
+
+
+@dataclass(frozen=True, slots=True)
 class StoryFeatures:
     """What story clustering reads of each document, without its text: its id, publication date and
     day, content hash (the canonical order's tie-break), and its hashed word and name counts (float32
@@ -97,6 +144,13 @@ class StoryFeatures:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def rows(self, rows: Sequence[int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        """The word and name counts of these documents (by position), in this order."""
+        return self.words[list(rows)], self.names[list(rows)]
+
+    def frequencies(self) -> Frequencies:
+        return Frequencies.of(self.words, self.names)
 
     def only(self, ids: set[str]) -> StoryFeatures:
         """The features of these documents alone, in the same order."""
@@ -237,7 +291,7 @@ def cluster_stories(
 
 
 def cluster_features(
-    features: StoryFeatures, settings: ClusterSettings = ClusterSettings(), run: Runner | None = None
+    features: FeatureSource, settings: ClusterSettings = ClusterSettings(), run: Runner | None = None
 ) -> list[tuple[str, ...]]:
     """Group documents into stories, from their features alone: the document ids of each story.
 
@@ -261,12 +315,12 @@ def cluster_features(
     rank = {ids[i]: n for n, i in enumerate(canonical)}
     dates = [d or "9999" for d in features.dates]
     order = sorted(range(len(ids)), key=lambda i: (dates[i], rank[ids[i]]))
-    weights = _Weights.of(features.words, features.names, settings)
+    weights = _Weights.of(features.frequencies(), settings)
     dated = sum(1 for d in dates if d != "9999")
 
     def partition(start: int, end: int) -> _Partition:
         rows = order[start:end]
-        vectors = weights.vectors(features.words[rows], features.names[rows])
+        vectors = weights.vectors(*features.rows(rows))
         days = tuple(features.days[i] for i in rows)
         return _Partition(start, vectors, days, settings.threshold, settings.window_days)
 
@@ -294,11 +348,12 @@ class _Weights:
     name_weight: float
 
     @staticmethod
-    def of(words: sparse.csr_matrix, names: sparse.csr_matrix, settings: ClusterSettings) -> _Weights:
-        """The weights of a pile whose hashed word and name counts are ``words`` and ``names``."""
+    def of(frequencies: Frequencies, settings: ClusterSettings) -> _Weights:
+        """The weights of a pile of these frequencies."""
         if not settings.idf:
             return _Weights(None, None, settings.name_weight)
-        return _Weights(_idf(words), _idf(names), settings.name_weight)
+        documents = frequencies.documents
+        return _Weights(_idf(frequencies.words, documents), _idf(frequencies.names, documents), settings.name_weight)
 
     def vectors(self, words: sparse.csr_matrix, names: sparse.csr_matrix) -> sparse.csr_matrix:
         """One row per document: its words and its names side by side, so that a dot product of two
@@ -314,12 +369,11 @@ class _Weights:
 
 def _vectors(words: sparse.csr_matrix, names: sparse.csr_matrix, settings: ClusterSettings) -> sparse.csr_matrix:
     """The weighted vectors of a whole pile, one row per document (its counts in ``words`` and ``names``)."""
-    return _Weights.of(words, names, settings).vectors(words, names)
+    return _Weights.of(Frequencies.of(words, names), settings).vectors(words, names)
 
 
-def _idf(counts: sparse.csr_matrix) -> np.ndarray:
-    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-    return np.log((1 + counts.shape[0]) / (1 + frequency)) + 1.0
+def _idf(frequency: np.ndarray, documents: int) -> np.ndarray:
+    return np.log((1 + documents) / (1 + frequency)) + 1.0
 
 
 @dataclass(frozen=True, slots=True)
