@@ -70,3 +70,22 @@ def test_workers_budget_stops_a_document_of_many_short_lines(tmp_path, nlp):
     (error,) = dossier.errors
     assert error.source.endswith("lines.txt") and error.stage == "annotate"
     assert "took longer than 2 s" in error.reason and "document_seconds" in error.reason
+
+
+def _private_mb_after_a_collection(_: int) -> int:
+    import gc
+
+    gc.collect()  # a collection in the child, as a long analysis makes
+    with open(f"/proc/{os.getpid()}/smaps_rollup", encoding="ascii") as rollup:
+        fields = [line.split() for line in rollup if line.startswith(("Private_Dirty", "Private_Clean"))]
+    return sum(int(kb) for _, kb, _ in fields) // 1024
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists() or not can_stop(), reason="needs Linux and fork")
+def test_workers_do_not_copy_the_parents_heap_when_they_collect():
+    # A forked worker shares the parent's memory until it writes to it; a garbage collection writes
+    # into every object it walks. The parent of a large pile holds hundreds of MB of objects, so each
+    # worker would hold a copy of them: the workers leave what they were forked with to the parent.
+    heap = [{"n": str(i), "pair": [i, i + 1]} for i in range(1_000_000)]  # about 200 MB of objects
+    sizes = [o.value for o in run_budgeted(_private_mb_after_a_collection, [1, 2], 60, workers=2)]
+    assert len(heap) and all(size is not None and size < 100 for size in sizes), sizes

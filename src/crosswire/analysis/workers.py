@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
@@ -171,6 +172,10 @@ class _Pool:
 
 def _serve(function: Callable[[Any], Any], connection: Connection, parent: int) -> None:
     """A child's loop: take an item, send back (index, True, value) or (index, False, reason)."""
+    # What the child was forked with is the parent's: its collections leave it alone. A collection
+    # writes into every object it walks, which would copy the parent's whole heap into each child
+    # page by page (a parent holding 400 MB of objects: 407 MB private per child; frozen, 36 MB).
+    gc.freeze()
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (blocked while we were forked)
