@@ -168,6 +168,28 @@ def test_cli_first_hour_an_empty_dossier_never_replaces_a_good_file(tmp_path, ca
     ]
 
 
+def test_cli_first_hour_a_pile_of_nothing_readable_says_why_and_keeps_the_stories_folder(tmp_path, capsys, use_nlp):
+    # --stories on inputs none of which can be analysed: each reason, exit 1, the last run's index kept
+    # (it said "0 stories ... 0 inputs skipped", exit 0, and wrote an empty index over it).
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    (pile / "empty.txt").write_text("", encoding="utf-8")
+    (pile / "binary.txt").write_bytes(b"\x00\x01\x02\x03 not text")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.json").write_text('{"stories": ["kept"]}', encoding="utf-8")
+    code, stdout, err = _run(capsys, "analyze", str(pile), "--stories", str(out), "--quiet")
+    assert code == 1 and stdout == ""
+    assert (out / "index.json").read_text(encoding="utf-8") == '{"stories": ["kept"]}'
+    assert sorted(out.iterdir()) == [out / "index.json"]
+    lines = err.splitlines()
+    assert f"  skipped {pile}/empty.txt: file is empty" in lines
+    assert any(line.startswith(f"  skipped {pile}/binary.txt: file looks binary") for line in lines)
+    assert lines[-1] == f"crosswire: no input could be analysed, so nothing was written to {out}/"
+    code, _, _ = _run(capsys, "analyze", str(pile), "--stories", str(tmp_path / "new"), "--quiet")
+    assert code == 1 and not (tmp_path / "new").exists()  # a folder it made for nothing is taken away
+
+
 def test_cli_first_hour_without_an_output_flag_the_brief_goes_to_stdout(capsys, use_nlp):
     code, out, err = _run(capsys, "analyze", "--sample")
     assert code == 0

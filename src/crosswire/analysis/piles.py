@@ -72,7 +72,8 @@ def iter_stories(
     and outlets as grouped: memory holds the documents' dates and content hashes, the pile's word
     frequencies, the stories being clustered, and one batch's analysis. Inputs that could not be read are
     listed once, in the first story's ``errors``; a document that could not be annotated, in its own
-    story's."""
+    story's. A pile with no document to analyse gives one story with no documents, whose dossier's
+    ``errors`` say why (as ``analyze`` gives an empty dossier)."""
     settings = settings or Settings()
     executor = executor or LocalExecutor(nlp)
     with Spill() as spill:
@@ -83,6 +84,9 @@ def iter_stories(
         del views
         groups = cluster_features(features, ClusterSettings(threshold=settings.story_similarity), executor.map)
         del features
+        if not groups:  # nothing could be analysed: one story of no documents says why, as analyze does
+            yield StoryCluster("story-0001", (), ""), executor.reconcile_stories([([], errors)], settings, {})[0]
+            return
         unlabelled = [StoryCluster(f"story-{n + 1:04d}", group, "") for n, group in enumerate(groups)]
         batches = _story_batches(unlabelled, executor.batch_documents)
         bar = progress or no_progress

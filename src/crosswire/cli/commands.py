@@ -5,6 +5,7 @@ command that needs them, so a command pays only for what it uses."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -116,14 +117,20 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     from crosswire.output.shards import ShardWriter, check_format
 
     check_format(args.shard_format)  # before hours of analysis, not after
-    out.mkdir(parents=True, exist_ok=True)
+    created = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)  # (a path that cannot be a folder is said now, too)
     # Each story is written as soon as it is reconciled, and let go: a pile's dossiers are never all held.
     results = iter_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args))
     index = []
     errors = []
     documents = 0
-    shard = ShardWriter(out, args.shard_format)  # every dossier again in one file, for shared storage
+    shard: ShardWriter | None = None  # every dossier again in one file, for shared storage
     for story, dossier in results:
+        errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
+        if not story.documents:  # nothing in the pile could be analysed: its reasons are all there is
+            continue
+        if shard is None:
+            shard = ShardWriter(out, args.shard_format)
         documents += len(story.documents)
         (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
         shard.write(story.id, story.label, story.documents, dossier, version())
@@ -143,7 +150,14 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
                 "headline": dossier.brief.headline,
             }
         )
-        errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
+    if shard is None:  # an empty index never replaces a good one
+        for error in errors:
+            print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
+        print(f"crosswire: no input could be analysed, so nothing was written to {out}/", file=sys.stderr)
+        if created:
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        return 1
     shard.close()
     (out / "index.json").write_text(
         json.dumps({"stories": index, "errors": errors}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
