@@ -327,8 +327,10 @@ def cluster_features(
     size = max(1, settings.partition_documents)
     cuts = [(start, min(start + size, dated)) for start in range(0, dated, size)]
     stories = [story for found in (run or map)(_online, [partition(*cut) for cut in cuts]) for story in found]
-    if dated < len(order):  # undated documents may join any story: they come last, with every story open
-        stories = _online(partition(dated, len(order)), stories)
+    # Undated documents may join any story: they come last, with every story open, one after the
+    # other (a partition's vectors at a time).
+    for start in range(dated, len(order), size):
+        stories = _online(partition(start, min(start + size, len(order))), stories)
     if settings.merge:
         stories = _merge(stories, settings)
     stories.sort(key=lambda s: min(s.rows))
