@@ -186,8 +186,17 @@ def test_cli_first_hour_a_pile_of_nothing_readable_says_why_and_keeps_the_storie
     assert f"  skipped {pile}/empty.txt: file is empty" in lines
     assert any(line.startswith(f"  skipped {pile}/binary.txt: file looks binary") for line in lines)
     assert lines[-1] == f"crosswire: no input could be analysed, so nothing was written to {out}/"
-    code, _, _ = _run(capsys, "analyze", str(pile), "--stories", str(tmp_path / "new"), "--quiet")
-    assert code == 1 and not (tmp_path / "new").exists()  # a folder it made for nothing is taken away
+    code, _, _ = _run(capsys, "analyze", str(pile), "--stories", str(tmp_path / "new" / "sub" / "out"), "--quiet")
+    assert code == 1 and not (tmp_path / "new").exists()  # folders it made for nothing are taken away
+
+
+def test_cli_first_hour_stories_into_a_file_is_refused_before_the_analysis(tmp_path, capsys, no_analysis):
+    taken = tmp_path / "out"
+    taken.write_text("not a folder", encoding="utf-8")
+    code, _, err = _run(capsys, "analyze", str(SAMPLE), "--stories", str(taken))
+    assert code == 2
+    assert f"--stories {taken} is a file; give a folder" in err
+    assert taken.read_text(encoding="utf-8") == "not a folder"
 
 
 def test_cli_first_hour_without_an_output_flag_the_brief_goes_to_stdout(capsys, use_nlp):

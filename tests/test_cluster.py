@@ -311,7 +311,7 @@ def test_cluster_partitions_give_the_same_stories_wherever_they_run(tmp_path):
     here = cluster_features(features, settings)
 
     def backwards(function, items):
-        return [function(item) for item in reversed(items)][::-1]
+        return [function(item) for item in reversed(list(items))][::-1]
 
     with ThreadPoolExecutor(2) as pool:
         assert cluster_features(features, settings, pool.map) == here
@@ -340,3 +340,34 @@ def test_cluster_features_kept_on_disk_cluster_as_they_do_in_memory(tmp_path):
         assert sorted(i for group in found for i in group) == sorted(kept)
         assert on_disk.only(kept).frequencies().documents == len(kept)
         assert (on_disk.only(kept).frequencies().words == in_memory.only(kept).frequencies().words).all()
+
+
+def test_cluster_partitions_are_read_one_at_a_time(tmp_path):
+    # A partition's counts are read (from the spill, for a large pile) and weighed when its turn
+    # comes, so the pile's vectors are never all in memory at once.
+    from crosswire.stages.cluster import cluster_features, story_features
+
+    features = story_features(_two_stories_interleaved(tmp_path))
+    log = []
+
+    class Logged:
+        def __getattr__(self, name):
+            return getattr(features, name)
+
+        def __len__(self):
+            return len(features)
+
+        def rows(self, rows):
+            log.append("read")
+            return features.rows(rows)
+
+    def run(function, items):
+        found = []
+        for item in items:
+            log.append("run")
+            found.append(function(item))
+        return found
+
+    groups = cluster_features(Logged(), ClusterSettings(partition_documents=4), run)
+    assert log == ["read", "run"] * 3
+    assert groups == cluster_features(features, ClusterSettings(partition_documents=4))

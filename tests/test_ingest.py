@@ -82,3 +82,13 @@ def test_ingest_a_feed_of_no_break_spaces_is_an_empty_file(tmp_path):
     (tmp_path / "blank.jsonl").write_text("\xa0\n\xa0", encoding="utf-8")
     items = list(read([str(tmp_path / "blank.jsonl")]))
     assert len(items) == 1 and isinstance(items[0], Skipped) and "empty" in items[0].reason
+
+
+def test_ingest_ids_are_unique_across_files_on_disk_and_in_memory(tmp_path):
+    from crosswire.analysis.pipeline import read_sources
+    from crosswire.models import RawDocument
+
+    (tmp_path / "a.txt").write_text("On disk. " * 20, encoding="utf-8")
+    items = list(read_sources([str(tmp_path / "a.txt"), ("a.txt", ("In memory. " * 20).encode())], 5_000_000))
+    ids = [item.id for item in items if isinstance(item, RawDocument)]
+    assert ids == ["a", "a-2"]

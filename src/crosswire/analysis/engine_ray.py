@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,8 +128,9 @@ class RayExecutor:
         ]
         return [pickle.loads(blob) for blob in ray.get(futures)]
 
-    def map(self, function: Callable[[Item], Value], items: Sequence[Item]) -> list[Value]:
+    def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
         """Each item as a Ray task (story clustering's partitions run in parallel)."""
+        items = list(items)
         if len(items) < 2:
             return [function(item) for item in items]
         task = _ray().remote(function)

@@ -72,8 +72,8 @@ def iter_stories(
     and outlets as grouped: memory holds the documents' dates and content hashes, the pile's word
     frequencies, the stories being clustered, and one batch's analysis. Inputs that could not be read are
     listed once, in the first story's ``errors``; a document that could not be annotated, in its own
-    story's. A pile with no document to analyse gives one story with no documents, whose dossier's
-    ``errors`` say why (as ``analyze`` gives an empty dossier)."""
+    story's. A pile of inputs none of which could be analysed gives one story with no documents, whose
+    dossier's ``errors`` say why (as ``analyze`` gives an empty dossier)."""
     settings = settings or Settings()
     executor = executor or LocalExecutor(nlp)
     with Spill() as spill:
@@ -85,7 +85,8 @@ def iter_stories(
         groups = cluster_features(features, ClusterSettings(threshold=settings.story_similarity), executor.map)
         del features
         if not groups:  # nothing could be analysed: one story of no documents says why, as analyze does
-            yield StoryCluster("story-0001", (), ""), executor.reconcile_stories([([], errors)], settings, {})[0]
+            if errors:
+                yield StoryCluster("story-0001", (), ""), executor.reconcile_stories([([], errors)], settings, {})[0]
             return
         unlabelled = [StoryCluster(f"story-{n + 1:04d}", group, "") for n, group in enumerate(groups)]
         batches = _story_batches(unlabelled, executor.batch_documents)
@@ -133,6 +134,8 @@ def _prepare_pile(
         cleaned = clean_all(raws, settings, clean_errors, no_progress, cache)
         spill.put(cleaned)
         parts.append(SpilledFeatures.put(story_features(cleaned), spill))
+        if len(parts) == 2:  # one running total of frequencies: each chunk's own holds 4 MB
+            parts = [SpilledFeatures.join(parts, spill)]
         views += [outlet_view(d) for d in cleaned]
     features = SpilledFeatures.join(parts, spill)
     key_of = dict(zip(features.ids, features.keys, strict=True))

@@ -39,7 +39,7 @@ from crosswire.stages._order import canonical_order
 from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
 from crosswire.stages.facts import document_facts, same_outlets
-from crosswire.stages.ingest import read, read_named
+from crosswire.stages.ingest import read, read_named, unique_ids
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 # The languages the pipeline reads: its spaCy model, lexicons (hedges, reporting verbs, months) and
@@ -126,8 +126,9 @@ class Executor(Protocol):
         self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
     ) -> list[Dossier]: ...
 
-    def map(self, function: Callable[[Item], Value], items: Sequence[Item]) -> list[Value]:
-        """``function`` (pure, importable) on each item, in order: story clustering's partitions."""
+    def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
+        """``function`` (pure, importable) on each item, in order: story clustering's partitions
+        (made one at a time as ``items`` is read)."""
         ...
 
 
@@ -166,8 +167,8 @@ class LocalExecutor:
             return [reconcile(*stories[0], settings, timings, vectors)]
         return [reconcile(members, errors, settings, {}, vectors) for members, errors in stories]
 
-    def map(self, function: Callable[[Item], Value], items: Sequence[Item]) -> list[Value]:
-        return [function(item) for item in items]
+    def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
+        return [function(item) for item in items]  # one item made and done at a time
 
 
 def annotate_cached(
@@ -259,10 +260,11 @@ def in_languages_read(documents: list[Document], errors: list[Skipped]) -> list[
 
 
 def read_sources(sources: Sources, max_bytes: int) -> Iterator[RawDocument | Skipped]:
-    """Every input, read lazily: the paths first (files, folders, "-"), then the files held in memory."""
+    """Every input, read lazily: the paths first (files, folders, "-"), then the files held in memory,
+    document ids unique across both ("a.txt" on disk and "a.txt" in memory: "a" and "a-2")."""
     named = [s for s in sources if isinstance(s, tuple)]
     paths = [s for s in sources if isinstance(s, str)]
-    return itertools.chain(read(paths, max_bytes), read_named(named, max_bytes))
+    return unique_ids(itertools.chain(read(paths, max_bytes), read_named(named, max_bytes)))
 
 
 def prepare(

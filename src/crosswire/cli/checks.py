@@ -86,6 +86,17 @@ def _empty_folder(name: str, folder: Path, readable: str) -> str:
     return f"{name}: the folder holds no file crosswire reads (only {', '.join(suffixes[:5])}); give {readable} files"
 
 
+def stories_folder_problems(folder: str) -> list[str]:
+    """What stops ``--stories FOLDER`` from being written, found before the analysis."""
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        return [f"--stories {folder} is a file; give a folder (it gets one dossier per story and index.json)"]
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is not None and not os.access(existing, os.W_OK):
+        return [f"--stories {folder}: {existing} cannot be written to; give a folder you can write"]
+    return []
+
+
 def output_problems(args: argparse.Namespace) -> list[str]:
     """What stops an output from being written, found before hours of analysis, not after."""
     outputs = [(flag, getattr(args, flag[2:])) for flag in ("--json", "--md", "--html") if getattr(args, flag[2:])]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from crosswire.cli.checks import existing_store, input_problems, output_problems, refuse
+from crosswire.cli.checks import existing_store, input_problems, output_problems, refuse, stories_folder_problems
 from crosswire.errors import ConfigError, CrosswireError, StoreError
 from crosswire.settings import load_settings
 
@@ -54,7 +54,9 @@ def _analyze(args: argparse.Namespace) -> int:
     settings = load_settings(
         args.config, claim_similarity=args.claim_similarity, progress=False if args.quiet else None
     )
-    problems = input_problems(paths) + ([] if args.stories else output_problems(args))
+    problems = input_problems(paths) + (
+        stories_folder_problems(args.stories) if args.stories else output_problems(args)
+    )
     if problems:  # before a model loads or a file is written
         return refuse(problems)
     if args.stories:
@@ -117,8 +119,8 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     from crosswire.output.shards import ShardWriter, check_format
 
     check_format(args.shard_format)  # before hours of analysis, not after
-    created = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)  # (a path that cannot be a folder is said now, too)
+    created = [p for p in (out, *out.parents) if not p.exists()]  # what to take away if nothing is written
+    out.mkdir(parents=True, exist_ok=True)
     # Each story is written as soon as it is reconciled, and let go: a pile's dossiers are never all held.
     results = iter_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args))
     index = []
@@ -154,9 +156,9 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         for error in errors:
             print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
         print(f"crosswire: no input could be analysed, so nothing was written to {out}/", file=sys.stderr)
-        if created:
-            with contextlib.suppress(OSError):
-                out.rmdir()
+        with contextlib.suppress(OSError):  # (only folders it made, and only while they are empty)
+            for folder in created:
+                folder.rmdir()
         return 1
     shard.close()
     (out / "index.json").write_text(

@@ -326,7 +326,8 @@ def cluster_features(
 
     size = max(1, settings.partition_documents)
     cuts = [(start, min(start + size, dated)) for start in range(0, dated, size)]
-    stories = [story for found in (run or map)(_online, [partition(*cut) for cut in cuts]) for story in found]
+    # Each partition is read and weighed when its turn comes (``run`` may take them all at once).
+    stories = [story for found in (run or map)(_online, (partition(*cut) for cut in cuts)) for story in found]
     # Undated documents may join any story: they come last, with every story open, one after the
     # other (a partition's vectors at a time).
     for start in range(dated, len(order), size):
@@ -337,7 +338,7 @@ def cluster_features(
     return [tuple(ids[order[row]] for row in sorted(s.rows)) for s in stories]
 
 
-Runner = Callable[[Callable[["_Partition"], list[_Story]], Sequence["_Partition"]], Iterable[list[_Story]]]
+Runner = Callable[[Callable[["_Partition"], list[_Story]], Iterable["_Partition"]], Iterable[list[_Story]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,7 +413,8 @@ def _online(partition: _Partition, stories: Sequence[_Story] = ()) -> list[_Stor
                     break
         if best is None:
             sizes[len(stories)] = 1
-            stories.append(_Story(vector, [partition.start + row], day, day))
+            # (a copy: the row is a view of the partition's vectors, which must not outlive the pass)
+            stories.append(_Story(vector.copy(), [partition.start + row], day, day))
         else:
             sizes[best] += 1
             stories[best].total = stories[best].total + vector

@@ -58,17 +58,17 @@ def read(sources: Iterable[str], max_bytes: int = 5_000_000) -> Iterator[RawDocu
     there, but reported when named explicitly). Document ids are file names without extension,
     made unique with a numeric suffix; stdin documents get a content hash.
     """
-    yield from _unique_ids(item for source in sources for item in _read_one(source, max_bytes))
+    yield from unique_ids(item for source in sources for item in _read_one(source, max_bytes))
 
 
 def read_named(files: Iterable[tuple[str, bytes]], max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skipped]:
     """Read documents held in memory (a stored story's files) as ``read`` reads files: each is a
     (name, bytes) pair, read in name order; the name's suffix gives the format, its stem the document
     id, and the name is the source (a feed's records are "name:N")."""
-    yield from _unique_ids(item for name, data in sorted(files) for item in _read_data(name, data, max_bytes))
+    yield from unique_ids(item for name, data in sorted(files) for item in _read_data(name, data, max_bytes))
 
 
-def _unique_ids(items: Iterable[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
+def unique_ids(items: Iterable[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
     """Document ids made unique in reading order with a numeric suffix ("notes", "notes-2"), past any
     id already read ("a", "a-2", "a" again: "a-3")."""
     seen: dict[str, int] = {}
