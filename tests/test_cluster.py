@@ -340,6 +340,11 @@ def test_cluster_features_kept_on_disk_cluster_as_they_do_in_memory(tmp_path):
         assert sorted(i for group in found for i in group) == sorted(kept)
         assert on_disk.only(kept).frequencies().documents == len(kept)
         assert (on_disk.only(kept).frequencies().words == in_memory.only(kept).frequencies().words).all()
+        spill.put(documents)
+        spill.put_outlets(documents)
+        assert [d.id for d in spill.take([documents[0].id])] == [documents[0].id]
+        with pytest.raises(KeyError):  # a document taken takes its counts with it
+            spill.counts([documents[0].id], on_disk.columns)
 
 
 def test_cluster_partitions_are_read_one_at_a_time(tmp_path):

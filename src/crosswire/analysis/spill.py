@@ -36,7 +36,7 @@ class Spill:
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self._db.execute("CREATE TABLE counts (id TEXT PRIMARY KEY, words BLOB NOT NULL, names BLOB NOT NULL)")
-        self._db.execute("CREATE TABLE outlets (id TEXT PRIMARY KEY, outlet TEXT, evidence TEXT NOT NULL)")
+        self._db.execute("CREATE TABLE outlets (id TEXT PRIMARY KEY, outlet TEXT, evidence TEXT)")
 
     def put(self, documents: Iterable[Document]) -> None:
         """Keep these documents (one of the same id is replaced, as a dict by id would)."""
@@ -82,12 +82,15 @@ class Spill:
         """These documents, in this order, with their outlets as grouped (``put_outlets``), let go from
         the file; an id not kept (or taken) is left out."""
         found = self._read(ids, let_go=True)
-        outlets: dict[str, tuple[str | None, str]] = {}
+        outlets: dict[str, tuple[str | None, str | None]] = {}
         for start in range(0, len(found), 500):
             chunk = [d.id for d in found[start : start + 500]]
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(f"SELECT id, outlet, evidence FROM outlets WHERE id IN ({marks})", chunk)  # noqa: S608
             outlets.update((doc_id, (outlet, evidence)) for doc_id, outlet, evidence in rows)
+            with self._db:  # what else was kept of these documents goes with them
+                self._db.execute(f"DELETE FROM outlets WHERE id IN ({marks})", chunk)  # noqa: S608
+                self._db.execute(f"DELETE FROM counts WHERE id IN ({marks})", chunk)  # noqa: S608
         return [
             replace(d, outlet=outlets[d.id][0], outlet_evidence=outlets[d.id][1]) if d.id in outlets else d
             for d in found
