@@ -376,3 +376,35 @@ def test_cluster_partitions_are_read_one_at_a_time(tmp_path):
     groups = cluster_features(Logged(), ClusterSettings(partition_documents=4), run)
     assert log == ["read", "run"] * 3
     assert groups == cluster_features(features, ClusterSettings(partition_documents=4))
+
+
+def test_cluster_near_copies_are_found_from_the_signatures_kept_with_the_parse(tmp_path, nlp, monkeypatch):
+    # Each document's shingle signature is made once, when it is parsed, and kept with the parse: a
+    # story's near-copies are found from them without shingling every text again. A parse kept before
+    # signatures were (none in it) gets one made then.
+    from dataclasses import replace
+
+    from crosswire.analysis.pipeline import annotate_all
+    from crosswire.stages import cluster
+    from crosswire.stages._shingles import shingle_signature
+
+    for outlet in ("Harbour Times", "Coast Daily", "Bay Herald"):
+        (tmp_path / f"{outlet.split()[0].lower()}.jsonl").write_text(
+            json.dumps({"text": WIRE, "outlet": outlet, "published": "2025-05-06"}) + "\n", encoding="utf-8"
+        )
+    (tmp_path / "library.txt").write_text(LIBRARY, encoding="utf-8")
+    documents, _ = prepare([str(tmp_path)], SETTINGS, None, {})
+    annotated = annotate_all(documents, SETTINGS, nlp, None, {}, [])
+    assert all(a.signature == shingle_signature(a.document.body) for a in annotated)
+    expected = [["bay-1", "coast-1", "harbour-1"]]
+
+    def refused(body):
+        raise AssertionError("a text was shingled again")
+
+    monkeypatch.setattr(cluster, "shingle_signature", refused)
+    found = near_duplicates([a.document for a in annotated], 0.8, [a.signature for a in annotated])
+    assert [sorted(c) for c in found] == expected
+    monkeypatch.undo()
+    old_parses = [replace(a, signature=()) for a in annotated]
+    found = near_duplicates([a.document for a in old_parses], 0.8, [a.signature for a in old_parses])
+    assert [sorted(c) for c in found] == expected

@@ -236,6 +236,9 @@ class Annotated:
     quantities: tuple[Quantity, ...]
     quotes: tuple[QuoteMention, ...]
     info: tuple[SentenceInfo, ...]
+    # The body's MinHash signature over 5-word shingles (``cluster.shingle_signature``), made once with
+    # the parse and kept with it, so near-copies are found without reading every text again.
+    signature: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

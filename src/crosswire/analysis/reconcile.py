@@ -100,7 +100,9 @@ def _reconcile(
     mentions = timed("claim mentions", extract_claims, resolved, entities)
     mentions = timed("claim dates", date_mentions, mentions, resolved)
     blocks = timed("story blocks", story_blocks, resolved, entities)
-    copies = timed("near duplicates", near_duplicates, [a.document for a in resolved])
+    copies = timed(
+        "near duplicates", near_duplicates, [a.document for a in resolved], 0.8, [a.signature for a in resolved]
+    )
     claims = timed("align", align_claims, mentions, resolved, entities, align_settings, blocks, copies, vectors)
     claims, conflicts = timed(
         "conflict detection", find_conflicts, claims, resolved, entities, settings.quantity_tolerance, blocks

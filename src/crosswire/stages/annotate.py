@@ -35,6 +35,7 @@ from crosswire.stages._attribution import (
     speakers_from_quotes,
 )
 from crosswire.stages._clauses import split_clauses
+from crosswire.stages._shingles import shingle_signature
 from crosswire.stages._spans import find_quantities, find_times
 
 ENTITY_LABELS = {"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"}
@@ -151,7 +152,15 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
     quotes = find_quotes(annotated_doc, spans, info, surnames)
     info = speakers_from_quotes(info, quotes, {s.id: s for s in sentences})
     info = reported_speech_goes_on(info, sentences)
-    return Annotated(annotated_doc, tuple(entities), tuple(times), tuple(quantities), tuple(quotes), tuple(info))
+    return Annotated(
+        annotated_doc,
+        tuple(entities),
+        tuple(times),
+        tuple(quantities),
+        tuple(quotes),
+        tuple(info),
+        shingle_signature(doc.body),
+    )
 
 
 def _with_sentences(doc: Document, sentences: list[Sentence]) -> Document:

@@ -29,6 +29,7 @@ from crosswire.models import Document
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._order import content_key
+from crosswire.stages._shingles import PERMUTATIONS, SCHEME, shingle_signature
 
 _FEATURES = 2**18
 _WORDS = HashingVectorizer(
@@ -48,7 +49,6 @@ _NAMES = HashingVectorizer(
     token_pattern=rf"(?<![.!?]\s)(?<!^)(?<!\n)\b(?!(?:{WEEKDAY_PATTERN})\b)(?!(?:{MONTH_NAME_PATTERN})\b)"
     r"[A-Z][a-zA-Z'’-]{2,}\b",
 )
-_SHINGLE = 5
 _RESTACK = 32  # stories changed or opened (at least) before all totals are stacked again
 _MERGE_BLOCK = 256  # stories per block when their similarities are tabled
 
@@ -490,15 +490,17 @@ def story_label(documents: Sequence[Document]) -> str:
     return ", ".join(top) or (documents[0].id if documents else "")
 
 
-def near_duplicates(documents: Sequence[Document], threshold: float = 0.8) -> list[set[str]]:
-    """Groups of documents whose texts are near-copies (MinHash LSH over 5-word shingles)."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+def near_duplicates(
+    documents: Sequence[Document], threshold: float = 0.8, signatures: Sequence[tuple[int, ...]] = ()
+) -> list[set[str]]:
+    """Groups of documents whose texts are near-copies (MinHash LSH over 5-word shingles).
+    ``signatures``: each document's ``shingle_signature``, when kept (an empty one is made here)."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
     hashes = {}
-    for doc in documents:
-        tokens = re.findall(r"\w+", doc.body.lower())
-        shingles = {" ".join(tokens[i : i + _SHINGLE]) for i in range(max(1, len(tokens) - _SHINGLE + 1))}
-        minhash = MinHash(num_perm=128, seed=1)
-        minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
+    for k, doc in enumerate(documents):
+        signature = signatures[k] if k < len(signatures) and signatures[k] else shingle_signature(doc.body)
+        values = np.array(signature, dtype=np.uint64)
+        minhash = MinHash(num_perm=PERMUTATIONS, seed=1, hashvalues=values, scheme=SCHEME)
         hashes[doc.id] = minhash
         lsh.insert(doc.id, minhash)
     sets = DisjointSet(d.id for d in documents)
