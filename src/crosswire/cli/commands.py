@@ -344,9 +344,13 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"crosswire: serving {what} at {address(sock)} (press Ctrl-C to stop)", file=sys.stderr, flush=True)
 
     try:
-        run(server_config(app, args.host, args.port), sock, ready)
+        started = run(server_config(app, args.host, args.port), sock, ready)
     except KeyboardInterrupt:  # how a server is stopped: not an interruption of work
-        print("crosswire: stopped", file=sys.stderr)
+        started = True
+    if not started:
+        print("crosswire: the server did not start (see the messages above)", file=sys.stderr)
+        return 1
+    print("crosswire: stopped", file=sys.stderr)
     return 0
 
 

@@ -136,7 +136,10 @@ class _Server(uvicorn.Server):
             self._ready()
 
 
-def run(config: uvicorn.Config, sock: Any, ready: Callable[[], None]) -> None:
+def run(config: uvicorn.Config, sock: Any, ready: Callable[[], None]) -> bool:
     """Serve ``config``'s app on the bound ``sock`` until Ctrl-C (or SIGTERM); ``ready`` is called once
-    connections are accepted. Ctrl-C ends it with ``KeyboardInterrupt``, after a clean shutdown."""
-    _Server(config, ready).run(sockets=[sock])
+    connections are accepted. Ctrl-C ends it, after a clean shutdown, with ``KeyboardInterrupt`` or,
+    depending on when the signal lands, by returning. Returns whether the server had started."""
+    server = _Server(config, ready)
+    server.run(sockets=[sock])
+    return bool(server.started)
