@@ -24,6 +24,7 @@ from sklearn.metrics.cluster import pair_confusion_matrix
 
 from crosswire.errors import InputError
 from crosswire.models import Document, Published, RawDocument
+from crosswire.stages import _story_features as story_features_module
 from crosswire.stages import cluster as cluster_module
 from crosswire.stages.clean import clean
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
@@ -208,14 +209,15 @@ def pair_diagnostics(documents: Sequence[Document], gold: dict[str, str], distan
     how many dated same-gold pairs lie further apart than the time window."""
     settings = ClusterSettings()
     texts = [cluster_text(d) for d in documents]
-    counts = cluster_module._WORDS.transform(texts), cluster_module._NAMES.transform(texts)
+    counts = story_features_module.WORDS.transform(texts), story_features_module.NAMES.transform(texts)
     blend = cluster_module._vectors(*counts, settings)
     words = cluster_module._vectors(*counts, replace(settings, name_weight=0.0))
     names = cluster_module._vectors(*counts, replace(settings, name_weight=1.0))
     labels = np.array([gold[d.id] for d in documents])
     upper = np.triu_indices(len(documents), k=1)
     same = (labels[:, None] == labels[None, :])[upper]
-    days = np.array([cluster_module._day(d).toordinal() if cluster_module._day(d) else -1 for d in documents])
+    published = [story_features_module.publication_day(d) for d in documents]
+    days = np.array([day.toordinal() if day else -1 for day in published])
     both = (days[:, None] >= 0) & (days[None, :] >= 0)
     apart = np.abs(days[:, None] - days[None, :]) > settings.window_days
     blended = (blend @ blend.T).toarray()[upper]

@@ -192,7 +192,10 @@ def test_cluster_shard_writer_round_trips_in_batches(tmp_path, kind, sample_doss
 def _scan_every_story(documents, settings):
     """The online pass written plainly: each document scored against every story opened so far."""
     from crosswire.stages._order import document_rank
-    from crosswire.stages.cluster import _NAMES, _WORDS, _day, _vectors
+    from crosswire.stages._story_features import NAMES as _NAMES
+    from crosswire.stages._story_features import WORDS as _WORDS
+    from crosswire.stages._story_features import publication_day as _day
+    from crosswire.stages.cluster import _vectors
 
     rank = document_rank(documents)
     order = sorted(range(len(documents)), key=lambda i: (documents[i].published.date or "9999", rank[documents[i].id]))

@@ -16,39 +16,38 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from crosswire.lexicons import MONTH_NAME_PATTERN, WEEKDAY_PATTERN
 from crosswire.models import Document
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
-from crosswire.stages._order import content_key
 from crosswire.stages._shingles import PERMUTATIONS, SCHEME, shingle_signature
+from crosswire.stages._story_features import (
+    FeatureSource,
+    Frequencies,
+    StoryFeatures,
+    join_features,
+    story_features,
+)
 
-_FEATURES = 2**18
-_WORDS = HashingVectorizer(
-    n_features=_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    stop_words="english",
-    token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b",
-)
-# Capitalised words inside sentences, less stop words ("The") and the calendar words every story has.
-_NAMES = HashingVectorizer(
-    n_features=_FEATURES,
-    alternate_sign=False,
-    norm=None,
-    lowercase=False,
-    stop_words=sorted({w.capitalize() for w in STOP_WORDS}),
-    token_pattern=rf"(?<![.!?]\s)(?<!^)(?<!\n)\b(?!(?:{WEEKDAY_PATTERN})\b)(?!(?:{MONTH_NAME_PATTERN})\b)"
-    r"[A-Z][a-zA-Z'’-]{2,}\b",
-)
+__all__ = [
+    "ClusterSettings",
+    "FeatureSource",
+    "Frequencies",
+    "StoryCluster",
+    "StoryFeatures",
+    "cluster_features",
+    "cluster_stories",
+    "join_features",
+    "near_duplicates",
+    "story_features",
+    "story_label",
+]
+
 _RESTACK = 32  # stories changed or opened (at least) before all totals are stacked again
 _MERGE_BLOCK = 256  # stories per block when their similarities are tabled
 
@@ -80,125 +79,6 @@ def _weigh(matrix: sparse.csr_matrix, idf: np.ndarray | None) -> sparse.csr_matr
     norms = np.sqrt(matrix.multiply(matrix).sum(axis=1)).A1
     norms[norms == 0] = 1.0
     return (sparse.diags(1.0 / norms) @ matrix).tocsr()
-
-
-@dataclass(frozen=True, slots=True)
-class Frequencies:
-    """In how many of a pile's documents each hashed word and name occurs, and how many documents there
-    are: what weighs a word by its rarity (IDF). Counts add up, so a pile's can be made a part at a time."""
-
-    words: np.ndarray
-    names: np.ndarray
-    documents: int
-
-    @staticmethod
-    def of(words: sparse.csr_matrix, names: sparse.csr_matrix) -> Frequencies:
-        """The frequencies of the documents whose counts are the rows of ``words`` and ``names``."""
-        return Frequencies(
-            np.bincount(words.indices, minlength=_FEATURES),
-            np.bincount(names.indices, minlength=_FEATURES),
-            words.shape[0],
-        )
-
-    def __add__(self, other: Frequencies) -> Frequencies:
-        return Frequencies(self.words + other.words, self.names + other.names, self.documents + other.documents)
-
-    def __sub__(self, other: Frequencies) -> Frequencies:
-        return Frequencies(self.words - other.words, self.names - other.names, self.documents - other.documents)
-
-
-class FeatureSource(Protocol):
-    """What story clustering reads of a pile (``StoryFeatures`` in memory, or features kept on disk):
-    each document's id, publication date and day and content hash, the word and name counts of any
-    documents, read when their partition runs, and the pile's frequencies."""
-
-    @property
-    def ids(self) -> tuple[str, ...]: ...
-    @property
-    def dates(self) -> tuple[str | None, ...]: ...
-    @property
-    def days(self) -> tuple[date | None, ...]: ...
-    @property
-    def keys(self) -> tuple[str, ...]: ...
-
-    def __len__(self) -> int: ...
-
-    def rows(self, rows: Sequence[int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]: ...
-
-    def frequencies(self) -> Frequencies: ...
-
-
-@dataclass(frozen=True, slots=True)
-class StoryFeatures:
-    """What story clustering reads of each document, without its text: its id, publication date and
-    day, content hash (the canonical order's tie-break), and its hashed word and name counts (float32
-    holds a count exactly). A pile's features can be made a part at a time and joined, so the
-    documents themselves need not all be in memory at once."""
-
-    ids: tuple[str, ...]
-    dates: tuple[str | None, ...]
-    days: tuple[date | None, ...]
-    keys: tuple[str, ...]
-    words: sparse.csr_matrix
-    names: sparse.csr_matrix
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def rows(self, rows: Sequence[int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        """The word and name counts of these documents (by position), in this order."""
-        return self.words[list(rows)], self.names[list(rows)]
-
-    def frequencies(self) -> Frequencies:
-        return Frequencies.of(self.words, self.names)
-
-    def only(self, ids: set[str]) -> StoryFeatures:
-        """The features of these documents alone, in the same order."""
-        rows = [i for i, doc_id in enumerate(self.ids) if doc_id in ids]
-        return StoryFeatures(
-            tuple(self.ids[i] for i in rows),
-            tuple(self.dates[i] for i in rows),
-            tuple(self.days[i] for i in rows),
-            tuple(self.keys[i] for i in rows),
-            self.words[rows],
-            self.names[rows],
-        )
-
-
-def story_features(documents: Sequence[Document]) -> StoryFeatures:
-    """The clustering features of these documents (see ``StoryFeatures``)."""
-    texts = [f"{d.title or ''}\n{d.body}" for d in documents]
-    if not texts:  # (the hashers cannot transform nothing)
-        empty = sparse.csr_matrix((0, _FEATURES), dtype=np.float32)
-        return StoryFeatures((), (), (), (), empty, empty)
-    return StoryFeatures(
-        tuple(d.id for d in documents),
-        tuple(d.published.date for d in documents),
-        tuple(_day(d) for d in documents),
-        tuple(content_key(d) for d in documents),
-        _WORDS.transform(texts).astype(np.float32),
-        _NAMES.transform(texts).astype(np.float32),
-    )
-
-
-def join_features(parts: Sequence[StoryFeatures]) -> StoryFeatures:
-    """Features made a part at a time, as one."""
-    if not parts:
-        return story_features(())
-    return StoryFeatures(
-        tuple(i for p in parts for i in p.ids),
-        tuple(d for p in parts for d in p.dates),
-        tuple(d for p in parts for d in p.days),
-        tuple(k for p in parts for k in p.keys),
-        sparse.vstack([p.words for p in parts], format="csr"),
-        sparse.vstack([p.names for p in parts], format="csr"),
-    )
-
-
-def _day(doc: Document) -> date | None:
-    """A publication day the time window may rely on: stated or from metadata, never inferred."""
-    known = doc.published.basis in ("stated", "metadata") and doc.published.date and len(doc.published.date) == 10
-    return date.fromisoformat(doc.published.date) if known and doc.published.date else None
 
 
 @dataclass(slots=True)
