@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -55,12 +56,7 @@ class Spill:
 
     def counts(self, ids: Sequence[str], columns: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """The word and name counts of these documents, one row each in this order (every id kept)."""
-        found: dict[str, tuple[bytes, bytes]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT id, words, names FROM counts WHERE id IN ({marks})", chunk)  # noqa: S608
-            found.update((doc_id, (words, names)) for doc_id, words, names in rows)
+        found = {row[0]: row[1:] for row in self._select("counts", "words, names", ids)}
         missing = [i for i in ids if i not in found]
         if missing:
             raise KeyError(f"no counts kept for {missing[:3]}")
@@ -82,15 +78,9 @@ class Spill:
         """These documents, in this order, with their outlets as grouped (``put_outlets``), let go from
         the file; an id not kept (or taken) is left out."""
         found = self._read(ids, let_go=True)
-        outlets: dict[str, tuple[str | None, str | None]] = {}
-        for start in range(0, len(found), 500):
-            chunk = [d.id for d in found[start : start + 500]]
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT id, outlet, evidence FROM outlets WHERE id IN ({marks})", chunk)  # noqa: S608
-            outlets.update((doc_id, (outlet, evidence)) for doc_id, outlet, evidence in rows)
-            with self._db:  # what else was kept of these documents goes with them
-                self._db.execute(f"DELETE FROM outlets WHERE id IN ({marks})", chunk)  # noqa: S608
-                self._db.execute(f"DELETE FROM counts WHERE id IN ({marks})", chunk)  # noqa: S608
+        taken = [d.id for d in found]
+        outlets = {row[0]: row[1:] for row in self._select("outlets", "outlet, evidence", taken)}
+        self._delete(("outlets", "counts"), taken)  # what else was kept of these documents goes with them
         return [
             replace(d, outlet=outlets[d.id][0], outlet_evidence=outlets[d.id][1]) if d.id in outlets else d
             for d in found
@@ -101,16 +91,25 @@ class Spill:
         return self._read(ids, let_go=False)
 
     def _read(self, ids: Sequence[str], let_go: bool) -> list[Document]:
-        found: dict[str, Document] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
-            rows = self._db.execute(f"SELECT id, data FROM documents WHERE id IN ({marks})", chunk)  # noqa: S608
-            found.update((doc_id, decode_document(data)) for doc_id, data in rows)
-            if let_go:
-                with self._db:
-                    self._db.execute(f"DELETE FROM documents WHERE id IN ({marks})", chunk)  # noqa: S608
+        found = {doc_id: decode_document(data) for doc_id, data in self._select("documents", "data", ids)}
+        if let_go:
+            self._delete(("documents",), ids)
         return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+    def _select(self, table: str, columns: str, ids: Sequence[str]) -> list[tuple[Any, ...]]:
+        """(id, *columns) of these ids' rows of ``table`` (a fixed name), asked 500 ids at a time."""
+        rows: list[tuple[Any, ...]] = []
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows += self._db.execute(f"SELECT id, {columns} FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608
+        return rows
+
+    def _delete(self, tables: Sequence[str], ids: Sequence[str]) -> None:
+        with self._db:
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                for table in tables:
+                    self._db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608
 
     def close(self) -> None:
         try:
@@ -145,3 +144,8 @@ def _matrix(rows: Sequence[bytes], columns: int) -> sparse.csr_matrix:
         indices[indptr[k] : indptr[k + 1]] = np.frombuffer(blob, _INDEX, size)
         data[indptr[k] : indptr[k + 1]] = np.frombuffer(blob, _COUNT, size, offset=cut)
     return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), columns))
+
+
+def _chunks(ids: Sequence[str], size: int = 500) -> list[list[str]]:
+    """``ids`` in lists of ``size`` (SQLite takes a bounded number of parameters a query)."""
+    return [list(ids[start : start + size]) for start in range(0, len(ids), size)]
