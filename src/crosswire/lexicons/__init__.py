@@ -21,6 +21,15 @@ def words(name: str) -> tuple[str, ...]:
     return tuple(entry for entry in entries if entry)
 
 
+def lexicon(name: str) -> frozenset[str]:
+    """The entries of ``<name>.txt`` with those of its French list ``fr_<name>.txt`` where there is one.
+    One set serves both languages: a French lemma ("déclarer") is no English word, and an entry that
+    is both ("chance") means the same in each; French entries that are English words of another
+    meaning are kept out of the French lists."""
+    french = files("crosswire.lexicons") / f"fr_{name}.txt"
+    return frozenset(words(name)) | (frozenset(words(f"fr_{name}")) if french.is_file() else frozenset())
+
+
 WEEKDAYS = words("weekdays")
 MONTHS = tuple(tuple(line.split()) for line in words("months"))  # (("january", "jan"), ...), in order
 MONTH_NUMBERS = {name: number for number, names in enumerate(MONTHS, start=1) for name in names}
@@ -29,10 +38,10 @@ WEEKDAY_PATTERN = "|".join(day.capitalize() for day in WEEKDAYS)
 MONTH_NAME_PATTERN = "|".join(names[0].capitalize() for names in MONTHS)
 MONTH_PATTERN = MONTH_NAME_PATTERN + "|" + "|".join(short.capitalize() for names in MONTHS for short in names[1:])
 
-LOADED_REPORTING_VERBS = frozenset(words("loaded_reporting_verbs"))
-REPORTING_VERBS = LOADED_REPORTING_VERBS | frozenset(words("reporting_verbs"))
+LOADED_REPORTING_VERBS = lexicon("loaded_reporting_verbs")
+REPORTING_VERBS = LOADED_REPORTING_VERBS | lexicon("reporting_verbs")
 
-LIGHT_VERBS = frozenset(words("light_verbs"))
+LIGHT_VERBS = lexicon("light_verbs")
 
 # Certainty cues, matched on the sentence outside quotation marks. Order matters: denial beats
 # unconfirmed beats hedged.
@@ -68,7 +77,7 @@ NAMED_AS_RE = re.compile(
     r"(?:so-called|so called|what [\w .’']{2,40} call(?:s|ed))\s+(?:an? |the )?[“\"‘']([^”\"’']{3,40})[”\"’']", re.I
 )
 
-LOADED_WORDS = frozenset(words("loaded_words"))
+LOADED_WORDS = lexicon("loaded_words")
 
 # Units: surface form -> (base unit, dimension, factor to base).
 UNITS: dict[str, tuple[str, str, float]] = {
@@ -224,21 +233,21 @@ CONTENT_ELSEWHERE = re.compile(
     r"\b(?:do|does|did|doing|done)\s+(?:the\s+same|so|likewise|similarly)\b|\bfollow(?:ed|s)?\s+suit\b", re.I
 )
 
-MODAL_POSSIBILITY = frozenset(words("modal_possibility"))
-MODAL_FUTURE = frozenset(words("modal_future"))
-INTENDED = frozenset(words("intended"))
-FAILED = frozenset(words("failed"))
-ATTRIBUTION_VERBS = frozenset(words("attribution_verbs"))
-BELIEVED = frozenset(words("believed"))
-POSSIBLE = frozenset(words("possible"))
-MINDED = frozenset(words("minded"))
-SPECULATION = frozenset(words("speculation"))
-HEARSAY = frozenset(words("hearsay"))
-REJECTING = frozenset(words("rejecting"))
-SOUGHT = frozenset(words("sought"))
-SCHEDULED = frozenset(words("scheduled"))
-WEIGHED = frozenset(words("weighed"))
-UNABLE = frozenset(words("unable"))
+MODAL_POSSIBILITY = lexicon("modal_possibility")
+MODAL_FUTURE = lexicon("modal_future")
+INTENDED = lexicon("intended")
+FAILED = lexicon("failed")
+ATTRIBUTION_VERBS = lexicon("attribution_verbs")
+BELIEVED = lexicon("believed")
+POSSIBLE = lexicon("possible")
+MINDED = lexicon("minded")
+SPECULATION = lexicon("speculation")
+HEARSAY = lexicon("hearsay")
+REJECTING = lexicon("rejecting")
+SOUGHT = lexicon("sought")
+SCHEDULED = lexicon("scheduled")
+WEIGHED = lexicon("weighed")
+UNABLE = lexicon("unable")
 
 # A date after one of these, in the same clause, is a plan ("will be held on 1 October 2023"): it
 # says nothing about when the article was written.

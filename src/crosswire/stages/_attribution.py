@@ -16,10 +16,14 @@ from typing import Any
 from crosswire.lexicons import ATTRIBUTION_VERBS, REPORTING_VERBS
 from crosswire.models import Document, QuoteMention, Sentence, SentenceInfo
 
+_GUILLEMETS = str.maketrans("«»", "“”")
 _STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
 
 
-_PRONOUNS = {"he", "she", "they", "him", "her"}
+# French ones too: "il a dit", the inverted "a-t-il dit" (its clitic written "-il").
+_PRONOUNS = {"he", "she", "they", "him", "her", "il", "elle", "ils", "elles", "lui", "-il", "-elle", "-ils", "-elles"}
+# "according to X" and the French "selon X", "d'après X".
+_ACCORDING = {("according", "to"), ("selon", None), ("d'", "après"), ("d’", "après")}
 _ASKING = {"how", "whether", "if"}  # an indirect question: what anyone will say is not known yet
 # Verbs of speech made with a particle: "shot back", "weighed in", "spoke out", "pointed out".
 _PHRASAL_SPEECH = {("shoot", "back"), ("fire", "back"), ("hit", "back"), ("weigh", "in"), ("chime", "in")}
@@ -172,6 +176,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     so a quote containing a quoted word is one passage; straight double quotes pair up in order."""
     spans: list[tuple[int, int]] = []
     depth, opened = 0, 0
+    text = text.translate(_GUILLEMETS)  # French « » read as “ ” (one character each: offsets kept)
     for index, char in enumerate(text):
         if char == "“":
             if depth == 0:
@@ -191,6 +196,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 def _open_ends(text: str) -> set[tuple[int, int]]:
     """The parts of a paragraph inside a quote that began in an earlier paragraph or runs on into the
     next one (an opening mark left open at a paragraph's end): no speaker is read there."""
+    text = text.translate(_GUILLEMETS)
     opening, closing = text.rfind("“"), text.find("”")
     spans = set()
     if closing >= 0 and (text.find("“") < 0 or text.find("“") > closing):
@@ -198,6 +204,18 @@ def _open_ends(text: str) -> set[tuple[int, int]]:
     if opening >= 0 and text.find("”", opening) < 0:
         spans.add((opening, len(text)))
     return spans
+
+
+def _according(token: Any) -> Any | None:
+    """The preposition of "according to X", "selon X" or "d'après X" starting at ``token``, if any."""
+    for first, second in _ACCORDING:
+        if token.lower_ != first:
+            continue
+        if second is None:
+            return token
+        if token.i + 1 < len(token.doc) and token.nbor().lower_ == second:
+            return token.nbor()
+    return None
 
 
 def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | None]:
@@ -211,8 +229,9 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
         return any(s <= token.idx < e for s, e in quoted)
 
     for token in sent:
-        if token.lower_ == "according" and token.i + 1 < len(token.doc) and token.nbor().lower_ == "to":
-            objects = [c for c in token.nbor().children if c.dep_ == "pobj"]
+        preposition = _according(token)
+        if preposition is not None:
+            objects = [c for c in preposition.children if c.dep_ == "pobj"]
             if objects:
                 return _speaker_phrase(sent, objects[0], last_subject), "according to"
     for token in sent:
@@ -390,7 +409,7 @@ def find_quotes(
         start = offsets[index]
         previous: str | None = None
         for q_open, q_close in quote_spans(paragraph):
-            inner = paragraph[q_open + 1 : q_close - 1].strip(" ,")
+            inner = paragraph[q_open + 1 : q_close - 1].strip(" ,\u00a0\u202f")  # French: « Non »
             if len(inner.split()) < 3:
                 continue
             q_start, q_end = start + q_open + 1, start + q_close - 1

@@ -48,7 +48,11 @@ from crosswire.lexicons import (
 from crosswire.models import Certainty
 
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor"}
-_NEGATIVE_PRONOUNS = {"nobody", "nothing", "none", "noone"}
+# French: "ne ... pas / jamais / plus / guère / point" (negation adverbs only when the parse says so:
+# "plus" and "point" are also words of another meaning), "aucun", "rien", "personne".
+_NEGATION_ADVERBS = {"ne", "n'", "n’", "pas", "jamais", "plus", "guère", "point"}
+_NEGATORS |= _NEGATION_ADVERBS | {"aucun", "aucune", "rien", "personne"}
+_NEGATIVE_PRONOUNS = {"nobody", "nothing", "none", "noone", "rien", "personne", "aucun", "aucune"}
 _ARGUMENTS = {"nsubj", "nsubjpass", "dobj", "attr"}
 _MAY = {"may", "might", "could"}  # "may not happen" is still a possibility, not a denial
 _IDIOMS = {"doubt"}  # "is no doubt true" affirms
@@ -68,7 +72,7 @@ class Reading:
 def negates(token: Any, head: Any) -> bool:
     """Whether ``token`` negates the clause headed by ``head``: 'not'/'never' on its verb, 'no' on its
     subject or object ('would face no action'), or a negative pronoun as either ('nobody was hurt')."""
-    if token.lower_ not in _NEGATORS:
+    if token.lower_ not in _NEGATORS or token.lower_ in _NEGATION_ADVERBS and token.dep_ != "neg":
         return False
     if token.dep_ == "neg":
         return bool(token.head.i == head.i or token.head.head.i == head.i)
@@ -96,6 +100,9 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     no = "not" if negator is None or negator.lower_ == "n't" else negator.lower_
     auxes = [c for v in verbs for c in v.children if c.dep_ == "aux"]
     modal = next((c for c in auxes if c.lower_ in MODAL_POSSIBILITY), None)
+    # The French conditional ("auraient cessé", "servirait") does what "would" does: a hedge, or under
+    # a reporting verb the future of the past.
+    modal = modal or next((t for t in (*auxes, *verbs) if "Cnd" in t.morph.get("Mood")), None)
     future = any(c.lower_ in MODAL_FUTURE for c in auxes)
     # "Marchenko would move to Zelnia, the spokesman said": the frame hangs off the reported verb.
     reported = (
@@ -107,7 +114,7 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
             for c in v.children
         )
     )
-    if modal is not None and reported and modal.lower_ == "would":
+    if modal is not None and reported and (modal.lower_ == "would" or "Cnd" in modal.morph.get("Mood")):
         modal, future = None, True
     if _not_yet(head) and not negated:
         return Reading("denied", "yet to")

@@ -24,6 +24,7 @@ _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 _SPLIT_DEPS = {"conj", "ccomp", "parataxis", "advcl"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
 _RELATIVE = {"who", "which", "that", "whom", "whose"}
+_THAT = {"that", "que", "qu'", "qu’"}  # the "that" of a reported clause, which a claim leaves out
 _PRONOUN_SUBJECTS = {"he", "she"}
 # A complement clause is a claim of its own under a verb of saying or knowing ("said that ...", "showed
 # that ..."); under "want", "hope" or "fear" it is a wish or a worry, not something that happened.
@@ -260,7 +261,7 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
     # Leading "and"/"that" and punctuation go; "if", "after", "because" stay: they change what is said.
     # "neither" / "either" / "both" open their clause's subject ("that neither he nor ..."): they stay.
     while trimmed and (
-        (trimmed[0].pos_ in ("PUNCT", "CCONJ") and trimmed[0].dep_ != "preconj") or trimmed[0].lower_ == "that"
+        (trimmed[0].pos_ in ("PUNCT", "CCONJ") and trimmed[0].dep_ != "preconj") or trimmed[0].lower_ in _THAT
     ):
         trimmed.pop(0)
     while trimmed and trimmed[-1].pos_ in ("PUNCT", "CCONJ"):

@@ -1,11 +1,26 @@
-"""Quantities compared: whether two normalised figures agree, measure the same thing, and how to
-write one for a reader. Shared by claim matching (align) and conflicts."""
+"""Quantities found and compared: a figure as a finder reads it in a sentence, whether two normalised
+figures agree, measure the same thing, and how to write one for a reader. Shared by the finders
+(``_spans``, ``_spans_fr``), claim matching (align) and conflicts."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from crosswire.models import Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class FoundQuantity:
+    start: int
+    end: int
+    text: str
+    low: float
+    high: float
+    unit: str
+    dimension: str
+    original_unit: str | None
+    approximate: bool
 
 
 def agree(a: Quantity, b: Quantity, tolerance: float) -> bool:

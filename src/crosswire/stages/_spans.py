@@ -1,12 +1,14 @@
-"""Rule-based finders for time expressions and quantities in one sentence (character spans)."""
+"""Rule-based finders for time expressions and quantities in one sentence (character spans): English
+here, French in ``_spans_fr`` (chosen by the document's language)."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from crosswire.lexicons import APPROXIMATORS, CURRENCIES, MONTH_PATTERN, NUMBER_WORDS, SCALES, UNITS, WEEKDAY_PATTERN
 from crosswire.stages._bounds import sane_number
+from crosswire.stages._quantities import FoundQuantity
+from crosswire.stages._spans_fr import find_quantities_fr, find_times_fr
 
 MONTHS = MONTH_PATTERN
 _WEEKDAY = rf"(?:{WEEKDAY_PATTERN})s?"
@@ -52,21 +54,16 @@ QUANTITY_RE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class FoundQuantity:
-    start: int
-    end: int
-    text: str
-    low: float
-    high: float
-    unit: str
-    dimension: str
-    original_unit: str | None
-    approximate: bool
+def find_times(text: str, language: str = "en") -> list[tuple[int, int, str]]:
+    """Time expressions in a sentence, as (start, end, text), longest first where they overlap.
 
-
-def find_times(text: str) -> list[tuple[int, int, str]]:
-    """Time expressions in a sentence, as (start, end, text), longest first where they overlap."""
+    Args:
+        text: one sentence.
+        language: the document's language; "fr" reads French expressions ("lundi prochain",
+            "le 1er juin 2023", "il y a trois jours"), any other English ones.
+    """
+    if language == "fr":
+        return find_times_fr(text)
     spans = []
     for match in TIME_RE.finditer(text):
         expression = match.group(0).strip()
@@ -102,8 +99,17 @@ def _value(text: str) -> float | None:
     return value if sane_number(value) else None  # "a 400-digit count" is no figure a story states
 
 
-def find_quantities(text: str, skip: list[tuple[int, int]]) -> list[FoundQuantity]:
-    """Numbers with units or counted nouns, normalised to base units; spans in ``skip`` (dates) excluded."""
+def find_quantities(text: str, skip: list[tuple[int, int]], language: str = "en") -> list[FoundQuantity]:
+    """Numbers with units or counted nouns, normalised to base units; spans in ``skip`` (dates) excluded.
+
+    Args:
+        text: one sentence.
+        skip: character spans to leave out (the sentence's time expressions).
+        language: the document's language; "fr" reads French figures ("3 000", "1,5 million",
+            "vingt-quatre", "12 %", "entre 10 et 20 km") into the same units as English ones.
+    """
+    if language == "fr":
+        return find_quantities_fr(text, skip)
     found = []
     for match in QUANTITY_RE.finditer(text):
         start, end = match.span()

@@ -126,6 +126,8 @@ def candidates_for(
             continue  # different stories of a mixed pile
         if first.doc == second.doc or first.kind != "news" or second.kind != "news":
             continue  # only news corroborates; background, opinion and questions stay apart
+        if evidence.languages[i] != evidence.languages[j]:
+            continue  # the encoder and the word features are of one language: no match across two
         if CONTENT_ELSEWHERE.search(first.span) or CONTENT_ELSEWHERE.search(second.span):
             continue  # "others could do the same": what it claims is in another sentence
         if _guarded(first, second, evidence.numbers[i], evidence.numbers[j], tolerance):
@@ -185,6 +187,9 @@ class _Evidence:
         self, mentions: Sequence[ClaimMention], annotated: Sequence[Annotated], entities: Sequence[Entity]
     ) -> None:
         clauses = {(i.doc, i.sentence, c.start): c for a in annotated for i in a.info for c in i.clauses}
+        # "und" (too short to tell) is read with the English model, so it is English here.
+        language = {a.document.id: "en" if a.document.language == "und" else a.document.language for a in annotated}
+        self.languages = [language.get(m.doc) for m in mentions]
         sentence_lemmas = {(i.doc, i.sentence): i.lemmas for a in annotated for i in a.info}
         self.lemmas = [
             clauses[(m.doc, m.sentence, m.start)].lemmas

@@ -132,9 +132,10 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
             sentences.append(sentence)
             spans.append((sentence, sent))
             entities.extend(_entities(doc.id, sid, sent))
-            found_times = find_times(text)
+            found_times = find_times(text, doc.language)
             times.extend(TimeMention(doc.id, sid, s, e, t) for s, e, t in found_times)
-            quantities.extend(_quantities(doc.id, sid, text, sent, [(s, e) for s, e, _ in found_times]))
+            skip = [(s, e) for s, e, _ in found_times]
+            quantities.extend(_quantities(doc.id, sid, text, sent, skip, doc.language))
             sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject, last_actor, surnames)
             info.append(sentence_info)
             # "According to Reiter, the drivers can go home. He warned ...": the person a sentence is put
@@ -218,9 +219,11 @@ def _whole_compound(ent: Any) -> Any:
     return doc[start:end]
 
 
-def _quantities(doc_id: str, sid: str, text: str, sent: Any, skip: list[tuple[int, int]]) -> Iterable[Quantity]:
+def _quantities(
+    doc_id: str, sid: str, text: str, sent: Any, skip: list[tuple[int, int]], language: str
+) -> Iterable[Quantity]:
     lead = len(sent.text) - len(sent.text.lstrip())
-    for q in find_quantities(text, skip):
+    for q in find_quantities(text, skip, language):
         yield Quantity(
             doc_id,
             sid,

@@ -24,8 +24,9 @@ from rapidfuzz.distance import Levenshtein
 
 from crosswire.lexicons import FUTURE_BEFORE, LOADED_WORDS
 from crosswire.models import Document, Genre, Published
-from crosswire.stages._dates import DATE_IN_LINE, parse_date
+from crosswire.stages._dates import DATE_IN_LINE, DATE_IN_LINE_FR, parse_date
 from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._times_fr import FUTURE_BEFORE_FR
 
 _HEADER_SPLIT = re.compile(r"\s*[·|•]\s*")
 _CONTACT = re.compile(r"^to contact (?:the )?([A-Z][\w&.' -]{1,40}?)(?: and | on | visit|:|,|$)", re.I)
@@ -60,12 +61,13 @@ def document_facts(doc: Document) -> Document:
             "no outlet named in the page, its metadata, byline or links: shown by its host, its title, "
             "or else its kind and date"
         )
+    language = _language(doc.body)
     return replace(
         doc,
         outlet=outlet,
         outlet_evidence=evidence,
-        published=_published(doc),
-        language=_language(doc.body),
+        published=_published(doc, language),
+        language=language,
         genre=_genre(doc),
     )
 
@@ -276,17 +278,19 @@ def _outlet(doc: Document) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _published(doc: Document) -> Published:
+def _published(doc: Document, language: str = "en") -> Published:
     if doc.dateline and (stated := parse_date(doc.dateline)):
         return Published(stated, "stated", f"printed under the headline: {doc.dateline!r}")
     if doc.published.date:
         return doc.published
     body = doc.body
+    # A French text's full dates ("Orlevo, le 14 mars 2025.") and plan cues ("doit reprendre le ...").
+    dates, plans = (DATE_IN_LINE_FR, FUTURE_BEFORE_FR) if language == "fr" else (DATE_IN_LINE, FUTURE_BEFORE)
     found = sorted(
         {
             d
-            for m in DATE_IN_LINE.finditer(body)
-            if not FUTURE_BEFORE.search(body[max(0, m.start() - 80) : m.start()]) and (d := parse_date(m.group(0)))
+            for m in dates.finditer(body)
+            if not plans.search(body[max(0, m.start() - 80) : m.start()]) and (d := parse_date(m.group(0)))
         }
     )
     if found:

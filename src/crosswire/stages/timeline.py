@@ -19,6 +19,7 @@ from crosswire.models import Annotated, Claim, ClaimMention, Document, Published
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._dates import parse_date
 from crosswire.stages._order import document_rank
+from crosswire.stages._times_fr import future_fr, to_internal
 
 _DAY_MONTH = (
     re.compile(r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<month>[A-Za-z]+)"),
@@ -45,7 +46,8 @@ def resolve_times(annotated: Sequence[Annotated]) -> tuple[Annotated, ...]:
         published = doc.document.published
         anchor, basis = (published.date, published.basis) if published.date else (story_anchor, "story")
         sentences = {s.id: s.text for s in doc.document.sentences}
-        times = tuple(_resolve(t, sentences.get(t.sentence, ""), anchor, basis) for t in doc.times)
+        language = doc.document.language
+        times = tuple(_resolve(t, sentences.get(t.sentence, ""), anchor, basis, language) for t in doc.times)
         document = doc.document if published.date else _date_from_text(doc.document, times, sentences)
         resolved.append(replace(doc, document=document, times=times))
     return tuple(resolved)
@@ -58,7 +60,7 @@ def _date_from_text(document: Document, times: Sequence[TimeMention], sentences:
     days = [
         t
         for t in times
-        if t.precision == "day" and t.date and not _FUTURE_BEFORE.search(sentences.get(t.sentence, "")[: t.start])
+        if t.precision == "day" and t.date and not _planned(sentences.get(t.sentence, ""), t, document.language)
     ]
     if not days:
         return document
@@ -75,9 +77,22 @@ def _date_from_text(document: Document, times: Sequence[TimeMention], sentences:
     return replace(document, published=Published(latest.date, "inferred", evidence))
 
 
-def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str) -> TimeMention:
-    text = mention.text.lower()
-    absolute = parse_date(mention.text)
+def _planned(sentence: str, mention: TimeMention, language: str) -> bool:
+    """Whether a plan cue ("will", "doit", "dès") makes the mention's date one ahead of the sentence."""
+    if language == "fr":
+        return future_fr(sentence[: mention.start], mention.text)
+    return bool(_FUTURE_BEFORE.search(sentence[: mention.start]))
+
+
+def _absolute_fr(written: str, internal: str) -> str | None:
+    """A French full date ("le 1er juin 2023"), or a numeric one read day first ("14/03/2025")."""
+    return parse_date(written.lower()) or parse_date(internal)
+
+
+def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str, language: str = "en") -> TimeMention:
+    # A French mention is resolved from its English rewriting; its text stays as written.
+    text = to_internal(mention.text) if language == "fr" else mention.text.lower()
+    absolute = parse_date(mention.text) if language != "fr" else _absolute_fr(mention.text, text)
     if absolute:
         return replace(mention, date=absolute, precision="day", confidence=0.95, anchor=None, anchor_basis="absolute")
     year = re.search(r"\b(1[89]\d{2}|20\d{2})\b", text)
@@ -99,7 +114,7 @@ def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str
     if checked is None:
         return mention
     base = date.fromisoformat(checked)
-    future = text.startswith("next") or bool(_FUTURE_BEFORE.search(sentence[: mention.start]))
+    future = text.startswith("next") or _planned(sentence, mention, language)
     found = _relative(text, base, future)
     if found is None:
         return mention
@@ -127,6 +142,7 @@ def _relative(text: str, base: date, future: bool) -> tuple[str, str] | None:
                 delta = 7
             return _day(shift(base, -delta))
     deictic = {
+        "day after tomorrow": 2,  # never an English mention (those say "tomorrow"): French "après-demain"
         "yesterday": -1,
         "last night": -1,
         "tomorrow": 1,
