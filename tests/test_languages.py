@@ -92,6 +92,25 @@ def test_languages_french_quotes_negation_and_hearsay(tmp_path, nlp):
     assert offer.negated and offer.certainty == "denied"
     stopped = next(m for m in mentions if "cessé le travail" in (m.clause or m.span))
     assert stopped.certainty == "hedged"  # "auraient cessé": the conditional of unconfirmed reports
+    intervention = next(m for m in mentions if "toute intervention" in (m.clause or m.span))
+    assert intervention.certainty == "denied"  # "a démenti"
+
+
+@needs_french
+def test_languages_french_hedges_and_unverified_reports(tmp_path, nlp):
+    article = tmp_path / "fr.txt"
+    article.write_text(
+        "Le directeur du port aurait quitté la ville\n\n"
+        "Selon plusieurs sources, le directeur du port a apparemment quitté la ville dans la nuit. "
+        "Le bilan de deux blessés dans les heurts de mercredi n'a pas pu être vérifié de façon indépendante. "
+        "Les dockers ont repris le travail jeudi matin dans le port.",
+        encoding="utf-8",
+    )
+    dossier = analyze([str(article)], SETTINGS, executor=LocalExecutor(nlp))
+    certainty = {(m.clause or m.span)[:20]: m.certainty for c in dossier.claims for m in c.mentions}
+    assert certainty["Selon plusieurs sour"] == "hedged"
+    assert certainty["Le bilan de deux ble"] == "unconfirmed"
+    assert certainty["Les dockers ont repr"] == "asserted"
 
 
 @needs_french

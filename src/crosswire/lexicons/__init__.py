@@ -45,17 +45,41 @@ LIGHT_VERBS = lexicon("light_verbs")
 
 # Certainty cues, matched on the sentence outside quotation marks. Order matters: denial beats
 # unconfirmed beats hedged.
+# French cues, joined to the English ones: no French cue is an English word.
+_DENIAL_FR = (
+    r"dément(?:ent)?|(?:a|ont|avait|avaient) (?:démenti|nié|contesté|réfuté)|nie(?:nt)?|"
+    r"(?:conteste|contestent|rejette|rejettent|réfute|réfutent) (?:les |ces |toute |toutes )?"
+    r"(?:informations?|accusations?|allégations?|affirmations?)|"
+    r"(?:est|sont|était|étaient) (?:faux|fausses?|infondée?s?|sans fondement|mensong\w+)|"
+    r"(?:n'est|n’est|ne sont) pas (?:vraie?s?|exacte?s?|fondée?s?)"
+)
+_UNCONFIRMED_FR = (
+    r"non (?:encore )?(?:confirmée?s?|vérifiée?s?)|invérifiables?|sans confirmation|restent? à (?:confirmer|vérifier)|"
+    r"(?:n'a|n’a|n'ont|n’ont|n'avait|n’avait|n'avaient|n’avaient) pas (?:encore )?(?:pu )?(?:être |été )?"
+    r"(?:confirmée?s?|vérifiée?s?|confirmer|vérifier)|(?:ne peut|ne peuvent|ne pouvait) (?:pas )?être "
+    r"(?:confirmée?s?|vérifiée?s?)"
+)
+_HEDGE_FR = (
+    r"apparemment|probablement|vraisemblablement|peut-être|présumée?s?|supposée?s?|prétendue?s?|"
+    r"sembl(?:e|ent|ait|aient)(?:-t-il)?|paraît-il|il se pourrait|"
+    r"selon (?:certaines|plusieurs|des|de premières|diverses) (?:sources|informations|médias)|"
+    r"selon (?:la presse|les médias)|de sources? (?:proches?|bien informées?|concordantes)"
+)
 DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied)|disput(?:e|es|ed)|refut(?:e|es|ed)|reject(?:s|ed)? (?:the |these |those )?"
     r"(?:claims?|reports?|allegations?|accusations?)|dismiss(?:es|ed)? (?:the |these )?(?:claims?|reports?)"
-    r"|(?:is|was|were|are) (?:not true|false|untrue|fabricated)|no such (?:thing|strikes?|attack))\b",
+    r"|(?:is|was|were|are) (?:not true|false|untrue|fabricated)|no such (?:thing|strikes?|attack)|"
+    + _DENIAL_FR
+    + r")\b",
     re.I,
 )
 UNCONFIRMED = re.compile(
     r"\b(?:unconfirmed|unverified|(?:has|have|had) not been (?:independently )?(?:confirmed|verified)|"
     r"(?:yet|still) to be (?:independently )?(?:confirmed|verified)|could not (?:be )?(?:independently )?"
     r"(?:confirm|verif)\w*|no independent (?:verification|confirmation)|not (?:been )?independently "
-    r"(?:confirmed|verified)|if confirmed|cannot be (?:independently )?(?:confirmed|verified))\b",
+    r"(?:confirmed|verified)|if confirmed|cannot be (?:independently )?(?:confirmed|verified)|"
+    + _UNCONFIRMED_FR
+    + r")\b",
     re.I,
 )
 HEDGE = re.compile(
@@ -66,7 +90,9 @@ HEDGE = re.compile(
     r"(?:(?:multiple|several|many|some|unnamed|anonymous|unconfirmed|media|press|local) )?"
     r"(?:reports|sources|people familiar)|may have|might have|could have|must have (?:been|\w+ed)|possibly|"
     r"probably|likely|"
-    r"appears? to|seem(?:s|ed)? to|suggest(?:s|ed)?|what (?:he|she|they|it) claim(?:s|ed)?|claims? to be)\b",
+    r"appears? to|seem(?:s|ed)? to|suggest(?:s|ed)?|what (?:he|she|they|it) claim(?:s|ed)?|claims? to be|"
+    + _HEDGE_FR
+    + r")\b",
     re.I,
 )
 
