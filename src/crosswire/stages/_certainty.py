@@ -102,8 +102,12 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     modal = next((c for c in auxes if c.lower_ in MODAL_POSSIBILITY), None)
     # The French conditional ("auraient cessé", "servirait") does what "would" does: a hedge, or under
     # a reporting verb the future of the past.
-    modal = modal or next((t for t in (*auxes, *verbs) if "Cnd" in t.morph.get("Mood")), None)
-    future = any(c.lower_ in MODAL_FUTURE for c in auxes)
+    passives = [c for v in verbs for c in v.children if c.dep_ == "auxpass"]  # "serait ouverte"
+    modal = modal or next((t for t in (*auxes, *passives, *verbs) if "Cnd" in t.morph.get("Mood")), None)
+    # The French simple future is in the verb itself ("restera fermé", "seront relâchés").
+    future = any(c.lower_ in MODAL_FUTURE for c in auxes) or any(
+        "Fut" in t.morph.get("Tense") for t in (*verbs, *auxes, *passives)
+    )
     # "Marchenko would move to Zelnia, the spokesman said": the frame hangs off the reported verb.
     reported = (
         reported

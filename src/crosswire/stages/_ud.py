@@ -25,6 +25,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Span
 
+from crosswire.lexicons import REPORTING_VERBS
+
 QUOTE_STARTS = "crosswire_quote_starts"
 UD_TO_CLEAR = "crosswire_ud_to_clear"
 
@@ -69,6 +71,9 @@ _CLAUSE_DEPENDENTS = {
     "dep",
 }
 _AUXILIARIES = {"avoir", "être"}
+# A pronominal verb is a verb of its own ("se déclarer", to break out; "se rendre", to go or to
+# surrender): its lemma says so, and no word list of plain verbs takes it for one of them.
+_REFLEXIVE = {"se", "s'", "s’"}
 # Verbs that take an infinitive as English takes a modal: "doivent reprendre" (are to resume), "pourrait
 # fermer" (could close), "va annoncer" (will announce).
 _MODALS = {"devoir", "pouvoir", "aller"}
@@ -117,6 +122,9 @@ def ud_to_clear(doc: Any) -> Any:
         _retag(token)
     for token in doc:
         _relabel(token)
+    for token in doc:
+        if token.pos_ in ("VERB", "AUX") and any(c.lower_ in _REFLEXIVE for c in token.children):
+            token.lemma_ = f"se {token.lemma_}"  # "un incendie s'est déclaré": to break out, not to declare
     for sent in doc.sents:
         if sent.root.pos_ == "PUNCT":
             _punctuation_steps_down(sent.root)
@@ -134,6 +142,9 @@ def ud_to_clear(doc: Any) -> Any:
     for token in list(doc):
         if token.dep_ == "cop":
             _copula_heads(token)
+    for token in list(doc):
+        if token.lemma_ in REPORTING_VERBS and token.pos_ == "VERB":
+            _reporting_after_its_words(token)
     for token in list(doc):
         if token.dep_ == "compound" and token.head.i < token.i:
             _name_ends_head(token.head)
@@ -190,7 +201,7 @@ def _relabel(token: Any) -> None:
         token.dep_ = "nsubj"  # "a-t-il dit": the clitic is the subject
     elif token.text.lower() == "-t" and token.pos_ == "PRON":
         token.dep_, token.pos_, token.tag_ = "punct", "PUNCT", "HYPH"  # the euphonic t of "a-t-il"
-    elif dep == "det" and (token.like_num or token.pos_ == "NUM"):
+    elif dep == "det" and (token.pos_ == "NUM" or token.text[:1].isdigit()):
         token.dep_, token.pos_, token.tag_ = "nummod", "NUM", "CD"  # "3 000 dockers": a count, not an article
     elif dep == "advmod" and "Neg" in token.morph.get("Polarity"):
         token.dep_ = "neg"
@@ -241,6 +252,41 @@ def _modal_steps_down(modal: Any) -> None:
         if child.i != verb.i:
             child.head = verb
     modal.head, modal.dep_, modal.tag_ = verb, "aux", "MD"
+
+
+def _reporting_after_its_words(verb: Any) -> None:
+    """'Un incendie s'est déclaré lundi, a annoncé la préfecture': the reporting verb after its words,
+    its subject after it. The parser reads the subject as an object, and the words as an adverbial
+    clause of the verb or the verb as one of theirs; as in English ('..., the prefecture said') the
+    subject becomes ``nsubj``, the words ``ccomp`` of the verb."""
+    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return
+    after = [c for c in verb.children if c.i > verb.i and c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "PRON")]
+    before = [c for c in verb.children if c.i < verb.i and c.dep_ in ("advcl", "parataxis", "ccomp", "conj")]
+    hung = verb.dep_ in ("advcl", "parataxis", "conj") and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX")
+    words = before[-1] if before else verb.head if hung else None
+    if words is None or not after or _between(words, verb).strip(" ") not in (",", "»,", "”,"):
+        return
+    if words.i == verb.head.i:  # the verb hangs on its words: it takes their place in the sentence
+        is_root = words.head.i == words.i
+        verb.head = verb if is_root else words.head
+        verb.dep_ = "ROOT" if is_root else words.dep_
+        words.head = verb
+        for child in list(words.children):
+            if child.dep_ == "punct" and child.i > verb.i:
+                child.head = verb  # the full stop ends the verb's sentence
+    words.dep_ = "ccomp"
+    after[0].dep_ = "nsubj"
+
+
+def _between(first: Any, verb: Any) -> str:
+    """The punctuation between the words reported (ending at the end of ``first``'s subtree) and ``verb``'s
+    phrase (its auxiliaries included)."""
+    doc = verb.doc
+    own = {verb.i} | {t.i for c in verb.children if c.i != first.i for t in c.subtree}
+    start = max((t.i for t in first.subtree if t.i < verb.i and t.i not in own), default=verb.i) + 1
+    end = min([verb.i, *(c.i for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i)])
+    return "".join(t.text for t in doc[start:end])
 
 
 def _copula_heads(copula: Any) -> None:

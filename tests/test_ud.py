@@ -1,0 +1,81 @@
+"""A French (Universal Dependencies) parse put in the English rules' scheme (stages/_ud.py): what the
+rules read comes out as it does for English, and every sentence stays one tree."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from crosswire.analysis.languages import OTHER_PIPELINES
+from crosswire.analysis.pipeline import load_pipeline
+from crosswire.stages._attribution import attribution
+
+MODEL = OTHER_PIPELINES["fr"][0]
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec(MODEL) is None,
+    reason=f"spaCy's French pipeline ({MODEL}) is not installed: pip install -e '.[fr]'",
+)
+ARTICLE = Path(__file__).resolve().parent / "data" / "languages" / "orlevo_fr.txt"
+
+
+@pytest.fixture(scope="module")
+def french():
+    return load_pipeline(MODEL)
+
+
+def test_ud_every_sentence_is_one_tree_with_one_root(french):
+    text = ARTICLE.read_text(encoding="utf-8") + (
+        " « Nous ne céderons pas », a-t-il dit. Il n'est pas ministre. Les négociations doivent reprendre mercredi."
+        " Un incendie s'est déclaré lundi soir dans l'usine, a annoncé la préfecture. Le général de Gaulle était"
+        " président. La réunion, qui devait durer deux heures, a été annulée par le ministère."
+    )
+    doc = french(text)
+    for sent in doc.sents:
+        roots = [t for t in sent if t.head.i == t.i]
+        assert len(roots) == 1, sent.text
+        for token in sent:
+            seen, node = set(), token
+            while node.head.i != node.i:
+                assert node.i not in seen, f"a cycle at {token.text!r} in {sent.text!r}"
+                seen.add(node.i)
+                node = node.head
+                assert sent.start <= node.i < sent.end, f"{token.text!r} hangs outside {sent.text!r}"
+
+
+def test_ud_labels_read_as_english(french):
+    doc = french("La maire a déclaré que la grève n'aurait pas lieu à Marseille.")
+    labels = {t.text: t.dep_ for t in doc}
+    assert labels["aurait"] == "ccomp" and labels["lieu"] == "dobj" and labels["pas"] == "neg"
+    assert labels["à"] == "prep" and labels["Marseille"] == "pobj"  # the preposition heads its noun
+    assert doc[3].tag_ == "VBN"  # "déclaré", a participle
+    assert [(e.text, e.label_) for e in doc.ents] == [("Marseille", "GPE")]
+
+
+def test_ud_copula_and_modal_head_as_in_english(french):
+    doc = french("Le maire n'est pas ministre.")
+    est = doc[3]
+    assert est.dep_ == "ROOT" and {c.dep_ for c in est.children} >= {"nsubj", "neg", "attr"}
+    doc = french("Les négociations doivent reprendre mercredi.")
+    assert doc[3].dep_ == "ROOT" and doc[2].dep_ == "aux" and doc[2].tag_ == "MD"
+
+
+def test_ud_a_quote_and_its_speaker_are_one_sentence(french):
+    doc = french("« Nous ne céderons pas », a-t-il dit.")
+    (sent,) = doc.sents
+    assert sent.root.pos_ == "VERB" and doc[0].dep_ == "punct"
+    assert any(t.text == "-il" and t.dep_ == "nsubj" for t in doc)
+
+
+def test_ud_no_sentence_starts_at_a_lower_case_word(french):
+    doc = french("Le syndicat réclame une hausse de douze pour cent pour les quelque neuf cents employés.")
+    assert len(list(doc.sents)) == 1
+
+
+def test_ud_a_reporting_verb_after_its_words_has_its_subject_after_it(french):
+    doc = french("Un incendie s'est déclaré lundi soir dans l'usine chimique, a annoncé la préfecture.")
+    (sent,) = doc.sents
+    speaker, verb = attribution(sent, None)
+    assert (speaker, verb) == ("la préfecture", "annoncer")
+    assert doc[0].dep_ == "det"  # "Un incendie": an article, not a count
