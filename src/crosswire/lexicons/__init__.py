@@ -9,8 +9,10 @@ code. The patterns built from words (denials, hedges, units) stay here, as code.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 
 @cache
@@ -21,13 +23,34 @@ def words(name: str) -> tuple[str, ...]:
     return tuple(entry for entry in entries if entry)
 
 
-def lexicon(name: str) -> frozenset[str]:
-    """The entries of ``<name>.txt`` with those of its French list ``fr_<name>.txt`` where there is one.
-    One set serves both languages: a French lemma ("déclarer") is no English word, and an entry that
-    is both ("chance") means the same in each; French entries that are English words of another
-    meaning are kept out of the French lists."""
+class Lexicon(frozenset[str]):
+    """A word list: its English entries (what ``in`` tests, so English reads exactly these) and its
+    French ones (``fr_<name>.txt``), which a French document's words are looked up in too
+    (``of(token)``). Kept apart because a French word may be an English one of another meaning:
+    "pester", "dire", "observer", "elle"."""
+
+    french: frozenset[str] = frozenset()
+    both: frozenset[str] = frozenset()
+
+    def of(self, token: Any) -> frozenset[str]:
+        """The entries for ``token``'s document: with the French ones when its parse is French."""
+        return self.both if token.doc.lang_ == "fr" else self
+
+    def __or__(self, other: frozenset[str]) -> Lexicon:  # type: ignore[override]
+        return _lexicon(frozenset(self) | other, self.french | getattr(other, "french", frozenset()))
+
+
+def _lexicon(english: Iterable[str], french: Iterable[str]) -> Lexicon:
+    found = Lexicon(english)
+    found.french = frozenset(french)
+    found.both = frozenset(found) | found.french
+    return found
+
+
+def lexicon(name: str) -> Lexicon:
+    """The word list ``<name>.txt`` with its French list ``fr_<name>.txt`` where there is one."""
     french = files("crosswire.lexicons") / f"fr_{name}.txt"
-    return frozenset(words(name)) | (frozenset(words(f"fr_{name}")) if french.is_file() else frozenset())
+    return _lexicon(words(name), words(f"fr_{name}") if french.is_file() else ())
 
 
 WEEKDAYS = words("weekdays")

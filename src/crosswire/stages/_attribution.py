@@ -20,8 +20,9 @@ _GUILLEMETS = str.maketrans("«»", "“”")
 _STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
 
 
-# French ones too: "il a dit", the inverted "a-t-il dit" (its clitic written "-il").
-_PRONOUNS = {"he", "she", "they", "him", "her", "il", "elle", "ils", "elles", "lui", "-il", "-elle", "-ils", "-elles"}
+_PRONOUNS = {"he", "she", "they", "him", "her"}
+# In French: "il a dit", the inverted "a-t-il dit" (its clitic written "-il").
+_FRENCH_PRONOUNS = {"il", "elle", "ils", "elles", "lui", "-il", "-elle", "-ils", "-elles"}
 # "according to X" and the French "selon X", "d'après X".
 _ACCORDING = {("according", "to"), ("selon", None), ("d'", "après"), ("d’", "après")}
 _ASKING = {"how", "whether", "if"}  # an indirect question: what anyone will say is not known yet
@@ -243,7 +244,8 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
         )
         phrasal = any(c.dep_ in ("prt", "advmod") and (lemma, c.lower_) in _PHRASAL_SPEECH for c in token.children)
         put_it = lemma == "put" and _as_clause(token) and any(c.lower_ == "it" for c in token.children)
-        reports = lemma in REPORTING_VERBS or phrasal or put_it or (lemma in ATTRIBUTION_VERBS and takes_clause)
+        reports = lemma in REPORTING_VERBS.of(token) or phrasal or put_it
+        reports = reports or (lemma in ATTRIBUTION_VERBS.of(token) and takes_clause)
         if not reports and not _introduces_quote(token):
             continue
         if lemma == "call" and not (takes_clause or _calls_something(token)):
@@ -346,10 +348,15 @@ def _participle_subject(verb: Any) -> Any | None:
     return None
 
 
+def _pronouns(language: str) -> set[str]:
+    """The personal pronouns a speaker is named by in ``language`` (English unless French)."""
+    return _FRENCH_PRONOUNS if language == "fr" else _PRONOUNS
+
+
 def _speaker_phrase(sent: Any, head: Any, last_subject: str | None) -> str | None:
     """The speaker named by a subject token: a named entity in its subtree, or a resolved pronoun (the
     one person named before it in the sentence, else the last subject before the sentence)."""
-    if head.lower_ in _PRONOUNS:
+    if head.lower_ in _pronouns(head.doc.lang_):
         before = {normalise_name(e.text) for e in sent.ents if e.label_ == "PERSON" and e.end <= head.i}
         return before.pop() if len(before) == 1 else last_subject
     if head.lower_ in ("i", "we", "it", "you", "this", "that", "which", "who"):
@@ -564,7 +571,7 @@ def _resolved_at(doc: Document, by_id: dict[str, SentenceInfo], at: int) -> tupl
     """The speaker of the sentence at body offset ``at``, unless it is an unresolved pronoun."""
     sentence = next((s for s in doc.sentences if s.start <= at < s.end), None)
     speaker = by_id[sentence.id].speaker_text if sentence else None
-    if speaker is None or speaker.lower() in _PRONOUNS | {"i", "we", "it"}:
+    if speaker is None or speaker.lower() in _pronouns(doc.language) | {"i", "we", "it"}:
         return None, None
     return speaker, sentence.id if sentence else None
 

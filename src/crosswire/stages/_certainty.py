@@ -48,11 +48,13 @@ from crosswire.lexicons import (
 from crosswire.models import Certainty
 
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor"}
-# French: "ne ... pas / jamais / plus / guère / point" (negation adverbs only when the parse says so:
-# "plus" and "point" are also words of another meaning), "aucun", "rien", "personne".
-_NEGATION_ADVERBS = {"ne", "n'", "n’", "pas", "jamais", "plus", "guère", "point"}
-_NEGATORS |= _NEGATION_ADVERBS | {"aucun", "aucune", "rien", "personne"}
-_NEGATIVE_PRONOUNS = {"nobody", "nothing", "none", "noone", "rien", "personne", "aucun", "aucune"}
+_NEGATIVE_PRONOUNS = {"nobody", "nothing", "none", "noone"}
+# French: the second word of "ne ... pas / jamais / plus / guère / point" ("ne" alone negates nothing:
+# "n'a débloqué que 3 millions" is "only"); "rien" and "personne" as pronouns ("une personne a été
+# tuée" is a person); "aucun", "nul" on an argument.
+_FRENCH_ADVERBS = {"pas", "jamais", "plus", "guère", "point"}
+_FRENCH_PRONOUNS = {"rien", "personne"}
+_FRENCH_DETERMINERS = {"aucun", "aucune", "nul", "nulle"}
 _ARGUMENTS = {"nsubj", "nsubjpass", "dobj", "attr"}
 _MAY = {"may", "might", "could"}  # "may not happen" is still a possibility, not a denial
 _IDIOMS = {"doubt"}  # "is no doubt true" affirms
@@ -72,7 +74,9 @@ class Reading:
 def negates(token: Any, head: Any) -> bool:
     """Whether ``token`` negates the clause headed by ``head``: 'not'/'never' on its verb, 'no' on its
     subject or object ('would face no action'), or a negative pronoun as either ('nobody was hurt')."""
-    if token.lower_ not in _NEGATORS or token.lower_ in _NEGATION_ADVERBS and token.dep_ != "neg":
+    if token.doc.lang_ == "fr":
+        return _negates_in_french(token, head)
+    if token.lower_ not in _NEGATORS:
         return False
     if token.dep_ == "neg":
         return bool(token.head.i == head.i or token.head.head.i == head.i)
@@ -87,6 +91,17 @@ def negates(token: Any, head: Any) -> bool:
     return bool(token.lower_ == "never" and token.head.i == head.i)
 
 
+def _negates_in_french(token: Any, head: Any) -> bool:
+    word = token.lower_
+    if word in _FRENCH_ADVERBS and token.dep_ == "neg":
+        return bool(token.head.i == head.i or token.head.head.i == head.i)
+    if word in _FRENCH_PRONOUNS and token.pos_ == "PRON":
+        return bool(token.head.i == head.i and token.dep_ in _ARGUMENTS)
+    if word in _FRENCH_DETERMINERS and token.dep_ == "det":
+        return bool(token.head.head.i == head.i and token.head.dep_ in _ARGUMENTS)
+    return False
+
+
 def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Reading:
     """The certainty of the clause headed by ``head``; ``negator`` is the word that negates it, if any;
     ``reported``: the clause is what a reporting verb reports, where "would" is the past of "will"
@@ -95,25 +110,25 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     # an auxiliary of its own shares the first verb's.
     verbs = [head, *([first] if (first := _sharing(head)) is not None else [])]
     if negator is None and first is not None:
-        negator = next((c for c in first.children if c.dep_ == "neg" and c.lower_ in _NEGATORS), None)
+        negator = next((c for c in first.children if c.dep_ == "neg" and negates(c, first)), None)
     negated = negator is not None
     no = "not" if negator is None or negator.lower_ == "n't" else negator.lower_
     auxes = [c for v in verbs for c in v.children if c.dep_ == "aux"]
-    modal = next((c for c in auxes if c.lower_ in MODAL_POSSIBILITY), None)
+    modal = next((c for c in auxes if c.lower_ in MODAL_POSSIBILITY.of(c)), None)
     # The French conditional ("auraient cessé", "servirait") does what "would" does: a hedge, or under
     # a reporting verb the future of the past.
     passives = [c for v in verbs for c in v.children if c.dep_ == "auxpass"]  # "serait ouverte"
     modal = modal or next((t for t in (*auxes, *passives, *verbs) if "Cnd" in t.morph.get("Mood")), None)
     # The French simple future is in the verb itself ("restera fermé", "seront relâchés").
-    future = any(c.lower_ in MODAL_FUTURE for c in auxes) or any(
+    future = any(c.lower_ in MODAL_FUTURE.of(c) for c in auxes) or any(
         "Fut" in t.morph.get("Tense") for t in (*verbs, *auxes, *passives)
     )
     # "Marchenko would move to Zelnia, the spokesman said": the frame hangs off the reported verb.
     reported = (
         reported
-        or (first is not None and first.dep_ == "ccomp" and first.head.lemma_.lower() in REPORTING_VERBS)
+        or (first is not None and first.dep_ == "ccomp" and first.head.lemma_.lower() in REPORTING_VERBS.of(first))
         or any(
-            c.dep_ in ("parataxis", "ccomp", "advcl") and c.lemma_.lower() in REPORTING_VERBS
+            c.dep_ in ("parataxis", "ccomp", "advcl") and c.lemma_.lower() in REPORTING_VERBS.of(c)
             for v in verbs
             for c in v.children
         )
@@ -125,11 +140,11 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     governor = _governor(head)
     if governor is not None:
         lemma, words = governor
-        if lemma in FAILED | UNABLE and not negated:
+        if lemma in (FAILED | UNABLE).of(head) and not negated:
             return Reading("denied", words)
-        if lemma in SCHEDULED and not any(c.dep_ == "prt" for c in head.children):  # not "set out to"
+        if lemma in SCHEDULED.of(head) and not any(c.dep_ == "prt" for c in head.children):  # not "set out to"
             return Reading("denied", f"{no} {words}", True) if negated else Reading("asserted", "", True)
-        if lemma in INTENDED | SOUGHT | WEIGHED:
+        if lemma in (INTENDED | SOUGHT | WEIGHED).of(head):
             # "is expected to have lost": a guess about the past, not a plan
             inner = [c for c in head.children if c.dep_ == "xcomp"]
             inner += [g for c in head.children for g in c.children if g.dep_ in ("xcomp", "acl")]
@@ -179,16 +194,18 @@ def _governor(head: Any) -> tuple[str, str] | None:
     the head verb itself ("expects to cut", "is considering selling"), its adjective ("is likely to
     win", "was unable to meet") or its object noun ("has plans to import", "is in talks to buy")."""
     complement = _complement(head)
-    if complement is not None and head.lemma_.lower() in INTENDED | FAILED | WEIGHED:
+    if complement is not None and head.lemma_.lower() in (INTENDED | FAILED | WEIGHED).of(head):
         return head.lemma_.lower(), f"{head.text} to" if complement.tag_ == "VB" else head.text
     if head.lemma_.lower() in _EXPECTING_THAT and any(c.dep_ == "ccomp" for c in head.children):
         return head.lemma_.lower(), f"{head.text} that"  # "it is expected that ...", "hopes that ..."
     infinitive = any(c.dep_ == "acl" and c.tag_ == "VB" for c in head.children)
-    if head.pos_ == "NOUN" and head.lemma_.lower() in INTENDED and infinitive:  # "Their goal: to seize the city."
+    if (
+        head.pos_ == "NOUN" and head.lemma_.lower() in INTENDED.of(head) and infinitive
+    ):  # "Their goal: to seize the city."
         return head.lemma_.lower(), f"{head.text}: to"
     for child in head.children:
         lemma = child.lemma_.lower()
-        if lemma not in INTENDED:
+        if lemma not in INTENDED.of(child):
             continue
         if child.dep_ == "nsubj" and child.pos_ == "NOUN" and _complement(head) is not None:
             return lemma, f"{child.text} {head.text} to"  # "the aim was to cut the city off"
@@ -211,7 +228,9 @@ def _sought(head: Any) -> list[Any]:
     nouns = [c for c in head.children if c.dep_ in ("dobj", "attr")]
     nouns += [g for c in head.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
     return [
-        n for n in nouns if n.lemma_.lower() in SOUGHT and any(c.dep_ == "acl" and c.tag_ == "VB" for c in n.children)
+        n
+        for n in nouns
+        if n.lemma_.lower() in SOUGHT.of(n) and any(c.dep_ == "acl" and c.tag_ == "VB" for c in n.children)
     ]
 
 
@@ -219,8 +238,8 @@ def _rejected(head: Any) -> str | None:
     """The words that deny the clause as a claim of others: the "that" clause of a noun of talk that a
     verb of denial takes as its object ("dismissed the claims that the port had been closed")."""
     noun, verb = head.head, head.head.head
-    talk = head.dep_ in ("acl", "ccomp") and noun.pos_ == "NOUN" and noun.lemma_.lower() in HEARSAY
-    if talk and noun.dep_ == "dobj" and verb.lemma_.lower() in REJECTING:
+    talk = head.dep_ in ("acl", "ccomp") and noun.pos_ == "NOUN" and noun.lemma_.lower() in HEARSAY.of(noun)
+    if talk and noun.dep_ == "dobj" and verb.lemma_.lower() in REJECTING.of(verb):
         return f"{verb.text} {noun.text}"
     return None
 
@@ -233,25 +252,37 @@ def _doubted(head: Any) -> str | None:
     ... spread", "raised fears that ...")."""
     clause = [c for c in head.children if c.dep_ == "ccomp"]
     noun = head.head
-    if head.dep_ in ("acl", "ccomp") and noun.pos_ == "NOUN" and noun.lemma_.lower() in SPECULATION | HEARSAY:
+    if (
+        head.dep_ in ("acl", "ccomp")
+        and noun.pos_ == "NOUN"
+        and noun.lemma_.lower() in (SPECULATION | HEARSAY).of(noun)
+    ):
         return f"{noun.text} that"  # split off: "[reports that] army units were ordered ..."
-    if head.lemma_.lower() in BELIEVED and clause:
+    if head.lemma_.lower() in BELIEVED.of(head) and clause:
         return f"{head.text} that"
-    if head.dep_ == "ccomp" and head.head.lemma_.lower() in BELIEVED:  # split off: "analysts predicted [that] ..."
+    if head.dep_ == "ccomp" and head.head.lemma_.lower() in BELIEVED.of(
+        head
+    ):  # split off: "analysts predicted [that] ..."
         return f"{head.head.text} that"
     verb = head.head
-    reporting = head.dep_ == "ccomp" and verb.dep_ == "acl" and verb.lemma_.lower() in REPORTING_VERBS
-    if reporting and verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() in HEARSAY:  # "reports stating that"
+    reporting = head.dep_ == "ccomp" and verb.dep_ == "acl" and verb.lemma_.lower() in REPORTING_VERBS.of(verb)
+    if (
+        reporting and verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() in HEARSAY.of(verb)
+    ):  # "reports stating that"
         return f"{verb.head.text} {verb.text}"
     for child in head.children:
         lemma = child.lemma_.lower()
         own = [c for c in child.children if c.dep_ in ("acl", "ccomp") and c.pos_ in ("VERB", "AUX")]
-        if child.dep_ == "acomp" and (lemma in POSSIBLE or child.lower_ in MINDED) and (clause or own):
+        if (
+            child.dep_ == "acomp"
+            and (lemma in POSSIBLE.of(child) or child.lower_ in MINDED.of(child))
+            and (clause or own)
+        ):
             mark = next((c.lower_ for c in (clause or own)[0].children if c.dep_ == "mark"), "that")
             return f"{child.text} {mark}"
         denied = any(c.dep_ == "det" and c.lower_ == "no" for c in child.children)  # "there is no fear that"
         nominal = child.dep_ in _ARGUMENTS | {"nsubjpass"} and child.pos_ == "NOUN"
-        if nominal and lemma in SPECULATION and (clause or own) and not denied:
+        if nominal and lemma in SPECULATION.of(child) and (clause or own) and not denied:
             return f"{child.text} that"
     return None
 

@@ -117,7 +117,7 @@ def _starts_clause(token: Any) -> bool:
     first = token
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head  # "wanted that A happen and that B happen": B is as much a wish as A
-    if first.dep_ == "ccomp" and first.head.lemma_.lower() not in REPORTING_VERBS | _KNOWING:
+    if first.dep_ == "ccomp" and first.head.lemma_.lower() not in (REPORTING_VERBS | _KNOWING).of(first):
         return False
     return token.dep_ in _SPLIT_DEPS and has_subject
 
@@ -130,7 +130,7 @@ def _talk_content(verb: Any) -> bool:
     return (
         verb.dep_ in ("acl", "ccomp")
         and noun.pos_ == "NOUN"
-        and noun.lemma_.lower() in SPECULATION | HEARSAY
+        and noun.lemma_.lower() in (SPECULATION | HEARSAY).of(noun)
         and any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
     )
 
@@ -282,7 +282,7 @@ def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> 
     )
     # "The glitch was not reported" is about the glitch: a passive reporting verb frames speech only
     # with "it" as its subject ("it was reported that ...").
-    frame = head.lemma_.lower() in REPORTING_VERBS and not any(
+    frame = head.lemma_.lower() in REPORTING_VERBS.of(head) and not any(
         c.dep_ in ("dobj", "attr", "acomp") or (c.dep_ == "nsubjpass" and c.lower_ != "it") for c in head.children
     )
     negator = next((t for t in trimmed if negates(t, head)), None)
@@ -320,7 +320,7 @@ def tense(head: Any) -> str:
     """The tense of a clause's verb group, from its auxiliaries and tags ("had signed": pluperfect)."""
     auxes = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
     words = {a.lower_ for a in auxes}
-    if words & MODAL_FUTURE or (head.lower_ == "going" and words & {"is", "are", "am", "'s", "'re"}):
+    if words & MODAL_FUTURE.of(head) or (head.lower_ == "going" and words & {"is", "are", "am", "'s", "'re"}):
         return "future"
     if any(a.tag_ == "MD" for a in auxes):
         return ""

@@ -106,11 +106,17 @@ _SIMPLE_TAGS = {
 
 @Language.component(QUOTE_STARTS)
 def quote_starts(doc: Any) -> Any:
-    """No sentence starts right after an opening quotation mark (the quote and its words are one), nor
-    at a word in lower case after a word ("... neuf cents employés": the small French model cut there)."""
+    """No sentence starts right after an opening quotation mark (the quote and its words are one), at
+    a closing one, nor at a word in lower case after a word ("... neuf cents employés": the small
+    French model cut there). A straight quote opens when an even number of them comes before it."""
+    straight = 0
     for token in doc[1:]:
         before = doc[token.i - 1]
-        if before.text in _OPENING or token.text[:1].islower() and not before.is_punct:
+        if before.text == '"':
+            straight += 1
+        opening = before.text in _OPENING - {'"'} or before.text == '"' and straight % 2 == 1
+        closing = token.text in _QUOTE_MARKS - _OPENING
+        if opening or closing or token.text[:1].islower() and not before.is_punct:
             token.is_sent_start = False
     return doc
 
@@ -143,7 +149,7 @@ def ud_to_clear(doc: Any) -> Any:
         if token.dep_ == "cop":
             _copula_heads(token)
     for token in list(doc):
-        if token.lemma_ in REPORTING_VERBS and token.pos_ == "VERB":
+        if token.lemma_ in REPORTING_VERBS.french and token.pos_ == "VERB":
             _reporting_after_its_words(token)
     for token in list(doc):
         if token.dep_ == "compound" and token.head.i < token.i:

@@ -146,7 +146,7 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
             last_subject = subject or told_by or last_subject
             # "Ortiz said the road would reopen. He closed it on Friday": the "he" who acts is seldom the
             # one who only spoke; rather than guess, the next sentence's "he" stays unresolved.
-            spoke = sent.root.lemma_.lower() in REPORTING_VERBS
+            spoke = sent.root.lemma_.lower() in REPORTING_VERBS.of(sent.root)
             last_actor = None if spoke else (subject or last_actor)
         offset += len(doc.paragraphs[index]) + 2
     annotated_doc = _with_sentences(doc, sentences)

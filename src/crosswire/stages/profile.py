@@ -25,6 +25,7 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
     for doc in annotated:
         sentences = doc.document.sentences
         framing = Counter[str]()
+        judging = LOADED_REPORTING_VERBS.both if doc.document.language == "fr" else LOADED_REPORTING_VERBS
         loaded, own, examples = 0, 0, []
         for sentence, info in zip(sentences, doc.info, strict=True):
             framing.update(_framing_terms(sentence.text))
@@ -35,7 +36,7 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
                 if hits:
                     loaded += 1
                     examples.append(", ".join(hits))
-            elif info.reporting_verb in LOADED_REPORTING_VERBS:
+            elif info.reporting_verb is not None and info.reporting_verb in judging:
                 own += 1  # "X slammed Y": the attribution is the outlet's own, judging choice of verb
                 loaded += 1
                 examples.append(info.reporting_verb)
