@@ -86,3 +86,16 @@ def test_ud_a_reporting_verb_after_its_words_has_its_subject_after_it(french):
     speaker, verb = attribution(sent, None)
     assert (speaker, verb) == ("la préfecture", "annoncer")
     assert doc[0].dep_ == "det"  # "Un incendie": an article, not a count
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "verb"),
+    [
+        ("Le bilan est de quatre morts, a annoncé la préfecture.", "la préfecture", "annoncer"),
+        ("« La situation est grave », estime le maire.", "le maire", "estimer"),
+        ("« Nous ne céderons pas », affirme Marc Dubois.", "Marc Dubois", "affirmer"),
+    ],
+)
+def test_ud_the_speaker_after_the_words_in_its_forms(french, text, speaker, verb):
+    sent = next(iter(french(text).sents))
+    assert attribution(sent, None) == (speaker, verb)

@@ -25,7 +25,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Span
 
-from crosswire.lexicons import REPORTING_VERBS
+from crosswire.lexicons import ATTRIBUTION_VERBS, BELIEVED, REPORTING_VERBS
 
 QUOTE_STARTS = "crosswire_quote_starts"
 UD_TO_CLEAR = "crosswire_ud_to_clear"
@@ -85,6 +85,7 @@ _IRREGULAR_FUTURE_STEMS = {
     "courir": ("courr",), "recevoir": ("recevr",), "obtenir": ("obtiendr",), "devenir": ("deviendr",),
     "revenir": ("reviendr",), "prévoir": ("prévoir",), "appeler": ("appeller",), "jeter": ("jetter",),
 }  # fmt: skip
+_LISTED_VERBS = REPORTING_VERBS.french | ATTRIBUTION_VERBS.french | BELIEVED.french
 _ENTITY_LABELS = {"PER": "PERSON", "LOC": "GPE", "ORG": "ORG"}
 _CLITIC_SUBJECTS = {"-il", "-elle", "-ils", "-elles", "-on", "-je", "-tu", "-nous", "-vous"}
 _SIMPLE_TAGS = {
@@ -126,6 +127,8 @@ def ud_to_clear(doc: Any) -> Any:
     """The parse, tags and entities of ``doc`` in the English pipeline's scheme (see the module)."""
     for token in doc:
         _retag(token)
+        if token.pos_ == "VERB" and token.lemma_ == token.lower_:
+            token.lemma_ = _infinitive(token.lower_)
     for token in doc:
         _relabel(token)
     for token in doc:
@@ -180,6 +183,15 @@ def _conditional_read_as_imperfect(token: Any) -> bool:
     stem = word[: -len(ending)]
     regular = lemma[:-1] if lemma.endswith("re") else lemma
     return stem == regular or stem in _IRREGULAR_FUTURE_STEMS.get(lemma, ())
+
+
+def _infinitive(word: str) -> str:
+    """'estime', 'indiquent' left unlemmatised by the French model: the -er infinitive when it is a verb
+    of the word lists (reporting, attributing, believing), else the word as it was."""
+    for ending in ("ent", "es", "e"):
+        if word.endswith(ending) and (candidate := word[: -len(ending)] + "er") in _LISTED_VERBS:
+            return candidate
+    return word
 
 
 def _penn_tag(token: Any) -> str:
@@ -265,10 +277,15 @@ def _reporting_after_its_words(verb: Any) -> None:
     its subject after it. The parser reads the subject as an object, and the words as an adverbial
     clause of the verb or the verb as one of theirs; as in English ('..., the prefecture said') the
     subject becomes ``nsubj``, the words ``ccomp`` of the verb."""
-    if any(c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
-        return
     after = [c for c in verb.children if c.i > verb.i and c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "PRON")]
-    before = [c for c in verb.children if c.i < verb.i and c.dep_ in ("advcl", "parataxis", "ccomp", "conj")]
+    # The words may even be read as the subject: "Le bilan est de quatre morts, a annoncé la préfecture".
+    before = [
+        c
+        for c in verb.children
+        if c.i < verb.i and c.dep_ in ("advcl", "parataxis", "ccomp", "conj", "nsubj") and c.pos_ in ("VERB", "AUX")
+    ]
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c not in before for c in verb.children):
+        return
     hung = verb.dep_ in ("advcl", "parataxis", "conj") and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX")
     words = before[-1] if before else verb.head if hung else None
     if words is None or not after or _between(words, verb).strip(" ") not in (",", "»,", "”,"):

@@ -216,10 +216,11 @@ class _Evidence:
                 for em in entity.mentions:
                     for r in inside(em.doc, em.sentence, em.start):
                         things[r].add(entity.id)
+        saying = {False: REPORTING_VERBS, True: REPORTING_VERBS.both}
         # What two propositions must share to be compared by meaning: a word stem ("meet", "meeting")
         # that is not a reporting verb, or a place, organisation or thing (people are in most sentences).
         self.anchors = [
-            {w[:ANCHOR_STEM] for w in lemmas if len(w) >= 3 and w not in REPORTING_VERBS} | things[r]
+            {w[:ANCHOR_STEM] for w in lemmas if len(w) >= 3 and w not in saying[self.languages[r] == "fr"]} | things[r]
             for r, lemmas in enumerate(self.lemmas)
         ]
         self.numbers: list[list[Quantity]] = [[] for _ in mentions]

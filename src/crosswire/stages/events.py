@@ -51,7 +51,8 @@ def find_events(
         return rank.get(m.doc, -1), _number(m.sentence), m.start
 
     groups = []
-    for group in link_event_mentions(mentions, blocks):
+    french = frozenset(d.id for d in documents if d.language == "fr")
+    for group in link_event_mentions(mentions, blocks, french):
         members = sorted(group, key=place)
         if len({mentions[i].doc for i in members}) < 2 or len({mentions[i].claim for i in members}) < 2:
             continue  # an event links claims: one claim in two documents is that claim's own business
@@ -73,10 +74,12 @@ def find_events(
     return tuple(events)
 
 
-def link_event_mentions(mentions: Sequence[EventMention], blocks: Mapping[str, int] | None = None) -> list[list[int]]:
+def link_event_mentions(
+    mentions: Sequence[EventMention], blocks: Mapping[str, int] | None = None, french: frozenset[str] = frozenset()
+) -> list[list[int]]:
     """Mentions of one happening, as groups of indices into ``mentions`` (every mention in one group).
     Two groups join only when nothing in one contradicts the other: no two subjects, no two days, no
-    lasting state beside a dated act."""
+    lasting state beside a dated act. ``french``: the documents whose verbs are French."""
     sets = DisjointSet(range(len(mentions)))
     held = [_Held.of(m) for m in mentions]
 
@@ -91,7 +94,7 @@ def link_event_mentions(mentions: Sequence[EventMention], blocks: Mapping[str, i
             join(claim_group[0], i, force=True)
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
-        if m.lemma and m.lemma not in _NO_EVENT and m.happened:
+        if m.lemma and m.lemma not in (_NO_EVENT.both if m.doc in french else _NO_EVENT) and m.happened:
             groups[((blocks or {}).get(m.doc, 0), m.lemma)].append(i)
     for members in groups.values():
         if len(members) > MAX_GROUP:
