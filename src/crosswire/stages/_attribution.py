@@ -15,6 +15,7 @@ from typing import Any
 
 from crosswire.lexicons import ATTRIBUTION_VERBS, REPORTING_VERBS
 from crosswire.models import Document, QuoteMention, Sentence, SentenceInfo
+from crosswire.stages._memo import story_memo
 
 _GUILLEMETS = str.maketrans("«»", "“”")
 _STRAIGHT_QUOTE = re.compile(r"\"[^\"\n]{2,}\"")
@@ -164,6 +165,7 @@ def normalise_name(text: str) -> str:
     return _POSSESSIVE.sub("", text).strip() if text.endswith(("’s", "'s", "’", "'")) else text
 
 
+@story_memo
 def outside_quotes(text: str) -> str:
     """The text with quoted passages blanked out (same length, so offsets still hold)."""
     chars = list(text)
