@@ -11,6 +11,7 @@ import pytest
 from crosswire.analysis.languages import OTHER_PIPELINES
 from crosswire.analysis.pipeline import load_pipeline
 from crosswire.stages._attribution import attribution
+from crosswire.stages._clauses import split_clauses
 
 MODEL = OTHER_PIPELINES["fr"][0]
 pytestmark = pytest.mark.skipif(
@@ -94,8 +95,36 @@ def test_ud_a_reporting_verb_after_its_words_has_its_subject_after_it(french):
         ("Le bilan est de quatre morts, a annoncé la préfecture.", "la préfecture", "annoncer"),
         ("« La situation est grave », estime le maire.", "le maire", "estimer"),
         ("« Nous ne céderons pas », affirme Marc Dubois.", "Marc Dubois", "affirmer"),
+        ("Le directeur a été limogé, rapporte Le Monde.", "Le Monde", "rapporter"),
+        ("Le trafic reprendra demain, estiment les autorités.", "les autorités", "estimer"),
+        ('"Nous sommes inquiets", a déclaré le maire.', "le maire", "déclarer"),
+        ("D'après la police, trois personnes ont été arrêtées.", "la police", "according to"),
+        ("Les riverains se plaignent que le bruit continue.", "Les riverains", "se plaindre"),
+        # A series of acts: what is announced is no speaker.
+        (
+            "Le ministre de l'Intérieur s'est rendu sur place mardi, a annoncé des mesures d'urgence et a promis "
+            "une aide aux familles.",
+            None,
+            None,
+        ),
     ],
 )
 def test_ud_the_speaker_after_the_words_in_its_forms(french, text, speaker, verb):
     sent = next(iter(french(text).sents))
     assert attribution(sent, None) == (speaker, verb)
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Le port n'est plus fermé depuis mardi.", True),
+        ("Personne n'a été blessé dans l'incendie.", True),
+        ("Aucun n'a été interpellé par la police.", True),
+        ("Le syndicat n'a pas accepté la proposition.", True),
+        ("Une personne a été tuée dans l'accident.", False),  # a person
+        ("Le gouvernement n'a débloqué que trois millions d'euros.", False),  # "ne ... que": only
+    ],
+)
+def test_ud_french_negation(french, text, negated):
+    (clause,) = split_clauses(next(iter(french(text).sents)))
+    assert clause.negated is negated

@@ -39,6 +39,9 @@ class Lexicon(frozenset[str]):
     def __or__(self, other: frozenset[str]) -> Lexicon:  # type: ignore[override]
         return _lexicon(frozenset(self) | other, self.french | getattr(other, "french", frozenset()))
 
+    def __ror__(self, other: frozenset[str]) -> Lexicon:  # type: ignore[override,misc]
+        return self | other  # "STOP_WORDS | REPORTING_VERBS" keeps the French entries too
+
 
 def _lexicon(english: Iterable[str], french: Iterable[str]) -> Lexicon:
     found = Lexicon(english)

@@ -217,7 +217,8 @@ def _according(token: Any) -> Any | None:
         if second is None:
             return token
         if token.i + 1 < len(token.doc) and token.nbor().lower_ == second:
-            return token.nbor()
+            # "d'après la police": either word may be the one the parser hangs "police" on
+            return next((t for t in (token, token.nbor()) if any(c.dep_ == "pobj" for c in t.children)), token.nbor())
     return None
 
 

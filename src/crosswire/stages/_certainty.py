@@ -49,12 +49,15 @@ from crosswire.models import Certainty
 
 _NEGATORS = {"not", "n't", "never", "no", "none", "nobody", "nothing", "neither", "nor"}
 _NEGATIVE_PRONOUNS = {"nobody", "nothing", "none", "noone"}
-# French: the second word of "ne ... pas / jamais / plus / guère / point" ("ne" alone negates nothing:
-# "n'a débloqué que 3 millions" is "only"); "rien" and "personne" as pronouns ("une personne a été
-# tuée" is a person); "aucun", "nul" on an argument.
+# French: "ne" negates its verb when a second negative word goes with it ("ne ... pas / plus / jamais",
+# "personne n'a", "aucun n'a"), never alone ("n'a débloqué que 3 millions" is "only"); "pas" and
+# "jamais" also negate without it. "rien" and "personne" are negative without a determiner of their
+# own ("une personne a été tuée" is a person); "aucun", "nul" as an argument or on one.
+_FRENCH_NE = {"ne", "n'", "n’"}
 _FRENCH_ADVERBS = {"pas", "jamais", "plus", "guère", "point"}
 _FRENCH_PRONOUNS = {"rien", "personne"}
 _FRENCH_DETERMINERS = {"aucun", "aucune", "nul", "nulle"}
+_FRENCH_SECOND = _FRENCH_ADVERBS | _FRENCH_PRONOUNS | _FRENCH_DETERMINERS
 _ARGUMENTS = {"nsubj", "nsubjpass", "dobj", "attr"}
 _MAY = {"may", "might", "could"}  # "may not happen" is still a possibility, not a denial
 _IDIOMS = {"doubt"}  # "is no doubt true" affirms
@@ -93,13 +96,28 @@ def negates(token: Any, head: Any) -> bool:
 
 def _negates_in_french(token: Any, head: Any) -> bool:
     word = token.lower_
-    if word in _FRENCH_ADVERBS and token.dep_ == "neg":
-        return bool(token.head.i == head.i or token.head.head.i == head.i)
-    if word in _FRENCH_PRONOUNS and token.pos_ == "PRON":
-        return bool(token.head.i == head.i and token.dep_ in _ARGUMENTS)
+    on_head = token.head.i == head.i or token.head.head.i == head.i
+    if word in _FRENCH_NE:
+        verb = token.head
+        return on_head and any(_french_negative(t) for t in verb.subtree if t.i != token.i and t.head.i == verb.i)
+    if word in ("pas", "jamais") and token.dep_ == "neg":
+        return on_head
+    if word in _FRENCH_PRONOUNS or word in _FRENCH_DETERMINERS and token.dep_ in _ARGUMENTS:
+        return _french_negative(token) and token.head.i == head.i and token.dep_ in _ARGUMENTS
     if word in _FRENCH_DETERMINERS and token.dep_ == "det":
         return bool(token.head.head.i == head.i and token.head.dep_ in _ARGUMENTS)
     return False
+
+
+def _french_negative(token: Any) -> bool:
+    """A word that makes "ne" a negation: "pas", "plus", "jamais" ..., or "personne", "rien", "aucun"
+    without a determiner of their own, or "aucun" on the word it determines."""
+    word = token.lower_
+    if word in _FRENCH_ADVERBS:
+        return True
+    if word in _FRENCH_PRONOUNS or word in _FRENCH_DETERMINERS and token.dep_ != "det":
+        return not any(c.dep_ == "det" for c in token.children)
+    return word in _FRENCH_DETERMINERS or any(c.lower_ in _FRENCH_DETERMINERS for c in token.children)
 
 
 def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Reading:

@@ -20,12 +20,13 @@ ignore labels they do not know.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Span
 
-from crosswire.lexicons import ATTRIBUTION_VERBS, BELIEVED, REPORTING_VERBS
+from crosswire.lexicons import ATTRIBUTION_VERBS, BELIEVED, REPORTING_VERBS, words
 
 QUOTE_STARTS = "crosswire_quote_starts"
 UD_TO_CLEAR = "crosswire_ud_to_clear"
@@ -85,6 +86,7 @@ _IRREGULAR_FUTURE_STEMS = {
     "courir": ("courr",), "recevoir": ("recevr",), "obtenir": ("obtiendr",), "devenir": ("deviendr",),
     "revenir": ("reviendr",), "prévoir": ("prévoir",), "appeler": ("appeller",), "jeter": ("jetter",),
 }  # fmt: skip
+_SPEAKER_NOUNS = frozenset(words("fr_speaker_nouns"))
 _LISTED_VERBS = REPORTING_VERBS.french | ATTRIBUTION_VERBS.french | BELIEVED.french
 _ENTITY_LABELS = {"PER": "PERSON", "LOC": "GPE", "ORG": "ORG"}
 _CLITIC_SUBJECTS = {"-il", "-elle", "-ils", "-elles", "-on", "-je", "-tu", "-nous", "-vous"}
@@ -186,11 +188,17 @@ def _conditional_read_as_imperfect(token: Any) -> bool:
 
 
 def _infinitive(word: str) -> str:
-    """'estime', 'indiquent' left unlemmatised by the French model: the -er infinitive when it is a verb
-    of the word lists (reporting, attributing, believing), else the word as it was."""
+    """'estime', 'indiquent', 'considère', 'rappelle' left unlemmatised by the French model: the -er
+    infinitive when it is a verb of the word lists (reporting, attributing, believing), else the word
+    as it was."""
     for ending in ("ent", "es", "e"):
-        if word.endswith(ending) and (candidate := word[: -len(ending)] + "er") in _LISTED_VERBS:
-            return candidate
+        if not word.endswith(ending):
+            continue
+        stem = word[: -len(ending)]
+        # "considèr-" -> "considér-", "rappell-" -> "rappel-": the stem changes under the ending's stress
+        for candidate in (stem, stem.replace("è", "é"), re.sub(r"(ll|tt)$", lambda m: m.group(0)[0], stem)):
+            if candidate + "er" in _LISTED_VERBS:
+                return candidate + "er"
     return word
 
 
@@ -215,7 +223,7 @@ def _penn_tag(token: Any) -> str:
 
 def _relabel(token: Any) -> None:
     dep = token.dep_
-    if token.text.lower() in _CLITIC_SUBJECTS and dep in ("nsubj", "expl:subj", "expl"):
+    if token.text.lower() in _CLITIC_SUBJECTS and dep in ("nsubj", "expl:subj", "expl", "dep"):
         token.dep_ = "nsubj"  # "a-t-il dit": the clitic is the subject
     elif token.text.lower() == "-t" and token.pos_ == "PRON":
         token.dep_, token.pos_, token.tag_ = "punct", "PUNCT", "HYPH"  # the euphonic t of "a-t-il"
@@ -277,7 +285,9 @@ def _reporting_after_its_words(verb: Any) -> None:
     its subject after it. The parser reads the subject as an object, and the words as an adverbial
     clause of the verb or the verb as one of theirs; as in English ('..., the prefecture said') the
     subject becomes ``nsubj``, the words ``ccomp`` of the verb."""
-    after = [c for c in verb.children if c.i > verb.i and c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN", "PRON")]
+    after = [c for c in verb.children if c.i > verb.i and c.dep_ == "dobj" and _can_speak(c)]
+    if any(c.dep_ == "conj" and c.i > verb.i for c in verb.children):
+        return  # "..., a annoncé des mesures et a promis une aide": a series of acts, not a speaker
     # The words may even be read as the subject: "Le bilan est de quatre morts, a annoncé la préfecture".
     before = [
         c
@@ -288,7 +298,7 @@ def _reporting_after_its_words(verb: Any) -> None:
         return
     hung = verb.dep_ in ("advcl", "parataxis", "conj") and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX")
     words = before[-1] if before else verb.head if hung else None
-    if words is None or not after or _between(words, verb).strip(" ") not in (",", "»,", "”,"):
+    if words is None or not after or _between(words, verb).strip(" ") not in (",", "»,", "”,", '",'):
         return
     if words.i == verb.head.i:  # the verb hangs on its words: it takes their place in the sentence
         is_root = words.head.i == words.i
@@ -302,12 +312,23 @@ def _reporting_after_its_words(verb: Any) -> None:
     after[0].dep_ = "nsubj"
 
 
+def _can_speak(noun: Any) -> bool:
+    """Whether the noun after a reporting verb can be who speaks ("la préfecture", "le maire", "Le
+    Monde", "-il") rather than what is announced ("des mesures", "la fermeture du site"), and ends the
+    sentence or the incise."""
+    end = max(t.i for t in noun.subtree) + 1
+    closes = end >= noun.sent.end or noun.doc[end].is_punct
+    named = noun.ent_type_ in ("PER", "ORG", "LOC", "PERSON", "GPE") or noun.pos_ in ("PROPN", "PRON")
+    return closes and (named or noun.pos_ == "NOUN" and noun.lemma_.lower() in _SPEAKER_NOUNS)
+
+
 def _between(first: Any, verb: Any) -> str:
     """The punctuation between the words reported (ending at the end of ``first``'s subtree) and ``verb``'s
     phrase (its auxiliaries included)."""
     doc = verb.doc
     own = {verb.i} | {t.i for c in verb.children if c.i != first.i for t in c.subtree}
-    start = max((t.i for t in first.subtree if t.i < verb.i and t.i not in own), default=verb.i) + 1
+    words = [t.i for t in first.subtree if t.i < verb.i and t.i not in own and not t.is_punct]
+    start = max(words, default=verb.i) + 1
     end = min([verb.i, *(c.i for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i)])
     return "".join(t.text for t in doc[start:end])
 
