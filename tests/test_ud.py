@@ -31,6 +31,8 @@ def test_ud_every_sentence_is_one_tree_with_one_root(french):
         " « Nous ne céderons pas », a-t-il dit. Il n'est pas ministre. Les négociations doivent reprendre mercredi."
         " Un incendie s'est déclaré lundi soir dans l'usine, a annoncé la préfecture. Le général de Gaulle était"
         " président. La réunion, qui devait durer deux heures, a été annulée par le ministère."
+        " Le port, a précisé la préfecture, restera fermé. Les grévistes, a-t-il indiqué, reprendront lundi."
+        " Le trafic reprendra demain, estiment les autorités. Le directeur a été limogé, rapporte Le Monde."
     )
     doc = french(text)
     for sent in doc.sents:
@@ -100,6 +102,9 @@ def test_ud_a_reporting_verb_after_its_words_has_its_subject_after_it(french):
         ('"Nous sommes inquiets", a déclaré le maire.', "le maire", "déclarer"),
         ("D'après la police, trois personnes ont été arrêtées.", "la police", "according to"),
         ("Les riverains se plaignent que le bruit continue.", "Les riverains", "se plaindre"),
+        # In the middle of the words it reports, set off by commas.
+        ("Le port, a précisé la préfecture, restera fermé jusqu'à vendredi.", "la préfecture", "préciser"),
+        ("Les grévistes, a indiqué le syndicat, reprendront le travail lundi.", "le syndicat", "indiquer"),
         # A series of acts: what is announced is no speaker.
         (
             "Le ministre de l'Intérieur s'est rendu sur place mardi, a annoncé des mesures d'urgence et a promis "
@@ -128,3 +133,9 @@ def test_ud_the_speaker_after_the_words_in_its_forms(french, text, speaker, verb
 def test_ud_french_negation(french, text, negated):
     (clause,) = split_clauses(next(iter(french(text).sents)))
     assert clause.negated is negated
+
+
+def test_ud_the_words_around_a_reporting_verb_keep_their_subject(french):
+    sent = next(iter(french("Les grévistes, a indiqué le syndicat, reprendront le travail lundi.").sents))
+    clauses = [c for c in split_clauses(sent) if not c.frame]
+    assert [c.text for c in clauses] == ["Les grévistes, reprendront le travail lundi"]

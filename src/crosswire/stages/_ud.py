@@ -86,6 +86,7 @@ _IRREGULAR_FUTURE_STEMS = {
     "courir": ("courr",), "recevoir": ("recevr",), "obtenir": ("obtiendr",), "devenir": ("deviendr",),
     "revenir": ("reviendr",), "prévoir": ("prévoir",), "appeler": ("appeller",), "jeter": ("jetter",),
 }  # fmt: skip
+_CLAUSE_LABELS = {"xcomp", "ccomp", "conj", "parataxis", "advcl"}
 _SPEAKER_NOUNS = frozenset(words("fr_speaker_nouns"))
 _LISTED_VERBS = REPORTING_VERBS.french | ATTRIBUTION_VERBS.french | BELIEVED.french
 _ENTITY_LABELS = {"PER": "PERSON", "LOC": "GPE", "ORG": "ORG"}
@@ -156,6 +157,7 @@ def ud_to_clear(doc: Any) -> Any:
     for token in list(doc):
         if token.lemma_ in REPORTING_VERBS.french and token.pos_ == "VERB":
             _reporting_after_its_words(token)
+            _reporting_in_the_middle(token)
     for token in list(doc):
         if token.dep_ == "compound" and token.head.i < token.i:
             _name_ends_head(token.head)
@@ -310,6 +312,56 @@ def _reporting_after_its_words(verb: Any) -> None:
                 child.head = verb  # the full stop ends the verb's sentence
     words.dep_ = "ccomp"
     after[0].dep_ = "nsubj"
+
+
+def _reporting_in_the_middle(verb: Any) -> None:
+    """'Le port, a précisé la préfecture, restera fermé': a reporting verb set off by commas inside the
+    words it reports. The parser hangs the words' subject on it, reads its subject as an object, and
+    makes it either a clause of the main verb or the main verb's head; as in English ('The port, the
+    prefecture said, will stay shut') the main verb heads, the subject goes back to it, the speaker is
+    the reporting verb's subject, and the reporting verb is a parenthesis."""
+    doc = verb.doc
+    start = min([verb.i, *(c.i for c in verb.children if c.dep_ in ("aux", "auxpass") and c.i < verb.i)])
+    own = [c for c in verb.children if c.i > verb.i and not c.is_punct and c.dep_ not in _CLAUSE_LABELS]
+    end = max((t.i for c in own for t in c.subtree), default=verb.i) + 1
+    if not (start > 0 and doc[start - 1].text == "," and end < len(doc) and doc[end].text == ","):
+        return
+    main = _main_verb(verb, end)
+    speakers = [
+        c
+        for c in verb.children
+        if verb.i < c.i < end
+        and (c.dep_ == "nsubj" or c.dep_ == "dobj" and _can_speak(c))
+        or start < c.i < verb.i
+        and c.lower_ in _CLITIC_SUBJECTS  # "a-t-il précisé"
+    ]
+    if main is None or not speakers:
+        return
+    if main.head.i == verb.i:  # the main verb hangs on the reporting verb: it takes its place
+        is_root = verb.head.i == verb.i
+        main.head = main if is_root else verb.head
+        main.dep_ = "ROOT" if is_root else verb.dep_
+        verb.head = main
+        for child in list(verb.children):
+            if child.i > end:
+                child.head = main  # the rest of the sentence, its full stop
+    for child in list(verb.children):
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i < start - 1:
+            child.head = main  # "Le port": the subject of what is reported
+            child.dep_ = "nsubjpass" if any(c.dep_ == "auxpass" for c in main.children) else "nsubj"
+    if doc[start - 1].head.i == verb.i:
+        doc[start - 1].head = main  # the comma after the subject stays with it: "Les grévistes, reprendront"
+    speakers[0].dep_ = "nsubj"
+    verb.dep_ = "parataxis"
+
+
+def _main_verb(verb: Any, end: int) -> Any | None:
+    """The verb of the words a reporting verb interrupts: its head after it, or its verb child there."""
+    if verb.dep_ in ("advcl", "parataxis", "conj") and verb.head.i > end and verb.head.pos_ in ("VERB", "AUX"):
+        return verb.head
+    return next(
+        (c for c in verb.children if c.i > end and c.dep_ in _CLAUSE_LABELS and c.pos_ in ("VERB", "AUX")), None
+    )
 
 
 def _can_speak(noun: Any) -> bool:
