@@ -205,19 +205,20 @@ def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> _Wording
         # A denial by a party is not the story's fact; a negative fact the outlet states is ("no one was hurt").
         if m.kind != "news" or (m.certainty == "denied" and not m.negated):
             continue
-        clause = proposition_text(m)
-        if clause == m.text and m.clause:
-            clause = m.clause  # the whole sentence, with a "he" or "she" named
-        clause = _TIMESTAMP.sub("", clause).strip()
         # Only the outlet's own firm statement loses its sentence: "Reports that X have not been
         # confirmed" and "Reiter promised that X" say how sure X is and who says it.
         own_fact = m.certainty == "asserted" and m.speaker is None and not m.cues
-        if shared and own_fact and clause != m.text and _reads_alone(clause, (), named.people):
-            options.append(_Wording(m, clause))
+        if shared and own_fact:
+            clause = proposition_text(m)
+            if clause == m.text and m.clause:
+                clause = m.clause  # the whole sentence, with a "he" or "she" named
+            clause = _TIMESTAMP.sub("", clause).strip()
+            if clause != m.text and _reads_alone(clause, (), named.people):
+                options.append(_Wording(m, clause))
         if _stands_alone(m, named):
             options.append(_Wording(m, _TIMESTAMP.sub("", m.text).strip()))
-    if not options:
-        return None
+    if len(options) < 2:
+        return options[0] if options else None
     others = {
         doc: frozenset(w for o in claim.mentions if o.doc != doc for w in _content_words(o.clause or o.span))
         for doc in {m.doc for m in claim.mentions}

@@ -223,12 +223,14 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             if len(proposition) < 2 or not proposition & _stems(denial.span):
                 continue
             rows = set().union(*(with_stem[s] for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE))
+            # The subject of a clause that says "X denied ..." is the denier, not a participant.
+            subject = denial.subject[:5] if denial.subject and not DENIAL.search(denial.span) else None
             candidates = [
                 (len(proposition & stems_of[row]) / len(proposition), *stated_by_claim[row])
                 for row in sorted(rows)
                 if stated_by_claim[row][0].id != claim.id
                 and stated_by_claim[row][1].doc != denial.doc
-                and _same_participant(stated_by_claim[row][1], denial, proposition, ctx)
+                and _same_participant(stated_by_claim[row][1], stems_of[row], subject, proposition, ctx)
             ]
             if candidates:
                 score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))
@@ -240,14 +242,19 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     return list(unique.values())
 
 
-def _same_participant(stated: ClaimMention, denial: ClaimMention, proposition: frozenset[str], ctx: _Context) -> bool:
+def _same_participant(
+    stated: ClaimMention,
+    stated_words: frozenset[str],
+    subject: str | None,
+    proposition: frozenset[str],
+    ctx: _Context,
+) -> bool:
     """Whether a statement and a denial are about one participant, not merely about shared words: the
-    denied clause's subject takes part in the statement, or a name is in both the statement's clause and
-    what is denied. A denial of a bare noun ("denied claims of a plot") has neither, and pairs with no
-    sentence that merely mentions a plot."""
-    stated_words = _stems(stated.span)
-    # The subject of a clause that says "X denied ..." is the denier, not a participant.
-    if denial.subject and not DENIAL.search(denial.span) and denial.subject[:5] in stated_words:
+    denied clause's ``subject`` (its stem; None when it is the denier) takes part in the statement
+    (``stated_words``: the stems of its clause), or a name is in both the statement's clause and what is
+    denied. A denial of a bare noun ("denied claims of a plot") has neither, and pairs with no sentence
+    that merely mentions a plot."""
+    if subject is not None and subject in stated_words:
         return True
     names = ctx.names[(stated.doc, stated.sentence)]
     return any(_stems(ctx.entity_name[e]) & proposition & stated_words for e in names if e in ctx.entity_name)
