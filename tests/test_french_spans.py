@@ -176,6 +176,11 @@ def test_french_spans_facts_find_a_french_publication_date_in_the_body():
     )
     document = document_facts(_document(body, None, "und"))
     assert document.language == "fr"
+    # "Orlevo, le 14 mars 2025." opening the text is its dateline: the outlet's own date.
+    assert (document.published.date, document.published.basis) == (FRIDAY, "stated")
+    # The same date further in is only the latest the text tells: published on or after it.
+    later = (body[1], "Le syndicat avait prévenu la direction le 14 mars 2025, selon un communiqué.", body[2])
+    document = document_facts(_document(later, None, "und"))
     assert (document.published.date, document.published.basis) == (FRIDAY, "inferred")
 
 

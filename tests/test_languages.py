@@ -70,6 +70,10 @@ def test_languages_french_is_read_with_the_french_pipeline(nlp):
     reiter = next(e.id for e in dossier.entities if e.name == "Anna Reiter")
     mediation = next(m for text, m in claims.items() if text.startswith("la ville servirait de médiatrice"))
     assert mediation.speaker == reiter and mediation.future
+    # Its opening dateline, "Orlevo, le 14 mars 2025.", is the outlet's own date for it; "mardi" is the
+    # Tuesday before it.
+    assert (document.published.date, document.published.basis) == ("2025-03-14", "stated")
+    assert any(t.date == "2025-03-11" and any(e.text == "mardi" for e in t.evidence) for t in dossier.timeline)
     # "Les employeurs ont jugé la demande excessive et ont proposé ...": two propositions.
     assert any(text.startswith("Les employeurs ont proposé une hausse") for text in claims)
 

@@ -278,12 +278,19 @@ def _outlet(doc: Document) -> tuple[str | None, str | None]:
     return None, None
 
 
+# A French article's opening dateline, in its first line: "Orlevo, le 14 mars 2025." ("Place, le date").
+_FRENCH_DATELINE = re.compile(r"^[^\W\d][^\n,.;:]{0,40},\s+(?:le\s+)?(?P<date>" + DATE_IN_LINE_FR.pattern + r")")
+
+
 def _published(doc: Document, language: str = "en") -> Published:
     if doc.dateline and (stated := parse_date(doc.dateline)):
         return Published(stated, "stated", f"printed under the headline: {doc.dateline!r}")
     if doc.published.date:
         return doc.published
     body = doc.body
+    opening = _FRENCH_DATELINE.match(body) if language == "fr" else None
+    if opening and (stated := parse_date(opening.group("date"))):
+        return Published(stated, "stated", f"the article's opening dateline: {opening.group(0)!r}")
     # A French text's full dates ("Orlevo, le 14 mars 2025.") and plan cues ("doit reprendre le ...").
     dates, plans = (DATE_IN_LINE_FR, FUTURE_BEFORE_FR) if language == "fr" else (DATE_IN_LINE, FUTURE_BEFORE)
     found = sorted(
