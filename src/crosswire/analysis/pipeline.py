@@ -29,7 +29,7 @@ from crosswire.analysis.cache import (
     pipeline_version,
     raw_hash,
 )
-from crosswire.analysis.languages import in_languages_read, model_for
+from crosswire.analysis.languages import OTHER_PIPELINES, in_languages_read, model_for
 from crosswire.analysis.reconcile import reconcile
 from crosswire.analysis.workers import Outcome, internal_failure, run_budgeted
 from crosswire.errors import ConfigError, InputError
@@ -101,8 +101,7 @@ def _other_pipeline(model: str) -> Any:
 
 def pipeline_for(language: str, english: Any) -> Any:
     """The loaded pipeline that reads ``language``: ``english`` for English, another loaded once."""
-    model = model_for(language, "")
-    return _other_pipeline(model) if model else english
+    return _other_pipeline(OTHER_PIPELINES[language][0]) if language in OTHER_PIPELINES else english
 
 
 def annotate_by_language(documents: Sequence[Document], english: Any, batch_size: int) -> list[Annotated]:

@@ -34,7 +34,11 @@ class Lexicon(frozenset[str]):
 
     def of(self, token: Any) -> frozenset[str]:
         """The entries for ``token``'s document: with the French ones when its parse is French."""
-        return self.both if token.doc.lang_ == "fr" else self
+        return self.in_language(token.doc.lang_)
+
+    def in_language(self, language: str) -> frozenset[str]:
+        """The entries a text in ``language`` is looked up in: the French ones too for French."""
+        return self.both if language == "fr" else self
 
     def __or__(self, other: frozenset[str]) -> Lexicon:  # type: ignore[override]
         return _lexicon(frozenset(self) | other, self.french | getattr(other, "french", frozenset()))

@@ -23,6 +23,16 @@ class FoundQuantity:
     approximate: bool
 
 
+def measure(currency: str | None, unit: str, units: dict[str, tuple[str, str, float]]) -> tuple[str, str, float]:
+    """(base unit, dimension, factor to base) of a figure: money in ``currency``, else the ``unit``
+    written after it (a key of ``units``), else a plain count. Shared by the English and French finders."""
+    if currency:
+        return currency, "money", 1.0
+    if unit:
+        return units[unit]
+    return "count", "count", 1.0
+
+
 def agree(a: Quantity, b: Quantity, tolerance: float) -> bool:
     """Two normalised quantities agree when their ranges overlap, allowing ``tolerance`` slack."""
     slack = tolerance * max(abs(a.high), abs(b.high), 1e-9)

@@ -7,7 +7,7 @@ import re
 
 from crosswire.lexicons import APPROXIMATORS, CURRENCIES, MONTH_PATTERN, NUMBER_WORDS, SCALES, UNITS, WEEKDAY_PATTERN
 from crosswire.stages._bounds import sane_number
-from crosswire.stages._quantities import FoundQuantity
+from crosswire.stages._quantities import FoundQuantity, measure
 from crosswire.stages._spans_fr import find_quantities_fr, find_times_fr
 
 MONTHS = MONTH_PATTERN
@@ -125,13 +125,7 @@ def find_quantities(text: str, skip: list[tuple[int, int]], language: str = "en"
         if re.fullmatch(r"(?:1[89]|20)\d{2}", match.group("low")) and not match.group("unit"):
             continue  # a year, not a count
         unit_text = (match.group("unit") or "").lower()
-        currency = CURRENCIES.get((match.group("cur") or "").lower())
-        if currency:
-            base, dimension, factor = currency, "money", 1.0
-        elif unit_text:
-            base, dimension, factor = UNITS[unit_text]
-        else:
-            base, dimension, factor = "count", "count", 1.0
+        base, dimension, factor = measure(CURRENCIES.get((match.group("cur") or "").lower()), unit_text, UNITS)
         approximate = bool(APPROXIMATORS.search(text[max(0, start - 25) : start])) or match.group("high") is not None
         found.append(
             FoundQuantity(

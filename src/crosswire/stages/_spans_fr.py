@@ -21,7 +21,7 @@ from crosswire.stages._french import (
     WEEKDAY_PATTERN_FR,
     number_value,
 )
-from crosswire.stages._quantities import FoundQuantity
+from crosswire.stages._quantities import FoundQuantity, measure
 
 _Q = r"['’]"  # the apostrophe, straight or curly
 _MONTH = rf"(?:{MONTH_PATTERN_FR})"
@@ -134,13 +134,7 @@ def _quantity(text: str, match: re.Match[str]) -> FoundQuantity | None:
         return None
     if re.fullmatch(r"(?:1[89]|20)\d{2}", match.group("low")) and not unit_text:
         return None  # a year, not a count
-    currency = CURRENCIES.get((match.group("cur") or "").lower())
-    if currency:
-        base, dimension, factor = currency, "money", 1.0
-    elif unit_text:
-        base, dimension, factor = UNITS_FR[unit_text]
-    else:
-        base, dimension, factor = "count", "count", 1.0
+    base, dimension, factor = measure(CURRENCIES.get((match.group("cur") or "").lower()), unit_text, UNITS_FR)
     approximate = (
         bool(APPROXIMATORS_FR.search(text[max(0, start - 30) : start]))
         or match.group("high") is not None

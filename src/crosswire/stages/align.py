@@ -189,7 +189,7 @@ class _Evidence:
         clauses = {(i.doc, i.sentence, c.start): c for a in annotated for i in a.info for c in i.clauses}
         # "und" (too short to tell) is read with the English model, so it is English here.
         language = {a.document.id: "en" if a.document.language == "und" else a.document.language for a in annotated}
-        self.languages = [language.get(m.doc) for m in mentions]
+        self.languages = [language.get(m.doc, "en") for m in mentions]
         sentence_lemmas = {(i.doc, i.sentence): i.lemmas for a in annotated for i in a.info}
         self.lemmas = [
             clauses[(m.doc, m.sentence, m.start)].lemmas
@@ -216,11 +216,11 @@ class _Evidence:
                 for em in entity.mentions:
                     for r in inside(em.doc, em.sentence, em.start):
                         things[r].add(entity.id)
-        saying = {False: REPORTING_VERBS, True: REPORTING_VERBS.both}
         # What two propositions must share to be compared by meaning: a word stem ("meet", "meeting")
         # that is not a reporting verb, or a place, organisation or thing (people are in most sentences).
         self.anchors = [
-            {w[:ANCHOR_STEM] for w in lemmas if len(w) >= 3 and w not in saying[self.languages[r] == "fr"]} | things[r]
+            {w[:ANCHOR_STEM] for w in lemmas if len(w) >= 3 and w not in REPORTING_VERBS.in_language(self.languages[r])}
+            | things[r]
             for r, lemmas in enumerate(self.lemmas)
         ]
         self.numbers: list[list[Quantity]] = [[] for _ in mentions]

@@ -51,8 +51,8 @@ def find_events(
         return rank.get(m.doc, -1), _number(m.sentence), m.start
 
     groups = []
-    french = frozenset(d.id for d in documents if d.language == "fr")
-    for group in link_event_mentions(mentions, blocks, french):
+    languages = {d.id: d.language for d in documents}
+    for group in link_event_mentions(mentions, blocks, languages):
         members = sorted(group, key=place)
         if len({mentions[i].doc for i in members}) < 2 or len({mentions[i].claim for i in members}) < 2:
             continue  # an event links claims: one claim in two documents is that claim's own business
@@ -75,11 +75,13 @@ def find_events(
 
 
 def link_event_mentions(
-    mentions: Sequence[EventMention], blocks: Mapping[str, int] | None = None, french: frozenset[str] = frozenset()
+    mentions: Sequence[EventMention],
+    blocks: Mapping[str, int] | None = None,
+    languages: Mapping[str, str] | None = None,
 ) -> list[list[int]]:
     """Mentions of one happening, as groups of indices into ``mentions`` (every mention in one group).
     Two groups join only when nothing in one contradicts the other: no two subjects, no two days, no
-    lasting state beside a dated act. ``french``: the documents whose verbs are French."""
+    lasting state beside a dated act. ``languages``: each document's language (English when not given)."""
     sets = DisjointSet(range(len(mentions)))
     held = [_Held.of(m) for m in mentions]
 
@@ -94,7 +96,7 @@ def link_event_mentions(
             join(claim_group[0], i, force=True)
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
-        if m.lemma and m.lemma not in (_NO_EVENT.both if m.doc in french else _NO_EVENT) and m.happened:
+        if m.lemma and m.lemma not in _NO_EVENT.in_language((languages or {}).get(m.doc, "en")) and m.happened:
             groups[((blocks or {}).get(m.doc, 0), m.lemma)].append(i)
     for members in groups.values():
         if len(members) > MAX_GROUP:

@@ -291,7 +291,7 @@ def _published(doc: Document, language: str = "en") -> Published:
     opening = _FRENCH_DATELINE.match(body) if language == "fr" else None
     if opening and (stated := parse_date(opening.group("date"))):
         return Published(stated, "stated", f"the article's opening dateline: {opening.group(0)!r}")
-    # A French text's full dates ("Orlevo, le 14 mars 2025.") and plan cues ("doit reprendre le ...").
+    # A French text's full dates ("le 14 mars 2025") and plan cues ("doit reprendre le ...").
     dates, plans = (DATE_IN_LINE_FR, FUTURE_BEFORE_FR) if language == "fr" else (DATE_IN_LINE, FUTURE_BEFORE)
     found = sorted(
         {

@@ -25,7 +25,7 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
     for doc in annotated:
         sentences = doc.document.sentences
         framing = Counter[str]()
-        judging = LOADED_REPORTING_VERBS.both if doc.document.language == "fr" else LOADED_REPORTING_VERBS
+        judging = LOADED_REPORTING_VERBS.in_language(doc.document.language)
         loaded, own, examples = 0, 0, []
         for sentence, info in zip(sentences, doc.info, strict=True):
             framing.update(_framing_terms(sentence.text))
