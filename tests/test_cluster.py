@@ -411,3 +411,84 @@ def test_cluster_near_copies_are_found_from_the_signatures_kept_with_the_parse(t
     old_parses = [replace(a, signature=()) for a in annotated]
     found = near_duplicates([a.document for a in old_parses], 0.8, [a.signature for a in old_parses])
     assert [sorted(c) for c in found] == expected
+
+
+def _many_stories(stories: int, per_story: int, undated_every: int = 0):
+    """Features of a pile of ``stories`` made-up stories of ``per_story`` documents each, every story
+    with its own words and names beside words all stories share; the gold story is the id's prefix."""
+    from datetime import date, timedelta
+
+    from crosswire.stages._story_features import NAMES, WORDS, StoryFeatures
+
+    rng = np.random.default_rng(7)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+
+    def word() -> str:
+        return "".join(rng.choice(letters, size=7))
+
+    common = [word() for _ in range(300)]
+    ids, dates, days, texts = [], [], [], []
+    for story in range(stories):
+        own, names = [word() for _ in range(40)], [word().capitalize() for _ in range(4)]
+        day = date(2025, 1, 1) + timedelta(days=int(story % 5))
+        for n in range(per_story):
+            picked = [*rng.choice(own, size=25), *rng.choice(common, size=40)]
+            text = " ".join(f"{w} {rng.choice(names)}" if k % 6 == 5 else w for k, w in enumerate(picked))
+            undated = undated_every and (story * per_story + n) % undated_every == 0
+            ids.append(f"s{story:03d}-{n}")
+            dates.append(None if undated else day.isoformat())
+            days.append(None if undated else day)
+            texts.append(f"Report.\n{text}.")
+    keys = tuple(f"{i:06d}" for i in range(len(ids)))
+    words = WORDS.transform(texts).astype(np.float32)
+    names = NAMES.transform(texts).astype(np.float32)
+    return StoryFeatures(tuple(ids), tuple(dates), tuple(days), keys, words, names)
+
+
+def test_cluster_many_open_stories_are_searched_by_their_sketches_with_the_same_stories():
+    # With many stories open, a document is scored exactly against the 32 stories whose sketched mean
+    # is closest, not against every one: on 150 distinct stories (a third of the documents undated,
+    # so they may join any story) it finds the stories the full scan finds, and the gold ones.
+    from crosswire.stages.cluster import cluster_features
+
+    features = _many_stories(150, 3, undated_every=3)
+    scanned = cluster_features(features, ClusterSettings(sketch_from=10**9))
+    sketched = cluster_features(features, ClusterSettings(sketch_from=1, candidates=32))
+    gold = sorted(sorted(i for i in features.ids if i.startswith(f"s{k:03d}-")) for k in range(150))
+    assert sorted(sorted(g) for g in sketched) == gold
+    assert sketched == scanned
+    # Two candidates among 150 stories still find each document's own story: the sketch ranks it first.
+    assert cluster_features(features, ClusterSettings(sketch_from=1, candidates=2)) == scanned
+
+
+def test_cluster_sketches_estimate_the_similarities_they_stand_for():
+    from crosswire.stages.cluster import _sketch, _vectors
+
+    features = _many_stories(20, 2)
+    vectors = _vectors(features.words, features.names, ClusterSettings())
+    exact = (vectors @ vectors.T).toarray()
+    sketches = np.stack([_sketch(vectors[row]) for row in range(vectors.shape[0])])
+    errors = np.abs(sketches @ sketches.T - exact)
+    assert errors.mean() < 0.05 and errors.max() < 0.3
+    assert np.array_equal(_sketch(vectors[0]), _sketch(vectors[0]))  # fixed by its seed
+
+
+def test_cluster_sketched_stories_past_their_window_take_no_later_document():
+    # A story quiet for longer than the window leaves the candidates for dated documents: the same
+    # words 30 days later open a new story, with or without sketches.
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    from crosswire.stages.cluster import cluster_features
+
+    features = _many_stories(40, 2)
+    late = replace(
+        features,
+        dates=(*features.dates[:-1], "2025-03-01"),
+        days=(*features.days[:-1], date(2025, 3, 1)),
+    )
+    assert late.days[-1] - late.days[-2] > timedelta(days=10)
+    for settings in (ClusterSettings(sketch_from=1), ClusterSettings(sketch_from=10**9)):
+        found = cluster_features(late, settings)
+        assert (late.ids[-1],) in found
+        assert cluster_features(features, settings).count((features.ids[-1],)) == 0

@@ -82,3 +82,6 @@ def test_engine_ray_clusters_partitions_in_parallel_with_the_local_stories(local
     local = cluster_features(features, settings, LocalExecutor().map)
     assert len(local) >= 2
     assert cluster_features(features, settings, RayExecutor().map) == local
+    # Candidates from the stories' sketches (as in a pile of many stories): a Ray worker sketches alike.
+    sketched = ClusterSettings(partition_documents=3, sketch_from=1, candidates=2)
+    assert cluster_features(features, sketched, RayExecutor().map) == cluster_features(features, sketched)

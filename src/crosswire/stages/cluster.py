@@ -5,8 +5,10 @@ Each document, in publication order, is compared with the stories opened so far 
 its names (capitalised words inside sentences), both hashed (no vocabulary to fit) and weighted by
 how rare they are in the pile (IDF over the pile given: a stream re-clusters what it has stored), and
 with the time since the story's last document. It joins the closest story when close enough, or
-opens a new one. A second pass merges stories by average linkage. Near-duplicates are found with
-MinHash LSH (datasketch) over word shingles.
+opens a new one. A second pass merges stories by average linkage. Once many stories are open, a
+document is scored exactly against a few candidates only: the stories whose mean vector, sketched to
+256 dimensions by a random projection, is closest to its own. Near-duplicates are found with MinHash
+LSH (datasketch) over word shingles.
 """
 
 from __future__ import annotations
@@ -16,17 +18,20 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 from scipy import sparse
 from spacy.lang.en.stop_words import STOP_WORDS
+from threadpoolctl import threadpool_limits
 
 from crosswire.models import Document
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._shingles import PERMUTATIONS, SCHEME, shingle_signature
 from crosswire.stages._story_features import (
+    FEATURES,
     FeatureSource,
     Frequencies,
     StoryFeatures,
@@ -50,6 +55,8 @@ __all__ = [
 
 _RESTACK = 32  # stories changed or opened (at least) before all totals are stacked again
 _MERGE_BLOCK = 256  # stories per block when their similarities are tabled
+_SKETCH = 256  # dimensions of the random projection stories and documents are sketched in
+_SKETCH_SPREAD = 4  # dimensions of the sketch each hashed word or name is sent to
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +75,10 @@ class ClusterSettings:
     idf: bool = True  # weigh words by how rare they are in the pile
     merge: bool = True  # second pass: merge stories whose documents are, on average, close enough
     partition_documents: int = 2000  # consecutive documents (in time) clustered on their own in the first pass
+    # With this many stories open, a document (and, when merging, a story) is scored exactly against
+    # the ``candidates`` stories whose sketched mean is closest to it only (``_Sketches``).
+    sketch_from: int = 1000
+    candidates: int = 32
 
 
 def _weigh(matrix: sparse.csr_matrix, idf: np.ndarray | None) -> sparse.csr_matrix:
@@ -142,6 +153,13 @@ class _Totals:
         dense[vector.indices] = 0.0
         return found
 
+    def opened(self, stories: list[_Story], vector: sparse.csr_matrix) -> None:
+        """A story was opened (it is scored one by one until the next restack)."""
+
+    def joined(self, stories: list[_Story], story: int, vector: sparse.csr_matrix) -> None:
+        """``vector`` joined ``story``."""
+        self.changed.add(story)
+
     def _restack(self, stories: list[_Story], day: date | None, window: int) -> None:
         keep = np.array([day is None or s.takes(day, window) for s in stories], dtype=bool)
         self.stacked, self.left_out = np.flatnonzero(keep), np.flatnonzero(~keep)
@@ -149,6 +167,103 @@ class _Totals:
         self.closed, self.upto, self.changed = None, len(stories), set()
         if self.columns is None:
             self.columns = sparse.csr_matrix((stories[0].total.shape[1], 0))
+
+
+class _Sketches:
+    """Candidate stories from sketches: each story's mean vector projected to ``_SKETCH`` dimensions
+    (``_sketch``), kept in one dense matrix. A document's sketch times the matrix estimates its mean
+    similarity to every story at once (256 multiplications a story instead of a sparse product over
+    the story's words); the ``candidates`` stories estimated closest are scored exactly, the others not
+    at all (-inf). A story's row moves with its mean as documents join it.
+
+    A story quiet for longer than the window can take no later dated document (documents come in date
+    order), so its row is left out once a dated document is past its window; a document without a day
+    may join any story, so in the pass over undated documents every story stays.
+
+    The estimate is approximate: a story that does not rank among the candidates is missed even when
+    its exact score would have won (``benchmarks/clustering_scale.py`` measures what that costs)."""
+
+    def __init__(self, stories: list[_Story], sizes: np.ndarray, window: int, candidates: int) -> None:
+        self.sizes = sizes  # the caller's array of story sizes, kept current by it
+        self.window = window
+        self.candidates = candidates
+        capacity = len(sizes)  # (the caller's stories and one per document still to come)
+        self.totals = np.zeros((capacity, _SKETCH), dtype=np.float32)  # each story's total, sketched
+        self.means = np.zeros((capacity, _SKETCH), dtype=np.float32)
+        self.open = np.zeros(capacity, dtype=bool)
+        self.count = 0  # stories so far
+        self.closing: list[tuple[int, int]] = []  # (first day the story cannot take, story), soonest first
+        self.bounds: dict[int, int] = {}  # each dated story's first day it cannot take, as an ordinal
+        for story, found in enumerate(stories):
+            self._put(story, found)
+
+    def scores(
+        self, stories: list[_Story], vector: sparse.csr_matrix, dense: np.ndarray, day: date | None, window: int
+    ) -> np.ndarray:
+        """The total of each candidate story times ``vector``; -inf for every other story."""
+        if day is not None:
+            self._close_before(day)
+        found = np.full(len(stories), -np.inf)
+        estimates = self.means[: self.count] @ _sketch(vector)
+        estimates[~self.open[: self.count]] = -np.inf
+        take = min(self.candidates, self.count)
+        dense[vector.indices] = vector.data
+        for story in np.argpartition(-estimates, take - 1)[:take].tolist():
+            if self.open[story]:
+                total = stories[story].total
+                found[story] = total.data @ dense[total.indices]
+        dense[vector.indices] = 0.0
+        return found
+
+    def opened(self, stories: list[_Story], vector: sparse.csr_matrix) -> None:
+        """A story was opened with ``vector``."""
+        self._put(len(stories) - 1, stories[-1])
+
+    def joined(self, stories: list[_Story], story: int, vector: sparse.csr_matrix) -> None:
+        """``vector`` joined ``story``: its row moves to the story's new mean."""
+        self.totals[story] += _sketch(vector)
+        self.means[story] = self.totals[story] / self.sizes[story]
+        self._closes(story, stories[story])
+
+    def _put(self, story: int, found: _Story) -> None:
+        self.totals[story] = _sketch(found.total)
+        self.means[story] = self.totals[story] / self.sizes[story]
+        self.open[story] = True
+        self.count = story + 1
+        self._closes(story, found)
+
+    def _closes(self, story: int, found: _Story) -> None:
+        if found.last is not None:
+            self.bounds[story] = found.last.toordinal() + self.window + 1
+            heapq.heappush(self.closing, (self.bounds[story], story))
+
+    def _close_before(self, day: date) -> None:
+        """Leave out the stories that can take no document of ``day`` or later."""
+        while self.closing and self.closing[0][0] <= day.toordinal():
+            bound, story = heapq.heappop(self.closing)
+            if bound == self.bounds[story]:  # (not an older bound of a story since joined)
+                self.open[story] = False
+
+
+def _sketch(vector: sparse.csr_matrix) -> np.ndarray:
+    """A random projection of one row of the story space to ``_SKETCH`` dimensions (float32): inner
+    products of sketches estimate those of the rows, with an error of about the product of the rows'
+    norms over 16. Each hashed word or name goes to ``_SKETCH_SPREAD`` of the sketch's dimensions with
+    random signs (a sparse Johnson-Lindenstrauss projection, as in count sketches)."""
+    dimensions, signs = _projection()
+    weights = signs[vector.indices] * vector.data[:, None]
+    return np.bincount(dimensions[vector.indices].ravel(), weights.ravel(), minlength=_SKETCH).astype(np.float32)
+
+
+@cache
+def _projection() -> tuple[np.ndarray, np.ndarray]:
+    """For each dimension of the story space (hashed words, then hashed names): the sketch's dimensions
+    it goes to and its signs there, scaled so that inner products are kept on average. Fixed by a
+    seed, so that every process (and Ray worker) sketches alike."""
+    generator = np.random.default_rng(20261203)
+    dimensions = generator.integers(0, _SKETCH, size=(2 * FEATURES, _SKETCH_SPREAD))
+    signs = generator.choice(np.array([-1.0, 1.0]), size=(2 * FEATURES, _SKETCH_SPREAD)) / np.sqrt(_SKETCH_SPREAD)
+    return dimensions, signs
 
 
 def _stack(stories: Sequence[_Story]) -> sparse.csr_matrix:
@@ -202,7 +317,9 @@ def cluster_features(
         rows = order[start:end]
         vectors = weights.vectors(*features.rows(rows))
         days = tuple(features.days[i] for i in rows)
-        return _Partition(start, vectors, days, settings.threshold, settings.window_days)
+        return _Partition(
+            start, vectors, days, settings.threshold, settings.window_days, settings.sketch_from, settings.candidates
+        )
 
     size = max(1, settings.partition_documents)
     cuts = [(start, min(start + size, dated)) for start in range(0, dated, size)]
@@ -269,19 +386,30 @@ class _Partition:
     days: tuple[date | None, ...]
     threshold: float
     window_days: int
+    sketch_from: int
+    candidates: int
 
 
 def _online(partition: _Partition, stories: Sequence[_Story] = ()) -> list[_Story]:
     """The first pass over one partition: each document joins its closest story (of the partition,
     or of ``stories`` when given) or opens one."""
+    # One BLAS thread: the sketches' products are small and many, and waking a second thread for each
+    # cost ten times the product itself (measured: 1.1 ms against 0.14 ms for 3,900 stories).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _first_pass(partition, stories)
+
+
+def _first_pass(partition: _Partition, stories: Sequence[_Story]) -> list[_Story]:
     vectors = partition.vectors
     stories = list(stories)
     sizes = np.zeros(len(stories) + len(partition.days))  # each story's documents, by story index
     sizes[: len(stories)] = [len(s.rows) for s in stories]
-    table = _Totals()
+    table: _Totals | _Sketches = _Totals()
     dense = np.zeros(vectors.shape[1])  # the current document's vector, spread out (reset after use)
     for row, day in enumerate(partition.days):
         vector = _row(vectors, row)
+        if isinstance(table, _Totals) and len(stories) >= max(1, partition.sketch_from):
+            table = _Sketches(stories, sizes, partition.window_days, partition.candidates)
         best = None
         if stories:
             scores = table.scores(stories, vector, dense, day, partition.window_days) / sizes[: len(stories)]
@@ -295,12 +423,13 @@ def _online(partition: _Partition, stories: Sequence[_Story] = ()) -> list[_Stor
             sizes[len(stories)] = 1
             # (a copy: the row is a view of the partition's vectors, which must not outlive the pass)
             stories.append(_Story(vector.copy(), [partition.start + row], day, day))
+            table.opened(stories, vector)
         else:
             sizes[best] += 1
             stories[best].total = stories[best].total + vector
             stories[best].rows.append(partition.start + row)
             stories[best].add_day(day)
-            table.changed.add(best)
+            table.joined(stories, best, vector)
     return stories
 
 
@@ -319,16 +448,11 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
     similarity and can change the order of later merges."""
     floor = settings.threshold / 2
     sizes = np.array([len(s.rows) for s in stories], dtype=np.float64)
-    totals = sparse.vstack([s.total for s in stories], format="csr")
-    near: list[dict[int, float]] = [{} for _ in stories]
-    for start in range(0, len(stories), _MERGE_BLOCK):
-        block = (totals[start : start + _MERGE_BLOCK] @ totals.T).toarray()
-        block /= np.outer(sizes[start : start + _MERGE_BLOCK], sizes)
-        for offset, row in enumerate(block):
-            a = start + offset
-            for column in np.flatnonzero(row >= floor):
-                if column != a:
-                    near[a][int(column)] = float(row[column])
+    if len(stories) >= max(1, settings.sketch_from):
+        with threadpool_limits(limits=1, user_api="blas"):
+            near = _near_sketched(stories, sizes, floor, settings.candidates)
+    else:
+        near = _near(stories, sizes, floor)
     heap = [(-s, a, b) for a, row in enumerate(near) for b, s in row.items() if a < b and s >= settings.threshold]
     heapq.heapify(heap)
     alive = [True] * len(stories)
@@ -356,6 +480,45 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
                     heapq.heappush(heap, (-similarity, min(a, c), max(a, c)))
         near[a], near[b] = merged, {}
     return [story for story, keep in zip(stories, alive, strict=True) if keep]
+
+
+def _near(stories: Sequence[_Story], sizes: np.ndarray, floor: float) -> list[dict[int, float]]:
+    """Every pair of stories whose average-linkage similarity reaches ``floor``."""
+    totals = sparse.vstack([s.total for s in stories], format="csr")
+    near: list[dict[int, float]] = [{} for _ in stories]
+    for start in range(0, len(stories), _MERGE_BLOCK):
+        block = (totals[start : start + _MERGE_BLOCK] @ totals.T).toarray()
+        block /= np.outer(sizes[start : start + _MERGE_BLOCK], sizes)
+        for offset, row in enumerate(block):
+            a = start + offset
+            for column in np.flatnonzero(row >= floor):
+                if column != a:
+                    near[a][int(column)] = float(row[column])
+    return near
+
+
+def _near_sketched(
+    stories: Sequence[_Story], sizes: np.ndarray, floor: float, candidates: int
+) -> list[dict[int, float]]:
+    """The pairs of ``_near`` among each story and the ``candidates`` stories whose sketched mean is
+    closest to its own (see ``_Sketches``), scored exactly: a pair that neither story's candidates
+    include is missed. The stories' totals are not stacked into one matrix."""
+    means = np.stack([_sketch(s.total) for s in stories]) / sizes[:, None].astype(np.float32)
+    take = min(candidates + 1, len(stories))
+    near: list[dict[int, float]] = [{} for _ in stories]
+    for start in range(0, len(stories), _MERGE_BLOCK):
+        estimates = means[start : start + _MERGE_BLOCK] @ means.T
+        for offset, row in enumerate(estimates):
+            a = start + offset
+            others = sorted(b for b in np.argpartition(-row, take - 1)[:take].tolist() if b != a and b not in near[a])
+            if not others:
+                continue
+            totals = sparse.vstack([stories[b].total for b in others], format="csr")
+            similarities = (totals @ stories[a].total.T).toarray().ravel() / (sizes[others] * sizes[a])
+            for b, similarity in zip(others, similarities.tolist(), strict=True):
+                if similarity >= floor:
+                    near[a][b] = near[b][a] = similarity
+    return near
 
 
 def story_label(documents: Sequence[Document]) -> str:
