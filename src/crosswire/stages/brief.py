@@ -16,6 +16,7 @@ After the summary: the conflicts worth a reader's attention, then what only one 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -94,13 +95,15 @@ def write_brief(
     by_id = {c.id: c for c in claims}
     superseded_by = {k.superseded: k.claims[-1] for k in conflicts if k.kind == "supersession" and k.superseded}
     named = _named(entities)
-    wording = {c.id: _wording(c, docs, named) for c in claims}
+    wording = _Wordings(by_id, docs, named)
     overtaken = _overtaken(documents)
-    readable = [c for c in claims if wording[c.id] is not None and c.status != "superseded"]
-    usable = [c for c in readable if not all(m.doc in overtaken for m in c.mentions if m.kind == "news")]
+    # Whether a claim can be worded at all is asked as the claims are taken, best first: a large
+    # story's brief tells eight of its many thousand claims and lists a dozen.
+    current = [c for c in claims if c.status != "superseded"]
+    usable = [c for c in current if not all(m.doc in overtaken for m in c.mentions if m.kind == "news")]
     # What superseded an earlier report is news the reader must not miss, corroborated or not.
     usable_ids = {c.id for c in usable}  # (claim ids are unique: a set, not a scan of the list)
-    later = [by_id[k] for k in superseded_by.values() if k in usable_ids]
+    later = [by_id[k] for k in superseded_by.values() if k in usable_ids and wording[k] is not None]
     must = list(dict.fromkeys(later))[: max(1, max_sentences // 3)]
     must_ids = {c.id for c in must}
     event_outlets = {c.id: event_of[c.id].outlets if c.id in event_of else 0 for c in claims}
@@ -120,10 +123,18 @@ def write_brief(
     worth = tuple(k.id for k in ordered if k.disputes or k.kind == "supersession")
     in_summary = {c.id for c in chosen}
     single = tuple(
-        c.id
-        for c in sorted(readable, key=_rank, reverse=True)
-        if c.independent_sources == 1 and c.id not in in_summary and c.status == "single_source"
-    )[:MAX_SINGLE_SOURCE_LISTED]
+        itertools.islice(
+            (
+                c.id
+                for c in sorted(current, key=_rank, reverse=True)
+                if c.independent_sources == 1
+                and c.id not in in_summary
+                and c.status == "single_source"
+                and wording[c.id] is not None
+            ),
+            MAX_SINGLE_SOURCE_LISTED,
+        )
+    )
     return Brief(_headline(entities, documents, claims), tuple(summary), worth, single)
 
 
@@ -183,6 +194,18 @@ def _also_told(
         if labels:
             elsewhere.append(f"{', '.join(labels)} ({cid})")
     return f"; other reports of this happening, not of this sentence: {'; '.join(elsewhere)}" if elsewhere else ""
+
+
+class _Wordings(dict[str, "_Wording | None"]):
+    """Each claim's wording (``_wording``), worked out the first time it is asked for."""
+
+    def __init__(self, claims: dict[str, Claim], docs: dict[str, Document], named: _Named) -> None:
+        super().__init__()
+        self._claims, self._docs, self._named = claims, docs, named
+
+    def __missing__(self, claim_id: str) -> _Wording | None:
+        told = self[claim_id] = _wording(self._claims[claim_id], self._docs, self._named)
+        return told
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,12 +405,21 @@ def _pick(
     docs: dict[str, Document],
     event_outlets: dict[str, int] | None = None,
 ) -> list[Claim]:
-    """Take the best claims, no more than two single-source claims from any one outlet (its pages
-    together), reporting before commentary among those, then a claim whose happening other outlets
-    also report before one nobody else does; never the same source sentence twice."""
+    """Take the best claims that can be worded, no more than two single-source claims from any one
+    outlet (its pages together), reporting before commentary among those, then a claim whose happening
+    other outlets also report before one nobody else does; never the same source sentence twice."""
     event_outlets = event_outlets or {}
 
     def commentary(claim: Claim) -> bool:
+        """Whether the page the claim is worded from is commentary: known without wording it when
+        every page it could be worded from (``_wording``'s options) is of one kind."""
+        kinds = {
+            docs[m.doc].genre in COMMENTARY_GENRES
+            for m in claim.mentions
+            if m.kind == "news" and not (m.certainty == "denied" and not m.negated)
+        }
+        if len(kinds) < 2:
+            return kinds == {True}
         told = wording[claim.id]
         return told is not None and docs[told.mention.doc].genre in COMMENTARY_GENRES
 
@@ -408,7 +440,8 @@ def _pick(
         if len(chosen) == limit:
             break
         told = wording[claim.id]
-        assert told is not None
+        if told is None:
+            continue
         mention = told.mention
         if (mention.doc, mention.sentence) in sentences:
             continue
