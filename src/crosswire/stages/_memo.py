@@ -26,3 +26,21 @@ def forget_story() -> None:
     """Empty every story memo: the story is reconciled."""
     for memo in _MEMOS:
         memo.cache_clear()
+
+
+def story_object_memo(function: Function) -> Function:
+    """``function`` memoised on the identity of its arguments until ``forget_story``: for what two
+    stages build alike from one story's objects (which need not be hashable). The memo keeps the
+    arguments, so that no other object can take one's identity meanwhile."""
+    memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+
+    @functools.wraps(function)
+    def memoised(*args: Any) -> Any:
+        key = tuple(map(id, args))
+        if key not in memo:
+            memo[key] = (args, function(*args))
+        return memo[key][1]
+
+    memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
+    _MEMOS.append(memoised)
+    return memoised  # type: ignore[return-value]

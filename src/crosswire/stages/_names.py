@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from crosswire.models import Annotated, Entity
+from crosswire.stages._memo import story_object_memo
 
 TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|lt|gen|col|maj|capt|sgt|adm|rev|president|prime minister|minister|"
@@ -90,6 +91,12 @@ def find_entity(lookup: dict[str, str], name: str | None) -> str | None:
         return lookup[key]
     last = key.split()[-1] if key else ""
     return lookup.get(translit_key(last)) if len(key.split()) > 1 and key.split()[0] not in lookup else None
+
+
+@story_object_memo
+def describer(annotated: Sequence[Annotated], entities: Sequence[Entity]) -> Describer:
+    """The story's ``Describer``: the claims and the quotes stages read the same one."""
+    return Describer(annotated, entities)
 
 
 _MEDIA_NOUNS = frozenset(["paper", "newspaper", "daily", "weekly", "tabloid", "publication", "outlet"])

@@ -21,7 +21,7 @@ from dataclasses import replace
 from crosswire.lexicons import DENIAL, LOADED_WORDS, UNCONFIRMED
 from crosswire.models import COMMENTARY_GENRES, Annotated, Certainty, ClaimMention, Clause, Entity, SentenceInfo
 from crosswire.stages._attribution import outside_quotes
-from crosswire.stages._names import Describer, entity_lookup, find_entity
+from crosswire.stages._names import describer, entity_lookup, find_entity
 
 MIN_WORDS = 6
 BACKGROUND_YEARS = 1  # dated this many years or more before the document: background, not the story
@@ -37,7 +37,7 @@ _ACTORS = ("PERSON", "ORG", "GPE", "LOC", "FAC")  # a commentary sentence naming
 def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -> tuple[ClaimMention, ...]:
     """Every claim mention of the story, in document, sentence and clause order."""
     lookup = entity_lookup(entities)
-    describer = Describer(annotated, entities)
+    descriptions = describer(annotated, entities)
     mentions: list[ClaimMention] = []
     for doc in annotated:
         texts = {s.id: s.text for s in doc.document.sentences}
@@ -64,7 +64,7 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                 continue
             speaker, speaker_name = find_entity(lookup, info.speaker_text), info.speaker_text
             if speaker is None:  # "the paper", "the interior minister"
-                speaker, named = describer.find(info.speaker_text, info.doc, info.sentence)
+                speaker, named = descriptions.find(info.speaker_text, info.doc, info.sentence)
                 speaker_name = named or speaker_name
             clauses = info.clauses or (Clause(0, len(text), text, info.lemmas, info.certainty, info.cues),)
             for clause in clauses:

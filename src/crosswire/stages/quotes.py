@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from crosswire.models import Annotated, Entity, Quote, QuoteMention
-from crosswire.stages._names import Describer, entity_lookup, find_entity
+from crosswire.stages._names import describer, entity_lookup, find_entity
 
 
 def resolve_quotes(annotated: Sequence[Annotated], entities: Sequence[Entity]) -> tuple[Quote, ...]:
@@ -17,7 +17,7 @@ def resolve_quotes(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
     """
     lookup = entity_lookup(entities)
     names = {e.id: e.name for e in entities}
-    describer = Describer(annotated, entities)
+    descriptions = describer(annotated, entities)
     groups: dict[str, list[QuoteMention]] = {}
     speaker_of: dict[tuple[str, int], tuple[str | None, str]] = {}  # a mention's (entity, name as written)
     for doc in annotated:
@@ -27,7 +27,7 @@ def resolve_quotes(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
                 entity, named = find_entity(lookup, mention.speaker_text), None
                 if entity is None:  # "the paper", "the interior minister"
                     where = mention.speaker_sentence or (mention.sentences[0] if mention.sentences else "")
-                    entity, named = describer.find(mention.speaker_text, mention.doc, where)
+                    entity, named = descriptions.find(mention.speaker_text, mention.doc, where)
                 speaker_of[(mention.doc, mention.start)] = (entity, named or mention.speaker_text)
     quotes: list[Quote] = []
     for mentions in groups.values():
