@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 MEMO_SIZE = 1 << 16  # sentences a memo keeps within one story
 
@@ -28,6 +28,10 @@ def forget_story() -> None:
         memo.cache_clear()
 
 
+class _Info(NamedTuple):
+    currsize: int  # what ``functools.lru_cache``'s ``cache_info`` says of its size
+
+
 def story_object_memo(function: Function) -> Function:
     """``function`` memoised on the identity of its arguments until ``forget_story``: for what two
     stages build alike from one story's objects (which need not be hashable). The memo keeps the
@@ -42,5 +46,6 @@ def story_object_memo(function: Function) -> Function:
         return memo[key][1]
 
     memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
+    memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
     _MEMOS.append(memoised)
     return memoised  # type: ignore[return-value]
