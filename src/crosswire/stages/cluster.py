@@ -206,7 +206,7 @@ class _Sketches:
         found = np.full(len(stories), -np.inf)
         estimates = self.means[: self.count] @ _sketch(vector)
         estimates[~self.open[: self.count]] = -np.inf
-        take = min(self.candidates, self.count)
+        take = min(max(1, self.candidates), self.count)
         dense[vector.indices] = vector.data
         for story in np.argpartition(-estimates, take - 1)[:take].tolist():
             if self.open[story]:
@@ -504,7 +504,7 @@ def _near_sketched(
     closest to its own (see ``_Sketches``), scored exactly: a pair that neither story's candidates
     include is missed. The stories' totals are not stacked into one matrix."""
     means = np.stack([_sketch(s.total) for s in stories]) / sizes[:, None].astype(np.float32)
-    take = min(candidates + 1, len(stories))
+    take = min(max(1, candidates) + 1, len(stories))
     near: list[dict[int, float]] = [{} for _ in stories]
     for start in range(0, len(stories), _MERGE_BLOCK):
         estimates = means[start : start + _MERGE_BLOCK] @ means.T
