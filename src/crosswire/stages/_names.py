@@ -4,6 +4,7 @@ entity for. Shared by entity resolution, claims and quotes."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -53,12 +54,14 @@ def strip_title(name: str) -> str:
     return stripped if stripped else name.strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (names recur: a story asks for the same few thousand)
 def fold(name: str) -> str:
     """Case-, accent- and quote-insensitive key of a name."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", "", ascii_name.lower())).strip()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def translit_key(token: str) -> str:
     """Fold romanisation variants of one name together: Yevgeny/Evgeny, Yulia/Julia/Yuliya, Sergei/Sergey."""
     key = token
