@@ -492,3 +492,50 @@ def test_cluster_sketched_stories_past_their_window_take_no_later_document():
         found = cluster_features(late, settings)
         assert (late.ids[-1],) in found
         assert cluster_features(features, settings).count((features.ids[-1],)) == 0
+
+
+def _redated(features, changes):
+    """``features`` with some documents' dates changed: {position: (date string or None, day or None)}."""
+    from dataclasses import replace
+
+    dates, days = list(features.dates), list(features.days)
+    for position, (when, day) in changes.items():
+        dates[position], days[position] = when, day
+    return replace(features, dates=tuple(dates), days=tuple(days))
+
+
+@pytest.mark.parametrize("gap, joins", [(10, True), (11, False)])
+def test_cluster_sketched_window_ends_where_a_story_can_take_no_more(gap, joins):
+    # 40 stories open on one day; the last story's second document comes ``gap`` days later: within
+    # the 10-day window it joins its story, a day past it opens a new one, with sketches as without.
+    from datetime import date, timedelta
+
+    from crosswire.stages.cluster import cluster_features
+
+    features = _many_stories(40, 2)
+    first = date(2025, 1, 1)
+    changes = {n: (first.isoformat(), first) for n in range(len(features.ids))}
+    later = first + timedelta(days=gap)
+    changes[len(features.ids) - 1] = (later.isoformat(), later)
+    features = _redated(features, changes)
+    last, its_story = features.ids[-1], features.ids[-2]
+    for settings in (ClusterSettings(sketch_from=1, merge=False), ClusterSettings(sketch_from=10**9, merge=False)):
+        found = cluster_features(features, settings)
+        assert ((its_story, last) in found) is joins
+        assert ((last,) in found) is not joins
+
+
+def test_cluster_sketched_document_dated_without_a_day_may_join_a_closed_story():
+    # A document whose date is only inferred has no day: it may join any story, even one that dated
+    # documents have left behind (as the full scan lets it), not only the stories still open.
+    from datetime import date
+
+    from crosswire.stages.cluster import cluster_features
+
+    features = _many_stories(40, 2)
+    n = len(features.ids)
+    features = _redated(features, {1: ("2025-02-01", date(2025, 2, 1)), n - 1: ("2025-03-01", None)})
+    for settings in (ClusterSettings(sketch_from=1, merge=False), ClusterSettings(sketch_from=10**9, merge=False)):
+        found = cluster_features(features, settings)
+        assert (features.ids[-2], features.ids[-1]) in found  # past the window of every dated story
+        assert (features.ids[1],) in found  # the dated document a month later opened its own

@@ -33,17 +33,20 @@ class _Info(NamedTuple):
 
 
 def story_object_memo(function: Function) -> Function:
-    """``function`` memoised on the identity of its arguments until ``forget_story``: for what two
-    stages build alike from one story's objects (which need not be hashable). The memo keeps the
-    arguments, so that no other object can take one's identity meanwhile."""
+    """``function`` memoised on the identity of its arguments, for its latest arguments only, until
+    ``forget_story``: for what two stages build alike from one story's objects (which need not be
+    hashable), one after the other. The memo keeps the arguments, so that no other object can take
+    their identity meanwhile; a caller that never calls ``forget_story`` holds one call's worth."""
     memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
 
     @functools.wraps(function)
     def memoised(*args: Any) -> Any:
         key = tuple(map(id, args))
-        if key not in memo:
-            memo[key] = (args, function(*args))
-        return memo[key][1]
+        found = memo.get(key)
+        if found is None:
+            memo.clear()
+            found = memo[key] = (args, function(*args))
+        return found[1]
 
     memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
     memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]

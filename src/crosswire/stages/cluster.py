@@ -177,8 +177,9 @@ class _Sketches:
     at all (-inf). A story's row moves with its mean as documents join it.
 
     A story quiet for longer than the window can take no later dated document (documents come in date
-    order), so its row is left out once a dated document is past its window; a document without a day
-    may join any story, so in the pass over undated documents every story stays.
+    order), so its row is left out for dated documents once one is past its window; a document
+    without a day (undated, or dated only by inference) may join any story, so for it every story
+    stays.
 
     The estimate is approximate: a story that does not rank among the candidates is missed even when
     its exact score would have won (``benchmarks/clustering_scale.py`` measures what that costs)."""
@@ -201,15 +202,15 @@ class _Sketches:
         self, stories: list[_Story], vector: sparse.csr_matrix, dense: np.ndarray, day: date | None, window: int
     ) -> np.ndarray:
         """The total of each candidate story times ``vector``; -inf for every other story."""
-        if day is not None:
-            self._close_before(day)
         found = np.full(len(stories), -np.inf)
         estimates = self.means[: self.count] @ _sketch(vector)
-        estimates[~self.open[: self.count]] = -np.inf
+        if day is not None:  # (a document without a day may join any story, closed or not)
+            self._close_before(day)
+            estimates[~self.open[: self.count]] = -np.inf
         take = min(max(1, self.candidates), self.count)
         dense[vector.indices] = vector.data
         for story in np.argpartition(-estimates, take - 1)[:take].tolist():
-            if self.open[story]:
+            if estimates[story] > -np.inf:
                 total = stories[story].total
                 found[story] = total.data @ dense[total.indices]
         dense[vector.indices] = 0.0
@@ -261,9 +262,9 @@ def _projection() -> tuple[np.ndarray, np.ndarray]:
     it goes to and its signs there, scaled so that inner products are kept on average. Fixed by a
     seed, so that every process (and Ray worker) sketches alike."""
     generator = np.random.default_rng(20261203)
-    dimensions = generator.integers(0, _SKETCH, size=(2 * FEATURES, _SKETCH_SPREAD))
+    dimensions = generator.integers(0, _SKETCH, size=(2 * FEATURES, _SKETCH_SPREAD)).astype(np.int16)
     signs = generator.choice(np.array([-1.0, 1.0]), size=(2 * FEATURES, _SKETCH_SPREAD)) / np.sqrt(_SKETCH_SPREAD)
-    return dimensions, signs
+    return dimensions, signs.astype(np.float32)  # (6 MB in every process; +-0.5 is exact in float32)
 
 
 def _stack(stories: Sequence[_Story]) -> sparse.csr_matrix:
