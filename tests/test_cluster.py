@@ -473,27 +473,6 @@ def test_cluster_sketches_estimate_the_similarities_they_stand_for():
     assert np.array_equal(_sketch(vectors[0]), _sketch(vectors[0]))  # fixed by its seed
 
 
-def test_cluster_sketched_stories_past_their_window_take_no_later_document():
-    # A story quiet for longer than the window leaves the candidates for dated documents: the same
-    # words 30 days later open a new story, with or without sketches.
-    from dataclasses import replace
-    from datetime import date, timedelta
-
-    from crosswire.stages.cluster import cluster_features
-
-    features = _many_stories(40, 2)
-    late = replace(
-        features,
-        dates=(*features.dates[:-1], "2025-03-01"),
-        days=(*features.days[:-1], date(2025, 3, 1)),
-    )
-    assert late.days[-1] - late.days[-2] > timedelta(days=10)
-    for settings in (ClusterSettings(sketch_from=1), ClusterSettings(sketch_from=10**9)):
-        found = cluster_features(late, settings)
-        assert (late.ids[-1],) in found
-        assert cluster_features(features, settings).count((features.ids[-1],)) == 0
-
-
 def _redated(features, changes):
     """``features`` with some documents' dates changed: {position: (date string or None, day or None)}."""
     from dataclasses import replace

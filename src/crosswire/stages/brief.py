@@ -225,8 +225,7 @@ def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> _Wording
     shared = claim.independent_sources >= 2
     options: list[_Wording] = []
     for m in claim.mentions:
-        # A denial by a party is not the story's fact; a negative fact the outlet states is ("no one was hurt").
-        if m.kind != "news" or (m.certainty == "denied" and not m.negated):
+        if not _may_tell(m):
             continue
         # Only the outlet's own firm statement loses its sentence: "Reports that X have not been
         # confirmed" and "Reiter promised that X" say how sure X is and who says it.
@@ -255,6 +254,12 @@ def _wording(claim: Claim, docs: dict[str, Document], named: _Named) -> _Wording
         return (reporting, -own, m.certainty == "asserted", round(share, 1), -len(w.text))
 
     return max(options, key=clarity)
+
+
+def _may_tell(mention: ClaimMention) -> bool:
+    """Whether the brief may tell a claim in this mention's words: news, and not a party's denial (a
+    negative fact the outlet states is: "no one was hurt")."""
+    return mention.kind == "news" and not (mention.certainty == "denied" and not mention.negated)
 
 
 def _content_words(text: str) -> frozenset[str]:
@@ -413,11 +418,7 @@ def _pick(
     def commentary(claim: Claim) -> bool:
         """Whether the page the claim is worded from is commentary: known without wording it when
         every page it could be worded from (``_wording``'s options) is of one kind."""
-        kinds = {
-            docs[m.doc].genre in COMMENTARY_GENRES
-            for m in claim.mentions
-            if m.kind == "news" and not (m.certainty == "denied" and not m.negated)
-        }
+        kinds = {docs[m.doc].genre in COMMENTARY_GENRES for m in claim.mentions if _may_tell(m)}
         if len(kinds) < 2:
             return kinds == {True}
         told = wording[claim.id]

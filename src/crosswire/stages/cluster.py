@@ -153,7 +153,7 @@ class _Totals:
         dense[vector.indices] = 0.0
         return found
 
-    def opened(self, stories: list[_Story], vector: sparse.csr_matrix) -> None:
+    def opened(self, stories: list[_Story]) -> None:
         """A story was opened (it is scored one by one until the next restack)."""
 
     def joined(self, stories: list[_Story], story: int, vector: sparse.csr_matrix) -> None:
@@ -174,7 +174,7 @@ class _Sketches:
     (``_sketch``), kept in one dense matrix. A document's sketch times the matrix estimates its mean
     similarity to every story at once (256 multiplications a story instead of a sparse product over
     the story's words); the ``candidates`` stories estimated closest are scored exactly, the others not
-    at all (-inf). A story's row moves with its mean as documents join it.
+    at all (-inf). A story's row (its sketched total) grows as documents join it.
 
     A story quiet for longer than the window can take no later dated document (documents come in date
     order), so its row is left out for dated documents once one is past its window; a document
@@ -190,7 +190,6 @@ class _Sketches:
         self.candidates = candidates
         capacity = len(sizes)  # (the caller's stories and one per document still to come)
         self.totals = np.zeros((capacity, _SKETCH), dtype=np.float32)  # each story's total, sketched
-        self.means = np.zeros((capacity, _SKETCH), dtype=np.float32)
         self.open = np.zeros(capacity, dtype=bool)
         self.count = 0  # stories so far
         self.closing: list[tuple[int, int]] = []  # (first day the story cannot take, story), soonest first
@@ -203,7 +202,7 @@ class _Sketches:
     ) -> np.ndarray:
         """The total of each candidate story times ``vector``; -inf for every other story."""
         found = np.full(len(stories), -np.inf)
-        estimates = self.means[: self.count] @ _sketch(vector)
+        estimates = self.totals[: self.count] @ _sketch(vector) / self.sizes[: self.count]
         if day is not None:  # (a document without a day may join any story, closed or not)
             self._close_before(day)
             estimates[~self.open[: self.count]] = -np.inf
@@ -216,19 +215,17 @@ class _Sketches:
         dense[vector.indices] = 0.0
         return found
 
-    def opened(self, stories: list[_Story], vector: sparse.csr_matrix) -> None:
-        """A story was opened with ``vector``."""
+    def opened(self, stories: list[_Story]) -> None:
+        """A story was opened (the last of ``stories``)."""
         self._put(len(stories) - 1, stories[-1])
 
     def joined(self, stories: list[_Story], story: int, vector: sparse.csr_matrix) -> None:
         """``vector`` joined ``story``: its row moves to the story's new mean."""
         self.totals[story] += _sketch(vector)
-        self.means[story] = self.totals[story] / self.sizes[story]
         self._closes(story, stories[story])
 
     def _put(self, story: int, found: _Story) -> None:
         self.totals[story] = _sketch(found.total)
-        self.means[story] = self.totals[story] / self.sizes[story]
         self.open[story] = True
         self.count = story + 1
         self._closes(story, found)
@@ -318,9 +315,7 @@ def cluster_features(
         rows = order[start:end]
         vectors = weights.vectors(*features.rows(rows))
         days = tuple(features.days[i] for i in rows)
-        return _Partition(
-            start, vectors, days, settings.threshold, settings.window_days, settings.sketch_from, settings.candidates
-        )
+        return _Partition(start, vectors, days, settings)
 
     size = max(1, settings.partition_documents)
     cuts = [(start, min(start + size, dated)) for start in range(0, dated, size)]
@@ -385,10 +380,7 @@ class _Partition:
     start: int
     vectors: sparse.csr_matrix
     days: tuple[date | None, ...]
-    threshold: float
-    window_days: int
-    sketch_from: int
-    candidates: int
+    settings: ClusterSettings
 
 
 def _online(partition: _Partition, stories: Sequence[_Story] = ()) -> list[_Story]:
@@ -401,7 +393,7 @@ def _online(partition: _Partition, stories: Sequence[_Story] = ()) -> list[_Stor
 
 
 def _first_pass(partition: _Partition, stories: Sequence[_Story]) -> list[_Story]:
-    vectors = partition.vectors
+    vectors, settings = partition.vectors, partition.settings
     stories = list(stories)
     sizes = np.zeros(len(stories) + len(partition.days))  # each story's documents, by story index
     sizes[: len(stories)] = [len(s.rows) for s in stories]
@@ -409,22 +401,22 @@ def _first_pass(partition: _Partition, stories: Sequence[_Story]) -> list[_Story
     dense = np.zeros(vectors.shape[1])  # the current document's vector, spread out (reset after use)
     for row, day in enumerate(partition.days):
         vector = _row(vectors, row)
-        if isinstance(table, _Totals) and len(stories) >= max(1, partition.sketch_from):
-            table = _Sketches(stories, sizes, partition.window_days, partition.candidates)
+        if isinstance(table, _Totals) and len(stories) >= max(1, settings.sketch_from):
+            table = _Sketches(stories, sizes, settings.window_days, settings.candidates)
         best = None
         if stories:
-            scores = table.scores(stories, vector, dense, day, partition.window_days) / sizes[: len(stories)]
+            scores = table.scores(stories, vector, dense, day, settings.window_days) / sizes[: len(stories)]
             # The closest story that can take the document: closest first, the earlier story on a tie.
-            near = np.flatnonzero(scores >= partition.threshold)
+            near = np.flatnonzero(scores >= settings.threshold)
             for candidate in near[np.argsort(-scores[near], kind="stable")]:
-                if stories[candidate].takes(day, partition.window_days):
+                if stories[candidate].takes(day, settings.window_days):
                     best = int(candidate)
                     break
         if best is None:
             sizes[len(stories)] = 1
             # (a copy: the row is a view of the partition's vectors, which must not outlive the pass)
             stories.append(_Story(vector.copy(), [partition.start + row], day, day))
-            table.opened(stories, vector)
+            table.opened(stories)
         else:
             sizes[best] += 1
             stories[best].total = stories[best].total + vector
