@@ -15,6 +15,7 @@ from crosswire.analysis.cache import FolderCache, decode, encode
 from crosswire.analysis.pipeline import LocalExecutor, analyze, prepare
 from crosswire.output.json import to_dict
 from crosswire.stages._encoder import load_encoder
+from crosswire.stages._memo import forget_story
 from crosswire.stories.service import add_to_story
 from crosswire.stories.store import open_store
 
@@ -31,6 +32,33 @@ def test_cache_a_story_added_one_article_at_a_time_parses_each_once(tmp_path, nl
         result = add_to_story(store, "bridge", [(name, (SAMPLE / name).read_bytes())], SETTINGS, nlp=nlp)
         assert (result.reuse.parsed, result.reuse.reused, result.reuse.stale) == (1, n, 0), name
     stored = [(f"bridge/{d.name}", d.data) for d in store.documents("bridge")]
+    forget_story()  # the adds kept their memos: the analysis afresh starts without them
+    fresh = to_dict(analyze(stored, SETTINGS, executor=LocalExecutor(nlp)), "x")
+    assert _without_generator(store.version("bridge")) == _without_generator(fresh)
+    store.close()
+
+
+def test_cache_a_story_kept_open_reads_back_and_decodes_only_the_new_article(tmp_path, nlp, monkeypatch):
+    """A long-running process (the web app) adding to one story decodes nothing it read or made at
+    the add before, and its version equals an analysis afresh."""
+    decoded = []
+    for name in ("decode", "decode_document"):
+        real = getattr(pipeline, name)
+        monkeypatch.setattr(pipeline, name, lambda blob, real=real: decoded.append(blob) or real(blob))
+    store = open_store(tmp_path / "s.db")
+    add_to_story(store, "bridge", [(n, (SAMPLE / n).read_bytes()) for n in ARTICLES[:3]], SETTINGS, nlp=nlp)
+    asked = []
+    real_annotations = store.annotations
+    monkeypatch.setattr(
+        store, "annotations", lambda keys, version: asked.append(set(keys)) or real_annotations(keys, version)
+    )
+    decoded.clear()
+    add_to_story(store, "bridge", [(ARTICLES[3], (SAMPLE / ARTICLES[3]).read_bytes())], SETTINGS, nlp=nlp)
+    assert decoded == []
+    # Only the new article is looked for in the store (cleaned, then annotated); sentence vectors aside.
+    assert [len(keys) for keys in asked if not any(k.startswith("vec-") for k in keys)] == [1, 1]
+    stored = [(f"bridge/{d.name}", d.data) for d in store.documents("bridge")]
+    forget_story()
     fresh = to_dict(analyze(stored, SETTINGS, executor=LocalExecutor(nlp)), "x")
     assert _without_generator(store.version("bridge")) == _without_generator(fresh)
     store.close()

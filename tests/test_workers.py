@@ -89,3 +89,22 @@ def test_workers_do_not_copy_the_parents_heap_when_they_collect():
     heap = [{"n": str(i), "pair": [i, i + 1]} for i in range(1_000_000)]  # about 200 MB of objects
     sizes = [o.value for o in run_budgeted(_private_mb_after_a_collection, [1, 2], 60, workers=2)]
     assert len(heap) and all(size is not None and size < 100 for size in sizes), sizes
+
+
+def test_workers_an_analysis_leaves_the_garbage_collector_as_the_host_set_it():
+    import gc
+
+    from crosswire.analysis.collector import collecting_less
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(500, 5, 5)
+        with collecting_less():
+            assert gc.get_threshold()[0] > 500  # collects less often inside
+        assert gc.get_threshold() == (500, 5, 5)
+        gc.set_threshold(0)  # a host that turned automatic collection off keeps it off
+        with collecting_less():
+            assert gc.get_threshold()[0] == 0
+        assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)

@@ -10,6 +10,7 @@ parsed again for that reason. Annotations are stored as compressed JSON of the m
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -97,6 +98,64 @@ def decode_document(data: bytes) -> Document:
     value = _builder(Document)(json.loads(zlib.decompress(data).decode("utf-8", "surrogatepass")))
     assert isinstance(value, Document)
     return value
+
+
+Kept = TypeVar("Kept", Annotated, Document)
+
+
+def read_kept(
+    cache: AnnotationStore, keys: Iterable[str], version: str, decoder: Callable[[bytes], Kept]
+) -> tuple[dict[str, Kept], set[str]]:
+    """The values kept under ``keys`` by ``version``, decoded (a damaged entry is left out, to be made
+    again), and which of the other keys were made by another version. From a ``Remembering`` store,
+    what an earlier read decoded is not decoded again."""
+    if isinstance(cache, Remembering):
+        return cache.decoded(set(keys), version, decoder)
+    blobs, stale = cache.annotations(keys, version)
+    return _decoded(blobs, decoder), stale
+
+
+def _decoded(blobs: dict[str, bytes], decoder: Callable[[bytes], Kept]) -> dict[str, Kept]:
+    found = {}
+    for key, blob in blobs.items():
+        with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):  # a disk error, a hand edit
+            found[key] = decoder(blob)
+    return found
+
+
+class Remembering:
+    """An annotation store that remembers what it last gave back, decoded: for a process that keeps a
+    story open (the web app, a desk adding articles one at a time), each add reads back only the new
+    documents' annotations, not the whole story's again (1.0 s of a 1,000-article story's 9 s).
+
+    It holds the values of the latest read of each kind (cleaned documents, annotations) and nothing
+    else, so it never holds more than one analysis's documents. A key names the content it was made
+    from and the version that made it, so a remembered value is the one the store would give."""
+
+    def __init__(self, store: AnnotationStore) -> None:
+        self.store = store
+        self._last: dict[Callable[[bytes], Any], dict[tuple[str, str], Any]] = {}
+
+    def annotations(self, documents: Iterable[str], version: str) -> tuple[dict[str, bytes], set[str]]:
+        return self.store.annotations(documents, version)
+
+    def save_annotations(self, items: dict[str, bytes], version: str) -> None:
+        self.store.save_annotations(items, version)
+
+    def decoded(
+        self, keys: set[str], version: str, decoder: Callable[[bytes], Kept]
+    ) -> tuple[dict[str, Kept], set[str]]:
+        last = self._last.get(decoder, {})
+        found = {key: last[(version, key)] for key in keys if (version, key) in last}
+        blobs, stale = self.store.annotations(keys - found.keys(), version)
+        found.update(_decoded(blobs, decoder))
+        self._last[decoder] = {(version, key): value for key, value in found.items()}
+        return found, stale
+
+    def remember(self, values: dict[str, Kept], version: str, decoder: Callable[[bytes], Kept]) -> None:
+        """Values just made and kept under these keys (what ``decoder`` would read back: ``decode``
+        of ``encode`` gives the value), remembered with the latest read's."""
+        self._last.setdefault(decoder, {}).update(((version, key), value) for key, value in values.items())
 
 
 def raw_hash(raw: RawDocument, comment_min_paragraphs: int) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crosswire.analysis.cache import FolderCache, Reuse
+from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.pipeline import (
     Item,
     Progress,
@@ -63,7 +64,8 @@ class _Annotator:
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
         documents = [pickle.loads(blob) for blob in batch["document"]]
-        annotated = annotate_by_language(documents, self.nlp, self.batch_size)
+        with collecting_less():
+            annotated = annotate_by_language(documents, self.nlp, self.batch_size)
         return {"index": batch["index"], "annotated": [pickle.dumps(a) for a in annotated]}
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from scipy import sparse
 
 from crosswire.analysis.cache import AnnotationStore
+from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.pipeline import (
     Executor,
     LocalExecutor,
@@ -77,12 +78,13 @@ def iter_stories(
     settings = settings or Settings()
     executor = executor or LocalExecutor(nlp)
     with Spill() as spill:
-        views, features, errors = _prepare_pile(sources, settings, progress, executor.cache, spill)
-        views = in_languages_read(views, errors)
-        spill.put_outlets(views)  # outlets as grouped across the pile, given back with the documents
-        features = features.only({v.id for v in views})
-        del views
-        groups = cluster_features(features, ClusterSettings(threshold=settings.story_similarity), executor.map)
+        with collecting_less():
+            views, features, errors = _prepare_pile(sources, settings, progress, executor.cache, spill)
+            views = in_languages_read(views, errors)
+            spill.put_outlets(views)  # outlets as grouped across the pile, given back with the documents
+            features = features.only({v.id for v in views})
+            del views
+            groups = cluster_features(features, ClusterSettings(threshold=settings.story_similarity), executor.map)
         del features
         if not groups:  # nothing could be analysed: one story of no documents says why, as analyze does
             if errors:

@@ -6,12 +6,10 @@ analysed become ``Skipped`` entries with the file and the reason, and the rest o
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import os
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import metadata
@@ -20,6 +18,7 @@ from typing import Any, Protocol, TypeVar
 from crosswire.analysis.cache import (
     AnnotationStore,
     KeptVectors,
+    Remembering,
     Reuse,
     decode,
     decode_document,
@@ -28,7 +27,9 @@ from crosswire.analysis.cache import (
     for_document,
     pipeline_version,
     raw_hash,
+    read_kept,
 )
+from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.languages import OTHER_PIPELINES, in_languages_read, model_for
 from crosswire.analysis.reconcile import reconcile
 from crosswire.analysis.workers import Outcome, internal_failure, run_budgeted
@@ -162,6 +163,9 @@ class LocalExecutor:
     cache: AnnotationStore | None = None
     batch_documents: int = 400  # enough for the worker processes to share, a few hundred MB of parses
     reuse: Reuse = field(default_factory=Reuse)
+    # A process that keeps a story open and reconciles it again at each add: the stages' memos of
+    # sentences outlive one reconciliation (``reconcile``'s ``keep_memos``).
+    keep_memos: bool = False
 
     def annotate(
         self,
@@ -184,8 +188,8 @@ class LocalExecutor:
     ) -> list[Dossier]:
         vectors = kept_vectors(self.cache, settings)
         if len(stories) == 1:  # one story: its stage timings go in the summary line
-            return [reconcile(*stories[0], settings, timings, vectors)]
-        return [reconcile(members, errors, settings, {}, vectors) for members, errors in stories]
+            return [reconcile(*stories[0], settings, timings, vectors, self.keep_memos)]
+        return [reconcile(members, errors, settings, {}, vectors, self.keep_memos) for members, errors in stories]
 
     def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
         return [function(item) for item in items]  # one item made and done at a time
@@ -206,21 +210,20 @@ def annotate_cached(
     versions = {d.id: pipeline_version(model_for(d.language, settings.spacy_model)) for d in documents}
     found, stale = {}, set()
     for version in sorted(set(versions.values())):
-        kept, old = cache.annotations({keys[d.id] for d in documents if versions[d.id] == version}, version)
+        kept, old = read_kept(cache, {keys[d.id] for d in documents if versions[d.id] == version}, version, decode)
         stale |= old
         for document in (d for d in documents if versions[d.id] == version):
-            blob = kept.get(keys[document.id])
-            # A damaged entry (a disk error, a hand edit) is parsed again.
-            with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):
-                if blob is not None:
-                    found[document.id] = for_document(decode(blob), document)
+            if keys[document.id] in kept:  # (a damaged entry is not: it is parsed again)
+                found[document.id] = for_document(kept[keys[document.id]], document)
     todo = [d for d in documents if d.id not in found]
     timings["annotations read"] = time.perf_counter() - mark
     if todo:
         fresh = parse(todo)
         for version in sorted({versions[a.document.id] for a in fresh}):
-            made = {keys[a.document.id]: encode(a) for a in fresh if versions[a.document.id] == version}
-            cache.save_annotations(made, version)
+            made = {keys[a.document.id]: a for a in fresh if versions[a.document.id] == version}
+            cache.save_annotations({key: encode(a) for key, a in made.items()}, version)
+            if isinstance(cache, Remembering):
+                cache.remember(made, version, decode)
         found.update((a.document.id, a) for a in fresh)
     reuse = Reuse(len(documents) - len(todo), len(todo), len({keys[d.id] for d in todo} & stale))
     return [found[d.id] for d in documents if d.id in found], reuse
@@ -254,10 +257,11 @@ def analyze(
     executor = executor or LocalExecutor(nlp)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    documents, errors = prepare(sources, settings, progress, timings, executor.cache)
-    documents = in_languages_read(documents, errors)
-    annotated = executor.annotate(documents, settings, progress, timings, errors)
-    dossier = executor.reconcile_stories([(annotated, errors)], settings, timings)[0]
+    with collecting_less():
+        documents, errors = prepare(sources, settings, progress, timings, executor.cache)
+        documents = in_languages_read(documents, errors)
+        annotated = executor.annotate(documents, settings, progress, timings, errors)
+        dossier = executor.reconcile_stories([(annotated, errors)], settings, timings)[0]
     timings["total"] = time.perf_counter() - started
     return replace(dossier, stats={**dossier.stats, **timings})
 
@@ -337,7 +341,8 @@ def annotate_all(
 
 
 def _annotate_one_document(document: Document, nlp: Any, batch_size: int) -> Annotated:
-    return annotate([document], pipeline_for(document.language, nlp), batch_size)[0]
+    with collecting_less():
+        return annotate([document], pipeline_for(document.language, nlp), batch_size)[0]
 
 
 def _why(outcome: Outcome[Any], settings: Settings) -> str:
@@ -366,15 +371,10 @@ def clean_all(
     found: dict[int, Document | Skipped] = {}
     keys = [raw_hash(raw, settings.comment_min_paragraphs) for raw in raws] if cache is not None else []
     if cache is not None:
-        version = pipeline_version(settings.spacy_model)
-        kept, _ = cache.annotations(set(keys), version)
-        for index, key in enumerate(keys):
-            # A damaged entry is cleaned again.
-            with contextlib.suppress(ValueError, TypeError, KeyError, zlib.error):
-                if key in kept:
-                    found[index] = decode_document(kept[key])
+        kept, _ = read_kept(cache, keys, pipeline_version(settings.spacy_model), decode_document)
+        found.update((index, kept[key]) for index, key in enumerate(keys) if key in kept)  # (damaged: cleaned again)
     todo = [index for index in range(len(raws)) if index not in found]
-    fresh: dict[str, bytes] = {}
+    fresh: dict[str, Document] = {}
     for outcome in bar(run_budgeted(job, [raws[i] for i in todo], settings.document_seconds), "clean", len(todo)):
         index = todo[outcome.index]
         raw = raws[index]
@@ -390,9 +390,12 @@ def clean_all(
         else:
             found[index] = outcome.value
             if cache is not None and isinstance(outcome.value, Document):
-                fresh[keys[index]] = encode(outcome.value)
+                fresh[keys[index]] = outcome.value
     if cache is not None and fresh:
-        cache.save_annotations(fresh, pipeline_version(settings.spacy_model))
+        version = pipeline_version(settings.spacy_model)
+        cache.save_annotations({key: encode(document) for key, document in fresh.items()}, version)
+        if isinstance(cache, Remembering):
+            cache.remember(fresh, version, decode_document)
     documents = []
     for index in sorted(found):
         item = found[index]

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
+from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.workers import describe, internal_failure
 from crosswire.models import Annotated, Dossier, Skipped
 from crosswire.settings import Settings
@@ -37,18 +38,23 @@ def reconcile(
     settings: Settings,
     timings: dict[str, float],
     vectors: VectorMemo | None = None,
+    keep_memos: bool = False,
 ) -> Dossier:
     """Everything after annotation, for the documents of one story: resolve, reconcile, report.
     ``vectors``: sentence vectors kept from earlier analyses (the claim encoder reads them first).
 
     If that fails, the documents that make it fail are found by leaving each out in turn; they are
     listed in the dossier's ``errors`` and the dossier is what it would be without them. What the
-    stages memoised for this story is let go at the end (``forget_story``).
+    stages memoised for this story is let go at the end (``forget_story``), unless ``keep_memos``:
+    a process that will reconcile the same story again with a document more keeps them (each memo is
+    bounded, and a memo is a pure function of its arguments, so what it keeps is never stale).
     """
     try:
-        return _leaving_out_failures(annotated, errors, settings, timings, vectors)
+        with collecting_less():
+            return _leaving_out_failures(annotated, errors, settings, timings, vectors)
     finally:
-        forget_story()
+        if not keep_memos:
+            forget_story()
 
 
 def _leaving_out_failures(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crosswire.analysis.cache import Reuse
+from crosswire.analysis.cache import Remembering, Reuse
 from crosswire.analysis.pipeline import LocalExecutor, Progress, analyze, load_pipeline, prepare, version
 from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
@@ -142,8 +142,19 @@ def _analyze_documents(
     """The dossier of these stored documents, read from memory, with sources named ``story/file``;
     documents annotated before (by this pipeline version) are read back from the store, not parsed."""
     files = [(f"{story}/{Path(document.name).name}", document.data) for document in documents]
-    executor = LocalExecutor(nlp, cache=store)
+    executor = LocalExecutor(nlp, cache=_remembering(store), keep_memos=True)
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
+
+
+_open: list[Remembering] = []  # the store the latest add read from, remembering what it decoded
+
+
+def _remembering(store: Store) -> Remembering:
+    """``store``, remembering what the latest analysis read back from it: a long-running process (the
+    web app) that adds to a story again and again decodes only the new documents at each add."""
+    if not _open or _open[0].store is not store:
+        _open[:] = [Remembering(store)]
+    return _open[0]
 
 
 def add_to_pile(
