@@ -13,6 +13,7 @@ from datetime import date
 
 from crosswire.models import Claim, ClaimMention, Conflict, TimeMention
 from crosswire.stages._conflict_context import _Context, _later, _short, _stems
+from crosswire.stages._memo import searcher
 
 # Verbs of an event's onset (general English): one event begins once, so two days for it disagree.
 _ONSET_WORD = re.compile(r"\b(?:launch|beg[aiu]n|start|initiat|commenc|mount|trigger)\w*\s+", re.I)
@@ -52,6 +53,8 @@ DISOWNED_AIM = re.compile(
     re.I,
 )
 _AIM_END = re.compile(r"\b(?:but|rather than|instead|only)\b", re.I)
+# Each is tried on every claim mention's span: searched once per text (``searcher``).
+_SEARCH = {p: searcher(p) for p in (WHEREABOUTS_UNKNOWN, LOCATED, AIM, DISOWNED_AIM)}
 MIN_AIM_OVERLAP = 0.5
 
 
@@ -150,7 +153,7 @@ def _whereabouts(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         claims_at[(m.doc, m.sentence)].append(m)
     located: dict[str, list[tuple[Claim, ClaimMention, str]]] = defaultdict(list)
     for claim, m in mentions:
-        found = LOCATED.search(m.span)
+        found = _SEARCH[LOCATED](m.span)
         if not found or m.negated or m.certainty == "denied" or _NOT_YET.search(m.span[: found.start()]):
             continue
         after = m.start + found.end()
@@ -160,7 +163,7 @@ def _whereabouts(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             located[person].append((claim, m, ctx.entity_name[places[0]]))
     conflicts, reported = [], set()
     for claim, m in mentions:
-        unknown = WHEREABOUTS_UNKNOWN.search(m.span)
+        unknown = _SEARCH[WHEREABOUTS_UNKNOWN](m.span)
         if not unknown or (m.doc, m.sentence) in reported:
             continue
         if _POSSESSIVE_BEFORE.search(m.span[: unknown.start()]):
@@ -205,8 +208,8 @@ def _aim_frames(
     frames = []
     for claim in claims:
         for m in claim.mentions:
-            found = pattern.search(m.span)
-            if not found or m.kind != "news" or (pattern is AIM and (m.negated or DISOWNED_AIM.search(m.span))):
+            found = _SEARCH[pattern](m.span)
+            if not found or m.kind != "news" or (pattern is AIM and (m.negated or _SEARCH[DISOWNED_AIM](m.span))):
                 continue
             words = found.group("aim")
             cut = _AIM_END.search(words)

@@ -10,7 +10,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.lexicons import DURATION, REPORTING_VERBS
 from crosswire.models import ClaimMention
-from crosswire.stages._memo import story_memo
+from crosswire.stages._memo import searcher, story_memo
+
+_DURATION = searcher(DURATION)
 
 MIN_PROPOSITION_WORDS = 5  # a clause shorter than this is told by its whole sentence
 DATED_BY_TEXT = ("expression", "sentence")  # a date carried over from the paragraph or the document is too weak
@@ -26,7 +28,7 @@ def text_day(mention: ClaimMention) -> str | None:
 
 def lasting(mention: ClaimMention) -> bool:
     """A state or a repeated act over a stretch of time ("for months"), not one event."""
-    return bool(DURATION.search(mention.clause or mention.span))
+    return bool(_DURATION(mention.clause or mention.span))
 
 
 def same_subject(a: ClaimMention, b: ClaimMention) -> bool:

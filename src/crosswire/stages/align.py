@@ -32,7 +32,7 @@ from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, 
 from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
-from crosswire.stages._memo import story_memo
+from crosswire.stages._memo import searcher, story_memo
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
@@ -44,6 +44,7 @@ UNANCHORED = 0.8  # encoder similarity needed when two propositions share no wor
 ANCHOR_STEM = 4
 SPEAKER_PENALTY = 0.15
 _ANAPHORA = ("such", "these", "those")
+_CONTENT_ELSEWHERE = searcher(CONTENT_ELSEWHERE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +129,7 @@ def candidates_for(
             continue  # only news corroborates; background, opinion and questions stay apart
         if evidence.languages[i] != evidence.languages[j]:
             continue  # the encoder and the word features are of one language: no match across two
-        if CONTENT_ELSEWHERE.search(first.span) or CONTENT_ELSEWHERE.search(second.span):
+        if _CONTENT_ELSEWHERE(first.span) or _CONTENT_ELSEWHERE(second.span):
             continue  # "others could do the same": what it claims is in another sentence
         if _guarded(first, second, evidence.numbers[i], evidence.numbers[j], tolerance):
             continue
@@ -328,8 +329,13 @@ def _silent(text: str) -> bool:
 
 def _refers_back(mention: ClaimMention) -> bool:
     """A denial that points at the previous sentence ('disputes the occurrence of such strikes')."""
-    lowered = mention.text.lower()
-    return bool(DENIAL.search(mention.text)) and any(f" {w} " in f" {lowered} " for w in _ANAPHORA)
+    return _denial_pointing_back(mention.text)
+
+
+@story_memo
+def _denial_pointing_back(text: str) -> bool:
+    lowered = text.lower()
+    return bool(DENIAL.search(text)) and any(f" {w} " in f" {lowered} " for w in _ANAPHORA)
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

@@ -39,6 +39,7 @@ from crosswire.models import (
 )
 from crosswire.settings import DEFAULTS
 from crosswire.stages._attribution import outside_quotes
+from crosswire.stages._memo import story_memo
 from crosswire.stages._mentions import proposition_text
 
 MAX_WORDS = 45
@@ -465,7 +466,7 @@ def _rank(claim: Claim, event_outlets: int = 0) -> tuple[int, int, bool, int, in
     firm = sum(1 for m in claim.mentions if m.certainty == "asserted" and m.kind == "news")
     settled = claim.status != "disputed"
     # Names and numbers make a sentence checkable; a sentence full of them says what happened.
-    specifics = len(re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+|\d", claim.text))
+    specifics = _specifics(claim.text)
     return (
         claim.independent_sources,
         event_outlets,
@@ -475,6 +476,11 @@ def _rank(claim: Claim, event_outlets: int = 0) -> tuple[int, int, bool, int, in
         len(claim.mentions),
         -int(claim.id[1:]) / 1e6,
     )
+
+
+@story_memo
+def _specifics(text: str) -> int:
+    return len(re.findall(r"(?<!^)(?<![.!?] )\b[A-Z][a-z]+|\d", text))
 
 
 def _headline(entities: Sequence[Entity], documents: Sequence[Document], claims: Sequence[Claim]) -> str:

@@ -11,11 +11,12 @@ live in ``_conflict_context``; the detectors over events (dates, whereabouts, ai
 
 from __future__ import annotations
 
-import functools
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from crosswire.lexicons import (
     ACT_OPENED,
@@ -31,6 +32,7 @@ from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Q
 from crosswire.settings import DEFAULTS
 from crosswire.stages._conflict_context import _Context, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
+from crosswire.stages._memo import story_memo
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
 
@@ -295,51 +297,51 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     """An official act later reversed (warrant then charges dropped), or silence then a statement."""
     conflicts = []
     mentions = [(c, m) for c in claims for m in c.mentions]
-    # A later mention is tried against many earlier ones: its patterns are searched once.
-    public = functools.cache(lambda text: bool(PUBLIC_STATEMENT.search(text)))
-    reversal = functools.cache(lambda text: bool(ACT_REVERSED.search(text) and _LEGAL_OBJECT.search(text)))
-    undone = functools.cache(lambda text: bool(ACT_REVERSED.search(text) or UNDO.search(text)))
-    # Clauses of one sentence share its text: what an earlier sentence opens is read once.
-    opens = functools.cache(
-        lambda text: (
-            ACT_OPENED.search(text) and not ACT_REVERSED.search(text),
-            SILENCE.search(text),
-            REFUSAL.search(text),
-        )
-    )
     # Later statements and reversals are rare: index them by the people they name, then compare.
     # A named public statement (address, speech, press conference) is the best evidence of speaking up.
     later_by_person: dict[str, list[tuple[Claim, ClaimMention]]] = defaultdict(list)
     undoing: list[tuple[Claim, ClaimMention]] = []
-    for claim, mention in sorted(mentions, key=lambda cm: not public(cm[1].text)):
+    for claim, mention in sorted(mentions, key=lambda cm: not _public(cm[1].text)):
         for person in ctx.people[(mention.doc, mention.sentence)] | ({mention.speaker} if mention.speaker else set()):
             later_by_person[person].append((claim, mention))
-        if undone(mention.text):
+        if _undone(mention.text):
             undoing.append((claim, mention))
+    # A person's mentions by date, to take those after a day without reading the others.
+    by_date = {
+        person: sorted((ctx.date.get(m.doc) or "", n) for n, (_, m) in enumerate(found))
+        for person, found in later_by_person.items()
+    }
+    dates = {person: [day for day, _ in rows] for person, rows in by_date.items()}
+
+    def later_than(since: str, person: str) -> list[tuple[Claim, ClaimMention]]:
+        """The person's mentions in documents dated after ``since``, in the order they were indexed."""
+        after = by_date[person][bisect.bisect_right(dates[person], since) :]
+        return [later_by_person[person][n] for n in sorted(n for _, n in after)]
+
     reported: set[tuple[str, str]] = set()  # one supersession per earlier sentence, however many clauses
     for earlier_claim, earlier in mentions:
         key = (earlier.doc, earlier.sentence)
         if key in reported:
             continue
-        opened, silent, refusal = opens(earlier.text)
+        opened, silent, refusal = _opens(earlier.text)
         if not (opened or silent or refusal):
             continue
         people = ctx.people[key]
         since = ctx.date.get(earlier.doc)
         if not since:  # nothing is later than an undated report
             continue
-        candidates = [cm for person in sorted(people) for cm in later_by_person[person]]
+        candidates = [cm for person in sorted(people) if person in by_date for cm in later_than(since, person)]
         candidates += undoing if refusal else []
         for later_claim, later in candidates:
             when = ctx.date.get(later.doc)
             if not (when and when > since) or later_claim.id == earlier_claim.id:
                 continue
-            if opened and reversal(later.text) and people & ctx.people[(later.doc, later.sentence)]:
+            if opened and _reversal(later.text) and people & ctx.people[(later.doc, later.sentence)]:
                 reason = "a later report says the action was reversed"
             elif refusal and undoes(later.text, refusal.group("object")):
                 reason = f"a later report says the {refusal.group('object')} was undone after all"
-            elif silent and later.speaker in people and (public(later.text) or later.speaker):
-                if SILENCE.search(later.text) and not public(later.text):
+            elif silent and later.speaker in people and (_public(later.text) or later.speaker):
+                if SILENCE.search(later.text) and not _public(later.text):
                     continue
                 reason = f"{ctx.entity_name.get(later.speaker or '', 'the person')} has since spoken publicly"
             else:
@@ -364,3 +366,27 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     for conflict in conflicts:
         unique.setdefault(conflict.claims, conflict)
     return list(unique.values())
+
+
+# A later mention is tried against many earlier ones, and clauses of one sentence share its text:
+# each text's patterns are searched once (``story_memo``).
+@story_memo
+def _public(text: str) -> bool:
+    return bool(PUBLIC_STATEMENT.search(text))
+
+
+@story_memo
+def _reversal(text: str) -> bool:
+    return bool(ACT_REVERSED.search(text) and _LEGAL_OBJECT.search(text))
+
+
+@story_memo
+def _undone(text: str) -> bool:
+    return bool(ACT_REVERSED.search(text) or UNDO.search(text))
+
+
+@story_memo
+def _opens(text: str) -> tuple[Any, re.Match[str] | None, re.Match[str] | None]:
+    """What an earlier sentence may open that a later one supersedes: an act (not already reversed),
+    a silence, a refusal."""
+    return (ACT_OPENED.search(text) and not ACT_REVERSED.search(text), SILENCE.search(text), REFUSAL.search(text))

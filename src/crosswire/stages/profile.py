@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from crosswire.lexicons import FRAMING_RE, LOADED_REPORTING_VERBS, LOADED_WORDS, NAMED_AS_RE
 from crosswire.models import Annotated, Claim, Profile
 from crosswire.stages._attribution import outside_quotes
+from crosswire.stages._memo import story_memo
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 
@@ -31,8 +32,7 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
             framing.update(_framing_terms(sentence.text))
             if info.own_voice:
                 own += 1
-                words = {w.lower() for w in _WORD.findall(outside_quotes(sentence.text))}
-                hits = sorted(words & LOADED_WORDS)
+                hits = _loaded_words(sentence.text)
                 if hits:
                     loaded += 1
                     examples.append(", ".join(hits))
@@ -55,7 +55,14 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
     return tuple(profiles)
 
 
-def _framing_terms(text: str) -> list[str]:
+@story_memo
+def _loaded_words(text: str) -> tuple[str, ...]:
+    """The loaded words of a sentence outside its quotes, sorted."""
+    return tuple(sorted({w.lower() for w in _WORD.findall(outside_quotes(text))} & LOADED_WORDS))
+
+
+@story_memo
+def _framing_terms(text: str) -> tuple[str, ...]:
     terms = [m.group(1).lower() for m in FRAMING_RE.finditer(text)]
     terms += [f"“{m.group(1).strip().lower()}”" for m in NAMED_AS_RE.finditer(text)]
-    return terms
+    return tuple(terms)

@@ -18,6 +18,7 @@ from crosswire.lexicons import MONTH_NUMBERS, NUMBER_WORDS, WEEKDAYS
 from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._dates import parse_date
+from crosswire.stages._memo import story_memo
 from crosswire.stages._order import document_rank
 from crosswire.stages._times_fr import future_fr, to_internal
 
@@ -89,6 +90,7 @@ def _absolute_fr(written: str, internal: str) -> str | None:
     return parse_date(written.lower()) or parse_date(internal)
 
 
+@story_memo  # (a desk that keeps its memos resolves only the new article's mentions at an add)
 def _resolve(mention: TimeMention, sentence: str, anchor: str | None, basis: str, language: str = "en") -> TimeMention:
     # A French mention is resolved from its English rewriting; its text stays as written.
     text = to_internal(mention.text) if language == "fr" else mention.text.lower()
