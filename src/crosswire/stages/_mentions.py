@@ -47,11 +47,15 @@ def words(text: str) -> frozenset[str]:
 
 def proposition_text(mention: ClaimMention) -> str:
     """The claim in words: the whole sentence when the mention is the whole sentence, else its clause."""
-    whole = mention.start == 0 and mention.end in (-1, len(mention.text))
-    clause = mention.clause.rstrip(" ,;:.")
+    return _proposition(mention.start == 0 and mention.end in (-1, len(mention.text)), mention.clause, mention.text)
+
+
+@story_memo
+def _proposition(whole: bool, clause: str, text: str) -> str:
+    clause = clause.rstrip(" ,;:.")
     words = clause.split()
     # A clause whose object was a quote or another clause ("the most important thing ... was") is no
     # sentence on its own: the whole sentence says it better.
     if whole or len(words) < MIN_PROPOSITION_WORDS or words[-1].lower().strip("“”\"'") in STOP_WORDS | REPORTING_VERBS:
-        return mention.text
+        return text
     return clause[:1].upper() + clause[1:] + ("" if clause.endswith((".", "!", "?")) else ".")

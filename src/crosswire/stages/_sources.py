@@ -18,6 +18,8 @@ def independent_sources(
     """Outlets carrying the claim, counting once one outlet's documents, near-duplicate documents
     (``copies``: wire text republished) and sentences copied verbatim."""
     doc_ids = sorted({m.doc for m in group})
+    if len(doc_ids) < 2:
+        return len(doc_ids)
     sets = DisjointSet(doc_ids)
     for i, a in enumerate(doc_ids):
         for b in doc_ids[i + 1 :]:

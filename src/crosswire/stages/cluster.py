@@ -533,10 +533,12 @@ def near_duplicates(
     ``signatures``: each document's ``shingle_signature``, when kept (an empty one is made here)."""
     lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
     hashes = {}
+    permutations = None  # one seed, one set of permutations: made for the first and shared
     for k, doc in enumerate(documents):
         signature = signatures[k] if k < len(signatures) and signatures[k] else shingle_signature(doc.body)
         values = np.array(signature, dtype=np.uint64)
-        minhash = MinHash(num_perm=PERMUTATIONS, seed=1, hashvalues=values, scheme=SCHEME)
+        minhash = MinHash(num_perm=PERMUTATIONS, seed=1, hashvalues=values, scheme=SCHEME, permutations=permutations)
+        permutations = minhash.permutations
         hashes[doc.id] = minhash
         lsh.insert(doc.id, minhash)
     sets = DisjointSet(d.id for d in documents)

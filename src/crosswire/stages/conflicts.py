@@ -227,16 +227,19 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             rows = set().union(*(with_stem[s] for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE))
             # The subject of a clause that says "X denied ..." is the denier, not a participant.
             subject = denial.subject[:5] if denial.subject and not DENIAL.search(denial.span) else None
-            candidates = [
-                (len(proposition & stems_of[row]) / len(proposition), *stated_by_claim[row])
-                for row in sorted(rows)
-                if stated_by_claim[row][0].id != claim.id
-                and stated_by_claim[row][1].doc != denial.doc
-                and _same_participant(stated_by_claim[row][1], stems_of[row], subject, proposition, ctx)
-            ]
+            # The statement most like the denial is its pair if it shares enough: statements that
+            # share less can be no pair, and are not looked at further.
+            candidates = []
+            for row in sorted(rows):
+                other, said = stated_by_claim[row]
+                if other.id == claim.id or said.doc == denial.doc:
+                    continue
+                score = len(proposition & stems_of[row]) / len(proposition)
+                if score >= MIN_DENIAL_OVERLAP and _same_participant(said, stems_of[row], subject, proposition, ctx):
+                    candidates.append((score, other, said))
             if candidates:
                 score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))
-                if score >= MIN_DENIAL_OVERLAP and len(proposition & _stems(mention.span)) >= 2:
+                if len(proposition & _stems(mention.span)) >= 2:
                     conflicts.append(_polarity_conflict((other.id, claim.id), mention, denial, ctx))
     unique: dict[tuple[str, ...], Conflict] = {}
     for conflict in conflicts:
@@ -306,17 +309,8 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             later_by_person[person].append((claim, mention))
         if _undone(mention.text):
             undoing.append((claim, mention))
-    # A person's mentions by date, to take those after a day without reading the others.
-    by_date = {
-        person: sorted((ctx.date.get(m.doc) or "", n) for n, (_, m) in enumerate(found))
-        for person, found in later_by_person.items()
-    }
-    dates = {person: [day for day, _ in rows] for person, rows in by_date.items()}
-
-    def later_than(since: str, person: str) -> list[tuple[Claim, ClaimMention]]:
-        """The person's mentions in documents dated after ``since``, in the order they were indexed."""
-        after = by_date[person][bisect.bisect_right(dates[person], since) :]
-        return [later_by_person[person][n] for n in sorted(n for _, n in after)]
+    by_person = {person: _ByDate(found, ctx.date) for person, found in later_by_person.items()}
+    undoing_by_date = _ByDate(undoing, ctx.date)
 
     reported: set[tuple[str, str]] = set()  # one supersession per earlier sentence, however many clauses
     for earlier_claim, earlier in mentions:
@@ -330,8 +324,8 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         since = ctx.date.get(earlier.doc)
         if not since:  # nothing is later than an undated report
             continue
-        candidates = [cm for person in sorted(people) if person in by_date for cm in later_than(since, person)]
-        candidates += undoing if refusal else []
+        candidates = [cm for person in sorted(people) if person in by_person for cm in by_person[person].after(since)]
+        candidates += undoing_by_date.after(since) if refusal else []
         for later_claim, later in candidates:
             when = ctx.date.get(later.doc)
             if not (when and when > since) or later_claim.id == earlier_claim.id:
@@ -366,6 +360,21 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     for conflict in conflicts:
         unique.setdefault(conflict.claims, conflict)
     return list(unique.values())
+
+
+class _ByDate:
+    """Mentions in the order given, taken by date: those of documents dated after a day, without
+    reading the others (an earlier report is tried against every later mention of its people)."""
+
+    def __init__(self, found: list[tuple[Claim, ClaimMention]], date: dict[str, str | None]) -> None:
+        self.found = found
+        rows = sorted((date.get(m.doc) or "", n) for n, (_, m) in enumerate(found))
+        self.dates = [day for day, _ in rows]
+        self.rows = [n for _, n in rows]
+
+    def after(self, since: str) -> list[tuple[Claim, ClaimMention]]:
+        """The mentions of documents dated after ``since``, in the order given."""
+        return [self.found[n] for n in sorted(self.rows[bisect.bisect_right(self.dates, since) :])]
 
 
 # A later mention is tried against many earlier ones, and clauses of one sentence share its text:
