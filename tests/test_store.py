@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import zlib
 
 import pytest
 
@@ -30,6 +31,21 @@ def test_store_versions_are_numbered_and_kept(tmp_path):
     assert store.version("missing") is None
     (info,) = store.stories()
     assert (info.name, info.versions) == ("story", 2)
+
+
+def test_store_a_version_is_stored_compressed_and_read_back_whole(tmp_path):
+    """A desk stores a version at every add: a large story's dossier must not cost its full JSON each time."""
+    claims = [
+        {"id": f"c{n}", "text": f"Officials said {n} people were moved — “déjà vu”.", "mentions": []}
+        for n in range(5000)
+    ]
+    dossier = {"documents": [1], "claims": claims}
+    store = open_store(tmp_path / "s.db")
+    store.save_version("story", dossier)
+    assert store.version("story") == dossier
+    store.close()
+    (stored,) = sqlite3.connect(tmp_path / "s.db").execute("SELECT length(dossier) FROM versions").fetchone()
+    assert stored < len(json.dumps(dossier, ensure_ascii=False)) / 4
 
 
 def test_store_migrations_are_idempotent_and_wal(tmp_path):
@@ -157,7 +173,7 @@ def test_store_version_text_is_kept_exactly(tmp_path):
     store.save_version("story", dossier)
     assert store.version("story", 1) == dossier
     raw = sqlite3.connect(tmp_path / "s.db").execute("SELECT dossier FROM versions").fetchone()[0]
-    assert raw == json.dumps(dossier, ensure_ascii=False)
+    assert zlib.decompress(raw).decode("utf-8") == json.dumps(dossier, ensure_ascii=False)
 
 
 def test_store_rejects_a_file_that_is_not_a_database(tmp_path):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.analysis.cache import Remembering, Reuse
+from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.pipeline import LocalExecutor, Progress, analyze, load_pipeline, prepare, version
 from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
@@ -107,10 +108,11 @@ def add_to_story(
     if not pending and not added:  # (a removed document added again is back, though stored long ago)
         return AddResult(story, (), None)
     documents = store.documents(story)
-    dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
-    # The analysis covers what it read, not what is stored by the time it is saved: another add
-    # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
-    number = store.save_version(story, to_dict(dossier, version()), covers=max(d.id for d in documents))
+    with collecting_less():  # (writing a 1,000-article story's version builds a million small objects)
+        dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
+        # The analysis covers what it read, not what is stored by the time it is saved: another add
+        # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
+        number = store.save_version(story, to_dict(dossier, version()), covers=max(d.id for d in documents))
     resumed = tuple(name for name in pending if name not in added)
     return AddResult(story, tuple(added), number, dossier.errors, resumed, reuse=reuse)
 
@@ -126,8 +128,9 @@ def remove_from_story(
     """
     story = check_story_name(story)
     removed, covers = store.remove_documents(story, names)
-    dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
-    number = store.save_version(story, to_dict(dossier, version()), covers=covers)
+    with collecting_less():
+        dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
+        number = store.save_version(story, to_dict(dossier, version()), covers=covers)
     return AddResult(story, (), number, dossier.errors, removed=tuple(removed), reuse=reuse)
 
 

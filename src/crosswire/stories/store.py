@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -311,7 +312,7 @@ class Store:
                     last + 1,
                     _now(),
                     len(dossier.get("documents", [])),
-                    json.dumps(dossier, ensure_ascii=False),
+                    _packed(dossier),
                     covers,
                 ),
             )
@@ -331,7 +332,7 @@ class Store:
             "AND v.number = ?" if number is not None else "ORDER BY v.number DESC LIMIT 1"
         )
         row = self._db.execute(query, (story, number) if number is not None else (story,)).fetchone()
-        return json.loads(row[0]) if row else None
+        return _unpacked(row[0]) if row else None
 
     def annotations(self, documents: Iterable[str], version: str) -> tuple[dict[str, bytes], set[str]]:
         """The kept annotations of these document hashes made by ``version``, and which of the others
@@ -365,3 +366,19 @@ class Store:
             "(SELECT MAX(created) FROM versions v WHERE v.story_id = s.id) FROM stories s ORDER BY s.name"
         )
         return [StoryInfo(*row) for row in rows]
+
+
+# A version's dossier is stored as compressed JSON: a 1,000-article story's is 38 MB of JSON, 3.9 MB
+# compressed (at level 3, in 0.17 s), and a desk stores one at every add. Versions stored before
+# are JSON text, and read as such.
+_PACK_LEVEL = 3
+
+
+def _packed(dossier: dict[str, Any]) -> bytes:
+    return zlib.compress(json.dumps(dossier, ensure_ascii=False).encode("utf-8", "surrogatepass"), _PACK_LEVEL)
+
+
+def _unpacked(stored: str | bytes) -> dict[str, Any]:
+    text = zlib.decompress(stored).decode("utf-8", "surrogatepass") if isinstance(stored, bytes) else stored
+    value: dict[str, Any] = json.loads(text)
+    return value
