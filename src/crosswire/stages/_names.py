@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from crosswire.models import Annotated, Entity
-from crosswire.stages._memo import story_object_memo
+from crosswire.stages._memo import story_memo, story_object_memo
 
 TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|lt|gen|col|maj|capt|sgt|adm|rev|president|prime minister|minister|"
@@ -137,7 +137,7 @@ class Describer:
         """(entity id, None) for whom the description names, or (None, name as written) for a newspaper
         spaCy did not tag; (None, None) when the description is no "the ..." phrase, or none or
         several fit."""
-        words = re.findall(r"[a-z]+", (description or "").lower())
+        words = _description_words(description or "")
         if not 2 <= len(words) <= 4 or words[0] != "the":
             return None, None
         head, modifiers = words[-1], words[1:-1]
@@ -157,6 +157,11 @@ class Describer:
             and any(head in before and all(w in before for w in modifiers) for before in self.titles[entity])
         }
         return (fits.pop(), None) if len(fits) == 1 else (None, None)
+
+
+@story_memo
+def _description_words(description: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[a-z]+", description.lower()))
 
 
 def _is_paper(name: str) -> bool:

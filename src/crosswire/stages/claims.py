@@ -21,6 +21,7 @@ from dataclasses import replace
 from crosswire.lexicons import DENIAL, LOADED_WORDS, UNCONFIRMED
 from crosswire.models import COMMENTARY_GENRES, Annotated, Certainty, ClaimMention, Clause, Entity, SentenceInfo
 from crosswire.stages._attribution import outside_quotes
+from crosswire.stages._memo import story_memo
 from crosswire.stages._names import describer, entity_lookup, find_entity
 
 MIN_WORDS = 6
@@ -113,11 +114,16 @@ def _kind(doc: Annotated, info: SentenceInfo, clause: Clause, text: str, anchors
         return "background"
     if info.speaker_text is not None or not info.own_voice:
         return "news"
-    words = {w.lower() for w in _WORD.findall(outside_quotes(text)[clause.start : clause.end])}
-    if words & LOADED_WORDS:
+    if _loaded(text, clause.start, clause.end):
         return "opinion"
     quoted = "“" in text or '"' in text
     named = any(clause.start <= start < clause.end for start in actors)
     if doc.document.genre in COMMENTARY_GENRES and not (inside or quoted or named):
         return "opinion"
     return "news"
+
+
+@story_memo
+def _loaded(text: str, start: int, end: int) -> bool:
+    """A loaded word in the clause at ``start:end``, outside quotes."""
+    return bool({w.lower() for w in _WORD.findall(outside_quotes(text)[start:end])} & LOADED_WORDS)

@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from crosswire.models import Annotated, Entity, EntityMention
 from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._memo import story_memo
 from crosswire.stages._names import MEDIA_WORDS, fold, strip_title, translit_key
 from crosswire.stages._order import document_rank
 
@@ -114,7 +115,9 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in surfaces:
         clusters[find(key)].append(key)
-    lowercase = Counter(w for text in texts.values() for w in re.findall(r"\b[a-z][a-z-]+\b", text))
+    lowercase = Counter[str]()
+    for text in texts.values():
+        lowercase.update(_lowercase_words(text))
     rank = document_rank([a.document for a in annotated])
     entities = []
     for root, members in clusters.items():
@@ -381,3 +384,9 @@ def _entity(
 
 def _sentence_number(sentence: str) -> int:
     return int(sentence[1:]) if sentence[1:].isdigit() else 0
+
+
+@story_memo
+def _lowercase_words(text: str) -> tuple[str, ...]:
+    """The words of a sentence written in lower case (a name's words written so are common words)."""
+    return tuple(re.findall(r"\b[a-z][a-z-]+\b", text))
