@@ -4,6 +4,7 @@ helpers over text: content-word stems, shortened quotes, which document is later
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -55,12 +56,17 @@ class _Context:
         self.order = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
         self.at_position = {(doc, n): sentence for (doc, sentence), n in self.order.items()}
         self.leads = _leaders(annotated, self.spans, self.entity_type)
+
+    @functools.cached_property
+    def _text(self) -> tuple[dict[tuple[str, str], int], TextIndex]:
+        """Each sentence's row in a TF-IDF index of the sentences' lemmas: built when first asked
+        (numbers' sentences are compared by it only when they share too few words)."""
         keys = list(self.lemmas)
-        self.index = {key: i for i, key in enumerate(keys)}
-        self.text = TextIndex([tuple(sorted(self.lemmas[k])) for k in keys])
+        return {key: i for i, key in enumerate(keys)}, TextIndex([tuple(sorted(self.lemmas[k])) for k in keys])
 
     def similarity(self, a: ClaimMention | Quantity, b: ClaimMention | Quantity) -> float:
-        return self.text.cosine(self.index[(a.doc, a.sentence)], self.index[(b.doc, b.sentence)])
+        index, text = self._text
+        return text.cosine(index[(a.doc, a.sentence)], index[(b.doc, b.sentence)])
 
     def subjects(self, mention: ClaimMention) -> set[str]:
         """The entities a mention's subject names: its head word in a name of the sentence ("Marchenko"),
