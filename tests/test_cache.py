@@ -40,13 +40,16 @@ def test_cache_a_story_added_one_article_at_a_time_parses_each_once(tmp_path, nl
 
 def test_cache_a_story_kept_open_reads_back_and_decodes_only_the_new_article(tmp_path, nlp, monkeypatch):
     """A long-running process (the web app) adding to one story decodes nothing it read or made at
-    the add before, and its version equals an analysis afresh."""
+    the add before, even through another connection to the store, and its version equals an
+    analysis afresh."""
     decoded = []
     for name in ("decode", "decode_document"):
         real = getattr(pipeline, name)
         monkeypatch.setattr(pipeline, name, lambda blob, real=real: decoded.append(blob) or real(blob))
     store = open_store(tmp_path / "s.db")
     add_to_story(store, "bridge", [(n, (SAMPLE / n).read_bytes()) for n in ARTICLES[:3]], SETTINGS, nlp=nlp)
+    store.close()
+    store = open_store(tmp_path / "s.db")  # as the web app does: a connection for each upload
     asked = []
     real_annotations = store.annotations
     monkeypatch.setattr(
@@ -62,6 +65,14 @@ def test_cache_a_story_kept_open_reads_back_and_decodes_only_the_new_article(tmp
     fresh = to_dict(analyze(stored, SETTINGS, executor=LocalExecutor(nlp)), "x")
     assert _without_generator(store.version("bridge")) == _without_generator(fresh)
     store.close()
+    # What the process remembers is no stand-in for what another store lacks: that store parses
+    # the article and keeps its annotation.
+    other = open_store(tmp_path / "other.db")
+    result = add_to_story(other, "bridge", [(ARTICLES[0], (SAMPLE / ARTICLES[0]).read_bytes())], SETTINGS, nlp=nlp)
+    assert (result.reuse.parsed, result.reuse.reused) == (1, 0)
+    again = add_to_story(other, "bridge", [(ARTICLES[1], (SAMPLE / ARTICLES[1]).read_bytes())], SETTINGS, nlp=nlp)
+    assert (again.reuse.parsed, again.reuse.reused) == (1, 1)
+    other.close()
 
 
 def test_cache_a_changed_pipeline_parses_again_and_says_so(tmp_path, nlp, monkeypatch, capsys):

@@ -37,6 +37,10 @@ class AnnotationStore(Protocol):
         others were annotated by another version."""
         ...
 
+    def holds(self, documents: Iterable[str], version: str) -> set[str]:
+        """Which of these hashes have a kept annotation made by ``version`` (none is read)."""
+        ...
+
     def save_annotations(self, items: dict[str, bytes], version: str) -> None: ...
 
 
@@ -130,14 +134,19 @@ class Remembering:
 
     It holds the values of the latest read of each kind (cleaned documents, annotations) and nothing
     else, so it never holds more than one analysis's documents. A key names the content it was made
-    from and the version that made it, so a remembered value is the one the store would give."""
+    from and the version that made it, so a remembered value is the one any store would give: what
+    is remembered (``last``) may outlive the store, for the next connection to the same file (the web
+    app opens one per upload)."""
 
-    def __init__(self, store: AnnotationStore) -> None:
+    def __init__(self, store: AnnotationStore, last: dict[Any, dict[tuple[str, str], Any]] | None = None) -> None:
         self.store = store
-        self._last: dict[Callable[[bytes], Any], dict[tuple[str, str], Any]] = {}
+        self._last = last if last is not None else {}
 
     def annotations(self, documents: Iterable[str], version: str) -> tuple[dict[str, bytes], set[str]]:
         return self.store.annotations(documents, version)
+
+    def holds(self, documents: Iterable[str], version: str) -> set[str]:
+        return self.store.holds(documents, version)
 
     def save_annotations(self, items: dict[str, bytes], version: str) -> None:
         self.store.save_annotations(items, version)
@@ -146,7 +155,10 @@ class Remembering:
         self, keys: set[str], version: str, decoder: Callable[[bytes], Kept]
     ) -> tuple[dict[str, Kept], set[str]]:
         last = self._last.get(decoder, {})
-        found = {key: last[(version, key)] for key in keys if (version, key) in last}
+        # Only what this store keeps is read back, remembered or not: a store that lacks an entry
+        # (another file, an entry lost) has it made again, and kept.
+        held = self.store.holds(keys & {key for v, key in last if v == version}, version)
+        found = {key: last[(version, key)] for key in held}
         blobs, stale = self.store.annotations(keys - found.keys(), version)
         found.update(_decoded(blobs, decoder))
         self._last[decoder] = {(version, key): value for key, value in found.items()}
@@ -254,6 +266,10 @@ class FolderCache:
             elif any((d / f"{key}.json.z").is_file() for d in others):
                 stale.add(key)
         return found, stale
+
+    def holds(self, documents: Iterable[str], version: str) -> set[str]:
+        here = self._dir(version)
+        return {key for key in documents if (here / f"{key}.json.z").is_file()}
 
     def save_annotations(self, items: dict[str, bytes], version: str) -> None:
         here = self._dir(version)

@@ -149,15 +149,14 @@ def _analyze_documents(
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
 
 
-_open: list[Remembering] = []  # the store the latest add read from, remembering what it decoded
+_remembered: dict[Any, Any] = {}  # what the latest add read back from a store, decoded (``Remembering``)
 
 
 def _remembering(store: Store) -> Remembering:
-    """``store``, remembering what the latest analysis read back from it: a long-running process (the
-    web app) that adds to a story again and again decodes only the new documents at each add."""
-    if not _open or _open[0].store is not store:
-        _open[:] = [Remembering(store)]
-    return _open[0]
+    """``store``, remembering what the latest analysis read back: a long-running process (the web app,
+    which opens the store again for each upload) that adds to a story again and again decodes only the
+    new documents at each add."""
+    return Remembering(store, _remembered)
 
 
 def add_to_pile(

@@ -351,6 +351,17 @@ class Store:
                     stale.add(document)
         return found, stale - found.keys()
 
+    def holds(self, documents: Iterable[str], version: str) -> set[str]:
+        """Which of these document hashes have an annotation made by ``version`` (none is read)."""
+        keys = sorted(set(documents))
+        held: set[str] = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT document FROM annotations WHERE version = ? AND document IN ({marks})"  # noqa: S608
+            held.update(row[0] for row in self._db.execute(query, [version, *chunk]))
+        return held
+
     def save_annotations(self, items: dict[str, bytes], version: str) -> None:
         """Keep annotations (replacing one of the same document and version)."""
         with self._transaction() as db:
