@@ -11,7 +11,7 @@ from conftest import SAMPLE, SETTINGS
 
 from crosswire import cli
 from crosswire.analysis import pipeline
-from crosswire.analysis.cache import FolderCache, decode, encode
+from crosswire.analysis.cache import FolderCache, Remembering, decode, encode
 from crosswire.analysis.pipeline import LocalExecutor, analyze, prepare
 from crosswire.output.json import to_dict
 from crosswire.stages._encoder import load_encoder
@@ -187,3 +187,22 @@ def test_cache_a_kept_vector_of_the_wrong_shape_is_encoded_again():
     memo = Damaged()
     assert np.array_equal(encoder.encode(texts, memo), encoder.encode(texts))
     assert set(memo.kept) == set(texts)
+
+
+def test_cache_remembers_each_language_pipelines_reads(tmp_path):
+    """A story in two languages reads its annotations once per language's pipeline version: what the
+    one read is still remembered after the other."""
+    cache = FolderCache(tmp_path)
+    cache.save_annotations({"english": b"e"}, "en-version")
+    cache.save_annotations({"french": b"f"}, "fr-version")
+    decoded = []
+
+    def decoder(blob):
+        decoded.append(blob)
+        return blob.decode()
+
+    remembering = Remembering(cache, {})
+    for _ in range(2):
+        assert remembering.decoded({"english"}, "en-version", decoder)[0] == {"english": "e"}
+        assert remembering.decoded({"french"}, "fr-version", decoder)[0] == {"french": "f"}
+    assert decoded == [b"e", b"f"]

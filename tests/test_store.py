@@ -222,3 +222,14 @@ def test_store_names_never_collide(tmp_path):
     names = store.add_documents("s", [("a.txt", b"two")])  # its de-duplicated name is taken too
     assert len(names) == 1 and names[0] not in ("a.txt", f"a-{first}.txt")
     assert len({d.name for d in store.documents("s")}) == 3
+
+
+def test_store_written_by_a_newer_crosswire_is_refused_not_misread(tmp_path):
+    path = tmp_path / "s.db"
+    open_store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("INSERT INTO schema_migrations (version) VALUES (?)", (len(MIGRATIONS) + 1,))
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="newer crosswire"):
+        open_store(path)

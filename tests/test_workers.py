@@ -102,6 +102,14 @@ def test_workers_an_analysis_leaves_the_garbage_collector_as_the_host_set_it():
         with collecting_less():
             assert gc.get_threshold()[0] > 500  # collects less often inside
         assert gc.get_threshold() == (500, 5, 5)
+        # Blocks that overlap rather than nest (two threads analysing at once) give the host's back too.
+        first, second = collecting_less(), collecting_less()
+        first.__enter__()
+        second.__enter__()
+        first.__exit__(None, None, None)
+        assert gc.get_threshold()[0] > 500  # the second block is still open
+        second.__exit__(None, None, None)
+        assert gc.get_threshold() == (500, 5, 5)
         gc.set_threshold(0)  # a host that turned automatic collection off keeps it off
         with collecting_less():
             assert gc.get_threshold()[0] == 0

@@ -161,7 +161,11 @@ class Remembering:
         found = {key: last[(version, key)] for key in held}
         blobs, stale = self.store.annotations(keys - found.keys(), version)
         found.update(_decoded(blobs, decoder))
-        self._last[decoder] = {(version, key): value for key, value in found.items()}
+        # This version's entries are now this read's; another version's (a story in two languages
+        # reads once per language's pipeline) stay.
+        kept = {entry: value for entry, value in last.items() if entry[0] != version}
+        kept.update(((version, key), value) for key, value in found.items())
+        self._last[decoder] = kept
         return found, stale
 
     def remember(self, values: dict[str, Kept], version: str, decoder: Callable[[bytes], Kept]) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import threading
 from collections.abc import Iterator
 
 # New containers between collections of the youngest generation (CPython's default: 700), and the
@@ -20,15 +21,28 @@ from collections.abc import Iterator
 YOUNG, MIDDLE, OLD = 100_000, 50, 100
 
 
+_lock = threading.Lock()
+_inside = 0  # blocks open, on every thread: the thresholds go back when the last one closes
+_before: tuple[int, ...] = ()
+
+
 @contextlib.contextmanager
 def collecting_less() -> Iterator[None]:
     """Within the block, collect garbage less often (never less often than it already is); the
     thresholds in force before come back after it, so a host program's own setting is kept (a
-    threshold of 0, automatic collection turned off, stays off)."""
-    before = gc.get_threshold()
-    if before[0]:
-        gc.set_threshold(*(max(now, ours) for now, ours in zip(before, (YOUNG, MIDDLE, OLD), strict=False)))
+    threshold of 0, automatic collection turned off, stays off). Blocks may nest and overlap on
+    several threads: the thresholds come back when the last open block closes."""
+    global _inside, _before
+    with _lock:
+        if _inside == 0:
+            _before = gc.get_threshold()
+            if _before[0]:
+                gc.set_threshold(*(max(now, ours) for now, ours in zip(_before, (YOUNG, MIDDLE, OLD), strict=False)))
+        _inside += 1
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        with _lock:
+            _inside -= 1
+            if _inside == 0:
+                gc.set_threshold(*_before)
