@@ -125,6 +125,7 @@ class Describer:
                 self.titles[entity.id].append(set(re.findall(r"[a-z]+", before)))
                 at = self.order.get((m.doc, m.sentence), 0)
                 self.named[m.doc].append((at, m.start, entity.id, entity.name))
+        self.title_words = {person: set().union(*before) for person, before in self.titles.items()}
         for a in annotated:  # a speaker named where spaCy found no entity ("The Daily Courier wrote")
             for info in a.info:
                 if info.speaker_text:
@@ -154,6 +155,7 @@ class Describer:
             for _, _, entity, _ in named
             if entity is not None
             and self.types.get(entity) == "PERSON"
+            and head in self.title_words.get(entity, ())  # (a quick no: the head never comes before this name)
             and any(head in before and all(w in before for w in modifiers) for before in self.titles[entity])
         }
         return (fits.pop(), None) if len(fits) == 1 else (None, None)
