@@ -220,9 +220,7 @@ class _Evidence:
         # What two propositions must share to be compared by meaning: a word stem ("meet", "meeting")
         # that is not a reporting verb, or a place, organisation or thing (people are in most sentences).
         self.anchors = [
-            {w[:ANCHOR_STEM] for w in lemmas if len(w) >= 3 and w not in REPORTING_VERBS.in_language(self.languages[r])}
-            | things[r]
-            for r, lemmas in enumerate(self.lemmas)
+            _anchor_stems(tuple(lemmas), self.languages[r]) | things[r] for r, lemmas in enumerate(self.lemmas)
         ]
         self.numbers: list[list[Quantity]] = [[] for _ in mentions]
         for a in annotated:
@@ -249,6 +247,13 @@ class _Evidence:
                 for bucket in (magnitude - 1, magnitude, magnitude + 1):
                     found[(q.dimension, q.unit, q.noun if q.dimension == "count" else None, bucket)].append(row)
         return [rows for rows in found.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
+
+
+@story_memo
+def _anchor_stems(lemmas: tuple[str, ...], language: str) -> frozenset[str]:
+    """The word stems a clause offers as anchors: its lemmas' first letters, reporting verbs aside."""
+    verbs = REPORTING_VERBS.in_language(language)
+    return frozenset(w[:ANCHOR_STEM] for w in lemmas if len(w) >= 3 and w not in verbs)
 
 
 def _covers(mention: ClaimMention, start: int) -> bool:

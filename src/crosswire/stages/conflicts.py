@@ -265,6 +265,7 @@ def _same_participant(
     return any(_stems(ctx.entity_name[e]) & proposition & stated_words for e in names if e in ctx.entity_name)
 
 
+@story_memo
 def _denied_proposition(text: str) -> str:
     """What a denial denies: the clause after 'denied (that)', or before ', which ... denied'."""
     match = DENIAL.search(text)
