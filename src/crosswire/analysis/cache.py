@@ -119,6 +119,14 @@ def read_kept(
     return _decoded(blobs, decoder), stale
 
 
+def keep(cache: AnnotationStore, values: dict[str, Kept], version: str, decoder: Callable[[bytes], Kept]) -> None:
+    """Keep ``values`` (encoded) under their keys, made by ``version``; a ``Remembering`` store also
+    remembers them as ``decoder`` would read them back (``decode`` of ``encode`` gives the value)."""
+    cache.save_annotations({key: encode(value) for key, value in values.items()}, version)
+    if isinstance(cache, Remembering):
+        cache.remember(values, version, decoder)
+
+
 def _decoded(blobs: dict[str, bytes], decoder: Callable[[bytes], Kept]) -> dict[str, Kept]:
     found = {}
     for key, blob in blobs.items():
@@ -169,8 +177,7 @@ class Remembering:
         return found, stale
 
     def remember(self, values: dict[str, Kept], version: str, decoder: Callable[[bytes], Kept]) -> None:
-        """Values just made and kept under these keys (what ``decoder`` would read back: ``decode``
-        of ``encode`` gives the value), remembered with the latest read's."""
+        """Values just made and kept under these keys (``keep``), remembered with the latest read's."""
         self._last.setdefault(decoder, {}).update(((version, key), value) for key, value in values.items())
 
 

@@ -5,7 +5,7 @@ containers (tuples, lists, dicts, dataclass instances), and now and then a full 
 object in the process. Reconciling a 1,000-article story builds a few million small objects beside
 the million or so of its parses, so full collections come again and again and walk all of them: a
 third of the time of reconciling such a story went to collections that found almost nothing to free
-(measured: 12.0 s against 8.9 s; see BENCHMARKS.md). The analysis makes almost no reference cycles,
+(measured: 12.0 s against 9.2 s; see BENCHMARKS.md). The analysis makes almost no reference cycles,
 so collecting less often frees the same memory later, not less of it: the peak was unchanged.
 """
 

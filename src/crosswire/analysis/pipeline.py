@@ -18,13 +18,12 @@ from typing import Any, Protocol, TypeVar
 from crosswire.analysis.cache import (
     AnnotationStore,
     KeptVectors,
-    Remembering,
     Reuse,
     decode,
     decode_document,
     document_hash,
-    encode,
     for_document,
+    keep,
     pipeline_version,
     raw_hash,
     read_kept,
@@ -220,10 +219,7 @@ def annotate_cached(
     if todo:
         fresh = parse(todo)
         for version in sorted({versions[a.document.id] for a in fresh}):
-            made = {keys[a.document.id]: a for a in fresh if versions[a.document.id] == version}
-            cache.save_annotations({key: encode(a) for key, a in made.items()}, version)
-            if isinstance(cache, Remembering):
-                cache.remember(made, version, decode)
+            keep(cache, {keys[a.document.id]: a for a in fresh if versions[a.document.id] == version}, version, decode)
         found.update((a.document.id, a) for a in fresh)
     reuse = Reuse(len(documents) - len(todo), len(todo), len({keys[d.id] for d in todo} & stale))
     return [found[d.id] for d in documents if d.id in found], reuse
@@ -392,10 +388,7 @@ def clean_all(
             if cache is not None and isinstance(outcome.value, Document):
                 fresh[keys[index]] = outcome.value
     if cache is not None and fresh:
-        version = pipeline_version(settings.spacy_model)
-        cache.save_annotations({key: encode(document) for key, document in fresh.items()}, version)
-        if isinstance(cache, Remembering):
-            cache.remember(fresh, version, decode_document)
+        keep(cache, fresh, pipeline_version(settings.spacy_model), decode_document)
     documents = []
     for index in sorted(found):
         item = found[index]

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from crosswire.lexicons import ATTRIBUTION_VERBS, REPORTING_VERBS
+from crosswire.lexicons import ATTRIBUTION_VERBS, LOADED_WORDS, REPORTING_VERBS
 from crosswire.models import Document, QuoteMention, Sentence, SentenceInfo
 from crosswire.stages._memo import story_memo
 
@@ -172,6 +172,16 @@ def outside_quotes(text: str) -> str:
     for start, end in quote_spans(text):
         chars[start:end] = " " * (end - start)
     return "".join(chars)
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
+
+
+@story_memo
+def loaded_words(text: str) -> tuple[str, ...]:
+    """The loaded words of ``text``, lower case and sorted: pass ``outside_quotes`` of a sentence (or
+    a clause of it) for the writer's own choice of words."""
+    return tuple(sorted({w.lower() for w in _WORD.findall(text)} & LOADED_WORDS))
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:

@@ -18,10 +18,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
-from crosswire.lexicons import DENIAL, LOADED_WORDS, UNCONFIRMED
+from crosswire.lexicons import DENIAL, UNCONFIRMED
 from crosswire.models import COMMENTARY_GENRES, Annotated, Certainty, ClaimMention, Clause, Entity, SentenceInfo
-from crosswire.stages._attribution import outside_quotes
-from crosswire.stages._memo import story_memo
+from crosswire.stages._attribution import loaded_words, outside_quotes
 from crosswire.stages._names import describer, entity_lookup, find_entity
 
 MIN_WORDS = 6
@@ -31,7 +30,6 @@ _META = re.compile(
     r"videos?|images?|footage|details?)\b",
     re.I,
 )
-_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 _ACTORS = ("PERSON", "ORG", "GPE", "LOC", "FAC")  # a commentary sentence naming one states something checkable
 
 
@@ -114,16 +112,10 @@ def _kind(doc: Annotated, info: SentenceInfo, clause: Clause, text: str, anchors
         return "background"
     if info.speaker_text is not None or not info.own_voice:
         return "news"
-    if _loaded(text, clause.start, clause.end):
+    if loaded_words(outside_quotes(text)[clause.start : clause.end]):
         return "opinion"
     quoted = "“" in text or '"' in text
     named = any(clause.start <= start < clause.end for start in actors)
     if doc.document.genre in COMMENTARY_GENRES and not (inside or quoted or named):
         return "opinion"
     return "news"
-
-
-@story_memo
-def _loaded(text: str, start: int, end: int) -> bool:
-    """A loaded word in the clause at ``start:end``, outside quotes."""
-    return bool({w.lower() for w in _WORD.findall(outside_quotes(text)[start:end])} & LOADED_WORDS)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 
-from crosswire.lexicons import FRAMING_RE, LOADED_REPORTING_VERBS, LOADED_WORDS, NAMED_AS_RE
+from crosswire.lexicons import FRAMING_RE, LOADED_REPORTING_VERBS, NAMED_AS_RE
 from crosswire.models import Annotated, Claim, Profile
-from crosswire.stages._attribution import outside_quotes
+from crosswire.stages._attribution import loaded_words, outside_quotes
 from crosswire.stages._memo import story_memo
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z-]+")
 
 
 def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> tuple[Profile, ...]:
@@ -32,7 +29,7 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
             framing.update(_framing_terms(sentence.text))
             if info.own_voice:
                 own += 1
-                hits = _loaded_words(sentence.text)
+                hits = loaded_words(outside_quotes(sentence.text))
                 if hits:
                     loaded += 1
                     examples.append(", ".join(hits))
@@ -53,12 +50,6 @@ def build_profiles(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
             )
         )
     return tuple(profiles)
-
-
-@story_memo
-def _loaded_words(text: str) -> tuple[str, ...]:
-    """The loaded words of a sentence outside its quotes, sorted."""
-    return tuple(sorted({w.lower() for w in _WORD.findall(outside_quotes(text))} & LOADED_WORDS))
 
 
 @story_memo

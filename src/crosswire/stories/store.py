@@ -348,30 +348,29 @@ class Store:
     def annotations(self, documents: Iterable[str], version: str) -> tuple[dict[str, bytes], set[str]]:
         """The kept annotations of these document hashes made by ``version``, and which of the others
         were kept from another version (parsed again now because the pipeline changed)."""
-        keys = sorted(set(documents))
         found: dict[str, bytes] = {}
         stale: set[str] = set()
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"SELECT document, version, data FROM annotations WHERE document IN ({marks})"  # noqa: S608
-            for document, made_by, data in self._db.execute(query, chunk):
-                if made_by == version:
-                    found[document] = bytes(data)
-                else:
-                    stale.add(document)
+        for document, made_by, data in self._annotation_rows("document, version, data", documents):
+            if made_by == version:
+                found[document] = bytes(data)
+            else:
+                stale.add(document)
         return found, stale - found.keys()
 
     def holds(self, documents: Iterable[str], version: str) -> set[str]:
         """Which of these document hashes have an annotation made by ``version`` (none is read)."""
+        return {row[0] for row in self._annotation_rows("document", documents, version)}
+
+    def _annotation_rows(self, columns: str, documents: Iterable[str], version: str | None = None) -> Iterator[Any]:
+        """``columns`` of the annotations of these document hashes (of ``version`` only, if given),
+        asked for 500 at a time (SQLite's limit on a statement's parameters)."""
         keys = sorted(set(documents))
-        held: set[str] = set()
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            query = f"SELECT document FROM annotations WHERE version = ? AND document IN ({marks})"  # noqa: S608
-            held.update(row[0] for row in self._db.execute(query, [version, *chunk]))
-        return held
+            where = f"document IN ({marks})" + (" AND version = ?" if version is not None else "")
+            query = f"SELECT {columns} FROM annotations WHERE {where}"  # noqa: S608 (no value is spliced in)
+            yield from self._db.execute(query, [*chunk, *([version] if version is not None else [])])
 
     def save_annotations(self, items: dict[str, bytes], version: str) -> None:
         """Keep annotations (replacing one of the same document and version)."""
