@@ -206,3 +206,26 @@ def test_cache_remembers_each_language_pipelines_reads(tmp_path):
         assert remembering.decoded({"english"}, "en-version", decoder)[0] == {"english": "e"}
         assert remembering.decoded({"french"}, "fr-version", decoder)[0] == {"french": "f"}
     assert decoded == [b"e", b"f"]
+
+
+def test_document_memo_hands_back_the_same_answer_for_the_same_objects_only():
+    from crosswire.stages._memo import document_memo
+
+    calls = []
+
+    @document_memo
+    def work(document, parts, flag):
+        calls.append(document)
+        return [document, parts, flag]
+
+    doc, other = ["one document"], ["one document"]  # equal, not the same object
+    a, b = object(), object()
+    first = work(doc, (a, b), True)
+    assert work(doc, (a, b), True) is first  # a tuple gathered afresh of the same items: found
+    assert work(doc, tuple([a, b]), True) is first
+    assert work(other, (a, b), True) is not first  # an equal but other object: worked again
+    assert work(doc, (b, a), True) is not first
+    assert work(doc, (a, b), 1) is not first  # (True is not 1)
+    assert len(calls) == 4
+    forget_story()
+    assert work(doc, (a, b), True) is not first  # the story is reconciled: the memo is empty

@@ -161,3 +161,34 @@ def test_entities_names_end_on_a_name_word_and_a_title_keeps_its_department(nlp)
     assert "State" not in names("Lestovian Secretary of State Ivan Markov said the talks could take months.")
     assert "Bank of England" in names("The Duke of Edinburgh and the Bank of England met on Monday.")
     assert "NATO" in names("The Commander of NATO Ivan Markov said the exercise would go ahead.")
+
+
+def test_entities_ids_are_made_from_names_and_look_alikes_get_their_own():
+    from crosswire.models import Entity, EntityMention
+    from crosswire.stages.entities import _stable_ids
+
+    def entity(name, doc):
+        return Entity("", name, "PERSON", (name,), (EntityMention(doc, "s1", 0, len(name), name, "PERSON"),))
+
+    # Two names that make one id: the one mentioned first (in the story's document order) keeps it.
+    later, first, other = entity("Al Assad", "b"), entity("Al-Assad", "a"), entity("Zoë Ó Briain", "c")
+    ids = _stable_ids([later, first, other], {"a": 0, "b": 1, "c": 2})
+    assert ids == ["e-al-assad-2", "e-al-assad", "e-zoë-ó-briain"]
+
+
+def test_entities_keep_their_ids_when_an_article_arrives(nlp):
+    """A version's entity ids name the same entities in the next version: a note or a link that cites
+    one still points at that person after the story grew (ids by rank moved with every count)."""
+    from conftest import SAMPLE, SETTINGS
+
+    from crosswire.analysis.pipeline import analyze
+
+    names = ["breaking.txt", "wire_report.txt", "opinion.txt", "live_blog.md", "regional_daily.html"]
+    before = analyze([str(SAMPLE / n) for n in names[:3]], SETTINGS, nlp=nlp)
+    after = analyze([str(SAMPLE / n) for n in names], SETTINGS, nlp=nlp)
+    old = {e.name: e.id for e in before.entities}
+    new = {e.name: e.id for e in after.entities}
+    kept = old.keys() & new.keys()
+    assert len(kept) >= 5
+    assert {name: old[name] for name in kept} == {name: new[name] for name in kept}
+    assert len(set(new.values())) == len(new)  # (one id, one entity)

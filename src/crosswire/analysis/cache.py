@@ -27,6 +27,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from crosswire.models import Annotated, Document, RawDocument
+from crosswire.stages._memo import document_memo
 
 
 class AnnotationStore(Protocol):
@@ -80,9 +81,11 @@ def document_hash(document: Document) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+@document_memo
 def for_document(annotated: Annotated, document: Document) -> Annotated:
     """A kept annotation with the document as it is now: annotate returns the document it was given
-    with its sentences added, so this equals annotating ``document`` again."""
+    with its sentences added, so this equals annotating ``document`` again. The same object for the
+    same two within a story (see ``document_memo``)."""
     return dataclasses.replace(
         annotated, document=dataclasses.replace(document, sentences=annotated.document.sentences)
     )

@@ -60,3 +60,45 @@ def story_object_memo(function: Function) -> Function:
     memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
     _MEMOS.append(memoised)
     return memoised  # type: ignore[return-value]
+
+
+def document_memo(function: Function) -> Function:
+    """``function`` memoised until ``forget_story``, for the work a stage does on one document of a
+    story: a process that reconciles the story again with a document more (``reconcile``'s
+    ``keep_memos``) is handed the same objects for every document it read before, and gets back the
+    same answer without the work. Arguments are keyed on their identity, except plain values (strings,
+    numbers, None) and tuples, keyed item by item: a document's claim mentions gathered afresh into a
+    new tuple, or the names of its speakers, are the same key. The memo keeps the arguments, so that
+    no other object can take their identity meanwhile, and holds at most ``MEMO_SIZE`` calls (emptied
+    when full: a story has fewer documents)."""
+    memo: dict[Any, tuple[tuple[Any, ...], Any]] = {}
+
+    @functools.wraps(function)
+    def memoised(*args: Any) -> Any:
+        key = _key(args)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            found = memo[key] = (args, function(*args))
+        return found[1]
+
+    memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
+    memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
+    _MEMOS.append(memoised)
+    return memoised  # type: ignore[return-value]
+
+
+_IDENTITY = object()  # marks a key made of an object's identity (no argument's value can hold it)
+
+
+def _key(argument: Any) -> Any:
+    """A string or None as itself, a number with its type (True is not 1 here), a tuple item by item,
+    anything else by its identity (never its hash: hashing a document's dataclass would read all of it)."""
+    if argument is None or type(argument) is str:
+        return argument
+    if type(argument) in (int, float, bool):
+        return (type(argument), argument)
+    if type(argument) is tuple:
+        return tuple(map(_key, argument))
+    return (_IDENTITY, id(argument))

@@ -21,7 +21,8 @@ from dataclasses import replace
 from crosswire.lexicons import DENIAL, UNCONFIRMED
 from crosswire.models import COMMENTARY_GENRES, Annotated, Certainty, ClaimMention, Clause, Entity, SentenceInfo
 from crosswire.stages._attribution import loaded_words, outside_quotes
-from crosswire.stages._names import describer, entity_lookup, find_entity
+from crosswire.stages._memo import document_memo
+from crosswire.stages._names import Describer, describer, entity_lookup, find_entity
 
 MIN_WORDS = 6
 BACKGROUND_YEARS = 1  # dated this many years or more before the document: background, not the story
@@ -39,58 +40,72 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
     descriptions = describer(annotated, entities)
     mentions: list[ClaimMention] = []
     for doc in annotated:
-        texts = {s.id: s.text for s in doc.document.sentences}
-        anchors = _anchors(doc)
-        actors: dict[str, list[int]] = defaultdict(list)  # where each sentence names a person, body or place
-        for e in doc.entities:
-            if e.label in _ACTORS:
-                actors[e.sentence].append(e.start)
-        own: list[ClaimMention] = []
-        for info in doc.info:
-            text = texts[info.sentence]
-            if own and _META.match(text) and (UNCONFIRMED.search(text) or DENIAL.search(text)):
-                certainty: Certainty = "denied" if DENIAL.search(text) else "unconfirmed"
-                cue = (DENIAL.search(text) or UNCONFIRMED.search(text)).group(0)  # type: ignore[union-attr]
-                last = own[-1].sentence
-                own = [
-                    replace(m, certainty=certainty, cues=(*m.cues, f"next sentence: {cue}"))
-                    if m.sentence == last
-                    else m
-                    for m in own
-                ]
-                continue
-            if info.words < MIN_WORDS:
-                continue
-            speaker, speaker_name = find_entity(lookup, info.speaker_text), info.speaker_text
-            if speaker is None:  # "the paper", "the interior minister"
-                speaker, named = descriptions.find(info.speaker_text, info.doc, info.sentence)
-                speaker_name = named or speaker_name
-            clauses = info.clauses or (Clause(0, len(text), text, info.lemmas, info.certainty, info.cues),)
-            for clause in clauses:
-                own.append(
-                    ClaimMention(
-                        doc=info.doc,
-                        sentence=info.sentence,
-                        text=text,
-                        speaker=speaker,
-                        speaker_name=speaker_name,
-                        certainty=clause.certainty,
-                        cues=clause.cues,
-                        start=clause.start,
-                        end=clause.end,
-                        clause=clause.text,
-                        kind=_kind(doc, info, clause, text, anchors, actors.get(info.sentence, [])),
-                        negated=clause.negated,
-                        future=clause.future,
-                        tense=clause.tense,
-                        subject=clause.subject,
-                        predicate=clause.predicate,
-                        head=clause.head,
-                        object=clause.object,
-                    )
-                )
-        mentions.extend(own)
+        # Who speaks is the one thing the rest of the story decides (which entity a name is).
+        speakers = tuple(_speaker(info, lookup, descriptions) if info.words >= MIN_WORDS else None for info in doc.info)
+        mentions.extend(_document_claims(doc, speakers))
     return tuple(mentions)
+
+
+def _speaker(info: SentenceInfo, lookup: dict[str, str], descriptions: Describer) -> tuple[str | None, str | None]:
+    """(entity id, name as written) of who speaks in a sentence, where it can be told."""
+    speaker, speaker_name = find_entity(lookup, info.speaker_text), info.speaker_text
+    if speaker is None:  # "the paper", "the interior minister"
+        speaker, named = descriptions.find(info.speaker_text, info.doc, info.sentence)
+        speaker_name = named or speaker_name
+    return speaker, speaker_name
+
+
+@document_memo
+def _document_claims(
+    doc: Annotated, speakers: tuple[tuple[str | None, str | None] | None, ...]
+) -> tuple[ClaimMention, ...]:
+    """The claim mentions of one document, ``speakers`` giving who speaks in each of its sentences."""
+    texts = {s.id: s.text for s in doc.document.sentences}
+    anchors = _anchors(doc)
+    actors: dict[str, list[int]] = defaultdict(list)  # where each sentence names a person, body or place
+    for e in doc.entities:
+        if e.label in _ACTORS:
+            actors[e.sentence].append(e.start)
+    own: list[ClaimMention] = []
+    for info, said_by in zip(doc.info, speakers, strict=True):
+        text = texts[info.sentence]
+        if own and _META.match(text) and (UNCONFIRMED.search(text) or DENIAL.search(text)):
+            certainty: Certainty = "denied" if DENIAL.search(text) else "unconfirmed"
+            cue = (DENIAL.search(text) or UNCONFIRMED.search(text)).group(0)  # type: ignore[union-attr]
+            last = own[-1].sentence
+            own = [
+                replace(m, certainty=certainty, cues=(*m.cues, f"next sentence: {cue}")) if m.sentence == last else m
+                for m in own
+            ]
+            continue
+        if said_by is None:  # (fewer than MIN_WORDS words)
+            continue
+        speaker, speaker_name = said_by
+        clauses = info.clauses or (Clause(0, len(text), text, info.lemmas, info.certainty, info.cues),)
+        for clause in clauses:
+            own.append(
+                ClaimMention(
+                    doc=info.doc,
+                    sentence=info.sentence,
+                    text=text,
+                    speaker=speaker,
+                    speaker_name=speaker_name,
+                    certainty=clause.certainty,
+                    cues=clause.cues,
+                    start=clause.start,
+                    end=clause.end,
+                    clause=clause.text,
+                    kind=_kind(doc, info, clause, text, anchors, actors.get(info.sentence, [])),
+                    negated=clause.negated,
+                    future=clause.future,
+                    tense=clause.tense,
+                    subject=clause.subject,
+                    predicate=clause.predicate,
+                    head=clause.head,
+                    object=clause.object,
+                )
+            )
+    return tuple(own)
 
 
 def _anchors(doc: Annotated) -> dict[str, list[tuple[int, int, str]]]:

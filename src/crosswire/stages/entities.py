@@ -126,7 +126,34 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
             continue
         entities.append(_retype_places(entity, texts))
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
-    return tuple(Entity(f"e{i + 1}", e.name, e.type, e.aliases, e.mentions, e.merges) for i, e in enumerate(entities))
+    ids = _stable_ids(entities, rank)
+    return tuple(Entity(i, e.name, e.type, e.aliases, e.mentions, e.merges) for i, e in zip(ids, entities, strict=True))
+
+
+def _stable_ids(entities: Sequence[Entity], rank: dict[str, int]) -> list[str]:
+    """Each entity's id, made from its name ("e-yevgeny-prigozhin"), so that it names the same entity
+    in every version of a story: a number by rank ("e12") named another entity once an article more
+    changed the counts, and a link or a note that cited it pointed elsewhere. Entities whose names
+    make one id (look-alikes kept apart) are told apart by where each is first mentioned: the first
+    keeps the id, the next gets "-2", and so on."""
+    first = sorted(
+        range(len(entities)),
+        key=lambda i: (
+            [(rank.get(m.doc, -1), _sentence_number(m.sentence), m.start) for m in entities[i].mentions[:1]],
+            entities[i].name,
+            entities[i].type,
+        ),
+    )
+    ids = [""] * len(entities)
+    taken: set[str] = set()
+    for i in first:
+        base = "e-" + (re.sub(r"[\W_]+", "-", entities[i].name.casefold()).strip("-")[:60].strip("-") or "x")
+        found, n = base, 2
+        while found in taken:
+            found, n = f"{base}-{n}", n + 1
+        taken.add(found)
+        ids[i] = found
+    return ids
 
 
 def _is_person(surface: _Surface, surfaces: dict[str, _Surface]) -> bool:

@@ -26,6 +26,7 @@ from crosswire.lexicons import FUTURE_BEFORE, LOADED_WORDS
 from crosswire.models import Document, Genre, Published
 from crosswire.stages._dates import DATE_IN_LINE, DATE_IN_LINE_FR, parse_date
 from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._memo import document_memo
 from crosswire.stages._times_fr import FUTURE_BEFORE_FR
 
 _HEADER_SPLIT = re.compile(r"\s*[·|•]\s*")
@@ -156,8 +157,15 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
             if d.outlet != name:
                 note += f"; spelled {d.outlet!r} here, shown as {name!r} ({basis})"
             evidence = f"{d.outlet_evidence}; {note}" if d.outlet_evidence else note
-            docs[i] = replace(d, outlet=name, outlet_evidence=evidence)
+            docs[i] = _respelled(d, name, evidence)
     return docs
+
+
+@document_memo
+def _respelled(document: Document, outlet: str, evidence: str) -> Document:
+    """The document with its outlet's spelling and why; the same object for the same arguments within
+    a story, so that the work later stages do on the document is found again at the story's next add."""
+    return replace(document, outlet=outlet, outlet_evidence=evidence)
 
 
 def _cite(doc: Document) -> str:

@@ -18,7 +18,7 @@ from crosswire.lexicons import MONTH_NUMBERS, NUMBER_WORDS, WEEKDAYS
 from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._dates import parse_date
-from crosswire.stages._memo import story_memo
+from crosswire.stages._memo import document_memo, story_memo
 from crosswire.stages._order import document_rank
 from crosswire.stages._times_fr import future_fr, to_internal
 
@@ -42,16 +42,20 @@ def resolve_times(annotated: Sequence[Annotated]) -> tuple[Annotated, ...]:
         if a.document.published.date and a.document.published.basis in ("stated", "metadata")
     ]
     story_anchor = max(story_dates) if story_dates else None
-    resolved = []
-    for doc in annotated:
-        published = doc.document.published
-        anchor, basis = (published.date, published.basis) if published.date else (story_anchor, "story")
-        sentences = {s.id: s.text for s in doc.document.sentences}
-        language = doc.document.language
-        times = tuple(_resolve(t, sentences.get(t.sentence, ""), anchor, basis, language) for t in doc.times)
-        document = doc.document if published.date else _date_from_text(doc.document, times, sentences)
-        resolved.append(replace(doc, document=document, times=times))
-    return tuple(resolved)
+    return tuple(_resolved(doc, None if doc.document.published.date else story_anchor) for doc in annotated)
+
+
+@document_memo
+def _resolved(doc: Annotated, story_anchor: str | None) -> Annotated:
+    """One document with its time mentions resolved against its own date, or ``story_anchor`` (the
+    story's latest stated date) when it has none, and then dated from its text if it can be."""
+    published = doc.document.published
+    anchor, basis = (published.date, published.basis) if published.date else (story_anchor, "story")
+    sentences = {s.id: s.text for s in doc.document.sentences}
+    language = doc.document.language
+    times = tuple(_resolve(t, sentences.get(t.sentence, ""), anchor, basis, language) for t in doc.times)
+    document = doc.document if published.date else _date_from_text(doc.document, times, sentences)
+    return replace(doc, document=document, times=times)
 
 
 def _date_from_text(document: Document, times: Sequence[TimeMention], sentences: dict[str, str]) -> Document:
@@ -236,22 +240,37 @@ def date_mentions(mentions: Sequence[ClaimMention], annotated: Sequence[Annotate
       otherwise; that date is the statement's too, and its basis says so.
     """
     by_doc = {a.document.id: a for a in annotated}
+    places: dict[str, list[int]] = defaultdict(list)  # each document's mentions, by place in ``mentions``
+    for n, m in enumerate(mentions):
+        places[m.doc].append(n)
+    out = list(mentions)
+    for doc_id, where in places.items():
+        doc = by_doc.get(doc_id)
+        if doc is not None:
+            for n, dated in zip(where, _dated_document(doc, tuple(mentions[n] for n in where)), strict=True):
+                out[n] = dated
+    return tuple(out)
+
+
+@document_memo
+def _dated_document(doc: Annotated, mentions: tuple[ClaimMention, ...]) -> tuple[ClaimMention, ...]:
+    """``date_mentions`` for the claim mentions of one document (all of them: a speaker's occasions
+    are read across the document)."""
+    by_doc = {doc.document.id: doc}
     dated: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
-    for a in annotated:
-        for t in a.times:
-            if t.date and t.precision:
-                dated[(t.doc, t.sentence)].append(t)
+    for t in doc.times:
+        if t.date and t.precision:
+            dated[(t.doc, t.sentence)].append(t)
     spans: dict[tuple[str, str], list[tuple[int, int]]] = defaultdict(list)
     for m in mentions:
         spans[(m.doc, m.sentence)].append((m.start, m.end if m.end >= 0 else len(m.text)))
-    position = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
+    position = {(doc.document.id, s.id): n for n, s in enumerate(doc.document.sentences)}
     occasions = _occasions(mentions, by_doc, dated, position, spans)
     out = []
     for m in mentions:
-        doc = by_doc.get(m.doc)
         index = position.get((m.doc, m.sentence))
         said = _occasion_before(occasions.get((m.doc, m.speaker or "")), index)
-        found = _mention_date(m, doc, dated, index, spans[(m.doc, m.sentence)], said) if doc is not None else None
+        found = _mention_date(m, doc, dated, index, spans[(m.doc, m.sentence)], said)
         out.append(replace(m, when=found[0], when_precision=found[1], when_basis=found[2]) if found else m)
     return tuple(out)
 
