@@ -116,13 +116,12 @@ class Describer:
         self.types = {e.id: e.type for e in entities}
         texts = {(a.document.id, s.id): s.text for a in annotated for s in a.document.sentences}
         self.order = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
-        self.titles: dict[str, list[set[str]]] = defaultdict(list)  # person -> words just before each mention
+        self.titles: dict[str, list[frozenset[str]]] = defaultdict(list)  # person -> words just before each mention
         # doc -> (sentence, offset, entity id or None, name) of each entity or speaker it names, in order
         self.named: dict[str, list[tuple[int, int, str | None, str]]] = defaultdict(list)
         for entity in entities:
             for m in entity.mentions:
-                before = texts.get((m.doc, m.sentence), "")[max(0, m.start - 40) : m.start].lower()
-                self.titles[entity.id].append(set(re.findall(r"[a-z]+", before)))
+                self.titles[entity.id].append(_words_before(texts.get((m.doc, m.sentence), ""), m.start))
                 at = self.order.get((m.doc, m.sentence), 0)
                 self.named[m.doc].append((at, m.start, entity.id, entity.name))
         self.title_words = {person: set().union(*before) for person, before in self.titles.items()}
@@ -159,6 +158,12 @@ class Describer:
             and any(head in before and all(w in before for w in modifiers) for before in self.titles[entity])
         }
         return (fits.pop(), None) if len(fits) == 1 else (None, None)
+
+
+@story_memo
+def _words_before(text: str, start: int) -> frozenset[str]:
+    """The lower-case words of the 40 characters before a name: where a title ("interior minister") is."""
+    return frozenset(re.findall(r"[a-z]+", text[max(0, start - 40) : start].lower()))
 
 
 @story_memo

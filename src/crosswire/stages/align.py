@@ -392,6 +392,8 @@ def _claim(
     settings: AlignSettings,
     copies: Sequence[set[str]] = (),
 ) -> Claim:
+    if len(group) == 1:  # (most claims: one mention, which speaks for itself)
+        return _single_claim(claim_id, group[0], docs, quantities, settings, copies)
     ordered = sorted(members)
     centrality = {i: sum(scores.get((min(i, j), max(i, j)), 0.0) for j in ordered if j != i) for i in ordered}
     firm = [i for i in ordered if group[ordered.index(i)].certainty == "asserted"] or ordered
@@ -417,6 +419,30 @@ def _claim(
         independent_sources=independent,
         first_reported=min(dates) if dates else None,
         status=status,
+        quantities=quantities,
+        normalisation=_normalisation_notes(quantities, settings.quantity_tolerance),
+    )
+
+
+def _single_claim(
+    claim_id: str,
+    mention: ClaimMention,
+    docs: dict,
+    quantities: tuple[Quantity, ...],
+    settings: AlignSettings,
+    copies: Sequence[set[str]],
+) -> Claim:
+    """``_claim`` of one mention: its own wording, its document's date, one source if it is news."""
+    date = docs[mention.doc].published.date
+    news = mention.kind == "news"
+    independent = independent_sources([mention], docs, settings.copy_similarity, copies) if news else 0
+    return Claim(
+        id=claim_id,
+        text=proposition_text(mention),
+        mentions=(mention,),
+        independent_sources=independent,
+        first_reported=date or None,
+        status="corroborated" if independent >= 2 else "single_source",
         quantities=quantities,
         normalisation=_normalisation_notes(quantities, settings.quantity_tolerance),
     )
