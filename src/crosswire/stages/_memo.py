@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 MEMO_SIZE = 1 << 16  # sentences a memo keeps within one story
+DOCUMENT_MEMO_SIZE = 1 << 13  # documents a document memo keeps (a story kept open has fewer)
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 _MEMOS: list[Any] = []
@@ -69,8 +70,9 @@ def document_memo(function: Function) -> Function:
     same answer without the work. Arguments are keyed on their identity, except plain values (strings,
     numbers, None) and tuples, keyed item by item: a document's claim mentions gathered afresh into a
     new tuple, or the names of its speakers, are the same key. The memo keeps the arguments, so that
-    no other object can take their identity meanwhile, and holds at most ``MEMO_SIZE`` calls (emptied
-    when full: a story has fewer documents)."""
+    no other object can take their identity meanwhile, and holds at most ``DOCUMENT_MEMO_SIZE`` calls
+    (emptied when full): a process that keeps its memos from one story to the next holds a few
+    thousand documents' work, not every story's."""
     memo: dict[Any, tuple[tuple[Any, ...], Any]] = {}
 
     @functools.wraps(function)
@@ -78,7 +80,7 @@ def document_memo(function: Function) -> Function:
         key = _key(args)
         found = memo.get(key)
         if found is None:
-            if len(memo) >= MEMO_SIZE:
+            if len(memo) >= DOCUMENT_MEMO_SIZE:
                 memo.clear()
             found = memo[key] = (args, function(*args))
         return found[1]
