@@ -32,7 +32,7 @@ from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, 
 from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
-from crosswire.stages._memo import searcher, story_memo
+from crosswire.stages._memo import document_memo, searcher, story_memo
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
@@ -187,46 +187,30 @@ class _Evidence:
     def __init__(
         self, mentions: Sequence[ClaimMention], annotated: Sequence[Annotated], entities: Sequence[Entity]
     ) -> None:
-        clauses = {(i.doc, i.sentence, c.start): c for a in annotated for i in a.info for c in i.clauses}
-        # "und" (too short to tell) is read with the English model, so it is English here.
-        language = {a.document.id: "en" if a.document.language == "und" else a.document.language for a in annotated}
-        self.languages = [language.get(m.doc, "en") for m in mentions]
-        sentence_lemmas = {(i.doc, i.sentence): i.lemmas for a in annotated for i in a.info}
-        self.lemmas = [
-            clauses[(m.doc, m.sentence, m.start)].lemmas
-            if (m.doc, m.sentence, m.start) in clauses
-            else sentence_lemmas.get((m.doc, m.sentence), ())
-            for m in mentions
-        ]
-        rows: dict[tuple[str, str], list[int]] = defaultdict(list)
+        # Where each document names each entity, and whether that counts as a name, a thing or both:
+        # the one thing the rest of the story decides (the rest is read from the document alone).
+        marks: dict[str, list[tuple[str, int, str, bool, bool]]] = defaultdict(list)
+        for entity in entities:
+            named = entity.type in ("PERSON", "ORG", "FAC", "EVENT") or len(entity.mentions) < 10
+            thing = entity.type != "PERSON"
+            if named or thing:
+                for em in entity.mentions:
+                    marks[em.doc].append((em.sentence, em.start, entity.id, named, thing))
+        by_doc = {a.document.id: a for a in annotated}
+        places: dict[str, list[int]] = defaultdict(list)  # each document's mentions, by place in ``mentions``
         for row, m in enumerate(mentions):
-            rows[(m.doc, m.sentence)].append(row)
-
-        def inside(doc: str, sentence: str, start: int) -> list[int]:
-            return [r for r in rows.get((doc, sentence), ()) if _covers(mentions[r], start)]
-
+            places[m.doc].append(row)
+        self.languages: list[str] = ["en"] * len(mentions)
+        self.lemmas: list[tuple[str, ...]] = [()] * len(mentions)
         self.names: list[set[str]] = [set() for _ in mentions]
         self.things: list[set[str]] = [set() for _ in mentions]
-        things = self.things
-        for entity in entities:
-            if entity.type in ("PERSON", "ORG", "FAC", "EVENT") or len(entity.mentions) < 10:
-                for em in entity.mentions:
-                    for r in inside(em.doc, em.sentence, em.start):
-                        self.names[r].add(entity.id)
-            if entity.type != "PERSON":
-                for em in entity.mentions:
-                    for r in inside(em.doc, em.sentence, em.start):
-                        things[r].add(entity.id)
-        # What two propositions must share to be compared by meaning: a word stem ("meet", "meeting")
-        # that is not a reporting verb, or a place, organisation or thing (people are in most sentences).
-        self.anchors = [
-            _anchor_stems(tuple(lemmas), self.languages[r]) | things[r] for r, lemmas in enumerate(self.lemmas)
-        ]
+        self.anchors: list[frozenset[str]] = [frozenset()] * len(mentions)
         self.numbers: list[list[Quantity]] = [[] for _ in mentions]
-        for a in annotated:
-            for q in a.quantities:
-                for r in inside(q.doc, q.sentence, q.start):
-                    self.numbers[r].append(q)
+        for doc_id, rows in places.items():
+            found = _document_evidence(by_doc.get(doc_id), tuple(mentions[r] for r in rows), tuple(marks[doc_id]))
+            for r, (language, lemmas, names, things, anchors, numbers) in zip(rows, found, strict=True):
+                self.languages[r], self.lemmas[r], self.names[r] = language, lemmas, names
+                self.things[r], self.anchors[r], self.numbers[r] = things, anchors, numbers
 
     def name_blocks(self) -> list[list[int]]:
         """Mentions naming the same person, organisation, place or thing (capped like every block)."""
@@ -247,6 +231,58 @@ class _Evidence:
                 for bucket in (magnitude - 1, magnitude, magnitude + 1):
                     found[(q.dimension, q.unit, q.noun if q.dimension == "count" else None, bucket)].append(row)
         return [rows for rows in found.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
+
+
+_Row = tuple[str, tuple[str, ...], set[str], set[str], frozenset[str], list[Quantity]]
+
+
+@document_memo
+def _document_evidence(
+    doc: Annotated | None,
+    mentions: tuple[ClaimMention, ...],
+    marks: tuple[tuple[str, int, str, bool, bool], ...],
+) -> list[_Row]:
+    """``_Evidence`` of one document's claim mentions (``doc`` None: a mention of no document given),
+    each as (language, lemmas, names, things, anchors, numbers); ``marks``: (sentence, offset, entity
+    id, a name?, a thing?) of each entity mention in the document. What is handed back is shared by
+    the calls that find it again, and is read, never changed."""
+    infos = doc.info if doc is not None else ()
+    clauses = {(i.doc, i.sentence, c.start): c for i in infos for c in i.clauses}
+    sentence_lemmas = {(i.doc, i.sentence): i.lemmas for i in infos}
+    # "und" (too short to tell) is read with the English model, so it is English here.
+    language = "en" if doc is None or doc.document.language == "und" else doc.document.language
+    lemmas = [
+        clauses[(m.doc, m.sentence, m.start)].lemmas
+        if (m.doc, m.sentence, m.start) in clauses
+        else sentence_lemmas.get((m.doc, m.sentence), ())
+        for m in mentions
+    ]
+    rows: dict[str, list[int]] = defaultdict(list)
+    for row, m in enumerate(mentions):
+        rows[m.sentence].append(row)
+
+    def inside(sentence: str, start: int) -> list[int]:
+        return [r for r in rows.get(sentence, ()) if _covers(mentions[r], start)]
+
+    names: list[set[str]] = [set() for _ in mentions]
+    things: list[set[str]] = [set() for _ in mentions]
+    for sentence, start, entity, named, thing in marks:
+        for r in inside(sentence, start):
+            if named:
+                names[r].add(entity)
+            if thing:
+                things[r].add(entity)
+    numbers: list[list[Quantity]] = [[] for _ in mentions]
+    for q in doc.quantities if doc is not None else ():
+        for r in inside(q.sentence, q.start):
+            numbers[r].append(q)
+    # What two propositions must share to be compared by meaning: a word stem ("meet", "meeting")
+    # that is not a reporting verb, or a place, organisation or thing (people are in most sentences).
+    return [
+        (language, tuple(lemmas[r]), names[r], things[r], _anchor_stems(tuple(lemmas[r]), language) | things[r],
+         numbers[r])
+        for r in range(len(mentions))
+    ]  # fmt: skip
 
 
 @story_memo
