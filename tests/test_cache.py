@@ -229,3 +229,30 @@ def test_document_memo_hands_back_the_same_answer_for_the_same_objects_only():
     assert len(calls) == 4
     forget_story()
     assert work(doc, (a, b), True) is not first  # the story is reconciled: the memo is empty
+
+
+def test_cache_the_reference_corpus_added_in_publication_order_equals_a_full_analysis_each_time(tmp_path, nlp):
+    """A desk adds the reference articles one at a time, in the order they were published, in one
+    process that keeps what it memoised: every version equals an analysis of the same articles afresh,
+    and an entity keeps its id from one version to the next."""
+    from conftest import REFERENCE
+
+    if not REFERENCE.is_dir():
+        pytest.skip(f"reference corpus not found at {REFERENCE} (it lives in ../shared beside the checkout)")
+    files = sorted(REFERENCE.iterdir())
+    documents, _ = prepare([str(f) for f in files], SETTINGS, None, {})
+    published = {d.source: d.published.date or "~" for d in documents}
+    files.sort(key=lambda f: (published.get(str(f), "~"), f.name))
+    store = open_store(tmp_path / "s.db")
+    versions = []
+    for file in files:  # the adds one after the other, as a desk makes them (memos kept between them)
+        add_to_story(store, "mutiny", [(file.name, file.read_bytes())], SETTINGS, nlp=nlp)
+        versions.append(([(f"mutiny/{d.name}", d.data) for d in store.documents("mutiny")], store.version("mutiny")))
+    store.close()
+    ids: dict[str, str] = {}
+    for stored, kept in versions:
+        forget_story()  # the analysis afresh starts with nothing memoised
+        assert _without_generator(kept) == _without_generator(to_dict(analyze(stored, SETTINGS, nlp=nlp), "x"))
+        for entity in kept["entities"]:
+            assert ids.setdefault(entity["name"], entity["id"]) == entity["id"], entity["name"]
+    assert len(versions) == 5 and len(ids) >= 20
