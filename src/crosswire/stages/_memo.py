@@ -91,16 +91,25 @@ def document_memo(function: Function) -> Function:
     return memoised  # type: ignore[return-value]
 
 
-_IDENTITY = object()  # marks a key made of an object's identity (no argument's value can hold it)
+_IDENTITY = object()  # marks a key made of objects' identities (no argument's value can hold it)
+_NUMBERS = frozenset([int, float, bool])
+_PLAIN = frozenset([str, int, float, bool, type(None)])
 
 
 def _key(argument: Any) -> Any:
     """A string or None as itself, a number with its type (True is not 1 here), a tuple item by item,
-    anything else by its identity (never its hash: hashing a document's dataclass would read all of it)."""
-    if argument is None or type(argument) is str:
+    anything else by its identity (never its hash: hashing a document's dataclass would read all of
+    it). A tuple of plain values, or of objects only, is keyed in one go."""
+    kind = type(argument)
+    if argument is None or kind is str:
         return argument
-    if type(argument) in (int, float, bool):
-        return (type(argument), argument)
-    if type(argument) is tuple:
+    if kind in _NUMBERS:
+        return (kind, argument)
+    if kind is tuple:
+        kinds = set(map(type, argument))
+        if kinds <= _PLAIN:
+            return (tuple(map(type, argument)), argument)
+        if not kinds & _PLAIN and tuple not in kinds:
+            return (_IDENTITY, tuple(map(id, argument)))
         return tuple(map(_key, argument))
     return (_IDENTITY, id(argument))

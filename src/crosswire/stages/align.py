@@ -19,6 +19,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from crosswire.lexicons import (
     ACT_REVERSED,
@@ -189,28 +190,31 @@ class _Evidence:
     ) -> None:
         # Where each document names each entity, and whether that counts as a name, a thing or both:
         # the one thing the rest of the story decides (the rest is read from the document alone).
-        marks: dict[str, list[tuple[str, int, str, bool, bool]]] = defaultdict(list)
+        # Flat (sentence, offset, entity id, a name?, a thing?, sentence, ...): one plain tuple a
+        # document, which the memo keys in one go.
+        marks: dict[str, list[str | int | bool]] = defaultdict(list)
         for entity in entities:
             named = entity.type in ("PERSON", "ORG", "FAC", "EVENT") or len(entity.mentions) < 10
             thing = entity.type != "PERSON"
             if named or thing:
                 for em in entity.mentions:
-                    marks[em.doc].append((em.sentence, em.start, entity.id, named, thing))
+                    marks[em.doc] += (em.sentence, em.start, entity.id, named, thing)
         by_doc = {a.document.id: a for a in annotated}
         places: dict[str, list[int]] = defaultdict(list)  # each document's mentions, by place in ``mentions``
         for row, m in enumerate(mentions):
             places[m.doc].append(row)
-        self.languages: list[str] = ["en"] * len(mentions)
-        self.lemmas: list[tuple[str, ...]] = [()] * len(mentions)
-        self.names: list[set[str]] = [set() for _ in mentions]
-        self.things: list[set[str]] = [set() for _ in mentions]
-        self.anchors: list[frozenset[str]] = [frozenset()] * len(mentions)
-        self.numbers: list[list[Quantity]] = [[] for _ in mentions]
+        found: dict[int, _Row] = {}
         for doc_id, rows in places.items():
-            found = _document_evidence(by_doc.get(doc_id), tuple(mentions[r] for r in rows), tuple(marks[doc_id]))
-            for r, (language, lemmas, names, things, anchors, numbers) in zip(rows, found, strict=True):
-                self.languages[r], self.lemmas[r], self.names[r] = language, lemmas, names
-                self.things[r], self.anchors[r], self.numbers[r] = things, anchors, numbers
+            kept = _document_evidence(by_doc.get(doc_id), tuple(mentions[r] for r in rows), tuple(marks[doc_id]))
+            found.update(zip(rows, kept, strict=True))
+        ordered = [found[r] for r in range(len(mentions))]
+        columns: tuple[list[Any], ...] = tuple(map(list, zip(*ordered, strict=True))) if ordered else ([],) * 6
+        self.languages: list[str] = columns[0]
+        self.lemmas: list[tuple[str, ...]] = columns[1]
+        self.names: list[set[str]] = columns[2]
+        self.things: list[set[str]] = columns[3]
+        self.anchors: list[frozenset[str]] = columns[4]
+        self.numbers: list[list[Quantity]] = columns[5]
 
     def name_blocks(self) -> list[list[int]]:
         """Mentions naming the same person, organisation, place or thing (capped like every block)."""
@@ -240,12 +244,12 @@ _Row = tuple[str, tuple[str, ...], set[str], set[str], frozenset[str], list[Quan
 def _document_evidence(
     doc: Annotated | None,
     mentions: tuple[ClaimMention, ...],
-    marks: tuple[tuple[str, int, str, bool, bool], ...],
+    marks: tuple[str | int | bool, ...],
 ) -> list[_Row]:
     """``_Evidence`` of one document's claim mentions (``doc`` None: a mention of no document given),
-    each as (language, lemmas, names, things, anchors, numbers); ``marks``: (sentence, offset, entity
-    id, a name?, a thing?) of each entity mention in the document. What is handed back is shared by
-    the calls that find it again, and is read, never changed."""
+    each as (language, lemmas, names, things, anchors, numbers); ``marks``: sentence, offset, entity
+    id, a name?, a thing? of each entity mention in the document, one after the other. What is handed
+    back is shared by the calls that find it again, and is read, never changed."""
     infos = doc.info if doc is not None else ()
     clauses = {(i.doc, i.sentence, c.start): c for i in infos for c in i.clauses}
     sentence_lemmas = {(i.doc, i.sentence): i.lemmas for i in infos}
@@ -266,12 +270,12 @@ def _document_evidence(
 
     names: list[set[str]] = [set() for _ in mentions]
     things: list[set[str]] = [set() for _ in mentions]
-    for sentence, start, entity, named, thing in marks:
-        for r in inside(sentence, start):
+    for sentence, start, entity, named, thing in zip(*[iter(marks)] * 5, strict=True):
+        for r in inside(str(sentence), int(start)):
             if named:
-                names[r].add(entity)
+                names[r].add(str(entity))
             if thing:
-                things[r].add(entity)
+                things[r].add(str(entity))
     numbers: list[list[Quantity]] = [[] for _ in mentions]
     for q in doc.quantities if doc is not None else ():
         for r in inside(q.sentence, q.start):
