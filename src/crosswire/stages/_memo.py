@@ -91,6 +91,30 @@ def document_memo(function: Function) -> Function:
     return memoised  # type: ignore[return-value]
 
 
+def identity_memo(function: Function) -> Function:
+    """``function`` memoised on the identity of all its arguments until ``forget_story``: for a check
+    made on many pairs of one story's objects (two claim mentions and their numbers), each made again
+    at the story's next add with the same objects for every document it read before. Cheaper to key
+    than ``document_memo`` (no argument is read); the memo keeps the arguments, and holds at most
+    ``MEMO_SIZE`` calls (emptied when full)."""
+    memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+
+    @functools.wraps(function)
+    def memoised(*args: Any) -> Any:
+        key = tuple(map(id, args))
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            found = memo[key] = (args, function(*args))
+        return found[1]
+
+    memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
+    memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
+    _MEMOS.append(memoised)
+    return memoised  # type: ignore[return-value]
+
+
 _IDENTITY = object()  # marks a key made of objects' identities (no argument's value can hold it)
 _NUMBERS = frozenset([int, float, bool])
 _PLAIN = frozenset([str, int, float, bool, type(None)])

@@ -33,7 +33,7 @@ from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, 
 from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
-from crosswire.stages._memo import document_memo, searcher, story_memo
+from crosswire.stages._memo import document_memo, identity_memo, searcher, story_memo
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
@@ -130,12 +130,19 @@ def candidates_for(
             continue  # only news corroborates; background, opinion and questions stay apart
         if evidence.languages[i] != evidence.languages[j]:
             continue  # the encoder and the word features are of one language: no match across two
-        if _CONTENT_ELSEWHERE(first.span) or _CONTENT_ELSEWHERE(second.span):
-            continue  # "others could do the same": what it claims is in another sentence
-        if _guarded(first, second, evidence.numbers[i], evidence.numbers[j], tolerance):
+        if _apart(first, second, evidence.numbers[i], evidence.numbers[j], tolerance):
             continue
         candidates.append((i, j))
     return candidates
+
+
+@identity_memo
+def _apart(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quantity], tolerance: float) -> bool:
+    """Two news mentions of two documents that are never to be compared: a mention whose content is
+    in another sentence ("others could do the same"), or a pair ``_guarded`` keeps apart."""
+    if _CONTENT_ELSEWHERE(a.span) or _CONTENT_ELSEWHERE(b.span):
+        return True
+    return _guarded(a, b, na, nb, tolerance)
 
 
 def pair_features(
