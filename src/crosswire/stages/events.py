@@ -24,6 +24,7 @@ from crosswire.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
 from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._memo import identity_memo
 from crosswire.stages._mentions import WORD, lasting, text_day
 from crosswire.stages._order import document_rank
 from crosswire.stages._sources import independent_sources
@@ -53,6 +54,8 @@ def find_events(
     groups = []
     languages = {d.id: d.language for d in documents}
     for group in link_event_mentions(mentions, blocks, languages):
+        if len(group) < 2:
+            continue  # (most: one mention, in one document)
         members = sorted(group, key=place)
         if len({mentions[i].doc for i in members}) < 2 or len({mentions[i].claim for i in members}) < 2:
             continue  # an event links claims: one claim in two documents is that claim's own business
@@ -150,27 +153,31 @@ def _in_common(a: EventMention, b: EventMention) -> bool:
 def _event_mentions(claim: Claim) -> list[tuple[EventMention, ClaimMention]]:
     out = []
     for m in claim.mentions:
-        if not m.predicate or m.head < 0:
-            continue
-        word = WORD.match(m.text, m.head)
-        mention = EventMention(
-            doc=m.doc,
-            sentence=m.sentence,
-            start=m.head,
-            word=word.group(0) if word else m.predicate,
-            lemma=m.predicate.lower(),
-            claim=claim.id,
-            day=text_day(m),
-            lasting=lasting(m),
-            subject=m.subject,
-            object=m.object,
-            news=m.kind == "news",
-            # told as having happened: not a plan, a possibility, a rumour, nor a denial (a denial of
-            # an event is a conflict with its report, never another telling of it)
-            happened=m.kind == "news" and not m.future and m.certainty == "asserted" and not m.negated,
-        )
-        out.append((mention, m))
+        told = _told(m)
+        if told is not None:
+            out.append((EventMention(m.doc, m.sentence, m.head, told[0], told[1], claim.id, *told[2:]), m))
     return out
+
+
+@identity_memo
+def _told(m: ClaimMention) -> tuple[str, str, str | None, bool, str, str, bool, bool] | None:
+    """What an event mention takes from a claim mention (all but its claim's id): word, lemma, day,
+    lasting, subject, object, news, happened; None for a mention with no event verb."""
+    if not m.predicate or m.head < 0:
+        return None
+    word = WORD.match(m.text, m.head)
+    return (
+        word.group(0) if word else m.predicate,
+        m.predicate.lower(),
+        text_day(m),
+        lasting(m),
+        m.subject,
+        m.object,
+        m.kind == "news",
+        # told as having happened: not a plan, a possibility, a rumour, nor a denial (a denial of
+        # an event is a conflict with its report, never another telling of it)
+        m.kind == "news" and not m.future and m.certainty == "asserted" and not m.negated,
+    )
 
 
 def _by_claim(mentions: Sequence[EventMention]) -> dict[str, list[int]]:
