@@ -33,3 +33,27 @@ def test_align_status_and_first_report(sample_dossier):
     assert claim.status == "corroborated" and claim.independent_sources >= 2
     dates = {d.id: d.published.date for d in sample_dossier.documents}
     assert claim.first_reported == min(dates[m.doc] for m in claim.mentions if dates[m.doc])
+
+
+def test_align_text_index_is_scikit_learns_tfidf_to_the_last_bit():
+    """The index builds its term counts itself (fast enough to remake at every add); its weights must
+    still be exactly what scikit-learn's vectorizer gives, repeated terms and all."""
+    import random
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from crosswire.stages._similarity import TextIndex
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(80)] + ["Été", "a", "b-c"]
+    for _ in range(50):
+        lists = [tuple(rng.choice(words) for _ in range(rng.randint(0, 9))) for _ in range(rng.randint(1, 40))]
+        if not any(lists):
+            continue
+        ours = TextIndex(lists).matrix
+        theirs = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit_transform([list(x) for x in lists])
+        theirs = theirs.tocsr()
+        assert ours.shape == theirs.shape
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
