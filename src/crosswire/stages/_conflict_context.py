@@ -14,7 +14,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from crosswire.lexicons import REPORTING_VERBS
 from crosswire.models import Annotated, ClaimMention, Entity, Quantity, TimeMention
 from crosswire.stages._dates import effective_date
-from crosswire.stages._memo import story_memo
+from crosswire.stages._memo import document_memo, story_memo
 from crosswire.stages._similarity import TextIndex
 
 _PRONOUN_BEFORE = re.compile(r"\b(?:he|she|they|we|i)\b[^,;]{0,20}$", re.I)
@@ -31,7 +31,14 @@ class _Context:
         self.outlet = {a.document.id: a.document.label for a in annotated}
         self.published = {a.document.id: a.document.published.date for a in annotated}
         self.date = {a.document.id: effective_date(a) for a in annotated}
-        self.lemmas = {(i.doc, i.sentence): set(i.lemmas) for a in annotated for i in a.info}
+        self.lemmas: dict[tuple[str, str], set[str]] = {}
+        self.times: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
+        self.order: dict[tuple[str, str], int] = {}
+        for a in annotated:  # (what is read of each document alone, found again at a desk's next add)
+            lemmas, times, order = _document_lookups(a)
+            self.lemmas.update(lemmas)
+            self.times.update(times)
+            self.order.update(order)
         self.names: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.people: dict[tuple[str, str], set[str]] = defaultdict(set)
         for entity in entities:
@@ -49,11 +56,6 @@ class _Context:
             for alias in (entity.name, *entity.aliases):
                 for word in alias.lower().split():
                     self.by_word[word].add(entity.id)
-        self.times: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
-        for a in annotated:
-            for t in a.times:
-                self.times[(t.doc, t.sentence)].append(t)
-        self.order = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
         self.at_position = {(doc, n): sentence for (doc, sentence), n in self.order.items()}
         self.leads = _leaders(annotated, self.spans, self.entity_type)
 
@@ -109,6 +111,20 @@ class _Context:
         """'Outlet (published date)', or '(undated)': never a date guessed from the text."""
         when = self.published.get(mention.doc)
         return f"{self.outlet[mention.doc]} ({when or 'undated'})"
+
+
+@document_memo
+def _document_lookups(
+    a: Annotated,
+) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], list[TimeMention]], dict[tuple[str, str], int]]:
+    """One document's lemmas and time mentions per sentence, and its sentences' places (read, never
+    changed, by the detectors)."""
+    lemmas = {(i.doc, i.sentence): set(i.lemmas) for i in a.info}
+    times: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
+    for t in a.times:
+        times[(t.doc, t.sentence)].append(t)
+    order = {(a.document.id, s.id): n for n, s in enumerate(a.document.sentences)}
+    return lemmas, dict(times), order
 
 
 @story_memo  # one span is compared with many: its stems are read once

@@ -148,9 +148,7 @@ def _temporal(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
 def _whereabouts(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     """A person's whereabouts reported unknown, and a later report that places them somewhere."""
     mentions = [(c, m) for c in claims for m in c.mentions]
-    claims_at: dict[tuple[str, str], list[ClaimMention]] = defaultdict(list)
-    for _, m in mentions:
-        claims_at[(m.doc, m.sentence)].append(m)
+    claims_at: dict[tuple[str, str], list[ClaimMention]] = {}  # made when first needed ("His whereabouts")
     located: dict[str, list[tuple[Claim, ClaimMention, str]]] = defaultdict(list)
     for claim, m in mentions:
         found = _SEARCH[LOCATED](m.span)
@@ -167,6 +165,8 @@ def _whereabouts(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         if not unknown or (m.doc, m.sentence) in reported:
             continue
         if _POSSESSIVE_BEFORE.search(m.span[: unknown.start()]):
+            if not claims_at:
+                claims_at.update(_claims_at(claims))
             people = ctx.antecedent(m, claims_at)
         else:
             people = ctx.subjects(m) or {
@@ -201,10 +201,7 @@ def _aim_frames(
     claims: Sequence[Claim], ctx: _Context, pattern: re.Pattern[str]
 ) -> list[tuple[Claim, ClaimMention, set[str], frozenset[str], str]]:
     """Mentions stating (or disowning) an aim: claim, mention, actors, stems of the aim, the aim's words."""
-    claims_at: dict[tuple[str, str], list[ClaimMention]] = defaultdict(list)
-    for c in claims:
-        for m in c.mentions:
-            claims_at[(m.doc, m.sentence)].append(m)
+    claims_at: dict[tuple[str, str], list[ClaimMention]] = {}  # made when first needed ("His aim ...")
     frames = []
     for claim in claims:
         for m in claim.mentions:
@@ -216,12 +213,23 @@ def _aim_frames(
             words = re.sub(r"\s+(?:and|or)$", "", words[: cut.start() if cut else len(words)].strip())
             before = m.start + found.start()
             if _POSSESSIVE_BEFORE.search(m.span[: found.start()]):
+                if not claims_at:
+                    claims_at.update(_claims_at(claims))
                 actors = ctx.antecedent(m, claims_at)
             else:
                 actors = ctx.actors(m, before)
             if actors and _stems(words):
                 frames.append((claim, m, actors, _stems(words), words))
     return frames
+
+
+def _claims_at(claims: Sequence[Claim]) -> dict[tuple[str, str], list[ClaimMention]]:
+    """Each sentence's claim mentions."""
+    found: dict[tuple[str, str], list[ClaimMention]] = defaultdict(list)
+    for c in claims:
+        for m in c.mentions:
+            found[(m.doc, m.sentence)].append(m)
+    return found
 
 
 def _aims(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
