@@ -108,8 +108,11 @@ def write_brief(
     must = list(dict.fromkeys(later))[: max(1, max_sentences // 3)]
     must_ids = {c.id for c in must}
     event_outlets = {c.id: event_of[c.id].outlets if c.id in event_of else 0 for c in claims}
+    rank = {c.id: _rank(c) for c in current}  # (ranked twice below: with the event's outlets, without)
     ranked = [
-        c for c in sorted(usable, key=lambda c: _rank(c, event_outlets[c.id]), reverse=True) if c.id not in must_ids
+        c
+        for c in sorted(usable, key=lambda c: (rank[c.id][0], event_outlets[c.id], *rank[c.id][2:]), reverse=True)
+        if c.id not in must_ids
     ]
     chosen = must + _pick(ranked, max_sentences - len(must), wording, docs, event_outlets)
     happened = _event_dates(timeline)
@@ -127,7 +130,7 @@ def write_brief(
         itertools.islice(
             (
                 c.id
-                for c in sorted(current, key=_rank, reverse=True)
+                for c in sorted(current, key=lambda c: rank[c.id], reverse=True)
                 if c.independent_sources == 1
                 and c.id not in in_summary
                 and c.status == "single_source"
