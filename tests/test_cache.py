@@ -256,3 +256,16 @@ def test_cache_the_reference_corpus_added_in_publication_order_equals_a_full_ana
         for entity in kept["entities"]:
             assert ids.setdefault(entity["name"], entity["id"]) == entity["id"], entity["name"]
     assert len(versions) == 5 and len(ids) >= 20
+
+
+def test_cache_a_desk_keeps_one_storys_memos_not_every_storys(tmp_path, nlp):
+    """The web app serves many stories from one process: the stages' memos are kept from one add to
+    the next of a story, and let go when another story is analysed."""
+    from crosswire.stages import timeline
+
+    store = open_store(tmp_path / "s.db")
+    add_to_story(store, "desk-one", [(n, (SAMPLE / n).read_bytes()) for n in ARTICLES[:3]], SETTINGS, nlp=nlp)
+    assert timeline._resolved.cache_info().currsize == 3
+    add_to_story(store, "desk-two", [(n, (SAMPLE / n).read_bytes()) for n in ARTICLES[3:]], SETTINGS, nlp=nlp)
+    assert timeline._resolved.cache_info().currsize == 2  # story two's documents only
+    store.close()

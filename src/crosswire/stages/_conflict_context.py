@@ -31,8 +31,8 @@ class _Context:
         self.outlet = {a.document.id: a.document.label for a in annotated}
         self.published = {a.document.id: a.document.published.date for a in annotated}
         self.date = {a.document.id: effective_date(a) for a in annotated}
-        self.lemmas: dict[tuple[str, str], set[str]] = {}
-        self.times: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
+        self.lemmas: dict[tuple[str, str], frozenset[str]] = {}
+        self.times: dict[tuple[str, str], Sequence[TimeMention]] = defaultdict(tuple)
         self.order: dict[tuple[str, str], int] = {}
         for a in annotated:  # (what is read of each document alone, found again at a desk's next add)
             lemmas, times, order = _document_lookups(a)
@@ -116,15 +116,17 @@ class _Context:
 @document_memo
 def _document_lookups(
     a: Annotated,
-) -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], list[TimeMention]], dict[tuple[str, str], int]]:
-    """One document's lemmas and time mentions per sentence, and its sentences' places (read, never
-    changed, by the detectors)."""
-    lemmas = {(i.doc, i.sentence): set(i.lemmas) for i in a.info}
+) -> tuple[
+    dict[tuple[str, str], frozenset[str]], dict[tuple[str, str], tuple[TimeMention, ...]], dict[tuple[str, str], int]
+]:
+    """One document's lemmas and time mentions per sentence, and its sentences' places (frozen: a
+    memo hands them to the detectors again at later adds)."""
+    lemmas = {(i.doc, i.sentence): frozenset(i.lemmas) for i in a.info}
     times: dict[tuple[str, str], list[TimeMention]] = defaultdict(list)
     for t in a.times:
         times[(t.doc, t.sentence)].append(t)
     order = {(a.document.id, s.id): n for n, s in enumerate(a.document.sentences)}
-    return lemmas, dict(times), order
+    return lemmas, {key: tuple(found) for key, found in times.items()}, order
 
 
 @story_memo  # one span is compared with many: its stems are read once

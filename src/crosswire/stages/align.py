@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,7 +138,7 @@ def candidates_for(
 
 
 @identity_memo
-def _apart(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quantity], tolerance: float) -> bool:
+def _apart(a: ClaimMention, b: ClaimMention, na: Sequence[Quantity], nb: Sequence[Quantity], tolerance: float) -> bool:
     """Two news mentions of two documents that are never to be compared: a mention whose content is
     in another sentence ("others could do the same"), or a pair ``_guarded`` keeps apart."""
     if _CONTENT_ELSEWHERE(a.span) or _CONTENT_ELSEWHERE(b.span):
@@ -218,10 +219,10 @@ class _Evidence:
         columns: tuple[list[Any], ...] = tuple(map(list, zip(*ordered, strict=True))) if ordered else ([],) * 6
         self.languages: list[str] = columns[0]
         self.lemmas: list[tuple[str, ...]] = columns[1]
-        self.names: list[set[str]] = columns[2]
-        self.things: list[set[str]] = columns[3]
+        self.names: list[frozenset[str]] = columns[2]
+        self.things: list[frozenset[str]] = columns[3]
         self.anchors: list[frozenset[str]] = columns[4]
-        self.numbers: list[list[Quantity]] = columns[5]
+        self.numbers: list[tuple[Quantity, ...]] = columns[5]
 
     def name_blocks(self) -> list[list[int]]:
         """Mentions naming the same person, organisation, place or thing (capped like every block)."""
@@ -244,7 +245,7 @@ class _Evidence:
         return [rows for rows in found.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
 
 
-_Row = tuple[str, tuple[str, ...], set[str], set[str], frozenset[str], list[Quantity]]
+_Row = tuple[str, tuple[str, ...], frozenset[str], frozenset[str], frozenset[str], tuple[Quantity, ...]]
 
 
 @document_memo
@@ -289,9 +290,9 @@ def _document_evidence(
             numbers[r].append(q)
     # What two propositions must share to be compared by meaning: a word stem ("meet", "meeting")
     # that is not a reporting verb, or a place, organisation or thing (people are in most sentences).
-    return [
-        (language, tuple(lemmas[r]), names[r], things[r], _anchor_stems(tuple(lemmas[r]), language) | things[r],
-         numbers[r])
+    return [  # (frozen: what a memo hands back to later adds must not be changed by anyone)
+        (language, tuple(lemmas[r]), frozenset(names[r]), frozenset(things[r]),
+         _anchor_stems(tuple(lemmas[r]), language) | things[r], tuple(numbers[r]))
         for r in range(len(mentions))
     ]  # fmt: skip
 
@@ -308,7 +309,9 @@ def _covers(mention: ClaimMention, start: int) -> bool:
     return mention.start <= start < end
 
 
-def _guarded(a: ClaimMention, b: ClaimMention, na: list[Quantity], nb: list[Quantity], tolerance: float) -> bool:
+def _guarded(
+    a: ClaimMention, b: ClaimMention, na: Sequence[Quantity], nb: Sequence[Quantity], tolerance: float
+) -> bool:
     """Pairs that can never be one claim, however alike their words: a report and its negation, denial
     or reversal (those are conflicts), a plan and an event, numbers of one measure that disagree, other
     subjects, other event verbs."""
@@ -390,11 +393,11 @@ def _denial_pointing_back(text: str) -> bool:
     return bool(DENIAL.search(text)) and any(f" {w} " in f" {lowered} " for w in _ANAPHORA)
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: AbstractSet[str], b: AbstractSet[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
-def _quantity_score(a: list[Quantity], b: list[Quantity], tolerance: float) -> float:
+def _quantity_score(a: Sequence[Quantity], b: Sequence[Quantity], tolerance: float) -> float:
     best = 0.0
     for qa in a:
         for qb in b:

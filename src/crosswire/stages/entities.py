@@ -131,11 +131,15 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
 
 
 def _stable_ids(entities: Sequence[Entity], rank: dict[str, int]) -> list[str]:
-    """Each entity's id, made from its name ("e-yevgeny-prigozhin"), so that it names the same entity
-    in every version of a story: a number by rank ("e12") named another entity once an article more
-    changed the counts, and a link or a note that cited it pointed elsewhere. Entities whose names
-    make one id (look-alikes kept apart) are told apart by where each is first mentioned: the first
-    keeps the id, the next gets "-2", and so on."""
+    """Each entity's id, made from its name ("e-yevgeny-prigozhin"): a number by rank ("e12") named
+    another entity as soon as an article changed the counts, so a link or a note citing it pointed
+    elsewhere in the next version. A name-made id holds while the entity's name holds; it moves when
+    the name the story settles on changes ("Prigozhin" to "Yevgeny Prigozhin" once a fuller form is
+    the better attested), and among look-alike names kept apart, which make one id, the one first
+    mentioned (in the story's document order) keeps it and the next gets "-2", and so on: an article
+    published earlier that brings a look-alike takes the bare id. Carrying ids over from the previous
+    version would hold them through both, at the price of a version no longer equal to an analysis
+    afresh; that is not done."""
     first = sorted(
         range(len(entities)),
         key=lambda i: (

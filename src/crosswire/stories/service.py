@@ -20,6 +20,7 @@ from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
 from crosswire.output.json import to_dict
 from crosswire.settings import Settings
+from crosswire.stages._memo import forget_story
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
 
 # What a story takes in is also the web app's upload check (the web never imports stages): the
@@ -145,11 +146,18 @@ def _analyze_documents(
     """The dossier of these stored documents, read from memory, with sources named ``story/file``;
     documents annotated before (by this pipeline version) are read back from the store, not parsed."""
     files = [(f"{story}/{Path(document.name).name}", document.data) for document in documents]
+    # The stages' memos are kept for the next add to this story, and let go when another story is
+    # analysed: a web app that serves many stories holds one story's work, not the last few.
+    global _memos_of
+    if _memos_of != story:  # (memos are pure: keeping them for a same-named story elsewhere is safe)
+        forget_story()
+        _memos_of = story
     executor = LocalExecutor(nlp, cache=_remembering(store), keep_memos=True)
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
 
 
 _remembered: dict[Any, Any] = {}  # what the latest add read back from a store, decoded (``Remembering``)
+_memos_of: str | None = None  # the story whose analysis the stages' memos hold
 
 
 def _remembering(store: Store) -> Remembering:

@@ -396,7 +396,8 @@ class Store:
 # where the json module took 0.44 s (measured on that story); text that is not valid Unicode (a lone
 # surrogate from a file name that was not UTF-8) is beyond orjson, and such a dossier is written by
 # the json module, as before. Either is read by ``_unpacked``. Versions stored before are JSON text,
-# and read as such.
+# and read as such. (orjson would write a NaN as null where the json module wrote NaN; a dossier
+# holds none: its JSON output refuses one.)
 _PACK_LEVEL = 3
 
 
