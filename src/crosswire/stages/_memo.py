@@ -46,21 +46,7 @@ def story_object_memo(function: Function) -> Function:
     ``forget_story``: for what two stages build alike from one story's objects (which need not be
     hashable), one after the other. The memo keeps the arguments, so that no other object can take
     their identity meanwhile; a caller that never calls ``forget_story`` holds one call's worth."""
-    memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
-
-    @functools.wraps(function)
-    def memoised(*args: Any) -> Any:
-        key = tuple(map(id, args))
-        found = memo.get(key)
-        if found is None:
-            memo.clear()
-            found = memo[key] = (args, function(*args))
-        return found[1]
-
-    memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
-    memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
-    _MEMOS.append(memoised)
-    return memoised  # type: ignore[return-value]
+    return _memo_on(function, _identities, 1)
 
 
 def document_memo(function: Function) -> Function:
@@ -73,22 +59,7 @@ def document_memo(function: Function) -> Function:
     no other object can take their identity meanwhile, and holds at most ``DOCUMENT_MEMO_SIZE`` calls
     (emptied when full): a process that keeps its memos from one story to the next holds a few
     thousand documents' work, not every story's."""
-    memo: dict[Any, tuple[tuple[Any, ...], Any]] = {}
-
-    @functools.wraps(function)
-    def memoised(*args: Any) -> Any:
-        key = _key(args)
-        found = memo.get(key)
-        if found is None:
-            if len(memo) >= DOCUMENT_MEMO_SIZE:
-                memo.clear()
-            found = memo[key] = (args, function(*args))
-        return found[1]
-
-    memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
-    memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
-    _MEMOS.append(memoised)
-    return memoised  # type: ignore[return-value]
+    return _memo_on(function, _key, DOCUMENT_MEMO_SIZE)
 
 
 def identity_memo(function: Function) -> Function:
@@ -97,14 +68,21 @@ def identity_memo(function: Function) -> Function:
     at the story's next add with the same objects for every document it read before. Cheaper to key
     than ``document_memo`` (no argument is read); the memo keeps the arguments, and holds at most
     ``MEMO_SIZE`` calls (emptied when full)."""
-    memo: dict[tuple[int, ...], tuple[tuple[Any, ...], Any]] = {}
+    return _memo_on(function, _identities, MEMO_SIZE)
+
+
+def _memo_on(function: Function, key_of: Callable[[tuple[Any, ...]], Any], size: int) -> Function:
+    """``function`` memoised on ``key_of(arguments)``, keeping the arguments beside each answer (so
+    that an identity in a key cannot be taken by another object), emptied when ``size`` calls are
+    held, and by ``forget_story``."""
+    memo: dict[Any, tuple[tuple[Any, ...], Any]] = {}
 
     @functools.wraps(function)
     def memoised(*args: Any) -> Any:
-        key = tuple(map(id, args))
+        key = key_of(args)
         found = memo.get(key)
         if found is None:
-            if len(memo) >= MEMO_SIZE:
+            if len(memo) >= size:
                 memo.clear()
             found = memo[key] = (args, function(*args))
         return found[1]
@@ -113,6 +91,10 @@ def identity_memo(function: Function) -> Function:
     memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
     _MEMOS.append(memoised)
     return memoised  # type: ignore[return-value]
+
+
+def _identities(arguments: tuple[Any, ...]) -> tuple[int, ...]:
+    return tuple(map(id, arguments))
 
 
 _IDENTITY = object()  # marks a key made of objects' identities (no argument's value can hold it)
