@@ -116,3 +116,33 @@ def test_workers_an_analysis_leaves_the_garbage_collector_as_the_host_set_it():
         assert gc.get_threshold()[0] == 0
     finally:
         gc.set_threshold(*before)
+
+
+def test_many_pages_are_cleaned_by_several_workers_into_what_one_worker_gives(tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from crosswire.analysis import pipeline
+
+    sample = Path(pipeline.__file__).resolve().parent.parent / "sample"
+    pages = sorted(p for p in sample.iterdir() if p.suffix in (".txt", ".md", ".html"))
+    for n in range(pipeline.PARALLEL_MIN_PAGES // len(pages) + 1):
+        for page in pages:
+            text = page.read_bytes().replace(b"2023", str(1900 + n).encode())
+            (tmp_path / f"{n:03d}-{page.name}").write_bytes(text)
+    (tmp_path / "empty.html").write_text("<html><body><div></div></body></html>", encoding="utf-8")
+    (tmp_path / "short.txt").write_text("Three words only.", encoding="utf-8")
+    used: list[int] = []
+    real = pipeline.run_budgeted
+
+    def counted(function, items, seconds, workers=1):  # type: ignore[no-untyped-def]
+        used.append(workers)
+        return real(function, items, seconds, workers)
+
+    monkeypatch.setattr(pipeline, "run_budgeted", counted)
+    settings = Settings(progress=False)
+    alone = pipeline.prepare([str(tmp_path)], replace(settings, workers=1), None, {})
+    shared = pipeline.prepare([str(tmp_path)], replace(settings, workers=2), None, {})
+    assert used == [1, 2]
+    assert shared == alone
+    assert len(alone[0]) >= pipeline.PARALLEL_MIN_PAGES
+    assert sorted(Path(e.source).name for e in alone[1]) == ["empty.html", "short.txt"]

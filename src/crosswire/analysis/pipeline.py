@@ -45,6 +45,9 @@ from crosswire.stages.ingest import read, read_named, unique_ids
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 # Below this many words a second worker process costs more than it saves.
 PARALLEL_MIN_WORDS = 20_000
+# Below this many pages to clean, a second cleaning process costs more than it saves (each one warms up
+# its own date and language readers: about 1-2 s of a cold pile's cleaning).
+PARALLEL_MIN_PAGES = 100
 
 
 # What an analysis reads: paths (files, folders, "-" for stdin), or files in memory as (name, bytes).
@@ -361,7 +364,8 @@ def clean_all(
     cache: AnnotationStore | None = None,
 ) -> list[Document]:
     """Clean each page in a worker under the time budget for one document: extraction from a
-    pathological page (a 20,000-row table sends jusText quadratic) is stopped, not waited for. Pages
+    pathological page (a 20,000-row table sends jusText quadratic) is stopped, not waited for. Many
+    pages are cleaned by ``settings.workers`` workers (one per core by default). Pages
     cleaned before are read back from ``cache``; what cleaning refused is refused again (not kept)."""
     job = functools.partial(_clean_one, comment_min_paragraphs=settings.comment_min_paragraphs)
     found: dict[int, Document | Skipped] = {}
@@ -370,8 +374,10 @@ def clean_all(
         kept, _ = read_kept(cache, keys, pipeline_version(settings.spacy_model), decode_document)
         found.update((index, kept[key]) for index, key in enumerate(keys) if key in kept)  # (damaged: cleaned again)
     todo = [index for index in range(len(raws)) if index not in found]
+    workers = 1 if len(todo) < PARALLEL_MIN_PAGES else settings.workers or os.cpu_count() or 1
     fresh: dict[str, Document] = {}
-    for outcome in bar(run_budgeted(job, [raws[i] for i in todo], settings.document_seconds), "clean", len(todo)):
+    outcomes = run_budgeted(job, [raws[i] for i in todo], settings.document_seconds, workers)
+    for outcome in bar(outcomes, "clean", len(todo)):
         index = todo[outcome.index]
         raw = raws[index]
         if outcome.kind == "timeout":
