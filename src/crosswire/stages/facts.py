@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import heapq
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -74,9 +75,30 @@ def document_facts(doc: Document) -> Document:
 
 
 def outlet_view(document: Document) -> Document:
-    """What ``same_outlets`` reads of a document: the document without its text and with only the
-    removed parts that can name its own site, so a large pile's texts can wait elsewhere meanwhile."""
-    return replace(document, paragraphs=(), removed=tuple(r for r in document.removed if r.kind in _SITE_KINDS))
+    """What ``same_outlets`` and a pile's sorting read of a document, so a large pile's texts can wait
+    elsewhere meanwhile: no text, only the removed parts that can name its own site, no dateline, the
+    date without its evidence. A pile holds one view per document until its outlets are grouped, so
+    strings that many documents repeat (outlet, byline, date, language) are shared, not one copy each
+    as they come from a worker."""
+    published = document.published
+    return replace(
+        document,
+        outlet=_shared(document.outlet),
+        byline=_shared(document.byline),
+        published=Published(_shared(published.date), sys.intern(published.basis)),  # type: ignore[arg-type]
+        language=sys.intern(document.language),
+        genre=sys.intern(document.genre),  # type: ignore[arg-type]
+        format=sys.intern(document.format),
+        paragraphs=(),
+        removed=tuple(r for r in document.removed if r.kind in _SITE_KINDS),
+        dateline=None,
+        wire_dateline=None,
+        outlet_evidence=_shared(document.outlet_evidence),
+    )
+
+
+def _shared(text: str | None) -> str | None:
+    return sys.intern(text) if text else text
 
 
 def same_outlets(documents: Sequence[Document]) -> list[Document]:
