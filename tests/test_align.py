@@ -57,3 +57,23 @@ def test_align_text_index_is_scikit_learns_tfidf_to_the_last_bit():
         assert ours.shape == theirs.shape
         for part in ("indptr", "indices", "data"):
             assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
+
+
+def test_align_claim_ids_are_the_first_reports_words_and_are_safe_to_link():
+    from crosswire.models import ClaimMention
+    from crosswire.stages.align import claim_ids
+
+    def first(text: str, start: int = 0) -> ClaimMention:
+        return ClaimMention("any-file", "s1", text, None, None, "asserted", start=start)
+
+    said = "The <b>minister</b> said on Friday that the road would reopen."
+    ids = claim_ids(
+        [first(said), first("The minister said on Friday that it was over."), first(said, said.index("the road"))]
+    )
+    assert ids == [
+        "c-the-b-minister-b-said-on-friday-that",
+        "c-the-minister-said-on-friday-that",
+        "c-the-road-would-reopen",
+    ]
+    alike = claim_ids([first("Talks went on."), first("Talks went on."), first("Talks went on, he said.")])
+    assert alike == ["c-talks-went-on", "c-talks-went-on-2", "c-talks-went-on-he-said"]

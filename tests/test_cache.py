@@ -234,7 +234,8 @@ def test_document_memo_hands_back_the_same_answer_for_the_same_objects_only():
 def test_cache_the_reference_corpus_added_in_publication_order_equals_a_full_analysis_each_time(tmp_path, nlp):
     """A desk adds the reference articles one at a time, in the order they were published, in one
     process that keeps what it memoised: every version equals an analysis of the same articles afresh,
-    and an entity keeps its id from one version to the next."""
+    an entity keeps its id from one version to the next, and so does a claim the new article leaves as
+    it was (the same mentions)."""
     from conftest import REFERENCE
 
     if not REFERENCE.is_dir():
@@ -250,12 +251,18 @@ def test_cache_the_reference_corpus_added_in_publication_order_equals_a_full_ana
         versions.append(([(f"mutiny/{d.name}", d.data) for d in store.documents("mutiny")], store.version("mutiny")))
     store.close()
     ids: dict[str, str] = {}
+    claim_ids: dict[tuple[tuple[str, str, int], ...], str] = {}
+    kept_claims = 0
     for stored, kept in versions:
         forget_story()  # the analysis afresh starts with nothing memoised
         assert _without_generator(kept) == _without_generator(to_dict(analyze(stored, SETTINGS, nlp=nlp), "x"))
         for entity in kept["entities"]:
             assert ids.setdefault(entity["name"], entity["id"]) == entity["id"], entity["name"]
-    assert len(versions) == 5 and len(ids) >= 20
+        for claim in kept["claims"]:
+            told = tuple((m["doc"], m["sentence"], m["span"]["start"]) for m in claim["mentions"])
+            kept_claims += told in claim_ids
+            assert claim_ids.setdefault(told, claim["id"]) == claim["id"], claim["text"]
+    assert len(versions) == 5 and len(ids) >= 20 and kept_claims >= 200
 
 
 def test_cache_a_desk_keeps_one_storys_memos_not_every_storys(tmp_path, nlp):

@@ -34,6 +34,7 @@ from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, 
 from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
+from crosswire.stages._ids import numbered, slug
 from crosswire.stages._memo import document_memo, identity_memo, searcher, story_memo
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
@@ -45,6 +46,7 @@ MIN_TEXT_FOR_ENTITIES = 0.15
 UNANCHORED = 0.8  # encoder similarity needed when two propositions share no word stem and no place or thing
 ANCHOR_STEM = 4
 SPEAKER_PENALTY = 0.15
+ID_WORDS, ID_CHARS = 6, 48  # a claim's id: the first words of its first report, at most this long
 _ANAPHORA = ("such", "these", "those")
 _CONTENT_ELSEWHERE = searcher(CONTENT_ELSEWHERE)
 
@@ -104,12 +106,24 @@ def align_claims(
                 scores[(i, j)] = score
     # With the encoder, a group's average similarity must itself clear the bar: topical likeness chains.
     groups = _average_link([m.doc for m in mentions], scores, threshold, 1.0 if combiner else 0.8)
+    groups = sorted(groups, key=lambda g: min(g))
     claims: list[Claim] = []
-    for members in sorted(groups, key=lambda g: min(g)):
+    for claim_id, members in zip(claim_ids([mentions[min(g)] for g in groups]), groups, strict=True):
         group = [mentions[i] for i in sorted(members)]
         quantities = tuple(q for i in sorted(members) for q in evidence.numbers[i])
-        claims.append(_claim(f"c{len(claims) + 1}", group, members, scores, docs, quantities, settings, copies))
+        claims.append(_claim(claim_id, group, members, scores, docs, quantities, settings, copies))
     return tuple(claims)
+
+
+def claim_ids(first: Sequence[ClaimMention]) -> list[str]:
+    """Each claim's id, from the words of its first report in the story's order (the earliest
+    published, then the canonical order within a day): its first words as a slug, "c-prigozhin-
+    launched-the-rebellion", and "-2", "-3" for later claims whose first reports begin alike. A number
+    by rank ("c12") named another claim in the next version as soon as an article brought a claim
+    before it. This id holds as long as the claim's first report does; it moves when an article placed
+    before it in the story's order (published earlier, or the same day and first by content) tells
+    the claim. Made from content, never from file names: a dossier does not depend on them."""
+    return numbered("c-" + slug(" ".join(m.span.split()[:ID_WORDS]), ID_CHARS) for m in first)
 
 
 def candidates_for(

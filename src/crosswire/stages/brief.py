@@ -108,7 +108,9 @@ def write_brief(
     must = list(dict.fromkeys(later))[: max(1, max_sentences // 3)]
     must_ids = {c.id for c in must}
     event_outlets = {c.id: event_of[c.id].outlets if c.id in event_of else 0 for c in claims}
-    rank = {c.id: _rank(c) for c in current}  # (ranked twice below: with the event's outlets, without)
+    # The claims come in the story's order (their first reports'): the last tie-break of a ranking.
+    place = {c.id: n for n, c in enumerate(claims)}
+    rank = {c.id: _rank(c, place[c.id]) for c in current}  # (ranked twice below: with the event's outlets, without)
     ranked = [
         c
         for c in sorted(usable, key=lambda c: (rank[c.id][0], event_outlets[c.id], *rank[c.id][2:]), reverse=True)
@@ -116,7 +118,9 @@ def write_brief(
     ]
     chosen = must + _pick(ranked, max_sentences - len(must), wording, docs, event_outlets)
     happened = _event_dates(timeline)
-    chosen.sort(key=lambda c: (happened.get(c.id) or c.first_reported or "9999", c.first_reported or "9999", c.id))
+    chosen.sort(
+        key=lambda c: (happened.get(c.id) or c.first_reported or "9999", c.first_reported or "9999", place[c.id])
+    )
     disputed = {cid for k in conflicts if k.kind in ("polarity", "numeric") and k.disputes for cid in k.claims}
     summary = []
     for claim in chosen:
@@ -464,8 +468,9 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
-def _rank(claim: Claim, event_outlets: int = 0) -> tuple[int, int, bool, int, int, int, float]:
-    """Sources carrying the claim, then outlets telling its happening, firmness, specifics."""
+def _rank(claim: Claim, place: int, event_outlets: int = 0) -> tuple[int, int, bool, int, int, int, int]:
+    """Sources carrying the claim, then outlets telling its happening, firmness, specifics; then the
+    first reported (``place``: the claim's place in the story's order)."""
     firm = sum(1 for m in claim.mentions if m.certainty == "asserted" and m.kind == "news")
     settled = claim.status != "disputed"
     # Names and numbers make a sentence checkable; a sentence full of them says what happened.
@@ -477,7 +482,7 @@ def _rank(claim: Claim, event_outlets: int = 0) -> tuple[int, int, bool, int, in
         firm,
         min(specifics, 6),
         len(claim.mentions),
-        -int(claim.id[1:]) / 1e6,
+        -place,
     )
 
 

@@ -151,6 +151,7 @@ def _relation(a: Quantity, b: Quantity, tolerance: float) -> tuple[str, bool] | 
 def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[Conflict]:
     claim_of = {(m.doc, m.sentence): c for c in claims for m in c.mentions}
     quantities = [(q, claim_of[(q.doc, q.sentence)]) for c in claims for q in c.quantities]
+    place = {c.id: n for n, c in enumerate(claims)}  # a pair's claims in the story's order
     conflicts, seen = [], set()
     for i, j in sorted(candidate_pairs(_numeric_blocks(quantities, ctx))):
         (a, ca), (b, cb) = quantities[i], quantities[j]
@@ -168,7 +169,7 @@ def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[C
             and (ctx.similarity(a, b) >= MIN_RELATED_SIMILARITY or len(shared) >= 2)
         )
         found = _relation(a, b, tolerance) if related else None
-        pair = tuple(sorted({ca.id, cb.id}))
+        pair = tuple(sorted({ca.id, cb.id}, key=place.__getitem__))
         if found is None or (pair, found[0]) in seen:
             continue
         relation, disputes = found

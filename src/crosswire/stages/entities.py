@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 from crosswire.models import Annotated, Entity, EntityMention
 from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._ids import numbered, slug
 from crosswire.stages._memo import story_memo
 from crosswire.stages._names import MEDIA_WORDS, fold, strip_title, translit_key
 from crosswire.stages._order import document_rank
@@ -149,13 +150,7 @@ def _stable_ids(entities: Sequence[Entity], rank: dict[str, int]) -> list[str]:
         ),
     )
     ids = [""] * len(entities)
-    taken: set[str] = set()
-    for i in first:
-        base = "e-" + (re.sub(r"[\W_]+", "-", entities[i].name.casefold()).strip("-")[:60].strip("-") or "x")
-        found, n = base, 2
-        while found in taken:
-            found, n = f"{base}-{n}", n + 1
-        taken.add(found)
+    for i, found in zip(first, numbered("e-" + slug(entities[i].name) for i in first), strict=True):
         ids[i] = found
     return ids
 

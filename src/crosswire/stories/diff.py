@@ -1,7 +1,7 @@
 """What changed between two versions of a story's dossier: new claims, claims whose status moved,
 new conflicts and conflicts no longer found (resolved, or their documents taken out). Claims are
-matched across versions by the source sentences they cite, since claim ids are renumbered at every
-analysis."""
+matched across versions by the source sentences they cite: a claim's id holds only while its first
+report does (an article published before it that tells the claim gives it a new id)."""
 
 from __future__ import annotations
 

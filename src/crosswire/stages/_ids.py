@@ -1,0 +1,28 @@
+"""Ids a reader can cite: made from what they name (an entity's name, where a claim was first
+reported), not numbered by rank, so a link or a note citing one finds the same thing in the story's
+next version for as long as what it was made from holds."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """``text`` as lower-case words joined by hyphens, at most ``limit`` characters ("x" when nothing
+    is left): safe in a URL fragment and an HTML attribute."""
+    return re.sub(r"[\W_]+", "-", text.casefold()).strip("-")[:limit].strip("-") or "x"
+
+
+def numbered(bases: Iterable[str]) -> list[str]:
+    """Each base as the id, unique in the order given: a base met again gets "-2", then "-3", past
+    any id already given ("a", "a-2" given as a base, "a" again: "a-3")."""
+    ids: list[str] = []
+    taken: set[str] = set()
+    for base in bases:
+        found, n = base, 2
+        while found in taken:
+            found, n = f"{base}-{n}", n + 1
+        taken.add(found)
+        ids.append(found)
+    return ids
