@@ -77,3 +77,11 @@ def test_align_claim_ids_are_the_first_reports_words_and_are_safe_to_link():
     ]
     alike = claim_ids([first("Talks went on."), first("Talks went on."), first("Talks went on, he said.")])
     assert alike == ["c-talks-went-on", "c-talks-went-on-2", "c-talks-went-on-he-said"]
+    many = claim_ids([first("Talks went on 2."), *[first("Talks went on.")] * 4])  # a suffix already taken
+    assert many == [
+        "c-talks-went-on-2",
+        "c-talks-went-on",
+        "c-talks-went-on-3",
+        "c-talks-went-on-4",
+        "c-talks-went-on-5",
+    ]

@@ -19,10 +19,14 @@ def numbered(bases: Iterable[str]) -> list[str]:
     any id already given ("a", "a-2" given as a base, "a" again: "a-3")."""
     ids: list[str] = []
     taken: set[str] = set()
+    after: dict[str, int] = {}  # each base's next suffix: every one below it is given or taken
     for base in bases:
-        found, n = base, 2
-        while found in taken:
-            found, n = f"{base}-{n}", n + 1
+        found = base
+        if found in taken:
+            n = after.get(base, 2)
+            while (found := f"{base}-{n}") in taken:
+                n += 1
+            after[base] = n + 1
         taken.add(found)
         ids.append(found)
     return ids

@@ -123,7 +123,12 @@ def claim_ids(first: Sequence[ClaimMention]) -> list[str]:
     before it. This id holds as long as the claim's first report does; it moves when an article placed
     before it in the story's order (published earlier, or the same day and first by content) tells
     the claim. Made from content, never from file names: a dossier does not depend on them."""
-    return numbered("c-" + slug(" ".join(m.span.split()[:ID_WORDS]), ID_CHARS) for m in first)
+    return numbered(_id_base(m.span) for m in first)
+
+
+@story_memo
+def _id_base(span: str) -> str:
+    return "c-" + slug(" ".join(span.split()[:ID_WORDS]), ID_CHARS)
 
 
 def candidates_for(
