@@ -146,3 +146,22 @@ def test_many_pages_are_cleaned_by_several_workers_into_what_one_worker_gives(tm
     assert shared == alone
     assert len(alone[0]) >= pipeline.PARALLEL_MIN_PAGES
     assert sorted(Path(e.source).name for e in alone[1]) == ["empty.html", "short.txt"]
+
+
+def _pid(item: str) -> int:
+    if item == "slow":
+        time.sleep(60)
+    return os.getpid()
+
+
+def test_workers_kept_between_runs_serve_the_next_batch_and_replace_a_stopped_one():
+    from crosswire.analysis.workers import Workers
+
+    with Workers(_pid, seconds=2.0, workers=2) as pool:
+        first = {o.value for o in pool.run(["a", "b", "c", "d"])}
+        second = {o.value for o in pool.run(["e", "f", "g", "h"])}
+        assert second <= first and os.getpid() not in first  # the same children, not fresh ones
+        stopped = [o.kind for o in pool.run(["slow", "i"])]
+        assert sorted(stopped) == ["", "timeout"]
+        assert all(o.value for o in pool.run(["j", "k"]))  # a fresh child took the stopped one's place
+    assert not pool._pool.idle  # closed with the block: no child left waiting

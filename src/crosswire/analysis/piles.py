@@ -24,6 +24,7 @@ from crosswire.analysis.pipeline import (
     Progress,
     Sources,
     clean_all,
+    cleaning_workers,
     in_languages_read,
     no_progress,
     read_sources,
@@ -130,15 +131,16 @@ def _prepare_pile(
     views: list[Document] = []
     parts: list[SpilledFeatures] = []
     stream = iter(bar(read_sources(sources, settings.max_file_bytes), "read and clean", None))
-    while chunk := list(itertools.islice(stream, PILE_CHUNK)):
-        raws = [item for item in chunk if isinstance(item, RawDocument)]
-        read_errors += [item for item in chunk if isinstance(item, Skipped)]
-        cleaned = clean_all(raws, settings, clean_errors, no_progress, cache)
-        spill.put(cleaned)
-        parts.append(SpilledFeatures.put(story_features(cleaned), spill))
-        if len(parts) == 2:  # one running total of frequencies: each chunk's own holds 4 MB
-            parts = [SpilledFeatures.join(parts, spill)]
-        views += [outlet_view(d) for d in cleaned]
+    with cleaning_workers(settings) as workers:  # (warmed up once for the pile, not once a chunk)
+        while chunk := list(itertools.islice(stream, PILE_CHUNK)):
+            raws = [item for item in chunk if isinstance(item, RawDocument)]
+            read_errors += [item for item in chunk if isinstance(item, Skipped)]
+            cleaned = clean_all(raws, settings, clean_errors, no_progress, cache, workers)
+            spill.put(cleaned)
+            parts.append(SpilledFeatures.put(story_features(cleaned), spill))
+            if len(parts) == 2:  # one running total of frequencies: each chunk's own holds 4 MB
+                parts = [SpilledFeatures.join(parts, spill)]
+            views += [outlet_view(d) for d in cleaned]
     features = SpilledFeatures.join(parts, spill)
     key_of = dict(zip(features.ids, features.keys, strict=True))
     views.sort(key=lambda d: (d.published.date or "~", key_of[d.id], d.id))  # canonical_order, by kept hashes

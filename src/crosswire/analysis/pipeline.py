@@ -31,7 +31,7 @@ from crosswire.analysis.cache import (
 from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.languages import OTHER_PIPELINES, in_languages_read, model_for
 from crosswire.analysis.reconcile import reconcile
-from crosswire.analysis.workers import Outcome, internal_failure, run_budgeted
+from crosswire.analysis.workers import Outcome, Workers, internal_failure, run_budgeted
 from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
@@ -362,10 +362,12 @@ def clean_all(
     errors: list[Skipped],
     bar: Progress,
     cache: AnnotationStore | None = None,
+    workers: Workers[RawDocument, Document | Skipped] | None = None,
 ) -> list[Document]:
     """Clean each page in a worker under the time budget for one document: extraction from a
     pathological page (a 20,000-row table sends jusText quadratic) is stopped, not waited for. Many
-    pages are cleaned by ``settings.workers`` workers (one per core by default). Pages
+    pages are cleaned by ``settings.workers`` workers (one per core by default); with ``workers``
+    (``cleaning_workers``), by those, kept from one call to the next. Pages
     cleaned before are read back from ``cache``; what cleaning refused is refused again (not kept)."""
     job = functools.partial(_clean_one, comment_min_paragraphs=settings.comment_min_paragraphs)
     found: dict[int, Document | Skipped] = {}
@@ -374,9 +376,12 @@ def clean_all(
         kept, _ = read_kept(cache, keys, pipeline_version(settings.spacy_model), decode_document)
         found.update((index, kept[key]) for index, key in enumerate(keys) if key in kept)  # (damaged: cleaned again)
     todo = [index for index in range(len(raws)) if index not in found]
-    workers = 1 if len(todo) < PARALLEL_MIN_PAGES else settings.workers or os.cpu_count() or 1
     fresh: dict[str, Document] = {}
-    outcomes = run_budgeted(job, [raws[i] for i in todo], settings.document_seconds, workers)
+    if workers is None:
+        processes = 1 if len(todo) < PARALLEL_MIN_PAGES else settings.workers or os.cpu_count() or 1
+        outcomes = run_budgeted(job, [raws[i] for i in todo], settings.document_seconds, processes)
+    else:
+        outcomes = workers.run([raws[i] for i in todo])
     for outcome in bar(outcomes, "clean", len(todo)):
         index = todo[outcome.index]
         raw = raws[index]
@@ -414,6 +419,13 @@ def clean_all(
             continue
         documents.append(item)
     return documents
+
+
+def cleaning_workers(settings: Settings) -> Workers[RawDocument, Document | Skipped]:
+    """Cleaning processes (``settings.workers``, one per core by default) to keep for many calls of
+    ``clean_all``: each warms up its date and language readers once (about 2 s), not once a call."""
+    job = functools.partial(_clean_one, comment_min_paragraphs=settings.comment_min_paragraphs)
+    return Workers(job, settings.document_seconds, settings.workers or os.cpu_count() or 1)
 
 
 def _clean_one(raw: RawDocument, comment_min_paragraphs: int) -> Document | Skipped:

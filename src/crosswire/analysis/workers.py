@@ -59,11 +59,39 @@ def run_budgeted(
     deadline is a "timeout" (its child is killed); a child that dies is "died". With ``seconds`` <= 0
     or no ``fork``, items run here, one after the other, with no budget.
     """
-    if seconds <= 0 or not can_stop():
-        for index, item in enumerate(items):
-            yield _run_here(function, index, item)
-        return
-    yield from _Pool(function, max(1, workers), seconds).run(items)
+    with Workers(function, seconds, workers) as pool:
+        yield from pool.run(items)
+
+
+class Workers(Generic[Item, Value]):
+    """``run_budgeted``'s children kept from one ``run`` to the next until ``close`` (or the end of a
+    ``with`` block), for work that comes in batches: what a child loads or warms up on its first items
+    (a language model, compiled date patterns) serves the later batches too instead of being paid
+    again by a fresh child each batch. A child that overran or died is replaced, as in one run."""
+
+    def __init__(self, function: Callable[[Item], Value], seconds: float, workers: int = 1) -> None:
+        here = seconds <= 0 or not can_stop()
+        self._function = function
+        self._pool = None if here else _Pool(function, max(1, workers), seconds)
+
+    def run(self, items: Sequence[Item]) -> Iterator[Outcome[Value]]:
+        """Each item's outcome, as items finish (see ``run_budgeted``)."""
+        if self._pool is None:
+            for index, item in enumerate(items):
+                yield _run_here(self._function, index, item)
+            return
+        yield from self._pool.run(items)
+
+    def close(self) -> None:
+        """End the children waiting for work."""
+        if self._pool is not None:
+            self._pool.close()
+
+    def __enter__(self) -> Workers[Item, Value]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def _run_here(function: Callable[[Any], Any], index: int, item: Any) -> Outcome[Any]:
@@ -127,10 +155,15 @@ class _Child:
 class _Pool:
     def __init__(self, function: Callable[[Any], Any], workers: int, seconds: float) -> None:
         self.function, self.workers, self.seconds = function, workers, seconds
+        self.idle: list[_Child] = []  # children that answered and wait for the next item (or run)
+
+    def close(self) -> None:
+        while self.idle:
+            self.idle.pop().close()
 
     def run(self, items: Sequence[Any]) -> Iterator[Outcome[Any]]:
         waiting = deque(enumerate(items))
-        idle: list[_Child] = []
+        idle = self.idle
         busy: dict[object, _Child] = {}  # by connection
         try:
             while waiting or busy:
@@ -152,9 +185,7 @@ class _Pool:
                         del busy[connection]
                         child.stop()
                         yield Outcome(child.index, failure=f"took longer than {self.seconds:g} s", kind="timeout")
-        finally:
-            for child in idle:
-                child.close()
+        finally:  # (the idle children stay for the next run, until ``close``)
             for child in busy.values():
                 child.stop()
 
