@@ -1,5 +1,5 @@
-"""Ids a reader can cite: made from what they name (an entity's name, where a claim was first
-reported), not numbered by rank, so a link or a note citing one finds the same thing in the story's
+"""Ids a reader can cite: made from what they name (an entity's name, the first words of a claim's
+first report), not numbered by rank, so a link or a note citing one finds the same thing in the story's
 next version for as long as what it was made from holds."""
 
 from __future__ import annotations
