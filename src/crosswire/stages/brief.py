@@ -113,7 +113,7 @@ def write_brief(
     rank = {c.id: _rank(c, place[c.id]) for c in current}  # (ranked twice below: with the event's outlets, without)
     ranked = [
         c
-        for c in sorted(usable, key=lambda c: (rank[c.id][0], event_outlets[c.id], *rank[c.id][2:]), reverse=True)
+        for c in sorted(usable, key=lambda c: (rank[c.id][0], event_outlets[c.id], *rank[c.id][1:]), reverse=True)
         if c.id not in must_ids
     ]
     chosen = must + _pick(ranked, max_sentences - len(must), wording, docs, event_outlets)
@@ -468,16 +468,16 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
-def _rank(claim: Claim, place: int, event_outlets: int = 0) -> tuple[int, int, bool, int, int, int, int]:
-    """Sources carrying the claim, then outlets telling its happening, firmness, specifics; then the
-    first reported (``place``: the claim's place in the story's order)."""
+def _rank(claim: Claim, place: int) -> tuple[int, bool, int, int, int, int]:
+    """Sources carrying the claim, firmness, specifics; then the first reported (``place``: the
+    claim's place in the story's order). The brief puts the outlets telling the claim's happening
+    second where it counts them."""
     firm = sum(1 for m in claim.mentions if m.certainty == "asserted" and m.kind == "news")
     settled = claim.status != "disputed"
     # Names and numbers make a sentence checkable; a sentence full of them says what happened.
     specifics = _specifics(claim.text)
     return (
         claim.independent_sources,
-        event_outlets,
         settled,
         firm,
         min(specifics, 6),
