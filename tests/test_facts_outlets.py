@@ -169,3 +169,50 @@ def test_facts_outlet_evidence_names_only_documents_of_the_same_outlet():
             named = re.findall(r"“([^”]*)”", note[1])
             assert named, (seed, page.outlet_evidence)
             assert {outlet_of[title] for title in named} == {page.outlet}, (seed, page.outlet_evidence)
+
+
+def test_facts_a_piles_outlets_grouped_on_disk_are_those_grouped_in_memory():
+    # A large pile's outlet facts wait in a file and are grouped there, one outlet at a time, so that
+    # memory does not grow with the pile. Whatever order the pages are read in, the documents it
+    # respells or explains, their spellings and their evidence are those same_outlets gives the whole
+    # pile in memory, in the pile's order (date, then content hash); and a page in a language not
+    # read here is reported in that order.
+    import random
+    from dataclasses import replace
+
+    from crosswire.analysis.outlets import PileOutlets
+
+    outlets = ["Daily Ledger", "Daily Ledgr", "Dayly Ledger", "DL", "dl", "D.L.", "Tarn Gazette", "Tarn Gazete", "--"]
+    bylines = [None, "Ana Rook", "By Ana Rook", "ANA ROOK", "Per Lind"]
+    sites = ["", "dailyledger.com", "dl.com", "tgz.net", "aggregator.com"]
+    respelled_somewhere = 0
+    for seed in range(80):
+        rnd = random.Random(seed)
+        pages = [
+            replace(
+                _page(f"d{n}", footer=rnd.choice(outlets), link=rnd.choice(sites), byline=rnd.choice(bylines)),
+                published=Published(rnd.choice([None, "2023-06-24", "2023-06-25"]), "stated"),
+                language=rnd.choice(["en"] * 9 + ["de"]),
+            )
+            for n in range(rnd.randint(2, 40))
+        ]
+        order_key = {p.id: f"{rnd.getrandbits(32):08x}" for p in pages}
+        in_order = sorted(pages, key=lambda d: (d.published.date or "~", order_key[d.id], d.id))
+        expected = {
+            after.id: (after.outlet, after.outlet_evidence)
+            for before, after in zip(in_order, same_outlets(in_order), strict=True)
+            if after != before
+        }
+        rnd.shuffle(pages)
+        with PileOutlets() as pile:
+            for start in range(0, len(pages), 7):
+                chunk = pages[start : start + 7]
+                pile.add(chunk, [order_key[p.id] for p in chunk])
+            pairs = list(pile.grouped())
+            unread = pile.not_read()
+        assert {after.id: (after.outlet, after.outlet_evidence) for _, after in pairs} == expected, seed
+        assert all(before.outlet == p.outlet for before, _ in pairs for p in pages if p.id == before.id)
+        assert [doc_id for doc_id, _ in unread] == [p.id for p in in_order if p.language == "de"]
+        assert all(e.source == f"{doc_id}.txt" and "German" in e.reason for doc_id, e in unread)
+        respelled_somewhere += any(before.outlet != after.outlet for before, after in pairs)
+    assert respelled_somewhere > 20  # the piles do respell, not only explain

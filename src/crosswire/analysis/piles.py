@@ -18,6 +18,7 @@ from scipy import sparse
 
 from crosswire.analysis.cache import AnnotationStore
 from crosswire.analysis.collector import collecting_less
+from crosswire.analysis.outlets import PileOutlets
 from crosswire.analysis.pipeline import (
     Executor,
     LocalExecutor,
@@ -25,12 +26,11 @@ from crosswire.analysis.pipeline import (
     Sources,
     clean_all,
     cleaning_workers,
-    in_languages_read,
     no_progress,
     read_sources,
 )
 from crosswire.analysis.spill import Spill
-from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
+from crosswire.models import Annotated, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._order import content_key
 from crosswire.stages.cluster import (
@@ -42,7 +42,6 @@ from crosswire.stages.cluster import (
     story_features,
     story_label,
 )
-from crosswire.stages.facts import outlet_view, same_outlets
 
 PILE_CHUNK = 500  # inputs read and cleaned at a time
 
@@ -80,11 +79,7 @@ def iter_stories(
     executor = executor or LocalExecutor(nlp)
     with Spill() as spill:
         with collecting_less():
-            views, features, errors = _prepare_pile(sources, settings, progress, executor.cache, spill)
-            views = in_languages_read(views, errors)
-            spill.put_outlets(views)  # outlets as grouped across the pile, given back with the documents
-            features = features.only({v.id for v in views})
-            del views
+            features, errors = _prepare_pile(sources, settings, progress, executor.cache, spill)
             groups = cluster_features(features, ClusterSettings(threshold=settings.story_similarity), executor.map)
         del features
         if not groups:  # nothing could be analysed: one story of no documents says why, as analyze does
@@ -119,39 +114,46 @@ def _prepare_pile(
     progress: Progress | None,
     cache: AnnotationStore | None,
     spill: Spill,
-) -> tuple[list[Document], SpilledFeatures, list[Skipped]]:
-    """``prepare`` for a pile sorted into stories, holding no pile's worth of text: inputs are read and
-    cleaned ``PILE_CHUNK`` at a time, each cleaned document and its clustering counts go to ``spill``,
-    and what stays is what ``same_outlets`` reads (``outlet_view``) and the pile's word frequencies.
-    Returns those views, in the canonical order and with outlets grouped as ``prepare`` would, the
-    features, and the inputs that could not be read or cleaned (in ``prepare``'s order)."""
+) -> tuple[SpilledFeatures, list[Skipped]]:
+    """``prepare`` for a pile sorted into stories, holding no pile's worth of text nor of outlet facts:
+    inputs are read and cleaned ``PILE_CHUNK`` at a time, each cleaned document and its clustering
+    counts go to ``spill``, and its outlet facts to a ``PileOutlets`` file, where outlets are grouped
+    across the pile as ``prepare`` groups them; ``spill`` gives each document back with its outlet as
+    grouped. What stays in memory is each document's id, date and content hash, and the pile's word
+    frequencies. Returns the features of the documents in a language read here, and the inputs that
+    could not be read, cleaned or read in their language (in ``prepare``'s order)."""
     bar = progress or no_progress
     read_errors: list[Skipped] = []
     clean_errors: list[Skipped] = []
-    views: list[Document] = []
     parts: list[SpilledFeatures] = []
     stream = iter(bar(read_sources(sources, settings.max_file_bytes), "read and clean", None))
-    with cleaning_workers(settings) as workers:  # (warmed up once for the pile, not once a chunk)
-        while chunk := list(itertools.islice(stream, PILE_CHUNK)):
-            raws = [item for item in chunk if isinstance(item, RawDocument)]
-            read_errors += [item for item in chunk if isinstance(item, Skipped)]
-            cleaned = clean_all(raws, settings, clean_errors, no_progress, cache, workers)
-            spill.put(cleaned)
-            parts.append(SpilledFeatures.put(story_features(cleaned), spill))
-            if len(parts) == 2:  # one running total of frequencies: each chunk's own holds 4 MB
-                parts = [SpilledFeatures.join(parts, spill)]
-            views += [outlet_view(d) for d in cleaned]
+    with PileOutlets() as outlets:
+        with cleaning_workers(settings) as workers:  # (warmed up once for the pile, not once a chunk)
+            while chunk := list(itertools.islice(stream, PILE_CHUNK)):
+                raws = [item for item in chunk if isinstance(item, RawDocument)]
+                read_errors += [item for item in chunk if isinstance(item, Skipped)]
+                cleaned = clean_all(raws, settings, clean_errors, no_progress, cache, workers)
+                spill.put(cleaned)
+                parts.append(SpilledFeatures.put(story_features(cleaned), spill))
+                outlets.add(cleaned, parts[-1].keys)
+                if len(parts) == 2:  # one running total of frequencies: each chunk's own holds 4 MB
+                    parts = [SpilledFeatures.join(parts, spill)]
+        respelled: dict[str, str | None] = {}
+        grouped = outlets.grouped()
+        while pairs := list(itertools.islice(grouped, PILE_CHUNK)):
+            spill.put_outlets([after for _, after in pairs])
+            respelled.update((after.id, after.outlet) for before, after in pairs if after.outlet != before.outlet)
+        unread = outlets.not_read()
     features = SpilledFeatures.join(parts, spill)
-    key_of = dict(zip(features.ids, features.keys, strict=True))
-    views.sort(key=lambda d: (d.published.date or "~", key_of[d.id], d.id))  # canonical_order, by kept hashes
-    spelled = {v.id: v.outlet for v in views}
-    views = same_outlets(views)
     # Clustering's canonical order hashes the outlet as grouped: the few documents whose outlet was
     # respelled are read back for their new hash.
-    respelled = {v.id: v.outlet for v in views if v.outlet != spelled[v.id]}
-    key_of.update((d.id, content_key(replace(d, outlet=respelled[d.id]))) for d in spill.peek(list(respelled)))
-    features = replace(features, keys=tuple(key_of[i] for i in features.ids))
-    return views, features, read_errors + clean_errors
+    new_keys = {d.id: content_key(replace(d, outlet=respelled[d.id])) for d in spill.peek(list(respelled))}
+    keys = tuple(new_keys.get(doc_id, key) for doc_id, key in zip(features.ids, features.keys, strict=True))
+    features = replace(features, keys=keys)
+    if unread:
+        left_out = {doc_id for doc_id, _ in unread}
+        features = features.only({i for i in features.ids if i not in left_out})
+    return features, read_errors + clean_errors + [error for _, error in unread]
 
 
 @dataclass(frozen=True, slots=True)

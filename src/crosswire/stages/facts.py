@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import NamedTuple
 from urllib.parse import urlparse
 
 import py3langid
@@ -101,6 +102,38 @@ def _shared(text: str | None) -> str | None:
     return sys.intern(text) if text else text
 
 
+class OutletKeys(NamedTuple):
+    """What can make a document one outlet with another (``same_outlets``): the sites it points to as
+    its own, its byline as a person's name ('' when none), and its outlet's spelling as letters."""
+
+    sites: frozenset[str]
+    byline: str
+    spelling: str
+
+    def shared(self) -> list[str]:
+        """Keys that make two documents one outlet when both hold one: each own site, and the byline
+        with the outlet's spelling. (One byline's nearly alike spellings are one outlet too:
+        ``near_spellings``.)"""
+        keys = [f"site {site}" for site in sorted(self.sites)]
+        if self.byline and self.spelling:  # (no letters in the name: never one outlet by its byline)
+            keys.append(f"byline {self.byline}\n{self.spelling}")
+        return keys
+
+
+def outlet_keys(document: Document) -> OutletKeys | None:
+    """The document's ``OutletKeys``; None when it names no outlet (it is one outlet with no other)."""
+    if not document.outlet:
+        return None
+    return OutletKeys(frozenset(_own_sites(document)), _byline_key(document.byline), _name_key(document.outlet))
+
+
+def near_spellings(spellings: Sequence[str]) -> list[tuple[str, str]]:
+    """The pairs of one byline's distinct outlet spellings that spell one name ("dailyledger",
+    "dailyledgr"): documents under that byline with those spellings are one outlet."""
+    ordered = sorted(spellings)
+    return [(a, b) for x, a in enumerate(ordered) for b in ordered[x + 1 :] if _near(a, b)]
+
+
 def same_outlets(documents: Sequence[Document]) -> list[Document]:
     """One outlet, one spelling: documents whose strongest evidence says they come from one outlet.
 
@@ -108,79 +141,81 @@ def same_outlets(documents: Sequence[Document]) -> list[Document]:
     footer/site link whose domain matches the outlet's name), or when they share a byline and spell
     the outlet nearly alike ("Daily Ledger" and "Daily Ledgr"). A near spelling alone is not enough
     ("CNN", "CNBC"), nor is a shared host whose name matches neither (an aggregator). The group's
-    spelling is the one that matches its site, else the most frequent; each changed document says why.
+    spelling is the one that matches its site, else the most frequent; each changed document says why
+    (``one_outlet``). Documents are compared through their keys (``OutletKeys``), never pairwise:
+    a wire service's thousands of pages must not make millions of pairs.
     """
     docs = list(documents)
     sets = DisjointSet(range(len(docs)))
-    sites = [_own_sites(d) for d in docs]
-    bylines = [_byline_key(d.byline) for d in docs]
-    # Only documents that share a site or a byline can be one outlet: candidates come from those two
-    # indexes. Sharing a site is reason enough for every pair of a site's documents, so they are joined
-    # in one pass; a byline's documents are joined by spelling, each pair of spellings compared once.
-    # (A wire service's thousands of pages must not make millions of pairs.)
-    sharing: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, d in enumerate(docs):
-        if d.outlet:
-            for site in sites[i]:
-                sharing[("site", site)].append(i)
-            if bylines[i]:
-                sharing[("byline", bylines[i])].append(i)
-    groups_of: dict[int, list[list[int]]] = defaultdict(list)
-    for (kind, _), members in sharing.items():
-        if len(members) < 2:
+    holder: dict[str, int] = {}  # each shared key -> the first document holding it
+    spelled: dict[str, dict[str, int]] = defaultdict(dict)  # byline -> spelling -> a document
+    for i, keys in enumerate(outlet_keys(d) for d in docs):
+        if keys is None:
             continue
-        for i in members:
-            groups_of[i].append(members)
-        if kind == "site":
-            for i in members[1:]:
-                sets.union(members[0], i)
-            continue
-        spellings: dict[str, list[int]] = defaultdict(list)
-        for i in members:
-            spellings[_name_key(docs[i].outlet or "")].append(i)
-        keys = sorted(spellings)
-        for x, first in enumerate(keys):
-            for second in keys[x:]:
-                if _near(first, second):
-                    joined = spellings[first] + (spellings[second] if second != first else [])
-                    for i in joined[1:]:
-                        sets.union(joined[0], i)
+        for key in keys.shared():
+            sets.union(holder.setdefault(key, i), i)
+        if keys.byline and keys.spelling:
+            spelled[keys.byline].setdefault(keys.spelling, i)
+    for spellings in spelled.values():
+        for a, b in near_spellings(list(spellings)):
+            sets.union(spellings[a], spellings[b])
+    for members in sets.groups().values():
+        if len(members) > 1:
+            for i, respelled in zip(members, one_outlet([docs[i] for i in members]), strict=True):
+                docs[i] = respelled
+    return docs
 
-    given = tuple(docs)  # evidence is read from the documents as they came, not as respelled below
+
+def one_outlet(members: Sequence[Document]) -> list[Document]:
+    """Documents ``same_outlets`` found to be one outlet (in the pile's order), each with the group's
+    spelling and evidence naming the first few documents it shares a site or a byline with, and why."""
+    keys = [outlet_keys(d) for d in members]
+    if any(k is None for k in keys):
+        raise ValueError("one_outlet: a document that names no outlet is one outlet with no other")
+    sites = [k.sites for k in keys if k]
+    bylines = [k.byline for k in keys if k]
+    spellings = [k.spelling for k in keys if k]
+    sharing: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in range(len(members)):
+        for site in sites[i]:
+            sharing[("site", site)].append(i)
+        if bylines[i]:
+            sharing[("byline", bylines[i])].append(i)
+    groups_of: dict[int, list[list[int]]] = defaultdict(list)
+    for shared_by in sharing.values():
+        if len(shared_by) > 1:
+            for i in shared_by:
+                groups_of[i].append(shared_by)
 
     def reasons(i: int, j: int) -> str:
-        a, b = given[min(i, j)], given[max(i, j)]
         found = []
         shared = sorted(sites[i] & sites[j])
         if shared:
             found.append(f"both point to {shared[0]} as their own site")
-        if bylines[i] and bylines[i] == bylines[j] and _near(_name_key(a.outlet or ""), _name_key(b.outlet or "")):
-            found.append(f"same byline ({a.byline}) and nearly the same outlet name")
+        if bylines[i] and bylines[i] == bylines[j] and _near(spellings[i], spellings[j]):
+            found.append(f"same byline ({members[min(i, j)].byline}) and nearly the same outlet name")
         return " and ".join(found)
 
-    for members in sets.groups().values():
-        if len(members) < 2:
-            continue
-        name, basis = _canonical([docs[i] for i in members], set.intersection(*(sites[i] for i in members)))
-        for i in members:
-            d = given[i]
-            named: list[str] = []  # the first few documents it shares a site or a byline with, and why
-            seen = {i}
-            for j in heapq.merge(*groups_of[i]):  # (lazily: a wire service's site holds thousands)
-                if len(named) == MAX_NAMED_PARTNERS:
-                    break
-                if j not in seen:
-                    seen.add(j)
-                    if why := reasons(i, j):
-                        named.append(f"{_cite(given[j])}: {why}")
-            rest = len(members) - 1 - len(named)
-            others = f"; and {rest} other document{'s' if rest > 1 else ''} of it" if rest else ""
-            note = f"one outlet with {'; '.join(named)}{others}"
-            if d.outlet != name:
-                note += f"; spelled {d.outlet!r} here, shown as {name!r} ({basis})"
-            evidence = f"{d.outlet_evidence}; {note}" if d.outlet_evidence else note
-            docs[i] = _respelled(d, name, evidence)
-    return docs
+    name, basis = _canonical(members, frozenset.intersection(*sites))
+    out = []
+    for i, d in enumerate(members):
+        named: list[str] = []  # the first few documents it shares a site or a byline with, and why
+        seen = {i}
+        for j in heapq.merge(*groups_of[i]):  # (lazily: a wire service's site holds thousands)
+            if len(named) == MAX_NAMED_PARTNERS:
+                break
+            if j not in seen:
+                seen.add(j)
+                if why := reasons(i, j):
+                    named.append(f"{_cite(members[j])}: {why}")
+        rest = len(members) - 1 - len(named)
+        others = f"; and {rest} other document{'s' if rest > 1 else ''} of it" if rest else ""
+        note = f"one outlet with {'; '.join(named)}{others}"
+        if d.outlet != name:
+            note += f"; spelled {d.outlet!r} here, shown as {name!r} ({basis})"
+        evidence = f"{d.outlet_evidence}; {note}" if d.outlet_evidence else note
+        out.append(_respelled(d, name, evidence))
+    return out
 
 
 @document_memo
@@ -255,7 +290,7 @@ def _own_sites(doc: Document) -> set[str]:
     return {d for d in found if _matches_site(doc.outlet, d)}
 
 
-def _canonical(group: Sequence[Document], sites: set[str]) -> tuple[str, str]:
+def _canonical(group: Sequence[Document], sites: frozenset[str]) -> tuple[str, str]:
     """The group's spelling and why: the one spelled as its site, else the most frequent, else the first."""
     names = [d.outlet for d in group if d.outlet]
     counts = Counter(names)
