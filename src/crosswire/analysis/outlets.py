@@ -126,7 +126,7 @@ class PileOutlets:
         roots = self._db.execute("SELECT row, MIN(number) FROM holds GROUP BY row")
         while rows := roots.fetchmany(_FETCH):
             self._db.executemany("UPDATE documents SET root = ? WHERE row = ?", ((find(n), row) for row, n in rows))
-        self._db.execute("CREATE INDEX by_root ON documents (root)")
+        self._db.execute("CREATE INDEX IF NOT EXISTS by_root ON documents (root)")
 
     def not_read(self) -> list[tuple[str, Skipped]]:
         """The documents in a language not read here (in the pile's order), each with why, as
