@@ -13,31 +13,25 @@ outlets found are ``same_outlets``' on the whole pile, and what memory holds doe
 from __future__ import annotations
 
 import itertools
-import sqlite3
-import tempfile
 from collections.abc import Iterator, Sequence
-from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 
 from crosswire.analysis.cache import decode_document, encode
 from crosswire.analysis.languages import installed, not_read
+from crosswire.analysis.spill import ScratchDatabase
 from crosswire.models import Document, Skipped
 from crosswire.stages.facts import near_spellings, one_outlet, outlet_keys, outlet_view
 
 _FETCH = 10_000  # rows read at a time
 
 
-class PileOutlets:
+class PileOutlets(ScratchDatabase):
     """A pile's documents as ``same_outlets`` reads them, in a temporary file removed on ``close``
     (or at the end of a ``with``)."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="crosswire-outlets-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "outlets.db")
-        self._db.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to recover after a crash
-        self._db.execute("PRAGMA synchronous=OFF")
+        super().__init__("crosswire-outlets-", "outlets.db")
         # One row per document; ``day``, ``key`` and ``id`` are the pile's canonical order. Its facts
         # are kept only where grouping or the language check will read them.
         self._db.execute(
@@ -143,17 +137,3 @@ class PileOutlets:
             document = decode_document(view)
             out.append((document.id, Skipped(document.source, "language", not_read(document.language))))
         return out
-
-    def close(self) -> None:
-        try:
-            self._db.close()
-        finally:
-            self._folder.cleanup()
-
-    def __enter__(self) -> PileOutlets:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 from scipy import sparse
@@ -27,14 +27,36 @@ _INDEX = np.dtype("<i4")
 _COUNT = np.dtype("<f4")
 
 
-class Spill:
+class ScratchDatabase:
+    """A SQLite file in a temporary folder, removed on ``close`` (or at the end of a ``with``): scratch
+    space, with nothing to recover after a crash."""
+
+    def __init__(self, prefix: str, name: str) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix=prefix)
+        self._db = sqlite3.connect(Path(self._folder.name) / name)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+
+    def close(self) -> None:
+        try:
+            self._db.close()
+        finally:
+            self._folder.cleanup()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+class Spill(ScratchDatabase):
     """Cleaned documents by id, in a temporary file removed on ``close`` (or at the end of a ``with``)."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="crosswire-pile-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "documents.db")
-        self._db.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to recover after a crash
-        self._db.execute("PRAGMA synchronous=OFF")
+        super().__init__("crosswire-pile-", "documents.db")
         self._db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self._db.execute("CREATE TABLE counts (id TEXT PRIMARY KEY, words BLOB NOT NULL, names BLOB NOT NULL)")
         self._db.execute("CREATE TABLE outlets (id TEXT PRIMARY KEY, outlet TEXT, evidence TEXT)")
@@ -110,20 +132,6 @@ class Spill:
                 marks = ",".join("?" * len(chunk))
                 for table in tables:
                     self._db.execute(f"DELETE FROM {table} WHERE id IN ({marks})", chunk)  # noqa: S608
-
-    def close(self) -> None:
-        try:
-            self._db.close()
-        finally:
-            self._folder.cleanup()
-
-    def __enter__(self) -> Spill:
-        return self
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _row_bytes(matrix: sparse.csr_matrix, row: int) -> bytes:
