@@ -24,6 +24,7 @@ from crosswire.models import Document, Skipped
 from crosswire.stages.facts import near_spellings, one_outlet, outlet_keys, outlet_view
 
 _FETCH = 10_000  # rows read at a time
+_PILE_ORDER = "day, key, id"  # the pile's canonical order (``canonical_order``: date, content hash, id)
 
 
 class PileOutlets(ScratchDatabase):
@@ -32,7 +33,7 @@ class PileOutlets(ScratchDatabase):
 
     def __init__(self) -> None:
         super().__init__("crosswire-outlets-", "outlets.db")
-        # One row per document; ``day``, ``key`` and ``id`` are the pile's canonical order. Its facts
+        # One row per document; ``day``, ``key`` and ``id`` give the pile's order (``_PILE_ORDER``). Its facts
         # are kept only where grouping or the language check will read them.
         self._db.execute(
             "CREATE TABLE documents (row INTEGER PRIMARY KEY, id TEXT NOT NULL, day TEXT NOT NULL, "
@@ -81,10 +82,10 @@ class PileOutlets(ScratchDatabase):
         facts as read, and with its outlet as grouped."""
         self._find_groups()
         groups = self._db.execute("SELECT root FROM documents WHERE root IS NOT NULL GROUP BY root HAVING COUNT(*) > 1")
-        roots = np.array([root for (root,) in groups], dtype=np.int64)  # (one number per outlet of many pages)
-        for root in roots.tolist():
+        for (root,) in groups.fetchall():  # (one number per outlet of many pages)
             members = self._db.execute(
-                "SELECT view FROM documents WHERE root = ? ORDER BY day, key, id", (root,)
+                f"SELECT view FROM documents WHERE root = ? ORDER BY {_PILE_ORDER}",
+                (root,),  # noqa: S608
             ).fetchall()
             given = [decode_document(view) for (view,) in members]
             yield from zip(given, one_outlet(given), strict=True)
@@ -129,7 +130,7 @@ class PileOutlets(ScratchDatabase):
         unread = [lang for lang in languages if not installed(lang)]
         marks = ",".join("?" * len(unread))
         found = self._db.execute(
-            f"SELECT view FROM documents WHERE language IN ({marks}) ORDER BY day, key, id",  # noqa: S608
+            f"SELECT view FROM documents WHERE language IN ({marks}) ORDER BY {_PILE_ORDER}",  # noqa: S608
             unread,
         )
         out = []
