@@ -322,9 +322,10 @@ def test_cluster_partitions_give_the_same_stories_wherever_they_run(tmp_path):
 
 
 def test_cluster_features_kept_on_disk_cluster_as_they_do_in_memory(tmp_path):
-    # A large pile's counts wait in the spill file and each partition reads its own back; the pile's
-    # frequencies (rarity weights) are added up as chunks come and lose a document left out later.
-    from crosswire.analysis.piles import SpilledFeatures
+    # A large pile's counts and keys wait in the spill file as chunks come (only the pile's frequencies
+    # stay in memory); the keys are read back at the end, and each partition reads its counts back; a
+    # document left out later takes its counts out of the frequencies.
+    from crosswire.analysis.piles import PileFeatures
     from crosswire.analysis.spill import Spill
     from crosswire.stages.cluster import cluster_features, join_features, story_features
 
@@ -333,16 +334,28 @@ def test_cluster_features_kept_on_disk_cluster_as_they_do_in_memory(tmp_path):
     kept = {d.id for d in documents} - left_out
     settings = ClusterSettings(partition_documents=4)
     with Spill() as spill:
-        parts = [SpilledFeatures.put(story_features(documents[k : k + 5]), spill) for k in range(0, len(documents), 5)]
-        on_disk = SpilledFeatures.join(parts, spill)
+        pile = PileFeatures(spill)
+        for k in range(0, len(documents), 5):
+            pile.put(story_features(documents[k : k + 5]))
         in_memory = join_features([story_features(documents[k : k + 5]) for k in range(0, len(documents), 5)])
-        words, names = on_disk.rows([7, 0, 2])
+        whole = pile.read()
+        assert (whole.ids, whole.dates, whole.days, whole.keys) == (
+            in_memory.ids,
+            in_memory.dates,
+            in_memory.days,
+            in_memory.keys,
+        )
+        words, names = whole.rows([7, 0, 2])
         assert (words != in_memory.words[[7, 0, 2]]).nnz == 0 and (names != in_memory.names[[7, 0, 2]]).nnz == 0
-        found = cluster_features(on_disk.only(kept), settings)
+        pile.drop(sorted(left_out) + ["not-in-the-pile"])
+        on_disk = pile.read()
+        found = cluster_features(on_disk, settings)
         assert found == cluster_features(in_memory.only(kept), settings)
         assert sorted(i for group in found for i in group) == sorted(kept)
-        assert on_disk.only(kept).frequencies().documents == len(kept)
-        assert (on_disk.only(kept).frequencies().words == in_memory.only(kept).frequencies().words).all()
+        assert on_disk.frequencies().documents == len(kept)
+        assert (on_disk.frequencies().words == in_memory.only(kept).frequencies().words).all()
+        spill.rekey({documents[0].id: "0" * 64})
+        assert pile.read().keys == ("0" * 64,) + in_memory.only(kept).keys[1:]
         spill.put(documents)
         spill.put_outlets(documents)
         assert [d.id for d in spill.take([documents[0].id])] == [documents[0].id]
@@ -471,6 +484,21 @@ def test_cluster_sketches_estimate_the_similarities_they_stand_for():
     errors = np.abs(sketches @ sketches.T - exact)
     assert errors.mean() < 0.05 and errors.max() < 0.3
     assert np.array_equal(_sketch(vectors[0]), _sketch(vectors[0]))  # fixed by its seed
+
+
+def test_cluster_sketch_projection_drawn_in_steps_is_the_one_drawn_whole():
+    # The projection is drawn a step of rows at a time to spare the process whole-size temporaries;
+    # the sketches (and so the stories found) stay those of one draw of the whole from the same seed.
+    from crosswire.stages._story_features import FEATURES
+    from crosswire.stages.cluster import _SKETCH, _SKETCH_SPREAD, _projection
+
+    generator = np.random.default_rng(20261203)
+    whole = generator.integers(0, _SKETCH, size=(2 * FEATURES, _SKETCH_SPREAD)).astype(np.int16)
+    signs = generator.choice(np.array([-1.0, 1.0]), size=(2 * FEATURES, _SKETCH_SPREAD)) / np.sqrt(_SKETCH_SPREAD)
+    dimensions, drawn = _projection()
+    assert dimensions.dtype == np.int16 and drawn.dtype == np.float32
+    assert np.array_equal(dimensions, whole)
+    assert np.array_equal(drawn, signs.astype(np.float32))
 
 
 def _redated(features, changes):

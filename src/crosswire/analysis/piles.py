@@ -116,16 +116,17 @@ def _prepare_pile(
     spill: Spill,
 ) -> tuple[SpilledFeatures, list[Skipped]]:
     """``prepare`` for a pile sorted into stories, holding no pile's worth of text nor of outlet facts:
-    inputs are read and cleaned ``PILE_CHUNK`` at a time, each cleaned document and its clustering
-    counts go to ``spill``, and its outlet facts to a ``PileOutlets`` file, where outlets are grouped
+    inputs are read and cleaned ``PILE_CHUNK`` at a time, each cleaned document, its clustering counts
+    and keys go to ``spill``, and its outlet facts to a ``PileOutlets`` file, where outlets are grouped
     across the pile as ``prepare`` groups them; ``spill`` gives each document back with its outlet as
-    grouped. What stays in memory is each document's id, date and content hash, and the pile's word
-    frequencies. Returns the features of the documents in a language read here, and the inputs that
-    could not be read, cleaned or read in their language (in ``prepare``'s order)."""
+    grouped. What stays in memory while the pile is read is the pile's word frequencies; each
+    document's id, date and content hash are read back once it is read. Returns the features of the
+    documents in a language read here, and the inputs that could not be read, cleaned or read in their
+    language (in ``prepare``'s order)."""
     bar = progress or no_progress
     read_errors: list[Skipped] = []
     clean_errors: list[Skipped] = []
-    parts: list[SpilledFeatures] = []
+    kept = PileFeatures(spill)
     stream = iter(bar(read_sources(sources, settings.max_file_bytes), "read and clean", None))
     with PileOutlets() as outlets:
         with cleaning_workers(settings) as workers:  # (warmed up once for the pile, not once a chunk)
@@ -134,26 +135,52 @@ def _prepare_pile(
                 read_errors += [item for item in chunk if isinstance(item, Skipped)]
                 cleaned = clean_all(raws, settings, clean_errors, no_progress, cache, workers)
                 spill.put(cleaned)
-                parts.append(SpilledFeatures.put(story_features(cleaned), spill))
-                outlets.add(cleaned, parts[-1].keys)
-                if len(parts) == 2:  # one running total of frequencies: each chunk's own holds 4 MB
-                    parts = [SpilledFeatures.join(parts, spill)]
+                outlets.add(cleaned, kept.put(story_features(cleaned)))
         respelled: dict[str, str | None] = {}
         grouped = outlets.grouped()
         while pairs := list(itertools.islice(grouped, PILE_CHUNK)):
             spill.put_outlets([after for _, after in pairs])
             respelled.update((after.id, after.outlet) for before, after in pairs if after.outlet != before.outlet)
         unread = outlets.not_read()
-    features = SpilledFeatures.join(parts, spill)
     # Clustering's canonical order hashes the outlet as grouped: the few documents whose outlet was
     # respelled are read back for their new hash.
-    new_keys = {d.id: content_key(replace(d, outlet=respelled[d.id])) for d in spill.peek(list(respelled))}
-    keys = tuple(new_keys.get(doc_id, key) for doc_id, key in zip(features.ids, features.keys, strict=True))
-    features = replace(features, keys=keys)
-    if unread:
-        left_out = {doc_id for doc_id, _ in unread}
-        features = features.only({i for i in features.ids if i not in left_out})
-    return features, read_errors + clean_errors + [error for _, error in unread]
+    spill.rekey({d.id: content_key(replace(d, outlet=respelled[d.id])) for d in spill.peek(list(respelled))})
+    kept.drop([doc_id for doc_id, _ in unread])
+    return kept.read(), read_errors + clean_errors + [error for _, error in unread]
+
+
+class PileFeatures:
+    """A pile's clustering features as it is read, kept in the spill: each document's counts and keys
+    go to the file, and only the pile's frequencies (a running total) stay here until ``read``.
+
+    Held in memory as the pile is read, the keys (a few hundred bytes a document) would be scattered
+    among the memory of the documents passing through, which Python could then not hand back: read
+    back at the end, they lie together, and most are let go once stories are found."""
+
+    def __init__(self, spill: Spill) -> None:
+        self.spill = spill
+        nothing = story_features(())
+        self.counted = nothing.frequencies()
+        self.columns = nothing.words.shape[1]
+
+    def put(self, features: StoryFeatures) -> tuple[str, ...]:
+        """Keep ``features``' counts and keys; their content hashes are returned."""
+        self.spill.put_counts(features.ids, features.words, features.names)
+        self.spill.put_keys(features.ids, features.dates, features.days, features.keys)
+        self.counted = self.counted + features.frequencies()
+        return features.keys
+
+    def drop(self, ids: Sequence[str]) -> None:
+        """Leave these documents out (their counts taken out of the pile's frequencies)."""
+        dropped = self.spill.keys_among(ids)
+        if dropped:
+            self.counted = self.counted - Frequencies.of(*self.spill.counts(dropped, self.columns))
+            self.spill.drop_keys(dropped)
+
+    def read(self) -> SpilledFeatures:
+        """The features of the documents kept, in the order they came, keys read back into memory."""
+        ids, dates, days, keys = self.spill.keys()
+        return SpilledFeatures(ids, dates, days, keys, self.counted, self.spill, self.columns)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,38 +197,6 @@ class SpilledFeatures:
     spill: Spill
     columns: int
 
-    @staticmethod
-    def put(features: StoryFeatures, spill: Spill) -> SpilledFeatures:
-        """Keep ``features``' counts (a ``StoryFeatures``) in ``spill``; the rest stays here."""
-        spill.put_counts(features.ids, features.words, features.names)
-        return SpilledFeatures(
-            features.ids,
-            features.dates,
-            features.days,
-            features.keys,
-            features.frequencies(),
-            spill,
-            features.words.shape[1],
-        )
-
-    @staticmethod
-    def join(parts: Sequence[SpilledFeatures], spill: Spill) -> SpilledFeatures:
-        """Parts made a chunk at a time, as one."""
-        if not parts:
-            return SpilledFeatures.put(story_features(()), spill)
-        counted = parts[0].counted
-        for part in parts[1:]:
-            counted = counted + part.counted
-        return SpilledFeatures(
-            tuple(i for p in parts for i in p.ids),
-            tuple(d for p in parts for d in p.dates),
-            tuple(d for p in parts for d in p.days),
-            tuple(k for p in parts for k in p.keys),
-            counted,
-            spill,
-            parts[0].columns,
-        )
-
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -210,21 +205,6 @@ class SpilledFeatures:
 
     def frequencies(self) -> Frequencies:
         return self.counted
-
-    def only(self, ids: set[str]) -> SpilledFeatures:
-        """The features of these documents alone, in the same order (the others' counts taken out)."""
-        keep = [i for i, doc_id in enumerate(self.ids) if doc_id in ids]
-        dropped = [i for i, doc_id in enumerate(self.ids) if doc_id not in ids]
-        counted = self.counted - Frequencies.of(*self.rows(dropped)) if dropped else self.counted
-        return SpilledFeatures(
-            tuple(self.ids[i] for i in keep),
-            tuple(self.dates[i] for i in keep),
-            tuple(self.days[i] for i in keep),
-            tuple(self.keys[i] for i in keep),
-            counted,
-            self.spill,
-            self.columns,
-        )
 
 
 def _story_batches(stories: Sequence[StoryCluster], documents: int) -> list[list[StoryCluster]]:

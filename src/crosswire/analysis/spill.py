@@ -13,6 +13,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -60,6 +61,10 @@ class Spill(ScratchDatabase):
         self._db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self._db.execute("CREATE TABLE counts (id TEXT PRIMARY KEY, words BLOB NOT NULL, names BLOB NOT NULL)")
         self._db.execute("CREATE TABLE outlets (id TEXT PRIMARY KEY, outlet TEXT, evidence TEXT)")
+        self._db.execute(
+            "CREATE TABLE keys (row INTEGER PRIMARY KEY, id TEXT NOT NULL, date TEXT, day INTEGER, key TEXT)"
+        )
+        self._db.execute("CREATE INDEX keys_by_id ON keys (id)")
 
     def put(self, documents: Iterable[Document]) -> None:
         """Keep these documents (one of the same id is replaced, as a dict by id would)."""
@@ -75,6 +80,51 @@ class Spill(ScratchDatabase):
                 "INSERT OR REPLACE INTO counts (id, words, names) VALUES (?, ?, ?)",
                 ((doc_id, _row_bytes(words, k), _row_bytes(names, k)) for k, doc_id in enumerate(ids)),
             )
+
+    def put_keys(
+        self, ids: Sequence[str], dates: Sequence[str | None], days: Sequence[date | None], keys: Sequence[str]
+    ) -> None:
+        """Keep each document's clustering keys (id, publication date and day, content hash), after
+        those kept before: ``keys`` gives them back in this order."""
+        with self._db:
+            self._db.executemany(
+                "INSERT INTO keys (id, date, day, key) VALUES (?, ?, ?, ?)",
+                (
+                    (doc_id, when, None if day is None else day.toordinal(), key)
+                    for doc_id, when, day, key in zip(ids, dates, days, keys, strict=True)
+                ),
+            )
+
+    def rekey(self, keys: dict[str, str]) -> None:
+        """Give these documents (by id) a new content hash."""
+        with self._db:
+            self._db.executemany("UPDATE keys SET key = ? WHERE id = ?", ((key, i) for i, key in keys.items()))
+
+    def keys_among(self, ids: Sequence[str]) -> list[str]:
+        """Those of ``ids`` whose keys are kept, in the order they were kept."""
+        return [doc_id for doc_id, _ in sorted(self._select("keys", "row", ids), key=lambda found: found[1])]
+
+    def drop_keys(self, ids: Sequence[str]) -> None:
+        """Let go of these documents' keys."""
+        self._delete(("keys",), ids)
+
+    def keys(self) -> tuple[tuple[str, ...], tuple[str | None, ...], tuple[date | None, ...], tuple[str, ...]]:
+        """Every document's clustering keys, in the order kept: ids, dates, days and content hashes.
+        Dates and days many documents share are one object each."""
+        ids: list[str] = []
+        dates: list[str | None] = []
+        days: list[date | None] = []
+        keys: list[str] = []
+        shared_dates: dict[str | None, str | None] = {}
+        shared_days: dict[int | None, date | None] = {None: None}
+        for doc_id, when, day, key in self._db.execute("SELECT id, date, day, key FROM keys ORDER BY row"):
+            ids.append(doc_id)
+            dates.append(shared_dates.setdefault(when, when))
+            if day not in shared_days:
+                shared_days[day] = date.fromordinal(day)
+            days.append(shared_days[day])
+            keys.append(key)
+        return tuple(ids), tuple(dates), tuple(days), tuple(keys)
 
     def counts(self, ids: Sequence[str], columns: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """The word and name counts of these documents, one row each in this order (every id kept)."""
@@ -102,7 +152,7 @@ class Spill(ScratchDatabase):
         found = self._read(ids, let_go=True)
         taken = [d.id for d in found]
         outlets = {row[0]: row[1:] for row in self._select("outlets", "outlet, evidence", taken)}
-        self._delete(("outlets", "counts"), taken)  # what else was kept of these documents goes with them
+        self._delete(("outlets", "counts", "keys"), taken)  # what else was kept of these documents goes with them
         return [
             replace(d, outlet=outlets[d.id][0], outlet_evidence=outlets[d.id][1]) if d.id in outlets else d
             for d in found

@@ -57,6 +57,8 @@ _RESTACK = 32  # stories changed or opened (at least) before all totals are stac
 _MERGE_BLOCK = 256  # stories per block when their similarities are tabled
 _SKETCH = 256  # dimensions of the random projection stories and documents are sketched in
 _SKETCH_SPREAD = 4  # dimensions of the sketch each hashed word or name is sent to
+_PROJECTION_STEP = 16_384  # rows of the projection drawn at a time
+_SIGNS = np.array([-1.0, 1.0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,11 +259,22 @@ def _sketch(vector: sparse.csr_matrix) -> np.ndarray:
 def _projection() -> tuple[np.ndarray, np.ndarray]:
     """For each dimension of the story space (hashed words, then hashed names): the sketch's dimensions
     it goes to and its signs there, scaled so that inner products are kept on average. Fixed by a
-    seed, so that every process (and Ray worker) sketches alike."""
+    seed, so that every process (and Ray worker) sketches alike.
+
+    Drawn ``_PROJECTION_STEP`` rows at a time into the kept arrays: the generator's stream is the same
+    as one draw of the whole (a test holds it), and no whole-size temporary of int64 or float64 is
+    made (about 40 MB that the C heap kept after freeing it)."""
     generator = np.random.default_rng(20261203)
-    dimensions = generator.integers(0, _SKETCH, size=(2 * FEATURES, _SKETCH_SPREAD)).astype(np.int16)
-    signs = generator.choice(np.array([-1.0, 1.0]), size=(2 * FEATURES, _SKETCH_SPREAD)) / np.sqrt(_SKETCH_SPREAD)
-    return dimensions, signs.astype(np.float32)  # (6 MB in every process; +-0.5 is exact in float32)
+    rows = 2 * FEATURES
+    dimensions = np.empty((rows, _SKETCH_SPREAD), dtype=np.int16)
+    signs = np.empty((rows, _SKETCH_SPREAD), dtype=np.float32)  # (+-0.5 is exact in float32)
+    for start in range(0, rows, _PROJECTION_STEP):
+        size = (min(_PROJECTION_STEP, rows - start), _SKETCH_SPREAD)
+        dimensions[start : start + _PROJECTION_STEP] = generator.integers(0, _SKETCH, size=size)
+    for start in range(0, rows, _PROJECTION_STEP):
+        size = (min(_PROJECTION_STEP, rows - start), _SKETCH_SPREAD)
+        signs[start : start + _PROJECTION_STEP] = generator.choice(_SIGNS, size=size) / np.sqrt(_SKETCH_SPREAD)
+    return dimensions, signs  # (12 MB in every process)
 
 
 def _stack(stories: Sequence[_Story]) -> sparse.csr_matrix:
