@@ -12,8 +12,7 @@ from crosswire.analysis import piles, pipeline
 from crosswire.analysis.piles import analyze_stories, iter_stories
 from crosswire.analysis.pipeline import LocalExecutor
 from crosswire.analysis.spill import Spill
-from crosswire.stages._order import content_key
-from crosswire.stages.cluster import ClusterSettings, cluster_stories
+from crosswire.stages.cluster import ClusterSettings, cluster_stories, story_features
 
 pytestmark = pytest.mark.skipif(
     not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present"
@@ -81,7 +80,9 @@ def test_streaming_a_pile_read_a_few_files_at_a_time_finds_the_stories_of_the_wh
         features, errors = piles._prepare_pile(sources, SETTINGS, None, None, spill)
         assert not errors and sorted(features.ids) == sorted(d.id for d in documents)
         # Clustering orders a day's documents by their content hash, outlet as grouped included.
-        assert dict(zip(features.ids, features.keys, strict=True)) == {d.id: content_key(d) for d in documents}
+        in_memory = story_features(documents)  # (content hashes of the documents as grouped)
+        in_order = [features.ids[i] for i in features.order()[0]]
+        assert in_order == [in_memory.ids[i] for i in in_memory.order()[0]]
         kept = spill.take([d.id for d in documents])  # with their outlets as grouped across chunks
         assert [d.paragraphs for d in kept] == [d.paragraphs for d in documents]
         assert [(d.outlet, d.outlet_evidence) for d in kept] == [(d.outlet, d.outlet_evidence) for d in documents]

@@ -9,6 +9,7 @@ and documents come back from the file a batch of stories at a time.
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -178,27 +179,32 @@ class PileFeatures:
             self.spill.drop_keys(dropped)
 
     def read(self) -> SpilledFeatures:
-        """The features of the documents kept, in the order they came, keys read back into memory."""
-        ids, dates, days, keys = self.spill.keys()
-        return SpilledFeatures(ids, dates, days, keys, self.counted, self.spill, self.columns)
+        """The features of the documents kept, in the order they came: ids and days read back into
+        memory, the publication order sorted in the file."""
+        ids, days = self.spill.ids_and_days()
+        order, dated = self.spill.publication_order()
+        return SpilledFeatures(ids, days, order, dated, self.counted, self.spill, self.columns)
 
 
 @dataclass(frozen=True, slots=True)
 class SpilledFeatures:
     """A pile's clustering features (see ``cluster.FeatureSource``) with the counts kept in the spill:
-    memory holds each document's id, date, day and content hash, and the pile's frequencies; a
-    partition's counts are read back when it is clustered."""
+    memory holds each document's id and day, the publication order (sorted in the file), and the
+    pile's frequencies; a partition's counts are read back when it is clustered."""
 
     ids: tuple[str, ...]
-    dates: tuple[str | None, ...]
     days: tuple[date | None, ...]
-    keys: tuple[str, ...]
+    ordered: array[int]
+    dated: int
     counted: Frequencies
     spill: Spill
     columns: int
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def order(self) -> tuple[array[int], int]:
+        return self.ordered, self.dated
 
     def rows(self, rows: Sequence[int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         return self.spill.counts([self.ids[r] for r in rows], self.columns)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -23,6 +24,7 @@ from scipy import sparse
 
 from crosswire.analysis.cache import decode_document, encode
 from crosswire.models import Document
+from crosswire.stages._story_features import UNDATED
 
 _INDEX = np.dtype("<i4")
 _COUNT = np.dtype("<f4")
@@ -90,7 +92,7 @@ class Spill(ScratchDatabase):
             self._db.executemany(
                 "INSERT INTO keys (id, date, day, key) VALUES (?, ?, ?, ?)",
                 (
-                    (doc_id, when, None if day is None else day.toordinal(), key)
+                    (doc_id, when or None, None if day is None else day.toordinal(), key)
                     for doc_id, when, day, key in zip(ids, dates, days, keys, strict=True)
                 ),
             )
@@ -108,23 +110,29 @@ class Spill(ScratchDatabase):
         """Let go of these documents' keys."""
         self._delete(("keys",), ids)
 
-    def keys(self) -> tuple[tuple[str, ...], tuple[str | None, ...], tuple[date | None, ...], tuple[str, ...]]:
-        """Every document's clustering keys, in the order kept: ids, dates, days and content hashes.
-        Dates and days many documents share are one object each."""
-        ids: list[str] = []
-        dates: list[str | None] = []
+    def ids_and_days(self) -> tuple[tuple[str, ...], tuple[date | None, ...]]:
+        """Every document's id and publication day, in the order kept (a day many documents share is
+        one object). Ids are read before days, so that they lie together in memory."""
+        ids = tuple(row[0] for row in self._db.execute("SELECT id FROM keys ORDER BY row"))
+        shared: dict[int | None, date | None] = {None: None}
         days: list[date | None] = []
-        keys: list[str] = []
-        shared_dates: dict[str | None, str | None] = {}
-        shared_days: dict[int | None, date | None] = {None: None}
-        for doc_id, when, day, key in self._db.execute("SELECT id, date, day, key FROM keys ORDER BY row"):
-            ids.append(doc_id)
-            dates.append(shared_dates.setdefault(when, when))
-            if day not in shared_days:
-                shared_days[day] = date.fromordinal(day)
-            days.append(shared_days[day])
-            keys.append(key)
-        return tuple(ids), tuple(dates), tuple(days), tuple(keys)
+        for (day,) in self._db.execute("SELECT day FROM keys ORDER BY row"):
+            if day not in shared:
+                shared[day] = date.fromordinal(day)
+            days.append(shared[day])
+        return ids, tuple(days)
+
+    def publication_order(self) -> tuple[array[int], int]:
+        """The documents' positions (in the order kept) in publication order, sorted here rather than
+        in memory, and how many are dated: as ``cluster.publication_order`` sorts them."""
+        ordered = self._db.execute(
+            "SELECT position FROM (SELECT ROW_NUMBER() OVER (ORDER BY row) - 1 AS position, * FROM keys)"
+            f" ORDER BY COALESCE(date, '{UNDATED}'), COALESCE(date, '~'), key, id"  # noqa: S608 (a constant)
+        )
+        order = array("q", (row[0] for row in ordered))
+        undated = f"COALESCE(date, '{UNDATED}') = '{UNDATED}'"
+        (dated,) = self._db.execute(f"SELECT COUNT(*) FROM keys WHERE NOT {undated}").fetchone()  # noqa: S608
+        return order, int(dated)
 
     def counts(self, ids: Sequence[str], columns: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """The word and name counts of these documents, one row each in this order (every id kept)."""

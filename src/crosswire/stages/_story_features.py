@@ -66,23 +66,36 @@ class Frequencies:
 
 class FeatureSource(Protocol):
     """What story clustering reads of a pile (``StoryFeatures`` in memory, or features kept on disk):
-    each document's id, publication date and day and content hash, the word and name counts of any
-    documents, read when their partition runs, and the pile's frequencies."""
+    each document's id and publication day, the pile's publication order, the word and name counts of
+    any documents, read when their partition runs, and the pile's frequencies."""
 
     @property
     def ids(self) -> tuple[str, ...]: ...
     @property
-    def dates(self) -> tuple[str | None, ...]: ...
-    @property
     def days(self) -> tuple[date | None, ...]: ...
-    @property
-    def keys(self) -> tuple[str, ...]: ...
 
     def __len__(self) -> int: ...
+
+    def order(self) -> tuple[Sequence[int], int]:
+        """The documents' positions in publication order (see ``publication_order``), and how many
+        of them are dated."""
+        ...
 
     def rows(self, rows: Sequence[int]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]: ...
 
     def frequencies(self) -> Frequencies: ...
+
+
+def publication_order(ids: Sequence[str], dates: Sequence[str | None], keys: Sequence[str]) -> tuple[list[int], int]:
+    """Positions in publication order, and how many documents are dated: by publication date, undated
+    documents last; documents of one date (or undated) by content hash, then id (ids are unique in a
+    pile), so that the order does not depend on file names or reading order. A spill file sorts alike
+    in SQL (``Spill.publication_order``)."""
+    order = sorted(range(len(ids)), key=lambda i: (dates[i] or UNDATED, dates[i] or "~", keys[i], ids[i]))
+    return order, sum(1 for d in dates if (d or UNDATED) != UNDATED)
+
+
+UNDATED = "9999"  # where undated documents sort (after every date written as a year)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +121,9 @@ class StoryFeatures:
 
     def frequencies(self) -> Frequencies:
         return Frequencies.of(self.words, self.names)
+
+    def order(self) -> tuple[list[int], int]:
+        return publication_order(self.ids, self.dates, self.keys)
 
     def only(self, ids: set[str]) -> StoryFeatures:
         """The features of these documents alone, in the same order."""

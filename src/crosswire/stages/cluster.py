@@ -316,13 +316,8 @@ def cluster_features(
     if not len(features):
         return []
     ids = features.ids
-    # Same date: by content (the canonical order), not by file name.
-    canonical = sorted(range(len(ids)), key=lambda i: (features.dates[i] or "~", features.keys[i], ids[i]))
-    rank = {ids[i]: n for n, i in enumerate(canonical)}
-    dates = [d or "9999" for d in features.dates]
-    order = sorted(range(len(ids)), key=lambda i: (dates[i], rank[ids[i]]))
+    order, dated = features.order()  # (same date: by content, not by file name)
     weights = _Weights.of(features.frequencies(), settings)
-    dated = sum(1 for d in dates if d != "9999")
 
     def partition(start: int, end: int) -> _Partition:
         rows = order[start:end]
