@@ -3,6 +3,7 @@ stories is parsed, and a document that cannot be parsed is reported in its own s
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
@@ -115,3 +116,27 @@ def test_streaming_a_file_read_twice_under_a_taken_name_keeps_every_document(tmp
     )
     ids = [d.id for _, dossier in stories for d in dossier.documents]
     assert sorted(ids) == ["a", "a-2", "a-3"]
+
+
+def test_streaming_a_pile_is_sorted_in_a_process_of_its_own_into_the_same_stories(nlp, monkeypatch, tmp_path):
+    # Reading and sorting a pile holds memory that grows with it; done in a process of its own, it is
+    # all handed back before the first story is parsed. The spill file it wrote is read here: the
+    # stories and dossiers are those of a pile sorted in this process.
+    from crosswire.analysis import workers
+
+    sources = [str(SAMPLE), str(REFERENCE)]
+    sorted_by = tmp_path / "pids"
+    sort_pile = piles._sort_pile
+
+    def noting_the_process(*args, **kwargs):
+        with sorted_by.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return sort_pile(*args, **kwargs)
+
+    monkeypatch.setattr(piles, "_sort_pile", noting_the_process)
+    apart = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
+    monkeypatch.setattr(workers, "can_stop", lambda: False)  # (run_apart then runs here)
+    here = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
+    first, second = (int(pid) for pid in sorted_by.read_text().split())
+    assert first != os.getpid() and second == os.getpid()
+    assert apart == here and len(apart) >= 2

@@ -165,3 +165,36 @@ def test_workers_kept_between_runs_serve_the_next_batch_and_replace_a_stopped_on
         assert sorted(stopped) == ["", "timeout"]
         assert all(o.value for o in pool.run(["j", "k"]))  # a fresh child took the stopped one's place
     assert not pool._pool.idle  # closed with the block: no child left waiting
+
+
+def _memory_of_its_own(size: int) -> tuple[int, int]:
+    """Allocate ``size`` MB, and say in which process."""
+    held = bytearray(size * 2**20)
+    return os.getpid(), len(held) // 2**20
+
+
+def _fails(reason: str) -> None:
+    raise ValueError(reason)
+
+
+def _dies(_: str) -> None:
+    os._exit(3)
+
+
+def _starts_a_worker(item: str) -> tuple[int, str]:
+    # A process run apart may start processes of its own (the cleaning workers of a pile it reads).
+    [outcome] = run_budgeted(_job, [item], seconds=30, workers=1)
+    return os.getpid(), outcome.value
+
+
+def test_workers_run_apart_hands_back_the_value_the_error_or_why_its_process_died():
+    from crosswire.analysis.workers import run_apart
+
+    pid, size = run_apart(_memory_of_its_own, 64)
+    assert size == 64 and pid != os.getpid()  # the 64 MB were another process's, gone with it
+    with pytest.raises(ValueError, match="a reason of its own"):
+        run_apart(_fails, "a reason of its own")
+    with pytest.raises(RuntimeError, match=r"_dies died \(exit code 3\)"):
+        run_apart(_dies, "")
+    pid, value = run_apart(_starts_a_worker, "fine")
+    assert pid != os.getpid() and value == _job("fine")

@@ -13,6 +13,7 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from scipy import sparse
@@ -31,12 +32,14 @@ from crosswire.analysis.pipeline import (
     read_sources,
 )
 from crosswire.analysis.spill import Spill
+from crosswire.analysis.workers import run_apart
 from crosswire.models import Annotated, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._order import content_key
 from crosswire.stages.cluster import (
     ClusterSettings,
     Frequencies,
+    Runner,
     StoryCluster,
     StoryFeatures,
     cluster_features,
@@ -71,18 +74,20 @@ def iter_stories(
     Stories are annotated and reconciled a batch at a time (consecutive stories holding about
     ``executor.batch_documents`` documents), and a batch's parses are let go before the next. Cleaned
     documents wait in a temporary file (``Spill``) until their batch, with their clustering counts
-    and outlets as grouped: memory holds the documents' dates and content hashes, the pile's word
-    frequencies, the stories being clustered, and one batch's analysis. Inputs that could not be read are
+    and outlets as grouped. The pile is read and sorted into stories in a process of its own (the
+    local engine without a cache: ``_sort_into_file``), which hands back only each story's document
+    ids; this process then holds those, and one batch's analysis. Inputs that could not be read are
     listed once, in the first story's ``errors``; a document that could not be annotated, in its own
     story's. A pile of inputs none of which could be analysed gives one story with no documents, whose
     dossier's ``errors`` say why (as ``analyze`` gives an empty dossier)."""
     settings = settings or Settings()
     executor = executor or LocalExecutor(nlp)
     with Spill() as spill:
-        with collecting_less():
-            features, errors = _prepare_pile(sources, settings, progress, executor.cache, spill)
-            groups = cluster_features(features, ClusterSettings(threshold=settings.story_similarity), executor.map)
-        del features
+        if isinstance(executor, LocalExecutor) and executor.cache is None:
+            with spill.handed_over() as path:  # sorted in a process of its own, which hands its memory back
+                groups, errors = run_apart(_sort_into_file, sources, settings, progress, path)
+        else:  # (a cache's connection, or Ray's, is this process's: sorted here)
+            groups, errors = _sort_pile(sources, settings, progress, executor.cache, spill, executor.map)
         if not groups:  # nothing could be analysed: one story of no documents says why, as analyze does
             if errors:
                 yield StoryCluster("story-0001", (), ""), executor.reconcile_stories([([], errors)], settings, {})[0]
@@ -107,6 +112,34 @@ def iter_stories(
                 groups_here[source_story.get(failure.source, 0)][1].append(failure)
             del members, by_id, annotated
             yield from zip(batch, executor.reconcile_stories(groups_here, settings, {}), strict=True)
+
+
+def _sort_pile(
+    sources: Sources,
+    settings: Settings,
+    progress: Progress | None,
+    cache: AnnotationStore | None,
+    spill: Spill,
+    run: Runner | None = None,
+) -> tuple[list[tuple[str, ...]], list[Skipped]]:
+    """Read, clean and sort a pile into stories (``_prepare_pile``, ``cluster_features``): each story's
+    document ids, and the inputs that could not be read, cleaned or read in their language."""
+    with collecting_less():
+        features, errors = _prepare_pile(sources, settings, progress, cache, spill)
+        return cluster_features(features, ClusterSettings(threshold=settings.story_similarity), run), errors
+
+
+def _sort_into_file(
+    sources: Sources, settings: Settings, progress: Progress | None, path: Path
+) -> tuple[list[tuple[str, ...]], list[Skipped]]:
+    """``_sort_pile`` into the spill file at ``path`` (run apart from the process that made it).
+
+    What reading and sorting a pile holds grows with it: memory freed between long-lived objects
+    (documents come back from the cleaning processes among the keys kept of them), and the stories'
+    totals while they are clustered. In a process of its own, all of it goes back to the system
+    once the stories are found, before any is parsed."""
+    with Spill(path) as spill:
+        return _sort_pile(sources, settings, progress, None, spill)
 
 
 def _prepare_pile(

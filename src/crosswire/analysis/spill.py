@@ -9,10 +9,11 @@ partition.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import tempfile
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -32,19 +33,39 @@ _COUNT = np.dtype("<f4")
 
 class ScratchDatabase:
     """A SQLite file in a temporary folder, removed on ``close`` (or at the end of a ``with``): scratch
-    space, with nothing to recover after a crash."""
+    space, with nothing to recover after a crash. Given the ``path`` of one made before (by another
+    process: see ``handed_over``), it is opened, and left in place on ``close``."""
 
-    def __init__(self, prefix: str, name: str) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix=prefix)
-        self._db = sqlite3.connect(Path(self._folder.name) / name)
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
+    def __init__(self, prefix: str, name: str, path: Path | None = None) -> None:
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        if path is None:
+            self._folder = tempfile.TemporaryDirectory(prefix=prefix)
+            path = Path(self._folder.name) / name
+        self.path = path
+        self._db = self._connect()
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path)
+        db.execute("PRAGMA journal_mode=OFF")
+        db.execute("PRAGMA synchronous=OFF")
+        return db
+
+    @contextlib.contextmanager
+    def handed_over(self) -> Iterator[Path]:
+        """The file's path, for another process to open and write while this one lets it be (its
+        connection is closed meanwhile, and opened again after, so it reads what was written)."""
+        self._db.close()
+        try:
+            yield self.path
+        finally:
+            self._db = self._connect()
 
     def close(self) -> None:
         try:
             self._db.close()
         finally:
-            self._folder.cleanup()
+            if self._folder is not None:
+                self._folder.cleanup()
 
     def __enter__(self) -> Self:
         return self
@@ -58,8 +79,10 @@ class ScratchDatabase:
 class Spill(ScratchDatabase):
     """Cleaned documents by id, in a temporary file removed on ``close`` (or at the end of a ``with``)."""
 
-    def __init__(self) -> None:
-        super().__init__("crosswire-pile-", "documents.db")
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__("crosswire-pile-", "documents.db", path)
+        if path is not None:
+            return  # (its tables were made by the ``Spill`` that handed it over)
         self._db.execute("CREATE TABLE documents (id TEXT PRIMARY KEY, data BLOB NOT NULL)")
         self._db.execute("CREATE TABLE counts (id TEXT PRIMARY KEY, words BLOB NOT NULL, names BLOB NOT NULL)")
         self._db.execute("CREATE TABLE outlets (id TEXT PRIMARY KEY, outlet TEXT, evidence TEXT)")

@@ -222,6 +222,58 @@ def _serve(function: Callable[[Any], Any], connection: Connection, parent: int) 
             connection.send((index, False, describe(exc)))
 
 
+def run_apart(function: Callable[..., Value], *args: Any) -> Value:
+    """``function(*args)`` in a forked process of its own, its value (or the exception it raised) sent
+    back here: whatever memory the work used, scattered or not, goes back to the system when that
+    process ends. It may start processes of its own (it is no daemon); it ends with this one, and a
+    Ctrl-C here stops it. Where ``fork`` does not exist (Windows), it runs in this process."""
+    if not can_stop():
+        return function(*args)
+    context = multiprocessing.get_context("fork")
+    mine, theirs = context.Pipe(duplex=False)
+    process = context.Process(target=_apart, args=(function, args, theirs, os.getpid()))
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # (see ``_Child``)
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    theirs.close()
+    answered = False
+    try:
+        ok, payload = mine.recv()
+        answered = True
+    except EOFError:
+        process.join()
+        code = process.exitcode
+        why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+        raise RuntimeError(f"the process running {function.__name__} died ({why})") from None
+    finally:
+        mine.close()
+        process.join(timeout=5 if answered else 0)
+        if process.is_alive():  # (a Ctrl-C here, or a child that does not end)
+            process.kill()
+            process.join()
+    if ok:
+        return payload  # type: ignore[no-any-return]
+    raise payload
+
+
+def _apart(function: Callable[..., Any], args: tuple[Any, ...], connection: Connection, parent: int) -> None:
+    gc.freeze()  # (what it was forked with stays shared with the parent: see ``_serve``)
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        answer: tuple[bool, Any] = (True, function(*args))
+    except BaseException as exc:  # noqa: BLE001 (raised again in the parent)
+        answer = (False, exc)
+    try:
+        connection.send(answer)
+    except Exception as exc:  # noqa: BLE001 (a value or an exception that cannot be pickled)
+        connection.send((False, RuntimeError(describe(exc))))
+    connection.close()
+
+
 def _die_with_parent(parent: int) -> None:
     """A worker ends when the process that started it ends, even by kill -9 (Linux: the kernel sends
     it SIGKILL), so no ~300 MB worker outlives a run that was killed."""
