@@ -140,3 +140,15 @@ def test_streaming_a_pile_is_sorted_in_a_process_of_its_own_into_the_same_storie
     first, second = (int(pid) for pid in sorted_by.read_text().split())
     assert first != os.getpid() and second == os.getpid()
     assert apart == here and len(apart) >= 2
+
+
+def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():
+    # The stories found wait in the spill file (this process holds only their sizes): ids that are
+    # file names may hold any character.
+    stories = [("a", 'b "quoted"'), ("line\\nbreak\nreal",), ("ü-é", "tab\there", "x")]
+    with Spill() as spill:
+        spill.put_stories(stories)
+        assert spill.story_sizes() == [2, 1, 3]
+        assert spill.stories(1, 3) == stories[1:] and spill.stories(0, 1) == stories[:1]
+    assert piles._story_batches([2, 1, 3, 5, 1], 3) == [(0, 2), (2, 3), (3, 4), (4, 5)]
+    assert piles._story_batches([1, 1, 1], 10) == [(0, 3)]

@@ -74,9 +74,10 @@ def iter_stories(
     Stories are annotated and reconciled a batch at a time (consecutive stories holding about
     ``executor.batch_documents`` documents), and a batch's parses are let go before the next. Cleaned
     documents wait in a temporary file (``Spill``) until their batch, with their clustering counts
-    and outlets as grouped. The pile is read and sorted into stories in a process of its own (the
-    local engine without a cache: ``_sort_into_file``), which hands back only each story's document
-    ids; this process then holds those, and one batch's analysis. Inputs that could not be read are
+    and outlets as grouped, and so do the stories found (their documents' ids). The pile is read and
+    sorted into stories in a process of its own (the local engine without a cache:
+    ``_sort_into_file``), so that what that work left in memory goes back to the system; this process
+    then holds each story's size and one batch's analysis. Inputs that could not be read are
     listed once, in the first story's ``errors``; a document that could not be annotated, in its own
     story's. A pile of inputs none of which could be analysed gives one story with no documents, whose
     dossier's ``errors`` say why (as ``analyze`` gives an empty dossier)."""
@@ -85,17 +86,22 @@ def iter_stories(
     with Spill() as spill:
         if isinstance(executor, LocalExecutor) and executor.cache is None:
             with spill.handed_over() as path:  # sorted in a process of its own, which hands its memory back
-                groups, errors = run_apart(_sort_into_file, sources, settings, progress, path)
+                errors = run_apart(_sort_into_file, sources, settings, progress, path)
         else:  # (a cache's connection, or Ray's, is this process's: sorted here)
-            groups, errors = _sort_pile(sources, settings, progress, executor.cache, spill, executor.map)
-        if not groups:  # nothing could be analysed: one story of no documents says why, as analyze does
+            errors = _sort_pile(sources, settings, progress, executor.cache, spill, executor.map)
+        sizes = spill.story_sizes()
+        if not sizes:  # nothing could be analysed: one story of no documents says why, as analyze does
             if errors:
                 yield StoryCluster("story-0001", (), ""), executor.reconcile_stories([([], errors)], settings, {})[0]
             return
-        unlabelled = [StoryCluster(f"story-{n + 1:04d}", group, "") for n, group in enumerate(groups)]
-        batches = _story_batches(unlabelled, executor.batch_documents)
+        batches = _story_batches(sizes, executor.batch_documents)
         bar = progress or no_progress
-        for number, batch in enumerate(bar(batches, "annotate and reconcile (batches of stories)", len(batches))):
+        for number, (first, end) in enumerate(
+            bar(batches, "annotate and reconcile (batches of stories)", len(batches))
+        ):
+            batch = [
+                StoryCluster(f"story-{first + n + 1:04d}", ids, "") for n, ids in enumerate(spill.stories(first, end))
+            ]
             members = spill.take([doc_id for story in batch for doc_id in story.documents])
             by_id = {d.id: d for d in members}
             batch = [replace(s, label=story_label([by_id[i] for i in s.documents if i in by_id])) for s in batch]
@@ -121,17 +127,17 @@ def _sort_pile(
     cache: AnnotationStore | None,
     spill: Spill,
     run: Runner | None = None,
-) -> tuple[list[tuple[str, ...]], list[Skipped]]:
-    """Read, clean and sort a pile into stories (``_prepare_pile``, ``cluster_features``): each story's
-    document ids, and the inputs that could not be read, cleaned or read in their language."""
+) -> list[Skipped]:
+    """Read, clean and sort a pile into stories (``_prepare_pile``, ``cluster_features``), kept in
+    ``spill`` (``Spill.stories``); returns the inputs that could not be read, cleaned or read in their
+    language."""
     with collecting_less():
         features, errors = _prepare_pile(sources, settings, progress, cache, spill)
-        return cluster_features(features, ClusterSettings(threshold=settings.story_similarity), run), errors
+        spill.put_stories(cluster_features(features, ClusterSettings(threshold=settings.story_similarity), run))
+    return errors
 
 
-def _sort_into_file(
-    sources: Sources, settings: Settings, progress: Progress | None, path: Path
-) -> tuple[list[tuple[str, ...]], list[Skipped]]:
+def _sort_into_file(sources: Sources, settings: Settings, progress: Progress | None, path: Path) -> list[Skipped]:
     """``_sort_pile`` into the spill file at ``path`` (run apart from the process that made it).
 
     What reading and sorting a pile holds grows with it: memory freed between long-lived objects
@@ -246,14 +252,16 @@ class SpilledFeatures:
         return self.counted
 
 
-def _story_batches(stories: Sequence[StoryCluster], documents: int) -> list[list[StoryCluster]]:
-    """Consecutive stories in batches of at least ``documents`` documents (the last may hold fewer)."""
-    batches: list[list[StoryCluster]] = [[]]
-    size = 0
-    for story in stories:
+def _story_batches(sizes: Sequence[int], documents: int) -> list[tuple[int, int]]:
+    """Consecutive stories (by number, from their ``sizes``) in batches of at least ``documents``
+    documents (the last may hold fewer): each batch's first story and the one after its last."""
+    batches: list[tuple[int, int]] = []
+    first, size = 0, 0
+    for number, story_size in enumerate(sizes):
         if size >= documents:
-            batches.append([])
-            size = 0
-        batches[-1].append(story)
-        size += len(story.documents)
-    return [batch for batch in batches if batch]
+            batches.append((first, number))
+            first, size = number, 0
+        size += story_size
+    if first < len(sizes):
+        batches.append((first, len(sizes)))
+    return batches

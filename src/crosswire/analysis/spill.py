@@ -10,6 +10,7 @@ partition.
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 import tempfile
 from array import array
@@ -90,6 +91,7 @@ class Spill(ScratchDatabase):
             "CREATE TABLE keys (row INTEGER PRIMARY KEY, id TEXT NOT NULL, date TEXT, day INTEGER, key TEXT)"
         )
         self._db.execute("CREATE INDEX keys_by_id ON keys (id)")
+        self._db.execute("CREATE TABLE stories (number INTEGER PRIMARY KEY, size INTEGER NOT NULL, ids TEXT NOT NULL)")
 
     def put(self, documents: Iterable[Document]) -> None:
         """Keep these documents (one of the same id is replaced, as a dict by id would)."""
@@ -156,6 +158,26 @@ class Spill(ScratchDatabase):
         undated = f"COALESCE(date, '{UNDATED}') = '{UNDATED}'"
         (dated,) = self._db.execute(f"SELECT COUNT(*) FROM keys WHERE NOT {undated}").fetchone()  # noqa: S608
         return order, int(dated)
+
+    def put_stories(self, stories: Iterable[Sequence[str]]) -> None:
+        """Keep the stories found (each its documents' ids), numbered from 0 in this order."""
+        with self._db:
+            self._db.execute("DELETE FROM stories")
+            self._db.executemany(
+                "INSERT INTO stories (number, size, ids) VALUES (?, ?, ?)",
+                ((n, len(ids), json.dumps(list(ids))) for n, ids in enumerate(stories)),
+            )
+
+    def story_sizes(self) -> list[int]:
+        """How many documents each story kept holds, by number."""
+        return [row[0] for row in self._db.execute("SELECT size FROM stories ORDER BY number")]
+
+    def stories(self, first: int, end: int) -> list[tuple[str, ...]]:
+        """The documents' ids of stories ``first`` to ``end`` (not included), by number."""
+        found = self._db.execute(
+            "SELECT ids FROM stories WHERE number >= ? AND number < ? ORDER BY number", (first, end)
+        )
+        return [tuple(json.loads(row[0])) for row in found]
 
     def counts(self, ids: Sequence[str], columns: int) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
         """The word and name counts of these documents, one row each in this order (every id kept)."""
