@@ -65,8 +65,9 @@ def measure(pile: str) -> dict[str, float]:
         "main_grown_mb": round(_resident_mb() - before),
         "high_water_grown_mb": round(_high_water_mb() - max(before, high_before)),
         # The pile is read and sorted in a process of its own (since 577346b): the largest resident
-        # set of the processes this one started and that ended (that one, the cleaning workers),
-        # shared pages of the loaded model included, since they were forked from it.
+        # set of the processes this one started and that ended (that one, the cleaning workers, and
+        # the first batch's parsing workers), shared pages of the loaded model included, since they
+        # were forked from it.
         "ended_children_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "seconds_to_first_story": round(seconds, 1),
         "first_story_documents": len(first.documents),

@@ -152,3 +152,4 @@ def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():
         assert spill.stories(1, 3) == stories[1:] and spill.stories(0, 1) == stories[:1]
     assert piles._story_batches([2, 1, 3, 5, 1], 3) == [(0, 2), (2, 3), (3, 4), (4, 5)]
     assert piles._story_batches([1, 1, 1], 10) == [(0, 3)]
+    assert piles._story_batches([1, 2], 0) == [(0, 1), (1, 2)]  # (no empty batch)

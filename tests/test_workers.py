@@ -187,14 +187,57 @@ def _starts_a_worker(item: str) -> tuple[int, str]:
     return os.getpid(), outcome.value
 
 
+class _Unrebuilt(Exception):
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")  # (pickles, but cannot be made again from its args)
+
+
+def _fails_oddly(_: str) -> None:
+    raise _Unrebuilt("file.txt", "an odd failure")
+
+
+def _holds_a_folder(note: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        Path(note).write_text(folder)
+        time.sleep(60)
+
+
 def test_workers_run_apart_hands_back_the_value_the_error_or_why_its_process_died():
     from crosswire.analysis.workers import run_apart
 
     pid, size = run_apart(_memory_of_its_own, 64)
     assert size == 64 and pid != os.getpid()  # the 64 MB were another process's, gone with it
-    with pytest.raises(ValueError, match="a reason of its own"):
+    with pytest.raises(ValueError, match="a reason of its own") as raised:
         run_apart(_fails, "a reason of its own")
+    assert any("_fails" in note for note in raised.value.__notes__)  # (the child's traceback)
+    with pytest.raises(RuntimeError, match="_Unrebuilt: file.txt: an odd failure"):
+        run_apart(_fails_oddly, "")
     with pytest.raises(RuntimeError, match=r"_dies died \(exit code 3\)"):
         run_apart(_dies, "")
     pid, value = run_apart(_starts_a_worker, "fine")
     assert pid != os.getpid() and value == _job("fine")
+
+
+def test_workers_run_apart_interrupted_stops_its_process_which_cleans_up(tmp_path):
+    # A Ctrl-C while the work runs apart stops that process, and its ``with`` blocks still run: a
+    # temporary folder it held (a pile's outlets file) does not stay behind.
+    from crosswire.analysis.workers import run_apart
+
+    note = tmp_path / "folder"
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 2.0)
+        started = time.monotonic()
+        with pytest.raises(KeyboardInterrupt):
+            run_apart(_holds_a_folder, str(note))
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert time.monotonic() - started < 15
+    assert note.exists() and not Path(note.read_text()).exists()

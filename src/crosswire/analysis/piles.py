@@ -258,7 +258,7 @@ def _story_batches(sizes: Sequence[int], documents: int) -> list[tuple[int, int]
     batches: list[tuple[int, int]] = []
     first, size = 0, 0
     for number, story_size in enumerate(sizes):
-        if size >= documents:
+        if size >= documents and number > first:
             batches.append((first, number))
             first, size = number, 0
         size += story_size

@@ -150,11 +150,14 @@ class Spill(ScratchDatabase):
     def publication_order(self) -> tuple[array[int], int]:
         """The documents' positions (in the order kept) in publication order, sorted here rather than
         in memory, and how many are dated: as ``cluster.publication_order`` sorts them."""
+        kept = self._db.execute("SELECT row FROM keys ORDER BY row")
+        rows = np.fromiter((row for (row,) in kept), dtype=np.int64)
         ordered = self._db.execute(
-            "SELECT position FROM (SELECT ROW_NUMBER() OVER (ORDER BY row) - 1 AS position, * FROM keys)"
-            f" ORDER BY COALESCE(date, '{UNDATED}'), COALESCE(date, '~'), key, id"  # noqa: S608 (a constant)
+            f"SELECT row FROM keys ORDER BY COALESCE(date, '{UNDATED}'), COALESCE(date, '~'), key, id, row"  # noqa: S608
         )
-        order = array("q", (row[0] for row in ordered))
+        positions = np.searchsorted(rows, np.fromiter((row for (row,) in ordered), dtype=np.int64))
+        order = array("q")
+        order.frombytes(positions.astype(np.int64).tobytes())
         undated = f"COALESCE(date, '{UNDATED}') = '{UNDATED}'"
         (dated,) = self._db.execute(f"SELECT COUNT(*) FROM keys WHERE NOT {undated}").fetchone()  # noqa: S608
         return order, int(dated)

@@ -19,9 +19,11 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -223,55 +225,85 @@ def _serve(function: Callable[[Any], Any], connection: Connection, parent: int) 
 
 
 def run_apart(function: Callable[..., Value], *args: Any) -> Value:
-    """``function(*args)`` in a forked process of its own, its value (or the exception it raised) sent
-    back here: whatever memory the work used, scattered or not, goes back to the system when that
-    process ends. It may start processes of its own (it is no daemon); it ends with this one, and a
-    Ctrl-C here stops it. Where ``fork`` does not exist (Windows), it runs in this process."""
+    """``function(*args)`` in a forked process of its own, its value (or the exception it raised, with
+    the child's traceback as a note) sent back here: whatever memory the work used, scattered or not,
+    goes back to the system when that process ends. It may start processes of its own (it is no
+    daemon). A Ctrl-C or an error here stops it, and it is given ``_STOP_SECONDS`` to clean up (its
+    ``with`` blocks run: temporary files go); on Linux it also ends if this process is killed. Where
+    ``fork`` does not exist (Windows), it runs in this process."""
     if not can_stop():
         return function(*args)
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe(duplex=False)
     process = context.Process(target=_apart, args=(function, args, theirs, os.getpid()))
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # (see ``_Child``)
-    try:
-        process.start()
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    theirs.close()
     answered = False
     try:
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # (see ``_Child``)
+        try:
+            process.start()
+        finally:  # (a Ctrl-C that came meanwhile is raised here, the child started: stopped below)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        theirs.close()
         ok, payload = mine.recv()
         answered = True
-    except EOFError:
+    except (EOFError, OSError):
         process.join()
         code = process.exitcode
         why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
         raise RuntimeError(f"the process running {function.__name__} died ({why})") from None
     finally:
         mine.close()
-        process.join(timeout=5 if answered else 0)
-        if process.is_alive():  # (a Ctrl-C here, or a child that does not end)
-            process.kill()
-            process.join()
+        theirs.close()
+        if process.pid is not None:
+            if not answered and process.is_alive():
+                process.terminate()  # (SIGTERM: the child raises SystemExit and cleans up)
+            process.join(timeout=_STOP_SECONDS)
+            if process.is_alive():
+                process.kill()
+                process.join()
     if ok:
         return payload  # type: ignore[no-any-return]
     raise payload
+
+
+_STOP_SECONDS = 10.0
 
 
 def _apart(function: Callable[..., Any], args: tuple[Any, ...], connection: Connection, parent: int) -> None:
     gc.freeze()  # (what it was forked with stays shared with the parent: see ``_serve``)
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         answer: tuple[bool, Any] = (True, function(*args))
+    except SystemExit:  # stopped by the parent: nobody waits for an answer
+        return
     except BaseException as exc:  # noqa: BLE001 (raised again in the parent)
-        answer = (False, exc)
-    try:
-        connection.send(answer)
-    except Exception as exc:  # noqa: BLE001 (a value or an exception that cannot be pickled)
-        connection.send((False, RuntimeError(describe(exc))))
+        exc.add_note("raised in the process run apart:\n" + "".join(traceback.format_exception(exc)))
+        answer = (False, exc if _survives_pickling(exc) else RuntimeError(describe(exc)))
+    with contextlib.suppress(OSError):  # (the parent may be gone)
+        try:
+            connection.send(answer)
+        except Exception as exc:  # noqa: BLE001 (a value that cannot be pickled)
+            connection.send(
+                (False, RuntimeError(f"{function.__name__} gave what cannot be sent back: {describe(exc)}"))
+            )
     connection.close()
+
+
+def _exit_cleanly(*_: object) -> None:
+    raise SystemExit(1)
+
+
+def _survives_pickling(exc: BaseException) -> bool:
+    """Whether ``exc`` comes back from a pickle as itself (an exception whose ``__init__`` takes other
+    arguments than it passes on does not)."""
+    try:
+        pickle.loads(pickle.dumps(exc))  # noqa: S301 (our own bytes, made just above)
+    except Exception:  # noqa: BLE001
+        return False
+    return True
 
 
 def _die_with_parent(parent: int) -> None:
