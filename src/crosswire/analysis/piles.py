@@ -160,7 +160,8 @@ def _prepare_pile(
     and keys go to ``spill``, and its outlet facts to a ``PileOutlets`` file, where outlets are grouped
     across the pile as ``prepare`` groups them; ``spill`` gives each document back with its outlet as
     grouped. What stays in memory while the pile is read is the pile's word frequencies; each
-    document's id, date and content hash are read back once it is read. Returns the features of the
+    document's id and day are read back once it is read, and the publication order is sorted in the
+    file. Returns the features of the
     documents in a language read here, and the inputs that could not be read, cleaned or read in their
     language (in ``prepare``'s order)."""
     bar = progress or no_progress
@@ -194,8 +195,9 @@ class PileFeatures:
     go to the file, and only the pile's frequencies (a running total) stay here until ``read``.
 
     Held in memory as the pile is read, the keys (a few hundred bytes a document) would be scattered
-    among the memory of the documents passing through, which Python could then not hand back: read
-    back at the end, they lie together, and most are let go once stories are found."""
+    among the memory of the documents passing through, which Python could then not hand back. At the
+    end only ids and days are read back, together; the dates and content hashes stay in the file,
+    which sorts the publication order."""
 
     def __init__(self, spill: Spill) -> None:
         self.spill = spill

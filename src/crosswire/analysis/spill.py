@@ -4,7 +4,8 @@ the process sorting a large pile into stories holds each document's outlet facts
 Documents are kept as the parse cache keeps them (compressed JSON of the model's types, never
 pickle) and taken back once, when their batch of stories is annotated. Each document's clustering
 counts (hashed words and names) wait here too, as raw arrays, until story clustering reads its
-partition.
+partition; so do its clustering keys (the publication order is sorted here) and, once found, the
+stories (each its documents' ids), read back a batch at a time.
 """
 
 from __future__ import annotations
