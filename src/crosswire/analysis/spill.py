@@ -1,5 +1,5 @@
 """Where a pile's cleaned documents wait for their batch: compressed, in a temporary SQLite file, so
-the process sorting a large pile into stories holds each document's outlet facts, not its text.
+that no process holds a large pile's text.
 
 Documents are kept as the parse cache keeps them (compressed JSON of the model's types, never
 pickle) and taken back once, when their batch of stories is annotated. Each document's clustering
