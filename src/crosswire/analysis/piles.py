@@ -140,10 +140,10 @@ def _sort_pile(
 def _sort_into_file(sources: Sources, settings: Settings, progress: Progress | None, path: Path) -> list[Skipped]:
     """``_sort_pile`` into the spill file at ``path`` (run apart from the process that made it).
 
-    What reading and sorting a pile holds grows with it: memory freed between long-lived objects
-    (documents come back from the cleaning processes among the keys kept of them), and the stories'
-    totals while they are clustered. In a process of its own, all of it goes back to the system
-    once the stories are found, before any is parsed."""
+    What reading and sorting a pile leaves in memory grows with it: memory freed among objects that
+    live on (the documents come back from the cleaning processes), and the C heap left by the
+    stories' totals while they are clustered. In a process of its own, all of it goes back to the
+    system once the stories are found, before any is parsed."""
     with Spill(path) as spill:
         return _sort_pile(sources, settings, progress, None, spill)
 
@@ -161,9 +161,8 @@ def _prepare_pile(
     across the pile as ``prepare`` groups them; ``spill`` gives each document back with its outlet as
     grouped. What stays in memory while the pile is read is the pile's word frequencies; each
     document's id and day are read back once it is read, and the publication order is sorted in the
-    file. Returns the features of the
-    documents in a language read here, and the inputs that could not be read, cleaned or read in their
-    language (in ``prepare``'s order)."""
+    file. Returns the features of the documents in a language read here, and the inputs that could
+    not be read, cleaned or read in their language (in ``prepare``'s order)."""
     bar = progress or no_progress
     read_errors: list[Skipped] = []
     clean_errors: list[Skipped] = []

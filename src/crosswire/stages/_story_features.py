@@ -125,18 +125,6 @@ class StoryFeatures:
     def order(self) -> tuple[list[int], int]:
         return publication_order(self.ids, self.dates, self.keys)
 
-    def only(self, ids: set[str]) -> StoryFeatures:
-        """The features of these documents alone, in the same order."""
-        rows = [i for i, doc_id in enumerate(self.ids) if doc_id in ids]
-        return StoryFeatures(
-            tuple(self.ids[i] for i in rows),
-            tuple(self.dates[i] for i in rows),
-            tuple(self.days[i] for i in rows),
-            tuple(self.keys[i] for i in rows),
-            self.words[rows],
-            self.names[rows],
-        )
-
 
 def story_features(documents: Sequence[Document]) -> StoryFeatures:
     """The clustering features of these documents (see ``StoryFeatures``)."""
