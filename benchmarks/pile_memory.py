@@ -16,6 +16,14 @@ Since 577346b the pile is read and sorted in a process of its own, which ends be
 is parsed: its memory no longer shows in the main process's figures, so the largest resident set of
 the ended child processes is reported beside them (``ru_maxrss`` of ``RUSAGE_CHILDREN``; it counts
 the model's pages shared with the main process too).
+
+With ``--documents K`` the run goes on after the first story until K documents have come out in
+stories (or the pile ends), and a thread samples the proportional set size (PSS) of the whole process
+tree every second: the main process, the sorting process and the cleaning and parsing workers, each
+shared page counted once. It reports the tree's peak until the first story comes out (the pile read,
+sorted and the first batch parsed) and after it, up to K documents, and the main process's
+high-water mark. Run the smallest size with K at least its size to have the whole of that run beside
+the larger piles' first K documents.
 """
 
 from __future__ import annotations
@@ -27,11 +35,13 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as harness  # noqa: E402
+from _run import _tree_rss_kb  # noqa: E402
 from synthetic import make_pile  # noqa: E402
 
 
@@ -45,8 +55,35 @@ def _high_water_mb() -> float:
         return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM"))
 
 
-def measure(pile: str) -> dict[str, float]:
-    """In this process: memory above the loaded model when the first story of ``pile`` comes out."""
+class _TreeSampler:
+    """The peak PSS of this process and its descendants, per phase, sampled every ``every`` seconds."""
+
+    def __init__(self, every: float = 1.0) -> None:
+        self.phase = "to the first story"
+        self.peaks: dict[str, float] = {}
+        self._every, self._done = every, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        import os
+
+        while not self._done.wait(self._every):
+            self.sample(os.getpid())
+
+    def sample(self, pid: int) -> None:
+        mb = _tree_rss_kb(pid, "Pss:") / 1024
+        self.peaks[self.phase] = max(self.peaks.get(self.phase, 0.0), mb)
+
+    def stop(self) -> dict[str, int]:
+        self._done.set()
+        self._thread.join()
+        return {phase: round(mb) for phase, mb in self.peaks.items()}
+
+
+def measure(pile: str, documents: int = 0) -> dict[str, object]:
+    """In this process: memory above the loaded model when the first story of ``pile`` comes out;
+    with ``documents``, also the tree's peak PSS until that many documents have come out."""
     from crosswire.analysis.piles import iter_stories
     from crosswire.analysis.pipeline import load_pipeline
     from crosswire.settings import Settings
@@ -55,32 +92,58 @@ def measure(pile: str) -> dict[str, float]:
     nlp = load_pipeline(settings.spacy_model)
     gc.collect()
     before, high_before = _resident_mb(), _high_water_mb()
+    sampler = _TreeSampler() if documents else None
     start = time.perf_counter()
     stories = iter_stories([pile], settings, nlp=nlp)
     first, _ = next(stories)
     seconds = time.perf_counter() - start
     gc.collect()
+    grown, high_water = _resident_mb() - before, _high_water_mb() - max(before, high_before)
+    children_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    extra: dict[str, object] = {}
+    if sampler is not None:
+        import os
+
+        sampler.phase = "after it"
+        done, count = len(first.documents), 1
+        for story, _ in stories:
+            done, count = done + len(story.documents), count + 1
+            if done >= documents:
+                break
+        sampler.sample(os.getpid())
+        stories.close()  # ends the pile: its workers and spill go
+        extra = {
+            "documents_out": done,
+            "stories_out": count,
+            "seconds_to_documents": round(time.perf_counter() - start, 1),
+            "tree_pss_peak_mb": sampler.stop(),
+            "main_high_water_mb": round(_high_water_mb()),
+        }
     return {
         "main_before_mb": round(before),
-        "main_grown_mb": round(_resident_mb() - before),
-        "high_water_grown_mb": round(_high_water_mb() - max(before, high_before)),
+        "main_grown_mb": round(grown),
+        "high_water_grown_mb": round(high_water),
         # The pile is read and sorted in a process of its own (since 577346b): the largest resident
         # set of the processes this one started and that ended (that one, the cleaning workers, and
         # the first batch's parsing workers), shared pages of the loaded model included, since they
         # were forked from it.
-        "ended_children_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        "ended_children_peak_mb": round(children_peak),
         "seconds_to_first_story": round(seconds, 1),
         "first_story_documents": len(first.documents),
+        **extra,
     }
 
 
 def main() -> int:
     parser = harness.parser(__doc__)
     parser.add_argument("--sizes", default="5000,20000", help="articles per pile, comma-separated")
+    parser.add_argument(
+        "--documents", type=int, default=0, help="go on until this many documents came out; sample the tree's PSS"
+    )
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # (the child process's pile)
     args = parser.parse_args()
     if args.measure:  # the child process: one pile, one line of JSON
-        print(json.dumps(measure(args.measure)))
+        print(json.dumps(measure(args.measure, args.documents)))
         return 0
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -90,14 +153,26 @@ def main() -> int:
             make_pile(pile, size, max(1, size // 10))
             harness.progress(f"{size:,} articles: reading and sorting it")
             out = subprocess.run(
-                [sys.executable, __file__, "--measure", str(pile)], capture_output=True, text=True, check=True
+                [sys.executable, __file__, "--measure", str(pile), "--documents", str(args.documents)],
+                capture_output=True,
+                text=True,
+                check=True,
             )
             row = {"articles": size, **json.loads(out.stdout.strip().splitlines()[-1])}
             rows.append(row)
             harness.progress(json.dumps(row))
     print(
         harness.table(
-            ("articles", "main grown MB", "high-water grown MB", "ended children's peak MB", "s to first story"),
+            (
+                "articles",
+                "main grown MB",
+                "high-water grown MB",
+                "ended children's peak MB",
+                "s to first story",
+                "documents out",
+                "tree PSS peak MB: to the first story / after",
+                "main high water MB",
+            ),
             [
                 (
                     r["articles"],
@@ -105,6 +180,9 @@ def main() -> int:
                     r["high_water_grown_mb"],
                     r.get("ended_children_peak_mb", "-"),
                     r["seconds_to_first_story"],
+                    r.get("documents_out", "-"),
+                    " / ".join(str(v) for v in r.get("tree_pss_peak_mb", {}).values()) or "-",
+                    r.get("main_high_water_mb", "-"),
                 )
                 for r in rows
             ],
