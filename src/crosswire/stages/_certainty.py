@@ -63,6 +63,11 @@ _MAY = {"may", "might", "could"}  # "may not happen" is still a possibility, not
 _IDIOMS = {"doubt"}  # "is no doubt true" affirms
 # Words of INTENDED that also take a "that" clause as an expectation ("it is expected that ...").
 _EXPECTING_THAT = {"expect", "hope", "wish", "want", "intend", "plan", "propose", "likely", "unlikely"}
+# Unions made once (each ``|`` builds a new lexicon, too dear for every clause).
+_CANNOT = FAILED | UNABLE
+_AIMED = INTENDED | SOUGHT | WEIGHED
+_TO_DO = INTENDED | FAILED | WEIGHED
+_TALK = SPECULATION | HEARSAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +163,11 @@ def read_clause(head: Any, negator: Any | None, reported: bool = False) -> Readi
     governor = _governor(head)
     if governor is not None:
         lemma, words = governor
-        if lemma in (FAILED | UNABLE).of(head) and not negated:
+        if lemma in _CANNOT.of(head) and not negated:
             return Reading("denied", words)
         if lemma in SCHEDULED.of(head) and not any(c.dep_ == "prt" for c in head.children):  # not "set out to"
             return Reading("denied", f"{no} {words}", True) if negated else Reading("asserted", "", True)
-        if lemma in (INTENDED | SOUGHT | WEIGHED).of(head):
+        if lemma in _AIMED.of(head):
             # "is expected to have lost": a guess about the past, not a plan
             inner = [c for c in head.children if c.dep_ == "xcomp"]
             inner += [g for c in head.children for g in c.children if g.dep_ in ("xcomp", "acl")]
@@ -212,7 +217,7 @@ def _governor(head: Any) -> tuple[str, str] | None:
     the head verb itself ("expects to cut", "is considering selling"), its adjective ("is likely to
     win", "was unable to meet") or its object noun ("has plans to import", "is in talks to buy")."""
     complement = _complement(head)
-    if complement is not None and head.lemma_.lower() in (INTENDED | FAILED | WEIGHED).of(head):
+    if complement is not None and head.lemma_.lower() in _TO_DO.of(head):
         return head.lemma_.lower(), f"{head.text} to" if complement.tag_ == "VB" else head.text
     if head.lemma_.lower() in _EXPECTING_THAT and any(c.dep_ == "ccomp" for c in head.children):
         return head.lemma_.lower(), f"{head.text} that"  # "it is expected that ...", "hopes that ..."
@@ -270,11 +275,7 @@ def _doubted(head: Any) -> str | None:
     ... spread", "raised fears that ...")."""
     clause = [c for c in head.children if c.dep_ == "ccomp"]
     noun = head.head
-    if (
-        head.dep_ in ("acl", "ccomp")
-        and noun.pos_ == "NOUN"
-        and noun.lemma_.lower() in (SPECULATION | HEARSAY).of(noun)
-    ):
+    if head.dep_ in ("acl", "ccomp") and noun.pos_ == "NOUN" and noun.lemma_.lower() in _TALK.of(noun):
         return f"{noun.text} that"  # split off: "[reports that] army units were ordered ..."
     if head.lemma_.lower() in BELIEVED.of(head) and clause:
         return f"{head.text} that"

@@ -36,6 +36,9 @@ _ASPECTUAL = frozenset(["begin", "start", "continue", "resume", "keep"])
 _RESULTATIVE = frozenset(["keep", "leave"])
 # "X is said to have fled": the event is the fleeing; the passive verb only says who vouches for it.
 _RAISING = frozenset(["say", "report", "believe", "think", "allege", "understand", "know", "rumour", "rumor"])
+# Unions made once (each ``|`` builds a new lexicon, too dear for every token).
+_SAID_OR_KNOWN = REPORTING_VERBS | _KNOWING
+_TALK = SPECULATION | HEARSAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +63,23 @@ class Split:
 
 def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
     """The propositions of one spaCy sentence span, in reading order (one when it cannot be split)."""
-    heads = [t for t in sent if _starts_clause(t)]
+    tokens = list(sent)  # each Token made once: iterating a span makes new ones every time
     root = sent.root
-    heads = [root, *[h for h in heads if h.i != root.i]]
-    owner = {t.i: _owner(t, heads) for t in sent}
+    heads = [root, *[t for t in tokens if t.i != root.i and _starts_clause(t)]]
+    if len(heads) == 1:
+        return [_whole(sent, subject_name)]
+    parent = _Heads(sent.doc, {t.i: t.head.i for t in tokens})
+    owner = _owners(parent, {h.i for h in heads})
     # Too short to stand alone: give the words back to the clause above.
     changed = True
     while changed and len(heads) > 1:
         changed = False
         for head in heads[1:]:
-            words = [t for t in sent if owner[t.i] == head.i]
+            words = [t for t in tokens if owner[t.i] == head.i]
             if sum(t.is_alpha for t in words) < MIN_WORDS or sum(_content(t) for t in words) < MIN_CONTENT:
-                parent = _owner(head.head, [h for h in heads if h.i != head.i]) if head.head.i != head.i else None
-                target = parent if parent is not None else sent.root.i
+                up = parent[head.i]
+                above = _owners(parent, {h.i for h in heads if h.i != head.i}, up)[up] if up != head.i else None
+                target = above if above is not None else root.i
                 for t in words:
                     owner[t.i] = target
                 heads = [h for h in heads if h.i != head.i]
@@ -80,7 +87,10 @@ def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
                 break
     if len(heads) == 1:
         return [_whole(sent, subject_name)]
-    splits = [_split(sent, head, [t for t in sent if owner[t.i] == head.i], subject_name) for head in heads]
+    words_of: dict[int | None, list[Any]] = {}
+    for t in tokens:
+        words_of.setdefault(owner[t.i], []).append(t)
+    splits = [_split(sent, head, words_of.get(head.i, []), subject_name) for head in heads]
     framed = [s for s in splits if not s.frame]
     if not framed:
         return [_whole(sent, subject_name)]
@@ -117,7 +127,7 @@ def _starts_clause(token: Any) -> bool:
     first = token
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head  # "wanted that A happen and that B happen": B is as much a wish as A
-    if first.dep_ == "ccomp" and first.head.lemma_.lower() not in (REPORTING_VERBS | _KNOWING).of(first):
+    if first.dep_ == "ccomp" and first.head.lemma_.lower() not in _SAID_OR_KNOWN.of(first):
         return False
     return token.dep_ in _SPLIT_DEPS and has_subject
 
@@ -130,7 +140,7 @@ def _talk_content(verb: Any) -> bool:
     return (
         verb.dep_ in ("acl", "ccomp")
         and noun.pos_ == "NOUN"
-        and noun.lemma_.lower() in (SPECULATION | HEARSAY).of(noun)
+        and noun.lemma_.lower() in _TALK.of(noun)
         and any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
     )
 
@@ -219,15 +229,41 @@ def _subject(verb: Any) -> Any | None:
     return next((c for c in verb.children if c.dep_ in _SUBJECTS), None)
 
 
-def _owner(token: Any, heads: list[Any]) -> int | None:
-    ids = {h.i for h in heads}
-    current = token
-    while True:
-        if current.i in ids:
-            return int(current.i)
-        if current.head.i == current.i:
-            return None
-        current = current.head
+class _Heads(dict[int, int]):
+    """Each token's head, by index: the sentence's, and any other the walk up reaches (from the doc)."""
+
+    def __init__(self, doc: Any, heads: dict[int, int]) -> None:
+        super().__init__(heads)
+        self.doc = doc
+
+    def __missing__(self, i: int) -> int:
+        self[i] = head = int(self.doc[i].head.i)
+        return head
+
+
+def _owners(parent: dict[int, int], heads: set[int], only: int | None = None) -> dict[int, int | None]:
+    """The clause each token belongs to: the nearest of ``heads`` at or above it in the parse (token
+    indices; ``parent`` maps each of the sentence's tokens to its head), None above every one. With
+    ``only``, that token's (and those on its way up)."""
+    found: dict[int, int | None] = {}
+    for start in list(parent) if only is None else (only,):
+        path, current = [], start
+        while True:
+            if current in heads:
+                owner: int | None = current
+                break
+            if current in found:
+                owner = found[current]
+                break
+            up = parent[current]
+            if up == current:
+                owner = None
+                break
+            path.append(current)
+            current = up
+        found.update(dict.fromkeys(path, owner))
+        found.setdefault(start, owner)
+    return found
 
 
 def _content(token: Any) -> bool:

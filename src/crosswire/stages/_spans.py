@@ -39,6 +39,14 @@ TIME_RE = re.compile(
     ),
     re.I,
 )
+# What every time expression above holds somewhere (a digit, a month or weekday name, a deictic word):
+# a sentence with none of these has none, and is not run through the whole pattern (about half of
+# news sentences; the long pattern costs about four times this search).
+_TIME_WORD = re.compile(
+    rf"\d|{MONTHS}|{WEEKDAY_PATTERN}|yesterday|today|tomorrow|night|morning|afternoon|evening|week|month|year|ago"
+    r"|earlier",
+    re.I,
+)
 _NUMBER = (
     r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|"
     + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True))
@@ -52,6 +60,8 @@ QUANTITY_RE = re.compile(
     rf"(?:(?:\s*|-)(?P<unit>{_UNIT})\b)?",
     re.I,
 )
+# Every quantity holds a digit or a number word: the same shortcut for quantities.
+_NUMBER_WORD = re.compile(r"\d|" + "|".join(sorted((re.escape(w) for w in NUMBER_WORDS), key=len, reverse=True)), re.I)
 
 
 def find_times(text: str, language: str = "en") -> list[tuple[int, int, str]]:
@@ -64,6 +74,8 @@ def find_times(text: str, language: str = "en") -> list[tuple[int, int, str]]:
     """
     if language == "fr":
         return find_times_fr(text)
+    if not _TIME_WORD.search(text):
+        return []
     spans = []
     for match in TIME_RE.finditer(text):
         expression = match.group(0).strip()
@@ -110,6 +122,8 @@ def find_quantities(text: str, skip: list[tuple[int, int]], language: str = "en"
     """
     if language == "fr":
         return find_quantities_fr(text, skip)
+    if not _NUMBER_WORD.search(text):
+        return []
     found = []
     for match in QUANTITY_RE.finditer(text):
         start, end = match.span()
