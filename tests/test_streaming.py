@@ -47,14 +47,14 @@ def test_streaming_each_story_comes_out_before_the_next_is_parsed(nlp):
 
 def test_streaming_a_document_that_cannot_be_parsed_is_reported_in_its_own_story(nlp, monkeypatch):
     chosen = sorted(p.stem for p in REFERENCE.glob("*.txt"))[0]
-    real = pipeline._annotate_one_document
+    real = pipeline._annotate_documents
 
-    def fails_on_one(document, nlp, batch_size):
-        if document.id == chosen:
+    def fails_on_one(documents, nlp, batch_size):  # (and on the group it is parsed in, at first)
+        if chosen in {d.id for d in documents}:
             raise RuntimeError("planted failure")
-        return real(document, nlp, batch_size)
+        return real(documents, nlp, batch_size)
 
-    monkeypatch.setattr(pipeline, "_annotate_one_document", fails_on_one)
+    monkeypatch.setattr(pipeline, "_annotate_documents", fails_on_one)
     stories = analyze_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp, batch_documents=1))
     holders = [dossier for story, dossier in stories if chosen in story.documents]
     others = [dossier for story, dossier in stories if chosen not in story.documents]

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLE, SETTINGS
 
 from crosswire.analysis.pipeline import analyze
 from crosswire.analysis.workers import can_stop, run_budgeted
@@ -241,3 +242,69 @@ def test_workers_run_apart_interrupted_stops_its_process_which_cleans_up(tmp_pat
         signal.signal(signal.SIGALRM, before)
     assert time.monotonic() - started < 15
     assert note.exists() and not Path(note.read_text()).exists()
+
+
+def test_workers_budget_per_item_when_given():
+    budgets = [0.5, 30.0]
+    outcomes = {o.index: o for o in run_budgeted(_sleep_then_say, [2.0, 0.0], 30.0, 2, budgets)}
+    assert outcomes[0].kind == "timeout" and "took longer than 0.5 s" in outcomes[0].failure
+    assert outcomes[1].value == "slept 0.0"
+
+
+def _sleep_then_say(seconds: float) -> str:
+    time.sleep(seconds)
+    return f"slept {seconds}"
+
+
+def test_documents_parsed_in_groups_are_annotated_as_each_alone(nlp):
+    # Short documents go to a worker a few at a time; what each gets does not depend on its neighbours.
+    from crosswire.analysis import pipeline
+    from crosswire.stages.annotate import annotate
+
+    documents, _ = pipeline.prepare([str(SAMPLE)], SETTINGS, None, {})
+    groups = pipeline.parse_groups(documents, SETTINGS.batch_size)
+    assert [i for g in groups for i in g] == list(range(len(documents)))
+    assert any(len(g) > 1 for g in groups)  # (else this test would not test grouping)
+    together = pipeline.annotate_all(documents, SETTINGS, nlp, None, {}, [])
+    assert together == [annotate([d], nlp, SETTINGS.batch_size)[0] for d in documents]
+
+
+def test_parse_groups_stay_within_one_batch_and_a_fair_share_of_the_work():
+    from crosswire.analysis.pipeline import GROUP_WORDS, parse_groups
+    from crosswire.models import Document, Published
+
+    def document(paragraphs: int, words: int) -> Document:
+        text = tuple(" ".join(["word"] * (words // paragraphs)) for _ in range(paragraphs))
+        return Document("d", "s", None, None, None, Published(None, "unknown", ""), "en", "news", text, ())
+
+    sizes = [(8, 400), (8, 400), (8, 400), (8, 400), (8, 400), (40, 2000), (2, GROUP_WORDS), (2, 100), (1, 50)]
+    documents = [document(p, w) for p, w in sizes]
+    groups = parse_groups(documents, 32)
+    assert groups == [[0, 1, 2, 3], [4], [5], [6], [7, 8]]
+    # Two workers share 9 documents: at most 9 // 8 = 1 a group, so neither waits on the other's last.
+    assert parse_groups(documents, 32, workers=2) == [[i] for i in range(9)]
+
+
+def test_a_short_document_that_overruns_in_its_group_is_stopped_alone_and_the_others_kept(nlp, monkeypatch):
+    # A group has a quarter of one document's budget; when it overruns, its documents are run one at a
+    # time with the whole budget: the slow one is reported with that budget, the others analysed.
+    from crosswire.analysis import pipeline
+
+    documents, _ = pipeline.prepare([str(SAMPLE)], SETTINGS, None, {})
+    slow = documents[1].id
+    real = pipeline._annotate_documents
+
+    def slow_on_one(group, nlp, batch_size):
+        if slow in {d.id for d in group}:
+            time.sleep(30)
+        return real(group, nlp, batch_size)
+
+    monkeypatch.setattr(pipeline, "_annotate_documents", slow_on_one)
+    errors: list = []
+    settings = Settings(progress=False, document_seconds=4.0)
+    started = time.monotonic()
+    annotated = pipeline.annotate_all(documents, settings, nlp, None, {}, errors)
+    assert time.monotonic() - started < 25
+    assert [a.document.id for a in annotated] == [d.id for d in documents if d.id != slow]
+    (error,) = errors
+    assert error.source == documents[1].source and "took longer than 4 s" in error.reason

@@ -52,9 +52,14 @@ def can_stop() -> bool:
 
 
 def run_budgeted(
-    function: Callable[[Item], Value], items: Sequence[Item], seconds: float, workers: int = 1
+    function: Callable[[Item], Value],
+    items: Sequence[Item],
+    seconds: float,
+    workers: int = 1,
+    budgets: Sequence[float] | None = None,
 ) -> Iterator[Outcome[Value]]:
-    """Run ``function`` on every item in up to ``workers`` forked children, at most ``seconds`` each.
+    """Run ``function`` on every item in up to ``workers`` forked children, at most ``seconds`` each
+    (or ``budgets[i]`` for item i, when given).
 
     Outcomes come as items finish (not in order; ``Outcome.index`` says which item). An exception in
     ``function`` is an "error" outcome with its type and message; an item still running at its
@@ -62,7 +67,7 @@ def run_budgeted(
     or no ``fork``, items run here, one after the other, with no budget.
     """
     with Workers(function, seconds, workers) as pool:
-        yield from pool.run(items)
+        yield from pool.run(items, budgets)
 
 
 class Workers(Generic[Item, Value]):
@@ -76,13 +81,13 @@ class Workers(Generic[Item, Value]):
         self._function = function
         self._pool = None if here else _Pool(function, max(1, workers), seconds)
 
-    def run(self, items: Sequence[Item]) -> Iterator[Outcome[Value]]:
+    def run(self, items: Sequence[Item], budgets: Sequence[float] | None = None) -> Iterator[Outcome[Value]]:
         """Each item's outcome, as items finish (see ``run_budgeted``)."""
         if self._pool is None:
             for index, item in enumerate(items):
                 yield _run_here(self._function, index, item)
             return
-        yield from self._pool.run(items)
+        yield from self._pool.run(items, budgets)
 
     def close(self) -> None:
         """End the children waiting for work."""
@@ -163,8 +168,9 @@ class _Pool:
         while self.idle:
             self.idle.pop().close()
 
-    def run(self, items: Sequence[Any]) -> Iterator[Outcome[Any]]:
+    def run(self, items: Sequence[Any], budgets: Sequence[float] | None = None) -> Iterator[Outcome[Any]]:
         waiting = deque(enumerate(items))
+        budget = (lambda index: budgets[index]) if budgets is not None else (lambda _: self.seconds)
         idle = self.idle
         busy: dict[object, _Child] = {}  # by connection
         try:
@@ -172,7 +178,7 @@ class _Pool:
                 while waiting and len(busy) < self.workers:
                     child = idle.pop() if idle else _Child(self.function)
                     index, item = waiting.popleft()
-                    child.give(index, item, self.seconds)
+                    child.give(index, item, budget(index))
                     busy[child.connection] = child
                 soonest = min(c.deadline for c in busy.values())
                 for ready in wait([c.connection for c in busy.values()], timeout=max(0.0, soonest - time.monotonic())):
@@ -186,7 +192,8 @@ class _Pool:
                     if child.deadline <= now:
                         del busy[connection]
                         child.stop()
-                        yield Outcome(child.index, failure=f"took longer than {self.seconds:g} s", kind="timeout")
+                        failure = f"took longer than {budget(child.index):g} s"
+                        yield Outcome(child.index, failure=failure, kind="timeout")
         finally:  # (the idle children stay for the next run, until ``close``)
             for child in busy.values():
                 child.stop()
