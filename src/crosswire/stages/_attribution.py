@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from crosswire.lexicons import ATTRIBUTION_VERBS, LOADED_WORDS, REPORTING_VERBS
@@ -206,6 +207,12 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+@lru_cache(maxsize=16)
+def _quoted(paragraph: str) -> frozenset[tuple[int, int]]:
+    """The quoted passages of a paragraph and its open ends: read once for all its sentences."""
+    return frozenset(quote_spans(paragraph)) | _open_ends(paragraph)
+
+
 def _open_ends(text: str) -> set[tuple[int, int]]:
     """The parts of a paragraph inside a quote that began in an earlier paragraph or runs on into the
     next one (an opening mark left open at a paragraph's end): no speaker is read there."""
@@ -236,8 +243,7 @@ def attribution(sent: Any, last_subject: str | None) -> tuple[str | None, str | 
     """Who the sentence is attributed to and by which verb, read off the dependency parse."""
     # Quotes are read off the whole paragraph the sentence was parsed in: a quote of several sentences
     # ("“We knew. They did not tell us. Nobody asked,” Vidal said") has middle sentences with no mark.
-    paragraph = sent.doc.text
-    quoted = set(quote_spans(paragraph)) | _open_ends(paragraph)
+    quoted = _quoted(sent.doc.text)
 
     def in_quote(token: Any) -> bool:
         return any(s <= token.idx < e for s, e in quoted)

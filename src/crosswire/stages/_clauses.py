@@ -272,10 +272,10 @@ def _content(token: Any) -> bool:
 
 def _whole(sent: Any, subject_name: str | None = None) -> Split:
     text = sent.text.strip()
-    negator = next((t for t in sent if negates(t, sent.root)), None)
-    reading = read_clause(sent.root, negator)
+    root = sent.root  # (found by a walk over the sentence each time it is asked for)
+    negator = next((t for t in sent if negates(t, root)), None)
+    reading = read_clause(root, negator)
     base = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
-    root = sent.root
     return Split(
         0,
         len(text),

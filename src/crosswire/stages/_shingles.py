@@ -5,6 +5,7 @@ kept with it, so a story's near-copies are found without shingling every text ag
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from datasketch import MinHash
 
@@ -17,6 +18,11 @@ def shingle_signature(body: str) -> tuple[int, ...]:
     """The MinHash signature (``PERMUTATIONS`` values, seed 1) of ``body``'s lower-cased 5-word shingles."""
     tokens = re.findall(r"\w+", body.lower())
     shingles = {" ".join(tokens[i : i + SHINGLE]) for i in range(max(1, len(tokens) - SHINGLE + 1))}
-    minhash = MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME)
+    minhash = _empty().copy()  # (its permutations drawn once, not for every document)
     minhash.update_batch([shingle.encode("utf-8") for shingle in shingles])
     return tuple(int(value) for value in minhash.hashvalues)
+
+
+@cache
+def _empty() -> MinHash:
+    return MinHash(num_perm=PERMUTATIONS, seed=1, scheme=SCHEME)

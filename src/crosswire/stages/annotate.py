@@ -267,15 +267,19 @@ def _sentence_info(
     cues: list[str] = []
     certainty: Certainty = "asserted"
     lead = len(sent.text) - len(sent.text.lstrip())
-    for name, pattern in _CUE_CLASSES:
-        match = next((m for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)), None)
-        if match:
+    # Each class's cues in the words outside quotes (read once: the clauses take them too).
+    found = [
+        (name, [m for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)]) for name, pattern in _CUE_CLASSES
+    ]
+    for name, matches in found:
+        if matches:
             certainty = name
-            cues.append(match.group(0))
+            cues.append(matches[0].group(0))
             break
     subject = _subject_person(sent, surnames)
     # What is claimed, not who: names are compared separately (entity overlap), and titles such as
     # "leader of the X Union" would otherwise make any two sentences about one person look alike.
+    apposed = _in_apposition(sent)
     lemmas = tuple(
         t.lemma_.lower()
         for t in sent
@@ -284,11 +288,11 @@ def _sentence_info(
         and len(t.text) > 1
         and t.is_alpha
         and not t.ent_type_
-        and not _in_apposition(t)
+        and t.i not in apposed
     )
     # "he" in a clause is the sentence's own subject when it names a person ("Vidal gave a press
     # conference, telling reporters how he brokered a deal"), else the last one before it.
-    clauses = _clauses(sent, plain, lead, subject or last_actor)
+    clauses = _clauses(sent, plain, lead, subject or last_actor, found)
     info = SentenceInfo(
         doc=doc_id,
         sentence=sid,
@@ -305,13 +309,16 @@ def _sentence_info(
     return info, subject
 
 
-def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tuple[Clause, ...]:
-    """The sentence's propositions, each with the certainty cues that fall inside it. A cue in a
-    reporting frame ("X alleged", "Y denied") applies to every clause the frame reports."""
+def _clauses(
+    sent: Any, plain: str, lead: int, last_subject: str | None, matches: list[tuple[Certainty, list[re.Match[str]]]]
+) -> tuple[Clause, ...]:
+    """The sentence's propositions, each with the certainty cues that fall inside it (``matches``: the
+    cues of each class of ``_CUE_CLASSES`` outside quotes). A cue in a reporting frame ("X alleged",
+    "Y denied") applies to every clause the frame reports."""
     splits = split_clauses(sent, last_subject)
-    cues: list[tuple[int, Certainty, str]] = []
-    for name, pattern in (*_CUE_CLASSES, ("hedged", CONDITION)):
-        cues += [(m.start(), name, m.group(0)) for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)]
+    # (Only a one-word denial is checked for being a verb; a condition counts wherever it is.)
+    conditions: tuple[Certainty, list[re.Match[str]]] = ("hedged", list(CONDITION.finditer(plain)))
+    cues = [(m.start(), name, m.group(0)) for name, found in (*matches, conditions) for m in found]
     # "Reiter did not say that ...", "did not deny that ...": a negated frame asserts nothing of what it
     # reports, and denies nothing either: its clauses are hedged, and its own denial cue does not count.
     unsaid = [s for s in splits if s.frame and s.reading.certainty == "denied"]
@@ -354,9 +361,10 @@ def _clauses(sent: Any, plain: str, lead: int, last_subject: str | None) -> tupl
     return tuple(clauses)
 
 
-def _in_apposition(token: Any) -> bool:
-    """Part of an apposition ('Vidal, leader of the union, said'): it says who someone is, not what happened."""
-    return token.dep_ == "appos" or any(a.dep_ == "appos" for a in token.ancestors)
+def _in_apposition(sent: Any) -> set[int]:
+    """The tokens (by index) of the sentence's appositions ('Vidal, leader of the union, said'): they
+    say who someone is, not what happened."""
+    return {t.i for a in sent if a.dep_ == "appos" for t in a.subtree}
 
 
 def _is_cue(sent: Any, match: re.Match[str], lead: int, kind: str) -> bool:
