@@ -189,6 +189,20 @@ def test_cache_a_kept_vector_of_the_wrong_shape_is_encoded_again():
     assert set(memo.kept) == set(texts)
 
 
+def test_cache_a_texts_vector_is_the_same_whatever_it_is_encoded_beside():
+    # Kept vectors stand for fresh ones (VectorMemo), and batches are made by length in word pieces:
+    # a text's vector must not depend on its batch or on the padding it gets there.
+    encoder, _ = load_encoder(SETTINGS.claim_encoder)
+    if encoder is None:
+        pytest.skip("the claim encoder is not installed here")
+    texts = ["Markov closed the bridge on Friday.", "", "Talks.", "word " * 300]
+    crowd = [f"The council met {n} times about the long and winding road to the port." for n in range(40)]
+    alone = np.vstack([encoder.encode([t]) for t in texts])
+    together = encoder.encode([*crowd[:20], *texts, *crowd[20:]])[20 : 20 + len(texts)]
+    assert np.array_equal(alone, together)
+    assert np.allclose(np.linalg.norm(alone, axis=1), 1.0, atol=1e-5)
+
+
 def test_cache_remembers_each_language_pipelines_reads(tmp_path):
     """A story in two languages reads its annotations once per language's pipeline version: what the
     one read is still remembered after the other."""

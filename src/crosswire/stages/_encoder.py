@@ -68,10 +68,13 @@ class Encoder:
         return np.vstack([known[t] for t in texts]).astype(np.float32, copy=False)
 
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
-        # Batches of texts of about one length: a batch is padded to its longest text, so mixing a
-        # headline with a long sentence would encode the headline's padding too.
-        order = sorted(range(len(texts)), key=lambda k: len(texts[k]))
-        rows = [self._batch([texts[k] for k in order[i : i + BATCH]]) for i in range(0, len(texts), BATCH)]
+        # Batches of texts of one length in word pieces: a batch is padded to its longest text, so
+        # mixing a headline with a long sentence would encode the headline's padding too. (A text's
+        # vector does not depend on the batch it is in, nor on its padding: the attention mask keeps
+        # padding out.)
+        pieces = [encoding.ids for encoding in self._tokenizer.encode_batch(list(texts))]
+        order = sorted(range(len(texts)), key=lambda k: len(pieces[k]))
+        rows = [self._batch([pieces[k] for k in order[i : i + BATCH]]) for i in range(0, len(texts), BATCH)]
         self.encoded += len(texts)
         if not rows:
             return np.zeros((0, DIMENSIONS), dtype=np.float32)
@@ -79,10 +82,13 @@ class Encoder:
         vectors[order] = np.vstack(rows)
         return vectors
 
-    def _batch(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch(texts)
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def _batch(self, pieces: list[list[int]]) -> np.ndarray:
+        longest = max(len(p) for p in pieces)
+        ids = np.zeros((len(pieces), longest), dtype=np.int64)  # [PAD] is word piece 0
+        mask = np.zeros((len(pieces), longest), dtype=np.int64)
+        for row, piece in enumerate(pieces):
+            ids[row, : len(piece)] = piece
+            mask[row, : len(piece)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)
@@ -123,6 +129,5 @@ def load_encoder(name: str = "minilm") -> tuple[Encoder | None, str]:
     except Exception as exc:  # a corrupt or incompatible file: say so, match lexically
         return None, f"the encoder could not be loaded ({type(exc).__name__}: {exc})"
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    tokenizer.no_padding()
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    tokenizer.no_padding()  # (batches are padded with [PAD], word piece 0, by ``Encoder._batch``)
     return Encoder(session, tokenizer), ""
