@@ -61,13 +61,15 @@ class Split:
     tense: str = ""  # "past", "present", "perfect", "pluperfect", "future", or "" (a modal, or none found)
 
 
-def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
-    """The propositions of one spaCy sentence span, in reading order (one when it cannot be split)."""
+def split_clauses(sent: Any, subject_name: str | None = None, text: str | None = None) -> list[Split]:
+    """The propositions of one spaCy sentence span, in reading order (one when it cannot be split).
+    ``text``: the span's text when the caller has it (``Span.text`` joins its words at every call)."""
+    text = sent.text if text is None else text
     tokens = list(sent)  # each Token made once: iterating a span makes new ones every time
     root = sent.root
     heads = [root, *[t for t in tokens if t.i != root.i and _starts_clause(t)]]
     if len(heads) == 1:
-        return [_whole(sent, subject_name)]
+        return [_whole(sent, subject_name, text)]
     parent = _Heads(sent.doc, {t.i: t.head.i for t in tokens})
     owner = _owners(parent, {h.i for h in heads})
     # Too short to stand alone: give the words back to the clause above.
@@ -86,14 +88,15 @@ def split_clauses(sent: Any, subject_name: str | None = None) -> list[Split]:
                 changed = True
                 break
     if len(heads) == 1:
-        return [_whole(sent, subject_name)]
+        return [_whole(sent, subject_name, text)]
     words_of: dict[int | None, list[Any]] = {}
     for t in tokens:
         words_of.setdefault(owner[t.i], []).append(t)
-    splits = [_split(sent, head, words_of.get(head.i, []), subject_name) for head in heads]
+    base = sent.start_char + (len(text) - len(text.lstrip()))
+    splits = [_split(sent, head, words_of.get(head.i, []), subject_name, base) for head in heads]
     framed = [s for s in splits if not s.frame]
     if not framed:
-        return [_whole(sent, subject_name)]
+        return [_whole(sent, subject_name, text)]
     return sorted(framed + [s for s in splits if s.frame], key=lambda s: s.start)
 
 
@@ -270,15 +273,14 @@ def _content(token: Any) -> bool:
     return token.pos_ in _CONTENT_POS and not token.is_stop and token.is_alpha
 
 
-def _whole(sent: Any, subject_name: str | None = None) -> Split:
-    text = sent.text.strip()
+def _whole(sent: Any, subject_name: str | None, raw: str) -> Split:
     root = sent.root  # (found by a walk over the sentence each time it is asked for)
     negator = next((t for t in sent if negates(t, root)), None)
     reading = read_clause(root, negator)
-    base = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+    base = sent.start_char + (len(raw) - len(raw.lstrip()))
     return Split(
         0,
-        len(text),
+        len(raw.strip()),
         "".join(_named(t, subject_name) + t.whitespace_ for t in sent).strip(),
         "main",
         negator is not None or reading.certainty == "denied",  # "failed to", "refused to" negate too
@@ -291,8 +293,7 @@ def _whole(sent: Any, subject_name: str | None = None) -> Split:
     )
 
 
-def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None) -> Split:
-    base = sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+def _split(sent: Any, head: Any, words: list[Any], subject_name: str | None, base: int) -> Split:
     trimmed = list(words)
     # Leading "and"/"that" and punctuation go; "if", "after", "because" stay: they change what is said.
     # "neither" / "either" / "both" open their clause's subject ("that neither he nor ..."): they stay.

@@ -123,11 +123,13 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
     surnames = _surnames(paragraphs)
     for index, parsed in enumerate(paragraphs):
         for sent in parsed.sents:
-            text = sent.text.strip()
+            raw = sent.text  # (joined from its words at every call: once here)
+            text = raw.strip()
             if not text:
                 continue
             sid = f"s{len(sentences) + 1}"
-            start = offset + sent.start_char + (len(sent.text) - len(sent.text.lstrip()))
+            lead = len(raw) - len(raw.lstrip())
+            start = offset + sent.start_char + lead
             sentence = Sentence(sid, index, text, start, start + len(text))
             sentences.append(sentence)
             spans.append((sentence, sent))
@@ -135,8 +137,8 @@ def _annotate_one(doc: Document, paragraphs: list[Any]) -> Annotated:
             found_times = find_times(text, doc.language)
             times.extend(TimeMention(doc.id, sid, s, e, t) for s, e, t in found_times)
             skip = [(s, e) for s, e, _ in found_times]
-            quantities.extend(_quantities(doc.id, sid, text, sent, skip, doc.language))
-            sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject, last_actor, surnames)
+            quantities.extend(_quantities(doc.id, sid, text, sent, skip, doc.language, lead))
+            sentence_info, subject = _sentence_info(doc.id, sid, sent, last_subject, last_actor, surnames, raw)
             info.append(sentence_info)
             # "According to Reiter, the drivers can go home. He warned ...": the person a sentence is put
             # to by "according to" is whom a later "he said" names, when no person is its subject. (Not
@@ -220,9 +222,8 @@ def _whole_compound(ent: Any) -> Any:
 
 
 def _quantities(
-    doc_id: str, sid: str, text: str, sent: Any, skip: list[tuple[int, int]], language: str
+    doc_id: str, sid: str, text: str, sent: Any, skip: list[tuple[int, int]], language: str, lead: int
 ) -> Iterable[Quantity]:
-    lead = len(sent.text) - len(sent.text.lstrip())
     for q in find_quantities(text, skip, language):
         yield Quantity(
             doc_id,
@@ -259,14 +260,16 @@ def _sentence_info(
     last_subject: str | None,
     last_actor: str | None = None,
     surnames: frozenset[str] = frozenset(),
+    raw: str | None = None,
 ) -> tuple[SentenceInfo, str | None]:
-    text = sent.text.strip()
+    raw = sent.text if raw is None else raw
+    text = raw.strip()
     plain = outside_quotes(text)
     quoted_share = 1 - len(plain.replace(" ", "")) / max(1, len(text.replace(" ", "")))
     speaker, verb = attribution(sent, last_subject)
     cues: list[str] = []
     certainty: Certainty = "asserted"
-    lead = len(sent.text) - len(sent.text.lstrip())
+    lead = len(raw) - len(raw.lstrip())
     # Each class's cues in the words outside quotes (read once: the clauses take them too).
     found = [
         (name, [m for m in pattern.finditer(plain) if _is_cue(sent, m, lead, name)]) for name, pattern in _CUE_CLASSES
@@ -292,7 +295,7 @@ def _sentence_info(
     )
     # "he" in a clause is the sentence's own subject when it names a person ("Vidal gave a press
     # conference, telling reporters how he brokered a deal"), else the last one before it.
-    clauses = _clauses(sent, plain, lead, subject or last_actor, found)
+    clauses = _clauses(sent, raw, plain, lead, subject or last_actor, found)
     info = SentenceInfo(
         doc=doc_id,
         sentence=sid,
@@ -310,12 +313,17 @@ def _sentence_info(
 
 
 def _clauses(
-    sent: Any, plain: str, lead: int, last_subject: str | None, matches: list[tuple[Certainty, list[re.Match[str]]]]
+    sent: Any,
+    raw: str,
+    plain: str,
+    lead: int,
+    last_subject: str | None,
+    matches: list[tuple[Certainty, list[re.Match[str]]]],
 ) -> tuple[Clause, ...]:
     """The sentence's propositions, each with the certainty cues that fall inside it (``matches``: the
     cues of each class of ``_CUE_CLASSES`` outside quotes). A cue in a reporting frame ("X alleged",
     "Y denied") applies to every clause the frame reports."""
-    splits = split_clauses(sent, last_subject)
+    splits = split_clauses(sent, last_subject, raw)
     # (Only a one-word denial is checked for being a verb; a condition counts wherever it is.)
     conditions: tuple[Certainty, list[re.Match[str]]] = ("hedged", list(CONDITION.finditer(plain)))
     cues = [(m.start(), name, m.group(0)) for name, found in (*matches, conditions) for m in found]
