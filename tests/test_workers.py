@@ -13,6 +13,7 @@ from conftest import SAMPLE, SETTINGS
 
 from crosswire.analysis.pipeline import analyze
 from crosswire.analysis.workers import can_stop, run_budgeted
+from crosswire.errors import InputError
 from crosswire.settings import Settings
 
 pytestmark = pytest.mark.skipif(not can_stop(), reason="stopping a worker needs fork (not on this platform)")
@@ -286,8 +287,9 @@ def test_parse_groups_stay_within_one_batch_and_a_fair_share_of_the_work():
 
 
 def test_a_short_document_that_overruns_in_its_group_is_stopped_alone_and_the_others_kept(nlp, monkeypatch):
-    # A group has a quarter of one document's budget; when it overruns, its documents are run one at a
-    # time with the whole budget: the slow one is reported with that budget, the others analysed.
+    # A group has a quarter of one document's budget, but never under 10 s nor over the whole budget;
+    # when it overruns, its documents are run one at a time with the whole budget: the slow one is
+    # reported with that budget, the others analysed.
     from crosswire.analysis import pipeline
 
     documents, _ = pipeline.prepare([str(SAMPLE)], SETTINGS, None, {})
@@ -308,3 +310,29 @@ def test_a_short_document_that_overruns_in_its_group_is_stopped_alone_and_the_ot
     assert [a.document.id for a in annotated] == [d.id for d in documents if d.id != slow]
     (error,) = errors
     assert error.source == documents[1].source and "took longer than 4 s" in error.reason
+
+
+def test_documents_that_fail_in_groups_and_alone_are_reported_in_the_documents_order(nlp, monkeypatch):
+    # A failing group's documents are found one at a time after the other groups: the errors still
+    # come in the documents' order (a group of one that fails is known first).
+    from crosswire.analysis import pipeline
+
+    documents, _ = pipeline.prepare([str(SAMPLE)], SETTINGS, None, {})
+    assert len(documents) >= 7
+    failing = {documents[1].id, documents[6].id}
+    real = pipeline._annotate_documents
+
+    def fails_on_two(group, nlp, batch_size):
+        if failing & {d.id for d in group}:
+            raise RuntimeError("planted failure")
+        return real(group, nlp, batch_size)
+
+    monkeypatch.setattr(pipeline, "_annotate_documents", fails_on_two)
+    monkeypatch.setattr(pipeline, "parse_groups", lambda documents, batch_size, workers=1: [[0, 1, 2], [3, 4, 5], [6]])
+    errors: list = []
+    annotated = pipeline.annotate_all(documents, SETTINGS, nlp, None, {}, errors)
+    assert [a.document.id for a in annotated] == [d.id for d in documents if d.id not in failing]
+    assert [e.source for e in errors] == [documents[1].source, documents[6].source]
+    with pytest.raises(InputError) as raised:
+        pipeline.annotate_all(documents, SETTINGS, nlp, None, {})
+    assert raised.value.source == documents[1].source

@@ -52,6 +52,7 @@ PARALLEL_MIN_PAGES = 100
 # (about a second's parse: far inside the time budget of one document).
 GROUP_WORDS = 4_000
 GROUP_BUDGET = 0.25  # a group's share of one document's time budget; one that overruns is run one by one
+GROUP_BUDGET_FLOOR = 10.0  # seconds: a group's budget is never cut below this (nor above the whole budget)
 
 
 # What an analysis reads: paths (files, folders, "-" for stdin), or files in memory as (name, bytes).
@@ -316,9 +317,10 @@ def annotate_all(
     paragraphs faster in one batch with its neighbours' than alone, and a document's analysis does not
     depend on what it was parsed beside. A group that fails, overruns the budget or kills its worker is
     run again one document at a time, so a document whose annotation fails is left out alone and
-    listed in ``errors`` with the reason; the others go on. A group has ``GROUP_BUDGET`` of the budget
-    (about ten times what its words take), so a short pathological document costs at most that much
-    more before it is left out. Without ``errors`` such a document raises.
+    listed in ``errors`` with the reason (in the documents' order); the others go on. A group has
+    ``GROUP_BUDGET`` of the budget (about ten times what its words take), or all of it when that would
+    be under ``GROUP_BUDGET_FLOOR``, so a short pathological document costs at most that much more
+    before it is left out. Without ``errors`` the first such document raises, once all have run.
 
     Raises:
         InputError: a document could not be annotated and ``errors`` was not given.
@@ -343,7 +345,8 @@ def annotate_all(
         alone: list[int] = []
         items = [tuple(documents[i] for i in group) for group in groups]
         seconds = settings.document_seconds
-        budgets = [seconds if len(group) == 1 else seconds * GROUP_BUDGET for group in groups]
+        shared = min(seconds, max(seconds * GROUP_BUDGET, GROUP_BUDGET_FLOOR))
+        budgets = [seconds if len(group) == 1 else shared for group in groups]
         for outcome in run_budgeted(job, items, seconds, workers, budgets):
             group = groups[outcome.index]
             if outcome.value is not None:
@@ -363,12 +366,13 @@ def annotate_all(
                 found[index] = outcome.value[0]
             yield index
 
-    for index in (progress or no_progress)(each_document(), "annotate", len(documents)):
-        if index in failed:
-            skipped = Skipped(documents[index].source, "annotate", _why(failed[index], settings))
-            if errors is None:
-                raise InputError(skipped.source, skipped.reason)
-            errors.append(skipped)
+    for _ in (progress or no_progress)(each_document(), "annotate", len(documents)):
+        pass
+    for index in sorted(failed):  # in the documents' order, however the groups came back
+        skipped = Skipped(documents[index].source, "annotate", _why(failed[index], settings))
+        if errors is None:
+            raise InputError(skipped.source, skipped.reason)
+        errors.append(skipped)
     timings["annotate" if workers == 1 else f"annotate ({workers} workers)"] = time.perf_counter() - mark
     return [found[index] for index in sorted(found)]
 

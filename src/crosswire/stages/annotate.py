@@ -371,8 +371,12 @@ def _clauses(
 
 def _in_apposition(sent: Any) -> set[int]:
     """The tokens (by index) of the sentence's appositions ('Vidal, leader of the union, said'): they
-    say who someone is, not what happened."""
-    return {t.i for a in sent if a.dep_ == "appos" for t in a.subtree}
+    say who someone is, not what happened. An apposition's words are its subtree; in a parse whose
+    heads reach outside the sentence, each word's ancestors are walked instead."""
+    tokens = list(sent)
+    if any(not sent.start <= t.head.i < sent.end for t in tokens):
+        return {t.i for t in tokens if t.dep_ == "appos" or any(a.dep_ == "appos" for a in t.ancestors)}
+    return {t.i for a in tokens if a.dep_ == "appos" for t in a.subtree}
 
 
 def _is_cue(sent: Any, match: re.Match[str], lead: int, kind: str) -> bool:
