@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from conftest import claim_with
+from conftest import SAMPLE, claim_with
 
 from crosswire.models import Document, Published
 from crosswire.stages.annotate import annotate
@@ -119,3 +119,44 @@ def test_annotate_any_verb_before_a_colon_introduces_a_quote(nlp):
         "“The drivers have waited long enough for this government to listen to them.”",
     )
     assert list(speakers.values()) == ["Ivan Markov", "Anna Petrova"]
+
+
+def test_the_shortcuts_past_the_time_and_quantity_patterns_never_drop_a_match():
+    # find_times and find_quantities skip their long patterns when a sentence holds none of the words
+    # every match needs (_TIME_WORD, _NUMBER_WORD). Each pattern run on its own must find nothing the
+    # shortcut would skip: on every line of the shipped sample and on expressions of every kind.
+    from crosswire.stages import _spans
+
+    lines = [line for path in sorted(SAMPLE.iterdir()) for line in path.read_text(errors="replace").splitlines()]
+    lines += [
+        "on 27 June",
+        "June 3rd, 2023",
+        "2023-06-24",
+        "18:52 — fired",
+        "late on Saturday night",
+        "yesterday",
+        "Tonight",
+        "last night",
+        "this morning",
+        "over the past weekend",
+        "three days ago",
+        "a week earlier",
+        "this coming week",
+        "mid-March",
+        "since 1998",
+        "in 2001-2004",
+        "TOMORROW EVENING",
+        "in Sept",
+        "twenty-five troops",
+        "4,000 km",
+        "between five and ten people",
+        "a dozen",
+        "US$3bn",
+        "12%",
+    ]
+    for line in lines:
+        if _spans.TIME_RE.search(line):
+            assert _spans._TIME_WORD.search(line), line
+        if _spans.QUANTITY_RE.search(line):
+            assert _spans._NUMBER_WORD.search(line), line
+    assert any(_spans.TIME_RE.search(line) for line in lines) and any(_spans.QUANTITY_RE.search(line) for line in lines)

@@ -258,11 +258,10 @@ def _sentence_info(
     sid: str,
     sent: Any,
     last_subject: str | None,
-    last_actor: str | None = None,
-    surnames: frozenset[str] = frozenset(),
-    raw: str | None = None,
+    last_actor: str | None,
+    surnames: frozenset[str],
+    raw: str,
 ) -> tuple[SentenceInfo, str | None]:
-    raw = sent.text if raw is None else raw
     text = raw.strip()
     plain = outside_quotes(text)
     quoted_share = 1 - len(plain.replace(" ", "")) / max(1, len(text.replace(" ", "")))
