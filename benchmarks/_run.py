@@ -51,7 +51,7 @@ def _rss_kb(pid: int) -> int:
         return 0
 
 
-def _tree_rss_kb(pid: int, field: str = "VmRSS:") -> int:
+def tree_rss_kb(pid: int, field: str = "VmRSS:") -> int:
     """Resident memory of a process and all its descendants, in kB (Linux /proc). ``field`` "Pss:"
     counts a page shared by n processes (a forked worker's copy of the parent's model) 1/n in each,
     so the sum is the memory the tree really holds; summed RSS counts such a page in every process."""
@@ -83,8 +83,8 @@ def run_analyze(paths: list[str], workers: int, stories_to: str | None = None) -
     def sample() -> None:
         nonlocal peak, main, proportional
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(child.pid))
-            proportional = max(proportional, _tree_rss_kb(child.pid, "Pss:"))
+            peak = max(peak, tree_rss_kb(child.pid))
+            proportional = max(proportional, tree_rss_kb(child.pid, "Pss:"))
             main = max(main, _rss_kb(child.pid))
             time.sleep(0.2)
 

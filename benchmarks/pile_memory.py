@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as harness  # noqa: E402
-from _run import _tree_rss_kb  # noqa: E402
+from _run import tree_rss_kb  # noqa: E402
 from synthetic import make_pile  # noqa: E402
 
 
@@ -72,7 +72,7 @@ class _TreeSampler:
             self.sample(os.getpid())
 
     def sample(self, pid: int) -> None:
-        mb = _tree_rss_kb(pid, "Pss:") / 1024
+        mb = tree_rss_kb(pid, "Pss:") / 1024
         self.peaks[self.phase] = max(self.peaks.get(self.phase, 0.0), mb)
 
     def stop(self) -> dict[str, int]:
