@@ -69,6 +69,34 @@ def tree_rss_kb(pid: int, field: str = "VmRSS:") -> int:
     return total
 
 
+def tree_pss_by_process(pid: int) -> list[dict[str, int]]:
+    """The PSS of a process and each of its descendants, in kB, split into anonymous memory and file
+    pages (Linux ``smaps_rollup``): which process holds what, when the tree's sum is not enough."""
+    rows: list[dict[str, int]] = []
+    stack = [(pid, 0)]
+    while stack:
+        current, depth = stack.pop()
+        try:
+            fields = {}
+            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()[1:]:
+                name, value = line.split(":", 1)
+                fields[name] = int(value.split()[0])
+            rows.append(
+                {
+                    "pid": current,
+                    "depth": depth,
+                    "pss_kb": fields.get("Pss", 0),
+                    "pss_anon_kb": fields.get("Pss_Anon", 0),
+                    "pss_file_kb": fields.get("Pss_File", 0),
+                }
+            )
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [(int(c), depth + 1) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return rows
+
+
 def run_analyze(paths: list[str], workers: int, stories_to: str | None = None) -> dict[str, float]:
     """Wall time, peak RSS of the process tree and the pipeline's own stage timings; with
     ``stories_to`` (a folder), the pile is sorted into stories written there one by one."""

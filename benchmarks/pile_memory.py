@@ -41,7 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as harness  # noqa: E402
-from _run import tree_rss_kb  # noqa: E402
+from _run import tree_pss_by_process  # noqa: E402
 from synthetic import make_pile  # noqa: E402
 
 
@@ -61,6 +61,7 @@ class _TreeSampler:
     def __init__(self, every: float = 1.0) -> None:
         self.phase = "to the first story"
         self.peaks: dict[str, float] = {}
+        self.at_peak: dict[str, list[dict[str, int]]] = {}  # each process's share at the peak
         self._every, self._done = every, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -72,8 +73,19 @@ class _TreeSampler:
             self.sample(os.getpid())
 
     def sample(self, pid: int) -> None:
-        mb = tree_rss_kb(pid, "Pss:") / 1024
-        self.peaks[self.phase] = max(self.peaks.get(self.phase, 0.0), mb)
+        rows = tree_pss_by_process(pid)
+        mb = sum(r["pss_kb"] for r in rows) / 1024
+        if mb > self.peaks.get(self.phase, 0.0):
+            self.peaks[self.phase] = mb
+            self.at_peak[self.phase] = [
+                {
+                    "depth": r["depth"],
+                    "pss_mb": round(r["pss_kb"] / 1024),
+                    "anon_mb": round(r["pss_anon_kb"] / 1024),
+                    "file_mb": round(r["pss_file_kb"] / 1024),
+                }
+                for r in rows
+            ]
 
     def stop(self) -> dict[str, int]:
         self._done.set()
@@ -117,6 +129,8 @@ def measure(pile: str, documents: int = 0) -> dict[str, object]:
             "stories_out": count,
             "seconds_to_documents": round(time.perf_counter() - start, 1),
             "tree_pss_peak_mb": sampler.stop(),
+            # each process at each peak: its depth in the tree (0: this process) and PSS, anonymous and file
+            "tree_pss_at_peak": sampler.at_peak,
             "main_high_water_mb": round(_high_water_mb()),
         }
     return {
