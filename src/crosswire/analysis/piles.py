@@ -19,7 +19,7 @@ from typing import Any
 from scipy import sparse
 
 from crosswire.analysis.cache import AnnotationStore
-from crosswire.analysis.collector import collecting_less
+from crosswire.analysis.collector import collecting_less, hand_back
 from crosswire.analysis.outlets import PileOutlets
 from crosswire.analysis.pipeline import (
     Executor,
@@ -118,6 +118,8 @@ def iter_stories(
                 groups_here[source_story.get(failure.source, 0)][1].append(failure)
             del members, by_id, annotated
             yield from zip(batch, executor.reconcile_stories(groups_here, settings, {}), strict=True)
+            del groups_here
+            hand_back()  # (what the batch's reconciliation freed, before the next batch's workers fork)
 
 
 def _sort_pile(
