@@ -131,18 +131,18 @@ def test_memory_freed_inside_the_c_heap_goes_back_to_the_system():
         return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
     hand_back()
-    # 160 MB in 64 KB blocks (from the heap, not mapped one by one), the last one kept: the heap's
+    # 160 MB in 16 KB blocks (from the heap, not mapped one by one), the last one kept: the heap's
     # top stays in use, so the freed blocks below it stay with the process until handed back.
-    blocks = [bytearray(64 * 1024) for _ in range(2_560)]
+    blocks = [bytearray(16 * 1024) for _ in range(10_240)]
     kept = blocks[-1]
-    before = resident_mb()
+    allocated = resident_mb()
     del blocks
     held = resident_mb()
     hand_back()
     after = resident_mb()
-    assert held > before - 40  # freed, but still resident
-    assert after < held - 100, (before, held, after)
-    assert len(kept) == 64 * 1024
+    assert held > allocated - 40  # freed, but still resident
+    assert after < held - 100, (allocated, held, after)
+    assert len(kept) == 16 * 1024
 
 
 def test_many_pages_are_cleaned_by_several_workers_into_what_one_worker_gives(tmp_path, monkeypatch):

@@ -13,7 +13,6 @@ so collecting less often frees the same memory later, not less of it: the peak w
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
 import gc
 import sys
@@ -68,6 +67,10 @@ def _malloc_trim() -> Callable[[int], int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
-        return ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
+        import ctypes  # (here: a Python built without ctypes still analyses, keeping its memory)
+
+        trim = ctypes.CDLL(None).malloc_trim
+    except (ImportError, OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return None
+    trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+    return trim  # type: ignore[no-any-return]

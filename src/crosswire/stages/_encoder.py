@@ -125,8 +125,9 @@ def load_encoder(name: str = "minilm") -> tuple[Encoder | None, str]:
     # No memory arena: onnxruntime's keeps every buffer it ever grew to for the process's life. After
     # two batches of 32 texts of 128 word pieces it held about 400 MB above the loaded model, and a
     # pile's process reconciles story after story. Without it the buffers go back to the C heap at
-    # the end of each run (which ``collector.hand_back`` returns to the system); the vectors are the
-    # same to the bit and the time was the same within noise (BENCHMARKS.md, 2026-12-04 fourth session).
+    # the end of each run (which ``collector.hand_back`` returns to the system). The vectors are the
+    # same to the bit; three timed runs could not tell the two apart (BENCHMARKS.md, 2026-12-04, fourth
+    # session).
     options.enable_cpu_mem_arena = False
     options.log_severity_level = 3
     try:
