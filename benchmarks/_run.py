@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 CHILD = """
@@ -51,19 +52,30 @@ def _rss_kb(pid: int) -> int:
         return 0
 
 
+def _tree(pid: int) -> Iterator[tuple[int, int]]:
+    """A process and all its descendants (Linux /proc), each with its depth below ``pid``; processes
+    that end while the tree is walked are left out."""
+    stack = [(pid, 0)]
+    while stack:
+        current, depth = stack.pop()
+        yield current, depth
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                stack += [(int(c), depth + 1) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+
+
 def tree_rss_kb(pid: int, field: str = "VmRSS:") -> int:
     """Resident memory of a process and all its descendants, in kB (Linux /proc). ``field`` "Pss:"
     counts a page shared by n processes (a forked worker's copy of the parent's model) 1/n in each,
     so the sum is the memory the tree really holds; summed RSS counts such a page in every process."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
+    total = 0
+    for current, _ in _tree(pid):
         try:
             source = Path(f"/proc/{current}/status" if field == "VmRSS:" else f"/proc/{current}/smaps_rollup")
             status = source.read_text()
             total += int(next(line.split()[1] for line in status.splitlines() if line.startswith(field)))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
             continue
     return total
@@ -73,27 +85,21 @@ def tree_pss_by_process(pid: int) -> list[dict[str, int]]:
     """The PSS of a process and each of its descendants, in kB, split into anonymous memory and file
     pages (Linux ``smaps_rollup``): which process holds what, when the tree's sum is not enough."""
     rows: list[dict[str, int]] = []
-    stack = [(pid, 0)]
-    while stack:
-        current, depth = stack.pop()
+    for current, depth in _tree(pid):
         try:
-            fields = {}
-            for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()[1:]:
-                name, value = line.split(":", 1)
-                fields[name] = int(value.split()[0])
-            rows.append(
-                {
-                    "pid": current,
-                    "depth": depth,
-                    "pss_kb": fields.get("Pss", 0),
-                    "pss_anon_kb": fields.get("Pss_Anon", 0),
-                    "pss_file_kb": fields.get("Pss_File", 0),
-                }
-            )
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack += [(int(c), depth + 1) for c in (task / "children").read_text().split()]
+            lines = Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()[1:]
+            fields = {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in lines)}
         except (OSError, ValueError):
             continue
+        rows.append(
+            {
+                "pid": current,
+                "depth": depth,
+                "pss_kb": fields.get("Pss", 0),
+                "pss_anon_kb": fields.get("Pss_Anon", 0),
+                "pss_file_kb": fields.get("Pss_File", 0),
+            }
+        )
     return rows
 
 
