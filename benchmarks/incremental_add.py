@@ -11,7 +11,9 @@ analysis alone (``analyze`` on that one file); and, for the first ``--baseline-a
 re-analysis of every stored document without the cache (what an add cost before). The adds run one
 after another, as a desk's do, and the reference analyses after them (each would empty the memos a
 desk keeps between adds; the baseline's documents are the story after every add). At the end the
-stored dossier is compared with a full analysis of the same documents. Writes
+stored dossier is compared with a full analysis of the same documents. After each add, the process's
+resident and anonymous memory are recorded too (Linux; a desk's process stays up all day, so it should
+not grow from one add to the next by more than the new article's share). Writes
 benchmarks/results/incremental_add.json.
 """
 
@@ -55,6 +57,7 @@ def main() -> int:
         started = time.perf_counter()
         first = add_to_story(store, "bench", base, settings, nlp=nlp)
         first_seconds = time.perf_counter() - started
+        first_memory = _memory_mb()
         harness.progress(f"first add of {args.articles}: {first_seconds:.1f} s, parsed {first.reuse.parsed}")
         rows = []
         for n, item in enumerate(extra):
@@ -62,7 +65,8 @@ def main() -> int:
             result = add_to_story(store, "bench", [item], settings, nlp=nlp)
             rows.append({"add s": time.perf_counter() - started, "parsed": result.reuse.parsed})
             rows[-1]["reused"] = result.reuse.reused
-            harness.progress(f"add {n + 1}: {rows[-1]['add s']:.1f} s")
+            rows[-1].update(_memory_mb())
+            harness.progress(f"add {n + 1}: {rows[-1]['add s']:.1f} s, resident {rows[-1].get('resident MB', '?')} MB")
         # The references are measured after the adds: each is an analysis of its own, which empties
         # the memos the desk keeps from one add to the next (a desk adds, and adds again).
         for n, (row, item) in enumerate(zip(rows, extra, strict=True)):
@@ -95,6 +99,12 @@ def main() -> int:
     met = median_add <= median_own + GOAL_SLACK_SECONDS
     print(f"goal add <= own + {GOAL_SLACK_SECONDS:g} s: {'met' if met else 'missed'}")
     print(f"stored dossier equals a full analysis of the same documents: {same}")
+    resident = [r["resident MB"] for r in rows if "resident MB" in r]
+    if resident:
+        print(
+            f"resident memory after each add: first {resident[0]:.0f} MB, last {resident[-1]:.0f} MB, "
+            f"max {max(resident):.0f} MB (after the first add of {args.articles}: {first_memory})"
+        )
     result = {
         "crosswire": harness.commit(),
         "articles": args.articles,
@@ -106,9 +116,27 @@ def main() -> int:
         "goal met": met,
         "stored equals full analysis": same,
         "stored generator": kept_generator,
+        "memory after the first add MB": first_memory,
     }
     harness.write_json("incremental_add.json", json.loads(json.dumps(result)))
     return 0 if same else 1
+
+
+def _memory_mb() -> dict[str, float]:
+    """This process's resident and anonymous memory now, and its high-water mark, in MB (Linux's
+    ``/proc``; nothing elsewhere)."""
+    try:
+        rollup = Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]
+        status = Path("/proc/self/status").read_text().splitlines()
+    except OSError:
+        return {}
+    fields = {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in rollup)}
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    return {
+        "resident MB": round(fields["Rss"] / 1024, 1),
+        "anonymous MB": round(fields["Anonymous"] / 1024, 1),
+        "high-water MB": round(peak / 1024, 1),
+    }
 
 
 if __name__ == "__main__":
