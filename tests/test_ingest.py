@@ -92,3 +92,19 @@ def test_ingest_ids_are_unique_across_files_on_disk_and_in_memory(tmp_path):
     items = list(read_sources([str(tmp_path / "a.txt"), ("a.txt", ("In memory. " * 20).encode())], 5_000_000))
     ids = [item.id for item in items if isinstance(item, RawDocument)]
     assert ids == ["a", "a-2"]
+
+
+def test_ingest_a_folder_is_read_in_name_order_part_by_part(tmp_path, monkeypatch):
+    # A folder's files come in name order as paths compare, part by part: what is inside "b" comes
+    # before "b-c.txt" and "b.txt" (as plain strings, "b/z.txt" would come last), from a folder
+    # named in full or as "." alike.
+    names = ["b.txt", "b-c.txt", "b/z.txt", "a/y/x.txt", "a/y.md"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(f"An article kept as {name}, with a few words.", encoding="utf-8")
+    in_order = ["a/y/x.txt", "a/y.md", "b/z.txt", "b-c.txt", "b.txt"]
+    read_in_full = [item.source for item in read([str(tmp_path)])]
+    assert read_in_full == [str(tmp_path / name) for name in in_order]
+    monkeypatch.chdir(tmp_path)
+    assert [item.source for item in read(["."])] == in_order
+    assert [item.id for item in read(["."])] == ["x", "y", "z", "b-c", "b"]

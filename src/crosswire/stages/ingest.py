@@ -101,14 +101,30 @@ def _read_one(source: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     if not is_dir:
         yield from _read_file(path, max_bytes)
         return
-    files, problems = list_files(path)
+    files, problems = _list_names(path)
     yield from problems
     if not files and not problems:
         yield Skipped(
             printable(source), "ingest", f"folder has no readable articles (looked for {', '.join(SUPPORTED)})"
         )
-    for file in files:
-        yield from _read_file(file, max_bytes)
+    for file in _one_string(files):
+        yield from _read_file(Path(file), max_bytes)
+
+
+def _one_string(names: list[str]) -> Iterator[str]:
+    """``names`` (emptied) given back one by one from a single string, for a pile's whole reading.
+
+    Walking a folder leaves its names scattered among the memory of the walk's own objects, which
+    Python can hand back only once nothing in it is kept: 40,000 names held as a list kept 33 MB, as
+    one string 4 MB. No name holds NUL, which separates them."""
+    joined = "\0".join(names)
+    names.clear()
+    start = 0
+    while start < len(joined):
+        end = joined.find("\0", start)
+        end = len(joined) if end < 0 else end
+        yield joined[start:end]
+        start = end + 1
 
 
 def list_files(folder: str | Path) -> tuple[list[Path], list[Skipped]]:
@@ -119,8 +135,17 @@ def list_files(folder: str | Path) -> tuple[list[Path], list[Skipped]]:
     be opened, and special files (pipes, devices) with a supported suffix. Files of other types are
     left out silently. Names may hold any bytes (newlines, invalid UTF-8); messages show them escaped.
     """
+    files, problems = _list_names(folder)
+    return [Path(file) for file in files], problems
+
+
+def _list_names(folder: str | Path) -> tuple[list[str], list[Skipped]]:
+    """``list_files``, its files as strings (each as ``str(Path(...))`` gives it), in the same order.
+
+    A folder of a pile's size is read from such a list: each ``Path`` keeps its parts, so 40,000 files
+    held as paths took 43 MB (about 1.1 kB each), ten times what their strings take."""
     root = Path(folder)
-    files: list[Path] = []
+    files: list[str] = []
     problems: list[Skipped] = []
     walked: dict[tuple[int, int], Path] = {}
     stack = [root]
@@ -161,10 +186,18 @@ def list_files(folder: str | Path) -> tuple[list[Path], list[Skipped]]:
                 (links if entry.is_symlink() else stack).append(path)
             elif stat.S_ISREG(mode):
                 if supported:
-                    files.append(path)
+                    files.append(str(path))
             elif supported:
                 problems.append(Skipped(printable(path), "ingest", _NOT_REGULAR))
-    return sorted(files), problems
+    files.sort(key=_path_order)
+    return files, problems
+
+
+def _path_order(path: str) -> str:
+    """A key that orders paths (as ``str(Path(...))`` gives them) as ``Path`` objects order: part by
+    part, as the system compares names (case-insensitively on Windows). No name holds the separator
+    or NUL, so with the separator as NUL a string comparison is a comparison of the parts."""
+    return os.path.normcase(path).replace(os.sep, "\0")
 
 
 _NOT_REGULAR = "not a regular file (a pipe, socket or device); only files can be read"
