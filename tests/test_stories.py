@@ -50,6 +50,27 @@ def test_stories_rerun_completes_a_first_add_killed_before_any_version(tmp_path,
     assert store.unanalysed("levy") == []
 
 
+def test_stories_a_desk_hands_memory_back_once_each_version_is_saved(tmp_path, nlp, monkeypatch):
+    # A desk's process stays up all day: what an add's analysis freed goes back to the system, not
+    # kept by the C heap until the next add (or for good).
+    from crosswire.stories import service
+
+    store = open_store(tmp_path / "s.db")
+    events: list[str] = []
+    saving = store.save_version
+
+    def save_version(*args, **kwargs):  # type: ignore[no-untyped-def]
+        events.append("saved")
+        return saving(*args, **kwargs)
+
+    monkeypatch.setattr(store, "save_version", save_version)
+    monkeypatch.setattr(service, "hand_back", lambda: events.append("handed back"))
+    files, _ = collect_files([str(SAMPLE / "breaking.txt"), str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
+    add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
+    service.remove_from_story(store, "levy", ["breaking.txt"], SETTINGS, nlp=nlp)
+    assert events == ["saved", "handed back", "saved", "handed back"]
+
+
 def test_stories_add_of_nothing_stores_nothing(tmp_path, nlp):
     store = open_store(tmp_path / "s.db")
     assert add_to_story(store, "levy", [], SETTINGS, nlp=nlp).version is None

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.analysis.cache import Remembering, Reuse
-from crosswire.analysis.collector import collecting_less
+from crosswire.analysis.collector import collecting_less, hand_back
 from crosswire.analysis.pipeline import LocalExecutor, Progress, analyze, load_pipeline, prepare, version
 from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
@@ -114,6 +114,7 @@ def add_to_story(
         # The analysis covers what it read, not what is stored by the time it is saved: another add
         # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
         number = store.save_version(story, to_dict(dossier, version()), covers=max(d.id for d in documents))
+    hand_back()  # (a desk's process stays up all day: what the analysis freed goes back to the system)
     resumed = tuple(name for name in pending if name not in added)
     return AddResult(story, tuple(added), number, dossier.errors, resumed, reuse=reuse)
 
@@ -132,6 +133,7 @@ def remove_from_story(
     with collecting_less():
         dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
         number = store.save_version(story, to_dict(dossier, version()), covers=covers)
+    hand_back()
     return AddResult(story, (), number, dossier.errors, removed=tuple(removed), reuse=reuse)
 
 
