@@ -11,8 +11,9 @@ tell that copying from memory the pile's work holds.
 This runs the same reading and sorting (``piles._sort_pile``, the function the sorting process runs)
 in a fresh process that loaded no model and was forked from nothing: each of its anonymous pages is
 its own. It records the process's anonymous memory (Linux ``smaps_rollup``) after the imports, after
-every ``PILE_CHUNK`` documents read and cleaned, at the end of reading, and the peak while the stories
-are found (sampled every half second), for each pile size. The slope between the first chunks and
+every ``PILE_CHUNK`` documents read and cleaned, at the end of reading, and its peak (sampled every
+half second) while the pile is read (this phase also covers grouping outlets across the pile, after
+the last chunk) and while the stories are found, for each pile size. The slope between the first chunks and
 the end of reading is what reading holds per document; the rest is the constant. Piles come from
 ``benchmarks/synthetic.py`` (one story per 10 articles). Writes benchmarks/results/sort_memory.json.
 """
