@@ -32,9 +32,7 @@ import argparse
 import gc
 import json
 import resource
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -42,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as harness  # noqa: E402
 from _run import tree_pss_by_process  # noqa: E402
-from synthetic import make_pile  # noqa: E402
+from synthetic import measured_piles  # noqa: E402
 
 
 def _resident_mb() -> float:
@@ -159,22 +157,7 @@ def main() -> int:
     if args.measure:  # the child process: one pile, one line of JSON
         print(json.dumps(measure(args.measure, args.documents)))
         return 0
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            pile = Path(tmp) / "pile"
-            harness.progress(f"{size:,} articles: writing the pile")
-            make_pile(pile, size, max(1, size // 10))
-            harness.progress(f"{size:,} articles: reading and sorting it")
-            out = subprocess.run(
-                [sys.executable, __file__, "--measure", str(pile), "--documents", str(args.documents)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            row = {"articles": size, **json.loads(out.stdout.strip().splitlines()[-1])}
-            rows.append(row)
-            harness.progress(json.dumps(row))
+    rows = measured_piles(__file__, [int(s) for s in args.sizes.split(",")], "--documents", str(args.documents))
     print(
         harness.table(
             (

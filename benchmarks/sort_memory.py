@@ -22,15 +22,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 import _harness as harness
-from synthetic import make_pile
+from synthetic import measured_piles
 
 
 def _anonymous_mb() -> float:
@@ -67,8 +65,11 @@ def measure(pile: str) -> dict[str, object]:
     cluster = piles.cluster_features
 
     def timed_cluster(*args: object, **kwargs: object) -> object:
+        peaks["read"] = max(peaks.get("read", 0.0), _anonymous_mb())  # (each phase sampled at its end too)
         phase["now"] = "find stories"
-        return cluster(*args, **kwargs)  # type: ignore[arg-type]
+        found = cluster(*args, **kwargs)  # type: ignore[arg-type]
+        peaks["find stories"] = max(peaks.get("find stories", 0.0), _anonymous_mb())
+        return found
 
     Spill.put = counted_put  # type: ignore[method-assign]
     piles.cluster_features = timed_cluster  # type: ignore[assignment]
@@ -109,18 +110,7 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return 0
-    rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory() as tmp:
-            pile = Path(tmp) / "pile"
-            harness.progress(f"{size:,} articles: writing the pile")
-            make_pile(pile, size, max(1, size // 10))
-            harness.progress(f"{size:,} articles: reading and sorting it")
-            out = subprocess.run(
-                [sys.executable, __file__, "--measure", str(pile)], capture_output=True, text=True, check=True
-            )
-            rows.append({"articles": size, **json.loads(out.stdout.strip().splitlines()[-1])})
-            harness.progress(json.dumps(rows[-1]))
+    rows = measured_piles(__file__, [int(s) for s in args.sizes.split(",")])
     print(
         harness.table(
             (

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import random
 import re
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import _harness as harness
@@ -127,6 +129,25 @@ def make_pile(out: Path, articles: int, stories: int, seed: int = 1) -> list[Pat
         target.write_text(text, encoding="utf-8")
         written.append(target)
     return written
+
+
+def measured_piles(script: str, sizes: list[int], *arguments: str) -> list[dict[str, object]]:
+    """For each size: a pile of that many articles (one story per 10) in a temporary folder, measured
+    by ``script --measure PILE *arguments`` in a fresh process, whose last line of output is a JSON
+    object; those objects, each with its ``articles``."""
+    rows: list[dict[str, object]] = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            pile = Path(tmp) / "pile"
+            harness.progress(f"{size:,} articles: writing the pile")
+            make_pile(pile, size, max(1, size // 10))
+            harness.progress(f"{size:,} articles: reading and sorting it")
+            out = subprocess.run(
+                [sys.executable, script, "--measure", str(pile), *arguments], capture_output=True, text=True, check=True
+            )
+            rows.append({"articles": size, **json.loads(out.stdout.strip().splitlines()[-1])})
+            harness.progress(json.dumps(rows[-1]))
+    return rows
 
 
 def main() -> int:
