@@ -66,6 +66,13 @@ def _tree(pid: int) -> Iterator[tuple[int, int]]:
             continue
 
 
+def smaps_rollup_kb(pid: int | str = "self") -> dict[str, int]:
+    """The fields of a process's ``/proc/PID/smaps_rollup`` (Rss, Pss, Anonymous, Pss_Anon, ...), in
+    kB. Raises OSError off Linux or once the process has ended."""
+    lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+    return {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in lines)}
+
+
 def tree_rss_kb(pid: int, field: str = "VmRSS:") -> int:
     """Resident memory of a process and all its descendants, in kB (Linux /proc). ``field`` "Pss:"
     counts a page shared by n processes (a forked worker's copy of the parent's model) 1/n in each,
@@ -87,8 +94,7 @@ def tree_pss_by_process(pid: int) -> list[dict[str, int]]:
     rows: list[dict[str, int]] = []
     for current, depth in _tree(pid):
         try:
-            lines = Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()[1:]
-            fields = {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in lines)}
+            fields = smaps_rollup_kb(current)
         except (OSError, ValueError):
             continue
         rows.append(

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import _harness as harness
+from _run import smaps_rollup_kb
 from synthetic import make_pile
 
 from crosswire.analysis.pipeline import LocalExecutor, analyze, load_pipeline
@@ -126,11 +127,10 @@ def _memory_mb() -> dict[str, float]:
     """This process's resident and anonymous memory now, and its high-water mark, in MB (Linux's
     ``/proc``; nothing elsewhere)."""
     try:
-        rollup = Path("/proc/self/smaps_rollup").read_text().splitlines()[1:]
+        fields = smaps_rollup_kb()
         status = Path("/proc/self/status").read_text().splitlines()
     except OSError:
         return {}
-    fields = {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in rollup)}
     peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
     return {
         "resident MB": round(fields["Rss"] / 1024, 1),

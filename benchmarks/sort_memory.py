@@ -13,8 +13,8 @@ in a fresh process that loaded no model and was forked from nothing: each of its
 its own. It records the process's anonymous memory (Linux ``smaps_rollup``) after the imports, after
 every ``PILE_CHUNK`` documents read and cleaned, at the end of reading, and its peak (sampled every
 half second) while the pile is read (this phase also covers grouping outlets across the pile, after
-the last chunk) and while the stories are found, for each pile size. The slope between the first chunks and
-the end of reading is what reading holds per document; the rest is the constant. Piles come from
+the last chunk) and while the stories are found, for each pile size. The slope between the first
+chunks and the end of reading is what reading holds per document; the rest is the constant. Piles come from
 ``benchmarks/synthetic.py`` (one story per 10 articles). Writes benchmarks/results/sort_memory.json.
 """
 
@@ -28,14 +28,12 @@ import time
 from pathlib import Path
 
 import _harness as harness
+from _run import smaps_rollup_kb
 from synthetic import measured_piles
 
 
 def _anonymous_mb() -> float:
-    with open("/proc/self/smaps_rollup") as f:
-        lines = f.read().splitlines()[1:]
-    fields = {name: value for name, value in (line.split(":", 1) for line in lines)}
-    return int(fields["Anonymous"].split()[0]) / 1024
+    return smaps_rollup_kb()["Anonymous"] / 1024
 
 
 def measure(pile: str) -> dict[str, object]:
