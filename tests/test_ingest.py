@@ -67,6 +67,17 @@ def test_ingest_gives_duplicate_stems_unique_ids(tmp_path):
     assert [i.id for i in _read(tmp_path)] == ["story", "story-2"]
 
 
+def test_ingest_ids_stay_unique_when_names_repeat_and_look_like_suffixes(tmp_path):
+    # Files named like the ids a repeated name is given ("a-2") must not take or lose an id: each
+    # repeat goes past every id already given, in reading order.
+    for n, name in enumerate(["a", "a-2", "a", "a-2", "a", "a-3", "b", "b-2", "b"]):
+        (tmp_path / f"{n}").mkdir()
+        (tmp_path / f"{n}" / f"{name}.txt").write_text(f"Article {n}.", encoding="utf-8")
+    items = _read(tmp_path)
+    assert [i.id for i in items] == ["a", "a-2", "a-3", "a-2-2", "a-4", "a-3-2", "b", "b-2", "b-3"]
+    assert [i.text for i in items] == [f"Article {n}." for n in range(9)]
+
+
 def test_ingest_reads_parquet_shards(tmp_path):
     pq = __import__("pytest").importorskip("pyarrow.parquet", reason="Parquet needs pyarrow (crosswire[ray])")
     import pyarrow as pa

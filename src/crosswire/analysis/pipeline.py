@@ -275,6 +275,8 @@ def read_sources(sources: Sources, max_bytes: int) -> Iterator[RawDocument | Ski
     document ids unique across both ("a.txt" on disk and "a.txt" in memory: "a" and "a-2")."""
     named = [s for s in sources if isinstance(s, tuple)]
     paths = [s for s in sources if isinstance(s, str)]
+    if not (named and paths):  # (ids each reader made unique stay as they are: no second set of a pile's ids)
+        return read_named(named, max_bytes) if named else read(paths, max_bytes)
     return unique_ids(itertools.chain(read(paths, max_bytes), read_named(named, max_bytes)))
 
 

@@ -70,17 +70,23 @@ def read_named(files: Iterable[tuple[str, bytes]], max_bytes: int = 5_000_000) -
 
 def unique_ids(items: Iterable[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
     """Document ids made unique in reading order with a numeric suffix ("notes", "notes-2"), past any
-    id already read ("a", "a-2", "a" again: "a-3")."""
-    seen: dict[str, int] = {}
+    id already read ("a", "a-2", "a" again: "a-3").
+
+    What is kept grows with the pile, so it is kept small: the ids given, and how many times an id was
+    read only where that is more than once. An id read once was given as itself, so being among the ids
+    given counts as once read; an id given only as another's suffixed id ("a-2") counts so too, which
+    leads to the same next id ("a-2-2") as counting it from none."""
+    repeated: dict[str, int] = {}  # times read, for ids read more than once
     taken: set[str] = set()
     for item in items:
         if isinstance(item, RawDocument):
-            count = seen.get(item.id, 0)
+            count = repeated.get(item.id, 0) or int(item.id in taken)
             candidate = f"{item.id}-{count + 1}" if count else item.id
             while candidate in taken:
                 count += 1
                 candidate = f"{item.id}-{count + 1}"
-            seen[item.id] = count + 1
+            if count:
+                repeated[item.id] = count + 1
             taken.add(candidate)
             if candidate != item.id:
                 item = replace(item, id=candidate)
