@@ -169,7 +169,7 @@ def _prepare_pile(
     read_errors: list[Skipped] = []
     clean_errors: list[Skipped] = []
     kept = PileFeatures(spill)
-    stream = iter(bar(read_sources(sources, settings.max_file_bytes), "read and clean", None))
+    stream = iter(bar(read_sources(sources, settings.max_file_bytes, spill.given_ids()), "read and clean", None))
     with PileOutlets() as outlets:
         with cleaning_workers(settings) as workers:  # (warmed up once for the pile, not once a chunk)
             while chunk := list(itertools.islice(stream, PILE_CHUNK)):

@@ -23,6 +23,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Protocol
 
 from charset_normalizer import from_bytes
 
@@ -51,33 +52,48 @@ _MAX_URL_CHARS = 8192  # longer URLs are dropped (browsers and servers refuse th
 _MAX_ID_CHARS = 200
 
 
-def read(sources: Iterable[str], max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skipped]:
+class Taken(Protocol):
+    """Where ``unique_ids`` keeps the ids it has given: a set, or a pile's file (``Spill.given_ids``),
+    since they are as many as the pile's documents."""
+
+    def __contains__(self, doc_id: object, /) -> bool: ...
+
+    def add(self, doc_id: str, /) -> None: ...
+
+
+def read(
+    sources: Iterable[str], max_bytes: int = 5_000_000, taken: Taken | None = None
+) -> Iterator[RawDocument | Skipped]:
     """Read every source; yield a RawDocument per article, or a Skipped naming the file and reason.
 
     Folders are walked recursively in name order (files of unsupported types are skipped silently
     there, but reported when named explicitly). Document ids are file names without extension,
-    made unique with a numeric suffix; stdin documents get a content hash.
+    made unique with a numeric suffix; stdin documents get a content hash. ``taken``: where the ids
+    given are kept (``unique_ids``).
     """
-    yield from unique_ids(item for source in sources for item in _read_one(source, max_bytes))
+    yield from unique_ids((item for source in sources for item in _read_one(source, max_bytes)), taken)
 
 
-def read_named(files: Iterable[tuple[str, bytes]], max_bytes: int = 5_000_000) -> Iterator[RawDocument | Skipped]:
+def read_named(
+    files: Iterable[tuple[str, bytes]], max_bytes: int = 5_000_000, taken: Taken | None = None
+) -> Iterator[RawDocument | Skipped]:
     """Read documents held in memory (a stored story's files) as ``read`` reads files: each is a
     (name, bytes) pair, read in name order; the name's suffix gives the format, its stem the document
     id, and the name is the source (a feed's records are "name:N")."""
-    yield from unique_ids(item for name, data in sorted(files) for item in _read_data(name, data, max_bytes))
+    yield from unique_ids((item for name, data in sorted(files) for item in _read_data(name, data, max_bytes)), taken)
 
 
-def unique_ids(items: Iterable[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
+def unique_ids(items: Iterable[RawDocument | Skipped], taken: Taken | None = None) -> Iterator[RawDocument | Skipped]:
     """Document ids made unique in reading order with a numeric suffix ("notes", "notes-2"), past any
-    id already read ("a", "a-2", "a" again: "a-3").
+    id already read ("a", "a-2", "a" again: "a-3"). The ids given are kept in ``taken`` (empty to
+    begin with; a set of this call's own by default).
 
     What is kept grows with the pile, so it is kept small: the ids given, and how many times an id was
     read only where that is more than once. An id read once was given as itself, so being among the ids
     given counts as once read; an id given only as another's suffixed id ("a-2") counts so too, which
     leads to the same next id ("a-2-2") as counting it from none."""
     repeated: dict[str, int] = {}  # times read, for ids read more than once
-    taken: set[str] = set()
+    taken = set() if taken is None else taken
     for item in items:
         if isinstance(item, RawDocument):
             count = repeated.get(item.id, 0) or int(item.id in taken)
