@@ -178,6 +178,10 @@ def _prepare_pile(
                 cleaned = clean_all(raws, settings, clean_errors, no_progress, cache, workers)
                 spill.put(cleaned)
                 outlets.add(cleaned, kept.put(story_features(cleaned)))
+                # The chunk's memory let go and the C heap's free memory handed back: kept, what the C
+                # heap held grew with the pile (by 13 MB over 23,000 documents, a few ms a chunk).
+                del chunk, raws, cleaned
+                hand_back()
         respelled: dict[str, str | None] = {}
         grouped = outlets.grouped()
         while pairs := list(itertools.islice(grouped, PILE_CHUNK)):
