@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from crosswire.models import RawDocument, Skipped
-from crosswire.stages.ingest import read
+from crosswire.stages.ingest import read, unique_ids
 
 
 def _read(*paths, max_bytes=5_000_000):
@@ -65,6 +68,25 @@ def test_ingest_gives_duplicate_stems_unique_ids(tmp_path):
     (tmp_path / "a" / "story.txt").write_text("One.", encoding="utf-8")
     (tmp_path / "b" / "story.txt").write_text("Two.", encoding="utf-8")
     assert [i.id for i in _read(tmp_path)] == ["story", "story-2"]
+
+
+_LOOK_ALIKES = ["a", "a-2", "a-3", "a-2-2", "a-2-3", "b", "b-2", "a-"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_LOOK_ALIKES), max_size=14))
+def test_ingest_each_id_is_its_name_if_free_else_the_first_free_numbered_one(names):
+    # What a reader checks: no two documents share an id, and a name keeps its own id when no
+    # document read before took it; a repeat gets the first free "-2", "-3", ... in reading order.
+    given_ids: list[str] = []
+    for name in names:
+        expected = name
+        number = 2
+        while expected in given_ids:
+            expected, number = f"{name}-{number}", number + 1
+        given_ids.append(expected)
+    items = [RawDocument(id=name, source=name, text="x", format="text") for name in names]
+    assert [item.id for item in unique_ids(items)] == given_ids
 
 
 def test_ingest_ids_stay_unique_when_names_repeat_and_look_like_suffixes(tmp_path):

@@ -120,24 +120,6 @@ def test_streaming_a_file_read_twice_under_a_taken_name_keeps_every_document(tmp
     assert sorted(ids) == ["a", "a-2", "a-3"]
 
 
-def test_streaming_a_pile_keeps_the_ids_it_has_given_in_its_file_and_gives_the_same_ids(tmp_path):
-    # A pile's ids are as many as its documents: they wait in the spill file, not in memory, and
-    # come out as a set in memory would make them, repeated and suffix-like names included.
-    from crosswire.analysis.pipeline import read_sources
-
-    names = ["a", "a-2", "a", "a-2", "a", "a-3", "b", "b-2", "b"]
-    for n, name in enumerate(names):
-        (tmp_path / f"{n}").mkdir()
-        (tmp_path / f"{n}" / f"{name}.txt").write_text(f"Article {n}.", encoding="utf-8")
-    in_memory = [item.id for item in read_sources([str(tmp_path)], 10_000)]
-    with Spill() as spill:
-        given = spill.given_ids()
-        in_file = [item.id for item in read_sources([str(tmp_path)], 10_000, given)]
-        assert in_file == in_memory == ["a", "a-2", "a-3", "a-2-2", "a-4", "a-3-2", "b", "b-2", "b-3"]
-        assert all(doc_id in given for doc_id in in_file) and "a-5" not in given
-        assert spill._db.execute("SELECT COUNT(*) FROM given").fetchone() == (len(names),)
-
-
 def test_streaming_a_pile_is_sorted_in_a_process_of_its_own_into_the_same_stories(nlp, monkeypatch, tmp_path):
     # Reading and sorting a pile holds memory that grows with it; done in a process of its own, it is
     # all handed back before the first story is parsed. The spill file it wrote is read here: the

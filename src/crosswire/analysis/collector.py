@@ -55,8 +55,8 @@ def hand_back() -> None:
     """Return the free memory the C heap holds to the system (glibc's ``malloc_trim``; nothing where
     the C library is not glibc). Buffers freed by native code (the encoder's, scipy's) stay with the
     process otherwise, so a process that reconciles batch after batch keeps its largest batch's
-    memory for good. A pile calls this between batches: a fraction of a second, against the minute a
-    batch takes."""
+    memory for good. A pile calls this between batches, and while it is read after each chunk of
+    inputs: a few milliseconds, against the seconds a chunk or a batch takes."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)

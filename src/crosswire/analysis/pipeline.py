@@ -270,14 +270,18 @@ def analyze(
     return replace(dossier, stats={**dossier.stats, **timings})
 
 
-def read_sources(sources: Sources, max_bytes: int, taken: Taken | None = None) -> Iterator[RawDocument | Skipped]:
+def read_sources(
+    sources: Sources,
+    max_bytes: int,
+    taken: Taken | None = None,
+) -> Iterator[RawDocument | Skipped]:
     """Every input, read lazily: the paths first (files, folders, "-"), then the files held in memory,
     document ids unique across both ("a.txt" on disk and "a.txt" in memory: "a" and "a-2"). The ids
     given are kept in ``taken`` (``unique_ids``); with both kinds of input, each kind's are kept in
     memory too."""
     named = [s for s in sources if isinstance(s, tuple)]
     paths = [s for s in sources if isinstance(s, str)]
-    if not (named and paths):  # (ids each reader made unique stay as they are: no second set of a pile's ids)
+    if not (named and paths):  # (ids one reader made unique stay as they are)
         return read_named(named, max_bytes, taken) if named else read(paths, max_bytes, taken)
     return unique_ids(itertools.chain(read(paths, max_bytes), read_named(named, max_bytes)), taken)
 

@@ -53,8 +53,8 @@ _MAX_ID_CHARS = 200
 
 
 class Taken(Protocol):
-    """Where ``unique_ids`` keeps the ids it has given: a set, or a pile's file (``Spill.given_ids``),
-    since they are as many as the pile's documents."""
+    """Where ``unique_ids`` keeps the ids it has given: a set, or a pile's spill file
+    (``Spill.given_ids``), since they are as many as the pile's documents."""
 
     def __contains__(self, doc_id: object, /) -> bool: ...
 
@@ -71,7 +71,8 @@ def read(
     made unique with a numeric suffix; stdin documents get a content hash. ``taken``: where the ids
     given are kept (``unique_ids``).
     """
-    yield from unique_ids((item for source in sources for item in _read_one(source, max_bytes)), taken)
+    read_each = (item for source in sources for item in _read_one(source, max_bytes))
+    yield from unique_ids(read_each, taken)
 
 
 def read_named(
@@ -80,29 +81,35 @@ def read_named(
     """Read documents held in memory (a stored story's files) as ``read`` reads files: each is a
     (name, bytes) pair, read in name order; the name's suffix gives the format, its stem the document
     id, and the name is the source (a feed's records are "name:N")."""
-    yield from unique_ids((item for name, data in sorted(files) for item in _read_data(name, data, max_bytes)), taken)
+    read_each = (item for name, data in sorted(files) for item in _read_data(name, data, max_bytes))
+    yield from unique_ids(read_each, taken)
 
 
-def unique_ids(items: Iterable[RawDocument | Skipped], taken: Taken | None = None) -> Iterator[RawDocument | Skipped]:
-    """Document ids made unique in reading order with a numeric suffix ("notes", "notes-2"), past any
-    id already read ("a", "a-2", "a" again: "a-3"). The ids given are kept in ``taken`` (empty to
-    begin with; a set of this call's own by default).
+def unique_ids(
+    items: Iterable[RawDocument | Skipped],
+    taken: Taken | None = None,
+) -> Iterator[RawDocument | Skipped]:
+    """Document ids made unique in reading order: an id is its name if no document read before took
+    it, else its name with the first free number from 2 ("notes", "notes-2"; "a", "a-2", "a" again:
+    "a-3"). The ids given are kept in ``taken`` (a set of this call's own by default); ids already
+    there are avoided too.
 
-    What is kept grows with the pile, so it is kept small: the ids given, and how many times an id was
-    read only where that is more than once. An id read once was given as itself, so being among the ids
-    given counts as once read; an id given only as another's suffixed id ("a-2") counts so too, which
-    leads to the same next id ("a-2-2") as counting it from none."""
-    repeated: dict[str, int] = {}  # times read, for ids read more than once
+    What is kept grows with the pile, so it is kept small: the ids given, and for a name given a
+    number, the last number given: the search for its next one starts after it (every lower number
+    is taken, and ids are never let go). A name given no number yet starts from 2 if it is taken."""
+    numbered: dict[str, int] = {}  # the last number given to a name, for names given one
     taken = set() if taken is None else taken
     for item in items:
         if isinstance(item, RawDocument):
-            count = repeated.get(item.id, 0) or int(item.id in taken)
-            candidate = f"{item.id}-{count + 1}" if count else item.id
-            while candidate in taken:
-                count += 1
-                candidate = f"{item.id}-{count + 1}"
-            if count:
-                repeated[item.id] = count + 1
+            last = numbered.get(item.id)
+            number = last + 1 if last else 2 if item.id in taken else 0
+            candidate = item.id
+            if number:
+                candidate = f"{item.id}-{number}"
+                while candidate in taken:
+                    number += 1
+                    candidate = f"{item.id}-{number}"
+                numbered[item.id] = number
             taken.add(candidate)
             if candidate != item.id:
                 item = replace(item, id=candidate)
