@@ -13,10 +13,11 @@ _IDS = ["a", "a-2", "a-3", "a-2-2", "a-4", "a-3-2", "b", "b-2", "b-3"]
 
 
 def _folder(tmp_path):
-    text = "The harbour bridge in Tarnholm reopened on Monday after six weeks of repairs, the council said. "
+    text = "The harbour bridge in Tarnholm reopened on Monday after repairs, the council said. "
     for n, name in enumerate(_NAMES):
         (tmp_path / f"{n}").mkdir()
-        (tmp_path / f"{n}" / f"{name}.txt").write_text(f"Article {n}. " + text * 4, encoding="utf-8")
+        article = f"Article {n}. " + text * 4
+        (tmp_path / f"{n}" / f"{name}.txt").write_text(article, encoding="utf-8")
     return tmp_path
 
 
