@@ -104,6 +104,12 @@ def src_modified() -> bool:
     return bool(git("status", "--porcelain", "--", "src"))
 
 
+def code_label() -> str:
+    """The HEAD commit, with "+modified" when src/ differs from it: call it before measuring, since a
+    script's measuring processes import src/ when they start (an edit during a run is not seen)."""
+    return commit() + ("+modified" if src_modified() else "")
+
+
 def results_path(name: str | Path) -> Path:
     """``benchmarks/results/<name>``, or ``name`` itself when it is a path."""
     return name if isinstance(name, Path) else RESULTS / name

@@ -157,6 +157,7 @@ def main() -> int:
     if args.measure:  # the child process: one pile, one line of JSON
         print(json.dumps(measure(args.measure, args.documents)))
         return 0
+    code = harness.code_label()
     rows = measured_piles(__file__, [int(s) for s in args.sizes.split(",")], "--documents", str(args.documents))
     print(
         harness.table(
@@ -186,8 +187,7 @@ def main() -> int:
         )
     )
     command = " ".join(["python benchmarks/pile_memory.py", *sys.argv[1:]])
-    commit = harness.commit() + ("+modified" if harness.src_modified() else "")
-    harness.write_json("pile_memory.json", {"command": command, "commit": commit, "rows": rows})
+    harness.write_json("pile_memory.json", {"command": command, "commit": code, "rows": rows})
     return 0
 
 

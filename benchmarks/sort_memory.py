@@ -14,8 +14,9 @@ its own. It records the process's anonymous memory (Linux ``smaps_rollup``) afte
 every ``PILE_CHUNK`` documents read and cleaned, at the end of reading, and its peak (sampled every
 half second) while the pile is read (this phase also covers grouping outlets across the pile, after
 the last chunk) and while the stories are found, for each pile size. The slope between the first
-chunks and the end of reading is what reading holds per document; the rest is the constant. Piles come from
-``benchmarks/synthetic.py`` (one story per 10 articles). Writes benchmarks/results/sort_memory.json.
+chunks and the end of reading is what reading holds per document; the rest is the constant. Piles
+come from ``benchmarks/synthetic.py`` (one story per 10 articles). Writes
+benchmarks/results/sort_memory.json.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def main() -> int:
     if args.measure:
         print(json.dumps(measure(args.measure)))
         return 0
+    code = harness.code_label()
     rows = measured_piles(__file__, [int(s) for s in args.sizes.split(",")])
     print(
         harness.table(
@@ -138,7 +140,7 @@ def main() -> int:
     )
     harness.write_json(
         "sort_memory.json",
-        {"command": "python benchmarks/sort_memory.py --sizes " + args.sizes, "commit": harness.commit(), "rows": rows},
+        {"command": "python benchmarks/sort_memory.py --sizes " + args.sizes, "commit": code, "rows": rows},
     )
     return 0
 

@@ -21,6 +21,18 @@ SAMPLE = ROOT / "src" / "crosswire" / "sample"
 SHARED = ROOT.parent / "shared"
 REFERENCE = SHARED / "corpus" / "wagner-2023"
 SETTINGS = Settings(progress=False)
+# Files named as a repeated name's ids are ("a-2"), read in this order, and the ids they must get.
+LOOK_ALIKE_NAMES = ["a", "a-2", "a", "a-2", "a", "a-3", "b", "b-2", "b"]
+LOOK_ALIKE_IDS = ["a", "a-2", "a-3", "a-2-2", "a-4", "a-3-2", "b", "b-2", "b-3"]
+
+
+def look_alike_folder(folder: Path, text: str = "") -> Path:
+    """``LOOK_ALIKE_NAMES`` as files of ``folder``, one folder each, read in that order: file n says
+    "Article n." and then ``text``."""
+    for n, name in enumerate(LOOK_ALIKE_NAMES):
+        (folder / f"{n}").mkdir()
+        (folder / f"{n}" / f"{name}.txt").write_text(f"Article {n}.{text}", encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 
+from conftest import LOOK_ALIKE_IDS, LOOK_ALIKE_NAMES, look_alike_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -92,12 +93,9 @@ def test_ingest_each_id_is_its_name_if_free_else_the_first_free_numbered_one(nam
 def test_ingest_ids_stay_unique_when_names_repeat_and_look_like_suffixes(tmp_path):
     # Files named like the ids a repeated name is given ("a-2") must not take or lose an id: each
     # repeat goes past every id already given, in reading order.
-    for n, name in enumerate(["a", "a-2", "a", "a-2", "a", "a-3", "b", "b-2", "b"]):
-        (tmp_path / f"{n}").mkdir()
-        (tmp_path / f"{n}" / f"{name}.txt").write_text(f"Article {n}.", encoding="utf-8")
-    items = _read(tmp_path)
-    assert [i.id for i in items] == ["a", "a-2", "a-3", "a-2-2", "a-4", "a-3-2", "b", "b-2", "b-3"]
-    assert [i.text for i in items] == [f"Article {n}." for n in range(9)]
+    items = _read(look_alike_folder(tmp_path))
+    assert [i.id for i in items] == LOOK_ALIKE_IDS
+    assert [i.text for i in items] == [f"Article {n}." for n in range(len(LOOK_ALIKE_NAMES))]
 
 
 def test_ingest_reads_parquet_shards(tmp_path):
