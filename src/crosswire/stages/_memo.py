@@ -71,6 +71,13 @@ def identity_memo(function: Function) -> Function:
     return _memo_on(function, _identities, MEMO_SIZE)
 
 
+def mention_memo(function: Function) -> Function:
+    """``function`` memoised as ``document_memo`` keys it (plain values by value, anything else by
+    identity), holding as many calls as ``identity_memo``: for work on each claim mention of a story
+    with a plain value beside it (its claim's id), found again at the story's next add."""
+    return _memo_on(function, _key, MEMO_SIZE)
+
+
 def _memo_on(function: Function, key_of: Callable[[tuple[Any, ...]], Any], size: int) -> Function:
     """``function`` memoised on ``key_of(arguments)``, keeping the arguments beside each answer (so
     that an identity in a key cannot be taken by another object), emptied when ``size`` calls are

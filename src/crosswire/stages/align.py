@@ -462,7 +462,7 @@ def _claim(
     copies: Sequence[set[str]] = (),
 ) -> Claim:
     if len(group) == 1:  # (most claims: one mention, which speaks for itself)
-        return _single_claim(claim_id, group[0], docs, quantities, settings, copies)
+        return _single_claim(claim_id, group[0], docs, quantities, settings)
     ordered = sorted(members)
     centrality = {i: sum(scores.get((min(i, j), max(i, j)), 0.0) for j in ordered if j != i) for i in ordered}
     firm = [i for i in ordered if group[ordered.index(i)].certainty == "asserted"] or ordered
@@ -499,19 +499,16 @@ def _single_claim(
     docs: dict,
     quantities: tuple[Quantity, ...],
     settings: AlignSettings,
-    copies: Sequence[set[str]],
 ) -> Claim:
     """``_claim`` of one mention: its own wording, its document's date, one source if it is news."""
     date = docs[mention.doc].published.date
-    news = mention.kind == "news"
-    independent = independent_sources([mention], docs, settings.copy_similarity, copies) if news else 0
     return Claim(
         id=claim_id,
         text=proposition_text(mention),
         mentions=(mention,),
-        independent_sources=independent,
+        independent_sources=1 if mention.kind == "news" else 0,  # (one document is one source)
         first_reported=date or None,
-        status="corroborated" if independent >= 2 else "single_source",
+        status="single_source",
         quantities=quantities,
         normalisation=_normalisation_notes(quantities, settings.quantity_tolerance),
     )

@@ -24,7 +24,7 @@ from crosswire.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
 from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
-from crosswire.stages._memo import identity_memo
+from crosswire.stages._memo import mention_memo
 from crosswire.stages._mentions import WORD, lasting, text_day
 from crosswire.stages._order import document_rank
 from crosswire.stages._sources import independent_sources
@@ -151,24 +151,23 @@ def _in_common(a: EventMention, b: EventMention) -> bool:
 
 
 def _event_mentions(claim: Claim) -> list[tuple[EventMention, ClaimMention]]:
-    out = []
-    for m in claim.mentions:
-        told = _told(m)
-        if told is not None:
-            out.append((EventMention(m.doc, m.sentence, m.head, told[0], told[1], claim.id, *told[2:]), m))
-    return out
+    return [(told, m) for m in claim.mentions if (told := _told(m, claim.id)) is not None]
 
 
-@identity_memo
-def _told(m: ClaimMention) -> tuple[str, str, str | None, bool, str, str, bool, bool] | None:
-    """What an event mention takes from a claim mention (all but its claim's id): word, lemma, day,
-    lasting, subject, object, news, happened; None for a mention with no event verb."""
+@mention_memo  # (a desk's next add finds each mention of the documents it read, with its claim id)
+def _told(m: ClaimMention, claim: str) -> EventMention | None:
+    """The event a claim mention tells, as a mention of ``claim``; None for a mention with no event
+    verb."""
     if not m.predicate or m.head < 0:
         return None
     word = WORD.match(m.text, m.head)
-    return (
+    return EventMention(
+        m.doc,
+        m.sentence,
+        m.head,
         word.group(0) if word else m.predicate,
         m.predicate.lower(),
+        claim,
         text_day(m),
         lasting(m),
         m.subject,
