@@ -6,6 +6,7 @@ import sqlite3
 import zlib
 
 import pytest
+import zstandard
 
 from crosswire.errors import StoreError
 from crosswire.stories.store import MIGRATIONS, open_store
@@ -46,6 +47,29 @@ def test_store_a_version_is_stored_compressed_and_read_back_whole(tmp_path):
     store.close()
     (stored,) = sqlite3.connect(tmp_path / "s.db").execute("SELECT length(dossier) FROM versions").fetchone()
     assert stored < len(json.dumps(dossier, ensure_ascii=False)) / 4
+
+
+def test_store_reads_versions_stored_in_every_earlier_form(tmp_path):
+    """A store kept from earlier crosswires holds versions as JSON text, then as zlib bytes: each is
+    read back as it was stored, beside the versions stored now."""
+    path = tmp_path / "s.db"
+    store = open_store(path)
+    store.save_version("story", {"v": "zstd", "text": "“Zürich”"})
+    store.close()
+    db = sqlite3.connect(path)
+    (story_id,) = db.execute("SELECT story_id FROM versions").fetchone()
+    old = {1: json.dumps({"v": "text", "text": "“Zürich”"}), 2: zlib.compress(b'{"v": "zlib"}', 3)}
+    for number, dossier in old.items():
+        db.execute(
+            "INSERT INTO versions (story_id, number, created, documents, dossier) VALUES (?, ?, ?, 0, ?)",
+            (story_id, number + 10, "2026-12-01T00:00:00Z", dossier),
+        )
+    db.commit()
+    db.close()
+    store = open_store(path)
+    assert store.version("story", 11) == {"v": "text", "text": "“Zürich”"}
+    assert store.version("story", 12) == {"v": "zlib"}
+    assert store.version("story", 1) == {"v": "zstd", "text": "“Zürich”"}
 
 
 def test_store_migrations_are_idempotent_and_wal(tmp_path):
@@ -173,7 +197,7 @@ def test_store_version_text_is_kept_exactly(tmp_path):
     store.save_version("story", dossier)
     assert store.version("story", 1) == dossier
     raw = sqlite3.connect(tmp_path / "s.db").execute("SELECT dossier FROM versions").fetchone()[0]
-    text = zlib.decompress(raw).decode("utf-8")
+    text = zstandard.ZstdDecompressor().decompress(raw).decode("utf-8")
     assert json.loads(text) == dossier
     assert "Z\u00fcrich" in text  # readable in the database, not escaped
 
