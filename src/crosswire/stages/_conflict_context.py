@@ -41,18 +41,18 @@ class _Context:
             self.order.update(order)
         self.names: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.people: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for entity in entities:
-            for m in entity.mentions:
-                self.names[(m.doc, m.sentence)].add(entity.id)
-                if entity.type == "PERSON":
-                    self.people[(m.doc, m.sentence)].add(entity.id)
         self.entity_name = {e.id: e.name for e in entities}
         self.entity_type = {e.id: e.type for e in entities}
         self.spans: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
         self.by_word: dict[str, set[str]] = defaultdict(set)
         for entity in entities:
+            person = entity.type == "PERSON"
             for m in entity.mentions:
-                self.spans[(m.doc, m.sentence)].append((m.start, m.end, entity.id))
+                key = (m.doc, m.sentence)
+                self.names[key].add(entity.id)
+                if person:
+                    self.people[key].add(entity.id)
+                self.spans[key].append((m.start, m.end, entity.id))
             for alias in (entity.name, *entity.aliases):
                 for word in alias.lower().split():
                     self.by_word[word].add(entity.id)

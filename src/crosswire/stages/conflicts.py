@@ -210,38 +210,40 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         stated = [m for m in claim.mentions if m.certainty != "denied"]
         if denied and stated:
             conflicts.append(_polarity_conflict((claim.id,), stated[0], denied[0], ctx))
+    denials = []
+    for claim in claims:
+        for denial in (m for m in claim.mentions if m.certainty == "denied"):
+            proposition = _stems(_denied_proposition(denial.text))
+            # Only the clause that carries what is denied speaks for the denial: its sentence's other
+            # clauses ("..., saying officers relied on shields") are not denied by it.
+            if len(proposition) >= 2 and proposition & _stems(denial.span):
+                denials.append((claim, denial, proposition))
+    denied_stems = frozenset().union(*(proposition for _, _, proposition in denials))
     stated_by_claim = [(c, m) for c in claims for m in c.mentions if m.certainty != "denied"]
     # A statement is its own clause: words elsewhere in its sentence are not what it states.
     stems_of = [_stems(m.span) for _, m in stated_by_claim]
-    with_stem: dict[str, list[int]] = defaultdict(list)
+    with_stem: dict[str, list[int]] = defaultdict(list)  # (only the stems some denial looks up)
     for row, stems in enumerate(stems_of):
-        for stem in stems:
+        for stem in stems & denied_stems:
             with_stem[stem].append(row)
-    for claim in claims:
-        for denial in (m for m in claim.mentions if m.certainty == "denied"):
-            denied_text = _denied_proposition(denial.text)
-            proposition = _stems(denied_text)
-            # Only the clause that carries what is denied speaks for the denial: its sentence's other
-            # clauses ("..., saying officers relied on shields") are not denied by it.
-            if len(proposition) < 2 or not proposition & _stems(denial.span):
+    for claim, denial, proposition in denials:
+        rows = set().union(*(with_stem[s] for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE))
+        # The subject of a clause that says "X denied ..." is the denier, not a participant.
+        subject = denial.subject[:5] if denial.subject and not DENIAL.search(denial.span) else None
+        # The statement most like the denial is its pair if it shares enough: statements that
+        # share less can be no pair, and are not looked at further.
+        candidates = []
+        for row in sorted(rows):
+            other, said = stated_by_claim[row]
+            if other.id == claim.id or said.doc == denial.doc:
                 continue
-            rows = set().union(*(with_stem[s] for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE))
-            # The subject of a clause that says "X denied ..." is the denier, not a participant.
-            subject = denial.subject[:5] if denial.subject and not DENIAL.search(denial.span) else None
-            # The statement most like the denial is its pair if it shares enough: statements that
-            # share less can be no pair, and are not looked at further.
-            candidates = []
-            for row in sorted(rows):
-                other, said = stated_by_claim[row]
-                if other.id == claim.id or said.doc == denial.doc:
-                    continue
-                score = len(proposition & stems_of[row]) / len(proposition)
-                if score >= MIN_DENIAL_OVERLAP and _same_participant(said, stems_of[row], subject, proposition, ctx):
-                    candidates.append((score, other, said))
-            if candidates:
-                score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))
-                if len(proposition & _stems(mention.span)) >= 2:
-                    conflicts.append(_polarity_conflict((other.id, claim.id), mention, denial, ctx))
+            score = len(proposition & stems_of[row]) / len(proposition)
+            if score >= MIN_DENIAL_OVERLAP and _same_participant(said, stems_of[row], subject, proposition, ctx):
+                candidates.append((score, other, said))
+        if candidates:
+            score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))
+            if len(proposition & _stems(mention.span)) >= 2:
+                conflicts.append(_polarity_conflict((other.id, claim.id), mention, denial, ctx))
     unique: dict[tuple[str, ...], Conflict] = {}
     for conflict in conflicts:
         unique.setdefault(conflict.claims, conflict)
@@ -307,8 +309,11 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     later_by_person: dict[str, list[tuple[Claim, ClaimMention]]] = defaultdict(list)
     undoing: list[tuple[Claim, ClaimMention]] = []
     for claim, mention in sorted(mentions, key=lambda cm: not _public(cm[1].text)):
-        for person in ctx.people[(mention.doc, mention.sentence)] | ({mention.speaker} if mention.speaker else set()):
+        people = ctx.people[(mention.doc, mention.sentence)]
+        for person in people:
             later_by_person[person].append((claim, mention))
+        if mention.speaker and mention.speaker not in people:
+            later_by_person[mention.speaker].append((claim, mention))
         if _undone(mention.text):
             undoing.append((claim, mention))
     by_person = {person: _ByDate(found, ctx.date) for person, found in later_by_person.items()}
