@@ -71,6 +71,22 @@ def test_stories_a_desk_hands_memory_back_once_each_version_is_saved(tmp_path, n
     assert events == ["saved", "handed back", "saved", "handed back"]
 
 
+def test_stories_a_desk_cleans_in_workers_forked_warm(tmp_path, nlp, monkeypatch):
+    # Each add cleans its new files in a worker forked from the desk's process: the desk loads the
+    # language identifier itself, once, so that no worker loads it again (0.5 s an add).
+    import py3langid
+
+    from crosswire.analysis import pipeline
+
+    monkeypatch.setattr(py3langid.langid, "IDENTIFIER", None)
+    pipeline.warm_cleaning.cache_clear()
+    store = open_store(tmp_path / "s.db")
+    files, _ = collect_files([str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
+    add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
+    assert py3langid.langid.IDENTIFIER is not None
+    assert [d["language"] for d in store.version("levy")["documents"]] == ["en"]
+
+
 def test_stories_add_of_nothing_stores_nothing(tmp_path, nlp):
     store = open_store(tmp_path / "s.db")
     assert add_to_story(store, "levy", [], SETTINGS, nlp=nlp).version is None

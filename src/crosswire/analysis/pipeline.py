@@ -40,6 +40,7 @@ from crosswire.stages._order import canonical_order
 from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
 from crosswire.stages.facts import document_facts, same_outlets
+from crosswire.stages.facts import warm_up as facts_warm_up
 from crosswire.stages.ingest import Taken, read, read_named, unique_ids
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
@@ -483,6 +484,17 @@ def clean_all(
             continue
         documents.append(item)
     return documents
+
+
+@functools.cache
+def warm_cleaning() -> None:
+    """Load in this process what cleaning loads on a process's first document: the language
+    identifier's model (0.5 s, about 70 MB resident) and the date reader's English data (0.4 s).
+    ``clean_all`` forks a worker for each call; forked after this, the worker starts with them
+    loaded, and cleans a desk's new article in about 0.05 s instead of 0.75 s (measured on
+    2026-12-05). For processes that clean again and again (a desk, the web app): a one-off analysis
+    would hold the model for its whole run, where its worker holds it only while cleaning."""
+    facts_warm_up()
 
 
 def cleaning_workers(settings: Settings) -> Workers[RawDocument, Document | Skipped]:

@@ -15,7 +15,15 @@ from typing import Any
 
 from crosswire.analysis.cache import Remembering, Reuse
 from crosswire.analysis.collector import collecting_less, hand_back
-from crosswire.analysis.pipeline import LocalExecutor, Progress, analyze, load_pipeline, prepare, version
+from crosswire.analysis.pipeline import (
+    LocalExecutor,
+    Progress,
+    analyze,
+    load_pipeline,
+    prepare,
+    version,
+    warm_cleaning,
+)
 from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
 from crosswire.output.json import to_dict
@@ -154,6 +162,7 @@ def _analyze_documents(
     if _memos_of != story:  # (memos are pure: keeping them for a same-named story elsewhere is safe)
         forget_story()
         _memos_of = story
+    warm_cleaning()  # (each add's cleaning worker is forked from here: it starts warm)
     executor = LocalExecutor(nlp, cache=_remembering(store), keep_memos=True)
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
 
