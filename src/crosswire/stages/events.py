@@ -86,13 +86,19 @@ def link_event_mentions(
     Two groups join only when nothing in one contradicts the other: no two subjects, no two days, no
     lasting state beside a dated act. ``languages``: each document's language (English when not given)."""
     sets = DisjointSet(range(len(mentions)))
-    held = [_Held.of(m) for m in mentions]
+    held: dict[int, _Held] = {}  # a group's, by its root: made when first asked (most stay alone)
+
+    def held_by(root: int) -> _Held:
+        found = held.get(root)
+        if found is None:  # (a root never asked about is a mention alone: it holds its own)
+            found = held[root] = _Held.of(mentions[root])
+        return found
 
     def join(i: int, j: int, force: bool = False) -> None:
-        if not force and held[sets.find(i)].clashes(held[sets.find(j)]):
+        if not force and held_by(sets.find(i)).clashes(held_by(sets.find(j))):
             return
         if (merged := sets.union(i, j)) is not None:
-            held[merged[0]].take(held[merged[1]])
+            held_by(merged[0]).take(held_by(merged[1]))
 
     for claim_group in _by_claim(mentions).values():  # one proposition tells one happening
         for i in claim_group[1:]:
