@@ -245,6 +245,25 @@ def test_document_memo_hands_back_the_same_answer_for_the_same_objects_only():
     assert work(doc, (a, b), True) is not first  # the story is reconciled: the memo is empty
 
 
+def test_mention_memo_finds_each_mention_of_a_large_story_again_under_its_claim_id():
+    from crosswire.stages._memo import DOCUMENT_MEMO_SIZE, mention_memo
+
+    calls = []
+
+    @mention_memo
+    def told(mention, claim):
+        calls.append(mention)
+        return (mention, claim)
+
+    mentions = [object() for _ in range(DOCUMENT_MEMO_SIZE + 2000)]  # more than a document memo holds
+    first = [told(m, f"c-{n}") for n, m in enumerate(mentions)]
+    again = [told(m, "".join(["c-", str(n)])) for n, m in enumerate(mentions)]  # ids made afresh: equal
+    assert all(a is b for a, b in zip(first, again, strict=True)) and len(calls) == len(mentions)
+    assert told(mentions[0], "c-1") is not first[0]  # the mention under another claim: worked again
+    forget_story()
+    assert told(mentions[0], "c-0") is not first[0]
+
+
 def test_cache_the_reference_corpus_added_in_publication_order_equals_a_full_analysis_each_time(tmp_path, nlp):
     """A desk adds the reference articles one at a time, in the order they were published, in one
     process that keeps what it memoised: every version equals an analysis of the same articles afresh,
