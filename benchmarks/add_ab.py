@@ -1,0 +1,176 @@
+"""A desk's add, A/B: single-article adds to one stored synthetic story under two versions of the
+code, runs interleaved.
+
+    python benchmarks/add_ab.py --base COMMIT [--articles 1000] [--adds 8] [--runs 3]
+
+``incremental_add.py`` measures one version; on a host whose speed drifts (a 1,000-article story's
+add took 3.5 s one day and 4.6-5.4 s two days later, the same code), two of its runs an hour apart
+cannot tell a change of a few tenths of a second. Here a story of ``--articles`` articles is stored
+and annotated once; then each version, in turn, ``--runs`` times, adds ``--adds`` more articles one
+at a time to its own copy of that store, in one process (the model loaded once, as a desk keeps it),
+and analyses each new article alone after the adds (its own analysis, in that same process). For
+each add: its wall time and the CPU time of the process that adds (not of the workers it forks).
+The first two adds of a run are left out of the medians (the first reads every stored parse back,
+the second is the first with the stages' memos warm). At the end of a run the stored dossier is
+written out, and the two versions' dossiers must be the same (JSON, apart from the generator).
+
+Both versions read the same stored parses, made by the base version when it stores the story
+(a store migrates forward, never back): each version is told to file parses under one pipeline
+version (``pipeline_version`` replaced in the process that adds), so this compares what an add
+does after annotation. If the two versions annotate differently the comparison is void, and the dossiers will
+most likely differ: the script says so. The base version is checked out with ``git worktree`` into a
+temporary folder; the other is this working tree. Writes benchmarks/results/add_ab.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _harness as harness  # noqa: E402
+from synthetic import make_pile  # noqa: E402
+
+ROOT = harness.ROOT
+STORY = "bench"
+# Left out of the medians: the first add reads every parse back, the second is the first with memos.
+SETTLING_ADDS = 2
+
+
+def _child(store: Path, pile: Path, articles: int, adds: int, out: Path) -> None:
+    """In the process of one version: build the story (``adds`` 0) or make the adds; JSON rows to
+    stdout, the stored dossier to ``out``."""
+    from crosswire.analysis import pipeline
+    from crosswire.settings import Settings
+    from crosswire.stories.service import add_to_story
+    from crosswire.stories.store import open_store
+
+    # Both versions file parses under one version, so each reads those made once, by the base.
+    pipeline.pipeline_version = lambda model: f"add-ab {model}"
+    settings = Settings(progress=False)
+    nlp = pipeline.load_pipeline(settings.spacy_model)
+    files = [(p.name, p.read_bytes()) for p in sorted(pile.iterdir())]
+    opened = open_store(store)
+    if adds == 0:
+        add_to_story(opened, STORY, files[:articles], settings, nlp=nlp)
+        opened.close()
+        return
+    stored = {d.name for d in opened.documents(STORY)}
+    extra = [f for f in files if f[0] not in stored][:adds]
+    rows = []
+    for item in extra:
+        wall, cpu = time.perf_counter(), time.process_time()
+        add_to_story(opened, STORY, [item], settings, nlp=nlp)
+        rows.append({"add_s": time.perf_counter() - wall, "add_cpu_s": time.process_time() - cpu})
+    for row, item in zip(rows, extra, strict=True):
+        wall = time.perf_counter()
+        pipeline.analyze([item], settings, nlp=nlp)
+        row["own_s"] = time.perf_counter() - wall
+    dossier = opened.version(STORY) or {}
+    opened.close()
+    dossier.pop("generator", None)
+    out.write_text(json.dumps(dossier, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(rows))
+
+
+def _run(source: Path, *arguments: str) -> str:
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", *arguments],
+        env={**os.environ, "PYTHONPATH": str(source)},
+        stdout=subprocess.PIPE,  # (its errors go to the terminal)
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def main() -> int:
+    parser = harness.parser(__doc__)
+    parser.add_argument("--base", help="the commit to compare this tree with (required)")
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--adds", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        store, pile, articles, adds, out = args.child
+        _child(Path(store), Path(pile), int(articles), int(adds), Path(out))
+        return 0
+    if not args.base:
+        parser.error("--base COMMIT is required")
+    label = harness.code_label()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        base = folder / "base"
+        worktree = ["git", "worktree", "add", "--detach", "-q", str(base), args.base]
+        subprocess.run(worktree, cwd=ROOT, check=True)
+        try:
+            pile = folder / "pile"
+            # Six templates a story, as incremental_add.py: no two articles are the same text.
+            total = args.articles + args.adds
+            make_pile(pile, total, total // 6 + 1)
+            built = folder / "built.db"
+            harness.progress(f"storing and annotating {args.articles} articles once")
+            nowhere = str(folder / "none.json")
+            # By the base version: this tree reads an older store (and migrates its copy), not back.
+            _run(base / "src", str(built), str(pile), str(args.articles), "0", nowhere)
+            versions = {args.base: base / "src", label: ROOT / "src"}
+            rows, same = [], []
+            for run in range(args.runs):
+                for n, (name, source) in enumerate(versions.items()):
+                    copy = folder / f"run-{n}.db"
+                    shutil.copyfile(built, copy)
+                    out = folder / f"{run}-{n}.json"
+                    given = [str(copy), str(pile), str(args.articles), str(args.adds), str(out)]
+                    adds = json.loads(_run(source, *given))
+                    for k, add in enumerate(adds):
+                        figures = {x: round(v, 3) for x, v in add.items()}
+                        rows.append({"run": run, "code": name, "add": k + 1, **figures})
+                    settled = adds[SETTLING_ADDS:]
+                    harness.progress(
+                        f"run {run + 1}: {name}: median add "
+                        f"{statistics.median(a['add_s'] for a in settled):.2f} s, "
+                        f"own {statistics.median(a['own_s'] for a in adds):.2f} s"
+                    )
+                written = [(folder / f"{run}-{n}.json").read_bytes() for n in range(2)]
+                same.append(written[0] == written[1])
+        finally:
+            removal = ["git", "worktree", "remove", "--force", str(base)]
+            subprocess.run(removal, cwd=ROOT, check=False)
+    summary = {}
+    for name in versions:
+        settled = [r for r in rows if r["code"] == name and r["add"] > SETTLING_ADDS]
+        mine = [r for r in rows if r["code"] == name]
+        summary[name] = {
+            "median_add_s": round(statistics.median(r["add_s"] for r in settled), 2),
+            "median_add_cpu_s": round(statistics.median(r["add_cpu_s"] for r in settled), 2),
+            "median_own_s": round(statistics.median(r["own_s"] for r in mine), 2),
+        }
+    columns = ("median_add_s", "median_add_cpu_s", "median_own_s")
+    table = [(name, *(figures[c] for c in columns)) for name, figures in summary.items()]
+    print(harness.table(("code", "median add s", "its CPU s", "median own analysis s"), table))
+    print(f"same dossier in every run: {all(same)}")
+    harness.write_json(
+        "add_ab.json",
+        {
+            "command": " ".join(["python benchmarks/add_ab.py", *sys.argv[1:]]),
+            "code": label,
+            "articles": args.articles,
+            "summary": summary,
+            "adds": rows,
+            "same_dossier": same,
+        },
+    )
+    return 0 if all(same) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
