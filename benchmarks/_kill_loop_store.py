@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import _harness as harness
+import zstandard
 
 SAMPLE = harness.SAMPLE
 BASES = ("breaking.txt", "opinion.txt", "wire_report.txt", "live_blog.md")
@@ -156,8 +157,8 @@ def check(db: Path, before: State, inputs: dict[str, bytes], batch: list[str]) -
             problems.append(f"lost version: {key} changed or missing")
     for key, text in after.versions.items():
         try:  # stored compressed (text: a version from before compression, or the seeded ones)
-            json.loads(zlib.decompress(text) if isinstance(text, bytes) else text)
-        except (ValueError, zlib.error):
+            json.loads(_decompressed(text) if isinstance(text, bytes) else text)
+        except (ValueError, zlib.error, zstandard.ZstdError):
             problems.append(f"partial version: {key} is not JSON")
     for (story, name), data in after.documents.items():
         if data != inputs.get(name):
@@ -171,6 +172,13 @@ def check(db: Path, before: State, inputs: dict[str, bytes], batch: list[str]) -
     if len(after.versions) > len(before.versions) + 1:
         problems.append("atomicity: more than one new version")
     return problems, after
+
+
+def _decompressed(data: bytes) -> bytes:
+    """A stored version's JSON: a Zstandard frame (store schema 6) or zlib bytes (schema 5)."""
+    if data.startswith(b"\x28\xb5\x2f\xfd"):
+        return zstandard.ZstdDecompressor().decompress(data)
+    return zlib.decompress(data)
 
 
 def landed(log: Path, tx_names: list[str]) -> str:

@@ -4,33 +4,38 @@ code, runs interleaved.
     python benchmarks/add_ab.py --base COMMIT [--articles 1000] [--adds 8] [--runs 3]
 
 ``incremental_add.py`` measures one version; on a host whose speed drifts (a 1,000-article story's
-add took 3.5 s one day and 4.6-5.4 s two days later, the same code), two of its runs an hour apart
-cannot tell a change of a few tenths of a second. Here a story of ``--articles`` articles is stored
-and annotated once; then each version, in turn, ``--runs`` times, adds ``--adds`` more articles one
-at a time to its own copy of that store, in one process (the model loaded once, as a desk keeps it),
-and analyses each new article alone after the adds (its own analysis, in that same process). For
-each add: its wall time and the CPU time of the process that adds (not of the workers it forks).
-The first two adds of a run are left out of the medians (the first reads every stored parse back,
-the second is the first with the stages' memos warm). At the end of a run the stored dossier is
-written out, and the two versions' dossiers must be the same (JSON, apart from the generator).
+add took 3.5 s on 2026-12-03 and 4.8 s on 2026-12-05 for the same code, acb5022), two of its runs an
+hour apart cannot tell a change of a few tenths of a second. Here a story of ``--articles`` articles
+is stored and annotated once; then each version, in turn, ``--runs`` times, adds ``--adds`` more
+articles one at a time to its own copy of that store, in one process (the model loaded once, as a
+desk keeps it), and analyses each new article alone after the adds (its own analysis, in that same
+process; each version alike). For each add: its wall time and the CPU time of the process that adds
+(not of the workers it forks). The first two adds of a run are left out of the add medians (the
+first reads every stored parse back, the second is the first with the stages' memos warm). At the
+end of a run the stored dossier is written out (JSON, keys in crosswire's order, apart from the
+generator), and the two versions' dossiers must be the same.
 
-Both versions read the same stored parses, made by the base version when it stores the story
-(a store migrates forward, never back): each version is told to file parses under one pipeline
-version (``pipeline_version`` replaced in the process that adds), so this compares what an add
-does after annotation. If the two versions annotate differently the comparison is void, and the dossiers will
-most likely differ: the script says so. The base version is checked out with ``git worktree`` into a
-temporary folder; the other is this working tree. Writes benchmarks/results/add_ab.json.
+Both versions read the same stored parses, made by the base version when it stores the story (a
+store migrates forward, never back): each version is told to file parses under one pipeline version
+(``pipeline_version`` replaced in the process that adds), so this compares what an add does after
+annotation. If the two versions annotate differently the comparison is void, and the dossiers will
+most likely differ: the script says so, and exits with 1. The two versions take turns: the base
+first in the first run, last in the second, and so on. The base version's ``src`` is written to a
+temporary folder (``git archive``); the other is this working tree. Writes
+benchmarks/results/add_ab.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -46,8 +51,9 @@ SETTLING_ADDS = 2
 
 
 def _child(store: Path, pile: Path, articles: int, adds: int, out: Path) -> None:
-    """In the process of one version: build the story (``adds`` 0) or make the adds; JSON rows to
-    stdout, the stored dossier to ``out``."""
+    """In the process of one version: build the story (``adds`` 0) or make the adds; the stored
+    dossier to ``out`` (JSON, keys in the order crosswire wrote them), each add's times beside it
+    (``_rows_of(out)``)."""
     from crosswire.analysis import pipeline
     from crosswire.settings import Settings
     from crosswire.stories.service import add_to_story
@@ -77,19 +83,28 @@ def _child(store: Path, pile: Path, articles: int, adds: int, out: Path) -> None
     dossier = opened.version(STORY) or {}
     opened.close()
     dossier.pop("generator", None)
-    out.write_text(json.dumps(dossier, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-    print(json.dumps(rows))
+    out.write_text(json.dumps(dossier, ensure_ascii=False), encoding="utf-8")
+    _rows_of(out).write_text(json.dumps(rows), encoding="utf-8")
 
 
-def _run(source: Path, *arguments: str) -> str:
-    result = subprocess.run(
-        [sys.executable, __file__, "--child", *arguments],
-        env={**os.environ, "PYTHONPATH": str(source)},
-        stdout=subprocess.PIPE,  # (its errors go to the terminal)
-        text=True,
-        check=True,
-    )
-    return result.stdout
+def _rows_of(out: Path) -> Path:
+    return out.with_suffix(".adds.json")
+
+
+def _run(source: Path, *arguments: str) -> None:
+    """This script's ``_child`` in a process of its own, with the code under ``source``."""
+    command = [sys.executable, __file__, "--child", *arguments]
+    subprocess.run(command, env={**os.environ, "PYTHONPATH": str(source)}, check=True)
+
+
+def _checked_out(commit: str, folder: Path) -> Path:
+    """The ``src`` folder of ``commit``, written under ``folder`` (``git archive``: the repository
+    itself is not written to, so an interrupted run leaves nothing behind in it)."""
+    command = ["git", "archive", commit, "src"]
+    archive = subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "src"
 
 
 def main() -> int:
@@ -106,45 +121,50 @@ def main() -> int:
         return 0
     if not args.base:
         parser.error("--base COMMIT is required")
+    if args.adds <= SETTLING_ADDS or args.runs < 1:
+        parser.error(f"--adds must be over {SETTLING_ADDS} (left out), and --runs at least 1")
     label = harness.code_label()
+    same_commit = harness.git("rev-parse", args.base) == harness.git("rev-parse", "HEAD")
+    if same_commit and "+" not in label:
+        parser.error(f"--base {args.base} is this tree's code: there is nothing to compare")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        base = folder / "base"
-        worktree = ["git", "worktree", "add", "--detach", "-q", str(base), args.base]
-        subprocess.run(worktree, cwd=ROOT, check=True)
-        try:
-            pile = folder / "pile"
-            # Six templates a story, as incremental_add.py: no two articles are the same text.
-            total = args.articles + args.adds
-            make_pile(pile, total, total // 6 + 1)
-            built = folder / "built.db"
-            harness.progress(f"storing and annotating {args.articles} articles once")
-            nowhere = str(folder / "none.json")
-            # By the base version: this tree reads an older store (and migrates its copy), not back.
-            _run(base / "src", str(built), str(pile), str(args.articles), "0", nowhere)
-            versions = {args.base: base / "src", label: ROOT / "src"}
-            rows, same = [], []
-            for run in range(args.runs):
-                for n, (name, source) in enumerate(versions.items()):
-                    copy = folder / f"run-{n}.db"
-                    shutil.copyfile(built, copy)
-                    out = folder / f"{run}-{n}.json"
-                    given = [str(copy), str(pile), str(args.articles), str(args.adds), str(out)]
-                    adds = json.loads(_run(source, *given))
-                    for k, add in enumerate(adds):
-                        figures = {x: round(v, 3) for x, v in add.items()}
-                        rows.append({"run": run, "code": name, "add": k + 1, **figures})
-                    settled = adds[SETTLING_ADDS:]
-                    harness.progress(
-                        f"run {run + 1}: {name}: median add "
-                        f"{statistics.median(a['add_s'] for a in settled):.2f} s, "
-                        f"own {statistics.median(a['own_s'] for a in adds):.2f} s"
-                    )
-                written = [(folder / f"{run}-{n}.json").read_bytes() for n in range(2)]
-                same.append(written[0] == written[1])
-        finally:
-            removal = ["git", "worktree", "remove", "--force", str(base)]
-            subprocess.run(removal, cwd=ROOT, check=False)
+        versions = {args.base: _checked_out(args.base, folder / "base"), label: ROOT / "src"}
+        pile = folder / "pile"
+        # Six templates a story, as incremental_add.py: no two articles are the same text.
+        total = args.articles + args.adds
+        make_pile(pile, total, total // 6 + 1)
+        built = folder / "built.db"
+        harness.progress(f"storing and annotating {args.articles} articles once")
+        # By the base version: this tree reads an older store (and migrates its copy), not back.
+        nowhere = str(folder / "none.json")
+        _run(versions[args.base], str(built), str(pile), str(args.articles), "0", nowhere)
+        rows, same = [], []
+        for run in range(args.runs):
+            order = list(versions.items())
+            order = order if run % 2 == 0 else order[::-1]  # (the base first, then last, ...)
+            for name, source in order:
+                copy = folder / "run.db"
+                shutil.copyfile(built, copy)
+                out = folder / f"{run}-{name}.json"
+                _run(source, str(copy), str(pile), str(args.articles), str(args.adds), str(out))
+                adds = json.loads(_rows_of(out).read_text(encoding="utf-8"))
+                for k, add in enumerate(adds):
+                    figures = {x: round(v, 3) for x, v in add.items()}
+                    rows.append({"run": run, "code": name, "add": k + 1, **figures})
+                settled = adds[SETTLING_ADDS:]
+                harness.progress(
+                    f"run {run + 1}: {name}: median add "
+                    f"{statistics.median(a['add_s'] for a in settled):.2f} s, "
+                    f"own {statistics.median(a['own_s'] for a in adds):.2f} s"
+                )
+            written = [(folder / f"{run}-{name}.json").read_bytes() for name in versions]
+            same.append(written[0] == written[1])
+            if not same[-1]:
+                harness.progress(
+                    f"run {run + 1}: the two versions stored different dossiers: they reconcile "
+                    "(or annotate) differently, and their times are not of the same work"
+                )
     summary = {}
     for name in versions:
         settled = [r for r in rows if r["code"] == name and r["add"] > SETTLING_ADDS]

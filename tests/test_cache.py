@@ -255,9 +255,9 @@ def test_mention_memo_finds_each_mention_of_a_large_story_again_under_its_claim_
         calls.append(mention)
         return (mention, claim)
 
-    mentions = [object() for _ in range(DOCUMENT_MEMO_SIZE + 2000)]  # more than a document memo holds
+    mentions = [object() for _ in range(DOCUMENT_MEMO_SIZE + 2000)]  # (more than a document memo)
     first = [told(m, f"c-{n}") for n, m in enumerate(mentions)]
-    again = [told(m, "".join(["c-", str(n)])) for n, m in enumerate(mentions)]  # ids made afresh: equal
+    again = [told(m, "".join(["c-", str(n)])) for n, m in enumerate(mentions)]  # (new, equal ids)
     assert all(a is b for a, b in zip(first, again, strict=True)) and len(calls) == len(mentions)
     assert told(mentions[0], "c-1") is not first[0]  # the mention under another claim: worked again
     forget_story()

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from crosswire.models import EventMention
-from crosswire.stages.events import link_event_mentions
+from crosswire.stages._memo import forget_story
+from crosswire.stages.events import find_events, link_event_mentions
 
 
 def _mention(doc: str, lemma: str, claim: str, **given) -> EventMention:
@@ -125,3 +128,18 @@ def test_events_a_denial_is_no_telling_of_the_event(tmp_path, nlp):
     )
     assert not [v for v in dossier.events if v.word in ("signed", "sign")]
     assert all("other reports of this happening" not in s.text for s in dossier.brief.summary)
+
+
+def test_events_name_the_claims_as_they_are_now_when_a_desk_renames_them(sample_dossier):
+    """At a desk's next add the same claim mentions may belong to claims of other ids (an earlier
+    report arrived): the events found again name the claims by their ids now, as an analysis afresh
+    does."""
+    claims, documents = sample_dossier.claims, sample_dossier.documents
+    first = find_events(claims, documents)
+    assert first, "the sample corpus tells happenings in several documents"
+    renamed = [replace(c, id=f"{c.id}-now") for c in claims]
+    again = find_events(renamed, documents)
+    forget_story()  # an analysis afresh: nothing memoised
+    assert again == find_events(renamed, documents)
+    assert [[f"{c}-now" for c in e.claims] for e in first] == [list(e.claims) for e in again]
+

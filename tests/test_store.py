@@ -58,10 +58,11 @@ def test_store_reads_versions_stored_in_every_earlier_form(tmp_path):
     store.close()
     db = sqlite3.connect(path)
     (story_id,) = db.execute("SELECT story_id FROM versions").fetchone()
-    old = {1: json.dumps({"v": "text", "text": "“Zürich”"}), 2: zlib.compress(b'{"v": "zlib"}', 3)}
+    old = {1: json.dumps({"v": "text", "text": "“Zürich”"}), 2: zlib.compress(b'{"v": "zlib"}')}
+    columns = "story_id, number, created, documents, dossier"
     for number, dossier in old.items():
         db.execute(
-            "INSERT INTO versions (story_id, number, created, documents, dossier) VALUES (?, ?, ?, 0, ?)",
+            f"INSERT INTO versions ({columns}) VALUES (?, ?, ?, 0, ?)",
             (story_id, number + 10, "2026-12-01T00:00:00Z", dossier),
         )
     db.commit()
@@ -70,6 +71,24 @@ def test_store_reads_versions_stored_in_every_earlier_form(tmp_path):
     assert store.version("story", 11) == {"v": "text", "text": "“Zürich”"}
     assert store.version("story", 12) == {"v": "zlib"}
     assert store.version("story", 1) == {"v": "zstd", "text": "“Zürich”"}
+
+
+def test_store_a_damaged_version_is_refused_not_misread(tmp_path):
+    """A stored version damaged on disk is an error that says so, never another dossier."""
+    path = tmp_path / "s.db"
+    store = open_store(path)
+    claims = [{"id": f"c{n}", "text": f"{n} people were moved"} for n in range(300)]
+    store.save_version("story", {"claims": claims})
+    store.close()
+    db = sqlite3.connect(path)
+    (packed,) = db.execute("SELECT dossier FROM versions").fetchone()
+    damaged = bytearray(packed)
+    damaged[len(damaged) // 2] ^= 0x01  # one bit, in the middle of the compressed text
+    db.execute("UPDATE versions SET dossier = ?", (bytes(damaged),))
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match="damaged"):
+        open_store(path).version("story", 1)
 
 
 def test_store_migrations_are_idempotent_and_wal(tmp_path):

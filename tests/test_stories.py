@@ -73,7 +73,7 @@ def test_stories_a_desk_hands_memory_back_once_each_version_is_saved(tmp_path, n
 
 def test_stories_a_desk_cleans_in_workers_forked_warm(tmp_path, nlp, monkeypatch):
     # Each add cleans its new files in a worker forked from the desk's process: the desk loads the
-    # language identifier itself, once, so that no worker loads it again (0.5 s an add).
+    # language identifier and the date reader itself, once, so that no worker loads them again.
     import py3langid
 
     from crosswire.analysis import pipeline
@@ -85,6 +85,9 @@ def test_stories_a_desk_cleans_in_workers_forked_warm(tmp_path, nlp, monkeypatch
     add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
     assert py3langid.langid.IDENTIFIER is not None
     assert [d["language"] for d in store.version("levy")["documents"]] == ["en"]
+    # The page it warms up on is read to a date and a language: both readers are loaded.
+    page = pipeline._clean_one(pipeline._WARM_UP_PAGE, SETTINGS.comment_min_paragraphs)
+    assert (page.published.date, page.language) == ("2023-06-05", "en")
 
 
 def test_stories_add_of_nothing_stores_nothing(tmp_path, nlp):

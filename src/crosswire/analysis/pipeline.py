@@ -6,6 +6,7 @@ analysed become ``Skipped`` entries with the file and the reason, and the rest o
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import os
@@ -34,13 +35,12 @@ from crosswire.analysis.reconcile import reconcile
 from crosswire.analysis.workers import Outcome, Workers, internal_failure, run_budgeted
 from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
-from crosswire.settings import Settings
+from crosswire.settings import DEFAULTS, Settings
 from crosswire.stages._encoder import VectorMemo
 from crosswire.stages._order import canonical_order
 from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
 from crosswire.stages.facts import document_facts, same_outlets
-from crosswire.stages.facts import warm_up as facts_warm_up
 from crosswire.stages.ingest import Taken, read, read_named, unique_ids
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
@@ -486,15 +486,30 @@ def clean_all(
     return documents
 
 
+# A page whose cleaning reads a date and a language: what a process loads on its first page.
+_WARM_UP_PAGE = RawDocument(
+    id="warm-up",
+    source="warm-up",
+    text=(
+        "Council reopens the bridge\n\nMonday 5 June 2023\n\nThe council met on Monday and agreed "
+        "to open the bridge again after two weeks of repairs, officials said."
+    ),
+    format="text",
+)
+
+
 @functools.cache
 def warm_cleaning() -> None:
-    """Load in this process what cleaning loads on a process's first document: the language
-    identifier's model (0.5 s, about 70 MB resident) and the date reader's English data (0.4 s).
-    ``clean_all`` forks a worker for each call; forked after this, the worker starts with them
-    loaded, and cleans a desk's new article in about 0.05 s instead of 0.75 s (measured on
-    2026-12-05). For processes that clean again and again (a desk, the web app): a one-off analysis
-    would hold the model for its whole run, where its worker holds it only while cleaning."""
-    facts_warm_up()
+    """Clean one small page in this process, so that it holds what cleaning loads on a process's
+    first page: the language identifier's model (0.5 s, about 70 MB resident) and the date reader's
+    English data (0.4 s). ``clean_all`` forks a worker for each call; forked after this, the worker
+    starts with them loaded, and cleans a desk's new article in about 0.05 s instead of 0.75 s
+    (measured on 2026-12-05). For a process that adds to stories again and again (a desk, the web
+    app): a one-off analysis would hold the model for its whole run, where its worker holds it only
+    while cleaning. If that page cannot be cleaned, nothing is loaded and each worker loads what it
+    needs, as before."""
+    with contextlib.suppress(Exception):  # (a warm-up that fails must not fail an add)
+        _clean_one(_WARM_UP_PAGE, DEFAULTS.comment_min_paragraphs)
 
 
 def cleaning_workers(settings: Settings) -> Workers[RawDocument, Document | Skipped]:

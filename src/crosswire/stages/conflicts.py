@@ -214,8 +214,8 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     for claim in claims:
         for denial in (m for m in claim.mentions if m.certainty == "denied"):
             proposition = _stems(_denied_proposition(denial.text))
-            # Only the clause that carries what is denied speaks for the denial: its sentence's other
-            # clauses ("..., saying officers relied on shields") are not denied by it.
+            # Only the clause that carries what is denied speaks for the denial: its sentence's
+            # other clauses ("..., saying officers relied on shields") are not denied by it.
             if len(proposition) >= 2 and proposition & _stems(denial.span):
                 denials.append((claim, denial, proposition))
     denied_stems = frozenset().union(*(proposition for _, _, proposition in denials))
@@ -227,7 +227,8 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         for stem in stems & denied_stems:
             with_stem[stem].append(row)
     for claim, denial, proposition in denials:
-        rows = set().union(*(with_stem[s] for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE))
+        small = [s for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE]
+        rows = set().union(*(with_stem[s] for s in small))
         # The subject of a clause that says "X denied ..." is the denier, not a participant.
         subject = denial.subject[:5] if denial.subject and not DENIAL.search(denial.span) else None
         # The statement most like the denial is its pair if it shares enough: statements that
@@ -238,7 +239,9 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             if other.id == claim.id or said.doc == denial.doc:
                 continue
             score = len(proposition & stems_of[row]) / len(proposition)
-            if score >= MIN_DENIAL_OVERLAP and _same_participant(said, stems_of[row], subject, proposition, ctx):
+            if score < MIN_DENIAL_OVERLAP:
+                continue
+            if _same_participant(said, stems_of[row], subject, proposition, ctx):
                 candidates.append((score, other, said))
         if candidates:
             score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))

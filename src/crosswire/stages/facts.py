@@ -377,13 +377,6 @@ def _published(doc: Document, language: str = "en") -> Published:
     return Published(None, "unknown", "no date in the page, its metadata or its text")
 
 
-def warm_up() -> None:
-    """Load what reading a document's facts loads on a process's first document: the language
-    identifier's model and the date reader's English data (see ``pipeline.warm_cleaning``)."""
-    _language("A sentence long enough for the language identifier to read.")
-    parse_date("1 June 2023")
-
-
 def _language(text: str) -> str:
     if len(text.split()) < 5:
         return "und"

@@ -388,11 +388,12 @@ _COARSENESS = {"day": 0, "month": 1, "year": 2}
 def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> tuple[TimelineEntry, ...]:
     """One entry per dated event: time mentions of the same date in sentences of the same claim merge."""
     dated = {(t.doc, t.sentence) for a in annotated for t in a.times if t.date and t.precision}
-    spans: dict[tuple[str, str], list[tuple[int, int, Claim]]] = defaultdict(list)  # (of dated sentences)
+    spans: dict[tuple[str, str], list[tuple[int, int, Claim]]] = defaultdict(list)  # (dated ones)
     for c in claims:
         for m in c.mentions:
             if (m.doc, m.sentence) in dated:
-                spans[(m.doc, m.sentence)].append((m.start, m.end if m.end >= 0 else len(m.text), c))
+                end = m.end if m.end >= 0 else len(m.text)
+                spans[(m.doc, m.sentence)].append((m.start, end, c))
 
     def claim_at(doc: str, sentence: str, start: int) -> Claim | None:
         """The claim whose proposition holds the time expression (a sentence may carry several)."""

@@ -117,6 +117,8 @@ def add_to_story(
     if not pending and not added:  # (a removed document added again is back, though stored long ago)
         return AddResult(story, (), None)
     documents = store.documents(story)
+    if pending:  # (pages to clean: the worker forked to clean them starts warm, here and next time)
+        warm_cleaning()
     with collecting_less():  # (writing a 1,000-article story's version builds a million small objects)
         dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
         # The analysis covers what it read, not what is stored by the time it is saved: another add
@@ -162,7 +164,6 @@ def _analyze_documents(
     if _memos_of != story:  # (memos are pure: keeping them for a same-named story elsewhere is safe)
         forget_story()
         _memos_of = story
-    warm_cleaning()  # (each add's cleaning worker is forked from here: it starts warm)
     executor = LocalExecutor(nlp, cache=_remembering(store), keep_memos=True)
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
 

@@ -413,15 +413,22 @@ def _packed(dossier: dict[str, Any]) -> bytes:
         text = orjson.dumps(dossier)
     except orjson.JSONEncodeError:
         text = json.dumps(dossier, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    return zstandard.ZstdCompressor(level=_PACK_LEVEL).compress(text)
+    # (with a checksum: a damaged frame is refused, not read as other valid JSON; zlib had one too)
+    return zstandard.ZstdCompressor(level=_PACK_LEVEL, write_checksum=True).compress(text)
 
 
 def _unpacked(stored: str | bytes) -> dict[str, Any]:
-    if isinstance(stored, str):
-        text = stored
-    elif stored.startswith(_ZSTD_MAGIC):
-        text = zstandard.ZstdDecompressor().decompress(stored).decode("utf-8", "surrogatepass")
-    else:
-        text = zlib.decompress(stored).decode("utf-8", "surrogatepass")
+    try:
+        if isinstance(stored, str):
+            text = stored
+        elif stored.startswith(_ZSTD_MAGIC):
+            text = zstandard.ZstdDecompressor().decompress(stored).decode("utf-8", "surrogatepass")
+        else:
+            text = zlib.decompress(stored).decode("utf-8", "surrogatepass")
+    except (zstandard.ZstdError, zlib.error, UnicodeDecodeError) as exc:
+        raise StoreError(
+            f"a stored version is damaged and cannot be read ({type(exc).__name__}: {exc}); the "
+            "story's documents are intact: add or remove a document to store a new version"
+        ) from exc
     value: dict[str, Any] = json.loads(text)
     return value
