@@ -504,10 +504,11 @@ def warm_cleaning() -> None:
     first page: the language identifier's model (about 73 MB resident) and the date reader's English
     data (about 4 MB); loading them took 0.6-0.8 s. ``clean_all`` forks a worker for each call;
     forked after this, the worker starts with them loaded, and cleaned an article in 0.03-0.06 s
-    instead of 0.5-0.7 s (8 articles each way, 2026-12-05). For a process that adds to stories again
-    and again (a desk, the web app): a one-off analysis would hold the model for its whole run, where
-    its worker holds it only while cleaning. If that page cannot be cleaned, nothing is loaded and
-    each worker loads what it needs, as before."""
+    instead of 0.5-0.7 s (8 articles each way, 2026-12-05). Called by each add that has documents to
+    analyse (``stories.service``), so a process that adds again and again (a desk, the web app) pays
+    it once. ``analyze`` does not call it: there the model would stay in the main process for the
+    whole run, where a worker holds it only while cleaning. If that page cannot be cleaned, nothing
+    is loaded and each worker loads what it needs, as before."""
     with contextlib.suppress(Exception):  # (a warm-up that fails must not fail an add)
         _clean_one(_WARM_UP_PAGE, DEFAULTS.comment_min_paragraphs)
 
