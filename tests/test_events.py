@@ -142,4 +142,3 @@ def test_events_name_the_claims_as_they_are_now_when_a_desk_renames_them(sample_
     forget_story()  # an analysis afresh: nothing memoised
     assert again == find_events(renamed, documents)
     assert [[f"{c}-now" for c in e.claims] for e in first] == [list(e.claims) for e in again]
-
