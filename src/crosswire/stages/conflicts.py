@@ -205,14 +205,13 @@ def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> 
 
 def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     conflicts = []
+    denials = []
     for claim in claims:
         denied = [m for m in claim.mentions if m.certainty == "denied"]
         stated = [m for m in claim.mentions if m.certainty != "denied"]
         if denied and stated:
             conflicts.append(_polarity_conflict((claim.id,), stated[0], denied[0], ctx))
-    denials = []
-    for claim in claims:
-        for denial in (m for m in claim.mentions if m.certainty == "denied"):
+        for denial in denied:
             proposition = _stems(_denied_proposition(denial.text))
             # Only the clause that carries what is denied speaks for the denial: its sentence's
             # other clauses ("..., saying officers relied on shields") are not denied by it.
