@@ -59,6 +59,34 @@ def test_align_text_index_is_scikit_learns_tfidf_to_the_last_bit():
             assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
 
 
+def test_candidate_pairs_are_every_pair_sharing_a_block_in_order():
+    """The pairs a story's blocks propose (one sparse product) are exactly the pairs of rows that
+    share a block, whether a block is a list (repeats and all) or a term of the word index, in
+    order."""
+    import random
+    from itertools import combinations
+
+    from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
+
+    rng = random.Random(5)
+    for _ in range(40):
+        size = rng.randint(1, 60)
+        lists = [[rng.randrange(size) for _ in range(rng.randint(0, 6))] for _ in range(9)]
+        words = [f"w{n}" for n in range(30)]
+        lemmas = [tuple(rng.choices(words, k=rng.randint(0, 5))) for _ in range(size)]
+        index = TextIndex(lemmas)
+        terms: dict[str, set[int]] = {}
+        for row, words in enumerate(lemmas):
+            for word in words:
+                terms.setdefault(word, set()).add(row)
+        blocks = [set(b) for b in lists] + [b for b in terms.values() if len(b) <= MAX_BLOCK_SIZE]
+        expected = sorted({pair for block in blocks for pair in combinations(sorted(block), 2)})
+        assert candidate_pairs([index.blocks(), *lists], size) == expected
+        alone = sorted({pair for block in lists for pair in combinations(sorted(set(block)), 2)})
+        assert candidate_pairs(lists, size) == alone
+    assert candidate_pairs([], 5) == []
+
+
 def test_align_claim_ids_are_the_first_reports_words_and_are_safe_to_link():
     from crosswire.models import ClaimMention
     from crosswire.stages.align import claim_ids

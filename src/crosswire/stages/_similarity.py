@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Sequence
-from itertools import combinations
 
 import numpy as np
 from scipy import sparse
@@ -35,15 +34,17 @@ class TextIndex:
         _, ia, ib = np.intersect1d(m.indices[a], m.indices[b], assume_unique=True, return_indices=True)
         return float(np.dot(m.data[a][ia], m.data[b][ib]))
 
-    def blocks(self, max_block: int = MAX_BLOCK_SIZE) -> Iterable[np.ndarray]:
-        """Row indices sharing each discriminative term (one array per term)."""
+    def blocks(self, max_block: int = MAX_BLOCK_SIZE) -> sparse.csr_matrix:
+        """The discriminative terms' rows: one row of the matrix per term held by 2 to ``max_block``
+        sentences, marking those sentences (see ``candidate_pairs``)."""
         if self.matrix is None:
-            return
+            return sparse.csr_matrix((0, self.size), dtype=np.int32)
         columns = self.matrix.tocsc()
-        for term in range(columns.shape[1]):
-            rows = columns.indices[columns.indptr[term] : columns.indptr[term + 1]]
-            if 1 < len(rows) <= max_block:
-                yield rows
+        held = np.diff(columns.indptr)
+        kept = columns[:, (held > 1) & (held <= max_block)]
+        marks = np.ones(kept.nnz, dtype=np.int32)
+        shape = (kept.shape[1], self.size)
+        return sparse.csr_matrix((marks, kept.indices, kept.indptr), shape=shape)
 
 
 def _counts(lemma_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
@@ -68,9 +69,35 @@ def _counts(lemma_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
     return counts
 
 
-def candidate_pairs(blocks: Iterable[Iterable[int]]) -> set[tuple[int, int]]:
-    """All pairs (i < j) that share at least one block."""
-    pairs: set[tuple[int, int]] = set()
+Blocks = Iterable[Iterable[int] | sparse.csr_matrix]
+
+
+def candidate_pairs(blocks: Blocks, size: int) -> list[tuple[int, int]]:
+    """All pairs (i < j) of rows below ``size`` that share at least one block, in order. A block is
+    a list of rows, or a matrix with one row per block marking its rows (``TextIndex.blocks``). The
+    pairs come from one sparse product of the blocks with themselves, not from a loop over each
+    block's pairs: a story kept open makes them again at every add (about a tenth of a second for
+    30,000 clauses in Python)."""
+    matrices, lists = [], []
     for block in blocks:
-        pairs.update((min(a, b), max(a, b)) for a, b in combinations(sorted(set(int(x) for x in block)), 2))
-    return pairs
+        if isinstance(block, sparse.csr_matrix):
+            matrices.append(block)
+        else:
+            lists.append(np.unique(np.fromiter(block, dtype=np.int64)))
+    if lists:
+        matrices.append(_marking(lists, size))
+    if not matrices:
+        return []
+    membership = sparse.vstack(matrices, format="csr")
+    shared = sparse.triu(membership.T.tocsr() @ membership, k=1).tocoo()
+    order = np.lexsort((shared.col, shared.row))
+    return list(zip(shared.row[order].tolist(), shared.col[order].tolist(), strict=True))
+
+
+def _marking(blocks: Sequence[np.ndarray], size: int) -> sparse.csr_matrix:
+    """One row per block, marking its rows (each given once)."""
+    lengths = np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks))
+    rows = np.concatenate(blocks).astype(np.int32, copy=False)
+    marks = np.ones(len(rows), dtype=np.int32)
+    starts = np.concatenate(([0], np.cumsum(lengths)))
+    return sparse.csr_matrix((marks, rows, starts), shape=(len(blocks), size))

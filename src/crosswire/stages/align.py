@@ -142,7 +142,8 @@ def candidates_for(
     word, a name or a comparable number are proposed (blocking), so the work grows with the overlaps in
     the pile, not with the square of its clauses; guarded pairs (see ``_guarded``) are left out."""
     candidates = []
-    for i, j in sorted(candidate_pairs([*index.blocks(), *evidence.name_blocks(), *evidence.quantity_blocks()])):
+    blocks_of = [index.blocks(), *evidence.name_blocks(), *evidence.quantity_blocks()]
+    for i, j in candidate_pairs(blocks_of, len(mentions)):
         first, second = mentions[i], mentions[j]
         if blocks is not None and blocks[first.doc] != blocks[second.doc]:
             continue  # different stories of a mixed pile

@@ -153,7 +153,7 @@ def _numeric(claims: Sequence[Claim], ctx: _Context, tolerance: float) -> list[C
     quantities = [(q, claim_of[(q.doc, q.sentence)]) for c in claims for q in c.quantities]
     place = {c.id: n for n, c in enumerate(claims)}  # a pair's claims in the story's order
     conflicts, seen = [], set()
-    for i, j in sorted(candidate_pairs(_numeric_blocks(quantities, ctx))):
+    for i, j in candidate_pairs(_numeric_blocks(quantities, ctx), len(quantities)):
         (a, ca), (b, cb) = quantities[i], quantities[j]
         if a.doc == b.doc or not _comparable(a, b):
             continue
