@@ -90,6 +90,30 @@ def test_stories_a_desk_cleans_in_workers_forked_warm(tmp_path, nlp, monkeypatch
     assert (page.published.date, page.language) == ("2023-06-05", "en")
 
 
+def test_stories_a_desk_collects_young_garbage_less_often_and_restores_the_setting(tmp_path, nlp, monkeypatch):
+    # An add rebuilds a story whose objects outlive it: young collections are further apart there
+    # than in other analyses, and the process's own setting is back after it.
+    import gc
+
+    from crosswire.stories import service
+
+    seen: list[int] = []
+    analyzing = service._analyze_documents
+
+    def analyze_documents(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(gc.get_threshold()[0])
+        return analyzing(*args, **kwargs)
+
+    monkeypatch.setattr(service, "_analyze_documents", analyze_documents)
+    before = gc.get_threshold()
+    store = open_store(tmp_path / "s.db")
+    files, _ = collect_files([str(SAMPLE / "breaking.txt"), str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
+    add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
+    service.remove_from_story(store, "levy", ["breaking.txt"], SETTINGS, nlp=nlp)
+    assert seen == [service.DESK_YOUNG, service.DESK_YOUNG]
+    assert gc.get_threshold() == before
+
+
 def test_stories_add_of_nothing_stores_nothing(tmp_path, nlp):
     store = open_store(tmp_path / "s.db")
     assert add_to_story(store, "levy", [], SETTINGS, nlp=nlp).version is None

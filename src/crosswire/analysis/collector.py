@@ -30,17 +30,18 @@ _before: tuple[int, ...] = ()
 
 
 @contextlib.contextmanager
-def collecting_less() -> Iterator[None]:
+def collecting_less(young: int = YOUNG) -> Iterator[None]:
     """Within the block, collect garbage less often (never less often than it already is); the
     thresholds in force before come back after it, so a host program's own setting is kept (a
     threshold of 0, automatic collection turned off, stays off). Blocks may nest and overlap on
-    several threads: the thresholds come back when the last open block closes."""
+    several threads: the thresholds come back when the last open block closes, and the first one
+    opened sets them. ``young``: new containers between collections of the youngest generation."""
     global _inside, _before
     with _lock:
         if _inside == 0:
             _before = gc.get_threshold()
             if _before[0]:
-                gc.set_threshold(*(max(now, ours) for now, ours in zip(_before, (YOUNG, MIDDLE, OLD), strict=False)))
+                gc.set_threshold(*(max(now, ours) for now, ours in zip(_before, (young, MIDDLE, OLD), strict=False)))
         _inside += 1
     try:
         yield
