@@ -295,11 +295,17 @@ class ClaimMention:
     predicate: str = ""  # see ``Clause.predicate``
     head: int = -1  # see ``Clause.head``
     object: str = ""  # see ``Clause.object``
+    # The words of the sentence this mention stands for (``span``), cut once: a story's stages read
+    # each mention's span many times, and a span cut afresh is a new string to hash at every memo.
+    _span: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_span", self.text[self.start : self.end if self.end >= 0 else len(self.text)])
 
     @property
     def span(self) -> str:
         """The words of the sentence this mention stands for."""
-        return self.text[self.start : self.end if self.end >= 0 else len(self.text)]
+        return self._span
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,8 +237,13 @@ def _aims(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     leader, disowning it ("he never wanted to take the depot")."""
     conflicts = []
     stated = _aim_frames(claims, ctx, AIM)
+    with_stem: dict[str, list[int]] = defaultdict(list)  # an aim and a disowned one share a stem
+    for row, frame in enumerate(stated):
+        for stem in frame[3]:
+            with_stem[stem].append(row)
     for dc, dm, d_actors, d_stems, d_words in _aim_frames(claims, ctx, DISOWNED_AIM):
-        for sc, sm, s_actors, s_stems, s_words in stated:
+        rows = sorted(set().union(*(with_stem.get(stem, ()) for stem in d_stems)))
+        for sc, sm, s_actors, s_stems, s_words in (stated[row] for row in rows):
             if (sm.doc, sm.sentence) == (dm.doc, dm.sentence):
                 continue
             same = s_actors & d_actors or any(ctx.leads.get(a, set()) & b for a, b in ((d, s_actors) for d in d_actors))

@@ -32,7 +32,7 @@ from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Q
 from crosswire.settings import DEFAULTS
 from crosswire.stages._conflict_context import _Context, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
-from crosswire.stages._memo import story_memo
+from crosswire.stages._memo import searcher, story_memo
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
 
@@ -60,6 +60,7 @@ NOUN_CLASSES = {
 MAX_MAGNITUDE = 10.0
 MIN_RELATED_SIMILARITY = 0.12
 MIN_DENIAL_OVERLAP = 0.6
+_DENIES = searcher(DENIAL)  # (a story's denials, each read once)
 _LEGAL_OBJECT = re.compile(r"\b(?:charges?|case|warrant|investigation|proceedings|ban|sanctions?|levy|tax)\b", re.I)
 
 
@@ -229,7 +230,7 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         small = [s for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE]
         rows = set().union(*(with_stem[s] for s in small))
         # The subject of a clause that says "X denied ..." is the denier, not a participant.
-        subject = denial.subject[:5] if denial.subject and not DENIAL.search(denial.span) else None
+        subject = denial.subject[:5] if denial.subject and not _DENIES(denial.span) else None
         # The statement most like the denial is its pair if it shares enough: statements that
         # share less can be no pair, and are not looked at further.
         candidates = []
