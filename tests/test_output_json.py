@@ -58,3 +58,42 @@ def test_output_json_an_older_version_without_the_optional_fields_still_draws(sa
     assert all(m.kind == "news" and m.when is None for c in back.claims for m in c.mentions)
     page = to_html(back)
     assert sample_dossier.brief.headline.split()[0] in page and 'id="matrix"' in page
+
+
+def test_output_json_kept_claims_write_what_to_dict_gives_version_after_version(sample_dossier):
+    # A desk writes each version's claims once and reuses them: every version must still be the
+    # dossier's own JSON, when a claim changed, when a sentence it cites reads differently, and
+    # when a file name was not UTF-8 (text orjson cannot write).
+    from dataclasses import replace
+
+    from crosswire.output.json import KeptClaims
+
+    def expected(dossier) -> object:
+        text = json.dumps(to_dict(dossier, "t"), ensure_ascii=False)
+        return json.loads(text.encode("utf-8", "surrogatepass"))
+
+    kept = KeptClaims()
+    assert json.loads(kept.dumps(sample_dossier, "t")) == expected(sample_dossier)
+    first = sample_dossier.claims[0]
+    claims = (replace(first, status="disputed"), *sample_dossier.claims[1:])
+    changed = replace(sample_dossier, claims=claims)
+    assert json.loads(kept.dumps(changed, "t")) == expected(changed)
+    cited = first.mentions[0]
+
+    def updated(sentence):  # type: ignore[no-untyped-def]
+        if sentence.id != cited.sentence:
+            return sentence
+        return replace(sentence, text=sentence.text + " (updated)")
+
+    documents = tuple(
+        replace(d, sentences=tuple(map(updated, d.sentences))) if d.id == cited.doc else d
+        for d in sample_dossier.documents
+    )
+    reworded = replace(sample_dossier, documents=documents)
+    assert json.loads(kept.dumps(reworded, "t")) == expected(reworded)
+    fewer = replace(sample_dossier, claims=sample_dossier.claims[:3])
+    assert json.loads(kept.dumps(fewer, "t")) == expected(fewer)
+    assert len(kept._kept) == 3  # (what the last version did not hold is let go)
+    renamed = (replace(documents[0], source="a\udcff.txt"), *documents[1:])
+    odd = replace(sample_dossier, documents=renamed)
+    assert json.loads(kept.dumps(odd, "t").decode("utf-8", "surrogatepass")) == expected(odd)

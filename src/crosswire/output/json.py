@@ -13,6 +13,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import orjson
+
 from crosswire.errors import InputError
 from crosswire.models import (
     Brief,
@@ -41,8 +43,17 @@ from crosswire.models import (
 SCHEMA_VERSION = "1"
 
 
-def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
-    """The dossier as schema-shaped plain data; key order is stable so runs can be diffed."""
+Text = Callable[[str, str], str]  # a sentence's text, by document and sentence id
+
+
+def to_dict(
+    dossier: Dossier,
+    generator_version: str = "0",
+    claim: Callable[[Claim, Text], Any] | None = None,
+) -> dict[str, Any]:
+    """The dossier as schema-shaped plain data; key order is stable so runs can be diffed. ``claim``
+    writes each claim in place of ``_claim`` (``KeptClaims``: its JSON, written before)."""
+    write_claim = claim or _claim
     # Every pointer to a sentence carries its text: {"doc", "sentence", "text", ...}, written out in
     # each dictionary (a 1,000-article story has about 100,000 of them; merging a dictionary made
     # for the pointer into each cost a desk's add a tenth of a second).
@@ -106,19 +117,7 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
             }
             for t in dossier.timeline
         ],
-        "claims": [
-            {
-                "id": c.id,
-                "text": c.text,
-                "mentions": [_mention(m, text) for m in c.mentions],
-                "independent_sources": c.independent_sources,
-                "first_reported": c.first_reported,
-                "status": c.status,
-                "quantities": [_quantity(q) for q in c.quantities],
-                "normalisation": list(c.normalisation),
-            }
-            for c in dossier.claims
-        ],
+        "claims": [write_claim(c, text) for c in dossier.claims],
         "conflicts": [
             {
                 "id": k.id,
@@ -197,6 +196,57 @@ def to_dict(dossier: Dossier, generator_version: str = "0") -> dict[str, Any]:
             for v in dossier.events
         ],
     }
+
+
+def _claim(c: Claim, text: Text) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "text": c.text,
+        "mentions": [_mention(m, text) for m in c.mentions],
+        "independent_sources": c.independent_sources,
+        "first_reported": c.first_reported,
+        "status": c.status,
+        "quantities": [_quantity(q) for q in c.quantities],
+        "normalisation": list(c.normalisation),
+    }
+
+
+class KeptClaims:
+    """Each claim's JSON, kept from one version of a story to the next. A desk stores a version at
+    every add, and most of its claims are the objects the last add made (the stages find them
+    again): their JSON, more than half of a version's, is written once, not at every add. A claim
+    is written again when it is another object or a sentence it cites reads differently; what the
+    last version did not hold is let go. On a 1,000-article story this keeps 24 MB, and saves about
+    0.13 s an add."""
+
+    def __init__(self) -> None:
+        self._kept: dict[int, tuple[Claim, tuple[str, ...], orjson.Fragment]] = {}
+
+    def dumps(self, dossier: Dossier, generator_version: str = "0") -> bytes:
+        """What ``to_dict`` makes of the dossier, as compact JSON in UTF-8. Text that is not valid
+        Unicode (a file name that was not UTF-8) is beyond orjson: such a dossier is written by the
+        json module, its surrogates passed through, and nothing is kept."""
+        now: dict[int, tuple[Claim, tuple[str, ...], orjson.Fragment]] = {}
+
+        def written(claim: Claim, text: Text) -> orjson.Fragment:
+            texts = tuple(text(m.doc, m.sentence) for m in claim.mentions)
+            found = self._kept.get(id(claim))
+            if found is None or found[0] is not claim or found[1] != texts:
+                # (copied: the bytes orjson hands back keep room for about 8 KB, ten times a
+                # claim's JSON; 230 MB kept for the 1,000-article story's claims, not 24)
+                exact = bytes(memoryview(orjson.dumps(_claim(claim, text))))
+                found = (claim, texts, orjson.Fragment(exact))
+            now[id(claim)] = found
+            return found[2]
+
+        try:
+            return orjson.dumps(to_dict(dossier, generator_version, written))
+        except orjson.JSONEncodeError:
+            now.clear()
+            plain = json.dumps(to_dict(dossier, generator_version), ensure_ascii=False)
+            return plain.encode("utf-8", "surrogatepass")
+        finally:
+            self._kept = now
 
 
 def to_json(dossier: Dossier, generator_version: str = "0") -> str:

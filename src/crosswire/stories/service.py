@@ -26,7 +26,7 @@ from crosswire.analysis.pipeline import (
 )
 from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
-from crosswire.output.json import to_dict
+from crosswire.output.json import KeptClaims
 from crosswire.settings import Settings
 from crosswire.stages._memo import forget_story
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
@@ -127,7 +127,9 @@ def add_to_story(
         dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
         # The analysis covers what it read, not what is stored by the time it is saved: another add
         # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
-        number = store.save_version(story, to_dict(dossier, version()), covers=max(d.id for d in documents))
+        written = _kept_claims.dumps(dossier, version())
+        covers = max(d.id for d in documents)
+        number = store.save_version(story, written, covers, len(dossier.documents))
     hand_back()  # (a desk's process stays up all day: what the analysis freed goes back to the system)
     resumed = tuple(name for name in pending if name not in added)
     return AddResult(story, tuple(added), number, dossier.errors, resumed, reuse=reuse)
@@ -146,7 +148,8 @@ def remove_from_story(
     removed, covers = store.remove_documents(story, names)
     with collecting_less(DESK_YOUNG):
         dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
-        number = store.save_version(story, to_dict(dossier, version()), covers=covers)
+        written = _kept_claims.dumps(dossier, version())
+        number = store.save_version(story, written, covers, len(dossier.documents))
     hand_back()
     return AddResult(story, (), number, dossier.errors, removed=tuple(removed), reuse=reuse)
 
@@ -164,9 +167,10 @@ def _analyze_documents(
     files = [(f"{story}/{Path(document.name).name}", document.data) for document in documents]
     # The stages' memos are kept for the next add to this story, and let go when another story is
     # analysed: a web app that serves many stories holds one story's work, not the last few.
-    global _memos_of
+    global _memos_of, _kept_claims
     if _memos_of != story:  # (memos are pure: keeping them for a same-named story elsewhere is safe)
         forget_story()
+        _kept_claims = KeptClaims()
         _memos_of = story
     executor = LocalExecutor(nlp, cache=_remembering(store), keep_memos=True)
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
@@ -174,6 +178,7 @@ def _analyze_documents(
 
 _remembered: dict[Any, Any] = {}  # what the latest add read back from a store, decoded (``Remembering``)
 _memos_of: str | None = None  # the story whose analysis the stages' memos hold
+_kept_claims = KeptClaims()  # the JSON of the claims of the latest version this process stored
 
 
 def _remembering(store: Store) -> Remembering:

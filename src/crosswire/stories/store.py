@@ -297,17 +297,27 @@ class Store:
         )
         return [row[0] for row in rows]
 
-    def save_version(self, story: str, dossier: dict[str, Any], covers: int | None = None) -> int:
+    def save_version(
+        self,
+        story: str,
+        dossier: dict[str, Any] | bytes,
+        covers: int | None = None,
+        documents: int = 0,
+    ) -> int:
         """Store an analysis of the story as its next version; returns the version number. When the
         latest version already covers more documents (another add read more and finished first), nothing
         is stored and its number is returned: the latest version never goes backwards.
 
         Args:
             story: the story's name (created if new).
-            dossier: the analysis, as the dossier's JSON dictionary.
+            dossier: the analysis, as the dossier's JSON dictionary, or that JSON already written
+                (UTF-8, surrogates passed through: ``KeptClaims.dumps``).
             covers: the highest ``StoredDocument.id`` the analysis read; None means every document
                 stored now (right only when nothing can have been added since the analysis read them).
+            documents: how many documents the analysis holds, for a dossier given as JSON.
         """
+        if isinstance(dossier, dict):
+            documents = len(dossier.get("documents", []))
         with self._transaction() as db:
             story_id = self._story_id(db, story, create=True)
             (last,) = db.execute(
@@ -329,7 +339,7 @@ class Store:
                     story_id,
                     last + 1,
                     _now(),
-                    len(dossier.get("documents", [])),
+                    documents,
                     _packed(dossier),
                     covers,
                 ),
@@ -408,11 +418,14 @@ _PACK_LEVEL = 3
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"  # how every Zstandard frame begins (zlib's begin with 0x78)
 
 
-def _packed(dossier: dict[str, Any]) -> bytes:
-    try:
-        text = orjson.dumps(dossier)
-    except orjson.JSONEncodeError:
-        text = json.dumps(dossier, ensure_ascii=False).encode("utf-8", "surrogatepass")
+def _packed(dossier: dict[str, Any] | bytes) -> bytes:
+    if isinstance(dossier, bytes):
+        text = dossier
+    else:
+        try:
+            text = orjson.dumps(dossier)
+        except orjson.JSONEncodeError:
+            text = json.dumps(dossier, ensure_ascii=False).encode("utf-8", "surrogatepass")
     # (with a checksum: a damaged frame is refused, not read as other valid JSON; zlib had one too)
     return zstandard.ZstdCompressor(level=_PACK_LEVEL, write_checksum=True).compress(text)
 
