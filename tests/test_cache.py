@@ -309,3 +309,20 @@ def test_cache_a_desk_keeps_one_storys_memos_not_every_storys(tmp_path, nlp):
     add_to_story(store, "desk-two", [(n, (SAMPLE / n).read_bytes()) for n in ARTICLES[3:]], SETTINGS, nlp=nlp)
     assert timeline._resolved.cache_info().currsize == 2  # story two's documents only
     store.close()
+
+
+def test_cache_raw_hash_is_the_key_kept_cleaned_pages_were_filed_under():
+    # A page's cleaning is kept under a hash of all it was read as: a quicker reading of its fields
+    # must give the same key, or every stored story would clean all its pages again.
+    import dataclasses
+    import hashlib
+    import json
+
+    from crosswire.analysis.cache import raw_hash
+    from crosswire.models import RawDocument
+
+    raw = RawDocument("a", "s/a.html", "«Zürich»\udcff", "html", "<p>x</p>", "T", "O", "u", "B", "2023")
+    for page in (raw, RawDocument("b", "b.txt", "plain", "text")):
+        text = json.dumps([*dataclasses.astuple(page), 3], ensure_ascii=False)
+        expected = "clean-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        assert raw_hash(page, 3) == expected

@@ -187,8 +187,14 @@ class Remembering:
 def raw_hash(raw: RawDocument, comment_min_paragraphs: int) -> str:
     """What cleaning reads: the whole input as read, and the one setting cleaning takes. Kept cleaned
     documents are filed under ``clean-`` and this hash, beside the annotations."""
-    text = json.dumps([*dataclasses.astuple(raw), comment_min_paragraphs], ensure_ascii=False)
+    # (the fields as ``dataclasses.astuple`` gives them, all text or None, read one by one: a tenth
+    # of the time, which a desk spends on every stored page at every add)
+    fields = [getattr(raw, name) for name in _RAW_FIELDS]
+    text = json.dumps([*fields, comment_min_paragraphs], ensure_ascii=False)
     return "clean-" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_RAW_FIELDS = tuple(f.name for f in dataclasses.fields(RawDocument))
 
 
 class KeptVectors:
