@@ -10,10 +10,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import NamedTuple
 
 from crosswire.models import Claim, ClaimMention, Conflict, TimeMention
 from crosswire.stages._conflict_context import _Context, _later, _short, _stems
-from crosswire.stages._memo import searcher
+from crosswire.stages._memo import identity_memo, searcher
 
 # Verbs of an event's onset (general English): one event begins once, so two days for it disagree.
 _ONSET_WORD = re.compile(r"\b(?:launch|beg[aiu]n|start|initiat|commenc|mount|trigger)\w*\s+", re.I)
@@ -147,22 +148,18 @@ def _temporal(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
 
 def _whereabouts(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     """A person's whereabouts reported unknown, and a later report that places them somewhere."""
-    mentions = [(c, m) for c in claims for m in c.mentions]
+    hits = [(claim, _hits(claim)) for claim in claims]
     claims_at: dict[tuple[str, str], list[ClaimMention]] = {}  # made when first needed ("His whereabouts")
     located: dict[str, list[tuple[Claim, ClaimMention, str]]] = defaultdict(list)
-    for claim, m in mentions:
-        found = _SEARCH[LOCATED](m.span)
-        if not found or m.negated or m.certainty == "denied" or _NOT_YET.search(m.span[: found.start()]):
-            continue
+    for claim, m, found in ((c, m, found) for c, h in hits for m, found in h.located):
         after = m.start + found.end()
         places = [e for s, _, e in ctx.spans[(m.doc, m.sentence)] if after <= s <= after + 5]
         places = [e for e in places if ctx.entity_type.get(e) in ("GPE", "LOC")]
         for person in ctx.subjects(m) if places else set():
             located[person].append((claim, m, ctx.entity_name[places[0]]))
     conflicts, reported = [], set()
-    for claim, m in mentions:
-        unknown = _SEARCH[WHEREABOUTS_UNKNOWN](m.span)
-        if not unknown or (m.doc, m.sentence) in reported:
+    for claim, m, unknown in ((c, m, found) for c, h in hits for m, found in h.unknown):
+        if (m.doc, m.sentence) in reported:
             continue
         if _POSSESSIVE_BEFORE.search(m.span[: unknown.start()]):
             if not claims_at:
@@ -198,16 +195,15 @@ def _whereabouts(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
 
 
 def _aim_frames(
-    claims: Sequence[Claim], ctx: _Context, pattern: re.Pattern[str]
+    claims: Sequence[Claim], ctx: _Context, disowned: bool
 ) -> list[tuple[Claim, ClaimMention, set[str], frozenset[str], str]]:
-    """Mentions stating (or disowning) an aim: claim, mention, actors, stems of the aim, the aim's words."""
+    """Mentions stating (``disowned``: disowning) an aim: claim, mention, actors, stems of the aim, the
+    aim's words."""
     claims_at: dict[tuple[str, str], list[ClaimMention]] = {}  # made when first needed ("His aim ...")
     frames = []
     for claim in claims:
-        for m in claim.mentions:
-            found = _SEARCH[pattern](m.span)
-            if not found or m.kind != "news" or (pattern is AIM and (m.negated or _SEARCH[DISOWNED_AIM](m.span))):
-                continue
+        hits = _hits(claim)
+        for m, found in hits.disowned if disowned else hits.aims:
             words = found.group("aim")
             cut = _AIM_END.search(words)
             words = re.sub(r"\s+(?:and|or)$", "", words[: cut.start() if cut else len(words)].strip())
@@ -223,6 +219,35 @@ def _aim_frames(
     return frames
 
 
+class _Hits(NamedTuple):
+    """What a claim's mentions say that the detectors over events look for, with the match, in
+    mention order."""
+
+    located: tuple[tuple[ClaimMention, re.Match[str]], ...]  # placed somewhere, as a fact
+    unknown: tuple[tuple[ClaimMention, re.Match[str]], ...]  # whereabouts unknown
+    aims: tuple[tuple[ClaimMention, re.Match[str]], ...]  # an aim stated (news, not negated)
+    disowned: tuple[tuple[ClaimMention, re.Match[str]], ...]  # an aim disowned (news)
+
+
+@identity_memo  # (read once a claim: a desk's next add finds most claims again, the same objects)
+def _hits(claim: Claim) -> _Hits:
+    located, unknown, aims, disowned = [], [], [], []
+    for m in claim.mentions:
+        span = m.span
+        found = _SEARCH[LOCATED](span)
+        if found and not (m.negated or m.certainty == "denied" or _NOT_YET.search(span[: found.start()])):
+            located.append((m, found))
+        if found := _SEARCH[WHEREABOUTS_UNKNOWN](span):
+            unknown.append((m, found))
+        if m.kind == "news":
+            found = _SEARCH[AIM](span)
+            if found and not (m.negated or _SEARCH[DISOWNED_AIM](span)):
+                aims.append((m, found))
+            if found := _SEARCH[DISOWNED_AIM](span):
+                disowned.append((m, found))
+    return _Hits(tuple(located), tuple(unknown), tuple(aims), tuple(disowned))
+
+
 def _claims_at(claims: Sequence[Claim]) -> dict[tuple[str, str], list[ClaimMention]]:
     """Each sentence's claim mentions."""
     found: dict[tuple[str, str], list[ClaimMention]] = defaultdict(list)
@@ -236,12 +261,12 @@ def _aims(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     """An aim attributed to an actor ("their goal was to take the depot") and the same actor, or its
     leader, disowning it ("he never wanted to take the depot")."""
     conflicts = []
-    stated = _aim_frames(claims, ctx, AIM)
+    stated = _aim_frames(claims, ctx, disowned=False)
     with_stem: dict[str, list[int]] = defaultdict(list)  # an aim and a disowned one share a stem
     for row, frame in enumerate(stated):
         for stem in frame[3]:
             with_stem[stem].append(row)
-    for dc, dm, d_actors, d_stems, d_words in _aim_frames(claims, ctx, DISOWNED_AIM):
+    for dc, dm, d_actors, d_stems, d_words in _aim_frames(claims, ctx, disowned=True):
         rows = sorted(set().union(*(with_stem.get(stem, ()) for stem in d_stems)))
         for sc, sm, s_actors, s_stems, s_words in (stated[row] for row in rows):
             if (sm.doc, sm.sentence) == (dm.doc, dm.sentence):

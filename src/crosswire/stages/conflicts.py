@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from crosswire.lexicons import (
     ACT_OPENED,
@@ -32,7 +32,7 @@ from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Q
 from crosswire.settings import DEFAULTS
 from crosswire.stages._conflict_context import _Context, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
-from crosswire.stages._memo import searcher, story_memo
+from crosswire.stages._memo import identity_memo, searcher, story_memo
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
 
@@ -206,22 +206,17 @@ def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> 
 
 def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     conflicts = []
-    denials = []
+    denials: list[tuple[Claim, ClaimMention, frozenset[str]]] = []
+    stated_by_claim: list[tuple[Claim, ClaimMention]] = []
+    stems_of: list[frozenset[str]] = []
     for claim in claims:
-        denied = [m for m in claim.mentions if m.certainty == "denied"]
-        stated = [m for m in claim.mentions if m.certainty != "denied"]
-        if denied and stated:
-            conflicts.append(_polarity_conflict((claim.id,), stated[0], denied[0], ctx))
-        for denial in denied:
-            proposition = _stems(_denied_proposition(denial.text))
-            # Only the clause that carries what is denied speaks for the denial: its sentence's
-            # other clauses ("..., saying officers relied on shields") are not denied by it.
-            if len(proposition) >= 2 and proposition & _stems(denial.span):
-                denials.append((claim, denial, proposition))
+        read = _said(claim)
+        if read.first_denied and read.stated:
+            conflicts.append(_polarity_conflict((claim.id,), read.stated[0][1], read.first_denied, ctx))
+        denials += read.denials
+        stated_by_claim += read.stated
+        stems_of += read.stems
     denied_stems = frozenset().union(*(proposition for _, _, proposition in denials))
-    stated_by_claim = [(c, m) for c in claims for m in c.mentions if m.certainty != "denied"]
-    # A statement is its own clause: words elsewhere in its sentence are not what it states.
-    stems_of = [_stems(m.span) for _, m in stated_by_claim]
     with_stem: dict[str, list[int]] = defaultdict(list)  # (only the stems some denial looks up)
     for row, stems in enumerate(stems_of):
         for stem in stems & denied_stems:
@@ -251,6 +246,35 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     for conflict in conflicts:
         unique.setdefault(conflict.claims, conflict)
     return list(unique.values())
+
+
+class _Said(NamedTuple):
+    """What a claim's mentions state and deny, for the denial detector, in mention order."""
+
+    first_denied: ClaimMention | None
+    denials: tuple[tuple[Claim, ClaimMention, frozenset[str]], ...]  # with the stems of what is denied
+    stated: tuple[tuple[Claim, ClaimMention], ...]  # the mentions that do not deny
+    stems: tuple[frozenset[str], ...]  # each statement's stems
+
+
+@identity_memo  # (read once a claim: a desk's next add finds most claims again, the same objects)
+def _said(claim: Claim) -> _Said:
+    denied = [m for m in claim.mentions if m.certainty == "denied"]
+    stated = [m for m in claim.mentions if m.certainty != "denied"]
+    denials = []
+    for denial in denied:
+        proposition = _stems(_denied_proposition(denial.text))
+        # Only the clause that carries what is denied speaks for the denial: its sentence's
+        # other clauses ("..., saying officers relied on shields") are not denied by it.
+        if len(proposition) >= 2 and proposition & _stems(denial.span):
+            denials.append((claim, denial, proposition))
+    # A statement is its own clause: words elsewhere in its sentence are not what it states.
+    return _Said(
+        denied[0] if denied else None,
+        tuple(denials),
+        tuple((claim, m) for m in stated),
+        tuple(_stems(m.span) for m in stated),
+    )
 
 
 def _same_participant(
