@@ -114,6 +114,34 @@ def test_stories_a_desk_collects_young_garbage_less_often_and_restores_the_setti
     assert gc.get_threshold() == before
 
 
+def test_stories_a_desk_keeps_its_story_out_of_the_collectors_sight(tmp_path, nlp, monkeypatch):
+    # What an add made is kept out of the garbage collector's walks, and handed back to it when
+    # another story is analysed and every THAW_ADDS adds (reference cycles cannot pile up).
+    import gc
+
+    from crosswire.stories import service
+
+    thawed: list[str] = []
+    unfreeze = gc.unfreeze
+    monkeypatch.setattr(gc, "unfreeze", lambda: (thawed.append("thawed"), unfreeze())[1])
+    monkeypatch.setattr(service, "THAW_ADDS", 2)
+    monkeypatch.setattr(service, "_adds_kept", 0)
+    store = open_store(tmp_path / "s.db")
+    wire, _ = collect_files([str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
+    breaking, _ = collect_files([str(SAMPLE / "breaking.txt")], SETTINGS.max_file_bytes)
+    try:
+        add_to_story(store, "levy", wire, SETTINGS, nlp=nlp)
+        assert gc.get_freeze_count() > 0
+        thawed.clear()
+        add_to_story(store, "levy", breaking, SETTINGS, nlp=nlp)  # the second add: thawed first
+        assert thawed == ["thawed"] and gc.get_freeze_count() > 0
+        thawed.clear()
+        add_to_story(store, "other", wire, SETTINGS, nlp=nlp)  # another story
+        assert thawed == ["thawed"]
+    finally:
+        unfreeze()
+
+
 def test_stories_add_of_nothing_stores_nothing(tmp_path, nlp):
     store = open_store(tmp_path / "s.db")
     assert add_to_story(store, "levy", [], SETTINGS, nlp=nlp).version is None

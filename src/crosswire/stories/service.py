@@ -6,6 +6,7 @@ app both use it, so an upload and `crosswire add` do exactly the same thing.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.analysis.cache import Remembering, Reuse
-from crosswire.analysis.collector import collecting_less, hand_back
+from crosswire.analysis.collector import collecting_less, hand_back, keep_for_good
 from crosswire.analysis.pipeline import (
     LocalExecutor,
     Progress,
@@ -49,6 +50,7 @@ MAX_STORY_NAME = 200  # the web app's limit too: every stored story can be opene
 # apart, as in any analysis) walked what was about to stay, about 0.2 s an add on a 1,000-article
 # story; 300,000 apart, about 0.1 s (measured on that story, 2026-12-05).
 DESK_YOUNG = 300_000
+THAW_ADDS = 50  # adds between two walks of what a desk keeps (``_keep_story``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +132,7 @@ def add_to_story(
         written = _kept_claims.dumps(dossier, version())
         covers = max(d.id for d in documents)
         number = store.save_version(story, written, covers, len(dossier.documents))
+        _keep_story()
     hand_back()  # (a desk's process stays up all day: what the analysis freed goes back to the system)
     resumed = tuple(name for name in pending if name not in added)
     return AddResult(story, tuple(added), number, dossier.errors, resumed, reuse=reuse)
@@ -150,6 +153,7 @@ def remove_from_story(
         dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
         written = _kept_claims.dumps(dossier, version())
         number = store.save_version(story, written, covers, len(dossier.documents))
+        _keep_story()
     hand_back()
     return AddResult(story, (), number, dossier.errors, removed=tuple(removed), reuse=reuse)
 
@@ -172,12 +176,23 @@ def _analyze_documents(
         forget_story()
         _kept_claims = KeptClaims()
         _memos_of = story
+        gc.unfreeze()  # (the last story's objects: for the collector again, see ``_keep_story``)
     executor = LocalExecutor(nlp, cache=_remembering(store), keep_memos=True)
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
 
 
+def _keep_story() -> None:
+    """What the add made is the story this process keeps: out of the garbage collector's sight
+    (``keep_for_good``), handed back to it when another story is analysed and every ``THAW_ADDS``
+    adds, so that garbage in reference cycles cannot pile up in a process that stays up all day."""
+    global _adds_kept
+    _adds_kept += 1
+    keep_for_good(thaw=_adds_kept % THAW_ADDS == 0)
+
+
 _remembered: dict[Any, Any] = {}  # what the latest add read back from a store, decoded (``Remembering``)
 _memos_of: str | None = None  # the story whose analysis the stages' memos hold
+_adds_kept = 0  # adds whose objects were kept out of the collector's sight (``_keep_story``)
 _kept_claims = KeptClaims()  # the JSON of the claims of the latest version this process stored
 
 
