@@ -245,12 +245,12 @@ def test_document_memo_hands_back_the_same_answer_for_the_same_objects_only():
     assert work(doc, (a, b), True) is not first  # the story is reconciled: the memo is empty
 
 
-def test_mention_memo_finds_each_mention_of_a_large_story_again_under_its_claim_id():
-    from crosswire.stages._memo import DOCUMENT_MEMO_SIZE, mention_memo
+def test_object_memo_finds_each_mention_of_a_large_story_again_under_its_claim_id():
+    from crosswire.stages._memo import DOCUMENT_MEMO_SIZE, object_memo
 
     calls = []
 
-    @mention_memo
+    @object_memo
     def told(mention, claim):
         calls.append(mention)
         return (mention, claim)

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from crosswire.models import Claim, ClaimMention, Conflict, TimeMention
 from crosswire.stages._conflict_context import _Context, _later, _short, _stems
-from crosswire.stages._memo import identity_memo, searcher
+from crosswire.stages._memo import object_memo, searcher
 
 # Verbs of an event's onset (general English): one event begins once, so two days for it disagree.
 _ONSET_WORD = re.compile(r"\b(?:launch|beg[aiu]n|start|initiat|commenc|mount|trigger)\w*\s+", re.I)
@@ -229,7 +229,7 @@ class _Hits(NamedTuple):
     disowned: tuple[tuple[ClaimMention, re.Match[str]], ...]  # an aim disowned (news)
 
 
-@identity_memo  # (read once a claim: a desk's next add finds most claims again, the same objects)
+@object_memo  # (read once a claim: a desk's next add finds most claims again, the same objects)
 def _hits(claim: Claim) -> _Hits:
     located, unknown, aims, disowned = [], [], [], []
     for m in claim.mentions:

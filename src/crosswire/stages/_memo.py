@@ -71,11 +71,32 @@ def identity_memo(function: Function) -> Function:
     return _memo_on(function, _identities, MEMO_SIZE)
 
 
-def mention_memo(function: Function) -> Function:
-    """``function`` memoised as ``document_memo`` keys it (plain values by value, anything else by
-    identity), holding as many calls as ``identity_memo``: for work on each claim mention of a story
-    with a plain value beside it (its claim's id), found again at the story's next add."""
-    return _memo_on(function, _key, MEMO_SIZE)
+def object_memo(function: Function) -> Function:
+    """``function`` memoised on the identity of its first argument (a claim mention, a claim), its
+    other arguments compared by value (``==``), until ``forget_story``: for work on each mention or
+    claim of a story, found again at the story's next add, where most are the same objects. One
+    answer is kept an object: called with other values beside it (a mention under another claim id),
+    the new answer takes the old one's place. The memo keeps the arguments, so that no other object
+    can take the first one's identity meanwhile, and holds at most ``MEMO_SIZE`` objects (emptied
+    when full). Cheaper to look up than ``identity_memo``: a desk looks up every claim of its story
+    in a few of these at every add."""
+    memo: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
+
+    @functools.wraps(function)
+    def memoised(first: Any, *rest: Any) -> Any:
+        found = memo.get(id(first))
+        if found is not None and found[0] is first and found[1] == rest:
+            return found[2]
+        if len(memo) >= MEMO_SIZE:
+            memo.clear()
+        value = function(first, *rest)
+        memo[id(first)] = (first, rest, value)
+        return value
+
+    memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
+    memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
+    _MEMOS.append(memoised)
+    return memoised  # type: ignore[return-value]
 
 
 def _memo_on(function: Function, key_of: Callable[[tuple[Any, ...]], Any], size: int) -> Function:

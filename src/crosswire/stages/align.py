@@ -35,7 +35,7 @@ from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
 from crosswire.stages._ids import numbered, slug
-from crosswire.stages._memo import document_memo, identity_memo, mention_memo, searcher, story_memo
+from crosswire.stages._memo import document_memo, identity_memo, object_memo, searcher, story_memo
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
@@ -503,12 +503,12 @@ def _single_claim(
 ) -> Claim:
     """``_claim`` of one mention: its own wording, its document's date, one source if it is news."""
     date = docs[mention.doc].published.date
-    return _one_mention_claim(claim_id, mention, date, quantities, settings.quantity_tolerance)
+    return _one_mention_claim(mention, claim_id, date, quantities, settings.quantity_tolerance)
 
 
-@mention_memo  # (a desk's next add finds most claims again: the same objects, not new ones)
+@object_memo  # (a desk's next add finds most claims again: the same objects, not new ones)
 def _one_mention_claim(
-    claim_id: str, mention: ClaimMention, date: str | None, quantities: tuple[Quantity, ...], tolerance: float
+    mention: ClaimMention, claim_id: str, date: str | None, quantities: tuple[Quantity, ...], tolerance: float
 ) -> Claim:
     return Claim(
         id=claim_id,

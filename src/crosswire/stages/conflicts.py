@@ -32,7 +32,7 @@ from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Q
 from crosswire.settings import DEFAULTS
 from crosswire.stages._conflict_context import _Context, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
-from crosswire.stages._memo import identity_memo, searcher, story_memo
+from crosswire.stages._memo import object_memo, searcher, story_memo
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
 
@@ -257,7 +257,7 @@ class _Said(NamedTuple):
     stems: tuple[frozenset[str], ...]  # each statement's stems
 
 
-@identity_memo  # (read once a claim: a desk's next add finds most claims again, the same objects)
+@object_memo  # (read once a claim: a desk's next add finds most claims again, the same objects)
 def _said(claim: Claim) -> _Said:
     denied = [m for m in claim.mentions if m.certainty == "denied"]
     stated = [m for m in claim.mentions if m.certainty != "denied"]

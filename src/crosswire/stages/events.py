@@ -24,7 +24,7 @@ from crosswire.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
 from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
-from crosswire.stages._memo import identity_memo, mention_memo
+from crosswire.stages._memo import object_memo
 from crosswire.stages._mentions import WORD, lasting, text_day
 from crosswire.stages._order import document_rank
 from crosswire.stages._sources import independent_sources
@@ -156,12 +156,12 @@ def _in_common(a: EventMention, b: EventMention) -> bool:
     )
 
 
-@identity_memo  # (a desk's next add finds most claims again, the same objects: see ``align``)
+@object_memo  # (a desk's next add finds most claims again, the same objects: see ``align``)
 def _event_mentions(claim: Claim) -> tuple[tuple[EventMention, ClaimMention], ...]:
     return tuple((told, m) for m in claim.mentions if (told := _told(m, claim.id)) is not None)
 
 
-@mention_memo  # (a desk's next add finds each mention of the documents it read, with its claim id)
+@object_memo  # (a desk's next add finds each mention of the documents it read, with its claim id)
 def _told(m: ClaimMention, claim: str) -> EventMention | None:
     """The event a claim mention tells, as a mention of ``claim``; None for a mention with no event
     verb."""
