@@ -548,3 +548,42 @@ def test_cluster_sketched_document_dated_without_a_day_may_join_a_closed_story()
         found = cluster_features(features, settings)
         assert (features.ids[-2], features.ids[-1]) in found  # past the window of every dated story
         assert (features.ids[1],) in found  # the dated document a month later opened its own
+
+
+def test_cluster_near_duplicates_are_the_groups_an_lsh_index_finds():
+    # Near copies are found by comparing signatures band by band: the same groups as querying
+    # datasketch's MinHashLSH with every document, on signatures that share some bands and not others.
+    import random
+
+    from datasketch import MinHash, MinHashLSH
+
+    from crosswire.models import Document, Published
+    from crosswire.stages._shingles import PERMUTATIONS, SCHEME
+
+    rng = random.Random(11)
+    for _ in range(20):
+        base = [rng.getrandbits(32) for _ in range(PERMUTATIONS)]
+        signatures = []
+        for _ in range(rng.randint(2, 12)):
+            kept = rng.random()  # a copy keeps most of the base's values, a new text few of them
+            signatures.append(tuple(v if rng.random() < kept else rng.getrandbits(32) for v in base))
+        undated = Published(None, "none")
+        documents = [
+            Document(f"d{n}", f"d{n}.txt", None, None, None, undated, "en", "news", ("text",), ())
+            for n in range(len(signatures))
+        ]
+        lsh = MinHashLSH(threshold=0.8, num_perm=PERMUTATIONS)
+        hashes = {}
+        for doc, signature in zip(documents, signatures, strict=True):
+            values = np.array(signature, dtype=np.uint64)
+            hashes[doc.id] = MinHash(num_perm=PERMUTATIONS, hashvalues=values, scheme=SCHEME)
+            lsh.insert(doc.id, hashes[doc.id])
+        groups = {d.id: {d.id} for d in documents}
+        for doc_id, minhash in hashes.items():
+            for other in lsh.query(minhash):
+                merged = groups[doc_id] | groups[other]
+                for member in merged:
+                    groups[member] = merged
+        expected = sorted(sorted(g) for g in {id(g): g for g in groups.values()}.values() if len(g) > 1)
+        found = near_duplicates(documents, 0.8, signatures)
+        assert sorted(sorted(g) for g in found) == expected

@@ -8,7 +8,7 @@ with the time since the story's last document. It joins the closest story when c
 opens a new one. A second pass merges stories by average linkage. Once many stories are open, a
 document is scored exactly against a few candidates only: the stories whose mean vector, sketched to
 256 dimensions by a random projection, is closest to its own. Near-duplicates are found with MinHash
-LSH (datasketch) over word shingles.
+LSH over word shingles (the bands datasketch's ``MinHashLSH`` cuts, compared as values).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import date
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHashLSH
 from scipy import sparse
 from spacy.lang.en.stop_words import STOP_WORDS
 from threadpoolctl import threadpool_limits
@@ -29,7 +29,8 @@ from threadpoolctl import threadpool_limits
 from crosswire.models import Document
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
-from crosswire.stages._shingles import PERMUTATIONS, SCHEME, shingle_signature
+from crosswire.stages._memo import object_memo
+from crosswire.stages._shingles import PERMUTATIONS, shingle_signature
 from crosswire.stages._story_features import (
     FEATURES,
     FeatureSource,
@@ -537,24 +538,31 @@ def story_label(documents: Sequence[Document]) -> str:
 def near_duplicates(
     documents: Sequence[Document], threshold: float = 0.8, signatures: Sequence[tuple[int, ...]] = ()
 ) -> list[set[str]]:
-    """Groups of documents whose texts are near-copies (MinHash LSH over 5-word shingles).
-    ``signatures``: each document's ``shingle_signature``, when kept (an empty one is made here)."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS)
-    hashes = {}
-    permutations = None  # one seed, one set of permutations: made for the first and shared
+    """Groups of documents whose texts are near-copies (MinHash LSH over 5-word shingles): two
+    documents are one group when their signatures agree on every value of one of the bands that
+    datasketch's ``MinHashLSH`` cuts for ``threshold`` (what its query finds), and groups chain.
+    ``signatures``: each document's ``shingle_signature``, when kept (an empty one is made here).
+    The bands are compared as values, not through an LSH index built afresh: a desk finds near
+    copies again at every add, and each document's bands are cut once (``_bands``)."""
+    sets = DisjointSet(d.id for d in documents)
+    holder: dict[tuple[int, ...], str] = {}  # a band's values -> the first document holding them
     for k, doc in enumerate(documents):
         signature = signatures[k] if k < len(signatures) and signatures[k] else shingle_signature(doc.body)
-        values = np.array(signature, dtype=np.uint64)
-        minhash = MinHash(num_perm=PERMUTATIONS, seed=1, hashvalues=values, scheme=SCHEME, permutations=permutations)
-        permutations = minhash.permutations
-        hashes[doc.id] = minhash
-        lsh.insert(doc.id, minhash)
-    sets = DisjointSet(d.id for d in documents)
-    for doc_id, minhash in hashes.items():
-        for other in lsh.query(minhash):
-            if other != doc_id:
-                sets.union(doc_id, other)
+        for band in _bands(signature, threshold):
+            sets.union(holder.setdefault(band, doc.id), doc.id)
     groups: dict[str, set[str]] = {}
-    for doc_id in hashes:
-        groups.setdefault(sets.find(doc_id), set()).add(doc_id)
+    for doc in documents:
+        groups.setdefault(sets.find(doc.id), set()).add(doc.id)
     return [g for g in groups.values() if len(g) > 1]
+
+
+@object_memo  # (a document's signature is the same object from one add to the next)
+def _bands(signature: tuple[int, ...], threshold: float) -> tuple[tuple[int, ...], ...]:
+    """The signature cut into LSH bands, each band's number first (bands are compared band by band)."""
+    return tuple((n, *signature[start:end]) for n, (start, end) in enumerate(_band_ranges(threshold)))
+
+
+@cache
+def _band_ranges(threshold: float) -> tuple[tuple[int, int], ...]:
+    """Where datasketch's ``MinHashLSH`` cuts a signature into bands for ``threshold``."""
+    return tuple(MinHashLSH(threshold=threshold, num_perm=PERMUTATIONS).hashranges)
