@@ -85,6 +85,8 @@ def test_candidate_pairs_are_every_pair_sharing_a_block_in_order():
         alone = sorted({pair for block in lists for pair in combinations(sorted(set(block)), 2)})
         assert candidate_pairs(lists, size) == alone
     assert candidate_pairs([], 5) == []
+    with pytest.raises(IndexError, match="outside 0..4"):
+        candidate_pairs([[0, 7], [1, 2]], 5)
 
 
 def test_align_claim_ids_are_the_first_reports_words_and_are_safe_to_link():

@@ -264,6 +264,31 @@ def test_object_memo_finds_each_mention_of_a_large_story_again_under_its_claim_i
     assert told(mentions[0], "c-0") is not first[0]
 
 
+def test_object_memo_compares_the_other_arguments_by_type_and_value_and_lets_go_each_round():
+    from crosswire.stages._memo import next_round, object_memo
+
+    calls = []
+
+    @object_memo
+    def read(claim, number, parts):
+        calls.append(claim)
+        return object()
+
+    claim, other, part = object(), object(), object()
+    first = read(claim, 2, (part, "a"))
+    assert read(claim, 2, (part, "".join(["a"]))) is first  # a new tuple of the same items
+    assert read(claim, 2.0, (part, "a")) is not first  # equal, but a float: its JSON differs
+    assert read(claim, 2, (object(), "a")) is not read(claim, 2, (part, "a"))  # (another object)
+    kept = read(other, 1, ())
+    next_round()  # both were asked for since the last round: kept
+    assert read(other, 1, ()) is kept
+    next_round()  # ``claim`` was not asked for in this round: let go
+    before = len(calls)
+    read(claim, 2, (part, "a"))
+    assert len(calls) == before + 1
+    forget_story()
+
+
 def test_cache_the_reference_corpus_added_in_publication_order_equals_a_full_analysis_each_time(tmp_path, nlp):
     """A desk adds the reference articles one at a time, in the order they were published, in one
     process that keeps what it memoised: every version equals an analysis of the same articles afresh,

@@ -552,7 +552,8 @@ def test_cluster_sketched_document_dated_without_a_day_may_join_a_closed_story()
 
 def test_cluster_near_duplicates_are_the_groups_an_lsh_index_finds():
     # Near copies are found by comparing signatures band by band: the same groups as querying
-    # datasketch's MinHashLSH with every document, on signatures that share some bands and not others.
+    # datasketch's MinHashLSH with every document, on signatures that share chosen bands (chains
+    # too: a shares a band with b, b another with c, a none with c) or a few values of one.
     import random
 
     from datasketch import MinHash, MinHashLSH
@@ -560,13 +561,21 @@ def test_cluster_near_duplicates_are_the_groups_an_lsh_index_finds():
     from crosswire.models import Document, Published
     from crosswire.stages._shingles import PERMUTATIONS, SCHEME
 
+    ranges = MinHashLSH(threshold=0.8, num_perm=PERMUTATIONS).hashranges
     rng = random.Random(11)
-    for _ in range(20):
+    grouped = 0
+    for _ in range(30):
         base = [rng.getrandbits(32) for _ in range(PERMUTATIONS)]
         signatures = []
-        for _ in range(rng.randint(2, 12)):
-            kept = rng.random()  # a copy keeps most of the base's values, a new text few of them
-            signatures.append(tuple(v if rng.random() < kept else rng.getrandbits(32) for v in base))
+        for _ in range(rng.randint(2, 10)):
+            values = [rng.getrandbits(32) for _ in range(PERMUTATIONS)]
+            for start, end in rng.sample(ranges, rng.randint(0, 2)):  # a band or two in common
+                source = signatures[-1] if signatures and rng.random() < 0.5 else base
+                values[start:end] = source[start:end]
+            if rng.random() < 0.2:  # most of a band, not all of it
+                start, end = rng.choice(ranges)
+                values[start : end - 1] = base[start : end - 1]
+            signatures.append(tuple(values))
         undated = Published(None, "none")
         documents = [
             Document(f"d{n}", f"d{n}.txt", None, None, None, undated, "en", "news", ("text",), ())
@@ -584,6 +593,11 @@ def test_cluster_near_duplicates_are_the_groups_an_lsh_index_finds():
                 merged = groups[doc_id] | groups[other]
                 for member in merged:
                     groups[member] = merged
-        expected = sorted(sorted(g) for g in {id(g): g for g in groups.values()}.values() if len(g) > 1)
+        unique = {id(g): g for g in groups.values()}.values()
+        expected = sorted(sorted(g) for g in unique if len(g) > 1)
         found = near_duplicates(documents, 0.8, signatures)
         assert sorted(sorted(g) for g in found) == expected
+        grouped += len(expected)
+    assert grouped >= 20  # (the cases do hold groups)
+    with pytest.raises(ValueError, match="signature of d0 has 3 values"):
+        near_duplicates(documents[:1], 0.8, [(1, 2, 3)])

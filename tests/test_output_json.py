@@ -66,11 +66,16 @@ def test_output_json_kept_claims_write_what_to_dict_gives_version_after_version(
     # when a file name was not UTF-8 (text orjson cannot write).
     from dataclasses import replace
 
+    import orjson
+
     from crosswire.output.json import KeptClaims
 
     def expected(dossier) -> object:
         text = json.dumps(to_dict(dossier, "t"), ensure_ascii=False)
         return json.loads(text.encode("utf-8", "surrogatepass"))
+
+    # The same bytes as writing the dossier's JSON in one go.
+    assert KeptClaims().dumps(sample_dossier, "t") == orjson.dumps(to_dict(sample_dossier, "t"))
 
     kept = KeptClaims()
     assert json.loads(kept.dumps(sample_dossier, "t")) == expected(sample_dossier)
@@ -97,3 +102,5 @@ def test_output_json_kept_claims_write_what_to_dict_gives_version_after_version(
     renamed = (replace(documents[0], source="a\udcff.txt"), *documents[1:])
     odd = replace(sample_dossier, documents=renamed)
     assert json.loads(kept.dumps(odd, "t").decode("utf-8", "surrogatepass")) == expected(odd)
+    plain = json.dumps(to_dict(odd, "t"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+    assert kept.dumps(odd, "t") == plain  # (the json module's bytes, as the store wrote before)

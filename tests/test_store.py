@@ -287,3 +287,17 @@ def test_store_written_by_a_newer_crosswire_is_refused_not_misread(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="newer crosswire"):
         open_store(path)
+
+
+def test_store_keeps_a_version_given_as_json_already_written(tmp_path):
+    # A desk writes a version's JSON itself (its claims' JSON kept from the last add): the store
+    # keeps those bytes as they are, with the number of documents it is told.
+    import orjson
+
+    store = open_store(tmp_path / "s.db")
+    written = orjson.dumps({"documents": [1, 2, 3], "v": "“Zürich”"})
+    assert store.save_version("story", written, None, 3) == 1
+    assert store.version("story") == {"documents": [1, 2, 3], "v": "“Zürich”"}
+    assert [v.documents for v in store.versions("story")] == [3]
+    with pytest.raises(ValueError, match="needs its number of documents"):
+        store.save_version("story", written)

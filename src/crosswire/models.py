@@ -300,7 +300,8 @@ class ClaimMention:
     _span: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_span", self.text[self.start : self.end if self.end >= 0 else len(self.text)])
+        end = self.end if self.end >= 0 else len(self.text)
+        object.__setattr__(self, "_span", self.text[self.start : end])
 
     @property
     def span(self) -> str:

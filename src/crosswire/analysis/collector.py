@@ -41,7 +41,8 @@ def collecting_less(young: int = YOUNG) -> Iterator[None]:
         if _inside == 0:
             _before = gc.get_threshold()
             if _before[0]:
-                gc.set_threshold(*(max(now, ours) for now, ours in zip(_before, (young, MIDDLE, OLD), strict=False)))
+                ours = (young, MIDDLE, OLD)
+                gc.set_threshold(*(max(now, our) for now, our in zip(_before, ours, strict=False)))
         _inside += 1
     try:
         yield
@@ -52,16 +53,21 @@ def collecting_less(young: int = YOUNG) -> Iterator[None]:
                 gc.set_threshold(*_before)
 
 
-def keep_for_good(thaw: bool = False) -> None:
-    """Take every object alive now out of the collector's sight (``gc.freeze``): a process that
-    keeps a story open keeps what its last add made, and collections walked all of it again and
-    again (a young collection as each add ended, and now and then a full one of 0.4-1.0 s, on a
-    1,000-article story). What the next add lets go is still freed at once; only garbage in
-    reference cycles among kept objects waits, and an add leaves about ten such small objects. With
-    ``thaw``, what was kept before is handed back to the collector first, to be walked once."""
-    if thaw:
-        gc.unfreeze()
+def keep_for_good() -> None:
+    """Take every object alive now out of the collector's sight (``gc.freeze``, for the whole
+    process): a process that keeps a story open keeps what its last add made, and collections
+    walked all of it again and again (a young collection as each add ended, and now and then a
+    full one of 0.4-1.0 s, on a 1,000-article story). What the next add lets go is still freed at
+    once; only garbage in reference cycles among kept objects waits for ``collect_kept``."""
     gc.freeze()
+
+
+def collect_kept() -> None:
+    """Hand what ``keep_for_good`` kept back to the collector and collect all of it once: garbage
+    in reference cycles among kept objects is freed (a full collection, 0.4-1.0 s on a
+    1,000-article story)."""
+    gc.unfreeze()
+    gc.collect()
 
 
 def hand_back() -> None:

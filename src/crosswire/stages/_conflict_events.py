@@ -197,8 +197,8 @@ def _whereabouts(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
 def _aim_frames(
     claims: Sequence[Claim], ctx: _Context, disowned: bool
 ) -> list[tuple[Claim, ClaimMention, set[str], frozenset[str], str]]:
-    """Mentions stating (``disowned``: disowning) an aim: claim, mention, actors, stems of the aim, the
-    aim's words."""
+    """Mentions stating (``disowned``: disowning) an aim: claim, mention, actors, stems of the aim,
+    the aim's words."""
     claims_at: dict[tuple[str, str], list[ClaimMention]] = {}  # made when first needed ("His aim ...")
     frames = []
     for claim in claims:
@@ -235,7 +235,8 @@ def _hits(claim: Claim) -> _Hits:
     for m in claim.mentions:
         span = m.span
         found = _SEARCH[LOCATED](span)
-        if found and not (m.negated or m.certainty == "denied" or _NOT_YET.search(span[: found.start()])):
+        asserted = not (m.negated or m.certainty == "denied")
+        if found and asserted and not _NOT_YET.search(span[: found.start()]):
             located.append((m, found))
         if found := _SEARCH[WHEREABOUTS_UNKNOWN](span):
             unknown.append((m, found))

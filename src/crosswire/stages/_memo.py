@@ -15,6 +15,7 @@ DOCUMENT_MEMO_SIZE = 1 << 13  # documents a document memo keeps (a story kept op
 
 Function = TypeVar("Function", bound=Callable[..., Any])
 _MEMOS: list[Any] = []
+_ROUNDS: list[Callable[[], None]] = []  # each object memo's ``next_round``
 
 
 def story_memo(function: Function) -> Function:
@@ -72,31 +73,70 @@ def identity_memo(function: Function) -> Function:
 
 
 def object_memo(function: Function) -> Function:
-    """``function`` memoised on the identity of its first argument (a claim mention, a claim), its
-    other arguments compared by value (``==``), until ``forget_story``: for work on each mention or
-    claim of a story, found again at the story's next add, where most are the same objects. One
-    answer is kept an object: called with other values beside it (a mention under another claim id),
-    the new answer takes the old one's place. The memo keeps the arguments, so that no other object
-    can take the first one's identity meanwhile, and holds at most ``MEMO_SIZE`` objects (emptied
-    when full). Cheaper to look up than ``identity_memo``: a desk looks up every claim of its story
-    in a few of these at every add."""
+    """``function`` memoised on the identity of its first argument (a claim mention, a claim), until
+    ``forget_story``: for work on each mention or claim of a story, found again at the story's next
+    add, where most are the same objects. The other arguments must be the same too: strings and
+    numbers equal in type and value, tuples item by item, anything else the same object. One
+    answer is kept an object: called with other arguments beside it (a mention under another claim
+    id), the new answer takes the old one's place. The memo keeps the arguments, so that no other
+    object can take the first one's identity meanwhile; ``next_round`` lets go of what was not asked
+    for since the last round, and it holds at most ``MEMO_SIZE`` objects (emptied when full).
+    Cheaper to look up than ``identity_memo``: a desk looks up every claim of its story in a few of
+    these at every add."""
     memo: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
+    asked: set[int] = set()
 
     @functools.wraps(function)
     def memoised(first: Any, *rest: Any) -> Any:
-        found = memo.get(id(first))
-        if found is not None and found[0] is first and found[1] == rest:
+        key = id(first)
+        asked.add(key)
+        found = memo.get(key)
+        if found is not None and found[0] is first and (found[1] is rest or _same(found[1], rest)):
             return found[2]
         if len(memo) >= MEMO_SIZE:
             memo.clear()
         value = function(first, *rest)
-        memo[id(first)] = (first, rest, value)
+        memo[key] = (first, rest, value)
         return value
 
-    memoised.cache_clear = memo.clear  # type: ignore[attr-defined]
+    def next_round() -> None:
+        for key in memo.keys() - asked:
+            del memo[key]
+        asked.clear()
+
+    def cache_clear() -> None:
+        memo.clear()
+        asked.clear()
+
+    memoised.cache_clear = cache_clear  # type: ignore[attr-defined]
     memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
     _MEMOS.append(memoised)
+    _ROUNDS.append(next_round)
     return memoised  # type: ignore[return-value]
+
+
+def next_round() -> None:
+    """Let every ``object_memo`` go of what it was not asked for since the last round: a process
+    that keeps a story open calls this after each add, so that the claims of earlier versions
+    (another object at each add when their mentions change) are not kept with their readings."""
+    for let_go in _ROUNDS:
+        let_go()
+
+
+def _same(kept: tuple[Any, ...], given: tuple[Any, ...]) -> bool:
+    """Whether two argument lists are the same for ``object_memo``."""
+    return len(kept) == len(given) and all(map(_same_one, kept, given))
+
+
+def _same_one(kept: Any, given: Any) -> bool:
+    if kept is given:
+        return True
+    kind = type(kept)
+    if kind is not type(given):
+        return False
+    if kind is tuple:
+        return _same(kept, given)
+    return kind in _PLAIN and bool(kept == given)
 
 
 def _memo_on(function: Function, key_of: Callable[[tuple[Any, ...]], Any], size: int) -> Function:

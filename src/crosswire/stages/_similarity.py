@@ -95,9 +95,16 @@ def candidate_pairs(blocks: Blocks, size: int) -> list[tuple[int, int]]:
 
 
 def _marking(blocks: Sequence[np.ndarray], size: int) -> sparse.csr_matrix:
-    """One row per block, marking its rows (each given once)."""
+    """One row per block, marking its rows (each given once).
+
+    Raises:
+        IndexError: a row outside ``range(size)`` (scipy would not check it).
+    """
     lengths = np.fromiter(map(len, blocks), dtype=np.int64, count=len(blocks))
-    rows = np.concatenate(blocks).astype(np.int32, copy=False)
+    rows = np.concatenate(blocks)
+    if len(rows) and (rows.min() < 0 or rows.max() >= size):
+        raise IndexError(f"candidate_pairs: a block holds a row outside 0..{size - 1}")
+    rows = rows.astype(np.int32, copy=False)
     marks = np.ones(len(rows), dtype=np.int32)
     starts = np.concatenate(([0], np.cumsum(lengths)))
     return sparse.csr_matrix((marks, rows, starts), shape=(len(blocks), size))

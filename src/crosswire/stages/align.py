@@ -508,7 +508,11 @@ def _single_claim(
 
 @object_memo  # (a desk's next add finds most claims again: the same objects, not new ones)
 def _one_mention_claim(
-    mention: ClaimMention, claim_id: str, date: str | None, quantities: tuple[Quantity, ...], tolerance: float
+    mention: ClaimMention,
+    claim_id: str,
+    date: str | None,
+    quantities: tuple[Quantity, ...],
+    tolerance: float,
 ) -> Claim:
     return Claim(
         id=claim_id,

@@ -545,9 +545,15 @@ def near_duplicates(
     The bands are compared as values, not through an LSH index built afresh: a desk finds near
     copies again at every add, and each document's bands are cut once (``_bands``)."""
     sets = DisjointSet(d.id for d in documents)
+    if len({d.id for d in documents}) != len(documents):
+        raise ValueError("near_duplicates: two documents have one id")
     holder: dict[tuple[int, ...], str] = {}  # a band's values -> the first document holding them
     for k, doc in enumerate(documents):
-        signature = signatures[k] if k < len(signatures) and signatures[k] else shingle_signature(doc.body)
+        kept = signatures[k] if k < len(signatures) else ()
+        signature = kept or shingle_signature(doc.body)
+        if len(signature) != PERMUTATIONS:
+            found = f"{len(signature)} values, not {PERMUTATIONS}"
+            raise ValueError(f"near_duplicates: the signature of {doc.id} has {found}")
         for band in _bands(signature, threshold):
             sets.union(holder.setdefault(band, doc.id), doc.id)
     groups: dict[str, set[str]] = {}
@@ -558,8 +564,9 @@ def near_duplicates(
 
 @object_memo  # (a document's signature is the same object from one add to the next)
 def _bands(signature: tuple[int, ...], threshold: float) -> tuple[tuple[int, ...], ...]:
-    """The signature cut into LSH bands, each band's number first (bands are compared band by band)."""
-    return tuple((n, *signature[start:end]) for n, (start, end) in enumerate(_band_ranges(threshold)))
+    """The signature cut into LSH bands, each band's number first (compared band by band)."""
+    ranges = _band_ranges(threshold)
+    return tuple((n, *signature[start:end]) for n, (start, end) in enumerate(ranges))
 
 
 @cache

@@ -212,7 +212,8 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     for claim in claims:
         read = _said(claim)
         if read.first_denied and read.stated:
-            conflicts.append(_polarity_conflict((claim.id,), read.stated[0][1], read.first_denied, ctx))
+            stated = read.stated[0][1]
+            conflicts.append(_polarity_conflict((claim.id,), stated, read.first_denied, ctx))
         denials += read.denials
         stated_by_claim += read.stated
         stems_of += read.stems
@@ -252,7 +253,8 @@ class _Said(NamedTuple):
     """What a claim's mentions state and deny, for the denial detector, in mention order."""
 
     first_denied: ClaimMention | None
-    denials: tuple[tuple[Claim, ClaimMention, frozenset[str]], ...]  # with the stems of what is denied
+    # the denials that speak for what they deny, with its stems
+    denials: tuple[tuple[Claim, ClaimMention, frozenset[str]], ...]
     stated: tuple[tuple[Claim, ClaimMention], ...]  # the mentions that do not deny
     stems: tuple[frozenset[str], ...]  # each statement's stems
 

@@ -6,7 +6,6 @@ app both use it, so an upload and `crosswire add` do exactly the same thing.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.analysis.cache import Remembering, Reuse
-from crosswire.analysis.collector import collecting_less, hand_back, keep_for_good
+from crosswire.analysis.collector import collect_kept, collecting_less, hand_back, keep_for_good
 from crosswire.analysis.pipeline import (
     LocalExecutor,
     Progress,
@@ -29,7 +28,7 @@ from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
 from crosswire.output.json import KeptClaims
 from crosswire.settings import Settings
-from crosswire.stages._memo import forget_story
+from crosswire.stages._memo import forget_story, next_round
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
 
 # What a story takes in is also the web app's upload check (the web never imports stages): the
@@ -176,18 +175,23 @@ def _analyze_documents(
         forget_story()
         _kept_claims = KeptClaims()
         _memos_of = story
-        gc.unfreeze()  # (the last story's objects: for the collector again, see ``_keep_story``)
+        if _adds_kept:  # (the last story's objects: collected once, see ``_keep_story``)
+            collect_kept()
     executor = LocalExecutor(nlp, cache=_remembering(store), keep_memos=True)
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
 
 
 def _keep_story() -> None:
     """What the add made is the story this process keeps: out of the garbage collector's sight
-    (``keep_for_good``), handed back to it when another story is analysed and every ``THAW_ADDS``
-    adds, so that garbage in reference cycles cannot pile up in a process that stays up all day."""
+    (``keep_for_good``). Every ``THAW_ADDS`` adds, and when another story is analysed, what was
+    kept is collected once first (``collect_kept``), so that garbage in reference cycles cannot
+    pile up in a process that stays up all day."""
     global _adds_kept
     _adds_kept += 1
-    keep_for_good(thaw=_adds_kept % THAW_ADDS == 0)
+    next_round()  # (readings of claims this version no longer holds are let go first)
+    if _adds_kept % THAW_ADDS == 0:
+        collect_kept()
+    keep_for_good()
 
 
 _remembered: dict[Any, Any] = {}  # what the latest add read back from a store, decoded (``Remembering``)

@@ -302,7 +302,7 @@ class Store:
         story: str,
         dossier: dict[str, Any] | bytes,
         covers: int | None = None,
-        documents: int = 0,
+        documents: int | None = None,
     ) -> int:
         """Store an analysis of the story as its next version; returns the version number. When the
         latest version already covers more documents (another add read more and finished first), nothing
@@ -314,10 +314,15 @@ class Store:
                 (UTF-8, surrogates passed through: ``KeptClaims.dumps``).
             covers: the highest ``StoredDocument.id`` the analysis read; None means every document
                 stored now (right only when nothing can have been added since the analysis read them).
-            documents: how many documents the analysis holds, for a dossier given as JSON.
+            documents: how many documents the analysis holds; needed for a dossier given as JSON.
+
+        Raises:
+            ValueError: a dossier given as JSON without its number of documents.
         """
         if isinstance(dossier, dict):
             documents = len(dossier.get("documents", []))
+        elif documents is None:
+            raise ValueError("save_version: a dossier given as JSON needs its number of documents")
         with self._transaction() as db:
             story_id = self._story_id(db, story, create=True)
             (last,) = db.execute(
