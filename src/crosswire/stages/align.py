@@ -110,7 +110,13 @@ def align_claims(
     claims: list[Claim] = []
     for claim_id, members in zip(claim_ids([mentions[min(g)] for g in groups]), groups, strict=True):
         group = [mentions[i] for i in sorted(members)]
-        quantities = tuple(q for i in sorted(members) for q in evidence.numbers[i])
+        # (one mention's numbers: the tuple its evidence holds, the same object from add to add)
+        only = min(members)
+        quantities = (
+            evidence.numbers[only]
+            if len(members) == 1
+            else tuple(q for i in sorted(members) for q in evidence.numbers[i])
+        )
         claims.append(_claim(claim_id, group, members, scores, docs, quantities, settings, copies))
     return tuple(claims)
 
