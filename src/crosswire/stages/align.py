@@ -109,14 +109,11 @@ def align_claims(
     groups = sorted(groups, key=lambda g: min(g))
     claims: list[Claim] = []
     for claim_id, members in zip(claim_ids([mentions[min(g)] for g in groups]), groups, strict=True):
-        group = [mentions[i] for i in sorted(members)]
+        ordered = sorted(members)
+        group = [mentions[i] for i in ordered]
         # (one mention's numbers: the tuple its evidence holds, the same object from add to add)
-        only = min(members)
-        quantities = (
-            evidence.numbers[only]
-            if len(members) == 1
-            else tuple(q for i in sorted(members) for q in evidence.numbers[i])
-        )
+        numbers = [evidence.numbers[i] for i in ordered]
+        quantities = numbers[0] if len(numbers) == 1 else tuple(q for each in numbers for q in each)
         claims.append(_claim(claim_id, group, members, scores, docs, quantities, settings, copies))
     return tuple(claims)
 

@@ -128,10 +128,7 @@ def add_to_story(
         dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
         # The analysis covers what it read, not what is stored by the time it is saved: another add
         # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
-        written = _kept_claims.dumps(dossier, version())
-        covers = max(d.id for d in documents)
-        number = store.save_version(story, written, covers, len(dossier.documents))
-        _keep_story()
+        number = _store_version(store, story, dossier, max(d.id for d in documents))
     hand_back()  # (a desk's process stays up all day: what the analysis freed goes back to the system)
     resumed = tuple(name for name in pending if name not in added)
     return AddResult(story, tuple(added), number, dossier.errors, resumed, reuse=reuse)
@@ -150,9 +147,7 @@ def remove_from_story(
     removed, covers = store.remove_documents(story, names)
     with collecting_less(DESK_YOUNG):
         dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
-        written = _kept_claims.dumps(dossier, version())
-        number = store.save_version(story, written, covers, len(dossier.documents))
-        _keep_story()
+        number = _store_version(store, story, dossier, covers)
     hand_back()
     return AddResult(story, (), number, dossier.errors, removed=tuple(removed), reuse=reuse)
 
@@ -179,6 +174,15 @@ def _analyze_documents(
             collect_kept()
     executor = LocalExecutor(nlp, cache=_remembering(store), keep_memos=True)
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
+
+
+def _store_version(store: Store, story: str, dossier: Dossier, covers: int) -> int:
+    """Store the desk's new version (its claims' JSON kept from the last one, ``KeptClaims``) and
+    keep what the analysis made (``_keep_story``); the version's number."""
+    written = _kept_claims.dumps(dossier, version())
+    number = store.save_version(story, written, covers, len(dossier.documents))
+    _keep_story()
+    return number
 
 
 def _keep_story() -> None:
