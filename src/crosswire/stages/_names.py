@@ -10,8 +10,8 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 
-from crosswire.models import Annotated, Entity
-from crosswire.stages._memo import story_memo, story_object_memo
+from crosswire.models import Annotated, Entity, EntityMention
+from crosswire.stages._memo import document_memo, story_memo, story_object_memo
 
 TITLES = re.compile(
     r"^(?:(?:mr|mrs|ms|miss|dr|prof|sir|dame|lt|gen|col|maj|capt|sgt|adm|rev|president|prime minister|minister|"
@@ -48,6 +48,7 @@ _FOLDS = (
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # (every mention's name, at every add of a desk)
 def strip_title(name: str) -> str:
     """A name without honorifics and job titles ('Ms Marchenko' -> 'Marchenko')."""
     stripped = TITLES.sub("", name.strip())
@@ -112,26 +113,55 @@ class Describer:
     Tomas Reiter")."""
 
     def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
-        lookup = entity_lookup(entities)
+        # Read when first asked, and only for the documents and people asked about: a story of
+        # 1,000 articles asks about a few of its 35,000 sentences, at every add of a desk.
+        self._annotated = {a.document.id: a for a in annotated}
+        self._entities = entities
+        self._entity = {e.id: e for e in entities}
         self.types = {e.id: e.type for e in entities}
-        texts = {(a.document.id, s.id): s.text for a in annotated for s in a.document.sentences}
-        self.order = {(a.document.id, s.id): n for a in annotated for n, s in enumerate(a.document.sentences)}
-        self.titles: dict[str, list[frozenset[str]]] = defaultdict(list)  # person -> words just before each mention
-        # doc -> (sentence, offset, entity id or None, name) of each entity or speaker it names, in order
-        self.named: dict[str, list[tuple[int, int, str | None, str]]] = defaultdict(list)
-        for entity in entities:
-            for m in entity.mentions:
-                self.titles[entity.id].append(_words_before(texts.get((m.doc, m.sentence), ""), m.start))
-                at = self.order.get((m.doc, m.sentence), 0)
-                self.named[m.doc].append((at, m.start, entity.id, entity.name))
-        self.title_words = {person: set().union(*before) for person, before in self.titles.items()}
-        for a in annotated:  # a speaker named where spaCy found no entity ("The Daily Courier wrote")
-            for info in a.info:
-                if info.speaker_text:
-                    at = self.order.get((a.document.id, info.sentence), 0)
-                    found = find_entity(lookup, info.speaker_text)
-                    name = re.sub(r"^(?:the|The)\s+", "", info.speaker_text)
-                    self.named[a.document.id].append((at, -1, found, name))
+        self._named: dict[str, list[tuple[int, int, str | None, str]]] = {}
+        self._titles: dict[str, tuple[list[frozenset[str]], set[str]]] = {}
+        self._by_doc: dict[str, list[tuple[Entity, EntityMention]]] | None = None
+        self._lookup: dict[str, str] | None = None
+
+    def _order(self, doc: str) -> dict[str, int]:
+        a = self._annotated.get(doc)
+        return _sentence_order(a) if a is not None else {}
+
+    def named(self, doc: str) -> list[tuple[int, int, str | None, str]]:
+        """(sentence, offset, entity id or None, name) of each entity or speaker the document names:
+        the entities' mentions in the story's order of entities, then the speakers spaCy found no
+        entity for ("The Daily Courier wrote"), in sentence order."""
+        if doc in self._named:
+            return self._named[doc]
+        if self._by_doc is None:
+            self._by_doc = defaultdict(list)
+            for entity in self._entities:
+                for m in entity.mentions:
+                    self._by_doc[m.doc].append((entity, m))
+        if self._lookup is None:
+            self._lookup = entity_lookup(self._entities)
+        order = self._order(doc)
+        named = [(order.get(m.sentence, 0), m.start, e.id, e.name) for e, m in self._by_doc.get(doc, [])]
+        a = self._annotated.get(doc)
+        for info in a.info if a is not None else ():
+            if info.speaker_text:
+                found = find_entity(self._lookup, info.speaker_text)
+                name = re.sub(r"^(?:the|The)\s+", "", info.speaker_text)
+                named.append((order.get(info.sentence, 0), -1, found, name))
+        self._named[doc] = named
+        return named
+
+    def titles(self, person: str) -> tuple[list[frozenset[str]], set[str]]:
+        """The words just before each of a person's mentions, and all of them together."""
+        if person not in self._titles:
+            before = []
+            for m in self._entity[person].mentions:
+                a = self._annotated.get(m.doc)
+                text = _sentence_texts(a).get(m.sentence, "") if a is not None else ""
+                before.append(_words_before(text, m.start))
+            self._titles[person] = (before, set().union(*before))
+        return self._titles[person]
 
     def find(self, description: str | None, doc: str, sentence: str) -> tuple[str | None, str | None]:
         """(entity id, None) for whom the description names, or (None, name as written) for a newspaper
@@ -141,8 +171,8 @@ class Describer:
         if not 2 <= len(words) <= 4 or words[0] != "the":
             return None, None
         head, modifiers = words[-1], words[1:-1]
-        limit = self.order.get((doc, sentence), 1 << 30)
-        named = [n for n in self.named.get(doc, []) if n[0] < limit or (n[0] == limit and n[1] >= 0)]
+        limit = self._order(doc).get(sentence, 1 << 30)
+        named = [n for n in self.named(doc) if n[0] < limit or (n[0] == limit and n[1] >= 0)]
         if head in _MEDIA_NOUNS:
             papers = [n for n in named if _is_paper(n[3]) and (n[2] is None or self.types.get(n[2]) == "ORG")]
             if not papers:
@@ -154,10 +184,20 @@ class Describer:
             for _, _, entity, _ in named
             if entity is not None
             and self.types.get(entity) == "PERSON"
-            and head in self.title_words.get(entity, ())  # (a quick no: the head never comes before this name)
-            and any(head in before and all(w in before for w in modifiers) for before in self.titles[entity])
+            and head in self.titles(entity)[1]  # (a quick no: the head never comes before this name)
+            and any(head in before and all(w in before for w in modifiers) for before in self.titles(entity)[0])
         }
         return (fits.pop(), None) if len(fits) == 1 else (None, None)
+
+
+@document_memo
+def _sentence_order(a: Annotated) -> dict[str, int]:
+    return {s.id: n for n, s in enumerate(a.document.sentences)}
+
+
+@document_memo
+def _sentence_texts(a: Annotated) -> dict[str, str]:
+    return {s.id: s.text for s in a.document.sentences}
 
 
 @story_memo

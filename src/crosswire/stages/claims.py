@@ -48,6 +48,8 @@ def extract_claims(annotated: Sequence[Annotated], entities: Sequence[Entity]) -
 
 def _speaker(info: SentenceInfo, lookup: dict[str, str], descriptions: Describer) -> tuple[str | None, str | None]:
     """(entity id, name as written) of who speaks in a sentence, where it can be told."""
+    if not info.speaker_text:  # (most sentences: nothing to look up)
+        return None, info.speaker_text
     speaker, speaker_name = find_entity(lookup, info.speaker_text), info.speaker_text
     if speaker is None:  # "the paper", "the interior minister"
         speaker, named = descriptions.find(info.speaker_text, info.doc, info.sentence)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from crosswire.models import Annotated, Entity, EntityMention
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._ids import numbered, slug
-from crosswire.stages._memo import story_memo
+from crosswire.stages._memo import document_memo, story_memo
 from crosswire.stages._names import MEDIA_WORDS, fold, strip_title, translit_key
 from crosswire.stages._order import document_rank
 
@@ -116,16 +116,10 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in surfaces:
         clusters[find(key)].append(key)
-    lowercase = Counter[str]()
-    for text in texts.values():
-        lowercase.update(_lowercase_words(text))
     rank = document_rank([a.document for a in annotated])
-    entities = []
-    for root, members in clusters.items():
-        entity = _entity(members, surfaces, reasons.get(root, []), rank)
-        if _common_word(entity, lowercase):
-            continue
-        entities.append(_retype_places(entity, texts))
+    found = [_entity(members, surfaces, reasons.get(root, []), rank) for root, members in clusters.items()]
+    lowercase = _lowercase_counts(annotated, {_common_word_candidate(e) for e in found} - {None})
+    entities = [_retype_places(e, texts) for e in found if not _common_word(e, lowercase)]
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     ids = _stable_ids(entities, rank)
     return tuple(Entity(i, e.name, e.type, e.aliases, e.mentions, e.merges) for i, e in zip(ids, entities, strict=True))
@@ -171,13 +165,17 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
     whose last word is a newspaper word ('Gazeta Polska', 'The Daily Times') is an organisation.
     Returns the reason for each surface retyped."""
     full_names = {k.split()[-1] for k, s in surfaces.items() if len(k.split()) > 1 and _is_person(s, surfaces)}
-    places = [k for k, s in surfaces.items() if len(k.split()) == 1 and _top_label(s.labels) in ("GPE", "LOC")]
+    places: dict[str, list[str]] = defaultdict(list)  # (by first four letters: an adjective shares them)
+    for k, s in surfaces.items():
+        if len(k.split()) == 1 and _top_label(s.labels) in ("GPE", "LOC"):
+            places[k[:4]].append(k)
     coordinated = _coordinated_types(surfaces, texts)
     reasons = {}
     for key, surface in surfaces.items():
         label, total = _top_label(surface.labels), sum(surface.labels.values())
         words = key.split()
-        place = _demonym_of(key, places) if label in ("GPE", "LOC", "ORG") and len(words) == 1 else None
+        one_word = label in ("GPE", "LOC", "ORG") and len(words) == 1
+        place = _demonym_of(key, places.get(key[:4], [])) if one_word else None
         if place is not None:
             surface.labels = Counter({"NORP": total})
             reasons[key] = f"{surface.text}: typed as a nationality: the adjective of {surfaces[place].text}"
@@ -188,8 +186,7 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
             surface.labels = Counter({"ORG": total})
             reasons[key] = f"{surface.text}: typed as an organisation: its last word names a newspaper"
         elif label in ("PERSON", "ORG") and len(words) == 1 and key not in full_names:
-            before = [texts.get((m.doc, m.sentence), "")[: m.start] for m in surface.mentions]
-            located = sum(1 for text in before if _LOCATIVE.search(text))
+            located = sum(_located(texts.get((m.doc, m.sentence), ""), m.start) for m in surface.mentions)
             if located and located * 2 >= len(surface.mentions):
                 surface.labels = Counter({"GPE": total})
                 reasons[key] = (
@@ -197,6 +194,12 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
                     "follow in/at/to/from/near"
                 )
     return reasons
+
+
+@story_memo  # (a name's mentions are tried at every add, and by two checks)
+def _located(text: str, start: int) -> bool:
+    """Whether the name at ``start`` follows 'in', 'at', 'to', 'from', 'near' and the like."""
+    return bool(_LOCATIVE.search(text[:start]))
 
 
 def _demonym_of(key: str, places: list[str]) -> str | None:
@@ -352,19 +355,44 @@ def _head_of(token: str, tokens: list[str]) -> bool:
 def _common_word(entity: Entity, lowercase: Counter[str]) -> bool:
     """A one-word 'entity' the story also writes in lower case, and capitalises only at the start of a
     sentence, is a common noun ('Diesel has run out')."""
+    word = _common_word_candidate(entity)
+    return word is not None and lowercase[word] >= len(entity.mentions)
+
+
+def _common_word_candidate(entity: Entity) -> str | None:
+    """The word, in lower case, an entity of one word written only at the start of sentences is."""
     words = entity.name.split()
-    return (
-        len(words) == 1
-        and lowercase[words[0].lower()] >= len(entity.mentions)
-        and all(m.start == 0 for m in entity.mentions)
-    )
+    if len(words) == 1 and all(m.start == 0 for m in entity.mentions):
+        return words[0].lower()
+    return None
+
+
+def _lowercase_counts(annotated: Sequence[Annotated], words: set[str]) -> Counter[str]:
+    """How often the story writes each of ``words`` in lower case (only these are counted: few
+    entities are candidates for a common word)."""
+    counts = Counter[str]()
+    if words:
+        for a in annotated:
+            written = _document_lowercase(a)
+            for word in words:
+                counts[word] += written.get(word, 0)
+    return counts
+
+
+@document_memo  # (read once a document: a desk's next add finds its documents again)
+def _document_lowercase(a: Annotated) -> Counter[str]:
+    """The words a document writes in lower case, counted over its sentences."""
+    counts = Counter[str]()
+    for sentence in a.document.sentences:
+        counts.update(_lowercase_words(sentence.text))
+    return counts
 
 
 def _retype_places(entity: Entity, texts: dict[tuple[str, str], str]) -> Entity:
     """A one-word 'person' or 'organisation' mostly written after 'in', 'at', 'to', 'from' is a place."""
     if entity.type not in ("PERSON", "ORG") or any(len(alias.split()) > 1 for alias in entity.aliases):
         return entity
-    located = sum(1 for m in entity.mentions if _LOCATIVE.search(texts.get((m.doc, m.sentence), "")[: m.start]))
+    located = sum(_located(texts.get((m.doc, m.sentence), ""), m.start) for m in entity.mentions)
     if located * 2 < len(entity.mentions) or located == 0:
         return entity
     reason = f"typed as a place: {located} of {len(entity.mentions)} mentions follow in/at/to/from/near"
