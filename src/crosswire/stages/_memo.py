@@ -81,36 +81,41 @@ def object_memo(function: Function) -> Function:
     answer is kept an object: called with other arguments beside it (a mention under another claim
     id), the new answer takes the old one's place. The memo keeps the arguments, so that no other
     object can take the first one's identity meanwhile; ``next_round`` lets go of what was not asked
-    for since the last round, and it holds at most ``MEMO_SIZE`` objects (emptied when full).
+    for since the last round (at once: the last round's are kept apart from this one's), and it
+    holds at most ``MEMO_SIZE`` objects a round (emptied when full).
     Cheaper to look up than ``identity_memo``: a desk looks up every claim of its story in a few of
     these at every add."""
-    memo: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
-    asked: set[int] = set()
+    # What was asked for this round, and what the last round kept and this one has not asked for
+    # yet: a new round lets the last one's go at once, unread.
+    asked: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
+    last: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
 
     @functools.wraps(function)
     def memoised(first: Any, *rest: Any) -> Any:
         key = id(first)
-        asked.add(key)
-        found = memo.get(key)
+        found = asked.get(key)
+        if found is None:
+            found = last.pop(key, None)
+            if found is not None:
+                asked[key] = found
         if found is not None and found[0] is first and (found[1] is rest or _same(found[1], rest)):
             return found[2]
-        if len(memo) >= MEMO_SIZE:
-            memo.clear()
+        if len(asked) >= MEMO_SIZE:
+            asked.clear()
         value = function(first, *rest)
-        memo[key] = (first, rest, value)
+        asked[key] = (first, rest, value)
         return value
 
     def next_round() -> None:
-        for key in memo.keys() - asked:
-            del memo[key]
-        asked.clear()
+        nonlocal asked, last
+        asked, last = {}, asked
 
     def cache_clear() -> None:
-        memo.clear()
         asked.clear()
+        last.clear()
 
     memoised.cache_clear = cache_clear  # type: ignore[attr-defined]
-    memoised.cache_info = lambda: _Info(len(memo))  # type: ignore[attr-defined]
+    memoised.cache_info = lambda: _Info(len(asked) + len(last))  # type: ignore[attr-defined]
     _MEMOS.append(memoised)
     _ROUNDS.append(next_round)
     return memoised  # type: ignore[return-value]

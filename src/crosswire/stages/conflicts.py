@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import chain
 from typing import Any, NamedTuple
 
 from crosswire.lexicons import (
@@ -206,17 +207,14 @@ def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> 
 
 def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
     conflicts = []
-    denials: list[tuple[Claim, ClaimMention, frozenset[str]]] = []
-    stated_by_claim: list[tuple[Claim, ClaimMention]] = []
-    stems_of: list[frozenset[str]] = []
-    for claim in claims:
-        read = _said(claim)
+    reads = list(map(_said, claims))
+    for claim, read in zip(claims, reads, strict=True):
         if read.first_denied and read.stated:
             stated = read.stated[0][1]
             conflicts.append(_polarity_conflict((claim.id,), stated, read.first_denied, ctx))
-        denials += read.denials
-        stated_by_claim += read.stated
-        stems_of += read.stems
+    denials = list(chain.from_iterable(read.denials for read in reads))
+    stated_by_claim = list(chain.from_iterable(read.stated for read in reads))
+    stems_of = list(chain.from_iterable(read.stems for read in reads))
     denied_stems = frozenset().union(*(proposition for _, _, proposition in denials))
     with_stem: dict[str, list[int]] = defaultdict(list)  # (only the stems some denial looks up)
     for row, stems in enumerate(stems_of):
