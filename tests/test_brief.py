@@ -28,3 +28,36 @@ def test_brief_a_claim_two_outlets_carry_is_told_by_what_they_share(tmp_path, nl
     assert told[0].text.startswith("Ivan Markov closed the motorway near Orlevo on Friday")
     assert "wording: " in told[0].text
     assert dossier.brief.headline.endswith(": 2 reports from 2 sources, 1 claim carried by more than one")
+
+
+def test_claims_are_taken_in_the_order_of_the_stable_sort_and_commentary_asked_only_when_reached():
+    """The brief reads a large story's claims best first: in the order a stable sort by (more sources,
+    single-source reporting before commentary, a happening other outlets report first) gives, while
+    whether a claim is commentary is asked only of the claims the reading reaches."""
+    import random
+
+    for seed in range(50):
+        _check_claims_in_turn(random.Random(seed))
+
+
+def _check_claims_in_turn(rng) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from crosswire.stages.brief import _in_turn
+
+    claims = [SimpleNamespace(id=f"c{n}", independent_sources=rng.choice([0, 1, 1, 2, 3])) for n in range(40)]
+    outlets = {c.id: rng.choice([0, 1, 2, 3]) for c in claims[::2]}
+    is_commentary = {c.id: rng.random() < 0.4 for c in claims}
+    expected = sorted(
+        claims,
+        key=lambda c: (
+            -c.independent_sources,
+            c.independent_sources < 2 and is_commentary[c.id],
+            outlets.get(c.id, 0) < 2,
+        ),
+    )
+    assert list(_in_turn(claims, lambda c: is_commentary[c.id], outlets)) == expected
+    asked: list[str] = []
+    taken = _in_turn(claims, lambda c: asked.append(c.id) or is_commentary[c.id], outlets)
+    several = sum(c.independent_sources >= 2 for c in claims)
+    assert [next(taken) for _ in range(several)] == expected[:several] and asked == []

@@ -142,7 +142,9 @@ class Describer:
         if self._lookup is None:
             self._lookup = entity_lookup(self._entities)
         order = self._order(doc)
-        named = [(order.get(m.sentence, 0), m.start, e.id, e.name) for e, m in self._by_doc.get(doc, [])]
+        named: list[tuple[int, int, str | None, str]] = [
+            (order.get(m.sentence, 0), m.start, e.id, e.name) for e, m in self._by_doc.get(doc, [])
+        ]
         a = self._annotated.get(doc)
         for info in a.info if a is not None else ():
             if info.speaker_text:

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -39,7 +39,7 @@ from crosswire.models import (
 )
 from crosswire.settings import DEFAULTS
 from crosswire.stages._attribution import outside_quotes
-from crosswire.stages._memo import story_memo
+from crosswire.stages._memo import object_memo, story_memo
 from crosswire.stages._mentions import proposition_text
 
 MAX_WORDS = 45
@@ -432,20 +432,10 @@ def _pick(
         told = wording[claim.id]
         return told is not None and docs[told.mention.doc].genre in COMMENTARY_GENRES
 
-    # A stable sort: the ranking stands, except that a single-source claim from an outlet's reporting
-    # comes before one from its commentary.
-    ranked = sorted(
-        ranked,
-        key=lambda c: (
-            -c.independent_sources,
-            c.independent_sources < 2 and commentary(c),
-            event_outlets.get(c.id, 0) < 2,
-        ),
-    )
     chosen: list[Claim] = []
     per_doc: Counter[str] = Counter()
     sentences: set[tuple[str, str]] = set()
-    for claim in ranked:
+    for claim in _in_turn(ranked, commentary, event_outlets):
         if len(chosen) == limit:
             break
         told = wording[claim.id]
@@ -463,6 +453,35 @@ def _pick(
     return chosen
 
 
+def _in_turn(
+    ranked: list[Claim], commentary: Callable[[Claim], bool], event_outlets: dict[str, int]
+) -> Iterator[Claim]:
+    """``ranked`` as a stable sort orders it by more sources first, then, among single-source
+    claims, reporting before commentary, then a claim whose happening other outlets also report
+    before one nobody else does. Made as it is read: whether a claim is commentary is asked only of
+    the claims reached (the brief takes a few of a large story's thousands)."""
+    by_sources: dict[int, list[Claim]] = defaultdict(list)
+    for claim in ranked:
+        by_sources[claim.independent_sources].append(claim)
+    known: dict[str, bool] = {}
+
+    def kind(claim: Claim) -> bool:
+        if claim.id not in known:
+            known[claim.id] = commentary(claim)
+        return known[claim.id]
+
+    for sources in sorted(by_sources, reverse=True):
+        group = by_sources[sources]
+        few = [event_outlets.get(c.id, 0) < 2 for c in group]
+        for is_commentary in (False, True) if sources < 2 else (None,):
+            for alone in (False, True):
+                yield from (
+                    c
+                    for c, f in zip(group, few, strict=True)
+                    if f == alone and (is_commentary is None or kind(c) == is_commentary)
+                )
+
+
 def _balanced(text: str) -> bool:
     """A sentence whose quotation marks do not pair up is a fragment of a longer quote."""
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
@@ -472,6 +491,11 @@ def _rank(claim: Claim, place: int) -> tuple[int, bool, int, int, int, int]:
     """Sources carrying the claim, firmness, specifics; then the first reported (``place``: the
     claim's place in the story's order). The brief puts the outlets telling the claim's happening
     second where it counts them."""
+    return (*_standing(claim), -place)
+
+
+@object_memo  # (a desk's next add finds most claims again, the same objects)
+def _standing(claim: Claim) -> tuple[int, bool, int, int, int]:
     firm = sum(1 for m in claim.mentions if m.certainty == "asserted" and m.kind == "news")
     settled = claim.status != "disputed"
     # Names and numbers make a sentence checkable; a sentence full of them says what happened.
@@ -482,7 +506,6 @@ def _rank(claim: Claim, place: int) -> tuple[int, bool, int, int, int, int]:
         firm,
         min(specifics, 6),
         len(claim.mentions),
-        -place,
     )
 
 

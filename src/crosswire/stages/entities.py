@@ -118,7 +118,8 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
         clusters[find(key)].append(key)
     rank = document_rank([a.document for a in annotated])
     found = [_entity(members, surfaces, reasons.get(root, []), rank) for root, members in clusters.items()]
-    lowercase = _lowercase_counts(annotated, {_common_word_candidate(e) for e in found} - {None})
+    candidates = {word for e in found if (word := _common_word_candidate(e)) is not None}
+    lowercase = _lowercase_counts(annotated, candidates)
     entities = [_retype_places(e, texts) for e in found if not _common_word(e, lowercase)]
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     ids = _stable_ids(entities, rank)
