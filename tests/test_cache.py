@@ -289,6 +289,27 @@ def test_object_memo_compares_the_other_arguments_by_type_and_value_and_lets_go_
     forget_story()
 
 
+def test_kept_alike_hands_back_the_earlier_object_only_when_equal_and_lets_go_each_round():
+    from crosswire.models import Entity
+    from crosswire.stages._memo import kept_alike, next_round
+
+    @kept_alike
+    def made(id, name):  # type: ignore[no-untyped-def]
+        return Entity(id, name, "PERSON", (name,), ())
+
+    first = made("e-1", "Ann Lee")
+    assert made("e-1", "".join(["Ann", " Lee"])) is first  # equal: the earlier object
+    other = made("e-1", "Ann Leigh")
+    assert other is not first and other.name == "Ann Leigh"  # not equal: the new one, kept now
+    assert made("e-2", "Ann Leigh") is not other  # another id is another object
+    next_round()
+    assert made("e-1", "Ann Leigh") is other  # asked for in the last round: found
+    next_round()
+    next_round()  # not asked for in a round: let go
+    assert made("e-1", "Ann Leigh") is not other
+    forget_story()
+
+
 def test_cache_the_reference_corpus_added_in_publication_order_equals_a_full_analysis_each_time(tmp_path, nlp):
     """A desk adds the reference articles one at a time, in the order they were published, in one
     process that keeps what it memoised: every version equals an analysis of the same articles afresh,

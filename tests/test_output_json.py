@@ -60,24 +60,25 @@ def test_output_json_an_older_version_without_the_optional_fields_still_draws(sa
     assert sample_dossier.brief.headline.split()[0] in page and 'id="matrix"' in page
 
 
-def test_output_json_kept_claims_write_what_to_dict_gives_version_after_version(sample_dossier):
-    # A desk writes each version's claims once and reuses them: every version must still be the
-    # dossier's own JSON, when a claim changed, when a sentence it cites reads differently, and
-    # when a file name was not UTF-8 (text orjson cannot write).
+def test_output_json_kept_json_writes_what_to_dict_gives_version_after_version(sample_dossier):
+    # A desk writes each version's documents, entities and claims once and reuses them: every
+    # version must still be the dossier's own JSON, when a claim or an entity changed, when a
+    # sentence they cite reads differently, and when a file name was not UTF-8 (text orjson cannot
+    # write).
     from dataclasses import replace
 
     import orjson
 
-    from crosswire.output.json import KeptClaims
+    from crosswire.output.json import KeptJSON
 
     def expected(dossier) -> object:
         text = json.dumps(to_dict(dossier, "t"), ensure_ascii=False)
         return json.loads(text.encode("utf-8", "surrogatepass"))
 
     # The same bytes as writing the dossier's JSON in one go.
-    assert KeptClaims().dumps(sample_dossier, "t") == orjson.dumps(to_dict(sample_dossier, "t"))
+    assert KeptJSON().dumps(sample_dossier, "t") == orjson.dumps(to_dict(sample_dossier, "t"))
 
-    kept = KeptClaims()
+    kept = KeptJSON()
     assert json.loads(kept.dumps(sample_dossier, "t")) == expected(sample_dossier)
     first = sample_dossier.claims[0]
     claims = (replace(first, status="disputed"), *sample_dossier.claims[1:])
@@ -96,9 +97,16 @@ def test_output_json_kept_claims_write_what_to_dict_gives_version_after_version(
     )
     reworded = replace(sample_dossier, documents=documents)
     assert json.loads(kept.dumps(reworded, "t")) == expected(reworded)
-    fewer = replace(sample_dossier, claims=sample_dossier.claims[:3])
+    assert any(
+        (m.doc, m.sentence) == (cited.doc, cited.sentence) for e in reworded.entities for m in e.mentions
+    )  # (an entity cites the reworded sentence too)
+    entities = (replace(sample_dossier.entities[0], name="Someone Else"), *sample_dossier.entities[1:])
+    renamed_entity = replace(reworded, entities=entities)
+    assert json.loads(kept.dumps(renamed_entity, "t")) == expected(renamed_entity)
+    fewer = replace(sample_dossier, claims=sample_dossier.claims[:3], entities=sample_dossier.entities[:2])
     assert json.loads(kept.dumps(fewer, "t")) == expected(fewer)
-    assert len(kept._kept) == 3  # (what the last version did not hold is let go)
+    # (what the last version did not hold is let go)
+    assert len(kept._kept) == 3 + 2 + len(sample_dossier.documents)
     renamed = (replace(documents[0], source="a\udcff.txt"), *documents[1:])
     odd = replace(sample_dossier, documents=renamed)
     assert json.loads(kept.dumps(odd, "t").decode("utf-8", "surrogatepass")) == expected(odd)

@@ -15,10 +15,10 @@ from typing import Any
 
 from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.workers import describe, internal_failure
-from crosswire.models import Annotated, Dossier, Skipped
+from crosswire.models import Annotated, Document, Dossier, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._encoder import VectorMemo
-from crosswire.stages._memo import forget_story
+from crosswire.stages._memo import forget_story, object_memo
 from crosswire.stages.align import AlignSettings, align_claims
 from crosswire.stages.blocks import story_blocks
 from crosswire.stages.brief import write_brief
@@ -125,7 +125,7 @@ def _reconcile(
     timeline = timed("timeline", build_timeline, resolved, claims)
     quotes = timed("quotes", resolve_quotes, resolved, entities)
     profiles = timed("profile", build_profiles, resolved, claims)
-    final_documents = tuple(replace(a.document, block=blocks[a.document.id]) for a in resolved)
+    final_documents = tuple(_in_block(a.document, blocks[a.document.id]) for a in resolved)
     brief = timed(
         "brief",
         write_brief,
@@ -150,3 +150,9 @@ def _reconcile(
         events=events,
         stats={"words": float(sum(len(d.body.split()) for d in final_documents)), **timings},
     )
+
+
+@object_memo  # (a desk's next add finds each document again, the same object, and its JSON with it)
+def _in_block(document: Document, block: int) -> Document:
+    """The document placed in its story block."""
+    return document if document.block == block else replace(document, block=block)

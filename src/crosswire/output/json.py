@@ -46,14 +46,15 @@ SCHEMA_VERSION = "1"
 Text = Callable[[str, str], str]  # a sentence's text, by document and sentence id
 
 
-def to_dict(
-    dossier: Dossier,
-    generator_version: str = "0",
-    claim: Callable[[Claim, Text], Any] | None = None,
-) -> dict[str, Any]:
-    """The dossier as schema-shaped plain data; key order is stable so runs can be diffed. ``claim``
-    writes each claim in place of ``_claim`` (``KeptClaims``: its JSON, written before)."""
-    write_claim = claim or _claim
+# Writes one document, entity or claim of a dossier: ``_written``, or ``KeptJSON``'s JSON written before.
+Writer = Callable[[str, Any, Text], Any]
+
+
+def to_dict(dossier: Dossier, generator_version: str = "0", write: Writer | None = None) -> dict[str, Any]:
+    """The dossier as schema-shaped plain data; key order is stable so runs can be diffed. ``write``
+    writes each document, entity and claim (by kind: "document", "entity", "claim") in place of
+    ``_written`` (``KeptJSON``: their JSON, written before)."""
+    write = write or _written
     # Every pointer to a sentence carries its text: {"doc", "sentence", "text", ...}, written out in
     # each dictionary (a 1,000-article story has about 100,000 of them; merging a dictionary made
     # for the pointer into each cost a desk's add a tenth of a second).
@@ -65,46 +66,8 @@ def to_dict(
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "crosswire", "version": generator_version},
-        "documents": [
-            {
-                "id": d.id,
-                "source": d.source,
-                "title": d.title,
-                "outlet": d.outlet,
-                "outlet_evidence": d.outlet_evidence,
-                "label": d.label,
-                "byline": d.byline,
-                "published": {"date": d.published.date, "basis": d.published.basis, "evidence": d.published.evidence},
-                "language": d.language,
-                "story_block": d.block,
-                "genre": d.genre,
-                "url": d.url,
-                "sentences": [{"id": s.id, "paragraph": s.paragraph, "text": s.text} for s in d.sentences],
-                "removed": [{"kind": r.kind, "text": r.text, "why": r.why} for r in d.removed],
-            }
-            for d in dossier.documents
-        ],
-        "entities": [
-            {
-                "id": e.id,
-                "name": e.name,
-                "type": e.type,
-                "aliases": list(e.aliases),
-                "mentions": [
-                    {
-                        "doc": m.doc,
-                        "sentence": m.sentence,
-                        "text": text(m.doc, m.sentence),
-                        "surface": m.text,
-                        "start": m.start,
-                        "end": m.end,
-                    }
-                    for m in e.mentions
-                ],
-                "merges": list(e.merges),
-            }
-            for e in dossier.entities
-        ],
+        "documents": [write("document", d, text) for d in dossier.documents],
+        "entities": [write("entity", e, text) for e in dossier.entities],
         "timeline": [
             {
                 "id": t.id,
@@ -117,7 +80,7 @@ def to_dict(
             }
             for t in dossier.timeline
         ],
-        "claims": [write_claim(c, text) for c in dossier.claims],
+        "claims": [write("claim", c, text) for c in dossier.claims],
         "conflicts": [
             {
                 "id": k.id,
@@ -198,6 +161,46 @@ def to_dict(
     }
 
 
+def _document(d: Document, text: Text) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "source": d.source,
+        "title": d.title,
+        "outlet": d.outlet,
+        "outlet_evidence": d.outlet_evidence,
+        "label": d.label,
+        "byline": d.byline,
+        "published": {"date": d.published.date, "basis": d.published.basis, "evidence": d.published.evidence},
+        "language": d.language,
+        "story_block": d.block,
+        "genre": d.genre,
+        "url": d.url,
+        "sentences": [{"id": s.id, "paragraph": s.paragraph, "text": s.text} for s in d.sentences],
+        "removed": [{"kind": r.kind, "text": r.text, "why": r.why} for r in d.removed],
+    }
+
+
+def _entity(e: Entity, text: Text) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "name": e.name,
+        "type": e.type,
+        "aliases": list(e.aliases),
+        "mentions": [
+            {
+                "doc": m.doc,
+                "sentence": m.sentence,
+                "text": text(m.doc, m.sentence),
+                "surface": m.text,
+                "start": m.start,
+                "end": m.end,
+            }
+            for m in e.mentions
+        ],
+        "merges": list(e.merges),
+    }
+
+
 def _claim(c: Claim, text: Text) -> dict[str, Any]:
     return {
         "id": c.id,
@@ -211,32 +214,44 @@ def _claim(c: Claim, text: Text) -> dict[str, Any]:
     }
 
 
-class KeptClaims:
-    """Each claim's JSON, kept from one version of a story to the next. A desk stores a version at
-    every add, and most of its claims are the objects the last add made (the stages find them
-    again): their JSON, more than half of a version's, is written once, not at every add. A claim
-    is written again when it is another object or a sentence it cites reads differently; what the
-    last version did not hold is let go. On a 1,000-article story this keeps 24 MB, and saves about
-    0.13 s an add."""
+_WRITERS: dict[str, Callable[[Any, Text], dict[str, Any]]] = {
+    "document": _document,
+    "entity": _entity,
+    "claim": _claim,
+}
+
+
+def _written(kind: str, item: Any, text: Text) -> dict[str, Any]:
+    return _WRITERS[kind](item, text)
+
+
+class KeptJSON:
+    """Each document's, entity's and claim's JSON, kept from one version of a story to the next. A
+    desk stores a version at every add, and most of its documents, entities and claims are the
+    objects the last add made (the stages find them again): their JSON, four fifths of a version's,
+    is written once, not at every add. One is written again when it is another object, or a
+    sentence it cites reads differently; what the last version did not hold is let go. On a
+    1,000-article story the claims' JSON kept is 24 MB."""
 
     def __init__(self) -> None:
-        self._kept: dict[int, tuple[Claim, tuple[str, ...], orjson.Fragment]] = {}
+        self._kept: dict[int, tuple[Any, tuple[str, ...], orjson.Fragment]] = {}
 
     def dumps(self, dossier: Dossier, generator_version: str = "0") -> bytes:
         """What ``to_dict`` makes of the dossier, as compact JSON in UTF-8. Text that is not valid
         Unicode (a file name that was not UTF-8) is beyond orjson: such a dossier is written by the
         json module, its surrogates passed through, and nothing is kept."""
-        now: dict[int, tuple[Claim, tuple[str, ...], orjson.Fragment]] = {}
+        now: dict[int, tuple[Any, tuple[str, ...], orjson.Fragment]] = {}
 
-        def written(claim: Claim, text: Text) -> orjson.Fragment:
-            texts = tuple(text(m.doc, m.sentence) for m in claim.mentions)
-            found = self._kept.get(id(claim))
-            if found is None or found[0] is not claim or found[1] != texts:
+        def written(kind: str, item: Any, text: Text) -> orjson.Fragment:
+            # (a document's JSON holds its own sentences; an entity's and a claim's cite others')
+            cited = () if kind == "document" else tuple(text(m.doc, m.sentence) for m in item.mentions)
+            found = self._kept.get(id(item))
+            if found is None or found[0] is not item or found[1] != cited:
                 # (copied: the bytes orjson hands back keep room for about 8 KB, ten times a
                 # claim's JSON; 230 MB kept for the 1,000-article story's claims, not 24)
-                exact = bytes(memoryview(orjson.dumps(_claim(claim, text))))
-                found = (claim, texts, orjson.Fragment(exact))
-            now[id(claim)] = found
+                exact = bytes(memoryview(orjson.dumps(_WRITERS[kind](item, text))))
+                found = (item, cited, orjson.Fragment(exact))
+            now[id(item)] = found
             return found[2]
 
         try:
@@ -318,7 +333,7 @@ def from_dict(data: Mapping[str, Any], source: str = "dossier") -> Dossier:
 def _dossier(data: Mapping[str, Any]) -> Dossier:
     brief = data["brief"]
     return Dossier(
-        documents=tuple(_document(d) for d in data["documents"]),
+        documents=tuple(_read_document(d) for d in data["documents"]),
         entities=tuple(
             Entity(
                 id=e["id"],
@@ -425,7 +440,7 @@ def _dossier(data: Mapping[str, Any]) -> Dossier:
     )
 
 
-def _document(d: Mapping[str, Any]) -> Document:
+def _read_document(d: Mapping[str, Any]) -> Document:
     """A document with its paragraphs rebuilt from its sentences (one space between sentences)."""
     paragraphs: dict[int, list[str]] = {}
     for s in d["sentences"]:

@@ -35,7 +35,7 @@ from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
 from crosswire.stages._ids import numbered, slug
-from crosswire.stages._memo import document_memo, identity_memo, object_memo, searcher, story_memo
+from crosswire.stages._memo import document_memo, identity_memo, kept_alike, object_memo, searcher, story_memo
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
@@ -485,7 +485,7 @@ def _claim(
         if independent >= 2
         else "single_source"
     )
-    return Claim(
+    claim = Claim(
         id=claim_id,
         text=proposition_text(representative),
         mentions=tuple(group),
@@ -495,6 +495,12 @@ def _claim(
         quantities=quantities,
         normalisation=_normalisation_notes(quantities, settings.quantity_tolerance),
     )
+    return _as_before(claim_id, claim)
+
+
+@kept_alike  # (a claim of several mentions an add left alone: the same object at a desk's next add)
+def _as_before(claim_id: str, claim: Claim) -> Claim:
+    return claim
 
 
 def _single_claim(

@@ -33,7 +33,7 @@ from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Q
 from crosswire.settings import DEFAULTS
 from crosswire.stages._conflict_context import _Context, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
-from crosswire.stages._memo import object_memo, searcher, story_memo
+from crosswire.stages._memo import kept_alike, object_memo, searcher, story_memo
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
 
@@ -91,23 +91,29 @@ def find_conflicts(
             for cid in c.claims:
                 relations[cid].append(c.explanation)
     found = [c for c in found if c.disputes or c.kind != "numeric"]
-    claims = [
-        replace(c, normalisation=(*c.normalisation, *relations[c.id])) if c.id in relations else c for c in claims
-    ]
     conflicts = tuple(replace(c, id=f"k{i + 1}") for i, c in enumerate(found))
     superseded = {c.superseded for c in conflicts if c.superseded}
     disputed = {
         cid for c in conflicts if c.kind in ("polarity", "numeric", "temporal") and c.disputes for cid in c.claims
     }
-    updated = tuple(
-        replace(c, status="superseded")
-        if c.id in superseded
-        else replace(c, status="disputed")
-        if c.id in disputed
-        else c
-        for c in claims
-    )
-    return updated, conflicts
+
+    def settled(claim: Claim) -> Claim:
+        if claim.id not in relations and claim.id not in superseded and claim.id not in disputed:
+            return claim
+        if claim.id in relations:
+            claim = replace(claim, normalisation=(*claim.normalisation, *relations[claim.id]))
+        if claim.id in superseded:
+            claim = replace(claim, status="superseded")
+        elif claim.id in disputed:
+            claim = replace(claim, status="disputed")
+        return _as_before(claim.id, claim)
+
+    return tuple(map(settled, claims)), conflicts
+
+
+@kept_alike  # (a claim a conflict marks, unchanged since the last add: found again, the same object)
+def _as_before(claim_id: str, claim: Claim) -> Claim:
+    return claim
 
 
 def _noun_class(noun: str | None) -> str | None:

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from crosswire.models import Annotated, Entity, EntityMention
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._ids import numbered, slug
-from crosswire.stages._memo import document_memo, story_memo
+from crosswire.stages._memo import document_memo, kept_alike, story_memo
 from crosswire.stages._names import MEDIA_WORDS, fold, strip_title, translit_key
 from crosswire.stages._order import document_rank
 
@@ -123,7 +123,19 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
     entities = [_retype_places(e, texts) for e in found if not _common_word(e, lowercase)]
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     ids = _stable_ids(entities, rank)
-    return tuple(Entity(i, e.name, e.type, e.aliases, e.mentions, e.merges) for i, e in zip(ids, entities, strict=True))
+    return tuple(_made(i, e.name, e.type, e.aliases, e.mentions, e.merges) for i, e in zip(ids, entities, strict=True))
+
+
+@kept_alike  # (the entities no new article names are the same objects at a desk's next add)
+def _made(
+    id: str,
+    name: str,
+    type: str,
+    aliases: tuple[str, ...],
+    mentions: tuple[EntityMention, ...],
+    merges: tuple[str, ...],
+) -> Entity:
+    return Entity(id, name, type, aliases, mentions, merges)
 
 
 def _stable_ids(entities: Sequence[Entity], rank: dict[str, int]) -> list[str]:

@@ -26,7 +26,7 @@ from crosswire.analysis.pipeline import (
 )
 from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
-from crosswire.output.json import KeptClaims
+from crosswire.output.json import KeptJSON
 from crosswire.settings import Settings
 from crosswire.stages._memo import forget_story, next_round
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
@@ -165,10 +165,10 @@ def _analyze_documents(
     files = [(f"{story}/{Path(document.name).name}", document.data) for document in documents]
     # The stages' memos are kept for the next add to this story, and let go when another story is
     # analysed: a web app that serves many stories holds one story's work, not the last few.
-    global _memos_of, _kept_claims
+    global _memos_of, _kept_json
     if _memos_of != story:  # (memos are pure: keeping them for a same-named story elsewhere is safe)
         forget_story()
-        _kept_claims = KeptClaims()
+        _kept_json = KeptJSON()
         _memos_of = story
         if _adds_kept:  # (the last story's objects: collected once, see ``_keep_story``)
             collect_kept()
@@ -177,9 +177,10 @@ def _analyze_documents(
 
 
 def _store_version(store: Store, story: str, dossier: Dossier, covers: int) -> int:
-    """Store the desk's new version (its claims' JSON kept from the last one, ``KeptClaims``) and
-    keep what the analysis made (``_keep_story``); the version's number."""
-    written = _kept_claims.dumps(dossier, version())
+    """Store the desk's new version (the JSON of its documents, entities and claims kept from the
+    last one, ``KeptJSON``) and keep what the analysis made (``_keep_story``); the version's
+    number."""
+    written = _kept_json.dumps(dossier, version())
     number = store.save_version(story, written, covers, len(dossier.documents))
     _keep_story()
     return number
@@ -201,7 +202,7 @@ def _keep_story() -> None:
 _remembered: dict[Any, Any] = {}  # what the latest add read back from a store, decoded (``Remembering``)
 _memos_of: str | None = None  # the story whose analysis the stages' memos hold
 _adds_kept = 0  # adds whose objects were kept out of the collector's sight (``_keep_story``)
-_kept_claims = KeptClaims()  # the JSON of the claims of the latest version this process stored
+_kept_json = KeptJSON()  # the JSON of what the latest version this process stored holds
 
 
 def _remembering(store: Store) -> Remembering:

@@ -311,7 +311,7 @@ class Store:
         Args:
             story: the story's name (created if new).
             dossier: the analysis, as the dossier's JSON dictionary, or that JSON already written
-                (UTF-8, surrogates passed through: ``KeptClaims.dumps``).
+                (UTF-8, surrogates passed through: ``KeptJSON.dumps``).
             covers: the highest ``StoredDocument.id`` the analysis read; None means every document
                 stored now (right only when nothing can have been added since the analysis read them).
             documents: how many documents the analysis holds; needed for a dossier given as JSON.
