@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from itertools import chain
@@ -228,7 +228,11 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             with_stem[stem].append(row)
     for claim, denial, proposition in denials:
         small = [s for s in proposition if 0 < len(with_stem.get(s, ())) <= MAX_BLOCK_SIZE]
-        rows = set().union(*(with_stem[s] for s in small))
+        # A statement shares at most the small stems it holds and every large one: one that cannot
+        # reach the overlap below is not looked at (most share one word of the denial).
+        large = sum(1 for s in proposition if len(with_stem.get(s, ())) > MAX_BLOCK_SIZE)
+        held = Counter(chain.from_iterable(with_stem[s] for s in small))
+        rows = [row for row, n in held.items() if (n + large) / len(proposition) >= MIN_DENIAL_OVERLAP]
         # The subject of a clause that says "X denied ..." is the denier, not a participant.
         subject = denial.subject[:5] if denial.subject and not _DENIES(denial.span) else None
         # The statement most like the denial is its pair if it shares enough: statements that
