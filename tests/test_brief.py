@@ -31,9 +31,9 @@ def test_brief_a_claim_two_outlets_carry_is_told_by_what_they_share(tmp_path, nl
 
 
 def test_claims_are_taken_in_the_order_of_the_stable_sort_and_commentary_asked_only_when_reached():
-    """The brief reads a large story's claims best first: in the order a stable sort by (more sources,
-    single-source reporting before commentary, a happening other outlets report first) gives, while
-    whether a claim is commentary is asked only of the claims the reading reaches."""
+    """The brief reads a large story's claims best first: in the order a stable sort by (more
+    sources, single-source reporting before commentary, a happening other outlets report first)
+    gives, while whether a claim is commentary is asked only of the claims the reading reaches."""
     import random
 
     for seed in range(50):
@@ -45,7 +45,8 @@ def _check_claims_in_turn(rng) -> None:  # type: ignore[no-untyped-def]
 
     from crosswire.stages.brief import _in_turn
 
-    claims = [SimpleNamespace(id=f"c{n}", independent_sources=rng.choice([0, 1, 1, 2, 3])) for n in range(40)]
+    sources = [rng.choice([0, 1, 1, 2, 3]) for _ in range(40)]
+    claims = [SimpleNamespace(id=f"c{n}", independent_sources=s) for n, s in enumerate(sources)]
     outlets = {c.id: rng.choice([0, 1, 2, 3]) for c in claims[::2]}
     is_commentary = {c.id: rng.random() < 0.4 for c in claims}
     expected = sorted(

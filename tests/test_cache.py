@@ -289,24 +289,35 @@ def test_object_memo_compares_the_other_arguments_by_type_and_value_and_lets_go_
     forget_story()
 
 
-def test_kept_alike_hands_back_the_earlier_object_only_when_equal_and_lets_go_each_round():
-    from crosswire.models import Entity
+def test_kept_alike_hands_back_the_earlier_object_only_when_alike_and_lets_go_each_round():
+    from crosswire.models import Entity, Quantity
     from crosswire.stages._memo import kept_alike, next_round
 
     @kept_alike
-    def made(id, name):  # type: ignore[no-untyped-def]
-        return Entity(id, name, "PERSON", (name,), ())
+    def made(key, name):  # type: ignore[no-untyped-def]
+        return Entity("e-1", name, "PERSON", (name,), ())
 
-    first = made("e-1", "Ann Lee")
-    assert made("e-1", "".join(["Ann", " Lee"])) is first  # equal: the earlier object
-    other = made("e-1", "Ann Leigh")
+    first = made("k1", "Ann Lee")
+    assert made("k1", "".join(["Ann", " Lee"])) is first  # equal: the earlier object
+    other = made("k1", "Ann Leigh")
     assert other is not first and other.name == "Ann Leigh"  # not equal: the new one, kept now
-    assert made("e-2", "Ann Leigh") is not other  # another id is another object
+    assert made("k2", "Ann Leigh") is not other  # equal, but made under another key
     next_round()
-    assert made("e-1", "Ann Leigh") is other  # asked for in the last round: found
+    assert made("k1", "Ann Leigh") is other  # made in the last round: found
     next_round()
-    next_round()  # not asked for in a round: let go
-    assert made("e-1", "Ann Leigh") is not other
+    next_round()  # not made in a round: let go
+    assert made("k1", "Ann Leigh") is not other
+    again = made("k1", "Ann Leigh")
+    forget_story()
+    assert made("k1", "Ann Leigh") is not again  # another story: nothing kept
+
+    @kept_alike
+    def figure(key, low):  # type: ignore[no-untyped-def]
+        return Quantity("d", "s1", 0, 2, "12", low, 12, "count", "count")
+
+    whole = figure("q", 12)
+    assert figure("q", 12.0) is not whole  # equal, but 12.0 is written "12.0" in the JSON
+    assert figure("q", 12.0).low == 12.0 and type(figure("q", 12).low) is int
     forget_story()
 
 

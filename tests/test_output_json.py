@@ -97,13 +97,15 @@ def test_output_json_kept_json_writes_what_to_dict_gives_version_after_version(s
     )
     reworded = replace(sample_dossier, documents=documents)
     assert json.loads(kept.dumps(reworded, "t")) == expected(reworded)
-    assert any(
-        (m.doc, m.sentence) == (cited.doc, cited.sentence) for e in reworded.entities for m in e.mentions
-    )  # (an entity cites the reworded sentence too)
-    entities = (replace(sample_dossier.entities[0], name="Someone Else"), *sample_dossier.entities[1:])
-    renamed_entity = replace(reworded, entities=entities)
+    where = (cited.doc, cited.sentence)
+    # (an entity cites the reworded sentence too)
+    assert any((m.doc, m.sentence) == where for e in reworded.entities for m in e.mentions)
+    first_entity, *others = sample_dossier.entities
+    someone = replace(first_entity, name="Someone Else")
+    renamed_entity = replace(reworded, entities=(someone, *others))
     assert json.loads(kept.dumps(renamed_entity, "t")) == expected(renamed_entity)
-    fewer = replace(sample_dossier, claims=sample_dossier.claims[:3], entities=sample_dossier.entities[:2])
+    two = (first_entity, *others[:1])
+    fewer = replace(sample_dossier, claims=sample_dossier.claims[:3], entities=two)
     assert json.loads(kept.dumps(fewer, "t")) == expected(fewer)
     # (what the last version did not hold is let go)
     assert len(kept._kept) == 3 + 2 + len(sample_dossier.documents)

@@ -81,10 +81,10 @@ def object_memo(function: Function) -> Function:
     answer is kept an object: called with other arguments beside it (a mention under another claim
     id), the new answer takes the old one's place. The memo keeps the arguments, so that no other
     object can take the first one's identity meanwhile; ``next_round`` lets go of what was not asked
-    for since the last round (at once: the last round's are kept apart from this one's), and it
-    holds at most ``MEMO_SIZE`` objects a round (emptied when full).
-    Cheaper to look up than ``identity_memo``: a desk looks up every claim of its story in a few of
-    these at every add."""
+    for since the last round (at once: the last round's are kept apart from this one's). This
+    round's answers are emptied when ``MEMO_SIZE`` are held, so it holds at most about twice that
+    with the last round's. Cheaper to look up than ``identity_memo``: a desk looks up every claim
+    of its story in a few of these at every add."""
     # What was asked for this round, and what the last round kept and this one has not asked for
     # yet: a new round lets the last one's go at once, unread.
     asked: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
@@ -122,13 +122,15 @@ def object_memo(function: Function) -> Function:
 
 
 def kept_alike(function: Function) -> Function:
-    """``function`` (which makes an object from its arguments) handing back, for an object equal to
+    """``function`` (which makes an object from its arguments) handing back, for an object alike to
     the one it made last time with the same first argument, that earlier object: a desk's next add
     then finds the story's objects that did not change (an entity no new article names) as the same
     objects, and what was kept with them (their JSON, ``KeptJSON``) is found again. The first
-    argument must be a plain value (an id); equality is the object's own (a dataclass compares its
-    fields, and a tuple of the same objects compares in one pass of C). What was not made since the
-    last round is let go at ``next_round``; all of it at ``forget_story``."""
+    argument must be a plain value (an id). Alike is stricter than equal, as ``object_memo``
+    compares arguments: a dataclass's fields are compared as ``_same`` compares them (strings and
+    numbers by type and value, so 1 and 1.0 differ, as their JSON does; tuples item by item; other
+    objects by identity). What was not made since the last round is let go at ``next_round``; all
+    of it at ``forget_story``."""
     asked: dict[Any, Any] = {}
     last: dict[Any, Any] = {}
 
@@ -138,7 +140,7 @@ def kept_alike(function: Function) -> Function:
         before = asked.get(key)
         if before is None:
             before = last.pop(key, None)
-        if before is not None and type(before) is type(value) and before == value:
+        if before is not None and _alike(before, value):
             value = before
         if len(asked) >= MEMO_SIZE:
             asked.clear()
@@ -161,9 +163,10 @@ def kept_alike(function: Function) -> Function:
 
 
 def next_round() -> None:
-    """Let every ``object_memo`` go of what it was not asked for since the last round: a process
-    that keeps a story open calls this after each add, so that the claims of earlier versions
-    (another object at each add when their mentions change) are not kept with their readings."""
+    """Let every ``object_memo`` and ``kept_alike`` go of what it was not asked for since the last
+    round: a process that keeps a story open calls this after each add, so that the claims of
+    earlier versions (another object at each add when their mentions change) are not kept with
+    their readings."""
     for let_go in _ROUNDS:
         let_go()
 
@@ -174,6 +177,18 @@ def _same(kept: tuple[Any, ...], given: tuple[Any, ...]) -> bool:
     if len(kept) != len(given):
         return False
     return all(map(operator.is_, kept, given)) or all(map(_same_one, kept, given))
+
+
+def _alike(before: Any, value: Any) -> bool:
+    """Whether ``kept_alike`` may hand back ``before`` for ``value``."""
+    kind = type(value)
+    if type(before) is not kind:
+        return False
+    fields = getattr(kind, "__dataclass_fields__", None)
+    if fields is None:
+        return _same_one(before, value)
+    read = operator.attrgetter(*fields)  # (a tuple of the fields, or the one field alone)
+    return _same_one(read(before), read(value))
 
 
 def _same_one(kept: Any, given: Any) -> bool:

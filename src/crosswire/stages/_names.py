@@ -48,7 +48,7 @@ _FOLDS = (
 )
 
 
-@functools.lru_cache(maxsize=1 << 16)  # (every mention's name, at every add of a desk)
+@story_memo  # (every mention's name, at every add of a desk)
 def strip_title(name: str) -> str:
     """A name without honorifics and job titles ('Ms Marchenko' -> 'Marchenko')."""
     stripped = TITLES.sub("", name.strip())
@@ -116,7 +116,7 @@ class Describer:
         # Read when first asked, and only for the documents and people asked about: a story of
         # 1,000 articles asks about a few of its 35,000 sentences, at every add of a desk.
         self._annotated = {a.document.id: a for a in annotated}
-        self._entities = entities
+        self._entities = tuple(entities)
         self._entity = {e.id: e for e in entities}
         self.types = {e.id: e.type for e in entities}
         self._named: dict[str, list[tuple[int, int, str | None, str]]] = {}
@@ -172,7 +172,7 @@ class Describer:
         words = _description_words(description or "")
         if not 2 <= len(words) <= 4 or words[0] != "the":
             return None, None
-        head, modifiers = words[-1], words[1:-1]
+        head, modifiers = words[-1], frozenset(words[1:-1])
         limit = self._order(doc).get(sentence, 1 << 30)
         named = [n for n in self.named(doc) if n[0] < limit or (n[0] == limit and n[1] >= 0)]
         if head in _MEDIA_NOUNS:
@@ -186,8 +186,9 @@ class Describer:
             for _, _, entity, _ in named
             if entity is not None
             and self.types.get(entity) == "PERSON"
-            and head in self.titles(entity)[1]  # (a quick no: the head never comes before this name)
-            and any(head in before and all(w in before for w in modifiers) for before in self.titles(entity)[0])
+            # (a quick no first: the head never comes before this name)
+            and head in self.titles(entity)[1]
+            and any(head in before and modifiers <= before for before in self.titles(entity)[0])
         }
         return (fits.pop(), None) if len(fits) == 1 else (None, None)
 

@@ -35,7 +35,14 @@ from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
 from crosswire.stages._ids import numbered, slug
-from crosswire.stages._memo import document_memo, identity_memo, kept_alike, object_memo, searcher, story_memo
+from crosswire.stages._memo import (
+    document_memo,
+    identity_memo,
+    kept_alike,
+    object_memo,
+    searcher,
+    story_memo,
+)
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs

@@ -456,10 +456,11 @@ def _pick(
 def _in_turn(
     ranked: list[Claim], commentary: Callable[[Claim], bool], event_outlets: dict[str, int]
 ) -> Iterator[Claim]:
-    """``ranked`` as a stable sort orders it by more sources first, then, among single-source
-    claims, reporting before commentary, then a claim whose happening other outlets also report
-    before one nobody else does. Made as it is read: whether a claim is commentary is asked only of
-    the claims reached (the brief takes a few of a large story's thousands)."""
+    """``ranked`` as a stable sort orders it by more sources first, then, among claims of fewer
+    than two sources (one or none), reporting before commentary, then a claim whose happening
+    other outlets also report before one nobody else does. Made as it is read: whether a claim is
+    commentary is asked only of the claims reached (the brief takes a few of a large story's
+    thousands)."""
     by_sources: dict[int, list[Claim]] = defaultdict(list)
     for claim in ranked:
         by_sources[claim.independent_sources].append(claim)

@@ -111,7 +111,7 @@ def find_conflicts(
     return tuple(map(settled, claims)), conflicts
 
 
-@kept_alike  # (a claim a conflict marks, unchanged since the last add: found again, the same object)
+@kept_alike  # (a claim a conflict marks, unchanged since the last add: the same object again)
 def _as_before(claim_id: str, claim: Claim) -> Claim:
     return claim
 
@@ -232,7 +232,8 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
         # reach the overlap below is not looked at (most share one word of the denial).
         large = sum(1 for s in proposition if len(with_stem.get(s, ())) > MAX_BLOCK_SIZE)
         held = Counter(chain.from_iterable(with_stem[s] for s in small))
-        rows = [row for row, n in held.items() if (n + large) / len(proposition) >= MIN_DENIAL_OVERLAP]
+        size = len(proposition)
+        rows = [row for row, n in held.items() if (n + large) / size >= MIN_DENIAL_OVERLAP]
         # The subject of a clause that says "X denied ..." is the denier, not a participant.
         subject = denial.subject[:5] if denial.subject and not _DENIES(denial.span) else None
         # The statement most like the denial is its pair if it shares enough: statements that

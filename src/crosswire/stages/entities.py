@@ -117,13 +117,15 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
     for key in surfaces:
         clusters[find(key)].append(key)
     rank = document_rank([a.document for a in annotated])
-    found = [_entity(members, surfaces, reasons.get(root, []), rank) for root, members in clusters.items()]
+    why = reasons.get
+    found = [_entity(keys, surfaces, why(root, []), rank) for root, keys in clusters.items()]
     candidates = {word for e in found if (word := _common_word_candidate(e)) is not None}
     lowercase = _lowercase_counts(annotated, candidates)
     entities = [_retype_places(e, texts) for e in found if not _common_word(e, lowercase)]
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     ids = _stable_ids(entities, rank)
-    return tuple(_made(i, e.name, e.type, e.aliases, e.mentions, e.merges) for i, e in zip(ids, entities, strict=True))
+    pairs = zip(ids, entities, strict=True)
+    return tuple(_made(id, e.name, e.type, e.aliases, e.mentions, e.merges) for id, e in pairs)
 
 
 @kept_alike  # (the entities no new article names are the same objects at a desk's next add)
@@ -178,7 +180,8 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
     whose last word is a newspaper word ('Gazeta Polska', 'The Daily Times') is an organisation.
     Returns the reason for each surface retyped."""
     full_names = {k.split()[-1] for k, s in surfaces.items() if len(k.split()) > 1 and _is_person(s, surfaces)}
-    places: dict[str, list[str]] = defaultdict(list)  # (by first four letters: an adjective shares them)
+    # (by their first four letters: an adjective shares them)
+    places: dict[str, list[str]] = defaultdict(list)
     for k, s in surfaces.items():
         if len(k.split()) == 1 and _top_label(s.labels) in ("GPE", "LOC"):
             places[k[:4]].append(k)
@@ -199,7 +202,9 @@ def _retype_surfaces(surfaces: dict[str, _Surface], texts: dict[tuple[str, str],
             surface.labels = Counter({"ORG": total})
             reasons[key] = f"{surface.text}: typed as an organisation: its last word names a newspaper"
         elif label in ("PERSON", "ORG") and len(words) == 1 and key not in full_names:
-            located = sum(_located(texts.get((m.doc, m.sentence), ""), m.start) for m in surface.mentions)
+            located = sum(  # (mentions that follow 'in', 'at', 'to' ...)
+                _located(texts.get((m.doc, m.sentence), ""), m.start) for m in surface.mentions
+            )
             if located and located * 2 >= len(surface.mentions):
                 surface.labels = Counter({"GPE": total})
                 reasons[key] = (
