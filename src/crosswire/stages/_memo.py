@@ -85,17 +85,15 @@ def object_memo(function: Function) -> Function:
     round's answers are emptied when ``MEMO_SIZE`` are held, so it holds at most about twice that
     with the last round's. Cheaper to look up than ``identity_memo``: a desk looks up every claim
     of its story in a few of these at every add."""
-    # What was asked for this round, and what the last round kept and this one has not asked for
-    # yet: a new round lets the last one's go at once, unread.
-    asked: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
-    last: dict[int, tuple[Any, tuple[Any, ...], Any]] = {}
+    rounds: _Rounds = [{}, {}]
 
     @functools.wraps(function)
     def memoised(first: Any, *rest: Any) -> Any:
         key = id(first)
+        asked = rounds[0]
         found = asked.get(key)
         if found is None:
-            found = last.pop(key, None)
+            found = rounds[1].pop(key, None)
             if found is not None:
                 asked[key] = found
         if found is not None and found[0] is first and (found[1] is rest or _same(found[1], rest)):
@@ -106,19 +104,7 @@ def object_memo(function: Function) -> Function:
         asked[key] = (first, rest, value)
         return value
 
-    def next_round() -> None:
-        nonlocal asked, last
-        asked, last = {}, asked
-
-    def cache_clear() -> None:
-        asked.clear()
-        last.clear()
-
-    memoised.cache_clear = cache_clear  # type: ignore[attr-defined]
-    memoised.cache_info = lambda: _Info(len(asked) + len(last))  # type: ignore[attr-defined]
-    _MEMOS.append(memoised)
-    _ROUNDS.append(next_round)
-    return memoised  # type: ignore[return-value]
+    return _in_rounds(memoised, rounds)
 
 
 def kept_alike(function: Function) -> Function:
@@ -131,15 +117,15 @@ def kept_alike(function: Function) -> Function:
     numbers by type and value, so 1 and 1.0 differ, as their JSON does; tuples item by item; other
     objects by identity). What was not made since the last round is let go at ``next_round``; all
     of it at ``forget_story``."""
-    asked: dict[Any, Any] = {}
-    last: dict[Any, Any] = {}
+    rounds: _Rounds = [{}, {}]
 
     @functools.wraps(function)
     def made(key: Any, *rest: Any) -> Any:
         value = function(key, *rest)
+        asked = rounds[0]
         before = asked.get(key)
         if before is None:
-            before = last.pop(key, None)
+            before = rounds[1].pop(key, None)
         if before is not None and _alike(before, value):
             value = before
         if len(asked) >= MEMO_SIZE:
@@ -147,19 +133,29 @@ def kept_alike(function: Function) -> Function:
         asked[key] = value
         return value
 
+    return _in_rounds(made, rounds)
+
+
+# This round's answers, and the last round's not asked for again yet: a new round lets the last
+# one's go at once, unread (``object_memo``, ``kept_alike``).
+_Rounds = list[dict[Any, Any]]
+
+
+def _in_rounds(memo: Callable[..., Any], rounds: _Rounds) -> Any:
+    """``memo``, kept by ``rounds``, emptied by ``forget_story`` and moved on by ``next_round``."""
+
     def next_round() -> None:
-        nonlocal asked, last
-        asked, last = {}, asked
+        rounds[1] = rounds[0]
+        rounds[0] = {}
 
     def cache_clear() -> None:
-        asked.clear()
-        last.clear()
+        rounds[:] = [{}, {}]
 
-    made.cache_clear = cache_clear  # type: ignore[attr-defined]
-    made.cache_info = lambda: _Info(len(asked) + len(last))  # type: ignore[attr-defined]
-    _MEMOS.append(made)
+    memo.cache_clear = cache_clear  # type: ignore[attr-defined]
+    memo.cache_info = lambda: _Info(len(rounds[0]) + len(rounds[1]))  # type: ignore[attr-defined]
+    _MEMOS.append(memo)
     _ROUNDS.append(next_round)
-    return made  # type: ignore[return-value]
+    return memo
 
 
 def next_round() -> None:
