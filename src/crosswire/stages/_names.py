@@ -158,7 +158,8 @@ class Describer:
         """The words just before each of a person's mentions, and all of them together."""
         if person not in self._titles:
             before = []
-            for m in self._entity[person].mentions:
+            entity = self._entity.get(person)
+            for m in entity.mentions if entity is not None else ():
                 a = self._annotated.get(m.doc)
                 text = _sentence_texts(a).get(m.sentence, "") if a is not None else ""
                 before.append(_words_before(text, m.start))

@@ -125,19 +125,19 @@ def resolve_entities(annotated: Sequence[Annotated]) -> tuple[Entity, ...]:
     entities.sort(key=lambda e: (-len(e.mentions), e.name))
     ids = _stable_ids(entities, rank)
     pairs = zip(ids, entities, strict=True)
-    return tuple(_made(id, e.name, e.type, e.aliases, e.mentions, e.merges) for id, e in pairs)
+    return tuple(_made(key, e.name, e.type, e.aliases, e.mentions, e.merges) for key, e in pairs)
 
 
 @kept_alike  # (the entities no new article names are the same objects at a desk's next add)
 def _made(
-    id: str,
+    entity_id: str,
     name: str,
-    type: str,
+    label: str,
     aliases: tuple[str, ...],
     mentions: tuple[EntityMention, ...],
     merges: tuple[str, ...],
 ) -> Entity:
-    return Entity(id, name, type, aliases, mentions, merges)
+    return Entity(entity_id, name, label, aliases, mentions, merges)
 
 
 def _stable_ids(entities: Sequence[Entity], rank: dict[str, int]) -> list[str]:
