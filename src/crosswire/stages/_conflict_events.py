@@ -241,11 +241,11 @@ def _hits(claim: Claim) -> _Hits:
         if found := _SEARCH[WHEREABOUTS_UNKNOWN](span):
             unknown.append((m, found))
         if m.kind == "news":
-            found = _SEARCH[AIM](span)
-            if found and not (m.negated or _SEARCH[DISOWNED_AIM](span)):
+            found, disowning = _SEARCH[AIM](span), _SEARCH[DISOWNED_AIM](span)
+            if found and not (m.negated or disowning):
                 aims.append((m, found))
-            if found := _SEARCH[DISOWNED_AIM](span):
-                disowned.append((m, found))
+            if disowning:
+                disowned.append((m, disowning))
     return _Hits(tuple(located), tuple(unknown), tuple(aims), tuple(disowned))
 
 
