@@ -48,6 +48,22 @@ def _resident_mb() -> float:
         return int(f.read().split()[1]) * 4096 / 2**20
 
 
+def _resident_and_anonymous_mb() -> tuple[float, float]:
+    with open("/proc/self/statm") as f:
+        fields = f.read().split()
+    return int(fields[1]) * 4096 / 2**20, (int(fields[1]) - int(fields[2])) * 4096 / 2**20
+
+
+def _summary(sizes: list[int]) -> dict[str, float]:
+    ordered = sorted(sizes)
+    return {
+        "stories": len(ordered),
+        "mean": round(sum(ordered) / len(ordered), 1),
+        "median": ordered[len(ordered) // 2],
+        "max": ordered[-1],
+    }
+
+
 def _high_water_mb() -> float:
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM"))
@@ -116,8 +132,11 @@ def measure(pile: str, documents: int = 0) -> dict[str, object]:
 
         sampler.phase = "after it"
         done, count = len(first.documents), 1
+        # each story as it came out: its documents, and this process's resident and anonymous MB
+        log = [(len(first.documents), *_resident_and_anonymous_mb())]
         for story, _ in stories:
             done, count = done + len(story.documents), count + 1
+            log.append((len(story.documents), *_resident_and_anonymous_mb()))
             if done >= documents:
                 break
         sampler.sample(os.getpid())
@@ -130,6 +149,8 @@ def measure(pile: str, documents: int = 0) -> dict[str, object]:
             # each process at each peak: its depth in the tree (0: this process) and PSS, anonymous and file
             "tree_pss_at_peak": sampler.at_peak,
             "main_high_water_mb": round(_high_water_mb()),
+            "story_sizes": _summary([n for n, _, _ in log]),
+            "main_after_stories": [[n, round(rss), round(anon)] for n, rss, anon in log],
         }
     return {
         "main_before_mb": round(before),
@@ -152,13 +173,15 @@ def main() -> int:
     parser.add_argument(
         "--documents", type=int, default=0, help="go on until this many documents came out; sample the tree's PSS"
     )
+    parser.add_argument("--per-story", type=int, default=10, help="articles per story in the pile")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # (the child process's pile)
     args = parser.parse_args()
     if args.measure:  # the child process: one pile, one line of JSON
         print(json.dumps(measure(args.measure, args.documents)))
         return 0
     code = harness.code_label()
-    rows = measured_piles(__file__, [int(s) for s in args.sizes.split(",")], "--documents", str(args.documents))
+    sizes = [int(s) for s in args.sizes.split(",")]
+    rows = measured_piles(__file__, sizes, "--documents", str(args.documents), per_story=args.per_story)
     print(
         harness.table(
             (

@@ -131,16 +131,21 @@ def make_pile(out: Path, articles: int, stories: int, seed: int = 1) -> list[Pat
     return written
 
 
-def measured_piles(script: str, sizes: list[int], *arguments: str) -> list[dict[str, object]]:
-    """For each size: a pile of that many articles (one story per 10) in a temporary folder, measured
-    by ``script --measure PILE *arguments`` in a fresh process, whose last line of output is a JSON
-    object; those objects, each with its ``articles``."""
+def measured_piles(
+    script: str,
+    sizes: list[int],
+    *arguments: str,
+    per_story: int = 10,
+) -> list[dict[str, object]]:
+    """For each size: a pile of that many articles (one story per ``per_story``) in a temporary
+    folder, measured by ``script --measure PILE *arguments`` in a fresh process, whose last line of
+    output is a JSON object; those objects, each with its ``articles``."""
     rows: list[dict[str, object]] = []
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             pile = Path(tmp) / "pile"
             harness.progress(f"{size:,} articles: writing the pile")
-            make_pile(pile, size, max(1, size // 10))
+            make_pile(pile, size, max(1, size // per_story))
             harness.progress(f"{size:,} articles: reading and sorting it")
             out = subprocess.run(
                 [sys.executable, script, "--measure", str(pile), *arguments], capture_output=True, text=True, check=True
