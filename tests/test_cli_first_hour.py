@@ -434,6 +434,35 @@ def test_cli_first_hour_ctrl_c_during_an_analysis_prints_no_traceback(tmp_path):
     assert not out.exists()
 
 
+def test_cli_first_hour_sigterm_stops_a_pile_as_ctrl_c_does_and_leaves_no_temporary_files(tmp_path):
+    """``kill`` (SIGTERM, what ``timeout`` and service managers send) to the one process, while a pile
+    is annotated: its temporary files are removed, no traceback, exit code 143, nothing half-written.
+    Python's default for SIGTERM would end the process on the spot and leave the pile's text behind."""
+    temporary, out = tmp_path / "tmp", tmp_path / "out"
+    temporary.mkdir()
+    run = subprocess.Popen(
+        [sys.executable, "-m", "crosswire.cli", "analyze", str(SAMPLE), "--stories", str(out)],
+        stderr=subprocess.PIPE,
+        env={**ENV, "TMPDIR": str(temporary)},
+        start_new_session=True,
+    )
+    seen = b""
+    while b"annotate and reconcile" not in seen:
+        byte = run.stderr.read(1)
+        assert byte, seen.decode(errors="replace")
+        seen += byte
+    assert list(temporary.iterdir()), "the pile's temporary files should exist while it is annotated"
+    os.kill(run.pid, signal.SIGTERM)
+    rest = run.stderr.read().decode(errors="replace")
+    code = run.wait(timeout=60)
+    if code == 0 and "Traceback" not in rest:
+        pytest.skip("the analysis finished before the signal arrived")
+    assert code == cli.TERMINATED == 143 and "Traceback" not in rest, rest[-2000:]
+    assert rest.rstrip().endswith(cli.STOPPED["analyze"])
+    assert list(temporary.iterdir()) == []
+    assert not out.exists() or not list(out.glob("*.json"))
+
+
 @pytest.mark.parametrize(
     ("toml", "message"),
     [

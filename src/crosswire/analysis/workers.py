@@ -130,7 +130,8 @@ class _Child:
         self.process = context.Process(target=_serve, args=(function, theirs, os.getpid()), daemon=True)
         # A Ctrl-C that lands while the child is forked would be swallowed by Python's at-fork hooks
         # (a traceback, and the analysis goes on): it waits, blocked, and is raised here just after.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        # So does a SIGTERM, which the command line raises as it raises a Ctrl-C.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             self.process.start()
         finally:
@@ -218,7 +219,8 @@ def _serve(function: Callable[[Any], Any], connection: Connection, parent: int) 
     gc.freeze()
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (blocked while we were forked)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # (not the parent's handler, if it had one)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)  # (blocked while we were forked)
     while (job := connection.recv()) is not None:
         index, item = job
         try:
@@ -245,7 +247,7 @@ def run_apart(function: Callable[..., Value], *args: Any) -> Value:
     process = context.Process(target=_apart, args=(function, args, theirs, os.getpid()))
     answered = False
     try:
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # (see ``_Child``)
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # (see ``_Child``)
         try:
             process.start()
         finally:  # (a Ctrl-C that came meanwhile is raised here, the child started: stopped below)
@@ -274,6 +276,7 @@ def run_apart(function: Callable[..., Value], *args: Any) -> Value:
 
 
 _STOP_SECONDS = 10.0
+_STOPS = {signal.SIGINT, signal.SIGTERM}  # what stops a run: held back while a child is forked
 
 
 def _apart(function: Callable[..., Any], args: tuple[Any, ...], connection: Connection, parent: int) -> None:
@@ -281,7 +284,7 @@ def _apart(function: Callable[..., Any], args: tuple[Any, ...], connection: Conn
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     try:
         answer: tuple[bool, Any] = (True, function(*args))
     except SystemExit:  # stopped by the parent: nobody waits for an answer

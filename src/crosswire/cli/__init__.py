@@ -8,18 +8,23 @@ runs each command; ``main`` here ties them together and turns errors into exit c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import sys
+import threading
 import traceback
+from collections.abc import Iterator
 
 from crosswire.cli.commands import COMMANDS
 from crosswire.cli.parser import build_parser
 from crosswire.errors import CrosswireError
 
-__all__ = ["INTERNAL_ERROR", "INTERRUPTED", "main"]
+__all__ = ["INTERNAL_ERROR", "INTERRUPTED", "TERMINATED", "main"]
 
 INTERNAL_ERROR = 3  # exit codes: 0 all analysed, 1 some inputs skipped, 2 usage or settings, 3 a bug
 INTERRUPTED = 130  # Ctrl-C, as shells count it (128 + SIGINT)
+TERMINATED = 143  # SIGTERM (kill, timeout, a service manager stopping it), as shells count it
 STOPPED = {  # what Ctrl-C leaves behind, by command
     "analyze": "crosswire: interrupted; outputs not yet written are left as they were (none is half-written)",
     "add": "crosswire: interrupted; every version saved before is intact, and the same command finishes the add",
@@ -34,15 +39,16 @@ def main(argv: list[str] | None = None) -> int:
         commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         _unrecognised(commands.choices[args.command], unknown)
     try:
-        code = COMMANDS[args.command](args)  # (the parser accepts only these commands)
+        with _stopped_by_sigterm(args.command in STOPPED):
+            code = COMMANDS[args.command](args)  # (the parser accepts only these commands)
         sys.stdout.flush()  # here, so a reader that went away (| head) is seen below, not at exit
         return code
     except BrokenPipeError:  # the reader of stdout stopped reading (| head): nothing left to say
         _silence_stdout()
         return 0
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         print(f"\n{STOPPED.get(args.command, 'crosswire: interrupted')}", file=sys.stderr)
-        return INTERRUPTED
+        return TERMINATED if isinstance(stop, _Terminated) else INTERRUPTED
     except CrosswireError as exc:
         print(f"crosswire: error: {exc}", file=sys.stderr)
         return 2
@@ -54,6 +60,30 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return INTERNAL_ERROR
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the work is, so that it stops as a Ctrl-C stops it."""
+
+
+def _terminate(*_: object) -> None:
+    raise _Terminated
+
+
+@contextlib.contextmanager
+def _stopped_by_sigterm(work: bool) -> Iterator[None]:
+    """Within the block, SIGTERM stops the command as Ctrl-C does: its ``finally`` and ``with`` blocks
+    run, so a pile's temporary files go (gigabytes for a large pile) and a store's transaction rolls
+    back, where Python's default would end the process on the spot. Only for commands that work on
+    inputs (``work``), and only on the main thread, where Python runs signal handlers."""
+    if not work or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _unrecognised(parser: argparse.ArgumentParser, unknown: list[str]) -> None:
