@@ -86,7 +86,9 @@ def parse_cached(pile: Pile, settings: Settings, nlp: Any, cache: Path | None) -
 def _annotate_version() -> str:
     src = Path(crosswire.__file__).resolve().parent
     parts = [src / "models.py", *sorted((src / "stages").glob("*.py"))]
-    skip = {"align.py", "_combiner.py", "conflicts.py", "brief.py", "timeline.py", "entities.py", "claims.py"}
+    # (what reads the parses rather than makes them: a change there needs no parse again)
+    after = ("_similarity.py", "align.py", "_combiner.py", "conflicts.py", "brief.py", "timeline.py")
+    skip = {*after, "entities.py", "claims.py"}
     digest = hashlib.sha1(b"".join(p.read_bytes() for p in parts if p.name not in skip))
     return digest.hexdigest()[:12]
 
@@ -114,7 +116,7 @@ def labelled_pairs(
             gold.get((m.doc, starts[(m.doc, m.sentence)] + m.head)) if m.head >= 0 else None for m in claim_mentions
         ]
         evidence = _Evidence(claim_mentions, resolved, entities)
-        index = TextIndex(evidence.lemmas)
+        index = TextIndex(evidence.lemmas, evidence.languages)
         pairs = candidates_for(claim_mentions, evidence, index, settings.quantity_tolerance)
         features = pair_features(claim_mentions, evidence, index, encoder, pairs)
         for (i, j), row in zip(pairs, features, strict=True):

@@ -35,28 +35,50 @@ def test_align_status_and_first_report(sample_dossier):
     assert claim.first_reported == min(dates[m.doc] for m in claim.mentions if dates[m.doc])
 
 
-def test_align_text_index_is_scikit_learns_tfidf_to_the_last_bit():
-    """The index builds its term counts itself (fast enough to remake at every add); its weights must
-    still be exactly what scikit-learn's vectorizer gives, repeated terms and all."""
+def test_align_text_index_weighs_words_by_general_use_the_same_in_any_story():
+    """A word weighs by how rare it is in general use, not in the story: two sentences' cosine is the
+    same whatever other sentences the index holds (a story kept open can keep it from add to add),
+    a rare word counts for more than a common one, each row is weighed in its own language, and
+    the counts are those scikit-learn makes (columns, repeated terms), weighed sublinearly."""
+    import math
     import random
 
     import numpy as np
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer
 
-    from crosswire.stages._similarity import TextIndex
+    from crosswire.stages._similarity import TextIndex, word_weights
 
+    table, rarest = word_weights("en")
+    assert table["the"] < table["rebellion"] < rarest
+    assert word_weights("xx") == ({}, 1.0)  # a language wordfreq does not know: every word alike
     rng = random.Random(3)
-    words = [f"w{i}" for i in range(80)] + ["Été", "a", "b-c"]
-    for _ in range(50):
-        lists = [tuple(rng.choice(words) for _ in range(rng.randint(0, 9))) for _ in range(rng.randint(1, 40))]
+    words = ["the", "say", "city", "road", "rebellion", "diesel", "zzyzxq", "Été", "b-c"]
+    for _ in range(40):
+        lists = [tuple(rng.choice(words) for _ in range(rng.randint(0, 9))) for _ in range(rng.randint(2, 30))]
         if not any(lists):
             continue
-        ours = TextIndex(lists).matrix
-        theirs = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True).fit_transform([list(x) for x in lists])
-        theirs = theirs.tocsr()
-        assert ours.shape == theirs.shape
-        for part in ("indptr", "indices", "data"):
-            assert np.array_equal(getattr(ours, part), getattr(theirs, part)), part
+        index = TextIndex(lists)
+        counts = CountVectorizer(analyzer=lambda x: x).fit_transform([list(x) for x in lists]).tocsr()
+        assert np.array_equal(index.matrix.indices, counts.indices)
+        terms = sorted({w for x in lists for w in x})
+        for row, lemmas in enumerate(lists):
+            expected = {w: (1 + math.log(lemmas.count(w))) * table.get(w, rarest) for w in set(lemmas)}
+            norm = math.sqrt(sum(v * v for v in expected.values()))
+            got = {terms[c]: v for c, v in zip(*_row(index.matrix, row), strict=True)}
+            assert got.keys() == expected.keys()
+            assert all(math.isclose(got[w], expected[w] / norm) for w in got)
+        first, second = lists[0], lists[1]
+        alone = TextIndex([first, second])
+        assert math.isclose(alone.cosine(0, 1), index.cosine(0, 1), abs_tol=1e-12)
+    french = TextIndex([("le", "route"), ("le", "route")], ["fr", "en"])
+    weights = french.matrix.toarray()
+    assert weights[0][0] < weights[0][1]  # "le", common in French, weighs less there
+    assert weights[1][0] > weights[1][1]  # and more in English, where it is rare
+
+
+def _row(matrix, row):  # type: ignore[no-untyped-def]
+    part = slice(matrix.indptr[row], matrix.indptr[row + 1])
+    return matrix.indices[part], matrix.data[part]
 
 
 def test_candidate_pairs_are_every_pair_sharing_a_block_in_order():

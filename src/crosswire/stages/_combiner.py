@@ -16,7 +16,7 @@ from pathlib import Path
 
 COMBINER_FEATURES = (
     "encoder cosine",  # all-MiniLM-L6-v2 cosine of the two propositions
-    "tf-idf cosine",  # of their content lemmas within the pile
+    "tf-idf cosine",  # of their content lemmas, words weighed by their rarity in general use
     "same verb",  # the clauses' head verbs have one lemma
     "verb likeness",  # encoder cosine of the two head verbs' lemmas ("move", "go")
     "same object",  # what the verbs act on has one head word

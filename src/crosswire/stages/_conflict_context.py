@@ -29,6 +29,8 @@ class _Context:
 
     def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
         self.outlet = {a.document.id: a.document.label for a in annotated}
+        # (as align reads it: "und", too short to tell, is read with the English model)
+        self.language = {a.document.id: a.document.language.replace("und", "en") for a in annotated}
         self.published = {a.document.id: a.document.published.date for a in annotated}
         self.date = {a.document.id: effective_date(a) for a in annotated}
         self.lemmas: dict[tuple[str, str], frozenset[str]] = {}
@@ -64,7 +66,8 @@ class _Context:
         """Each sentence's row in a TF-IDF index of the sentences' lemmas: built when first asked
         (numbers' sentences are compared by it only when they share too few words)."""
         keys = list(self.lemmas)
-        return {key: i for i, key in enumerate(keys)}, TextIndex([tuple(sorted(self.lemmas[k])) for k in keys])
+        lemmas = [tuple(sorted(self.lemmas[k])) for k in keys]
+        return {key: i for i, key in enumerate(keys)}, TextIndex(lemmas, [self.language[d] for d, _ in keys])
 
     def similarity(self, a: ClaimMention | Quantity, b: ClaimMention | Quantity) -> float:
         index, text = self._text

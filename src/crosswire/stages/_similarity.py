@@ -1,14 +1,21 @@
 """Sentence similarity that scales: TF-IDF vectors with cosine computed on demand, and candidate pairs
-found by blocking (an inverted index over discriminative terms) instead of comparing all pairs."""
+found by blocking (an inverted index over discriminative terms) instead of comparing all pairs.
+
+A word's weight is how rare it is in general use, not in the story: -ln of its frequency in
+wordfreq's list for the sentence's language. So two sentences' similarity is theirs alone, the same
+in any story and at every version of a story kept open: what adding an article changes is only
+where it takes part (issue 14: reconciling only what an added article touches needs that)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfTransformer
+from sklearn.preprocessing import normalize
 
 # A term shared by more sentences than this says little about two of them being one claim; such terms
 # still count in the cosine, they only do not propose candidate pairs.
@@ -16,15 +23,25 @@ MAX_BLOCK_SIZE = 100
 
 
 class TextIndex:
-    """TF-IDF (sublinear tf, l2-normalised) over lemma lists, one row per sentence."""
+    """TF-IDF over lemma lists, one row per sentence: sublinear tf (1 + ln count) times the word's
+    weight in the row's language (``word_weights``), rows l2-normalised. ``languages``: each row's
+    language code (English for every row when not given)."""
 
-    def __init__(self, lemma_lists: Sequence[Sequence[str]]) -> None:
+    def __init__(self, lemma_lists: Sequence[Sequence[str]], languages: Sequence[str] | None = None) -> None:
         self.size = len(lemma_lists)
-        if any(lemma_lists):
-            weigh = TfidfTransformer(sublinear_tf=True)
-            self.matrix = weigh.fit(counts := _counts(lemma_lists)).transform(counts, copy=False).tocsr()
-        else:
+        if not any(lemma_lists):
             self.matrix = None
+            return
+        counts, terms = _counts(lemma_lists)
+        counts.data = 1.0 + np.log(counts.data)
+        rows = np.repeat(np.arange(self.size), np.diff(counts.indptr))
+        row_language = np.array(languages if languages is not None else ["en"] * self.size, dtype=object)
+        for language in dict.fromkeys(row_language.tolist()):
+            table, rarest = word_weights(language)
+            weights = np.fromiter((table.get(t, rarest) for t in terms), dtype=np.float64, count=len(terms))
+            mine = row_language[rows] == language
+            counts.data[mine] *= weights[counts.indices[mine]]
+        self.matrix = normalize(counts, copy=False).tocsr()
 
     def cosine(self, i: int, j: int) -> float:
         if self.matrix is None:
@@ -47,11 +64,29 @@ class TextIndex:
         return sparse.csr_matrix((marks, kept.indices, kept.indptr), shape=shape)
 
 
-def _counts(lemma_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+@functools.cache
+def word_weights(language: str) -> tuple[dict[str, float], float]:
+    """Each word's weight in ``language``: -ln of its frequency in general use, from wordfreq's small
+    list (the 30,000 or so most frequent words of its sources: web text, subtitles, news, Wikipedia,
+    books), and the weight of a word not in that list (as rare as the rarest in it). A language
+    wordfreq does not know weighs every word alike."""
+    from wordfreq import get_frequency_dict
+
+    try:
+        frequencies = get_frequency_dict(language, "small")
+    except LookupError:
+        return {}, 1.0
+    if not frequencies:
+        return {}, 1.0
+    return {word: -math.log(f) for word, f in frequencies.items()}, -math.log(min(frequencies.values()))
+
+
+def _counts(lemma_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
     """The term counts scikit-learn's ``TfidfVectorizer(analyzer=lambda x: x)`` makes of these lists,
     alike to the last bit (columns in alphabetical order, each row's entries in the order the terms
     first appear in the lists, as it leaves them), without its loop over every term in Python: a
-    story kept open makes this index again at every add (0.1 s a time for 30,000 clauses)."""
+    story kept open makes this index again at every add (0.1 s a time for 30,000 clauses); and the
+    terms, in the columns' order."""
     first = dict.fromkeys(itertools.chain.from_iterable(lemma_lists))  # terms, in order of appearance
     temporary = dict(zip(first, range(len(first)), strict=True))
     lengths = np.fromiter(map(len, lemma_lists), dtype=np.int64, count=len(lemma_lists))
@@ -63,10 +98,11 @@ def _counts(lemma_lists: Sequence[Sequence[str]]) -> sparse.csr_matrix:
         (np.ones(len(columns)), (rows, columns)), shape=(len(lemma_lists), len(temporary)), dtype=np.float64
     )
     counts.sum_duplicates()  # (each row's entries in order of appearance, a repeated term counted)
+    terms = sorted(temporary)
     alphabetical = np.empty(len(temporary), dtype=np.int32)
-    alphabetical[[temporary[term] for term in sorted(temporary)]] = np.arange(len(temporary), dtype=np.int32)
+    alphabetical[[temporary[term] for term in terms]] = np.arange(len(temporary), dtype=np.int32)
     counts.indices = alphabetical[counts.indices]
-    return counts
+    return counts, terms
 
 
 Blocks = Iterable[Iterable[int] | sparse.csr_matrix]

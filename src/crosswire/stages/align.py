@@ -82,7 +82,7 @@ def align_claims(
         return ()
     docs = {a.document.id: a.document for a in annotated}
     evidence = _Evidence(mentions, annotated, entities)
-    index = TextIndex(evidence.lemmas)
+    index = TextIndex(evidence.lemmas, evidence.languages)
     scores: dict[tuple[int, int], float] = {}
     for i in range(len(mentions) - 1):
         if mentions[i].doc == mentions[i + 1].doc and _refers_back(mentions[i + 1]):
