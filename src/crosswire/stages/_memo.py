@@ -19,9 +19,9 @@ _MEMOS: list[Any] = []
 _ROUNDS: list[Callable[[], None]] = []  # each object memo's ``next_round``
 
 
-def story_memo(function: Function) -> Function:
-    """``function`` memoised (it must be pure) until ``forget_story``."""
-    memo = functools.lru_cache(maxsize=MEMO_SIZE)(function)
+def story_memo(function: Function, size: int = MEMO_SIZE) -> Function:
+    """``function`` memoised (it must be pure) until ``forget_story``, for its latest ``size`` calls."""
+    memo = functools.lru_cache(maxsize=size)(function)
     _MEMOS.append(memo)
     return memo  # type: ignore[return-value]
 
