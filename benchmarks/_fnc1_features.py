@@ -26,10 +26,9 @@ def _tfidf(lemma_lists: list[tuple[str, ...]]) -> tuple[Any, str]:
     except ImportError:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        vectorizer = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True)  # as align.text_similarity
-        return vectorizer.fit_transform(
-            [list(x) for x in lemma_lists]
-        ).tocsr(), "TfidfVectorizer as align.text_similarity"
+        # (crosswire's own index weighs words by their rarity in general use, wordfreq's lists)
+        vectorizer = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True)
+        return vectorizer.fit_transform([list(x) for x in lemma_lists]).tocsr(), "TfidfVectorizer (story IDF)"
 
 
 def _entity_found(name: str, body_tokens: set[str], body_names: set[str]) -> bool:

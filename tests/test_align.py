@@ -50,7 +50,8 @@ def test_align_text_index_weighs_words_by_general_use_the_same_in_any_story():
 
     table, rarest = word_weights("en")
     assert table["the"] < table["rebellion"] < rarest
-    assert word_weights("xx") == ({}, 1.0)  # a language wordfreq does not know: every word alike
+    assert word_weights("xx") == word_weights("!!") == ({}, 1.0)  # unknown, unreadable: words alike
+    assert word_weights("und") == word_weights("en")  # too short to tell: read as English
     rng = random.Random(3)
     words = ["the", "say", "city", "road", "rebellion", "diesel", "zzyzxq", "Été", "b-c"]
     for _ in range(40):
@@ -67,11 +68,14 @@ def test_align_text_index_weighs_words_by_general_use_the_same_in_any_story():
             got = {terms[c]: v for c, v in zip(*_row(index.matrix, row), strict=True)}
             assert got.keys() == expected.keys()
             assert all(math.isclose(got[w], expected[w] / norm) for w in got)
-        first, second = lists[0], lists[1]
+        first, second = lists[0] + ("road",), lists[1] + ("road",)  # (never an empty row)
+        index = TextIndex([first, second, *lists[2:]])
         alone = TextIndex([second, ("diesel",), first])
         assert alone.cosine(2, 0) == index.cosine(0, 1) == index.cosine(1, 0)  # to the last bit
         dot = float(index.matrix[0].multiply(index.matrix[1]).sum())
         assert math.isclose(index.cosine(0, 1), dot, abs_tol=1e-12)  # the matrix's rows, compared
+    mixed = TextIndex([("la", "route"), ("the", "road"), ("le", "route")], ["fr", "en", "fr"])
+    assert mixed.cosine(0, 2) == TextIndex([("le", "route"), ("la", "route")], ["fr", "fr"]).cosine(1, 0)
     french = TextIndex([("le", "route"), ("le", "route")], ["fr", "en"])
     weights = french.matrix.toarray()
     assert weights[0][0] < weights[0][1]  # "le", common in French, weighs less there

@@ -451,15 +451,14 @@ def test_cli_first_hour_sigterm_stops_a_pile_as_ctrl_c_does_and_leaves_no_tempor
         byte = run.stderr.read(1)
         assert byte, seen.decode(errors="replace")
         seen += byte
-    assert list(temporary.iterdir()), "the pile's temporary files should exist while it is annotated"
-    os.kill(run.pid, signal.SIGTERM)
-    rest = run.stderr.read().decode(errors="replace")
-    code = run.wait(timeout=60)
-    if code == 0 and "Traceback" not in rest:
-        pytest.skip("the analysis finished before the signal arrived")
-    assert code == cli.TERMINATED == 143 and "Traceback" not in rest, rest[-2000:]
+    ours = "crosswire-*"  # (other libraries may leave files of their own in TMPDIR)
+    assert list(temporary.glob(ours)), "the pile's temporary files should exist while it is annotated"
+    os.kill(run.pid, signal.SIGTERM)  # (the pile has seconds of parsing and reconciling left)
+    _, rest_bytes = run.communicate(timeout=120)
+    rest = rest_bytes.decode(errors="replace")
+    assert run.returncode == cli.TERMINATED == 143 and "Traceback" not in rest, rest[-2000:]
     assert rest.rstrip().endswith(cli.STOPPED["analyze"])
-    assert list(temporary.iterdir()) == []
+    assert list(temporary.glob(ours)) == []
     assert not out.exists() or not list(out.glob("*.json"))
 
 

@@ -130,7 +130,9 @@ class _Child:
         self.process = context.Process(target=_serve, args=(function, theirs, os.getpid()), daemon=True)
         # A Ctrl-C that lands while the child is forked would be swallowed by Python's at-fork hooks
         # (a traceback, and the analysis goes on): it waits, blocked, and is raised here just after.
-        # So does a SIGTERM, which the command line raises as it raises a Ctrl-C.
+        # So does a SIGTERM, which the command line raises as it raises a Ctrl-C. (Blocked for this
+        # thread only: one sent to the process may land on another thread and be raised here
+        # during the fork all the same; rare, and not mended.)
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             self.process.start()
@@ -237,9 +239,10 @@ def run_apart(function: Callable[..., Value], *args: Any) -> Value:
     """``function(*args)`` in a forked process of its own, its value (or the exception it raised, with
     the child's traceback as a note) sent back here: whatever memory the work used, scattered or not,
     goes back to the system when that process ends. It may start processes of its own (it is no
-    daemon). A Ctrl-C or an error here stops it, and it is given ``_STOP_SECONDS`` to clean up (its
-    ``with`` blocks run: temporary files go); on Linux it also ends if this process is killed. Where
-    ``fork`` does not exist (Windows), it runs in this process."""
+    daemon). A Ctrl-C (or a SIGTERM the command line raises as one) or an error here stops it, and
+    it is given ``_STOP_SECONDS`` to clean up (its ``with`` blocks run: temporary files go); on
+    Linux it also ends if this process is killed. Where ``fork`` does not exist (Windows), it runs
+    in this process."""
     if not can_stop():
         return function(*args)
     context = multiprocessing.get_context("fork")

@@ -25,7 +25,8 @@ __all__ = ["INTERNAL_ERROR", "INTERRUPTED", "TERMINATED", "main"]
 INTERNAL_ERROR = 3  # exit codes: 0 all analysed, 1 some inputs skipped, 2 usage or settings, 3 a bug
 INTERRUPTED = 130  # Ctrl-C, as shells count it (128 + SIGINT)
 TERMINATED = 143  # SIGTERM (kill, timeout, a service manager stopping it), as shells count it
-STOPPED = {  # what Ctrl-C leaves behind, by command
+WORK = frozenset({"analyze", "add", "remove"})  # commands SIGTERM stops as Ctrl-C does (see below)
+STOPPED = {  # what Ctrl-C (or SIGTERM, for these commands) leaves behind, by command
     "analyze": "crosswire: interrupted; outputs not yet written are left as they were (none is half-written)",
     "add": "crosswire: interrupted; every version saved before is intact, and the same command finishes the add",
     "remove": "crosswire: interrupted; every version saved before is intact",
@@ -39,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         _unrecognised(commands.choices[args.command], unknown)
     try:
-        with _stopped_by_sigterm(args.command in STOPPED):
+        with _stopped_by_sigterm(args.command in WORK):
             code = COMMANDS[args.command](args)  # (the parser accepts only these commands)
         sys.stdout.flush()  # here, so a reader that went away (| head) is seen below, not at exit
         return code
@@ -67,6 +68,7 @@ class _Terminated(KeyboardInterrupt):
 
 
 def _terminate(*_: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the clean-up short
     raise _Terminated
 
 
@@ -75,7 +77,9 @@ def _stopped_by_sigterm(work: bool) -> Iterator[None]:
     """Within the block, SIGTERM stops the command as Ctrl-C does: its ``finally`` and ``with`` blocks
     run, so a pile's temporary files go (gigabytes for a large pile) and a store's transaction rolls
     back, where Python's default would end the process on the spot. Only for commands that work on
-    inputs (``work``), and only on the main thread, where Python runs signal handlers."""
+    inputs (``work``), and only on the main thread, where Python runs signal handlers. (Ray, when
+    the Ray engine starts it, puts its own handler in place: that run exits with code 15. A SIGTERM
+    that lands while a worker is forked may be lost, as a Ctrl-C may: see ``workers._Child``.)"""
     if not work or threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -29,8 +29,7 @@ class _Context:
 
     def __init__(self, annotated: Sequence[Annotated], entities: Sequence[Entity]) -> None:
         self.outlet = {a.document.id: a.document.label for a in annotated}
-        # (as align reads it: "und", too short to tell, is read with the English model)
-        self.language = {a.document.id: a.document.language.replace("und", "en") for a in annotated}
+        self.language = {a.document.id: a.document.language for a in annotated}
         self.published = {a.document.id: a.document.published.date for a in annotated}
         self.date = {a.document.id: effective_date(a) for a in annotated}
         self.lemmas: dict[tuple[str, str], frozenset[str]] = {}
@@ -67,7 +66,8 @@ class _Context:
         (numbers' sentences are compared by it only when they share too few words)."""
         keys = list(self.lemmas)
         lemmas = [tuple(sorted(self.lemmas[k])) for k in keys]
-        return {key: i for i, key in enumerate(keys)}, TextIndex(lemmas, [self.language[d] for d, _ in keys])
+        languages = [self.language[doc] for doc, _ in keys]
+        return {key: i for i, key in enumerate(keys)}, TextIndex(lemmas, languages)
 
     def similarity(self, a: ClaimMention | Quantity, b: ClaimMention | Quantity) -> float:
         index, text = self._text

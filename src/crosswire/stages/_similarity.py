@@ -30,7 +30,11 @@ class TextIndex:
     weight in the row's language (``word_weights``), rows l2-normalised. ``languages``: each row's
     language code (English for every row when not given)."""
 
-    def __init__(self, lemma_lists: Sequence[Sequence[str]], languages: Sequence[str] | None = None) -> None:
+    def __init__(
+        self,
+        lemma_lists: Sequence[Sequence[str]],
+        languages: Sequence[str] | None = None,
+    ) -> None:
         self.size = len(lemma_lists)
         spoken = languages if languages is not None else ["en"] * self.size
         self._rows = list(zip(map(tuple, lemma_lists), spoken, strict=True))
@@ -43,7 +47,8 @@ class TextIndex:
         row_language = np.array(spoken, dtype=object)
         for language in dict.fromkeys(row_language.tolist()):
             table, rarest = word_weights(language)
-            weights = np.fromiter((table.get(t, rarest) for t in terms), dtype=np.float64, count=len(terms))
+            found = (table.get(t, rarest) for t in terms)
+            weights = np.fromiter(found, dtype=np.float64, count=len(terms))
             mine = row_language[rows] == language
             counts.data[mine] *= weights[counts.indices[mine]]
         self.matrix = normalize(counts, copy=False).tocsr()
@@ -93,7 +98,7 @@ def _unit_vector(lemmas: tuple[str, ...], language: str) -> dict[str, float]:
     (as a row of ``TextIndex.matrix``, to the last bit or so)."""
     table, rarest = word_weights(language)
     counts = Counter(lemmas)
-    weights = {term: (1.0 + math.log(count)) * table.get(term, rarest) for term, count in counts.items()}
+    weights = {t: (1.0 + math.log(count)) * table.get(t, rarest) for t, count in counts.items()}
     norm = math.sqrt(math.fsum(w * w for w in weights.values()))
     return {term: w / norm for term, w in weights.items()} if norm else {}
 
@@ -101,18 +106,20 @@ def _unit_vector(lemmas: tuple[str, ...], language: str) -> dict[str, float]:
 @functools.cache
 def word_weights(language: str) -> tuple[dict[str, float], float]:
     """Each word's weight in ``language``: -ln of its frequency in general use, from wordfreq's small
-    list (the 30,000 or so most frequent words of its sources: web text, subtitles, news, Wikipedia,
-    books), and the weight of a word not in that list (as rare as the rarest in it). A language
-    wordfreq does not know weighs every word alike."""
+    list (the 30,000 or so most frequent words of its sources), and the weight of a word not in that
+    list (as rare as the rarest in it). "und" (too short to tell) is English, as it is read with the
+    English model; a code wordfreq does not know, or cannot read, weighs every word alike. The
+    table is shared: read it, never change it."""
     from wordfreq import get_frequency_dict
 
     try:
-        frequencies = get_frequency_dict(language, "small")
-    except LookupError:
+        frequencies = get_frequency_dict("en" if language == "und" else language, "small")
+    except (LookupError, ValueError):  # (langcodes' error for a code it cannot parse is a ValueError)
         return {}, 1.0
     if not frequencies:
         return {}, 1.0
-    return {word: -math.log(f) for word, f in frequencies.items()}, -math.log(min(frequencies.values()))
+    rarest = -math.log(min(frequencies.values()))
+    return {word: -math.log(f) for word, f in frequencies.items()}, rarest
 
 
 def _counts(lemma_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
