@@ -435,7 +435,7 @@ def test_cli_first_hour_ctrl_c_during_an_analysis_prints_no_traceback(tmp_path):
 
 
 def test_cli_first_hour_sigterm_stops_a_pile_as_ctrl_c_does_and_leaves_no_temporary_files(tmp_path):
-    """``kill`` (SIGTERM, what ``timeout`` and service managers send) to the one process, while a pile
+    """``kill`` (SIGTERM, what service managers send) to the one process, while a pile
     is annotated: its temporary files are removed, no traceback, exit code 143, nothing half-written.
     Python's default for SIGTERM would end the process on the spot and leave the pile's text behind."""
     temporary, out = tmp_path / "tmp", tmp_path / "out"
