@@ -28,7 +28,9 @@ MAX_BLOCK_SIZE = 100
 class TextIndex:
     """TF-IDF over lemma lists, one row per sentence: sublinear tf (1 + ln count) times the word's
     weight in the row's language (``word_weights``), rows l2-normalised. ``languages``: each row's
-    language code (English for every row when not given)."""
+    language code (English for every row when not given). Nothing is built until asked for: a
+    cosine reads the two sentences alone, blocking reads which rows hold which term, and only
+    ``matrix`` (the whole index, for a reader outside the analysis) weighs every row."""
 
     def __init__(
         self,
@@ -38,20 +40,30 @@ class TextIndex:
         self.size = len(lemma_lists)
         spoken = languages if languages is not None else ["en"] * self.size
         self._rows = list(zip(map(tuple, lemma_lists), spoken, strict=True))
-        if not any(lemma_lists):
-            self.matrix = None
-            return
-        counts, terms = _counts(lemma_lists)
-        counts.data = 1.0 + np.log(counts.data)
-        rows = np.repeat(np.arange(self.size), np.diff(counts.indptr))
-        row_language = np.array(spoken, dtype=object)
+
+    @functools.cached_property
+    def _held(self) -> tuple[sparse.csr_matrix, list[str]] | None:
+        """The rows' term counts and the terms (``_counts``); None when no row holds a term."""
+        lemma_lists = [lemmas for lemmas, _ in self._rows]
+        return _counts(lemma_lists) if any(lemma_lists) else None
+
+    @functools.cached_property
+    def matrix(self) -> sparse.csr_matrix | None:
+        """Every row's vector, as ``sentence_cosine`` weighs it; None when no row holds a term."""
+        if self._held is None:
+            return None
+        counts, terms = self._held
+        weighed = counts.copy()
+        weighed.data = 1.0 + np.log(weighed.data)
+        rows = np.repeat(np.arange(self.size), np.diff(weighed.indptr))
+        row_language = np.array([language for _, language in self._rows], dtype=object)
         for language in dict.fromkeys(row_language.tolist()):
             table, rarest = word_weights(language)
             found = (table.get(t, rarest) for t in terms)
             weights = np.fromiter(found, dtype=np.float64, count=len(terms))
             mine = row_language[rows] == language
-            counts.data[mine] *= weights[counts.indices[mine]]
-        self.matrix = normalize(counts, copy=False).tocsr()
+            weighed.data[mine] *= weights[weighed.indices[mine]]
+        return normalize(weighed, copy=False).tocsr()
 
     def cosine(self, i: int, j: int) -> float:
         """The cosine of rows ``i`` and ``j``: the two sentences' alone (``sentence_cosine``), the
@@ -61,9 +73,9 @@ class TextIndex:
     def blocks(self, max_block: int = MAX_BLOCK_SIZE) -> sparse.csr_matrix:
         """The discriminative terms' rows: one row of the matrix per term held by 2 to ``max_block``
         sentences, marking those sentences (see ``candidate_pairs``)."""
-        if self.matrix is None:
+        if self._held is None:
             return sparse.csr_matrix((0, self.size), dtype=np.int32)
-        columns = self.matrix.tocsc()
+        columns = self._held[0].tocsc()
         held = np.diff(columns.indptr)
         kept = columns[:, (held > 1) & (held <= max_block)]
         marks = np.ones(kept.nnz, dtype=np.int32)
