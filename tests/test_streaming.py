@@ -3,6 +3,7 @@ stories is parsed, and a document that cannot be parsed is reported in its own s
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from crosswire.analysis import piles, pipeline
 from crosswire.analysis.piles import analyze_stories, iter_stories
 from crosswire.analysis.pipeline import LocalExecutor
 from crosswire.analysis.spill import Spill
+from crosswire.models import Annotated
 from crosswire.stages.cluster import ClusterSettings, cluster_stories, story_features
 
 pytestmark = pytest.mark.skipif(
@@ -45,6 +47,31 @@ def test_streaming_each_story_comes_out_before_the_next_is_parsed(nlp, monkeypat
     whole = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
     streamed = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp, batch_documents=1))
     assert streamed == whole
+
+
+def test_streaming_a_batch_hands_on_each_story_before_reconciling_the_next_and_lets_its_parses_go(nlp, monkeypatch):
+    # One batch of two stories (the sample's and the reference's): the first story's dossier comes
+    # out before the second is reconciled, and its parses are gone by then.
+    events: list[str] = []
+    real = pipeline.reconcile
+
+    def noting(members, *args, **kwargs):
+        alive = sum(isinstance(o, Annotated) for o in gc.get_objects())
+        events.append(f"reconcile {len(members)} of {alive}")
+        return real(members, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "reconcile", noting)
+    executor = LocalExecutor(nlp, batch_documents=1000)
+    stories = []
+    for story, dossier in iter_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=executor):
+        events.append("story")
+        stories.append((story, dossier))
+    first, second = (int(e.split()[1]) for e in events if e.startswith("reconcile"))
+    assert [e.split()[0] for e in events] == ["reconcile", "story", "reconcile", "story"]
+    assert events[0] == f"reconcile {first} of {first + second}"  # the batch was parsed at once
+    assert events[2] == f"reconcile {second} of {second}"  # the first story's parses are gone
+    monkeypatch.setattr(pipeline, "reconcile", real)
+    assert stories == analyze_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp))
 
 
 def test_streaming_a_document_that_cannot_be_parsed_is_reported_in_its_own_story(nlp, monkeypatch):
@@ -155,3 +182,6 @@ def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():
     assert piles._story_batches([2, 1, 3, 5, 1], 3) == [(0, 2), (2, 3), (3, 4), (4, 5)]
     assert piles._story_batches([1, 1, 1], 10) == [(0, 3)]
     assert piles._story_batches([1, 2], 0) == [(0, 1), (1, 2)]  # (no empty batch)
+    # At most 4 documents a batch: piles of larger stories do not parse larger batches.
+    assert piles._story_batches([3, 3, 3], 4) == [(0, 1), (1, 2), (2, 3)]
+    assert piles._story_batches([1, 2, 1, 9, 2], 4) == [(0, 3), (3, 4), (4, 5)]

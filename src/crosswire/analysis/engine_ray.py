@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +20,7 @@ from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.pipeline import (
     Item,
     Progress,
+    Story,
     Value,
     annotate_by_language,
     annotate_cached,
@@ -119,16 +120,21 @@ class RayExecutor:
         return found
 
     def reconcile_stories(
-        self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
-    ) -> list[Dossier]:
-        if len(stories) == 1:  # one story: no task to spread
-            return [reconcile(*stories[0], settings, {}, kept_vectors(self.cache, settings))]
+        self, stories: Iterable[Story], settings: Settings, timings: dict[str, float]
+    ) -> Iterator[Dossier]:
+        todo = list(stories)  # (every story's task is started before the first is awaited)
+        if len(todo) == 1:  # one story: no task to spread
+            yield reconcile(*todo[0], settings, {}, kept_vectors(self.cache, settings))
+            return
         ray = _ray()
         task = ray.remote(_reconcile_task)
-        futures = [
-            task.remote([pickle.dumps(a) for a in members], errors, settings, self.cache) for members, errors in stories
-        ]
-        return [pickle.loads(blob) for blob in ray.get(futures)]
+        futures = []
+        for members, errors in todo:
+            parses = [pickle.dumps(a) for a in members]
+            futures.append(task.remote(parses, errors, settings, self.cache))
+        del todo  # (the parses are in Ray's object store now)
+        for future in futures:
+            yield pickle.loads(ray.get(future))
 
     def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
         """Each item as a Ray task (story clustering's partitions run in parallel)."""

@@ -33,7 +33,7 @@ from crosswire.analysis.pipeline import (
 )
 from crosswire.analysis.spill import Spill
 from crosswire.analysis.workers import run_apart
-from crosswire.models import Annotated, Dossier, RawDocument, Skipped
+from crosswire.models import Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._order import content_key
 from crosswire.stages.cluster import (
@@ -92,7 +92,8 @@ def iter_stories(
         sizes = spill.story_sizes()
         if not sizes:  # nothing could be analysed: one story of no documents says why, as analyze does
             if errors:
-                yield StoryCluster("story-0001", (), ""), executor.reconcile_stories([([], errors)], settings, {})[0]
+                empty = next(executor.reconcile_stories([([], errors)], settings, {}))
+                yield StoryCluster("story-0001", (), ""), empty
             return
         batches = _story_batches(sizes, executor.batch_documents)
         bar = progress or no_progress
@@ -109,16 +110,20 @@ def iter_stories(
             annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
             story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
             source_story = {d.source: story_of[d.id] for d in members}
-            groups_here: list[tuple[list[Annotated], list[Skipped]]] = [
-                ([annotated[doc_id] for doc_id in story.documents if doc_id in annotated], []) for story in batch
-            ]
+            failures: list[list[Skipped]] = [[] for _ in batch]
             if number == 0:
-                groups_here[0][1].extend(errors)
+                failures[0].extend(errors)
             for failure in failed:
-                groups_here[source_story.get(failure.source, 0)][1].append(failure)
-            del members, by_id, annotated
-            yield from zip(batch, executor.reconcile_stories(groups_here, settings, {}), strict=True)
-            del groups_here
+                failures[source_story.get(failure.source, 0)].append(failure)
+            del members, by_id
+            # Each story's parses leave ``annotated`` as it is reconciled (with the local engine,
+            # one story at a time): the batch holds fewer and fewer, and one dossier at a time.
+            here = (
+                ([annotated.pop(i) for i in story.documents if i in annotated], failures[n])
+                for n, story in enumerate(batch)
+            )
+            yield from zip(batch, executor.reconcile_stories(here, settings, {}), strict=True)
+            del here, annotated
             hand_back()  # (what the batch's reconciliation freed, before the next batch's workers fork)
 
 
@@ -264,12 +269,14 @@ class SpilledFeatures:
 
 
 def _story_batches(sizes: Sequence[int], documents: int) -> list[tuple[int, int]]:
-    """Consecutive stories (by number, from their ``sizes``) in batches of at least ``documents``
-    documents (the last may hold fewer): each batch's first story and the one after its last."""
+    """Consecutive stories (by number, from their ``sizes``) in batches of at most ``documents``
+    documents, or of one story that holds more: each batch's first story and the one after its last.
+    (A batch of at least ``documents`` held up to a story's size more, so piles of larger stories
+    parsed larger batches.)"""
     batches: list[tuple[int, int]] = []
     first, size = 0, 0
     for number, story_size in enumerate(sizes):
-        if size >= documents and number > first:
+        if size + story_size > documents and number > first:
             batches.append((first, number))
             first, size = number, 0
         size += story_size

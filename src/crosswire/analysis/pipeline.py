@@ -58,6 +58,8 @@ GROUP_BUDGET_FLOOR = 10.0  # seconds: a group's budget is never cut below this (
 
 # What an analysis reads: paths (files, folders, "-" for stdin), or files in memory as (name, bytes).
 Sources = Sequence[str] | Sequence[tuple[str, bytes]]
+# A story's parsed documents, and what could not be read.
+Story = tuple[list[Annotated], list[Skipped]]
 
 
 def matching_status(settings: Settings) -> str:
@@ -152,8 +154,11 @@ class Executor(Protocol):
     ) -> list[Annotated]: ...
 
     def reconcile_stories(
-        self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
-    ) -> list[Dossier]: ...
+        self, stories: Iterable[Story], settings: Settings, timings: dict[str, float]
+    ) -> Iterator[Dossier]:
+        """Each story's dossier, in order. ``stories`` may be made one at a time as it is read, so
+        that a story's parses are made (or kept) only until its dossier is handed on."""
+        ...
 
     def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
         """``function`` (pure, importable) on each item, in order: story clustering's partitions
@@ -192,12 +197,11 @@ class LocalExecutor:
         return found
 
     def reconcile_stories(
-        self, stories: list[tuple[list[Annotated], list[Skipped]]], settings: Settings, timings: dict[str, float]
-    ) -> list[Dossier]:
+        self, stories: Iterable[Story], settings: Settings, timings: dict[str, float]
+    ) -> Iterator[Dossier]:
         vectors = kept_vectors(self.cache, settings)
-        if len(stories) == 1:  # one story: its stage timings go in the summary line
-            return [reconcile(*stories[0], settings, timings, vectors, self.keep_memos)]
-        return [reconcile(members, errors, settings, {}, vectors, self.keep_memos) for members, errors in stories]
+        for members, errors in stories:  # (one at a time: each story's parses go once it is done)
+            yield reconcile(members, errors, settings, timings, vectors, self.keep_memos)
 
     def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
         return [function(item) for item in items]  # one item made and done at a time
@@ -266,7 +270,7 @@ def analyze(
         documents, errors = prepare(sources, settings, progress, timings, executor.cache)
         documents = in_languages_read(documents, errors)
         annotated = executor.annotate(documents, settings, progress, timings, errors)
-        dossier = executor.reconcile_stories([(annotated, errors)], settings, timings)[0]
+        dossier = next(executor.reconcile_stories([(annotated, errors)], settings, timings))
     timings["total"] = time.perf_counter() - started
     return replace(dossier, stats={**dossier.stats, **timings})
 
