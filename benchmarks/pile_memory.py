@@ -107,9 +107,11 @@ class _TreeSampler:
         return {phase: round(mb) for phase, mb in self.peaks.items()}
 
 
-def measure(pile: str, documents: int = 0) -> dict[str, object]:
+def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, object]:
     """In this process: memory above the loaded model when the first story of ``pile`` comes out;
-    with ``documents``, also the tree's peak PSS until that many documents have come out."""
+    with ``documents``, also the tree's peak PSS until that many documents have come out. With
+    ``log_file``, a line of JSON is added to that file after every story (documents and stories out,
+    seconds, the peaks so far), so a run cut short still says what it measured."""
     from crosswire.analysis.piles import iter_stories
     from crosswire.analysis.pipeline import load_pipeline
     from crosswire.settings import Settings
@@ -137,6 +139,13 @@ def measure(pile: str, documents: int = 0) -> dict[str, object]:
         for story, _ in stories:
             done, count = done + len(story.documents), count + 1
             log.append((len(story.documents), *_resident_and_anonymous_mb()))
+            if log_file:
+                seen = {k: round(v) for k, v in sampler.peaks.items()}
+                line = {"documents_out": done, "stories_out": count, "peaks_mb": seen}
+                seconds = round(time.perf_counter() - start)
+                line |= {"seconds": seconds, "main_hwm_mb": round(_high_water_mb())}
+                with open(log_file, "a") as f:
+                    f.write(json.dumps(line) + "\n")
             if done >= documents:
                 break
         sampler.sample(os.getpid())
@@ -174,14 +183,18 @@ def main() -> int:
         "--documents", type=int, default=0, help="go on until this many documents came out; sample the tree's PSS"
     )
     parser.add_argument("--per-story", type=int, default=10, help="articles per story in the pile")
+    parser.add_argument("--log", default="", help="a line of JSON to this file after each story")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # (the child process's pile)
     args = parser.parse_args()
     if args.measure:  # the child process: one pile, one line of JSON
-        print(json.dumps(measure(args.measure, args.documents)))
+        print(json.dumps(measure(args.measure, args.documents, args.log)))
         return 0
     code = harness.code_label()
     sizes = [int(s) for s in args.sizes.split(",")]
-    rows = measured_piles(__file__, sizes, "--documents", str(args.documents), per_story=args.per_story)
+    arguments = ["--documents", str(args.documents)]
+    if args.log:
+        arguments += ["--log", str(Path(args.log).resolve())]
+    rows = measured_piles(__file__, sizes, *arguments, per_story=args.per_story)
     print(
         harness.table(
             (
