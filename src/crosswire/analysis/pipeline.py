@@ -142,7 +142,9 @@ class Executor(Protocol):
     nowhere)."""
 
     cache: AnnotationStore | None
-    batch_documents: int  # documents a batch of stories holds when a pile is streamed (``iter_stories``)
+    # The most documents a batch of stories holds when a pile is streamed (``iter_stories``); a
+    # larger story is a batch of its own.
+    batch_documents: int
 
     def annotate(
         self,
