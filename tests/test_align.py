@@ -52,6 +52,8 @@ def test_align_text_index_weighs_words_by_general_use_the_same_in_any_story():
     assert table["the"] < table["rebellion"] < rarest
     assert word_weights("xx") == word_weights("!!") == ({}, 1.0)  # unknown, unreadable: words alike
     assert word_weights("und") == word_weights("en")  # too short to tell: read as English
+    with pytest.raises(TypeError):  # one table serves every caller: none can change it for the others
+        table["the"] = 0.0  # type: ignore[index]
     rng = random.Random(3)
     words = ["the", "say", "city", "road", "rebellion", "diesel", "zzyzxq", "Été", "b-c"]
     for _ in range(40):

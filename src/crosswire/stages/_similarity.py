@@ -12,7 +12,8 @@ import functools
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
 
 import numpy as np
 from scipy import sparse
@@ -116,22 +117,22 @@ def _unit_vector(lemmas: tuple[str, ...], language: str) -> dict[str, float]:
 
 
 @functools.cache
-def word_weights(language: str) -> tuple[dict[str, float], float]:
+def word_weights(language: str) -> tuple[Mapping[str, float], float]:
     """Each word's weight in ``language``: -ln of its frequency in general use, from wordfreq's small
     list (the 30,000 or so most frequent words of its sources), and the weight of a word not in that
     list (as rare as the rarest in it). "und" (too short to tell) is English, as it is read with the
     English model; a code wordfreq does not know, or cannot read, weighs every word alike. The
-    table is shared: read it, never change it."""
+    table is shared by every caller, so it is handed out read-only."""
     from wordfreq import get_frequency_dict
 
     try:
         frequencies = get_frequency_dict("en" if language == "und" else language, "small")
     except (LookupError, ValueError):  # (langcodes' error for a code it cannot parse is a ValueError)
-        return {}, 1.0
+        return MappingProxyType({}), 1.0
     if not frequencies:
-        return {}, 1.0
+        return MappingProxyType({}), 1.0
     rarest = -math.log(min(frequencies.values()))
-    return {word: -math.log(f) for word, f in frequencies.items()}, rarest
+    return MappingProxyType({word: -math.log(f) for word, f in frequencies.items()}), rarest
 
 
 def _counts(lemma_lists: Sequence[Sequence[str]]) -> tuple[sparse.csr_matrix, list[str]]:
