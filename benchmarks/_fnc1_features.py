@@ -57,7 +57,10 @@ def build_features(
     from crosswire.stages.conflicts import MIN_DENIAL_OVERLAP, _denied_proposition, _stems
 
     settings = AlignSettings()
-    claim_level, candidate_level = settings.claim_similarity, settings.claim_similarity * 0.6
+    # ``blend`` below is align's wording-only score, so its bar is the wording-only one (until this
+    # was mended, on 2026-12-06, the combiner's probability bar, 0.7, since 1447d5d split the two).
+    claim_level = settings.lexical_claim_similarity
+    candidate_level = claim_level * 0.6
 
     # One TF-IDF space over every sentence and headline in play (no labels used), as crosswire fits it
     # on the story in hand.
@@ -233,14 +236,15 @@ def rules(signals: dict[str, list[Any]]) -> list[str]:
     """crosswire's reading with no training, its own thresholds only.
 
     related: some body sentence and the headline are a candidate pair for one claim in align
-    (blended score >= 0.6 x claim_similarity); disagree: a body denial linked to the headline (a denied
-    sentence among the matched ones, or a denied proposition overlapping the headline as conflicts.py
-    requires), unless the headline itself is a denial (then both deny: agree); agree: the
-    best-matching sentence reaches claim_similarity and crosswire reads it as asserted; else discuss.
+    (wording-only blended score >= 0.6 x lexical_claim_similarity); disagree: a body denial
+    linked to the headline (a denied sentence among the matched ones, or a denied proposition
+    overlapping the headline as conflicts.py requires), unless the headline itself is a denial
+    (then both deny: agree); agree: the best-matching sentence reaches lexical_claim_similarity
+    and crosswire reads it as asserted; else discuss.
     """
     from crosswire.stages.align import AlignSettings
 
-    claim_level = AlignSettings().claim_similarity
+    claim_level = AlignSettings().lexical_claim_similarity  # (``max_blend`` is the wording-only score)
     out = []
     for blend, certainty, linked, head_denied in zip(
         signals["max_blend"], signals["top_certainty"], signals["linked_denial"], signals["head_denied"], strict=True
