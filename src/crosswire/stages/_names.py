@@ -4,7 +4,6 @@ entity for. Shared by entity resolution, claims and quotes."""
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -55,14 +54,16 @@ def strip_title(name: str) -> str:
     return stripped if stripped else name.strip()
 
 
-@functools.lru_cache(maxsize=1 << 16)  # (names recur: a story asks for the same few thousand)
+# (Names recur: a story asks for the same few thousand. Kept for one story, as every memo of its
+# text is: a memo for the process kept every story's names, up to 65,536, in a pile of many.)
+@story_memo
 def fold(name: str) -> str:
     """Case-, accent- and quote-insensitive key of a name."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s-]", "", ascii_name.lower())).strip()
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@story_memo
 def translit_key(token: str) -> str:
     """Fold romanisation variants of one name together: Yevgeny/Evgeny, Yulia/Julia/Yuliya, Sergei/Sergey."""
     key = token
