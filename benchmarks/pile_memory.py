@@ -142,8 +142,8 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
             if log_file:
                 seen = {k: round(v) for k, v in sampler.peaks.items()}
                 line = {"documents_out": done, "stories_out": count, "peaks_mb": seen}
-                seconds = round(time.perf_counter() - start)
-                line |= {"seconds": seconds, "main_hwm_mb": round(_high_water_mb())}
+                line["seconds"] = round(time.perf_counter() - start)
+                line["main_hwm_mb"] = round(_high_water_mb())
                 with open(log_file, "a") as f:
                     f.write(json.dumps(line) + "\n")
             if done >= documents:

@@ -132,9 +132,13 @@ class RayExecutor:
         for members, errors in todo:
             parses = [pickle.dumps(a) for a in members]
             futures.append(task.remote(parses, errors, settings, self.cache))
-        del todo  # (the parses are in Ray's object store now)
-        for future in futures:
-            yield pickle.loads(ray.get(future))
+        del todo, members, errors, parses  # (the parses are in Ray's object store now)
+        try:
+            while futures:  # (in order; each result let go once handed on)
+                yield pickle.loads(ray.get(futures.pop(0)))
+        finally:  # (a caller that stops early, or a task that failed: the others are not awaited)
+            for future in futures:
+                ray.cancel(future)
 
     def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
         """Each item as a Ray task (story clustering's partitions run in parallel)."""

@@ -71,8 +71,9 @@ def iter_stories(
 ) -> Iterator[tuple[StoryCluster, Dossier]]:
     """Sort a mixed pile into stories and yield each with its dossier as soon as it is reconciled.
 
-    Stories are annotated and reconciled a batch at a time (consecutive stories holding about
-    ``executor.batch_documents`` documents), and a batch's parses are let go before the next. Cleaned
+    Stories are annotated a batch at a time (consecutive stories holding at most
+    ``executor.batch_documents`` documents, or one larger story), and reconciled one at a time (with
+    the local engine), each story's parses let go once its dossier is handed on. Cleaned
     documents wait in a temporary file (``Spill``) until their batch, with their clustering counts
     and outlets as grouped, and so do the stories found (their documents' ids). The pile is read and
     sorted into stories in a process of its own (the local engine without a cache:

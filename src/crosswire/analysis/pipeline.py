@@ -203,7 +203,9 @@ class LocalExecutor:
     ) -> Iterator[Dossier]:
         vectors = kept_vectors(self.cache, settings)
         for members, errors in stories:  # (one at a time: each story's parses go once it is done)
-            yield reconcile(members, errors, settings, timings, vectors, self.keep_memos)
+            dossier = reconcile(members, errors, settings, timings, vectors, self.keep_memos)
+            del members, errors  # (not held while the caller writes the dossier)
+            yield dossier
 
     def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:
         return [function(item) for item in items]  # one item made and done at a time
