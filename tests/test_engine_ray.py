@@ -85,3 +85,9 @@ def test_engine_ray_clusters_partitions_in_parallel_with_the_local_stories(local
     # Candidates from the stories' sketches (as in a pile of many stories): a Ray worker sketches alike.
     sketched = ClusterSettings(partition_documents=3, sketch_from=1, candidates=2)
     assert cluster_features(features, sketched, RayExecutor().map) == cluster_features(features, sketched)
+
+
+def test_engine_ray_reconciles_no_stories_to_no_dossiers():
+    from crosswire.analysis.engine_ray import RayExecutor
+
+    assert list(RayExecutor().reconcile_stories([], SETTINGS, {})) == []

@@ -123,8 +123,9 @@ class RayExecutor:
         self, stories: Iterable[Story], settings: Settings, timings: dict[str, float]
     ) -> Iterator[Dossier]:
         todo = list(stories)  # (every story's task is started before the first is awaited)
-        if len(todo) == 1:  # one story: no task to spread
-            yield reconcile(*todo[0], settings, {}, kept_vectors(self.cache, settings))
+        if len(todo) <= 1:  # one story (or none): no task to spread
+            for members, errors in todo:
+                yield reconcile(members, errors, settings, {}, kept_vectors(self.cache, settings))
             return
         ray = _ray()
         task = ray.remote(_reconcile_task)
