@@ -17,18 +17,11 @@ CUE_FEATURES: set[str] = set()  # names of features that carry certainty cues (d
 
 
 def _tfidf(lemma_lists: list[tuple[str, ...]]) -> tuple[Any, str]:
-    """Rows of l2-normalised sublinear TF-IDF over lemma lists: crosswire's align vectoriser."""
-    try:
-        from crosswire.stages._similarity import TextIndex
+    """Rows of l2-normalised sublinear TF-IDF over lemma lists, as crosswire's align weighs them
+    (each word by its rarity in general use, English)."""
+    from crosswire.stages._similarity import TextIndex
 
-        index = TextIndex(lemma_lists)
-        return index.matrix, "crosswire.stages._similarity.TextIndex"
-    except ImportError:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        # (crosswire's own index weighs words by their rarity in general use, wordfreq's lists)
-        vectorizer = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True)
-        return vectorizer.fit_transform([list(x) for x in lemma_lists]).tocsr(), "TfidfVectorizer (story IDF)"
+    return TextIndex(lemma_lists).matrix, "crosswire.stages._similarity.TextIndex"
 
 
 def _entity_found(name: str, body_tokens: set[str], body_names: set[str]) -> bool:
@@ -62,8 +55,8 @@ def build_features(
     claim_level = settings.lexical_claim_similarity
     candidate_level = claim_level * 0.6
 
-    # One TF-IDF space over every sentence and headline in play (no labels used), as crosswire fits it
-    # on the story in hand.
+    # One TF-IDF index over every sentence and headline in play (no labels used; the words' weights
+    # come from general use, not from these texts).
     head_keys = sorted(heads)
     body_keys = sorted(bodies)
     lists: list[tuple[str, ...]] = []
