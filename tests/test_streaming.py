@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from conftest import REFERENCE, SAMPLE, SETTINGS
@@ -25,35 +26,62 @@ pytestmark = pytest.mark.skipif(
 
 @dataclass
 class Watched(LocalExecutor):
-    """The local executor, noting when it parses and when a story comes out."""
+    """The local executor, noting in a file (each batch is analysed in a process of its own) when it
+    parses, and in which process."""
 
-    events: list[str] = field(default_factory=list)
+    notes: str = ""
 
     def annotate(self, documents, settings, progress, timings, errors):
-        self.events.append(f"parse {len(documents)}")
+        _note(self.notes, f"parse {len(documents)} {os.getpid()}")
         return super().annotate(documents, settings, progress, timings, errors)
 
 
-def test_streaming_each_story_comes_out_before_the_next_is_parsed(nlp, monkeypatch):
-    executor = Watched(nlp, batch_documents=1)
+def _note(path: str, line: str) -> None:
+    with open(path, "a") as f:  # (one write a line: the processes' lines come in the order written)
+        f.write(line + "\n")
+
+
+def test_streaming_each_story_comes_out_before_the_next_is_parsed_in_a_process_of_its_own(nlp, tmp_path):
+    notes = str(tmp_path / "events")
+    executor = Watched(nlp, batch_documents=1, notes=notes)
     sources = [str(SAMPLE), str(REFERENCE)]
-    # The C heap's free memory goes back to the system after each batch, before the next is parsed.
-    monkeypatch.setattr(piles, "hand_back", lambda: executor.events.append("hand back"))
     for story, _ in iter_stories(sources, SETTINGS, executor=executor):
-        executor.events.append(f"story {len(story.documents)}")
-    parses = [e for e in executor.events if e.startswith("parse")]
-    assert len(parses) == 2  # one batch per story: the sample's and the reference's
-    assert [e.split()[0] for e in executor.events] == ["parse", "story", "hand", "parse", "story", "hand"]
-    # The same stories and dossiers as the whole pile parsed in one batch.
+        _note(notes, f"story {len(story.documents)} {os.getpid()}")
+    events = [line.split() for line in Path(notes).read_text().splitlines()]
+    assert [e[0] for e in events] == ["parse", "story", "parse", "story"]  # one batch per story
+    # Each batch in a process of its own, which ends with it: what its analysis left in memory goes
+    # with it, so a long pile's process does not grow batch after batch.
+    parsed_in = [int(e[2]) for e in events if e[0] == "parse"]
+    assert os.getpid() not in parsed_in and len(set(parsed_in)) == 2
+    # The same stories and dossiers as the whole pile parsed in one batch, and as a pile analysed in
+    # this process (where fork does not exist, or with a cache).
     whole = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
     streamed = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp, batch_documents=1))
     assert streamed == whole
 
 
-def test_streaming_a_batch_hands_on_each_story_before_reconciling_the_next_and_lets_its_parses_go(nlp, monkeypatch):
-    # One batch of two stories (the sample's and the reference's): the first story's dossier comes
-    # out before the second is reconciled, and its parses are gone by then.
+def test_streaming_a_batch_analysed_here_hands_back_the_c_heap_after_it(nlp, monkeypatch):
+    # Where a batch cannot be analysed in a process of its own (no fork; a cache's connection is
+    # this process's), the C heap's free memory goes back to the system after each batch, before
+    # the next is parsed; the dossiers are those of batches analysed apart.
     events: list[str] = []
+    monkeypatch.setattr(piles, "can_stop", lambda: False)
+    monkeypatch.setattr(piles, "hand_back", lambda: events.append("hand back"))
+    sources = [str(SAMPLE), str(REFERENCE)]
+    here = []
+    for story, dossier in iter_stories(sources, SETTINGS, executor=LocalExecutor(nlp, batch_documents=1)):
+        events.append("story")
+        here.append((story, dossier))
+    assert events == ["story", "hand back", "story", "hand back"]
+    monkeypatch.undo()
+    assert here == analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp, batch_documents=1))
+
+
+def test_streaming_a_batch_lets_each_storys_parses_go_before_reconciling_the_next(nlp, monkeypatch, tmp_path):
+    # One batch of two stories (the sample's and the reference's), analysed in a process of its own:
+    # when the second story is reconciled there, that process holds none of the first story's
+    # parses, nor its names.
+    notes = str(tmp_path / "events")
     parsed: set[tuple[int, str]] = set()  # the batch's parses, by identity (none kept alive here)
     real = pipeline.reconcile
 
@@ -67,24 +95,26 @@ def test_streaming_a_batch_hands_on_each_story_before_reconciling_the_next_and_l
     def noting(members, *args, **kwargs):
         objects = (o for o in gc.get_objects() if isinstance(o, Annotated))
         alive = sum((id(o), o.document.id) in parsed for o in objects)
-        events.append(f"reconcile {len(members)} of {alive}")
+        names = _names.fold.cache_info().currsize + _names.translit_key.cache_info().currsize
+        _note(notes, f"reconcile {len(members)} of {alive} names {names}")
         return real(members, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "reconcile", noting)
     executor = Noting(nlp, batch_documents=1000)
     stories = []
     for story, dossier in iter_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=executor):
-        events.append("story")
+        _note(notes, "story")
         stories.append((story, dossier))
-    first, second = (int(e.split()[1]) for e in events if e.startswith("reconcile"))
-    assert [e.split()[0] for e in events] == ["reconcile", "story", "reconcile", "story"]
-    assert events[0] == f"reconcile {first} of {first + second}"  # the batch was parsed at once
-    assert events[2] == f"reconcile {second} of {second}"  # the first story's parses are gone
+    events = Path(notes).read_text().splitlines()
+    assert events.count("story") == 2  # (here, as that process sends them: it does not wait for us)
+    reconciled = [e for e in events if e.startswith("reconcile")]
+    first, second = (int(e.split()[1]) for e in reconciled)
+    assert reconciled[0].startswith(f"reconcile {first} of {first + second} ")  # the batch was parsed at once
+    # The first story's parses are gone, and so are its names (a pile of 100,000 articles kept up
+    # to 65,536 of them, twice, in memos for the process).
+    assert reconciled[1] == f"reconcile {second} of {second} names 0"
     monkeypatch.setattr(pipeline, "reconcile", real)
     assert stories == analyze_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp))
-    # Nor does the process keep the stories' names once they are done (a pile of 100,000 articles
-    # kept up to 65,536 of them, twice, in memos for the process).
-    assert _names.fold.cache_info().currsize == _names.translit_key.cache_info().currsize == 0
 
 
 def test_streaming_a_document_that_cannot_be_parsed_is_reported_in_its_own_story(nlp, monkeypatch):
@@ -132,17 +162,18 @@ def test_streaming_a_pile_read_a_few_files_at_a_time_finds_the_stories_of_the_wh
         assert spill.take([d.id for d in documents]) == []  # taken once, then let go
 
 
-def test_streaming_what_a_story_memoised_is_let_go_when_it_is_reconciled(nlp):
+def test_streaming_what_a_story_memoised_is_let_go_when_it_is_reconciled(nlp, monkeypatch):
     # The stages memoise what they read of each sentence (words, stems); a pile of many stories must
     # not keep every story's sentences, so the memos are empty once each story is reconciled.
     from crosswire.stages import _memo
 
     seen = []
+    monkeypatch.setattr(piles, "can_stop", lambda: False)  # (the batch analysed here, to be looked at)
     for _ in iter_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp)):
         seen.append(sum(memo.cache_info().currsize for memo in _memo._MEMOS))
     assert len(seen) == 2 and seen == [0, 0]
     assert len(_memo._MEMOS) >= 5  # words, stems, reversed acts, silence; who descriptions name
-    words = next(memo for memo in _memo._MEMOS if hasattr(memo, "cache_parameters"))  # (an lru_cache)
+    words = next(memo for memo in _memo._MEMOS if getattr(memo, "__name__", "") == "words")
     words("a sentence")
     assert words.cache_info().currsize == 1  # they do memoise within a story
 

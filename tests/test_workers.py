@@ -270,6 +270,49 @@ def test_workers_run_apart_interrupted_stops_its_process_which_cleans_up(tmp_pat
     assert note.exists() and not Path(note.read_text()).exists()
 
 
+def _counts_then_fails(last: int, fails: bool = True):  # type: ignore[no-untyped-def]
+    for number in range(last):
+        yield os.getpid(), number
+    if fails:
+        raise ValueError(f"failed after {last}")
+
+
+def _yields_then_holds_a_folder(note: str):  # type: ignore[no-untyped-def]
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        Path(note).write_text(folder)
+        yield "first"
+        time.sleep(60)
+        yield "never"
+
+
+def test_workers_stream_apart_hands_back_each_value_then_the_error_from_a_process_of_its_own():
+    from crosswire.analysis.workers import stream_apart
+
+    got = []
+    with pytest.raises(ValueError, match="failed after 3") as raised:
+        for value in stream_apart(_counts_then_fails, 3):
+            got.append(value)
+    assert [number for _, number in got] == [0, 1, 2]
+    assert len({pid for pid, _ in got}) == 1 and got[0][0] != os.getpid()
+    assert any("_counts_then_fails" in note for note in raised.value.__notes__)
+    assert [number for _, number in stream_apart(_counts_then_fails, 2, False)] == [0, 1]
+
+
+def test_workers_stream_apart_closed_early_stops_its_process_which_cleans_up(tmp_path):
+    from crosswire.analysis.workers import stream_apart
+
+    note = tmp_path / "folder"
+    started = time.monotonic()
+    values = stream_apart(_yields_then_holds_a_folder, str(note))
+    assert next(values) == "first"
+    assert Path(note.read_text()).is_dir()  # (held by the other process, sleeping)
+    values.close()
+    assert time.monotonic() - started < 15
+    assert not Path(note.read_text()).exists()
+
+
 def test_workers_budget_per_item_when_given():
     budgets = [0.5, 30.0]
     outcomes = {o.index: o for o in run_budgeted(_sleep_then_say, [2.0, 0.0], 30.0, 2, budgets)}

@@ -3,7 +3,8 @@ on as soon as it is done, holding no pile's worth of text or parses (``iter_stor
 
 The stages are ``pipeline``'s; what differs is the flow: inputs are read and cleaned a chunk at a
 time into a temporary file (``Spill``), stories are found from each document's clustering features,
-and documents come back from the file a batch of stories at a time.
+and documents come back from the file a batch of stories at a time, each batch analysed in a process
+of its own.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ from crosswire.analysis.pipeline import (
     Sources,
     clean_all,
     cleaning_workers,
+    load_pipeline,
     no_progress,
+    pipeline_for,
     read_sources,
 )
+from crosswire.analysis.reconcile import warm_reconciliation
 from crosswire.analysis.spill import Spill
-from crosswire.analysis.workers import run_apart
-from crosswire.models import Dossier, RawDocument, Skipped
+from crosswire.analysis.workers import can_stop, run_apart, stream_apart
+from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._order import content_key
 from crosswire.stages.cluster import (
@@ -73,7 +77,12 @@ def iter_stories(
 
     Stories are annotated a batch at a time (consecutive stories holding at most
     ``executor.batch_documents`` documents, or one larger story), and reconciled one at a time (with
-    the local engine), each story's parses let go once its dossier is handed on. Cleaned
+    the local engine), each story's parses let go once its dossier is handed on. With the local
+    engine and no cache, each batch is analysed in a process of its own, which sends each dossier
+    back as it is done and ends with the batch: what a batch's analysis leaves in memory (the C
+    heap's scattered free memory, the encoder's buffers) goes back to the system with it, so this
+    process does not grow batch after batch; the spaCy pipelines and the words' weights are loaded
+    here once and shared. Cleaned
     documents wait in a temporary file (``Spill``) until their batch, with their clustering counts
     and outlets as grouped, and so do the stories found (their documents' ids). The pile is read and
     sorted into stories in a process of its own (the local engine without a cache:
@@ -97,6 +106,10 @@ def iter_stories(
                 yield StoryCluster("story-0001", (), ""), empty
             return
         batches = _story_batches(sizes, executor.batch_documents)
+        # The local engine without a cache analyses each batch in a process of its own (below).
+        apart = executor if isinstance(executor, LocalExecutor) and executor.cache is None and can_stop() else None
+        if apart is not None and apart.nlp is None:  # (loaded here once, shared by every batch's process)
+            apart = executor = replace(apart, nlp=load_pipeline(settings.spacy_model))
         bar = progress or no_progress
         for number, (first, end) in enumerate(
             bar(batches, "annotate and reconcile (batches of stories)", len(batches))
@@ -107,25 +120,48 @@ def iter_stories(
             members = spill.take([doc_id for story in batch for doc_id in story.documents])
             by_id = {d.id: d for d in members}
             batch = [replace(s, label=story_label([by_id[i] for i in s.documents if i in by_id])) for s in batch]
-            failed: list[Skipped] = []
-            annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
-            story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
-            source_story = {d.source: story_of[d.id] for d in members}
-            failures: list[list[Skipped]] = [[] for _ in batch]
-            if number == 0:
-                failures[0].extend(errors)
-            for failure in failed:
-                failures[source_story.get(failure.source, 0)].append(failure)
+            work = (executor, batch, members, errors if number == 0 else [], settings)
             del members, by_id
-            # Each story's parses leave ``annotated`` as it is reconciled (with the local engine,
-            # one story at a time): the batch holds fewer and fewer, and one dossier at a time.
-            here = (
-                ([annotated.pop(i) for i in story.documents if i in annotated], failures[n])
-                for n, story in enumerate(batch)
-            )
-            yield from zip(batch, executor.reconcile_stories(here, settings, {}), strict=True)
-            del here, annotated
-            hand_back()  # (what the batch's reconciliation freed, before the next batch's workers fork)
+            if apart is not None:  # (what the batch's analysis leaves in memory goes with its process)
+                languages = {d.language for d in work[2]}
+                for language in languages:  # (loaded once, here, and shared)
+                    pipeline_for(language, apart.nlp)
+                warm_reconciliation(languages)
+                yield from zip(batch, stream_apart(_batch_dossiers, *work), strict=True)
+            else:
+                yield from zip(batch, _batch_dossiers(*work), strict=True)
+                hand_back()  # (what the batch's reconciliation freed, before the next batch's workers fork)
+            del work
+
+
+def _batch_dossiers(
+    executor: Executor,
+    batch: Sequence[StoryCluster],
+    members: list[Document],
+    errors: Sequence[Skipped],
+    settings: Settings,
+) -> Iterator[Dossier]:
+    """Each story's dossier of one batch, in order: its documents (``members``) annotated together,
+    and each story reconciled (with the local engine, one at a time). ``errors`` (the inputs that
+    could not be read) go to the first story's; a document that could not be annotated, to its own
+    story's."""
+    failed: list[Skipped] = []
+    annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
+    story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
+    source_story = {d.source: story_of[d.id] for d in members}
+    failures: list[list[Skipped]] = [[] for _ in batch]
+    failures[0].extend(errors)
+    for failure in failed:
+        failures[source_story.get(failure.source, 0)].append(failure)
+    members.clear()  # (the batch's text, let go once annotated)
+    # Each story's parses leave ``annotated`` as it is reconciled (with the local engine, one story
+    # at a time): the batch holds fewer and fewer, and one dossier at a time.
+
+    def parses(story: StoryCluster) -> list[Annotated]:
+        return [annotated.pop(i) for i in story.documents if i in annotated]
+
+    here = ((parses(story), failures[n]) for n, story in enumerate(batch))
+    yield from executor.reconcile_stories(here, settings, {})
 
 
 def _sort_pile(

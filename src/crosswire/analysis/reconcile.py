@@ -9,7 +9,7 @@ dossier's ``errors``; the story goes on without it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +19,7 @@ from crosswire.models import Annotated, Document, Dossier, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._encoder import VectorMemo
 from crosswire.stages._memo import forget_story, object_memo
+from crosswire.stages._similarity import word_weights
 from crosswire.stages.align import AlignSettings, align_claims
 from crosswire.stages.blocks import story_blocks
 from crosswire.stages.brief import write_brief
@@ -150,6 +151,14 @@ def _reconcile(
         events=events,
         stats={"words": float(sum(len(d.body.split()) for d in final_documents)), **timings},
     )
+
+
+def warm_reconciliation(languages: Iterable[str]) -> None:
+    """Load in this process what reconciling stories in ``languages`` reads of general language (the
+    words' weights: 0.4-0.8 s on a process's first story), so that processes forked after it (a
+    pile's batches, each in a process of its own) start with it."""
+    for language in languages:
+        word_weights(language)
 
 
 @object_memo  # (a desk's next add finds each document again, the same object, and its JSON with it)

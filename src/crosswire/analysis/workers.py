@@ -25,7 +25,7 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -245,64 +245,125 @@ def run_apart(function: Callable[..., Value], *args: Any) -> Value:
     in this process."""
     if not can_stop():
         return function(*args)
-    context = multiprocessing.get_context("fork")
-    mine, theirs = context.Pipe(duplex=False)
-    process = context.Process(target=_apart, args=(function, args, theirs, os.getpid()))
-    answered = False
+    values = _Apart(function, args, each=False)
     try:
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # (see ``_Child``)
-        try:
-            process.start()
-        finally:  # (a Ctrl-C that came meanwhile is raised here, the child started: stopped below)
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        theirs.close()
-        ok, payload = mine.recv()
-        answered = True
-    except (EOFError, OSError):
-        process.join()
-        code = process.exitcode
-        why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-        raise RuntimeError(f"the process running {function.__name__} died ({why})") from None
+        return next(iter(values))  # type: ignore[no-any-return]
     finally:
-        mine.close()
+        values.close()
+
+
+def stream_apart(function: Callable[..., Iterable[Value]], *args: Any) -> Iterator[Value]:
+    """``run_apart`` for a function that yields: each value it yields in its own process is sent
+    back and yielded here as soon as it is made, and the process ends with the function (or when
+    this generator is closed, or stops on an error). Where ``fork`` does not exist, the function
+    runs in this process."""
+    if not can_stop():
+        yield from function(*args)
+        return
+    values = _Apart(function, args, each=True)
+    try:
+        yield from values
+    finally:
+        values.close()
+
+
+class _Apart:
+    """A function run in a forked process of its own (see ``run_apart``); iterating gives its value,
+    or each value it yields (``each``), as the process sends them back."""
+
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], each: bool) -> None:
+        self.name = getattr(function, "__name__", "a function")
+        context = multiprocessing.get_context("fork")
+        self.connection, theirs = context.Pipe(duplex=False)
+        self.process = context.Process(target=_apart, args=(function, args, each, theirs, os.getpid()))
+        self.each, self.finished = each, False
+        try:
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # (see ``_Child``)
+            try:
+                self.process.start()
+            finally:  # (a Ctrl-C that came meanwhile is raised here, the child started: stopped below)
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        except BaseException:
+            theirs.close()
+            self.close()
+            raise
         theirs.close()
-        if process.pid is not None:
-            if not answered and process.is_alive():
-                process.terminate()  # (SIGTERM: the child raises SystemExit and cleans up)
-            process.join(timeout=_STOP_SECONDS)
-            if process.is_alive():
-                process.kill()
-                process.join()
-    if ok:
-        return payload  # type: ignore[no-any-return]
-    raise payload
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            try:
+                kind, payload = self.connection.recv()
+            except (EOFError, OSError):
+                self.process.join()
+                code = self.process.exitcode
+                why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+                raise RuntimeError(f"the process running {self.name} died ({why})") from None
+            if kind == _VALUE and self.each:
+                yield payload
+                continue
+            self.finished = True
+            if kind == _VALUE:  # (the one value of a function that returns)
+                yield payload
+            if kind == _ERROR:
+                raise payload
+            return
+
+    def close(self) -> None:
+        """Stop the process if it has not finished (SIGTERM: it raises SystemExit and cleans up), and
+        wait for it to end."""
+        self.connection.close()
+        if self.process.pid is None:
+            return
+        if not self.finished and self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=_STOP_SECONDS)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
 
 
 _STOP_SECONDS = 10.0
 _STOPS = {signal.SIGINT, signal.SIGTERM}  # what stops a run: held back while a child is forked
 
 
-def _apart(function: Callable[..., Any], args: tuple[Any, ...], connection: Connection, parent: int) -> None:
+_VALUE, _END, _ERROR = "value", "end", "error"  # what a process run apart sends back
+
+
+def _apart(
+    function: Callable[..., Any], args: tuple[Any, ...], each: bool, connection: Connection, parent: int
+) -> None:
     gc.freeze()  # (what it was forked with stays shared with the parent: see ``_serve``)
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it stops us
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     try:
-        answer: tuple[bool, Any] = (True, function(*args))
+        if each:
+            for value in function(*args):
+                _send(connection, (_VALUE, value), function)
+            answer: tuple[str, Any] = (_END, None)
+        else:
+            answer = (_VALUE, function(*args))
     except SystemExit:  # stopped by the parent: nobody waits for an answer
         return
     except BaseException as exc:  # noqa: BLE001 (raised again in the parent)
         exc.add_note("raised in the process run apart:\n" + "".join(traceback.format_exception(exc)))
-        answer = (False, exc if _survives_pickling(exc) else RuntimeError(describe(exc)))
+        answer = (_ERROR, exc if _survives_pickling(exc) else RuntimeError(describe(exc)))
     with contextlib.suppress(OSError):  # (the parent may be gone)
-        try:
-            connection.send(answer)
-        except Exception as exc:  # noqa: BLE001 (a value that cannot be pickled)
-            connection.send(
-                (False, RuntimeError(f"{function.__name__} gave what cannot be sent back: {describe(exc)}"))
-            )
+        _send(connection, answer, function)
     connection.close()
+
+
+def _send(connection: Connection, message: tuple[str, Any], function: Callable[..., Any]) -> None:
+    """Send ``message``, or why its value cannot be sent (it cannot be pickled)."""
+    try:
+        connection.send(message)
+    except (OSError, SystemExit):
+        raise
+    except Exception as exc:  # noqa: BLE001 (a value that cannot be pickled)
+        why = f"{function.__name__} gave what cannot be sent back: {describe(exc)}"
+        connection.send((_ERROR, RuntimeError(why)))
+        raise SystemExit(1) from None
 
 
 def _exit_cleanly(*_: object) -> None:
