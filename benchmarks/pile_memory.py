@@ -76,6 +76,7 @@ class _TreeSampler:
         self.phase = "to the first story"
         self.peaks: dict[str, float] = {}
         self.at_peak: dict[str, list[dict[str, int]]] = {}  # each process's share at the peak
+        self.recent = 0.0  # the peak since ``take_recent`` was last called
         self._every, self._done = every, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -89,6 +90,7 @@ class _TreeSampler:
     def sample(self, pid: int) -> None:
         rows = tree_pss_by_process(pid)
         mb = sum(r["pss_kb"] for r in rows) / 1024
+        self.recent = max(self.recent, mb)
         if mb > self.peaks.get(self.phase, 0.0):
             self.peaks[self.phase] = mb
             self.at_peak[self.phase] = [
@@ -100,6 +102,11 @@ class _TreeSampler:
                 }
                 for r in rows
             ]
+
+    def take_recent(self) -> float:
+        """The peak since the last call (a log line's window), and a new window."""
+        recent, self.recent = self.recent, 0.0
+        return recent
 
     def stop(self) -> dict[str, int]:
         self._done.set()
@@ -136,16 +143,24 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
         done, count = len(first.documents), 1
         # each story as it came out: its documents, and this process's resident and anonymous MB
         log = [(len(first.documents), *_resident_and_anonymous_mb())]
+
+        def log_line() -> None:  # (documents and stories out so far, and memory)
+            seen = {k: round(v) for k, v in sampler.peaks.items()}
+            line: dict[str, object] = {"documents_out": done, "stories_out": count, "peaks_mb": seen}
+            line["seconds"] = round(time.perf_counter() - start)
+            line["main_hwm_mb"] = round(_high_water_mb())
+            line["main_rss_anon_mb"] = [round(v) for v in log[-1][1:]]
+            line["tree_peak_since_last_line_mb"] = round(sampler.take_recent())
+            with open(log_file, "a") as f:
+                f.write(json.dumps(line) + "\n")
+
+        if log_file:
+            log_line()
         for story, _ in stories:
             done, count = done + len(story.documents), count + 1
             log.append((len(story.documents), *_resident_and_anonymous_mb()))
             if log_file:
-                seen = {k: round(v) for k, v in sampler.peaks.items()}
-                line = {"documents_out": done, "stories_out": count, "peaks_mb": seen}
-                line["seconds"] = round(time.perf_counter() - start)
-                line["main_hwm_mb"] = round(_high_water_mb())
-                with open(log_file, "a") as f:
-                    f.write(json.dumps(line) + "\n")
+                log_line()
             if done >= documents:
                 break
         sampler.sample(os.getpid())
