@@ -229,3 +229,36 @@ def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():
     # At most 4 documents a batch: piles of larger stories do not parse larger batches.
     assert piles._story_batches([3, 3, 3], 4) == [(0, 1), (1, 2), (2, 3)]
     assert piles._story_batches([1, 2, 1, 9, 2], 4) == [(0, 3), (3, 4), (4, 5)]
+
+
+def _fails_on_the_sample(planted: str):  # type: ignore[no-untyped-def]
+    """``pipeline.reconcile`` failing (``planted``: "raises" or "dies") on the sample's story."""
+    real = pipeline.reconcile
+
+    def reconcile(members, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if any(a.document.source.startswith(str(SAMPLE)) for a in members):
+            if planted == "dies":
+                os._exit(3)  # (the batch's process dies: out of memory, a crash in native code)
+            raise RuntimeError("planted failure")
+        return real(members, *args, **kwargs)
+
+    return reconcile
+
+
+@pytest.mark.parametrize(("planted", "why"), [("raises", "planted failure"), ("dies", "died (exit code 3)")])
+def test_streaming_a_story_whose_analysis_fails_says_why_and_the_pile_goes_on(nlp, monkeypatch, planted, why):
+    # A story that cannot be reconciled even leaving each document out, or a batch whose process dies,
+    # comes out with a dossier of no documents whose errors name each of its documents; the other
+    # stories are analysed as ever (before, the whole pile stopped there).
+    sources = [str(SAMPLE), str(REFERENCE)]
+    expected = dict(analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp)))
+    monkeypatch.setattr(pipeline, "reconcile", _fails_on_the_sample(planted))
+    stories = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp, batch_documents=1))
+    assert [s for s, _ in stories] == list(expected)  # every story, in order
+    failed = [(s, d) for s, d in stories if not d.documents]
+    assert len(failed) == 1
+    story, dossier = failed[0]
+    assert {d.source for d in expected[story].documents} == {e.source for e in dossier.errors}
+    assert len(dossier.errors) == len(story.documents) > 1
+    assert all(why in e.reason and "bug in crosswire" in e.reason for e in dossier.errors)
+    assert [(s, d) for s, d in stories if d.documents] == [(s, d) for s, d in expected.items() if s != story]

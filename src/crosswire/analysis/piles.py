@@ -34,9 +34,9 @@ from crosswire.analysis.pipeline import (
     pipeline_for,
     read_sources,
 )
-from crosswire.analysis.reconcile import warm_reconciliation
+from crosswire.analysis.reconcile import reconcile, warm_reconciliation
 from crosswire.analysis.spill import Spill
-from crosswire.analysis.workers import can_stop, run_apart, stream_apart
+from crosswire.analysis.workers import can_stop, describe, internal_failure, run_apart, stream_apart
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._order import content_key
@@ -107,8 +107,10 @@ def iter_stories(
             return
         batches = _story_batches(sizes, executor.batch_documents)
         # The local engine without a cache analyses each batch in a process of its own (below).
-        apart = executor if isinstance(executor, LocalExecutor) and executor.cache is None and can_stop() else None
-        if apart is not None and apart.nlp is None:  # (loaded here once, shared by every batch's process)
+        apart = executor if isinstance(executor, LocalExecutor) else None
+        if apart is not None and (apart.cache is not None or not can_stop()):
+            apart = None  # (a cache's connection is this process's; no fork, no process apart)
+        if apart is not None and apart.nlp is None:  # (loaded once, shared by each batch's process)
             apart = executor = replace(apart, nlp=load_pipeline(settings.spacy_model))
         bar = progress or no_progress
         for number, (first, end) in enumerate(
@@ -120,18 +122,45 @@ def iter_stories(
             members = spill.take([doc_id for story in batch for doc_id in story.documents])
             by_id = {d.id: d for d in members}
             batch = [replace(s, label=story_label([by_id[i] for i in s.documents if i in by_id])) for s in batch]
+            source_of = {d.id: d.source for d in members}
             work = (executor, batch, members, errors if number == 0 else [], settings)
             del members, by_id
-            if apart is not None:  # (what the batch's analysis leaves in memory goes with its process)
+            if apart is not None:  # (what the batch's work leaves in memory goes with its process)
                 languages = {d.language for d in work[2]}
                 for language in languages:  # (loaded once, here, and shared)
                     pipeline_for(language, apart.nlp)
                 warm_reconciliation(languages)
-                yield from zip(batch, stream_apart(_batch_dossiers, *work), strict=True)
+                dossiers = stream_apart(_batch_dossiers, *work)
+                yield from _each_or_why(batch, dossiers, source_of, work[3], settings)
             else:
-                yield from zip(batch, _batch_dossiers(*work), strict=True)
-                hand_back()  # (what the batch's reconciliation freed, before the next batch's workers fork)
+                yield from _each_or_why(batch, _batch_dossiers(*work), source_of, work[3], settings)
+                hand_back()  # (what the batch's work freed, before the next batch's workers fork)
             del work
+
+
+def _each_or_why(
+    batch: Sequence[StoryCluster],
+    dossiers: Iterator[Dossier],
+    source_of: dict[str, str],
+    errors: Sequence[Skipped],
+    settings: Settings,
+) -> Iterator[tuple[StoryCluster, Dossier]]:
+    """Each story of a batch with its dossier. If a story's analysis fails (more than one of its
+    documents make it fail: see ``reconcile``) or the batch's process dies, that story and the
+    batch's later ones come out with dossiers of no documents whose errors name each of their
+    documents (``source_of``: by id) and say why, and the pile goes on with the next batch.
+    ``errors``: the batch's first story's own (the inputs that could not be read)."""
+    done = 0
+    try:
+        for dossier in dossiers:
+            yield batch[done], dossier
+            done += 1
+    except Exception as exc:  # noqa: BLE001 (one story's failure must not end the pile)
+        why = internal_failure(describe(exc))
+        for n, story in enumerate(batch[done:], done):
+            ids = [i for i in story.documents if i in source_of]
+            failed = [Skipped(source_of[i], "reconcile", why) for i in ids]
+            yield story, reconcile([], [*(errors if n == 0 else ()), *failed], settings, {})
 
 
 def _batch_dossiers(

@@ -275,13 +275,14 @@ class _Apart:
         self.name = getattr(function, "__name__", "a function")
         context = multiprocessing.get_context("fork")
         self.connection, theirs = context.Pipe(duplex=False)
-        self.process = context.Process(target=_apart, args=(function, args, each, theirs, os.getpid()))
+        what = (function, args, each, theirs, os.getpid())
+        self.process = context.Process(target=_apart, args=what)
         self.each, self.finished = each, False
         try:
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)  # (see ``_Child``)
             try:
                 self.process.start()
-            finally:  # (a Ctrl-C that came meanwhile is raised here, the child started: stopped below)
+            finally:  # (a Ctrl-C that came meanwhile is raised here: the child is stopped below)
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         except BaseException:
             theirs.close()
@@ -309,8 +310,8 @@ class _Apart:
             return
 
     def close(self) -> None:
-        """Stop the process if it has not finished (SIGTERM: it raises SystemExit and cleans up), and
-        wait for it to end."""
+        """Stop the process if it has not finished (SIGTERM: it raises SystemExit and cleans up),
+        and wait for it to end."""
         self.connection.close()
         if self.process.pid is None:
             return
@@ -330,7 +331,11 @@ _VALUE, _END, _ERROR = "value", "end", "error"  # what a process run apart sends
 
 
 def _apart(
-    function: Callable[..., Any], args: tuple[Any, ...], each: bool, connection: Connection, parent: int
+    function: Callable[..., Any],
+    args: tuple[Any, ...],
+    each: bool,
+    connection: Connection,
+    parent: int,
 ) -> None:
     gc.freeze()  # (what it was forked with stays shared with the parent: see ``_serve``)
     _die_with_parent(parent)
