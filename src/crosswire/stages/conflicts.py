@@ -377,7 +377,7 @@ def _supersession(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
                 continue
             if opened and _reversal(later.text) and people & ctx.people[(later.doc, later.sentence)]:
                 reason = "a later report says the action was reversed"
-            elif refusal and undoes(later.text, refusal.group("object")):
+            elif refusal and _undoes(later.text, refusal.group("object")):
                 reason = f"a later report says the {refusal.group('object')} was undone after all"
             elif silent and later.speaker in people and (_public(later.text) or later.speaker):
                 if SILENCE.search(later.text) and not _public(later.text):
@@ -432,6 +432,13 @@ def _public(text: str) -> bool:
 @story_memo
 def _reversal(text: str) -> bool:
     return bool(ACT_REVERSED.search(text) and _LEGAL_OBJECT.search(text))
+
+
+@story_memo
+def _undoes(text: str, thing: str) -> bool:
+    """``undoes``, once a story for each later text and thing refused: every earlier refusal of the
+    thing is tried against the same later mentions."""
+    return undoes(text, thing)
 
 
 @story_memo
