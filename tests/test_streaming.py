@@ -4,6 +4,7 @@ stories is parsed, and a document that cannot be parsed is reported in its own s
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from crosswire.analysis import piles, pipeline
 from crosswire.analysis.piles import analyze_stories, iter_stories
 from crosswire.analysis.pipeline import LocalExecutor
 from crosswire.analysis.spill import Spill
+from crosswire.errors import ConfigError
 from crosswire.models import Annotated
 from crosswire.stages import _names
 from crosswire.stages.cluster import ClusterSettings, cluster_stories, story_features
@@ -232,28 +234,39 @@ def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():
 
 
 def _fails_on_the_sample(planted: str):  # type: ignore[no-untyped-def]
-    """``pipeline.reconcile`` failing (``planted``: "raises" or "dies") on the sample's story."""
+    """``pipeline.reconcile`` failing on the sample's story: it "raises", or its process "dies", or
+    a setting is wrong ("config")."""
     real = pipeline.reconcile
 
     def reconcile(members, *args, **kwargs):  # type: ignore[no-untyped-def]
         if any(a.document.source.startswith(str(SAMPLE)) for a in members):
             if planted == "dies":
                 os._exit(3)  # (the batch's process dies: out of memory, a crash in native code)
+            if planted == "config":
+                raise ConfigError("planted setting")
             raise RuntimeError("planted failure")
         return real(members, *args, **kwargs)
 
     return reconcile
 
 
-@pytest.mark.parametrize(("planted", "why"), [("raises", "planted failure"), ("dies", "died (exit code 3)")])
-def test_streaming_a_story_whose_analysis_fails_says_why_and_the_pile_goes_on(nlp, monkeypatch, planted, why):
-    # A story that cannot be reconciled even leaving each document out, or a batch whose process dies,
-    # comes out with a dossier of no documents whose errors name each of its documents; the other
-    # stories are analysed as ever (before, the whole pile stopped there).
+@pytest.mark.parametrize(
+    ("planted", "batch", "why"),
+    [
+        ("raises", 1, "planted failure"),
+        ("raises", 1000, "planted failure"),  # (the two stories in one batch: the other goes on)
+        ("dies", 1, "died (exit code 3)"),
+    ],
+)
+def test_streaming_a_story_whose_analysis_fails_says_why_and_the_pile_goes_on(nlp, monkeypatch, planted, batch, why):
+    # A story that cannot be reconciled even leaving each document out, or a batch whose process
+    # dies, comes out with a dossier of no documents whose errors name each of its documents; the
+    # other stories are analysed as ever (before, the whole pile stopped there).
     sources = [str(SAMPLE), str(REFERENCE)]
     expected = dict(analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp)))
+    before = set(multiprocessing.active_children())
     monkeypatch.setattr(pipeline, "reconcile", _fails_on_the_sample(planted))
-    stories = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp, batch_documents=1))
+    stories = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp, batch_documents=batch))
     assert [s for s, _ in stories] == list(expected)  # every story, in order
     failed = [(s, d) for s, d in stories if not d.documents]
     assert len(failed) == 1
@@ -262,3 +275,23 @@ def test_streaming_a_story_whose_analysis_fails_says_why_and_the_pile_goes_on(nl
     assert len(dossier.errors) == len(story.documents) > 1
     assert all(why in e.reason and "bug in crosswire" in e.reason for e in dossier.errors)
     assert [(s, d) for s, d in stories if d.documents] == [(s, d) for s, d in expected.items() if s != story]
+    assert set(multiprocessing.active_children()) <= before  # (each batch's process reaped)
+
+
+def test_streaming_a_wrong_setting_met_while_a_story_is_analysed_still_stops_the_pile(nlp, monkeypatch):
+    # Only crosswire's own failures are a story's to report: an error that asks the user to mend
+    # something reaches them, as before.
+    before = set(multiprocessing.active_children())
+    monkeypatch.setattr(pipeline, "reconcile", _fails_on_the_sample("config"))
+    with pytest.raises(ConfigError, match="planted setting"):
+        analyze_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp, batch_documents=1000))
+    assert set(multiprocessing.active_children()) <= before
+
+
+def test_streaming_a_pile_left_in_the_middle_of_a_batch_leaves_no_process_behind(nlp):
+    before = set(multiprocessing.active_children())
+    stories = iter_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp, batch_documents=1000))
+    story, dossier = next(stories)  # (the second story of the batch not yet taken)
+    assert dossier.documents and set(multiprocessing.active_children()) - before  # (the batch's)
+    stories.close()
+    assert set(multiprocessing.active_children()) <= before

@@ -313,6 +313,29 @@ def test_workers_stream_apart_closed_early_stops_its_process_which_cleans_up(tmp
     assert not Path(note.read_text()).exists()
 
 
+def _yields_what_cannot_be_sent(_: str):  # type: ignore[no-untyped-def]
+    yield "first"
+    yield lambda: None  # (a lambda cannot be pickled)
+
+
+def _yields_its_pid_then_sleeps(_: str):  # type: ignore[no-untyped-def]
+    yield os.getpid()
+    time.sleep(60)
+
+
+def test_workers_stream_apart_says_when_a_value_cannot_be_sent_or_its_process_is_stopped_from_outside():
+    from crosswire.analysis.workers import ProcessDied, stream_apart
+
+    values = stream_apart(_yields_what_cannot_be_sent, "")
+    assert next(values) == "first"
+    with pytest.raises(RuntimeError, match="_yields_what_cannot_be_sent gave what cannot be sent back"):
+        next(values)
+    values = stream_apart(_yields_its_pid_then_sleeps, "")
+    os.kill(next(values), signal.SIGTERM)  # (an operator, a group kill: not this process)
+    with pytest.raises(ProcessDied, match=r"died \(exit code 143\)"):
+        next(values)
+
+
 def test_workers_budget_per_item_when_given():
     budgets = [0.5, 30.0]
     outcomes = {o.index: o for o in run_budgeted(_sleep_then_say, [2.0, 0.0], 30.0, 2, budgets)}

@@ -9,6 +9,7 @@ of its own.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from array import array
 from collections.abc import Iterator, Sequence
@@ -36,7 +37,8 @@ from crosswire.analysis.pipeline import (
 )
 from crosswire.analysis.reconcile import reconcile, warm_reconciliation
 from crosswire.analysis.spill import Spill
-from crosswire.analysis.workers import can_stop, describe, internal_failure, run_apart, stream_apart
+from crosswire.analysis.workers import ProcessDied, can_stop, describe, run_apart, stream_apart
+from crosswire.errors import CrosswireError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages._order import content_key
@@ -130,8 +132,8 @@ def iter_stories(
                 for language in languages:  # (loaded once, here, and shared)
                     pipeline_for(language, apart.nlp)
                 warm_reconciliation(languages)
-                dossiers = stream_apart(_batch_dossiers, *work)
-                yield from _each_or_why(batch, dossiers, source_of, work[3], settings)
+                with contextlib.closing(stream_apart(_batch_dossiers, *work)) as dossiers:
+                    yield from _each_or_why(batch, dossiers, source_of, work[3], settings)
             else:
                 yield from _each_or_why(batch, _batch_dossiers(*work), source_of, work[3], settings)
                 hand_back()  # (what the batch's work freed, before the next batch's workers fork)
@@ -145,22 +147,29 @@ def _each_or_why(
     errors: Sequence[Skipped],
     settings: Settings,
 ) -> Iterator[tuple[StoryCluster, Dossier]]:
-    """Each story of a batch with its dossier. If a story's analysis fails (more than one of its
-    documents make it fail: see ``reconcile``) or the batch's process dies, that story and the
-    batch's later ones come out with dossiers of no documents whose errors name each of their
-    documents (``source_of``: by id) and say why, and the pile goes on with the next batch.
-    ``errors``: the batch's first story's own (the inputs that could not be read)."""
+    """Each story of a batch with its dossier. If the process analysing the batch dies (out of
+    memory, a crash in native code), the stories it had not finished come out with dossiers of no
+    documents whose errors name each of their documents (``source_of``: by id) and say why, and the
+    pile goes on with the next batch. ``errors``: the batch's first story's own (the inputs that
+    could not be read)."""
     done = 0
     try:
         for dossier in dossiers:
             yield batch[done], dossier
             done += 1
-    except Exception as exc:  # noqa: BLE001 (one story's failure must not end the pile)
-        why = internal_failure(describe(exc))
+    except ProcessDied as died:
+        why = (
+            f"{died}, before this story's dossier was done: the story was left out and the pile "
+            "went on. If memory ran out, give the analysis more memory or fewer workers; if not, "
+            "this is a bug in crosswire: please report it with this file"
+        )
         for n, story in enumerate(batch[done:], done):
             ids = [i for i in story.documents if i in source_of]
             failed = [Skipped(source_of[i], "reconcile", why) for i in ids]
             yield story, reconcile([], [*(errors if n == 0 else ()), *failed], settings, {})
+        return
+    if done != len(batch):
+        raise RuntimeError(f"a batch of {len(batch)} stories gave {done} dossiers")
 
 
 def _batch_dossiers(
@@ -173,7 +182,9 @@ def _batch_dossiers(
     """Each story's dossier of one batch, in order: its documents (``members``) annotated together,
     and each story reconciled (with the local engine, one at a time). ``errors`` (the inputs that
     could not be read) go to the first story's; a document that could not be annotated, to its own
-    story's."""
+    story's. With the local engine, a story whose reconciliation fails (even leaving each document
+    out in turn: see ``reconcile``) comes out with a dossier of no documents whose errors name each
+    of its documents and why, and the batch goes on."""
     failed: list[Skipped] = []
     annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
     story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
@@ -190,7 +201,27 @@ def _batch_dossiers(
         return [annotated.pop(i) for i in story.documents if i in annotated]
 
     here = ((parses(story), failures[n]) for n, story in enumerate(batch))
-    yield from executor.reconcile_stories(here, settings, {})
+    if not isinstance(executor, LocalExecutor):  # (Ray starts every story's task of a batch at once)
+        yield from executor.reconcile_stories(here, settings, {})
+        return
+    for story in here:
+        try:
+            yield next(executor.reconcile_stories([story], settings, {}))
+        except CrosswireError:
+            raise  # (a setting or an input to mend: the whole run stops, as it says why)
+        except Exception as exc:  # noqa: BLE001 (one story's failure must not end the pile)
+            why = _story_failure(describe(exc))
+            left_out = [Skipped(a.document.source, "reconcile", why) for a in story[0]]
+            yield reconcile([], [*story[1], *left_out], settings, {})
+
+
+def _story_failure(failure: str) -> str:
+    """Why a story's documents were left out when its reconciliation failed whichever was left out."""
+    return (
+        f"the analysis of this document's story failed ({failure}), even with each of its documents "
+        "left out in turn, so none of them was analysed; the pile's other stories were. This is a "
+        "bug in crosswire: please report it with this story's files"
+    )
 
 
 def _sort_pile(

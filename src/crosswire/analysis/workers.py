@@ -25,7 +25,7 @@ import sys
 import time
 import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -252,7 +252,7 @@ def run_apart(function: Callable[..., Value], *args: Any) -> Value:
         values.close()
 
 
-def stream_apart(function: Callable[..., Iterable[Value]], *args: Any) -> Iterator[Value]:
+def stream_apart(function: Callable[..., Iterable[Value]], *args: Any) -> Generator[Value, None, None]:
     """``run_apart`` for a function that yields: each value it yields in its own process is sent
     back and yielded here as soon as it is made, and the process ends with the function (or when
     this generator is closed, or stops on an error). Where ``fork`` does not exist, the function
@@ -298,7 +298,7 @@ class _Apart:
                 self.process.join()
                 code = self.process.exitcode
                 why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-                raise RuntimeError(f"the process running {self.name} died ({why})") from None
+                raise ProcessDied(f"the process running {self.name} died ({why})") from None
             if kind == _VALUE and self.each:
                 yield payload
                 continue
@@ -321,6 +321,11 @@ class _Apart:
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
+
+
+class ProcessDied(RuntimeError):
+    """A process run apart (``run_apart``, ``stream_apart``) ended without an answer: killed (out of
+    memory), crashed in native code, or stopped from outside."""
 
 
 _STOP_SECONDS = 10.0
@@ -349,18 +354,21 @@ def _apart(
             answer: tuple[str, Any] = (_END, None)
         else:
             answer = (_VALUE, function(*args))
-    except SystemExit:  # stopped by the parent: nobody waits for an answer
+    except SystemExit:  # stopped (by the parent, or from outside: it then reports us dead)
+        raise
+    except _Unsent:  # (the parent was told why)
         return
     except BaseException as exc:  # noqa: BLE001 (raised again in the parent)
         exc.add_note("raised in the process run apart:\n" + "".join(traceback.format_exception(exc)))
         answer = (_ERROR, exc if _survives_pickling(exc) else RuntimeError(describe(exc)))
-    with contextlib.suppress(OSError):  # (the parent may be gone)
+    with contextlib.suppress(OSError, _Unsent):  # (the parent may be gone)
         _send(connection, answer, function)
     connection.close()
 
 
 def _send(connection: Connection, message: tuple[str, Any], function: Callable[..., Any]) -> None:
-    """Send ``message``, or why its value cannot be sent (it cannot be pickled)."""
+    """Send ``message``; if its value cannot be pickled, send why instead (the parent raises that
+    error) and raise ``_Unsent``."""
     try:
         connection.send(message)
     except (OSError, SystemExit):
@@ -368,11 +376,15 @@ def _send(connection: Connection, message: tuple[str, Any], function: Callable[.
     except Exception as exc:  # noqa: BLE001 (a value that cannot be pickled)
         why = f"{function.__name__} gave what cannot be sent back: {describe(exc)}"
         connection.send((_ERROR, RuntimeError(why)))
-        raise SystemExit(1) from None
+        raise _Unsent from None
+
+
+class _Unsent(Exception):
+    """A value could not be sent back; the parent was sent why (``_send``)."""
 
 
 def _exit_cleanly(*_: object) -> None:
-    raise SystemExit(1)
+    raise SystemExit(128 + signal.SIGTERM)  # (the shell's code for a process ended by SIGTERM)
 
 
 def _survives_pickling(exc: BaseException) -> bool:
