@@ -129,6 +129,9 @@ def load_encoder(name: str = "minilm") -> tuple[Encoder | None, str]:
     # same to the bit; three timed runs could not tell the two apart (BENCHMARKS.md, 2026-12-04, fourth
     # session).
     options.enable_cpu_mem_arena = False
+    # Nor the buffers planned for the last batch's shapes (a memory pattern): 32 MB held after 200
+    # texts were encoded, and the vectors are the same to the bit without it (2026-12-06).
+    options.enable_mem_pattern = False
     options.log_severity_level = 3
     try:
         session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
