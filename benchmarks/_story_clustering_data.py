@@ -209,7 +209,7 @@ def pair_diagnostics(documents: Sequence[Document], gold: dict[str, str], distan
     how many dated same-gold pairs lie further apart than the time window."""
     settings = ClusterSettings()
     texts = [cluster_text(d) for d in documents]
-    counts = story_features_module.WORDS.transform(texts), story_features_module.NAMES.transform(texts)
+    counts = tuple(hasher.transform(texts) for hasher in story_features_module.hashers())
     blend = cluster_module._vectors(*counts, settings)
     words = cluster_module._vectors(*counts, replace(settings, name_weight=0.0))
     names = cluster_module._vectors(*counts, replace(settings, name_weight=1.0))

@@ -192,15 +192,15 @@ def test_cluster_shard_writer_round_trips_in_batches(tmp_path, kind, sample_doss
 def _scan_every_story(documents, settings):
     """The online pass written plainly: each document scored against every story opened so far."""
     from crosswire.stages._order import document_rank
-    from crosswire.stages._story_features import NAMES as _NAMES
-    from crosswire.stages._story_features import WORDS as _WORDS
+    from crosswire.stages._story_features import hashers
     from crosswire.stages._story_features import publication_day as _day
     from crosswire.stages.cluster import _vectors
 
     rank = document_rank(documents)
     order = sorted(range(len(documents)), key=lambda i: (documents[i].published.date or "9999", rank[documents[i].id]))
     texts = [f"{documents[i].title or ''}\n{documents[i].body}" for i in order]
-    vectors = _vectors(_WORDS.transform(texts), _NAMES.transform(texts), settings).toarray()
+    _words, _names = hashers()
+    vectors = _vectors(_words.transform(texts), _names.transform(texts), settings).toarray()
     stories = []  # [total, rows, first, last]
     for row, index in enumerate(order):
         day = _day(documents[index])
@@ -433,7 +433,7 @@ def _many_stories(stories: int, per_story: int, undated_every: int = 0):
     with its own words and names beside words all stories share; the gold story is the id's prefix."""
     from datetime import date, timedelta
 
-    from crosswire.stages._story_features import NAMES, WORDS, StoryFeatures
+    from crosswire.stages._story_features import StoryFeatures, hashers
 
     rng = np.random.default_rng(7)
     letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
@@ -455,8 +455,7 @@ def _many_stories(stories: int, per_story: int, undated_every: int = 0):
             days.append(None if undated else day)
             texts.append(f"Report.\n{text}.")
     keys = tuple(f"{i:06d}" for i in range(len(ids)))
-    words = WORDS.transform(texts).astype(np.float32)
-    names = NAMES.transform(texts).astype(np.float32)
+    words, names = (hasher.transform(texts).astype(np.float32) for hasher in hashers())
     return StoryFeatures(tuple(ids), tuple(dates), tuple(days), keys, words, names)
 
 

@@ -5,38 +5,52 @@ reads any ``FeatureSource``: these in memory, or a pile's kept on disk (``analys
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from crosswire.lexicons import MONTH_NAME_PATTERN, WEEKDAY_PATTERN
 from crosswire.models import Document
 from crosswire.stages._order import content_key
 
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import HashingVectorizer
+
 FEATURES = 2**18
-WORDS = HashingVectorizer(
-    n_features=FEATURES,
-    alternate_sign=False,
-    norm=None,
-    stop_words="english",
-    token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b",
-)
-# Capitalised words inside sentences, less stop words ("The") and the calendar words every story has.
-NAMES = HashingVectorizer(
-    n_features=FEATURES,
-    alternate_sign=False,
-    norm=None,
-    lowercase=False,
-    stop_words=sorted({w.capitalize() for w in STOP_WORDS}),
-    token_pattern=rf"(?<![.!?]\s)(?<!^)(?<!\n)\b(?!(?:{WEEKDAY_PATTERN})\b)(?!(?:{MONTH_NAME_PATTERN})\b)"
-    r"[A-Z][a-zA-Z'’-]{2,}\b",
-)
+
+
+@functools.cache
+def hashers() -> tuple[HashingVectorizer, HashingVectorizer]:
+    """The hashers of a document's words and of its names, made once a process (scikit-learn is
+    imported here, when a story is first sorted, not by every command that loads this module: it
+    took 1.2-1.4 s of a fresh process's start)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    words = HashingVectorizer(
+        n_features=FEATURES,
+        alternate_sign=False,
+        norm=None,
+        stop_words="english",
+        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z-]{2,}\b",
+    )
+    # Capitalised words inside sentences, less stop words ("The") and the calendar words every story
+    # has.
+    names = HashingVectorizer(
+        n_features=FEATURES,
+        alternate_sign=False,
+        norm=None,
+        lowercase=False,
+        stop_words=sorted({w.capitalize() for w in STOP_WORDS}),
+        token_pattern=rf"(?<![.!?]\s)(?<!^)(?<!\n)\b(?!(?:{WEEKDAY_PATTERN})\b)(?!(?:{MONTH_NAME_PATTERN})\b)"
+        r"[A-Z][a-zA-Z'’-]{2,}\b",
+    )
+    return words, names
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +151,7 @@ def story_features(documents: Sequence[Document]) -> StoryFeatures:
         tuple(d.published.date for d in documents),
         tuple(publication_day(d) for d in documents),
         tuple(content_key(d) for d in documents),
-        WORDS.transform(texts).astype(np.float32),
-        NAMES.transform(texts).astype(np.float32),
+        *(hasher.transform(texts).astype(np.float32) for hasher in hashers()),
     )
 
 
