@@ -136,8 +136,8 @@ def iter_stories(
                     yield from _each_or_why(batch, dossiers, source_of, work[3], settings)
             else:
                 yield from _each_or_why(batch, _batch_dossiers(*work), source_of, work[3], settings)
-                hand_back()  # (what the batch's work freed, before the next batch's workers fork)
             del work
+            hand_back()  # (what the batch freed here, the dossiers read back or the whole analysis)
 
 
 def _each_or_why(
