@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,6 +82,23 @@ def test_streaming_a_batch_analysed_here_hands_back_the_c_heap_after_it(nlp, mon
     assert events == ["story", "hand back", "story", "hand back"]
     monkeypatch.undo()
     assert here == analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp, batch_documents=1))
+
+
+def test_streaming_a_storys_parses_are_gone_when_its_dossier_is_handed_on(nlp, monkeypatch):
+    # The batch analysed here (as with a cache), two stories in it: when the caller gets a story's
+    # dossier (and writes it), that story's parses are no longer held.
+    monkeypatch.setattr(piles, "can_stop", lambda: False)
+
+    def alive() -> Counter[str]:  # (parses by document id; other tests' fixtures may hold some)
+        return Counter(o.document.id for o in gc.get_objects() if isinstance(o, Annotated))
+
+    before, held = alive(), []
+    stories = iter_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp, batch_documents=1000))
+    for story, dossier in stories:
+        now = alive()
+        held.append(sum(now[i] - before[i] for i in story.documents))
+        assert dossier.documents
+    assert held == [0, 0]
 
 
 def test_streaming_a_batch_lets_each_storys_parses_go_before_reconciling_the_next(nlp, monkeypatch, tmp_path):
@@ -292,10 +310,25 @@ def test_streaming_a_wrong_setting_met_while_a_story_is_analysed_still_stops_the
     assert set(multiprocessing.active_children()) <= before
 
 
-def test_streaming_a_pile_left_in_the_middle_of_a_batch_leaves_no_process_behind(nlp):
+def test_streaming_a_pile_left_in_the_middle_of_a_batch_leaves_no_process_behind(nlp, monkeypatch):
+    # The batch's stream is closed when the pile is left, not when it happens to be collected (a
+    # reference kept here to it would have kept its process running).
+    streams = []
+
+    def kept(*args):  # type: ignore[no-untyped-def]
+        streams.append(piles_stream_apart(*args))
+        return streams[-1]
+
+    piles_stream_apart = piles.stream_apart
+    monkeypatch.setattr(piles, "stream_apart", kept)
     before = set(multiprocessing.active_children())
     stories = iter_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=LocalExecutor(nlp, batch_documents=1000))
-    story, dossier = next(stories)  # (the second story of the batch not yet taken)
-    assert dossier.documents and set(multiprocessing.active_children()) - before  # (the batch's)
-    stories.close()
-    assert set(multiprocessing.active_children()) <= before
+    try:
+        story, dossier = next(stories)  # (the second story of the batch not yet taken)
+        assert dossier.documents and set(multiprocessing.active_children()) - before  # (the batch's)
+        stories.close()
+        assert streams[0].gi_frame is None  # (closed with the pile)
+        assert set(multiprocessing.active_children()) <= before
+    finally:
+        for stream in streams:  # (if not: its process would hold this one up as it exits)
+            stream.close()

@@ -184,7 +184,7 @@ def _batch_dossiers(
     could not be read) go to the first story's; a document that could not be annotated, to its own
     story's. With the local engine, a story whose reconciliation fails (even leaving each document
     out in turn: see ``reconcile``) comes out with a dossier of no documents whose errors name each
-    of its documents and why, and the batch goes on."""
+    of its documents and why, and the batch goes on. (On Ray such a failure still stops the pile.)"""
     failed: list[Skipped] = []
     annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
     story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
@@ -204,23 +204,25 @@ def _batch_dossiers(
     if not isinstance(executor, LocalExecutor):  # (Ray starts every story's task of a batch at once)
         yield from executor.reconcile_stories(here, settings, {})
         return
-    for story in here:
+    for parsed, story_errors in here:
         try:
-            yield next(executor.reconcile_stories([story], settings, {}))
+            dossier = next(executor.reconcile_stories([(parsed, story_errors)], settings, {}))
         except CrosswireError:
             raise  # (a setting or an input to mend: the whole run stops, as it says why)
         except Exception as exc:  # noqa: BLE001 (one story's failure must not end the pile)
             why = _story_failure(describe(exc))
-            left_out = [Skipped(a.document.source, "reconcile", why) for a in story[0]]
-            yield reconcile([], [*story[1], *left_out], settings, {})
+            left_out = [Skipped(a.document.source, "reconcile", why) for a in parsed]
+            dossier = reconcile([], [*story_errors, *left_out], settings, {})
+        del parsed, story_errors  # (the story's parses are not held while its dossier is handed on)
+        yield dossier
 
 
 def _story_failure(failure: str) -> str:
-    """Why a story's documents were left out when its reconciliation failed whichever was left out."""
+    """Why a story's documents were left out when its analysis failed."""
     return (
-        f"the analysis of this document's story failed ({failure}), even with each of its documents "
-        "left out in turn, so none of them was analysed; the pile's other stories were. This is a "
-        "bug in crosswire: please report it with this story's files"
+        f"the analysis of this document's story failed ({failure}), so none of its documents was "
+        "analysed; the pile's other stories were. This is a bug in crosswire: please report it "
+        "with this story's files"
     )
 
 
