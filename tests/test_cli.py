@@ -81,7 +81,7 @@ def test_cli_help_and_diff_start_without_loading_the_analysis(tmp_path):
 
 def test_cli_analysing_one_story_or_adding_to_one_does_not_import_scikit_learn(tmp_path):
     """scikit-learn is for sorting a pile into stories (its hashers) and for benchmarks; a command that
-    analyses one story, or adds to a named one, does not pay its import (1.2-1.4 s of every fresh
+    analyses one story, or adds to a named one, does not pay its import (1.1-1.4 s of every fresh
     process here)."""
     import subprocess
     import sys

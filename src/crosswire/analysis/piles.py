@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -125,18 +125,19 @@ def iter_stories(
             by_id = {d.id: d for d in members}
             batch = [replace(s, label=story_label([by_id[i] for i in s.documents if i in by_id])) for s in batch]
             source_of = {d.id: d.source for d in members}
-            work = (executor, batch, members, errors if number == 0 else [], settings)
-            del members, by_id
+            first_errors = errors if number == 0 else []
+            work = (executor, batch, members, first_errors, settings)
             if apart is not None:  # (what the batch's work leaves in memory goes with its process)
-                languages = {d.language for d in work[2]}
+                languages = {d.language for d in members}
                 for language in languages:  # (loaded once, here, and shared)
                     pipeline_for(language, apart.nlp)
                 warm_reconciliation(languages)
-                with contextlib.closing(stream_apart(_batch_dossiers, *work)) as dossiers:
-                    yield from _each_or_why(batch, dossiers, source_of, work[3], settings)
+                dossiers = stream_apart(_batch_dossiers, *work)
             else:
-                yield from _each_or_why(batch, _batch_dossiers(*work), source_of, work[3], settings)
-            del work
+                dossiers = _batch_dossiers(*work)
+            del members, by_id, work
+            with contextlib.closing(dossiers):
+                yield from _each_or_why(batch, dossiers, source_of, first_errors, settings)
             hand_back()  # (what the batch freed here, the dossiers read back or the whole analysis)
 
 
@@ -164,9 +165,8 @@ def _each_or_why(
             "this is a bug in crosswire: please report it with this file"
         )
         for n, story in enumerate(batch[done:], done):
-            ids = [i for i in story.documents if i in source_of]
-            failed = [Skipped(source_of[i], "reconcile", why) for i in ids]
-            yield story, reconcile([], [*(errors if n == 0 else ()), *failed], settings, {})
+            sources = [source_of[i] for i in story.documents if i in source_of]
+            yield story, _left_out(sources, why, errors if n == 0 else (), settings)
         return
     if done != len(batch):
         raise RuntimeError(f"a batch of {len(batch)} stories gave {done} dossiers")
@@ -178,7 +178,7 @@ def _batch_dossiers(
     members: list[Document],
     errors: Sequence[Skipped],
     settings: Settings,
-) -> Iterator[Dossier]:
+) -> Generator[Dossier, None, None]:
     """Each story's dossier of one batch, in order: its documents (``members``) annotated together,
     and each story reconciled (with the local engine, one at a time). ``errors`` (the inputs that
     could not be read) go to the first story's; a document that could not be annotated, to its own
@@ -211,10 +211,16 @@ def _batch_dossiers(
             raise  # (a setting or an input to mend: the whole run stops, as it says why)
         except Exception as exc:  # noqa: BLE001 (one story's failure must not end the pile)
             why = _story_failure(describe(exc))
-            left_out = [Skipped(a.document.source, "reconcile", why) for a in parsed]
-            dossier = reconcile([], [*story_errors, *left_out], settings, {})
+            dossier = _left_out([a.document.source for a in parsed], why, story_errors, settings)
         del parsed, story_errors  # (the story's parses are not held while its dossier is handed on)
         yield dossier
+
+
+def _left_out(sources: Sequence[str], why: str, errors: Sequence[Skipped], settings: Settings) -> Dossier:
+    """The dossier of a story none of whose documents could be analysed: no documents, and in its
+    errors ``errors`` then each document (by source) with ``why``."""
+    left_out = [Skipped(source, "reconcile", why) for source in sources]
+    return reconcile([], [*errors, *left_out], settings, {})
 
 
 def _story_failure(failure: str) -> str:

@@ -29,7 +29,7 @@ FEATURES = 2**18
 def hashers() -> tuple[HashingVectorizer, HashingVectorizer]:
     """The hashers of a document's words and of its names, made once a process (scikit-learn is
     imported here, when a story is first sorted, not by every command that loads this module: it
-    took 1.2-1.4 s of a fresh process's start)."""
+    took 1.1-1.4 s of a fresh process's start)."""
     from sklearn.feature_extraction.text import HashingVectorizer
 
     words = HashingVectorizer(
