@@ -239,6 +239,29 @@ def test_streaming_a_pile_is_sorted_in_a_process_of_its_own_into_the_same_storie
     assert apart == here and len(apart) >= 2
 
 
+def test_streaming_a_piles_cleaning_workers_start_with_the_language_model_loaded(nlp, monkeypatch, tmp_path):
+    # Each cleaning worker that loads the language identifier holds its own copy (about 73 MB); forked
+    # from a sorting process that loaded it first, the workers share that one.
+    import py3langid.langid
+
+    notes = str(tmp_path / "loaded")
+    clean_one = pipeline._clean_one
+
+    def noting(*args, **kwargs):  # (before this page's own cleaning could load it)
+        _note(notes, f"{os.getppid()} {py3langid.langid.IDENTIFIER is not None}")
+        return clean_one(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_clean_one", noting)
+    monkeypatch.setattr(py3langid.langid, "IDENTIFIER", None)  # (as in a process that never cleaned)
+    pipeline.warm_cleaning.cache_clear()
+    stories = analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
+    assert stories
+    lines = [line.split() for line in Path(notes).read_text().splitlines()]
+    in_workers = [loaded for parent, loaded in lines if int(parent) != os.getpid()]
+    # (the pages the workers cleaned: the sorting process's own warm-up page has this process as parent)
+    assert in_workers and all(loaded == "True" for loaded in in_workers)
+
+
 def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():
     # The stories found wait in the spill file (this process holds only their sizes): ids that are
     # file names may hold any character.
