@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+import operator
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -85,6 +88,46 @@ def test_engine_ray_clusters_partitions_in_parallel_with_the_local_stories(local
     # Candidates from the stories' sketches (as in a pile of many stories): a Ray worker sketches alike.
     sketched = ClusterSettings(partition_documents=3, sketch_from=1, candidates=2)
     assert cluster_features(features, sketched, RayExecutor().map) == cluster_features(features, sketched)
+
+
+class _Planted:
+    """A story member whose parse, read back in the Ray task that reconciles its story, raises (a bug
+    in reconciliation) or ends the task's worker (out of memory, a crash in native code)."""
+
+    def __init__(self, document, how: str) -> None:  # type: ignore[no-untyped-def]
+        self.document, self.how = document, how
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os._exit, (3,)) if self.how == "dies" else (operator.truediv, (1, 0))
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+@pytest.mark.parametrize(("how", "why"), [("raises", "ZeroDivisionError"), ("dies", "died")])
+def test_engine_ray_a_story_whose_analysis_fails_says_why_and_the_pile_goes_on(local_ray, nlp, how, why):
+    # As with the local engine: the story comes out with a dossier of no documents whose errors name
+    # each of its documents, and the pile's other stories are analysed (before, the pile stopped).
+    from crosswire.analysis.engine_ray import RayExecutor
+
+    @dataclass
+    class Planting(RayExecutor):
+        def reconcile_stories(self, stories, settings, timings):  # type: ignore[no-untyped-def]
+            def planted(members, errors):  # type: ignore[no-untyped-def]
+                if any(a.document.source.startswith(str(SAMPLE)) for a in members):
+                    members = [*members, _Planted(members[0].document, how)]
+                return members, errors
+
+            return super().reconcile_stories((planted(*s) for s in stories), settings, timings)
+
+    sources = [str(SAMPLE), str(REFERENCE)]
+    remote = analyze_stories(sources, SETTINGS, executor=Planting())
+    local = dict(analyze_stories(sources, SETTINGS, nlp=nlp))
+    assert [s for s, _ in remote] == list(local)
+    failed = [(s, d) for s, d in remote if not d.documents]
+    assert len(failed) == 1
+    story, dossier = failed[0]
+    assert {d.source for d in local[story].documents} == {e.source for e in dossier.errors}
+    assert all(why in e.reason for e in dossier.errors)
+    assert [to_json(d) for s, d in remote if s != story] == [to_json(d) for s, d in local.items() if s != story]
 
 
 def test_engine_ray_reconciles_no_stories_to_no_dossiers():

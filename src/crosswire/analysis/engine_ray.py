@@ -27,8 +27,9 @@ from crosswire.analysis.pipeline import (
     kept_vectors,
     load_pipeline,
 )
-from crosswire.analysis.reconcile import reconcile
-from crosswire.errors import ConfigError
+from crosswire.analysis.reconcile import left_out, process_died, reconcile, story_failed
+from crosswire.analysis.workers import describe
+from crosswire.errors import ConfigError, CrosswireError
 from crosswire.models import Annotated, Document, Dossier, Skipped
 from crosswire.settings import Settings
 
@@ -87,9 +88,21 @@ def annotate_ray(documents: Sequence[Document], settings: Settings) -> list[Anno
     return [pickle.loads(row["annotated"]) for row in rows]
 
 
-def _reconcile_task(blobs: list[bytes], errors: list[Skipped], settings: Settings, cache: FolderCache | None) -> bytes:
-    annotated = [pickle.loads(b) for b in blobs]
-    return pickle.dumps(reconcile(annotated, errors, settings, {}, kept_vectors(cache, settings)))
+def _reconcile_task(
+    blobs: list[bytes], errors: list[Skipped], sources: list[str], settings: Settings, cache: FolderCache | None
+) -> bytes:
+    """One story of a pile reconciled (its documents' parses pickled in ``blobs``; ``sources``, theirs),
+    its dossier pickled. If that fails even leaving each document out in turn (see ``reconcile``), the
+    dossier lists each of its documents and why, as the local engine's does, and the pile goes on;
+    crosswire's own errors that ask the user to mend something (a setting) still stop it."""
+    try:
+        annotated = [pickle.loads(b) for b in blobs]
+        dossier = reconcile(annotated, errors, settings, {}, kept_vectors(cache, settings))
+    except CrosswireError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (one story's failure must not end the pile)
+        dossier = left_out(sources, story_failed(describe(exc)), errors, settings)
+    return pickle.dumps(dossier)
 
 
 @dataclass
@@ -129,16 +142,25 @@ class RayExecutor:
             return
         ray = _ray()
         task = ray.remote(_reconcile_task)
-        futures = []
+        futures = []  # each story's task, its documents' sources and its errors
         for members, errors in todo:
             parses = [pickle.dumps(a) for a in members]
-            futures.append(task.remote(parses, errors, settings, self.cache))
+            sources = [a.document.source for a in members]
+            futures.append((task.remote(parses, errors, sources, settings, self.cache), sources, errors))
         del todo, members, errors, parses  # (the parses are in Ray's object store now)
         try:
             while futures:  # (in order; each result let go once handed on)
-                yield pickle.loads(ray.get(futures.pop(0)))
+                future, sources, errors = futures.pop(0)
+                try:
+                    found = ray.get(future)
+                except ray.exceptions.RayTaskError:
+                    raise  # (the task raised crosswire's own error: a setting to mend stops the pile)
+                except ray.exceptions.RayError as exc:  # (its worker died: out of memory, a native crash)
+                    yield left_out(sources, process_died(describe(exc)), errors, settings)
+                    continue
+                yield pickle.loads(found)
         finally:  # (a caller that stops early, or a task that failed: the others are not awaited)
-            for future in futures:
+            for future, _, _ in futures:
                 ray.cancel(future)
 
     def map(self, function: Callable[[Item], Value], items: Iterable[Item]) -> list[Value]:

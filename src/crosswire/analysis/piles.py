@@ -36,7 +36,12 @@ from crosswire.analysis.pipeline import (
     read_sources,
     warm_cleaning,
 )
-from crosswire.analysis.reconcile import reconcile, warm_reconciliation
+from crosswire.analysis.reconcile import (
+    left_out,
+    process_died,
+    story_failed,
+    warm_reconciliation,
+)
 from crosswire.analysis.spill import Spill
 from crosswire.analysis.workers import ProcessDied, can_stop, describe, run_apart, stream_apart
 from crosswire.errors import CrosswireError
@@ -160,14 +165,10 @@ def _each_or_why(
             yield batch[done], dossier
             done += 1
     except ProcessDied as died:
-        why = (
-            f"{died}, before this story's dossier was done: the story was left out and the pile "
-            "went on. If memory ran out, give the analysis more memory or fewer workers; if not, "
-            "this is a bug in crosswire: please report it with this file"
-        )
+        why = process_died(str(died))
         for n, story in enumerate(batch[done:], done):
             sources = [source_of[i] for i in story.documents if i in source_of]
-            yield story, _left_out(sources, why, errors if n == 0 else (), settings)
+            yield story, left_out(sources, why, errors if n == 0 else (), settings)
         return
     if done != len(batch):
         raise RuntimeError(f"a batch of {len(batch)} stories gave {done} dossiers")
@@ -185,7 +186,8 @@ def _batch_dossiers(
     could not be read) go to the first story's; a document that could not be annotated, to its own
     story's. With the local engine, a story whose reconciliation fails (even leaving each document
     out in turn: see ``reconcile``) comes out with a dossier of no documents whose errors name each
-    of its documents and why, and the batch goes on. (On Ray such a failure still stops the pile.)"""
+    of its documents and why, and the batch goes on (on Ray, the story's task gives that dossier:
+    ``engine_ray``)."""
     failed: list[Skipped] = []
     annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
     story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
@@ -211,26 +213,10 @@ def _batch_dossiers(
         except CrosswireError:
             raise  # (a setting or an input to mend: the whole run stops, as it says why)
         except Exception as exc:  # noqa: BLE001 (one story's failure must not end the pile)
-            why = _story_failure(describe(exc))
-            dossier = _left_out([a.document.source for a in parsed], why, story_errors, settings)
+            why = story_failed(describe(exc))
+            dossier = left_out([a.document.source for a in parsed], why, story_errors, settings)
         del parsed, story_errors  # (the story's parses are not held while its dossier is handed on)
         yield dossier
-
-
-def _left_out(sources: Sequence[str], why: str, errors: Sequence[Skipped], settings: Settings) -> Dossier:
-    """The dossier of a story none of whose documents could be analysed: no documents, and in its
-    errors ``errors`` then each document (by source) with ``why``."""
-    left_out = [Skipped(source, "reconcile", why) for source in sources]
-    return reconcile([], [*errors, *left_out], settings, {})
-
-
-def _story_failure(failure: str) -> str:
-    """Why a story's documents were left out when its analysis failed."""
-    return (
-        f"the analysis of this document's story failed ({failure}), so none of its documents was "
-        "analysed; the pile's other stories were. This is a bug in crosswire: please report it "
-        "with this story's files"
-    )
 
 
 def _sort_pile(

@@ -153,6 +153,32 @@ def _reconcile(
     )
 
 
+def left_out(sources: Sequence[str], why: str, errors: Sequence[Skipped], settings: Settings) -> Dossier:
+    """The dossier of a story none of whose documents could be analysed: no documents, and in its
+    errors ``errors`` then each document (by source) with ``why``. Both engines give it for a story of
+    a pile whose analysis failed, so that the pile goes on."""
+    left = [Skipped(source, "reconcile", why) for source in sources]
+    return reconcile([], [*errors, *left], settings, {})
+
+
+def story_failed(failure: str) -> str:
+    """Why a story's documents were left out when its analysis failed (``failure``: what was raised)."""
+    return (
+        f"the analysis of this document's story failed ({failure}), so none of its documents was "
+        "analysed; the pile's other stories were. This is a bug in crosswire: please report it "
+        "with this story's files"
+    )
+
+
+def process_died(died: str) -> str:
+    """Why a story's documents were left out when the process analysing it died (``died``: how)."""
+    return (
+        f"{died}, before this story's dossier was done: the story was left out and the pile "
+        "went on. If memory ran out, give the analysis more memory or fewer workers; if not, "
+        "this is a bug in crosswire: please report it with this file"
+    )
+
+
 def warm_reconciliation(languages: Iterable[str]) -> None:
     """Load in this process what reconciling stories in ``languages`` reads of general language (the
     words' weights: 0.4-0.8 s on a process's first story), so that processes forked after it (a
