@@ -22,7 +22,11 @@ stories (or the pile ends), and a thread samples the proportional set size (PSS)
 tree every second: the main process, the sorting process and the cleaning and parsing workers, each
 shared page counted once. It reports the tree's peak until the first story comes out (the pile read,
 sorted and the first batch parsed) and after it, up to K documents, and the main process's
-high-water mark. Run the smallest size with K at least its size to have the whole of that run beside
+high-water mark. It also reports the tree's peak anonymous memory (``Pss_Anon`` summed): PSS divides
+a shared library's file pages among every process that maps it, other programs' too, so the tree's
+PSS is lower while another Python process of the same environment runs (a second benchmark, a test
+run); its anonymous pages are shared only within the tree, and their sum does not depend on what
+else runs. Compare runs made side by side on anonymous memory, or make them one after the other. Run the smallest size with K at least its size to have the whole of that run beside
 the larger piles' first K documents.
 """
 
@@ -75,6 +79,12 @@ class _TreeSampler:
     def __init__(self, every: float = 1.0) -> None:
         self.phase = "to the first story"
         self.peaks: dict[str, float] = {}
+        # The tree's anonymous memory alone: PSS divides a library's file pages among every process
+        # that maps them, those of other programs too, so the tree's PSS falls when another Python
+        # process of the same environment runs beside it; its anonymous pages are shared only
+        # within the tree (forked), so their sum does not depend on what else runs.
+        self.anonymous_peaks: dict[str, float] = {}
+        self.recent_anonymous = 0.0
         self.at_peak: dict[str, list[dict[str, int]]] = {}  # each process's share at the peak
         self.recent = 0.0  # the peak since ``take_recent`` was last called
         self._every, self._done = every, threading.Event()
@@ -90,7 +100,10 @@ class _TreeSampler:
     def sample(self, pid: int) -> None:
         rows = tree_pss_by_process(pid)
         mb = sum(r["pss_kb"] for r in rows) / 1024
+        anonymous = sum(r["pss_anon_kb"] for r in rows) / 1024
         self.recent = max(self.recent, mb)
+        self.recent_anonymous = max(self.recent_anonymous, anonymous)
+        self.anonymous_peaks[self.phase] = max(self.anonymous_peaks.get(self.phase, 0.0), anonymous)
         if mb > self.peaks.get(self.phase, 0.0):
             self.peaks[self.phase] = mb
             self.at_peak[self.phase] = [
@@ -103,9 +116,11 @@ class _TreeSampler:
                 for r in rows
             ]
 
-    def take_recent(self) -> float:
-        """The peak since the last call (a log line's window), and a new window."""
-        recent, self.recent = self.recent, 0.0
+    def take_recent(self) -> tuple[float, float]:
+        """The peak PSS and peak anonymous memory since the last call (a log line's window), and a
+        new window."""
+        recent, self.recent = (self.recent, self.recent_anonymous), 0.0
+        self.recent_anonymous = 0.0
         return recent
 
     def stop(self) -> dict[str, int]:
@@ -150,7 +165,9 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
             line["seconds"] = round(time.perf_counter() - start)
             line["main_hwm_mb"] = round(_high_water_mb())
             line["main_rss_anon_mb"] = [round(v) for v in log[-1][1:]]
-            line["tree_peak_since_last_line_mb"] = round(sampler.take_recent())
+            pss, anonymous = sampler.take_recent()
+            line["tree_peak_since_last_line_mb"] = round(pss)
+            line["tree_anonymous_peak_since_last_line_mb"] = round(anonymous)
             with open(log_file, "a") as f:
                 f.write(json.dumps(line) + "\n")
 
@@ -170,6 +187,7 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
             "stories_out": count,
             "seconds_to_documents": round(time.perf_counter() - start, 1),
             "tree_pss_peak_mb": sampler.stop(),
+            "tree_anonymous_peak_mb": {k: round(v) for k, v in sampler.anonymous_peaks.items()},
             # each process at each peak: its depth in the tree (0: this process) and PSS, anonymous and file
             "tree_pss_at_peak": sampler.at_peak,
             "main_high_water_mb": round(_high_water_mb()),
@@ -220,6 +238,7 @@ def main() -> int:
                 "s to first story",
                 "documents out",
                 "tree PSS peak MB: to the first story / after",
+                "tree anonymous peak MB: to the first story / after",
                 "main high water MB",
             ),
             [
@@ -231,6 +250,7 @@ def main() -> int:
                     r["seconds_to_first_story"],
                     r.get("documents_out", "-"),
                     " / ".join(str(v) for v in r.get("tree_pss_peak_mb", {}).values()) or "-",
+                    " / ".join(str(v) for v in r.get("tree_anonymous_peak_mb", {}).values()) or "-",
                     r.get("main_high_water_mb", "-"),
                 )
                 for r in rows
