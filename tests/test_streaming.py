@@ -239,27 +239,38 @@ def test_streaming_a_pile_is_sorted_in_a_process_of_its_own_into_the_same_storie
     assert apart == here and len(apart) >= 2
 
 
-def test_streaming_a_piles_cleaning_workers_start_with_the_language_model_loaded(nlp, monkeypatch, tmp_path):
-    # Each cleaning worker that loads the language identifier holds its own copy (about 73 MB); forked
-    # from a sorting process that loaded it first, the workers share that one.
-    import py3langid.langid
+def test_streaming_a_piles_cleaning_workers_share_the_language_model_let_go_before_stories(
+    nlp,
+    monkeypatch,
+    tmp_path,
+):
+    # Each cleaning worker that loads the language identifier holds its own copy (about 73 MB);
+    # forked from a sorting process that loaded it first, the workers share that one, and the
+    # sorting process lets it go before it finds the stories (the phase that grows with the pile).
+    from crosswire.stages import _langid
 
     notes = str(tmp_path / "loaded")
-    clean_one = pipeline._clean_one
+    clean_one, find_stories = pipeline._clean_one, piles.cluster_features
 
-    def noting(*args, **kwargs):  # (before this page's own cleaning could load it)
-        _note(notes, f"{os.getppid()} {py3langid.langid.IDENTIFIER is not None}")
+    def cleaning(*args, **kwargs):  # (before this page's own cleaning could load it)
+        _note(notes, f"clean {os.getppid()} {_langid.loaded()}")
         return clean_one(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "_clean_one", noting)
-    monkeypatch.setattr(py3langid.langid, "IDENTIFIER", None)  # (as in a process that never cleaned)
+    def finding(*args, **kwargs):
+        _note(notes, f"stories {os.getppid()} {_langid.loaded()}")
+        return find_stories(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_clean_one", cleaning)
+    monkeypatch.setattr(piles, "cluster_features", finding)
+    _langid.let_go()  # (as in a process that never cleaned a page)
     pipeline.warm_cleaning.cache_clear()
-    stories = analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
-    assert stories
+    assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
     lines = [line.split() for line in Path(notes).read_text().splitlines()]
-    in_workers = [loaded for parent, loaded in lines if int(parent) != os.getpid()]
-    # (the pages the workers cleaned: the sorting process's own warm-up page has this process as parent)
+    # (the sorting process's own warm-up page has this process as its parent; the workers', not)
+    cleaned = [(parent, loaded) for step, parent, loaded in lines if step == "clean"]
+    in_workers = [loaded for parent, loaded in cleaned if int(parent) != os.getpid()]
     assert in_workers and all(loaded == "True" for loaded in in_workers)
+    assert [loaded for step, _, loaded in lines if step == "stories"] == ["False"]
 
 
 def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():

@@ -89,12 +89,17 @@ def annotate_ray(documents: Sequence[Document], settings: Settings) -> list[Anno
 
 
 def _reconcile_task(
-    blobs: list[bytes], errors: list[Skipped], sources: list[str], settings: Settings, cache: FolderCache | None
+    blobs: list[bytes],
+    errors: list[Skipped],
+    sources: list[str],
+    settings: Settings,
+    cache: FolderCache | None,
 ) -> bytes:
-    """One story of a pile reconciled (its documents' parses pickled in ``blobs``; ``sources``, theirs),
-    its dossier pickled. If that fails even leaving each document out in turn (see ``reconcile``), the
-    dossier lists each of its documents and why, as the local engine's does, and the pile goes on;
-    crosswire's own errors that ask the user to mend something (a setting) still stop it."""
+    """One story of a pile reconciled (its documents' parses pickled in ``blobs``; ``sources``,
+    theirs), its dossier pickled. If that fails even leaving each document out in turn (see
+    ``reconcile``), the dossier lists each of its documents and why, as the local engine's does,
+    and the pile goes on; crosswire's own errors that ask the user to mend something (a setting)
+    still stop it."""
     try:
         annotated = [pickle.loads(b) for b in blobs]
         dossier = reconcile(annotated, errors, settings, {}, kept_vectors(cache, settings))
@@ -142,20 +147,29 @@ class RayExecutor:
             return
         ray = _ray()
         task = ray.remote(_reconcile_task)
+        # A task whose worker or node died leaves its story out; another Ray error (a cluster that
+        # cannot run tasks at all) stops the run, as before.
+        gone = ray.exceptions
+        died = (gone.WorkerCrashedError, gone.OutOfMemoryError, gone.NodeDiedError)
         futures = []  # each story's task, its documents' sources and its errors
         for members, errors in todo:
             parses = [pickle.dumps(a) for a in members]
             sources = [a.document.source for a in members]
-            futures.append((task.remote(parses, errors, sources, settings, self.cache), sources, errors))
+            future = task.remote(parses, errors, sources, settings, self.cache)
+            futures.append((future, sources, errors))
         del todo, members, errors, parses  # (the parses are in Ray's object store now)
         try:
             while futures:  # (in order; each result let go once handed on)
                 future, sources, errors = futures.pop(0)
                 try:
                     found = ray.get(future)
-                except ray.exceptions.RayTaskError:
-                    raise  # (the task raised crosswire's own error: a setting to mend stops the pile)
-                except ray.exceptions.RayError as exc:  # (its worker died: out of memory, a native crash)
+                except ray.exceptions.RayTaskError as exc:  # (raised outside the task's handling)
+                    if isinstance(exc.cause, CrosswireError):
+                        raise  # (crosswire's own error: a setting to mend stops the pile)
+                    why = story_failed(describe(exc.cause or exc))
+                    yield left_out(sources, why, errors, settings)
+                    continue
+                except died as exc:  # (out of memory, a crash in native code, a node gone)
                     yield left_out(sources, process_died(describe(exc)), errors, settings)
                     continue
                 yield pickle.loads(found)

@@ -47,6 +47,7 @@ from crosswire.analysis.workers import ProcessDied, can_stop, describe, run_apar
 from crosswire.errors import CrosswireError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
+from crosswire.stages import _langid as langid
 from crosswire.stages._order import content_key
 from crosswire.stages.cluster import (
     ClusterSettings,
@@ -184,10 +185,10 @@ def _batch_dossiers(
     """Each story's dossier of one batch, in order: its documents (``members``) annotated together,
     and each story reconciled (with the local engine, one at a time). ``errors`` (the inputs that
     could not be read) go to the first story's; a document that could not be annotated, to its own
-    story's. With the local engine, a story whose reconciliation fails (even leaving each document
-    out in turn: see ``reconcile``) comes out with a dossier of no documents whose errors name each
-    of its documents and why, and the batch goes on (on Ray, the story's task gives that dossier:
-    ``engine_ray``)."""
+    story's. A story whose reconciliation fails (even leaving each document out in turn: see
+    ``reconcile``) comes out with a dossier of no documents whose errors name each of its documents
+    and why, and the batch goes on (on Ray, a batch of several stories gets that dossier from the
+    story's task: ``engine_ray``)."""
     failed: list[Skipped] = []
     annotated = {a.document.id: a for a in executor.annotate(members, settings, None, {}, failed)}
     story_of = {doc_id: n for n, story in enumerate(batch) for doc_id in story.documents}
@@ -204,7 +205,7 @@ def _batch_dossiers(
         return [annotated.pop(i) for i in story.documents if i in annotated]
 
     here = ((parses(story), failures[n]) for n, story in enumerate(batch))
-    if not isinstance(executor, LocalExecutor):  # (Ray starts every story's task of a batch at once)
+    if not isinstance(executor, LocalExecutor) and len(batch) > 1:  # (Ray: each story a task)
         yield from executor.reconcile_stories(here, settings, {})
         return
     for parsed, story_errors in here:
@@ -246,7 +247,8 @@ def _sort_into_file(sources: Sources, settings: Settings, progress: Progress | N
 
     The cleaning workers are forked from this process after it has cleaned a small page
     (``warm_cleaning``), so that they share the language identifier's model (about 73 MB) and the
-    date reader's data instead of each loading its own; they go with this process."""
+    date reader's data instead of each loading its own. The model is let go once they have ended,
+    before the stories are found (the phase that grows with the pile)."""
     warm_cleaning()
     with Spill(path) as spill:
         return _sort_pile(sources, settings, progress, None, spill)
@@ -288,6 +290,7 @@ def _prepare_pile(
                 # inputs are let go first.
                 del chunk, raws, cleaned
                 hand_back()
+        langid.let_go()  # (the language model, if loaded here: finding stories needs none)
         respelled: dict[str, str | None] = {}
         grouped = outlets.grouped()
         while pairs := list(itertools.islice(grouped, PILE_CHUNK)):

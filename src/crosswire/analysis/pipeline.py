@@ -514,9 +514,11 @@ def warm_cleaning() -> None:
     forked after this, the worker starts with them loaded, and cleaned an article in 0.03-0.06 s
     instead of 0.5-0.7 s (8 articles each way, 2026-12-05). Called by each add that has documents to
     analyse (``stories.service``), so a process that adds again and again (a desk, the web app) pays
-    it once. ``analyze`` does not call it: there the model would stay in the main process for the
-    whole run, where a worker holds it only while cleaning. If that page cannot be cleaned, nothing
-    is loaded and each worker loads what it needs, as before."""
+    it once, and by a pile's sorting process before its cleaning workers fork, so that they share
+    the model (``piles._sort_into_file``, which lets it go once they have ended). ``analyze`` does
+    not call it: there the model would stay in the main process for the whole run, where a worker
+    holds it only while cleaning. If that page cannot be cleaned, nothing is loaded and each worker
+    loads what it needs, as before."""
     with contextlib.suppress(Exception):  # (a warm-up that fails must not fail an add)
         _clean_one(_WARM_UP_PAGE, DEFAULTS.comment_min_paragraphs)
 

@@ -3,7 +3,9 @@ times, extract and align claims, find conflicts and events, build the timeline, 
 brief. ``reconcile`` is the one entry; both engines (``pipeline.LocalExecutor``, ``engine_ray``) call it.
 
 A document that makes a stage fail is found by leaving each out in turn and is reported in the
-dossier's ``errors``; the story goes on without it.
+dossier's ``errors``; the story goes on without it. A story of a pile that still cannot be
+reconciled comes out as ``left_out`` makes it, with the reasons of ``story_failed`` or
+``process_died``, in both engines.
 """
 
 from __future__ import annotations
@@ -153,16 +155,22 @@ def _reconcile(
     )
 
 
-def left_out(sources: Sequence[str], why: str, errors: Sequence[Skipped], settings: Settings) -> Dossier:
+def left_out(
+    sources: Sequence[str],
+    why: str,
+    errors: Sequence[Skipped],
+    settings: Settings,
+) -> Dossier:
     """The dossier of a story none of whose documents could be analysed: no documents, and in its
-    errors ``errors`` then each document (by source) with ``why``. Both engines give it for a story of
-    a pile whose analysis failed, so that the pile goes on."""
+    errors ``errors`` then each document (by source) with ``why``. Both engines give it for a story
+    of a pile whose analysis failed, so that the pile goes on."""
     left = [Skipped(source, "reconcile", why) for source in sources]
     return reconcile([], [*errors, *left], settings, {})
 
 
 def story_failed(failure: str) -> str:
-    """Why a story's documents were left out when its analysis failed (``failure``: what was raised)."""
+    """Why a story's documents were left out when its analysis failed (``failure``: what was
+    raised)."""
     return (
         f"the analysis of this document's story failed ({failure}), so none of its documents was "
         "analysed; the pile's other stories were. This is a bug in crosswire: please report it "

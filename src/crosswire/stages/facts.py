@@ -21,13 +21,13 @@ from datetime import date
 from typing import NamedTuple
 from urllib.parse import urlparse
 
-import py3langid
 from rapidfuzz.distance import Levenshtein
 
 from crosswire.lexicons import FUTURE_BEFORE, LOADED_WORDS
 from crosswire.models import Document, Genre, Published
 from crosswire.stages._dates import DATE_IN_LINE, DATE_IN_LINE_FR, parse_date
 from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._langid import identify
 from crosswire.stages._memo import document_memo
 from crosswire.stages._times_fr import FUTURE_BEFORE_FR
 
@@ -380,8 +380,7 @@ def _published(doc: Document, language: str = "en") -> Published:
 def _language(text: str) -> str:
     if len(text.split()) < 5:
         return "und"
-    lang, _ = py3langid.classify(text[:5000])
-    return str(lang)
+    return identify(text[:5000])
 
 
 def _genre(doc: Document) -> Genre:
