@@ -74,16 +74,15 @@ def test_stories_a_desk_hands_memory_back_once_each_version_is_saved(tmp_path, n
 def test_stories_a_desk_cleans_in_workers_forked_warm(tmp_path, nlp, monkeypatch):
     # Each add cleans its new files in a worker forked from the desk's process: the desk loads the
     # language identifier and the date reader itself, once, so that no worker loads them again.
-    import py3langid
-
     from crosswire.analysis import pipeline
+    from crosswire.stages import _langid
 
-    monkeypatch.setattr(py3langid.langid, "IDENTIFIER", None)
+    _langid.let_go()  # (as in a process that never cleaned a page)
     pipeline.warm_cleaning.cache_clear()
     store = open_store(tmp_path / "s.db")
     files, _ = collect_files([str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
     add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
-    assert py3langid.langid.IDENTIFIER is not None
+    assert _langid.loaded()
     assert [d["language"] for d in store.version("levy")["documents"]] == ["en"]
     # The page it warms up on is read to a date and a language: both readers are loaded.
     page = pipeline._clean_one(pipeline._WARM_UP_PAGE, SETTINGS.comment_min_paragraphs)
