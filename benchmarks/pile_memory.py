@@ -137,6 +137,7 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
     seconds, the peaks so far), so a run cut short still says what it measured."""
     from crosswire.analysis.piles import iter_stories
     from crosswire.analysis.pipeline import load_pipeline
+    from crosswire.models import Dossier
     from crosswire.settings import Settings
 
     settings = Settings(progress=False)
@@ -146,7 +147,7 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
     sampler = _TreeSampler() if documents else None
     start = time.perf_counter()
     stories = iter_stories([pile], settings, nlp=nlp)
-    first, _ = next(stories)
+    first, first_dossier = next(stories)
     seconds = time.perf_counter() - start
     gc.collect()
     grown, high_water = _resident_mb() - before, _high_water_mb() - max(before, high_before)
@@ -160,7 +161,7 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
         # each story as it came out: its documents, and this process's resident and anonymous MB
         log = [(len(first.documents), *_resident_and_anonymous_mb())]
 
-        def log_line() -> None:  # (documents and stories out so far, and memory)
+        def log_line(dossier: Dossier) -> None:  # (documents and stories out so far, and memory)
             seen = {k: round(v) for k, v in sampler.peaks.items()}
             line: dict[str, object] = {"documents_out": done, "stories_out": count, "peaks_mb": seen}
             line["seconds"] = round(time.perf_counter() - start)
@@ -169,16 +170,18 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
             pss, anonymous = sampler.take_recent()
             line["tree_peak_since_last_line_mb"] = round(pss)
             line["tree_anonymous_peak_since_last_line_mb"] = round(anonymous)
+            # the story's files by name (a synthetic pile's names say which story each tells)
+            line["files"] = sorted(Path(d.source).name for d in dossier.documents)
             with open(log_file, "a") as f:
                 f.write(json.dumps(line) + "\n")
 
         if log_file:
-            log_line()
-        for story, _ in stories:
+            log_line(first_dossier)
+        for story, dossier in stories:
             done, count = done + len(story.documents), count + 1
             log.append((len(story.documents), *_resident_and_anonymous_mb()))
             if log_file:
-                log_line()
+                log_line(dossier)
             if done >= documents:
                 break
         sampler.sample(os.getpid())
