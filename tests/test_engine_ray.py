@@ -98,7 +98,28 @@ class _Planted:
         self.document, self.how = document, how
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
+        if self.how.startswith("dies, noted in "):  # (each attempt noted in a file, then it dies)
+            noted = self.how.removeprefix("dies, noted in ")
+            return (exec, (f"open({noted!r}, 'a').write('tried\\n'); import os; os._exit(3)",))
         return (os._exit, (3,)) if self.how == "dies" else (operator.truediv, (1, 0))
+
+
+def _planting(how: str):  # type: ignore[no-untyped-def]
+    """A Ray engine whose story holding the sample corpus gets a ``_Planted`` member ``how``."""
+    from crosswire.analysis.engine_ray import RayExecutor
+
+    @dataclass
+    class Planting(RayExecutor):
+        def reconcile_stories(self, stories, settings, timings):  # type: ignore[no-untyped-def]
+            def planted(members, errors):  # type: ignore[no-untyped-def]
+                if any(a.document.source.startswith(str(SAMPLE)) for a in members):
+                    document = replace(members[0].document, source="planted")
+                    members = [*members, _Planted(document, how)]
+                return members, errors
+
+            return super().reconcile_stories((planted(*s) for s in stories), settings, timings)
+
+    return Planting()
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
@@ -114,21 +135,8 @@ def test_engine_ray_a_story_whose_analysis_fails_says_why_and_the_pile_goes_on(
 ):
     # As with the local engine: the story comes out with a dossier of no documents whose errors name
     # each of its documents, and the pile's other stories are analysed (before, the pile stopped).
-    from crosswire.analysis.engine_ray import RayExecutor
-
-    @dataclass
-    class Planting(RayExecutor):
-        def reconcile_stories(self, stories, settings, timings):  # type: ignore[no-untyped-def]
-            def planted(members, errors):  # type: ignore[no-untyped-def]
-                if any(a.document.source.startswith(str(SAMPLE)) for a in members):
-                    document = replace(members[0].document, source="planted")
-                    members = [*members, _Planted(document, how)]
-                return members, errors
-
-            return super().reconcile_stories((planted(*s) for s in stories), settings, timings)
-
     sources = [str(SAMPLE), str(REFERENCE)]
-    remote = analyze_stories(sources, SETTINGS, executor=Planting())
+    remote = analyze_stories(sources, SETTINGS, executor=_planting(how))
     local = dict(analyze_stories(sources, SETTINGS, nlp=nlp))
     assert [s for s, _ in remote] == list(local)
     failed = [(s, d) for s, d in remote if not d.documents]
@@ -139,6 +147,17 @@ def test_engine_ray_a_story_whose_analysis_fails_says_why_and_the_pile_goes_on(
     assert all(why in e.reason for e in dossier.errors)
     others = [to_json(d) for s, d in remote if s != story]
     assert others == [to_json(d) for s, d in local.items() if s != story]
+
+
+@pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")
+def test_engine_ray_a_story_whose_worker_dies_is_tried_once_more_then_left_out(local_ray, tmp_path):
+    # A story that ends its worker (out of memory, say) ends the next one too: it is tried twice,
+    # not four times (Ray's default), before it is left out.
+    noted = tmp_path / "attempts.txt"
+    planting = _planting(f"dies, noted in {noted}")
+    remote = analyze_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=planting)
+    assert len([d for _, d in remote if not d.documents]) == 1
+    assert noted.read_text().splitlines() == ["tried", "tried"]
 
 
 def test_engine_ray_reconciles_no_stories_to_no_dossiers():

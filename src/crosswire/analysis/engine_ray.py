@@ -120,6 +120,10 @@ class RayExecutor:
     cache: FolderCache | None = None
     batch_documents: int = 5000  # each batch starts a pool of annotator actors (each loads the model)
     reuse: Reuse = field(default_factory=Reuse)
+    # A story's task whose worker or node died is run again this many times before the story is
+    # left out: once, for a node lost by chance; a story that runs a worker out of memory does so
+    # again, and Ray's default (3 retries) spent the work four times over before saying so.
+    retries: int = 1
 
     def annotate(
         self,
@@ -146,7 +150,7 @@ class RayExecutor:
                 yield reconcile(members, errors, settings, {}, kept_vectors(self.cache, settings))
             return
         ray = _ray()
-        task = ray.remote(_reconcile_task)
+        task = ray.remote(max_retries=self.retries)(_reconcile_task)
         # A task whose worker or node died leaves its story out; another Ray error (a cluster that
         # cannot run tasks at all) stops the run, as before.
         gone = ray.exceptions
