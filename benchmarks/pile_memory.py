@@ -213,6 +213,30 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
     }
 
 
+def purity(log_file: str) -> dict[str, object]:
+    """How pure the stories of a synthetic pile's ``--log`` are: each file's name begins with the
+    story it tells (``sNNNN-``, ``synthetic.make_pile``), so the stories found are scored against
+    them (B3 and pairwise P / R / F1, over the documents that came out), with the stories found and
+    the largest, and how many told stories the largest mixes."""
+    from _story_clustering_data import score
+
+    found: list[list[str]] = []
+    for line in Path(log_file).read_text().splitlines():
+        found.append(json.loads(line).get("files", []))
+    if not any(found):
+        raise SystemExit(f"{log_file}: no story's files in it (a log of pile_memory.py before 6ec41a2?)")
+    pairs = [(f"found-{n}", name.split("-")[0]) for n, files in enumerate(found) for name in files]
+    scores = score([p for p, _ in pairs], [g for _, g in pairs])
+    largest = max(found, key=len)
+    return {
+        "documents": len(pairs),
+        "stories_found": len(found),
+        "stories_told": len({g for _, g in pairs}),
+        **{key: round(value, 4) if isinstance(value, float) else value for key, value in scores.items()},
+        "stories_told_in_the_largest": len({name.split("-")[0] for name in largest}),
+    }
+
+
 def main() -> int:
     parser = harness.parser(__doc__)
     parser.add_argument("--sizes", default="5000,20000", help="articles per pile, comma-separated")
@@ -222,7 +246,11 @@ def main() -> int:
     parser.add_argument("--per-story", type=int, default=10, help="articles per story in the pile")
     parser.add_argument("--log", default="", help="a line of JSON to this file after each story")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # (the child process's pile)
+    parser.add_argument("--purity", metavar="LOG", help="score a synthetic pile's --log: how pure its stories were")
     args = parser.parse_args()
+    if args.purity:
+        print(json.dumps(purity(args.purity)))
+        return 0
     if args.measure:  # the child process: one pile, one line of JSON
         print(json.dumps(measure(args.measure, args.documents, args.log)))
         return 0
