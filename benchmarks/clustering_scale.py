@@ -39,9 +39,15 @@ from _story_clustering_data import score  # noqa: E402
 from synthetic import make_pile  # noqa: E402
 
 
-def measure(articles: int, stories: int, seed: int, ray_map: Callable[..., Any] | None) -> list[dict[str, Any]]:
+def measure(
+    articles: int,
+    stories: int,
+    seed: int,
+    ray_map: Callable[..., Any] | None,
+    own_names: bool = False,
+) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory(prefix="crosswire-clustering-") as folder:
-        make_pile(Path(folder), articles, stories, seed)
+        make_pile(Path(folder), articles, stories, seed, own_names)
         documents, errors = prepare([folder], Settings(progress=False), None, {})
     features = story_features(documents)
     gold = {d.id: Path(d.source.split(":")[0]).name.split("-")[0] for d in documents}
@@ -104,12 +110,13 @@ def main() -> int:
     parser.add_argument("--piles", nargs="+", default=["1000:100", "10000:1000", "40000:4000"], help="ARTICLES:STORIES")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-ray", action="store_true", help="leave the Ray rows out")
+    parser.add_argument("--own-names", action="store_true", help="no two stories share a name")
     args = parser.parse_args()
     ray_map = None if args.no_ray else _ray_map()
     rows = []
     for pile in args.piles:
         articles, stories = (int(x) for x in pile.split(":"))
-        rows += measure(articles, stories, args.seed, ray_map)
+        rows += measure(articles, stories, args.seed, ray_map, args.own_names)
     header = ("articles", "run", "documents", "undated", "parts", "found", "seconds", "docs/s", "B3 F1", "pw F1")
     print(f"{header[0]:>9} {header[1]:<28}" + " ".join(f"{h:>9}" for h in header[2:]))
     for r in rows:
@@ -119,7 +126,9 @@ def main() -> int:
             f"{r['pairwise_f1']:>9.3f}"
             + ("" if r["same_stories_as_local"] is None else f"  same stories as local: {r['same_stories_as_local']}")
         )
-    result = {"benchmark": "clustering_scale", "command": "python benchmarks/clustering_scale.py", "piles": rows}
+    command = "python benchmarks/clustering_scale.py" + (" --own-names" if args.own_names else "")
+    result = {"benchmark": "clustering_scale", "command": command, "own_names": args.own_names}
+    result["piles"] = rows
     harness.write_json("clustering_scale.json", result)
     return 0
 

@@ -244,6 +244,7 @@ def main() -> int:
         "--documents", type=int, default=0, help="go on until this many documents came out; sample the tree's PSS"
     )
     parser.add_argument("--per-story", type=int, default=10, help="articles per story in the pile")
+    parser.add_argument("--own-names", action="store_true", help="no two stories share a name")
     parser.add_argument("--log", default="", help="a line of JSON to this file after each story")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # (the child process's pile)
     parser.add_argument("--purity", metavar="LOG", help="score a synthetic pile's --log: how pure its stories were")
@@ -259,7 +260,8 @@ def main() -> int:
     arguments = ["--documents", str(args.documents)]
     if args.log:
         arguments += ["--log", str(Path(args.log).resolve())]
-    rows = measured_piles(__file__, sizes, *arguments, per_story=args.per_story)
+    per_story, own_names = args.per_story, args.own_names
+    rows = measured_piles(__file__, sizes, *arguments, per_story=per_story, own_names=own_names)
     print(
         harness.table(
             (

@@ -2,9 +2,16 @@
 
     python benchmarks/synthetic.py OUT_DIR --articles 1000 --stories 100 [--seed 1]
 
-Each story gets its own invented people, places, outlets, figures and year, so grouping is real work:
-the same sample article told about two stories shares its wording but none of its names or numbers.
+Each story gets invented people, places, outlets, figures and a year, so grouping is real work:
+the same sample article told about two stories shares its wording but not its names or numbers.
 This is benchmark data only; it is never used to tune or test crosswire's answers.
+
+By default (every figure before 2026-12-06's fourth session) a story's names are drawn from 14,400
+invented words (two or three syllables), and stories share some: of 100 stories (1,000 articles),
+58 % share a name with another story of the same year; of 10,000 stories, every one does, with 85
+stories of its year on average, and the same sample article told about two of them then differs
+only in a few names and figures. With ``--own-names`` each name is used by one story only (three
+or four syllables, 345,600 words: enough for 12,342 stories; a larger pile is refused).
 """
 
 from __future__ import annotations
@@ -84,6 +91,15 @@ def _word(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
 
 
+def _own_word(rng: random.Random, used: set[str]) -> str:
+    """A word of three or four syllables that no earlier call gave (``used`` holds theirs)."""
+    while True:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(3, 4))).capitalize()
+        if word not in used:
+            used.add(word)
+            return word
+
+
 def _vary(text: str, names: dict[str, str], factor: float, year: int) -> str:
     for old, new in names.items():
         text = re.sub(rf"\b{old}\b", new, text)
@@ -98,9 +114,21 @@ def _vary(text: str, names: dict[str, str], factor: float, year: int) -> str:
     return re.sub(r"(?<![\d:.-])\d{1,3}(?:,\d{3})+(?![\d:])|(?<![\d:.-])\d{2,}(?![\d:.-])", scale, text)
 
 
-def make_pile(out: Path, articles: int, stories: int, seed: int = 1) -> list[Path]:
-    """Write ``articles`` files telling ``stories`` stories into ``out``; returns their paths."""
+def make_pile(
+    out: Path,
+    articles: int,
+    stories: int,
+    seed: int = 1,
+    own_names: bool = False,
+) -> list[Path]:
+    """Write ``articles`` files telling ``stories`` stories into ``out``; returns their paths.
+    ``own_names``: no two stories share a name (see the module's note)."""
+    words = len(SYLLABLES) ** 3 + len(SYLLABLES) ** 4
+    if own_names and stories * len(NAMES) > words:
+        raise SystemExit(f"--own-names: {stories:,} stories need more names than {words:,} words")
     rng = random.Random(seed)
+    used: set[str] = set()
+    word = (lambda: _own_word(rng, used)) if own_names else (lambda: _word(rng))
     templates = sorted(p for p in SAMPLE.iterdir() if p.suffix in (".txt", ".md", ".html", ".jsonl"))
     texts = {
         p: p.read_bytes().decode("utf-8", errors="replace")
@@ -109,7 +137,9 @@ def make_pile(out: Path, articles: int, stories: int, seed: int = 1) -> list[Pat
         for p in templates
     }
     out.mkdir(parents=True, exist_ok=True)
-    plans = [({n: _word(rng) for n in NAMES}, rng.uniform(0.5, 3.0), rng.randint(1990, 2024)) for _ in range(stories)]
+    plans = []
+    for _ in range(stories):  # each story's names, factor for its figures, and year
+        plans.append(({n: word() for n in NAMES}, rng.uniform(0.5, 3.0), rng.randint(1990, 2024)))
     written = []
     for index in range(articles):
         story = index % stories
@@ -136,16 +166,18 @@ def measured_piles(
     sizes: list[int],
     *arguments: str,
     per_story: int = 10,
+    own_names: bool = False,
 ) -> list[dict[str, object]]:
-    """For each size: a pile of that many articles (one story per ``per_story``) in a temporary
-    folder, measured by ``script --measure PILE *arguments`` in a fresh process, whose last line of
-    output is a JSON object; those objects, each with its ``articles``."""
+    """For each size: a pile of that many articles (one story per ``per_story``; ``own_names``:
+    see ``make_pile``) in a temporary folder, measured by ``script --measure PILE *arguments`` in a
+    fresh process, whose last line of output is a JSON object; those objects, each with its
+    ``articles``."""
     rows: list[dict[str, object]] = []
     for size in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             pile = Path(tmp) / "pile"
             harness.progress(f"{size:,} articles: writing the pile")
-            make_pile(pile, size, max(1, size // per_story))
+            make_pile(pile, size, max(1, size // per_story), own_names=own_names)
             harness.progress(f"{size:,} articles: reading and sorting it")
             out = subprocess.run(
                 [sys.executable, script, "--measure", str(pile), *arguments], capture_output=True, text=True, check=True
@@ -161,8 +193,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--stories", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--own-names", action="store_true", help="no two stories share a name")
     args = parser.parse_args()
-    paths = make_pile(Path(args.out), args.articles, args.stories, args.seed)
+    paths = make_pile(Path(args.out), args.articles, args.stories, args.seed, args.own_names)
     print(f"wrote {len(paths)} files to {args.out}")
     return 0
 
