@@ -120,9 +120,11 @@ class RayExecutor:
     cache: FolderCache | None = None
     batch_documents: int = 5000  # each batch starts a pool of annotator actors (each loads the model)
     reuse: Reuse = field(default_factory=Reuse)
-    # A story's task whose worker or node died is run again this many times before the story is
-    # left out: once, for a node lost by chance; a story that runs a worker out of memory does so
-    # again, and Ray's default (3 retries) spent the work four times over before saying so.
+    # A story's task whose worker or node died (a crash, Ray's memory monitor, a node lost) is run
+    # again this many times before the story is left out: once, for a node lost by chance. A story
+    # that runs its worker out of memory does so again; left to Ray, a crash was retried three times
+    # and a task its memory monitor killed on a count of its own, by Ray's documentation without
+    # end unless a task's retries are 0. So Ray retries none, and the driver submits again.
     retries: int = 1
 
     def annotate(
@@ -150,21 +152,23 @@ class RayExecutor:
                 yield reconcile(members, errors, settings, {}, kept_vectors(self.cache, settings))
             return
         ray = _ray()
-        task = ray.remote(max_retries=self.retries)(_reconcile_task)
-        # A task whose worker or node died leaves its story out; another Ray error (a cluster that
-        # cannot run tasks at all) stops the run, as before.
+        task = ray.remote(max_retries=0)(_reconcile_task)  # (retried here: see ``retries``)
+        # A task whose worker or node died is submitted again, ``retries`` times, then leaves its
+        # story out; another Ray error (a cluster that cannot run tasks at all) stops the run.
         gone = ray.exceptions
         died = (gone.WorkerCrashedError, gone.OutOfMemoryError, gone.NodeDiedError)
-        futures = []  # each story's task, its documents' sources and its errors
+        futures = []  # each story's task, the task's arguments, and the times it may be tried again
         for members, errors in todo:
-            parses = [pickle.dumps(a) for a in members]
+            # (in Ray's object store until the story is handed on, so that it can be tried again)
+            parses = ray.put([pickle.dumps(a) for a in members])
             sources = [a.document.source for a in members]
-            future = task.remote(parses, errors, sources, settings, self.cache)
-            futures.append((future, sources, errors))
-        del todo, members, errors, parses  # (the parses are in Ray's object store now)
+            arguments = (parses, errors, sources, settings, self.cache)
+            futures.append((task.remote(*arguments), arguments, self.retries))
+        del todo, members, errors, parses, arguments
         try:
             while futures:  # (in order; each result let go once handed on)
-                future, sources, errors = futures.pop(0)
+                future, arguments, retries = futures.pop(0)
+                sources, errors = arguments[2], arguments[1]
                 try:
                     found = ray.get(future)
                 except ray.exceptions.RayTaskError as exc:  # (raised outside the task's handling)
@@ -174,6 +178,9 @@ class RayExecutor:
                     yield left_out(sources, why, errors, settings)
                     continue
                 except died as exc:  # (out of memory, a crash in native code, a node gone)
+                    if retries > 0:
+                        futures.insert(0, (task.remote(*arguments), arguments, retries - 1))
+                        continue
                     yield left_out(sources, process_died(describe(exc)), errors, settings)
                     continue
                 yield pickle.loads(found)
