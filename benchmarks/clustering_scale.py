@@ -2,6 +2,7 @@
 this machine and on Ray.
 
     python benchmarks/clustering_scale.py [--piles 1000:100 10000:1000 40000:4000] [--seed 1] [--no-ray]
+        [--own-names]
 
 Each pile comes from ``benchmarks/synthetic.py`` (the sample corpus varied per story: new names,
 numbers and years; the file name ``sNNNN-...`` is the gold story). Documents go through crosswire's
@@ -110,7 +111,7 @@ def main() -> int:
     parser.add_argument("--piles", nargs="+", default=["1000:100", "10000:1000", "40000:4000"], help="ARTICLES:STORIES")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-ray", action="store_true", help="leave the Ray rows out")
-    parser.add_argument("--own-names", action="store_true", help="no two stories share a name")
+    parser.add_argument("--own-names", action="store_true", help="stories share no invented name")
     args = parser.parse_args()
     ray_map = None if args.no_ray else _ray_map()
     rows = []
@@ -126,7 +127,7 @@ def main() -> int:
             f"{r['pairwise_f1']:>9.3f}"
             + ("" if r["same_stories_as_local"] is None else f"  same stories as local: {r['same_stories_as_local']}")
         )
-    command = "python benchmarks/clustering_scale.py" + (" --own-names" if args.own_names else "")
+    command = " ".join(["python benchmarks/clustering_scale.py", *sys.argv[1:]])
     result = {"benchmark": "clustering_scale", "command": command, "own_names": args.own_names}
     result["piles"] = rows
     harness.write_json("clustering_scale.json", result)

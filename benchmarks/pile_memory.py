@@ -1,6 +1,8 @@
 """Pile memory: what the main process holds once a pile is read, cleaned and sorted into stories.
 
-    python benchmarks/pile_memory.py [--sizes 5000,20000]
+    python benchmarks/pile_memory.py [--sizes 5000,20000] [--documents K --log FILE] [--per-story N]
+        [--own-names]
+    python benchmarks/pile_memory.py --purity FILE   (how pure a synthetic pile's stories were)
 
 The part of `crosswire analyze --stories` whose memory grows with the pile (issue 14, item 3) comes
 before any story is parsed: every document is read and cleaned into the spill, its outlet facts are
@@ -36,6 +38,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import re
 import resource
 import sys
 import threading
@@ -170,8 +173,11 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
             pss, anonymous = sampler.take_recent()
             line["tree_peak_since_last_line_mb"] = round(pss)
             line["tree_anonymous_peak_since_last_line_mb"] = round(anonymous)
-            # the story's files by name (a synthetic pile's names say which story each tells)
+            # the story's files by name (a synthetic pile's names say which story each tells), and
+            # whether it was left out (no documents in its dossier: see ``--purity``)
+            line["pile"] = pile
             line["files"] = sorted(Path(d.source).name for d in dossier.documents)
+            line["left_out"] = not dossier.documents
             with open(log_file, "a") as f:
                 f.write(json.dumps(line) + "\n")
 
@@ -213,28 +219,47 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
     }
 
 
-def purity(log_file: str) -> dict[str, object]:
-    """How pure the stories of a synthetic pile's ``--log`` are: each file's name begins with the
-    story it tells (``sNNNN-``, ``synthetic.make_pile``), so the stories found are scored against
-    them (B3 and pairwise P / R / F1, over the documents that came out), with the stories found and
-    the largest, and how many told stories the largest mixes."""
+def purity(log_file: str) -> dict[str, dict[str, object]]:
+    """How pure the stories of each synthetic pile in a ``--log`` (made with ``--documents``) are:
+    each file's name begins with the story it tells (``sNNNN-``, ``synthetic.make_pile``), so the
+    stories found are scored against them (B3 and pairwise P / R / F1, over the documents that came
+    out in dossiers; a story left out has none, and is counted apart), with the stories found and
+    the largest, and how many told stories the largest mixes. By pile (a log may hold several)."""
     from _story_clustering_data import score
 
-    found: list[list[str]] = []
+    piles: dict[str, list[list[str]]] = {}
+    left: dict[str, int] = {}
     for line in Path(log_file).read_text().splitlines():
-        found.append(json.loads(line).get("files", []))
-    if not any(found):
-        raise SystemExit(f"{log_file}: no story's files in it (a log of pile_memory.py before 6ec41a2?)")
-    pairs = [(f"found-{n}", name.split("-")[0]) for n, files in enumerate(found) for name in files]
-    scores = score([p for p, _ in pairs], [g for _, g in pairs])
-    largest = max(found, key=len)
-    return {
-        "documents": len(pairs),
-        "stories_found": len(found),
-        "stories_told": len({g for _, g in pairs}),
-        **{key: round(value, 4) if isinstance(value, float) else value for key, value in scores.items()},
-        "stories_told_in_the_largest": len({name.split("-")[0] for name in largest}),
-    }
+        story = json.loads(line)
+        if "files" not in story:
+            why = "no story's files (a log from before 6ec41a2, or made without --documents?)"
+            raise SystemExit(f"{log_file}: {why}")
+        pile = story.get("pile", "the pile")  # (a log of 6ec41a2 to 6383b19 names no pile)
+        piles.setdefault(pile, []).append(story["files"])
+        left[pile] = left.get(pile, 0) + bool(story.get("left_out"))
+    scored: dict[str, dict[str, object]] = {}
+    for pile, found in piles.items():
+        told = [[_told(name, log_file) for name in files] for files in found]
+        pairs = [(f"found-{n}", story) for n, stories in enumerate(told) for story in stories]
+        scores = score([p for p, _ in pairs], [g for _, g in pairs])
+        scored[pile] = {
+            "documents": len(pairs),
+            "stories_found": len(found),
+            "stories_left_out": left[pile],
+            "stories_told": len({g for _, g in pairs}),
+            **{key: round(v, 4) if isinstance(v, float) else v for key, v in scores.items()},
+            "stories_told_in_the_largest": len(set(max(told, key=len))),
+        }
+    return scored
+
+
+def _told(name: str, log_file: str) -> str:
+    """The story a synthetic pile's file tells, from its name (``s0012-a00345.txt``: ``s0012``)."""
+    told = re.match(r"(s\d+)-a\d+\.", name)
+    if told is None:
+        why = f"{name!r} is not a synthetic pile's file name (sNNNN-aNNNNN.*)"
+        raise SystemExit(f"{log_file}: {why}")
+    return told.group(1)
 
 
 def main() -> int:
@@ -244,8 +269,8 @@ def main() -> int:
         "--documents", type=int, default=0, help="go on until this many documents came out; sample the tree's PSS"
     )
     parser.add_argument("--per-story", type=int, default=10, help="articles per story in the pile")
-    parser.add_argument("--own-names", action="store_true", help="no two stories share a name")
-    parser.add_argument("--log", default="", help="a line of JSON to this file after each story")
+    parser.add_argument("--own-names", action="store_true", help="stories share no invented name")
+    parser.add_argument("--log", default="", help="with --documents: JSON lines, story by story")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # (the child process's pile)
     parser.add_argument("--purity", metavar="LOG", help="score a synthetic pile's --log: how pure its stories were")
     args = parser.parse_args()

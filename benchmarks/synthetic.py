@@ -1,17 +1,21 @@
 """Synthetic piles for speed and scale benchmarks, made by varying the shipped sample corpus.
 
-    python benchmarks/synthetic.py OUT_DIR --articles 1000 --stories 100 [--seed 1]
+    python benchmarks/synthetic.py OUT_DIR --articles 1000 --stories 100 [--seed 1] [--own-names]
 
 Each story gets invented people, places, outlets, figures and a year, so grouping is real work:
-the same sample article told about two stories shares its wording but not its names or numbers.
-This is benchmark data only; it is never used to tune or test crosswire's answers.
+the same sample article told about two stories shares its wording, but not the 28 names this
+varies (``NAMES``) nor its figures (years within the text, figures under 10, bylines and
+capitalised datelines are kept). This is benchmark data only; it is never used to tune or test
+crosswire's answers.
 
 By default (every figure before 2026-12-06's fourth session) a story's names are drawn from 14,400
 invented words (two or three syllables), and stories share some: of 100 stories (1,000 articles),
 58 % share a name with another story of the same year; of 10,000 stories, every one does, with 85
-stories of its year on average, and the same sample article told about two of them then differs
-only in a few names and figures. With ``--own-names`` each name is used by one story only (three
-or four syllables, 345,600 words: enough for 12,342 stories; a larger pile is refused).
+stories of its year on average (one name with each, rarely more), so a story's articles share
+wording, dates and a name with many other stories'. With ``--own-names`` no two stories share one
+of the names in ``NAMES``: each is used by one story only (three or four syllables, 345,600 words:
+enough for 12,342 stories; a larger pile is refused). Its names are longer too, so a difference
+between the two kinds of pile is not only the names they share.
 """
 
 from __future__ import annotations
@@ -122,10 +126,13 @@ def make_pile(
     own_names: bool = False,
 ) -> list[Path]:
     """Write ``articles`` files telling ``stories`` stories into ``out``; returns their paths.
-    ``own_names``: no two stories share a name (see the module's note)."""
+    ``own_names``: no two stories share one of the names in ``NAMES`` (see the module's note).
+
+    Raises:
+        ValueError: more stories with ``own_names`` than there are words for."""
     words = len(SYLLABLES) ** 3 + len(SYLLABLES) ** 4
     if own_names and stories * len(NAMES) > words:
-        raise SystemExit(f"--own-names: {stories:,} stories need more names than {words:,} words")
+        raise ValueError(f"--own-names: {stories:,} stories need more names than {words:,} words")
     rng = random.Random(seed)
     used: set[str] = set()
     word = (lambda: _own_word(rng, used)) if own_names else (lambda: _word(rng))
@@ -193,7 +200,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--stories", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--own-names", action="store_true", help="no two stories share a name")
+    parser.add_argument("--own-names", action="store_true", help="stories share no invented name")
     args = parser.parse_args()
     paths = make_pile(Path(args.out), args.articles, args.stories, args.seed, args.own_names)
     print(f"wrote {len(paths)} files to {args.out}")
