@@ -272,7 +272,7 @@ def main() -> int:
     parser.add_argument("--own-names", action="store_true", help="stories share no invented name")
     parser.add_argument("--log", default="", help="with --documents: JSON lines, story by story")
     parser.add_argument("--measure", help=argparse.SUPPRESS)  # (the child process's pile)
-    parser.add_argument("--purity", metavar="LOG", help="score a synthetic pile's --log: how pure its stories were")
+    parser.add_argument("--purity", metavar="LOG", help="score a synthetic pile's --log")
     args = parser.parse_args()
     if args.purity:
         print(json.dumps(purity(args.purity)))
