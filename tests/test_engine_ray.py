@@ -13,6 +13,7 @@ from conftest import REFERENCE, SAMPLE, SETTINGS
 
 from crosswire.analysis.piles import analyze_stories
 from crosswire.analysis.pipeline import analyze
+from crosswire.models import Document
 from crosswire.output.json import to_json
 
 FRENCH = Path(__file__).resolve().parent / "data" / "languages" / "orlevo_fr.txt"
@@ -94,18 +95,18 @@ class _Planted:
     """A story member whose parse, read back in the Ray task that reconciles its story, raises (a
     bug in reconciliation) or ends the task's worker (out of memory, a crash in native code)."""
 
-    def __init__(self, document, how: str) -> None:  # type: ignore[no-untyped-def]
-        self.document, self.how = document, how
+    # (``noted``: a file each attempt of a worker's death writes a line to first)
+    def __init__(self, document: Document, how: str, noted: Path | None = None) -> None:
+        self.document, self.how, self.noted = document, how, noted
 
     def __reduce__(self):  # type: ignore[no-untyped-def]
-        if self.how.startswith("dies, noted in "):  # (each attempt noted in a file, then it dies)
-            noted = self.how.removeprefix("dies, noted in ")
-            note = f"with open({noted!r}, 'a') as f: f.write('tried\\n')"
+        if self.how == "dies" and self.noted is not None:  # (each attempt noted in a file first)
+            note = f"with open({str(self.noted)!r}, 'a') as f: f.write('tried\\n')"
             return (exec, (f"import os\n{note}\nos._exit(3)", {}))
         return (os._exit, (3,)) if self.how == "dies" else (operator.truediv, (1, 0))
 
 
-def _planting(how: str):  # type: ignore[no-untyped-def]
+def _planting(how: str, noted: Path | None = None):  # type: ignore[no-untyped-def]
     """A Ray engine whose story holding the sample corpus gets a ``_Planted`` member ``how``."""
     from crosswire.analysis.engine_ray import RayExecutor
 
@@ -115,7 +116,7 @@ def _planting(how: str):  # type: ignore[no-untyped-def]
             def planted(members, errors):  # type: ignore[no-untyped-def]
                 if any(a.document.source.startswith(str(SAMPLE)) for a in members):
                     document = replace(members[0].document, source="planted")
-                    members = [*members, _Planted(document, how)]
+                    members = [*members, _Planted(document, how, noted)]
                 return members, errors
 
             return super().reconcile_stories((planted(*s) for s in stories), settings, timings)
@@ -156,7 +157,7 @@ def test_engine_ray_a_story_whose_worker_dies_is_tried_once_more_then_left_out(l
     # not four times (Ray's default for a crash), before it is left out. (A crash, here; a task
     # Ray's memory monitor kills is submitted again by the same code, not tested.)
     noted = tmp_path / "attempts.txt"
-    planting = _planting(f"dies, noted in {noted}")
+    planting = _planting("dies", noted)
     remote = analyze_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=planting)
     assert len([d for _, d in remote if not d.documents]) == 1
     assert noted.read_text().splitlines() == ["tried", "tried"]

@@ -168,7 +168,7 @@ class RayExecutor:
         try:
             while futures:  # (in order; each result let go once handed on)
                 future, arguments, retries = futures.pop(0)
-                sources, errors = arguments[2], arguments[1]
+                _, errors, sources, _, _ = arguments
                 try:
                     found = ray.get(future)
                 except ray.exceptions.RayTaskError as exc:  # (raised outside the task's handling)
