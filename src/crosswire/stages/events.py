@@ -94,15 +94,17 @@ def link_event_mentions(
             found = held[root] = _Held.of(mentions[root])
         return found
 
-    def join(i: int, j: int, force: bool = False) -> None:
-        if not force and held_by(sets.find(i)).clashes(held_by(sets.find(j))):
-            return
-        if (merged := sets.union(i, j)) is not None:
-            held_by(merged[0]).take(held_by(merged[1]))
+    def join(root: int, other: int, force: bool = False) -> None:
+        """Join the groups of two roots (``root`` stays the root) unless they clash."""
+        if force or not held_by(root).clashes(held_by(other)):
+            sets.union(root, other)
+            held_by(root).take(held_by(other))
 
     for claim_group in _by_claim(mentions).values():  # one proposition tells one happening
         for i in claim_group[1:]:
-            join(claim_group[0], i, force=True)
+            root, other = sets.find(claim_group[0]), sets.find(i)
+            if root != other:
+                join(root, other, force=True)
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
         if m.lemma and m.lemma not in _NO_EVENT.in_language((languages or {}).get(m.doc, "en")) and m.happened:
@@ -111,9 +113,13 @@ def link_event_mentions(
         if len(members) > MAX_GROUP:
             continue
         for x, i in enumerate(members):
+            # i's root is the same throughout: a join keeps the first root as the root. A pair
+            # already in one group is passed over (most pairs of a common verb's mentions).
+            root, mention = sets.find(i), mentions[i]
             for j in members[x + 1 :]:
-                if _in_common(mentions[i], mentions[j]):
-                    join(i, j)
+                other = sets.find(j)
+                if other != root and _in_common(mention, mentions[j]):
+                    join(root, other)
     return list(sets.groups().values())
 
 
