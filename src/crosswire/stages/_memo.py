@@ -1,11 +1,7 @@
 """Memos that live for one story. A stage that reads one sentence many times (its words, its stems,
 whether it reverses an act) keeps what it read in a ``story_memo``; the analysis empties them all
 when a story is reconciled (``forget_story``), so a pile of many stories does not keep every story's
-sentences: a memo of 65,536 sentences' word sets holds a few hundred MB. A memo holds at most
-``MEMO_SIZE`` calls: more than a 2,000-article story asks of one (about 58,000 claim mentions
-and 88,000 candidate pairs). At 65,536, a least-recently-used memo asked about more calls than that,
-in the same order at every add, missed every time (the call it had let go of was always the next
-asked), and the memos emptied when full were emptied partway through every add."""
+sentences: a memo of 65,536 sentences' word sets holds a few hundred MB."""
 
 from __future__ import annotations
 
@@ -15,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-MEMO_SIZE = 1 << 18  # calls a memo keeps within one story (sentences, mentions, pairs)
+MEMO_SIZE = 1 << 16  # sentences a memo keeps within one story
 DOCUMENT_MEMO_SIZE = 1 << 13  # documents a document memo keeps (a story kept open has fewer)
 
 Function = TypeVar("Function", bound=Callable[..., Any])
