@@ -48,6 +48,7 @@ from crosswire.errors import CrosswireError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages import _langid as langid
+from crosswire.stages._memo import forget_story
 from crosswire.stages._order import content_key
 from crosswire.stages.cluster import (
     ClusterSettings,
@@ -297,6 +298,10 @@ def _prepare_pile(
             spill.put_outlets([after for _, after in pairs])
             respelled.update((after.id, after.outlet) for before, after in pairs if after.outlet != before.outlet)
         unread = outlets.not_read()
+    # The documents whose outlet was respelled, and those they were made from, are memoised for a
+    # desk's next add (``facts._respelled``: up to ``DOCUMENT_MEMO_SIZE`` of them, so more in a larger
+    # pile, about 7 MB at 10,000 articles): a pile's reading needs none of them any more.
+    forget_story()
     # Clustering's canonical order hashes the outlet as grouped: the few documents whose outlet was
     # respelled are read back for their new hash.
     spill.rekey({d.id: content_key(replace(d, outlet=respelled[d.id])) for d in spill.peek(list(respelled))})
