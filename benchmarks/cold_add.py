@@ -7,19 +7,24 @@ against the same article's own `crosswire analyze` in a fresh process of its own
 model loaded. A newsroom that adds from the command line starts a process at each add instead: it
 imports crosswire, loads the model, reads every stored parse back and reconciles the whole story
 with nothing kept from the last add. This measures that. A synthetic pile (``synthetic.make_pile``,
-as ``incremental_add.py`` makes it) of ``--articles`` articles is added to one stored story by one
-`crosswire add`; then each of ``--adds`` more articles is added by a `crosswire add` of its own, and
-analysed alone by a `crosswire analyze` of its own (the baseline: what the article costs by
-itself, start-up and model loading included), the two in turn so that a drift of the host falls on
-both. Each command's wall time and its peak resident memory (``wait4``) are recorded. ``--keep DIR``
-keeps the pile and the store there, and a later run with the same DIR and sizes starts from them
-(each run adds articles the store does not hold yet; the first `crosswire add` is then skipped).
-Writes benchmarks/results/cold_add.json.
+six articles a story, at least 50 articles more than the story, for the adds) of ``--articles``
+articles is added to one stored story by one `crosswire add`; then each of ``--adds`` more articles
+is added by a `crosswire add` of its own, and analysed alone by a `crosswire analyze` of its own
+(the baseline: what the article costs by itself, start-up and model loading included), the two in
+turn so that a drift of the host falls on both. Each command's wall time and its peak resident
+memory (``wait4``) are recorded. ``--keep DIR`` keeps the pile and the store there, and a later run
+with the same DIR and sizes starts from them (each run adds articles the store does not hold yet;
+the first `crosswire add` is then skipped).
+
+Each command is a fresh process that imports ``src`` as it is then: the code is labelled before
+the run and after it, and a run during which ``src`` changed says so. Writes
+benchmarks/results/cold_add.json.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -60,6 +65,9 @@ def main() -> int:
     parser.add_argument("--adds", type=int, default=5)
     parser.add_argument("--keep", help="a folder to keep the pile and the store in, and reuse")
     args = parser.parse_args()
+    if args.adds < 1 or args.articles < 1:
+        parser.error("--articles and --adds take at least 1")
+    code = harness.code_label()  # (before the run: each add imports src as it is then)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(args.keep or scratch)
         folder.mkdir(parents=True, exist_ok=True)
@@ -69,7 +77,8 @@ def main() -> int:
     median_add, median_own = statistics.median(adds), statistics.median(owns)
     result = {
         "command": "python benchmarks/cold_add.py " + " ".join(sys.argv[1:]),
-        "commit": harness.code_label(),
+        "commit": code,
+        "commit after the run": harness.code_label(),
         "articles": args.articles,
         "first add s": first,
         "adds": rows,
@@ -79,6 +88,9 @@ def main() -> int:
         "goal": f"add <= own analysis + {GOAL_SLACK_SECONDS:.0f} s",
         "met": median_add <= median_own + GOAL_SLACK_SECONDS,
     }
+    if result["commit after the run"] != code:
+        after = result["commit after the run"]
+        harness.progress(f"src changed during the run: {code} before it, {after} after it")
     harness.write_json("cold_add.json", result)
     print(
         harness.table(
@@ -113,6 +125,7 @@ def _run(folder: Path, articles: int, adds: int) -> tuple[list[dict[str, float]]
         # Six templates a story: enough stories that no two articles are the same text. Generous
         # extras, so that a kept store can be added to again by later runs.
         total = articles + max(adds, 50)
+        shutil.rmtree(folder / "made", ignore_errors=True)  # (left by a run that stopped)
         paths = make_pile(folder / "made", total, total // 6 + 1)
         extra.mkdir(exist_ok=True)
         for path in paths[articles:]:
