@@ -1,5 +1,5 @@
 """Independent sources: one outlet's pages, republished copies and copied sentences count once,
-and the count follows chains of them (a page of outlet A copied by B, whose other page C ran)."""
+and the count follows chains of them (outlet A's sentence copied by B, whose page C reprinted)."""
 
 from __future__ import annotations
 
@@ -47,20 +47,24 @@ def test_one_outlet_copies_and_copied_sentences_count_once_and_chain():
 
 
 def test_the_count_is_the_number_of_groups_of_documents_linked_pairwise():
-    # The definition, pair by pair, against random groups: the count passes over pairs already
-    # linked through others, and reads each document's sentences and copy groups once.
+    # The definition, pair by pair, against random groups of up to 12 documents.
     rng = random.Random(7)
     sentences = [
         "The mayor resigned on Friday.",
         "The mayor resigned on friday.",
         "Fuel ran out.",
+        "Fuel ran out on Monday at the depot.",
         "Rain.",
+        "Schools shut early.",
     ]
+    outlets = ["A", "a", "B", None, "", "C", "Straße", "STRASSE"]  # (casefold: ß is ss)
     for _ in range(200):
-        docs = {f"d{n}": rng.choice(["A", "a", "B", None, "C"]) for n in range(rng.randint(1, 9))}
+        docs = {f"d{n}": rng.choice(outlets) for n in range(rng.randint(1, 12))}
         group = [_mention(d, rng.choice(sentences)) for d in docs for _ in range(rng.randint(1, 2))]
-        pairs = rng.randint(0, 2)
-        copies = [set(rng.sample(sorted(docs), min(2, len(docs)))) for _ in range(pairs)]
+        # Groups of copies of 1 to 3 documents, one of them perhaps outside this group.
+        pool = [*docs, "elsewhere"]
+        sizes = [rng.randint(1, min(3, len(pool))) for _ in range(rng.randint(0, 3))]
+        copies = [set(rng.sample(pool, size)) for size in sizes]
         sets = DisjointSet(sorted(docs))
         for a in docs:
             for b in docs:

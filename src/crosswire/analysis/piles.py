@@ -300,7 +300,8 @@ def _prepare_pile(
         unread = outlets.not_read()
     # The documents whose outlet was respelled, and those they were made from, are memoised for a
     # desk's next add (``facts._respelled``: up to ``DOCUMENT_MEMO_SIZE`` of them, so more in a larger
-    # pile, about 7 MB at 10,000 articles): a pile's reading needs none of them any more.
+    # pile, about 7 MB at 10,000 articles): a pile's reading needs none of them any more. This
+    # empties every story memo of the process (memos only save work: nothing else changes).
     forget_story()
     # Clustering's canonical order hashes the outlet as grouped: the few documents whose outlet was
     # respelled are read back for their new hash.
