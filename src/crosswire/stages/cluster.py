@@ -13,6 +13,7 @@ LSH over word shingles (the bands datasketch's ``MinHashLSH`` cuts, compared as 
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -30,6 +31,7 @@ from crosswire.models import Document
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
 from crosswire.stages._memo import object_memo
+from crosswire.stages._shelf import Shelf, ShelvedRow
 from crosswire.stages._shingles import PERMUTATIONS, shingle_signature
 from crosswire.stages._story_features import (
     FEATURES,
@@ -97,7 +99,9 @@ def _weigh(matrix: sparse.csr_matrix, idf: np.ndarray | None) -> sparse.csr_matr
 
 @dataclass(slots=True)
 class _Story:
-    total: sparse.csr_matrix  # sum of the members' vectors: total . x / size is x's mean similarity
+    # The sum of the members' vectors (total . x / size is x's mean similarity), or where it waits
+    # on a ``Shelf`` once its partition is clustered (``_total`` reads it back).
+    total: sparse.csr_matrix | ShelvedRow
     rows: list[int]
     first: date | None
     last: date | None
@@ -151,7 +155,7 @@ class _Totals:
             found[self.left_out] = (vector @ self.closed).toarray().ravel()
         dense[vector.indices] = vector.data
         for story in self.changed.union(range(self.upto, len(stories))):
-            total = stories[story].total
+            total = _total(stories[story])
             found[story] = total.data @ dense[total.indices]
         dense[vector.indices] = 0.0
         return found
@@ -169,7 +173,7 @@ class _Totals:
         self.columns = _stack([stories[k] for k in self.stacked]) if len(self.stacked) else None
         self.closed, self.upto, self.changed = None, len(stories), set()
         if self.columns is None:
-            self.columns = sparse.csr_matrix((stories[0].total.shape[1], 0))
+            self.columns = sparse.csr_matrix((_total(stories[0]).shape[1], 0))
 
 
 class _Sketches:
@@ -213,7 +217,7 @@ class _Sketches:
         dense[vector.indices] = vector.data
         for story in np.argpartition(-estimates, take - 1)[:take].tolist():
             if estimates[story] > -np.inf:
-                total = stories[story].total
+                total = _total(stories[story])
                 found[story] = total.data @ dense[total.indices]
         dense[vector.indices] = 0.0
         return found
@@ -228,7 +232,7 @@ class _Sketches:
         self._closes(story, stories[story])
 
     def _put(self, story: int, found: _Story) -> None:
-        self.totals[story] = _sketch(found.total)
+        self.totals[story] = _sketch(_total(found))
         self.open[story] = True
         self.count = story + 1
         self._closes(story, found)
@@ -279,7 +283,19 @@ def _projection() -> tuple[np.ndarray, np.ndarray]:
 
 
 def _stack(stories: Sequence[_Story]) -> sparse.csr_matrix:
-    return sparse.vstack([s.total for s in stories], format="csr").T.tocsr()
+    return sparse.vstack([_total(s) for s in stories], format="csr").T.tocsr()
+
+
+def _total(story: _Story) -> sparse.csr_matrix:
+    """The story's total, read back from its shelf if it waits there."""
+    return story.total.load() if isinstance(story.total, ShelvedRow) else story.total
+
+
+def _shelved(story: _Story, shelf: Shelf | None) -> _Story:
+    """The story with its total kept on ``shelf`` (None: left as it is)."""
+    if shelf is not None and not isinstance(story.total, ShelvedRow):
+        story.total = shelf.keep(story.total)
+    return story
 
 
 def cluster_stories(
@@ -328,14 +344,20 @@ def cluster_features(
 
     size = max(1, settings.partition_documents)
     cuts = [(start, min(start + size, dated)) for start in range(0, dated, size)]
-    # Each partition is read and weighed when its turn comes (``run`` may take them all at once).
-    stories = [story for found in (run or map)(_online, (partition(*cut) for cut in cuts)) for story in found]
-    # Undated documents may join any story: they come last, with every story open, one after the
-    # other (a partition's vectors at a time).
-    for start in range(dated, len(order), size):
-        stories = _online(partition(start, min(start + size, len(order))), stories)
-    if settings.merge:
-        stories = _merge(stories, settings)
+    # A pile of more than one partition keeps each partition's stories' totals on a shelf (a
+    # temporary file) once it is clustered: they are read back when scored or merged.
+    with Shelf() if len(order) > size else contextlib.nullcontext() as shelf:
+        stories: list[_Story] = []
+        # Each partition is read and weighed when its turn comes (``run`` may take them all at once).
+        for found in (run or map)(_online, (partition(*cut) for cut in cuts)):
+            stories += [_shelved(story, shelf) for story in found]
+        # Undated documents may join any story: they come last, with every story open, one after
+        # the other (a partition's vectors at a time).
+        for start in range(dated, len(order), size):
+            found = _online(partition(start, min(start + size, len(order))), stories)
+            stories = [_shelved(story, shelf) for story in found]
+        if settings.merge:
+            stories = _merge(stories, settings)
     stories.sort(key=lambda s: min(s.rows))
     return [tuple(ids[order[row]] for row in sorted(s.rows)) for s in stories]
 
@@ -428,7 +450,7 @@ def _first_pass(partition: _Partition, stories: Sequence[_Story]) -> list[_Story
             table.opened(stories)
         else:
             sizes[best] += 1
-            stories[best].total = stories[best].total + vector
+            stories[best].total = _total(stories[best]) + vector
             stories[best].rows.append(partition.start + row)
             stories[best].add_day(day)
             table.joined(stories, best, vector)
@@ -466,7 +488,7 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
         if not first.near_in_time(second.first, second.last, settings.window_days):
             continue
         size_a, size_b = len(first.rows), len(second.rows)
-        first.total = first.total + second.total
+        first.total = _total(first) + _total(second)
         first.rows.extend(second.rows)
         first.add_day(second.first)
         first.add_day(second.last)
@@ -486,7 +508,7 @@ def _merge(stories: list[_Story], settings: ClusterSettings) -> list[_Story]:
 
 def _near(stories: Sequence[_Story], sizes: np.ndarray, floor: float) -> list[dict[int, float]]:
     """Every pair of stories whose average-linkage similarity reaches ``floor``."""
-    totals = sparse.vstack([s.total for s in stories], format="csr")
+    totals = sparse.vstack([_total(s) for s in stories], format="csr")
     near: list[dict[int, float]] = [{} for _ in stories]
     for start in range(0, len(stories), _MERGE_BLOCK):
         block = (totals[start : start + _MERGE_BLOCK] @ totals.T).toarray()
@@ -504,23 +526,33 @@ def _near_sketched(
 ) -> list[dict[int, float]]:
     """The pairs of ``_near`` among each story and the ``candidates`` stories whose sketched mean is
     closest to its own (see ``_Sketches``), scored exactly: a pair that neither story's candidates
-    include is missed. The stories' totals are not stacked into one matrix."""
-    means = np.stack([_sketch(s.total) for s in stories]) / sizes[:, None].astype(np.float32)
+    include is missed. The stories' totals are not stacked into one matrix: those a block of stories
+    compares are read (from their shelf, if kept there) once for the block."""
+    means = np.stack([_sketch(_total(s)) for s in stories]) / sizes[:, None].astype(np.float32)
     take = min(max(1, candidates) + 1, len(stories))
     near: list[dict[int, float]] = [{} for _ in stories]
     for start in range(0, len(stories), _MERGE_BLOCK):
         estimates = means[start : start + _MERGE_BLOCK] @ means.T
+        read: dict[int, sparse.csr_matrix] = {}  # (the block's totals, each read once)
         for offset, row in enumerate(estimates):
             a = start + offset
             others = sorted(b for b in np.argpartition(-row, take - 1)[:take].tolist() if b != a and b not in near[a])
             if not others:
                 continue
-            totals = sparse.vstack([stories[b].total for b in others], format="csr")
-            similarities = (totals @ stories[a].total.T).toarray().ravel() / (sizes[others] * sizes[a])
+            totals = sparse.vstack([_read_once(read, stories, b) for b in others], format="csr")
+            mine = _read_once(read, stories, a)
+            similarities = (totals @ mine.T).toarray().ravel() / (sizes[others] * sizes[a])
             for b, similarity in zip(others, similarities.tolist(), strict=True):
                 if similarity >= floor:
                     near[a][b] = near[b][a] = similarity
     return near
+
+
+def _read_once(read: dict[int, sparse.csr_matrix], stories: Sequence[_Story], story: int) -> sparse.csr_matrix:
+    """The total of ``stories[story]``, read back once and kept in ``read``."""
+    if story not in read:
+        read[story] = _total(stories[story])
+    return read[story]
 
 
 def story_label(documents: Sequence[Document]) -> str:
