@@ -528,7 +528,12 @@ def _near_sketched(
     closest to its own (see ``_Sketches``), scored exactly: a pair that neither story's candidates
     include is missed. The stories' totals are not stacked into one matrix: those a block of stories
     compares are read (from their shelf, if kept there) once for the block."""
-    means = np.stack([_sketch(_total(s)) for s in stories]) / sizes[:, None].astype(np.float32)
+    # (filled row by row and divided in place: at 10,000 stories a list of the rows, their stack and
+    # its quotient held 30 MB at once)
+    means = np.empty((len(stories), _SKETCH), dtype=np.float32)
+    for row, story in enumerate(stories):
+        means[row] = _sketch(_total(story))
+    means /= sizes[:, None].astype(np.float32)
     take = min(max(1, candidates) + 1, len(stories))
     near: list[dict[int, float]] = [{} for _ in stories]
     for start in range(0, len(stories), _MERGE_BLOCK):
