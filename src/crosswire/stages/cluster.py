@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -58,6 +59,7 @@ __all__ = [
 
 _RESTACK = 32  # stories changed or opened (at least) before all totals are stacked again
 _MERGE_BLOCK = 256  # stories per block when their similarities are tabled
+_RECENT_BYTES = 16 * 2**20  # totals read back from a shelf and kept for the next comparisons
 _SKETCH = 256  # dimensions of the random projection stories and documents are sketched in
 _SKETCH_SPREAD = 4  # dimensions of the sketch each hashed word or name is sent to
 _PROJECTION_STEP = 16_384  # rows of the projection drawn at a time
@@ -526,26 +528,26 @@ def _near_sketched(
 ) -> list[dict[int, float]]:
     """The pairs of ``_near`` among each story and the ``candidates`` stories whose sketched mean is
     closest to its own (see ``_Sketches``), scored exactly: a pair that neither story's candidates
-    include is missed. The stories' totals are not stacked into one matrix: those a block of stories
-    compares are read (from their shelf, if kept there) once for the block."""
-    # (filled row by row and divided in place: at 10,000 stories a list of the rows, their stack and
-    # its quotient held 30 MB at once)
+    include is missed. The stories' totals are not stacked into one matrix: each is read (from its
+    shelf, if kept there) when compared, the most recently read kept a while (``_Recent``)."""
+    # (filled row by row and divided in place: a list of 10,000 rows, their stack and its quotient
+    # would be about 30 MB at once, by their sizes)
     means = np.empty((len(stories), _SKETCH), dtype=np.float32)
     for row, story in enumerate(stories):
         means[row] = _sketch(_total(story))
     means /= sizes[:, None].astype(np.float32)
     take = min(max(1, candidates) + 1, len(stories))
     near: list[dict[int, float]] = [{} for _ in stories]
+    recent = _Recent(stories)
     for start in range(0, len(stories), _MERGE_BLOCK):
         estimates = means[start : start + _MERGE_BLOCK] @ means.T
-        read: dict[int, sparse.csr_matrix] = {}  # (the block's totals, each read once)
         for offset, row in enumerate(estimates):
             a = start + offset
             others = sorted(b for b in np.argpartition(-row, take - 1)[:take].tolist() if b != a and b not in near[a])
             if not others:
                 continue
-            totals = sparse.vstack([_read_once(read, stories, b) for b in others], format="csr")
-            mine = _read_once(read, stories, a)
+            totals = sparse.vstack([recent.total(b) for b in others], format="csr")
+            mine = recent.total(a)
             similarities = (totals @ mine.T).toarray().ravel() / (sizes[others] * sizes[a])
             for b, similarity in zip(others, similarities.tolist(), strict=True):
                 if similarity >= floor:
@@ -553,11 +555,30 @@ def _near_sketched(
     return near
 
 
-def _read_once(read: dict[int, sparse.csr_matrix], stories: Sequence[_Story], story: int) -> sparse.csr_matrix:
-    """The total of ``stories[story]``, read back once and kept in ``read``."""
-    if story not in read:
-        read[story] = _total(stories[story])
-    return read[story]
+class _Recent:
+    """The stories' totals, those read back from a shelf kept until the values of the ones read
+    since pass ``_RECENT_BYTES`` (stories compared one after the other have candidates in common).
+    Kept for a whole block of ``_MERGE_BLOCK`` stories, they brought the peak of finding a
+    100,000-article pile's stories back to where it was with every total in memory."""
+
+    def __init__(self, stories: Sequence[_Story]) -> None:
+        self.stories = stories
+        self.kept: OrderedDict[int, sparse.csr_matrix] = OrderedDict()
+        self.held = 0  # bytes of the values and indices kept
+
+    def total(self, story: int) -> sparse.csr_matrix:
+        found = self.kept.get(story)
+        if found is not None:
+            self.kept.move_to_end(story)
+            return found
+        found = _total(self.stories[story])
+        if isinstance(self.stories[story].total, ShelvedRow):
+            self.kept[story] = found
+            self.held += found.data.nbytes + found.indices.nbytes
+            while self.held > _RECENT_BYTES and len(self.kept) > 1:
+                _, dropped = self.kept.popitem(last=False)
+                self.held -= dropped.data.nbytes + dropped.indices.nbytes
+        return found
 
 
 def story_label(documents: Sequence[Document]) -> str:
