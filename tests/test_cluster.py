@@ -475,14 +475,16 @@ def test_cluster_many_open_stories_are_searched_by_their_sketches_with_the_same_
     assert cluster_features(features, ClusterSettings(sketch_from=1, candidates=2)) == scanned
 
 
-def test_cluster_stories_of_earlier_partitions_wait_on_disk_and_come_out_the_same(monkeypatch):
+@pytest.mark.parametrize("sketch_from", [1, 10**9])
+def test_cluster_stories_kept_on_disk_are_those_kept_in_memory(monkeypatch, sketch_from):
     # Once a partition is clustered, its stories' totals go to a temporary file and are read back
-    # when scored (by undated documents) or merged: the stories are those of totals held in memory.
+    # when scored (by undated documents) or merged, from sketches' candidates or all at once: the
+    # stories are those of totals held in memory.
     from crosswire.stages import cluster
     from crosswire.stages._shelf import ShelvedRow
 
     features = _many_stories(150, 3, undated_every=3)
-    settings = ClusterSettings(partition_documents=50, sketch_from=1, candidates=8)
+    settings = ClusterSettings(partition_documents=50, sketch_from=sketch_from, candidates=8)
     merged = []
 
     def spied_merge(stories, given):
@@ -512,27 +514,6 @@ def test_cluster_stories_of_earlier_partitions_wait_on_disk_and_come_out_the_sam
     assert cluster.cluster_features(features, settings) == on_disk
     gold = sorted(sorted(i for i in features.ids if i.startswith(f"s{k:03d}-")) for k in range(150))
     assert sorted(sorted(g) for g in on_disk) == gold
-
-
-@pytest.mark.parametrize("kind", [np.float64, np.float32])
-def test_cluster_shelf_gives_back_each_row_as_it_was(kind):
-    from scipy import sparse
-
-    from crosswire.stages._shelf import Shelf
-
-    rows = [
-        sparse.csr_matrix(np.array([[0.0, 1.5, 0.0, -2.25, 1e-300 if kind is np.float64 else 1e-30]], dtype=kind)),
-        sparse.csr_matrix((1, 7), dtype=kind),  # (no values)
-        sparse.csr_matrix(np.random.default_rng(3).random((1, 300)).astype(kind)),
-    ]
-    with Shelf() as shelf:
-        kept = [shelf.keep(row) for row in rows]
-        for row, where in zip(rows[::-1], kept[::-1], strict=True):  # (read in any order)
-            back = where.load()
-            assert back.shape == row.shape and back.dtype == row.dtype
-            assert back.indices.tolist() == row.indices.tolist() and back.data.tobytes() == row.data.tobytes()
-        with pytest.raises(ValueError, match="one row"):
-            shelf.keep(sparse.csr_matrix(np.ones((2, 3))))
 
 
 def test_cluster_sketches_estimate_the_similarities_they_stand_for():

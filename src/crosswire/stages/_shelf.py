@@ -1,9 +1,11 @@
-"""One-row sparse matrices kept in a temporary file, read back when asked for: a pile's stories keep
-their totals (the sum of their documents' vectors) here once their part of the pile has been
-clustered, so that memory does not hold every story's words while the rest of the pile is sorted.
+"""One-row sparse matrices kept in a temporary file, read back when asked for. A pile's stories keep
+their totals (the sum of their documents' vectors) here once their partition has been clustered,
+so that memory does not hold every story's words while the rest of the pile is clustered.
 
-A row comes back as the matrix it was: the same columns, in the same order, with the same values
-and type, so that every product made from it is the one made before it was kept.
+A row comes back with the same columns in the same order, the same values and the same value type
+(its column indices as 32-bit integers), so every sum and product made from it is the one made
+before it was kept. The file is in the system's temporary folder: where that folder is held in
+memory (tmpfs), so are the rows, outside the process.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import numpy as np
 from scipy import sparse
 
 _INDEX = np.dtype(np.int32)
+_ALIGN = 8  # each row starts at a multiple of this, so its values are read back aligned
 
 
 class Shelf:
-    """A temporary file of sparse rows, deleted when the shelf is closed (``with Shelf() as shelf``)."""
+    """A temporary file of sparse rows, deleted when the shelf is closed (``with Shelf() as
+    shelf``)."""
 
     def __init__(self) -> None:
         # (closed by ``close``, which ``with`` calls)
@@ -30,7 +34,10 @@ class Shelf:
         return self
 
     def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -38,20 +45,21 @@ class Shelf:
         self._file.close()
 
     def keep(self, row: sparse.csr_matrix) -> ShelvedRow:
-        """Write ``row`` (a matrix of one row) to the file; where it is, to read it back.
+        """Write ``row`` (a CSR matrix of one row) to the file; where it is, to read it back.
 
         Raises:
-            ValueError: ``row`` has more than one row, or more columns than 32-bit indices hold."""
-        if row.shape[0] != 1 or row.shape[1] > np.iinfo(_INDEX).max:
-            raise ValueError(f"Shelf.keep: one row of at most 2**31 columns, not a matrix of {row.shape}")
+            ValueError: ``row`` is not a CSR matrix of one row and fewer than 2**31 columns."""
+        if row.format != "csr" or row.shape[0] != 1 or row.shape[1] > np.iinfo(_INDEX).max:
+            found = f"a {row.format} matrix of shape {row.shape}"
+            raise ValueError(f"Shelf.keep: one CSR row of fewer than 2**31 columns, not {found}")
         start, end = row.indptr[0], row.indptr[1]
-        indices = row.indices[start:end].astype(_INDEX, copy=False)
         data = row.data[start:end]
+        indices = row.indices[start:end].astype(_INDEX, copy=False)
         self._file.seek(self._end)
+        self._file.write(data.tobytes())  # (the values first: they start aligned)
         self._file.write(indices.tobytes())
-        self._file.write(data.tobytes())
         kept = ShelvedRow(self, self._end, len(data), row.shape[1], data.dtype.str)
-        self._end += indices.nbytes + data.nbytes
+        self._end += -(-(data.nbytes + indices.nbytes) // _ALIGN) * _ALIGN
         return kept
 
     def read(self, offset: int, size: int) -> bytearray:
@@ -65,8 +73,8 @@ class Shelf:
 
 @dataclass(frozen=True, slots=True)
 class ShelvedRow:
-    """Where one row waits on a ``Shelf``: its stored values (column indices, then values of
-    ``dtype``) and the number of columns of the matrix it came from."""
+    """Where one row waits on a ``Shelf``: its number of stored values (values of ``dtype``, then
+    their column indices) and the number of columns of the matrix it came from."""
 
     shelf: Shelf
     offset: int
@@ -75,9 +83,10 @@ class ShelvedRow:
     dtype: str
 
     def load(self) -> sparse.csr_matrix:
-        """The row, as the matrix of one row it was kept from."""
-        data_type = np.dtype(self.dtype)
-        raw = self.shelf.read(self.offset, self.values * (_INDEX.itemsize + data_type.itemsize))
-        indices = np.frombuffer(raw, _INDEX, self.values)
-        data = np.frombuffer(raw, data_type, self.values, offset=self.values * _INDEX.itemsize)
-        return sparse.csr_matrix((data, indices, np.array([0, self.values])), shape=(1, self.columns))
+        """The row, as a CSR matrix of one row."""
+        kind = np.dtype(self.dtype)
+        raw = self.shelf.read(self.offset, self.values * (kind.itemsize + _INDEX.itemsize))
+        data = np.frombuffer(raw, kind, self.values)
+        indices = np.frombuffer(raw, _INDEX, self.values, offset=self.values * kind.itemsize)
+        shape = (1, self.columns)
+        return sparse.csr_matrix((data, indices, np.array([0, self.values])), shape=shape)

@@ -175,7 +175,7 @@ class _Totals:
         self.columns = _stack([stories[k] for k in self.stacked]) if len(self.stacked) else None
         self.closed, self.upto, self.changed = None, len(stories), set()
         if self.columns is None:
-            self.columns = sparse.csr_matrix((_total(stories[0]).shape[1], 0))
+            self.columns = sparse.csr_matrix((_columns(stories[0]), 0))
 
 
 class _Sketches:
@@ -293,6 +293,11 @@ def _total(story: _Story) -> sparse.csr_matrix:
     return story.total.load() if isinstance(story.total, ShelvedRow) else story.total
 
 
+def _columns(story: _Story) -> int:
+    """The number of columns of the story's total (not read back for it)."""
+    return story.total.columns if isinstance(story.total, ShelvedRow) else story.total.shape[1]
+
+
 def _shelved(story: _Story, shelf: Shelf | None) -> _Story:
     """The story with its total kept on ``shelf`` (None: left as it is)."""
     if shelf is not None and not isinstance(story.total, ShelvedRow):
@@ -347,10 +352,13 @@ def cluster_features(
     size = max(1, settings.partition_documents)
     cuts = [(start, min(start + size, dated)) for start in range(0, dated, size)]
     # A pile of more than one partition keeps each partition's stories' totals on a shelf (a
-    # temporary file) once it is clustered: they are read back when scored or merged.
-    with Shelf() if len(order) > size else contextlib.nullcontext() as shelf:
+    # temporary file) once it is clustered: they are read back when scored or merged (all at once
+    # while fewer than ``sketch_from`` stories are open or merged). A merged total stays in memory.
+    shelf_or_none = Shelf() if len(order) > size else contextlib.nullcontext()
+    with shelf_or_none as shelf:
         stories: list[_Story] = []
-        # Each partition is read and weighed when its turn comes (``run`` may take them all at once).
+        # Each partition is read and weighed when its turn comes (``run`` may take them all at
+        # once, and hand back every partition's stories before any is kept on the shelf).
         for found in (run or map)(_online, (partition(*cut) for cut in cuts)):
             stories += [_shelved(story, shelf) for story in found]
         # Undated documents may join any story: they come last, with every story open, one after
@@ -530,8 +538,8 @@ def _near_sketched(
     closest to its own (see ``_Sketches``), scored exactly: a pair that neither story's candidates
     include is missed. The stories' totals are not stacked into one matrix: each is read (from its
     shelf, if kept there) when compared, the most recently read kept a while (``_Recent``)."""
-    # (filled row by row and divided in place: a list of 10,000 rows, their stack and its quotient
-    # would be about 30 MB at once, by their sizes)
+    # (filled row by row and divided in place: for 10,000 stories, a list of the rows beside their
+    # stack, then the stack beside its quotient, would be about 20 MB at a time, by their sizes)
     means = np.empty((len(stories), _SKETCH), dtype=np.float32)
     for row, story in enumerate(stories):
         means[row] = _sketch(_total(story))
@@ -556,10 +564,10 @@ def _near_sketched(
 
 
 class _Recent:
-    """The stories' totals, those read back from a shelf kept until the values of the ones read
-    since pass ``_RECENT_BYTES`` (stories compared one after the other have candidates in common).
-    Kept for a whole block of ``_MERGE_BLOCK`` stories, they brought the peak of finding a
-    100,000-article pile's stories back to where it was with every total in memory."""
+    """The stories' totals; those read back from a shelf are kept, most recent first, until the
+    values and indices of the ones read since pass ``_RECENT_BYTES`` (a limit chosen, not tuned:
+    what the merge reads again is not measured). Objects and the caller's own list are not
+    counted."""
 
     def __init__(self, stories: Sequence[_Story]) -> None:
         self.stories = stories
