@@ -538,8 +538,8 @@ def _near_sketched(
     closest to its own (see ``_Sketches``), scored exactly: a pair that neither story's candidates
     include is missed. The stories' totals are not stacked into one matrix: each is read (from its
     shelf, if kept there) when compared, the most recently read kept a while (``_Recent``)."""
-    # (filled row by row and divided in place: for 10,000 stories, a list of the rows beside their
-    # stack, then the stack beside its quotient, would be about 20 MB at a time, by their sizes)
+    # (filled row by row and divided in place: for 10,000 stories about 10 MB, where a list of the
+    # rows beside their stack, then the stack beside its quotient, were about 20 MB at a time)
     means = np.empty((len(stories), _SKETCH), dtype=np.float32)
     for row, story in enumerate(stories):
         means[row] = _sketch(_total(story))
