@@ -84,13 +84,9 @@ class ShelvedRow:
 
     def load(self) -> sparse.csr_matrix:
         """The row, as a CSR matrix of one row."""
-        data, indices = self.arrays()
-        shape = (1, self.columns)
-        return sparse.csr_matrix((data, indices, np.array([0, self.values])), shape=shape)
-
-    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
-        """The row's values and their column indices, in the order kept."""
         kind = np.dtype(self.dtype)
         raw = self.shelf.read(self.offset, self.values * (kind.itemsize + _INDEX.itemsize))
         data = np.frombuffer(raw, kind, self.values)
-        return data, np.frombuffer(raw, _INDEX, self.values, offset=self.values * kind.itemsize)
+        indices = np.frombuffer(raw, _INDEX, self.values, offset=self.values * kind.itemsize)
+        shape = (1, self.columns)
+        return sparse.csr_matrix((data, indices, np.array([0, self.values])), shape=shape)

@@ -554,9 +554,8 @@ def _near_sketched(
             others = sorted(b for b in np.argpartition(-row, take - 1)[:take].tolist() if b != a and b not in near[a])
             if not others:
                 continue
-            # (stacked from their arrays as ``sparse.vstack`` stacks them, with no matrix per row)
-            totals = _stacked([recent.arrays(b) for b in others], _columns(stories[a]))
-            mine = _stacked([recent.arrays(a)], _columns(stories[a]))
+            totals = sparse.vstack([recent.total(b) for b in others], format="csr")
+            mine = recent.total(a)
             similarities = (totals @ mine.T).toarray().ravel() / (sizes[others] * sizes[a])
             for b, similarity in zip(others, similarities.tolist(), strict=True):
                 if similarity >= floor:
@@ -564,44 +563,30 @@ def _near_sketched(
     return near
 
 
-_Arrays = tuple[np.ndarray, np.ndarray]  # a total's values and their column indices
-
-
 class _Recent:
-    """The stories' totals as arrays; those read back from a shelf are kept, most recent first,
-    until the values and indices of the ones read since pass ``_RECENT_BYTES`` (a limit chosen, not
-    tuned: what the merge reads again is not measured). Objects and the caller's own list are not
+    """The stories' totals; those read back from a shelf are kept, most recent first, until the
+    values and indices of the ones read since pass ``_RECENT_BYTES`` (a limit chosen, not tuned:
+    what the merge reads again is not measured). Objects and the caller's own list are not
     counted."""
 
     def __init__(self, stories: Sequence[_Story]) -> None:
         self.stories = stories
-        self.kept: OrderedDict[int, _Arrays] = OrderedDict()
+        self.kept: OrderedDict[int, sparse.csr_matrix] = OrderedDict()
         self.held = 0  # bytes of the values and indices kept
 
-    def arrays(self, story: int) -> _Arrays:
-        total = self.stories[story].total
-        if not isinstance(total, ShelvedRow):
-            start, end = total.indptr[0], total.indptr[1]
-            return total.data[start:end], total.indices[start:end]
+    def total(self, story: int) -> sparse.csr_matrix:
         found = self.kept.get(story)
         if found is not None:
             self.kept.move_to_end(story)
             return found
-        found = self.kept[story] = total.arrays()
-        self.held += found[0].nbytes + found[1].nbytes
-        while self.held > _RECENT_BYTES and len(self.kept) > 1:
-            _, (data, indices) = self.kept.popitem(last=False)
-            self.held -= data.nbytes + indices.nbytes
+        found = _total(self.stories[story])
+        if isinstance(self.stories[story].total, ShelvedRow):
+            self.kept[story] = found
+            self.held += found.data.nbytes + found.indices.nbytes
+            while self.held > _RECENT_BYTES and len(self.kept) > 1:
+                _, dropped = self.kept.popitem(last=False)
+                self.held -= dropped.data.nbytes + dropped.indices.nbytes
         return found
-
-
-def _stacked(rows: Sequence[_Arrays], columns: int) -> sparse.csr_matrix:
-    """One matrix of these rows, in order (the arrays ``sparse.vstack`` makes of them)."""
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum([len(data) for data, _ in rows], out=indptr[1:])
-    data = np.concatenate([data for data, _ in rows])
-    indices = np.concatenate([indices for _, indices in rows])
-    return sparse.csr_matrix((data, indices, indptr), shape=(len(rows), columns))
 
 
 def story_label(documents: Sequence[Document]) -> str:
