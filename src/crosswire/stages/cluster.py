@@ -565,9 +565,9 @@ def _near_sketched(
 
 class _Recent:
     """The stories' totals; those read back from a shelf are kept, most recent first, until the
-    values and indices of the ones read since pass ``_RECENT_BYTES`` (a limit chosen, not tuned:
-    what the merge reads again is not measured). Objects and the caller's own list are not
-    counted."""
+    values and indices of the ones read since pass ``_RECENT_BYTES`` (a limit chosen, not tuned;
+    reading again what it let go made a 100,000-article pile's sorting about 12 % slower, one run:
+    BENCHMARKS.md). Objects and the caller's own list are not counted."""
 
     def __init__(self, stories: Sequence[_Story]) -> None:
         self.stories = stories
