@@ -289,6 +289,46 @@ def test_object_memo_compares_the_other_arguments_by_type_and_value_and_lets_go_
     forget_story()
 
 
+def test_pair_memo_checks_only_the_pairs_an_add_brought_and_answers_as_the_check_does():
+    from crosswire.stages._memo import PairMemo, items_memo
+
+    asked = []
+
+    def far(a, x, b, y, bar):  # (two rows of (object, number) each, and one setting)
+        asked.append((a, b))
+        return abs(x - y) > bar
+
+    memo = PairMemo(far)
+    objects = [object() for _ in range(6)]
+    rows = [(o, n * 3) for n, o in enumerate(objects)]
+    first, second = np.array([0, 0, 1, 2, 3]), np.array([1, 4, 2, 5, 4])
+    expected = [abs(rows[i][1] - rows[j][1]) > 4 for i, j in zip(first, second, strict=True)]
+    assert memo(rows, first, second, 4).tolist() == expected and len(asked) == 5
+    # An add: a row more, placed first (every other row moves down), and a row whose number changed.
+    rows = [(object(), 0), *rows[:3], (objects[3], 100), *rows[4:]]
+    first, second = np.array([0, 1, 1, 2, 3, 4]), np.array([1, 2, 5, 3, 6, 5])
+    asked.clear()
+    verdicts = memo(rows, first, second, 4).tolist()
+    assert verdicts == [abs(rows[i][1] - rows[j][1]) > 4 for i, j in zip(first, second, strict=True)]
+    assert len(asked) == 2  # the new row's pair and the changed row's; the other four found again
+    asked.clear()
+    assert memo(rows, first, second, 200).tolist() == [False] * 6 and len(asked) == 6  # another bar
+    forget_story()
+    memo(rows, first, second, 200)
+    assert len(asked) == 12  # the story is reconciled: nothing kept
+
+    @items_memo
+    def count(items, flag):
+        asked.append(items)
+        return len(items)
+
+    asked.clear()
+    a, b = object(), object()
+    assert count((a, b), True) == 2 and count(tuple([a, b]), True) == 2 and len(asked) == 1
+    assert count((b, a), True) == 2 and count((a, b), 1) == 2 and len(asked) == 3
+    forget_story()
+
+
 def test_kept_alike_hands_back_the_earlier_object_only_when_alike_and_lets_go_each_round():
     from crosswire.models import Entity, Quantity
     from crosswire.stages._memo import kept_alike, next_round

@@ -142,3 +142,37 @@ def test_events_name_the_claims_as_they_are_now_when_a_desk_renames_them(sample_
     forget_story()  # an analysis afresh: nothing memoised
     assert again == find_events(renamed, documents)
     assert [[f"{c}-now" for c in e.claims] for e in first] == [list(e.claims) for e in again]
+
+
+def test_events_linking_each_connected_part_alone_gives_the_groups_of_linking_all_at_once():
+    """Mentions are linked part by part (those of no one claim and no one verb apart), and a story
+    kept open finds its untouched parts again: on random stories, and on each again with mentions
+    added, the groups are those of the linking of every mention in one pass."""
+    import random
+
+    from crosswire.stages.events import _linked, _verb_groups
+
+    rng = random.Random(7)
+    for _ in range(200):
+        mentions = [
+            EventMention(
+                doc=f"d{rng.randrange(6)}",
+                sentence=f"s{k}",
+                start=0,
+                word="w",
+                lemma=rng.choice(["strike", "sign", "meet", "say", ""]),
+                claim=rng.choice([None, "c1", "c2", "c3", "c4", "c5"]),
+                day=rng.choice([None, None, "2024-04-05", "2024-04-06"]),
+                lasting=rng.random() < 0.1,
+                subject=rng.choice(["", "", "union", "army"]),
+                object=rng.choice(["", "deal", "town"]),
+                happened=rng.random() < 0.8,
+            )
+            for k in range(rng.randrange(1, 40))
+        ]
+        for size in (len(mentions) // 2, len(mentions)):  # a story, then the same with an add
+            given = mentions[: max(size, 1)]
+            whole = _linked.__wrapped__(tuple(given), tuple(_verb_groups(given, None, None)))
+            expected = sorted(sorted(group) for group in whole)
+            assert link_event_mentions(given) == expected
+    forget_story()

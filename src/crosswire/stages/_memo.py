@@ -8,8 +8,10 @@ from __future__ import annotations
 import functools
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, TypeVar
+
+import numpy as np
 
 MEMO_SIZE = 1 << 16  # sentences a memo keeps within one story
 DOCUMENT_MEMO_SIZE = 1 << 13  # documents a document memo keeps (a story kept open has fewer)
@@ -64,15 +66,6 @@ def document_memo(function: Function) -> Function:
     return _memo_on(function, _key, DOCUMENT_MEMO_SIZE)
 
 
-def identity_memo(function: Function) -> Function:
-    """``function`` memoised on the identity of all its arguments until ``forget_story``: for a check
-    made on many pairs of one story's objects (two claim mentions and their numbers), each made again
-    at the story's next add with the same objects for every document it read before. Cheaper to key
-    than ``document_memo`` (no argument is read); the memo keeps the arguments, and holds at most
-    ``MEMO_SIZE`` calls (emptied when full)."""
-    return _memo_on(function, _identities, MEMO_SIZE)
-
-
 def object_memo(function: Function) -> Function:
     """``function`` memoised on the identity of its first argument (a claim mention, a claim), until
     ``forget_story``: for work on each mention or claim of a story, found again at the story's next
@@ -83,20 +76,34 @@ def object_memo(function: Function) -> Function:
     object can take the first one's identity meanwhile; ``next_round`` lets go of what was not asked
     for since the last round (at once: the last round's are kept apart from this one's). This
     round's answers are emptied when ``MEMO_SIZE`` are held, so it holds at most about twice that
-    with the last round's. Cheaper to look up than ``identity_memo``: a desk looks up every claim
+    with the last round's. Cheap to look up: a desk looks up every claim
     of its story in a few of these at every add."""
+    return _memo_in_rounds(function, id, operator.is_)
+
+
+def items_memo(function: Function) -> Function:
+    """``function`` memoised as ``object_memo`` memoises, but on the identity of each item of its
+    first argument, a tuple of a story's objects: for work on a group of mentions (the mentions of
+    a verb that may tell one happening) that a desk's next add finds again, the same objects in a
+    new tuple."""
+    return _memo_in_rounds(function, _identities, _same_items)
+
+
+def _memo_in_rounds(function: Function, key_of: Callable[[Any], Any], same: Callable[[Any, Any], bool]) -> Function:
+    """``function`` memoised on ``key_of(first argument)``, the answer kept in rounds (see
+    ``object_memo``); ``same(kept, given)`` tells whether the kept first argument is the given one."""
     rounds: _Rounds = [{}, {}]
 
     @functools.wraps(function)
     def memoised(first: Any, *rest: Any) -> Any:
-        key = id(first)
+        key = key_of(first)
         asked = rounds[0]
         found = asked.get(key)
         if found is None:
             found = rounds[1].pop(key, None)
             if found is not None:
                 asked[key] = found
-        if found is not None and found[0] is first and (found[1] is rest or _same(found[1], rest)):
+        if found is not None and same(found[0], first) and (found[1] is rest or _same(found[1], rest)):
             return found[2]
         if len(asked) >= MEMO_SIZE:
             asked.clear()
@@ -104,7 +111,11 @@ def object_memo(function: Function) -> Function:
         asked[key] = (first, rest, value)
         return value
 
-    return _in_rounds(memoised, rounds)
+    return _in_rounds(memoised, rounds)  # type: ignore[no-any-return]
+
+
+def _same_items(kept: tuple[Any, ...], given: tuple[Any, ...]) -> bool:
+    return len(kept) == len(given) and all(map(operator.is_, kept, given))
 
 
 def kept_alike(function: Function) -> Function:
@@ -134,6 +145,59 @@ def kept_alike(function: Function) -> Function:
         return value
 
     return _in_rounds(made, rounds)
+
+
+class PairMemo:
+    """A check made on many pairs of a story's rows (two claim mentions, with what each carries),
+    memoised on the rows' identity until ``forget_story``, for the pairs of its latest call: a story
+    kept open asks again about the pairs of every document it read before, the same objects, and
+    only the pairs of what an add changed are checked. A row is a tuple of objects, told by the
+    identity of each; the other arguments (plain values) must be the same as at the last call, or
+    nothing is found again. What was asked is looked up as arrays, not pair by pair."""
+
+    def __init__(self, check: Callable[..., bool]) -> None:
+        self._check = check
+        self.cache_clear()
+        _MEMOS.append(self)
+
+    def cache_clear(self) -> None:
+        self._rows: dict[tuple[int, ...], tuple[tuple[Any, ...], int]] = {}  # identities: row, number
+        self._numbers = 0  # the next row's number
+        self._rest: tuple[Any, ...] | None = None
+        self._pairs = np.empty(0, dtype=np.int64)  # the last call's pairs, by their rows' numbers, sorted
+        self._verdicts = np.empty(0, dtype=bool)
+
+    def cache_info(self) -> _Info:
+        return _Info(len(self._pairs))
+
+    def __call__(
+        self, rows: Sequence[tuple[Any, ...]], first: np.ndarray, second: np.ndarray, *rest: Any
+    ) -> np.ndarray:
+        """``check(*rows[i], *rows[j], *rest)`` for each pair (i, j) of ``first`` and ``second``."""
+        if self._rest is None or not _same(self._rest, rest):
+            self.cache_clear()
+            self._rest = rest
+        numbers = np.fromiter(map(self._number, rows), dtype=np.int64, count=len(rows))
+        self._rows = {key: self._rows[key] for key in map(_identities, rows)}  # (this call's only)
+        pairs = (numbers[first] << 32) | numbers[second]
+        at = np.searchsorted(self._pairs, pairs)
+        found = at < len(self._pairs)
+        found[found] = self._pairs[at[found]] == pairs[found]
+        verdicts = np.zeros(len(pairs), dtype=bool)
+        verdicts[found] = self._verdicts[at[found]]
+        for k in np.flatnonzero(~found).tolist():
+            verdicts[k] = self._check(*rows[first[k]], *rows[second[k]], *rest)
+        order = np.argsort(pairs, kind="stable")
+        self._pairs, self._verdicts = pairs[order], verdicts[order]
+        return verdicts
+
+    def _number(self, row: tuple[Any, ...]) -> int:
+        key = _identities(row)
+        found = self._rows.get(key)
+        if found is None:  # (the memo keeps the row, so that no other object takes an identity)
+            found = self._rows[key] = (row, self._numbers)
+            self._numbers += 1
+        return found[1]
 
 
 # This round's answers, and the last round's not asked for again yet: a new round lets the last

@@ -169,6 +169,12 @@ def candidate_pairs(blocks: Blocks, size: int) -> list[tuple[int, int]]:
     pairs come from one sparse product of the blocks with themselves, not from a loop over each
     block's pairs: a story kept open makes them again at every add (about a tenth of a second for
     30,000 clauses in Python)."""
+    first, second = candidate_arrays(blocks, size)
+    return list(zip(first.tolist(), second.tolist(), strict=True))
+
+
+def candidate_arrays(blocks: Blocks, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``candidate_pairs`` as two arrays of rows, the first of each pair and the second."""
     matrices, lists = [], []
     for block in blocks:
         if isinstance(block, sparse.csr_matrix):
@@ -178,11 +184,11 @@ def candidate_pairs(blocks: Blocks, size: int) -> list[tuple[int, int]]:
     if lists:
         matrices.append(_marking(lists, size))
     if not matrices:
-        return []
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
     membership = sparse.vstack(matrices, format="csr")
     shared = sparse.triu(membership.T.tocsr() @ membership, k=1).tocoo()
     order = np.lexsort((shared.col, shared.row))
-    return list(zip(shared.row[order].tolist(), shared.col[order].tolist(), strict=True))
+    return shared.row[order].astype(np.int64), shared.col[order].astype(np.int64)
 
 
 def _marking(blocks: Sequence[np.ndarray], size: int) -> sparse.csr_matrix:

@@ -22,6 +22,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from crosswire.lexicons import (
     ACT_REVERSED,
     CONTENT_ELSEWHERE,
@@ -36,8 +38,8 @@ from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
 from crosswire.stages._ids import numbered, slug
 from crosswire.stages._memo import (
+    PairMemo,
     document_memo,
-    identity_memo,
     kept_alike,
     object_memo,
     searcher,
@@ -45,7 +47,7 @@ from crosswire.stages._memo import (
 )
 from crosswire.stages._mentions import lasting, proposition_text, same_subject, text_day
 from crosswire.stages._quantities import agree, describe, same_measure
-from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_pairs
+from crosswire.stages._similarity import MAX_BLOCK_SIZE, TextIndex, candidate_arrays
 from crosswire.stages._sources import independent_sources
 
 WEIGHT_TEXT, WEIGHT_ENTITIES, WEIGHT_SAME_MEASURE, WEIGHT_AGREE = 0.7, 0.2, 0.25, 0.2
@@ -150,30 +152,44 @@ def candidates_for(
 ) -> list[tuple[int, int]]:
     """Pairs of news mentions of two documents worth comparing. Only pairs that share a discriminative
     word, a name or a comparable number are proposed (blocking), so the work grows with the overlaps in
-    the pile, not with the square of its clauses; guarded pairs (see ``_guarded``) are left out."""
-    candidates = []
+    the pile, not with the square of its clauses; guarded pairs (see ``_guarded``) are left out. Of
+    a story kept open, only the pairs an add brought are checked (``PairMemo``)."""
     blocks_of = [index.blocks(), *evidence.name_blocks(), *evidence.quantity_blocks()]
-    for i, j in candidate_pairs(blocks_of, len(mentions)):
-        first, second = mentions[i], mentions[j]
-        if blocks is not None and blocks[first.doc] != blocks[second.doc]:
-            continue  # different stories of a mixed pile
-        if first.doc == second.doc or first.kind != "news" or second.kind != "news":
-            continue  # only news corroborates; background, opinion and questions stay apart
-        if evidence.languages[i] != evidence.languages[j]:
-            continue  # the encoder and the word features are of one language: no match across two
-        if _apart(first, second, evidence.numbers[i], evidence.numbers[j], tolerance):
-            continue
-        candidates.append((i, j))
-    return candidates
+    first, second = candidate_arrays(blocks_of, len(mentions))
+    # Only news corroborates (background, opinion and questions stay apart), only across documents,
+    # of one story of a mixed pile, and of one language: the encoder and the word features are of one
+    # language, no match across two.
+    docs, news, languages, stories = (np.array(column) for column in _row_codes(mentions, evidence, blocks))
+    kept = news[first] & news[second] & (docs[first] != docs[second]) & (languages[first] == languages[second])
+    kept &= stories[first] == stories[second]
+    first, second = first[kept], second[kept]
+    rows = list(zip(mentions, evidence.numbers, strict=True))
+    apart = _APART(rows, first, second, tolerance)
+    return list(zip(first[~apart].tolist(), second[~apart].tolist(), strict=True))
 
 
-@identity_memo
-def _apart(a: ClaimMention, b: ClaimMention, na: Sequence[Quantity], nb: Sequence[Quantity], tolerance: float) -> bool:
+def _row_codes(
+    mentions: Sequence[ClaimMention], evidence: _Evidence, blocks: dict[str, int] | None
+) -> tuple[list[int], list[bool], list[int], list[int]]:
+    """Each mention's document, whether it is news, its language and its story block, as numbers."""
+    doc_codes: dict[str, int] = {}
+    language_codes: dict[str, int] = {}
+    docs = [doc_codes.setdefault(m.doc, len(doc_codes)) for m in mentions]
+    news = [m.kind == "news" for m in mentions]
+    languages = [language_codes.setdefault(language, len(language_codes)) for language in evidence.languages]
+    stories = [blocks[m.doc] for m in mentions] if blocks is not None else [0] * len(mentions)
+    return docs, news, languages, stories
+
+
+def _apart(a: ClaimMention, na: Sequence[Quantity], b: ClaimMention, nb: Sequence[Quantity], tolerance: float) -> bool:
     """Two news mentions of two documents that are never to be compared: a mention whose content is
     in another sentence ("others could do the same"), or a pair ``_guarded`` keeps apart."""
     if _CONTENT_ELSEWHERE(a.span) or _CONTENT_ELSEWHERE(b.span):
         return True
     return _guarded(a, b, na, nb, tolerance)
+
+
+_APART = PairMemo(_apart)
 
 
 def pair_features(

@@ -20,11 +20,15 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
 from crosswire.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
 from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
-from crosswire.stages._memo import object_memo
+from crosswire.stages._memo import items_memo, object_memo
 from crosswire.stages._mentions import WORD, lasting, text_day
 from crosswire.stages._order import document_rank
 from crosswire.stages._sources import independent_sources
@@ -82,9 +86,74 @@ def link_event_mentions(
     blocks: Mapping[str, int] | None = None,
     languages: Mapping[str, str] | None = None,
 ) -> list[list[int]]:
-    """Mentions of one happening, as groups of indices into ``mentions`` (every mention in one group).
-    Two groups join only when nothing in one contradicts the other: no two subjects, no two days, no
-    lasting state beside a dated act. ``languages``: each document's language (English when not given)."""
+    """Mentions of one happening, as groups of indices into ``mentions`` (every mention in one group),
+    each group in order, the groups in the order of their first mentions. Two groups join only when
+    nothing in one contradicts the other: no two subjects, no two days, no lasting state beside a
+    dated act. ``languages``: each document's language (English when not given).
+
+    Mentions of no one claim and no one verb (in a story block) are never compared, even through
+    others: each connected part of the story's mentions is linked on its own (``_linked``), which
+    gives the groups linking them all at once gives. A story kept open finds again every part an
+    add did not touch (the same mentions, the same objects), without linking it again."""
+    verbs = _verb_groups(mentions, blocks, languages)
+    groups: list[list[int]] = []
+    for part in _parts(mentions, verbs):
+        if len(part) == 1:  # (most: a mention alone)
+            groups.append(part)
+            continue
+        linked = _linked(tuple(mentions[i] for i in part), tuple(verbs[i] for i in part))
+        groups += [[part[k] for k in group] for group in linked]
+    groups.sort(key=lambda group: group[0])
+    return groups
+
+
+VerbGroup = tuple[int, str]  # a story block and a verb's lemma: the mentions that may tell one event
+
+
+def _verb_groups(
+    mentions: Sequence[EventMention],
+    blocks: Mapping[str, int] | None,
+    languages: Mapping[str, str] | None,
+) -> list[VerbGroup | None]:
+    """Each mention's verb group; None for a verb that names no happening of its own, for what is
+    not told as having happened, and for a group of more than ``MAX_GROUP`` mentions (a common verb,
+    not one event)."""
+    found: list[VerbGroup | None] = []
+    for m in mentions:
+        if m.lemma and m.happened and m.lemma not in _NO_EVENT.in_language((languages or {}).get(m.doc, "en")):
+            found.append(((blocks or {}).get(m.doc, 0), m.lemma))
+        else:
+            found.append(None)
+    sizes = Counter(group for group in found if group is not None)
+    return [None if group is None or sizes[group] > MAX_GROUP else group for group in found]
+
+
+def _parts(mentions: Sequence[EventMention], verbs: Sequence[VerbGroup | None]) -> list[list[int]]:
+    """The connected parts of the mentions, two being connected when they tell one claim or share a
+    verb group: lists of indices, each in order."""
+    codes: dict[tuple[str, str] | VerbGroup, int] = {}
+    rows: list[int] = []
+    columns: list[int] = []
+    for i, (m, verb) in enumerate(zip(mentions, verbs, strict=True)):
+        for key in (("claim", m.claim) if m.claim else None, verb):
+            if key is not None:
+                rows.append(i)
+                columns.append(codes.setdefault(key, len(codes)))
+    n = len(mentions)
+    size = n + len(codes)
+    graph = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.int8), (np.array(rows, dtype=np.int64), n + np.array(columns, dtype=np.int64))),
+        shape=(size, size),
+    )
+    _, labels = connected_components(graph, directed=False)
+    order = np.argsort(labels[:n], kind="stable")  # (stable: each part's indices stay in order)
+    cuts = np.flatnonzero(np.diff(labels[:n][order])) + 1
+    return [part.tolist() for part in np.split(order, cuts)] if n else []
+
+
+@items_memo  # (a desk's next add finds most parts again: the same mentions, in a new tuple)
+def _linked(mentions: tuple[EventMention, ...], verbs: tuple[VerbGroup | None, ...]) -> tuple[tuple[int, ...], ...]:
+    """``link_event_mentions`` of one connected part: its groups, as positions in ``mentions``."""
     sets = DisjointSet(range(len(mentions)))
     held: dict[int, _Held] = {}  # a group's, by its root: made when first asked (most stay alone)
 
@@ -105,13 +174,11 @@ def link_event_mentions(
             root, other = sets.find(claim_group[0]), sets.find(i)
             if root != other:
                 join(root, other, force=True)
-    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for i, m in enumerate(mentions):
-        if m.lemma and m.lemma not in _NO_EVENT.in_language((languages or {}).get(m.doc, "en")) and m.happened:
-            groups[((blocks or {}).get(m.doc, 0), m.lemma)].append(i)
+    groups: dict[VerbGroup, list[int]] = defaultdict(list)
+    for i, verb in enumerate(verbs):
+        if verb is not None:
+            groups[verb].append(i)
     for members in groups.values():
-        if len(members) > MAX_GROUP:
-            continue
         for x, i in enumerate(members):
             # i's root is the same throughout: a join keeps the first root as the root. A pair
             # already in one group is passed over (most pairs of a common verb's mentions).
@@ -120,7 +187,7 @@ def link_event_mentions(
                 other = sets.find(j)
                 if other != root and _in_common(mention, mentions[j]):
                     join(root, other)
-    return list(sets.groups().values())
+    return tuple(tuple(group) for group in sets.groups().values())
 
 
 @dataclass(slots=True)
