@@ -150,7 +150,7 @@ def test_events_linking_each_connected_part_alone_gives_the_groups_of_linking_al
     added, the groups are those of the linking of every mention in one pass."""
     import random
 
-    from crosswire.stages.events import _linked, _verb_groups
+    from crosswire.stages.events import _linked, _numbered, _verb_groups
 
     rng = random.Random(7)
     for _ in range(200):
@@ -172,7 +172,29 @@ def test_events_linking_each_connected_part_alone_gives_the_groups_of_linking_al
         ]
         for size in (len(mentions) // 2, len(mentions)):  # a story, then the same with an add
             given = mentions[: max(size, 1)]
-            whole = _linked.__wrapped__(tuple(given), tuple(_verb_groups(given, None, None)))
+            whole = _linked.__wrapped__(tuple(given), _numbered(_verb_groups(given, None, None)))
             expected = sorted(sorted(group) for group in whole)
             assert link_event_mentions(given) == expected
+    forget_story()
+
+
+def test_events_a_story_kept_open_links_again_only_the_parts_an_add_touched(monkeypatch):
+    """Story blocks renumbered by an add (their numbers follow the documents' order) change nothing
+    a part is linked by: every part is found again, and only a new mention's part is linked."""
+    from crosswire.stages import events
+
+    linked = []
+    original = events.DisjointSet
+    monkeypatch.setattr(events, "DisjointSet", lambda items: linked.append(1) or original(items))
+    mentions = [
+        _mention(doc, "strike", f"c{n}", subject="union")
+        for n, doc in enumerate(["a", "b", "c", "d"])  # blocks: a and b one story, c and d another
+    ]
+    before = link_event_mentions(mentions, {"a": 0, "b": 0, "c": 1, "d": 1})
+    assert before == [[0, 1], [2, 3]] and len(linked) == 2
+    again = link_event_mentions(mentions, {"a": 1, "b": 1, "c": 0, "d": 0})  # (the same blocks)
+    assert again == before and len(linked) == 2
+    added = [*mentions, _mention("e", "strike", "c9", subject="union")]
+    assert link_event_mentions(added, {"a": 1, "b": 1, "c": 0, "d": 0, "e": 0}) == [[0, 1], [2, 3, 4]]
+    assert len(linked) == 3  # only the part the new mention joined
     forget_story()

@@ -17,7 +17,7 @@ it, not that any claim about it is corroborated (that is counted per claim, by `
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -101,7 +101,7 @@ def link_event_mentions(
         if len(part) == 1:  # (most: a mention alone)
             groups.append(part)
             continue
-        linked = _linked(tuple(mentions[i] for i in part), tuple(verbs[i] for i in part))
+        linked = _linked(tuple(mentions[i] for i in part), _numbered(verbs[i] for i in part))
         groups += [[part[k] for k in group] for group in linked]
     groups.sort(key=lambda group: group[0])
     return groups
@@ -151,9 +151,17 @@ def _parts(mentions: Sequence[EventMention], verbs: Sequence[VerbGroup | None]) 
     return [part.tolist() for part in np.split(order, cuts)] if n else []
 
 
+def _numbered(verbs: Iterable[VerbGroup | None]) -> tuple[int, ...]:
+    """A part's verb groups as the order in which each first comes, -1 for none: all that linking
+    reads of them (a story block's number, which an add can change, is not)."""
+    numbers: dict[VerbGroup, int] = {}
+    return tuple(-1 if verb is None else numbers.setdefault(verb, len(numbers)) for verb in verbs)
+
+
 @items_memo  # (a desk's next add finds most parts again: the same mentions, in a new tuple)
-def _linked(mentions: tuple[EventMention, ...], verbs: tuple[VerbGroup | None, ...]) -> tuple[tuple[int, ...], ...]:
-    """``link_event_mentions`` of one connected part: its groups, as positions in ``mentions``."""
+def _linked(mentions: tuple[EventMention, ...], verbs: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """``link_event_mentions`` of one connected part: its groups, as positions in ``mentions``;
+    ``verbs``: each mention's verb group, numbered (``_numbered``)."""
     sets = DisjointSet(range(len(mentions)))
     held: dict[int, _Held] = {}  # a group's, by its root: made when first asked (most stay alone)
 
@@ -174,9 +182,9 @@ def _linked(mentions: tuple[EventMention, ...], verbs: tuple[VerbGroup | None, .
             root, other = sets.find(claim_group[0]), sets.find(i)
             if root != other:
                 join(root, other, force=True)
-    groups: dict[VerbGroup, list[int]] = defaultdict(list)
+    groups: dict[int, list[int]] = defaultdict(list)
     for i, verb in enumerate(verbs):
-        if verb is not None:
+        if verb >= 0:
             groups[verb].append(i)
     for members in groups.values():
         for x, i in enumerate(members):
