@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import claim_with
 
@@ -135,13 +137,18 @@ def test_align_claim_ids_are_the_first_reports_words_and_are_safe_to_link():
         "c-the-minister-said-on-friday-that",
         "c-the-road-would-reopen",
     ]
-    alike = claim_ids([first("Talks went on."), first("Talks went on."), first("Talks went on, he said.")])
-    assert alike == ["c-talks-went-on", "c-talks-went-on-2", "c-talks-went-on-he-said"]
-    many = claim_ids([first("Talks went on 2."), *[first("Talks went on.")] * 4])  # a suffix already taken
+    alike = claim_ids([first("Talks went on."), first("Talks went on, he said."), first("So talks went on!", 3)])
+    assert alike[:2] == ["c-talks-went-on", "c-talks-went-on-he-said"]
+    assert re.fullmatch(r"c-talks-went-on-[0-9a-f]{6}", alike[2])  # a fingerprint of its first report
+    # A claim placed before them that begins alike renames only the first of them, not the others.
+    before = claim_ids([first("Yes, talks went on?", 5), first("Talks went on."), first("So talks went on!", 3)])
+    assert before[2] == alike[2] and before[1] != alike[0]
+    many = claim_ids([first("Talks went on 2."), *[first("Talks went on.")] * 4])  # reports alike in all
+    fingerprint = many[2]
     assert many == [
         "c-talks-went-on-2",
         "c-talks-went-on",
-        "c-talks-went-on-3",
-        "c-talks-went-on-4",
-        "c-talks-went-on-5",
+        fingerprint,
+        f"{fingerprint}-2",
+        f"{fingerprint}-3",
     ]
