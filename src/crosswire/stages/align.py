@@ -133,16 +133,17 @@ def claim_ids(first: Sequence[ClaimMention], documents: Mapping[str, Document] |
     published, then the canonical order within a day): its first words as a slug, "c-prigozhin-
     launched-the-rebellion". A later claim whose first report begins alike adds a fingerprint of
     that report (its sentence, where the claim starts in it, its document's title and date):
-    "c-talks-went-on-4be2c1". So an id holds as long as its claim's first report does, whatever an
-    article added later tells, with one exception: the first claim to begin so takes the fingerprint
-    once an article placed before it (published earlier, or the same day and first by content) tells
-    a claim beginning alike. (Numbered "-2", "-3" in the story's order until 2026-12-06, an article
-    added before a claim renamed every later claim beginning alike: some 3,700 of a 2,000-article
-    synthetic story's at each add.) Two first reports alike in all of that get "-2", "-3" in the
-    story's order. A number by rank ("c12") named another claim in the next version as soon as an
-    article brought a claim before it. Made from content, never from file names: a dossier does not
-    depend on them. ``documents``: the mentions' documents by id (without them, a fingerprint reads
-    the sentence and the claim's place in it alone)."""
+    "c-talks-went-on-4be2c1". Two first reports alike in all of that get "-2", "-3" in the story's
+    order.
+
+    So an id holds as long as its claim's first report does, with one exception: the first claim
+    to begin so takes a fingerprint once an article placed before it (published earlier, or the
+    same day and first by content) tells a claim beginning alike. Until 2026-12-06 later claims were
+    numbered "-2", "-3" in the story's order: an article placed before them renamed every one, and
+    a story kept open made each again. A number by rank ("c12") named another claim in the next
+    version as soon as an article brought a claim before it. Made from content, never from file
+    names: a dossier does not depend on them. ``documents``: the mentions' documents by id (without
+    them, a fingerprint reads the sentence and the claim's place in it alone)."""
     wanted: list[str] = []
     given: set[str] = set()
     for m in first:
