@@ -23,7 +23,9 @@ store migrates forward, never back): each version is told to file parses under o
 annotation. If the two versions annotate differently the comparison is void, and the dossiers will
 most likely differ: the script says so, and exits with 1. The two versions take turns: the base
 first in the first run, last in the second, and so on. The base version's ``src`` is written to a
-temporary folder (``git archive``); the other is this working tree. Writes
+temporary folder (``git archive``); the other is this working tree. After each add, the claims it
+renamed are counted: those whose first report (document, sentence, span) is the version before's,
+under another id (read from the stored versions, outside the timing). Writes
 benchmarks/results/add_ab.json.
 """
 
@@ -75,10 +77,14 @@ def _child(store: Path, pile: Path, articles: int, adds: int, out: Path) -> None
     stored = {d.name for d in opened.documents(STORY)}
     extra = [f for f in files if f[0] not in stored][:adds]
     rows = []
+    named = _claim_names(opened.version(STORY) or {})
     for item in extra:
         wall, cpu = time.perf_counter(), time.process_time()
         add_to_story(opened, STORY, [item], settings, nlp=nlp)
         rows.append({"add_s": time.perf_counter() - wall, "add_cpu_s": time.process_time() - cpu})
+        before, named = named, _claim_names(opened.version(STORY) or {})
+        renamed = sum(1 for first, name in named.items() if before.get(first, name) != name)
+        rows[-1]["claims_renamed"] = renamed
     for row, item in zip(rows, extra, strict=True):
         wall = time.perf_counter()
         pipeline.analyze([item], settings, nlp=nlp)
@@ -88,6 +94,13 @@ def _child(store: Path, pile: Path, articles: int, adds: int, out: Path) -> None
     dossier.pop("generator", None)
     out.write_text(json.dumps(dossier, ensure_ascii=False), encoding="utf-8")
     _rows_of(out).write_text(json.dumps(rows), encoding="utf-8")
+
+
+def _claim_names(dossier: dict) -> dict[str, str]:
+    """Each claim's id by its first report (document, sentence and span): a claim whose first report
+    is the same in two versions of a story and whose id is not was renamed by what came between."""
+    first = ("doc", "sentence", "span")
+    return {json.dumps([c["mentions"][0][k] for k in first]): c["id"] for c in dossier["claims"]}
 
 
 def _rows_of(out: Path) -> Path:
@@ -114,12 +127,13 @@ _CLAIM_ID = re.compile(r"c-[\w-]+")
 
 
 def _claims_by_place(written: bytes) -> bytes:
-    """A stored dossier's JSON with each claim's id, wherever it stands (a claim's own, a conflict's,
-    an event's, the brief's and its sentences' citations), replaced by the claim's place in the list
-    of claims: two versions that only name claims differently write the same."""
+    """A stored dossier's JSON with each claim's id, wherever it stands (a claim's own, a
+    conflict's, an event's, the brief's and its sentences' citations), replaced by the claim's
+    place in the list of claims: two versions that only name claims differently write the same."""
     text = written.decode("utf-8")
     place = {claim["id"]: f"c-#{n}" for n, claim in enumerate(json.loads(text).get("claims", []))}
-    return _CLAIM_ID.sub(lambda match: place.get(match.group(0), match.group(0)), text).encode("utf-8")
+    renamed = _CLAIM_ID.sub(lambda match: place.get(match.group(0), match.group(0)), text)
+    return renamed.encode("utf-8")
 
 
 def main() -> int:
@@ -194,15 +208,30 @@ def main() -> int:
         settled = [r for r in rows if r["code"] == name and r["add"] > SETTLING_ADDS]
         add = statistics.median(r["add_s"] for r in settled)
         own = statistics.median(r["own_s"] for r in settled)
+        renamed = [r["claims_renamed"] for r in rows if r["code"] == name]
         summary[name] = {
             "median_add_s": round(add, 2),
             "median_add_cpu_s": round(statistics.median(r["add_cpu_s"] for r in settled), 2),
             "median_own_s": round(own, 2),
             "margin_s": round(add - own, 2),
+            "median_claims_renamed": statistics.median(renamed),
         }
-    columns = ("median_add_s", "median_add_cpu_s", "median_own_s", "margin_s")
+    columns = (
+        "median_add_s",
+        "median_add_cpu_s",
+        "median_own_s",
+        "margin_s",
+        "median_claims_renamed",
+    )
     table = [(name, *(figures[c] for c in columns)) for name, figures in summary.items()]
-    header = ("code", "median add s", "its CPU s", "median own analysis s", "add - own s")
+    header = (
+        "code",
+        "median add s",
+        "its CPU s",
+        "median own analysis s",
+        "add - own s",
+        "claims renamed",
+    )
     print(harness.table(header, table))
     but = " (but for the claims' ids)" if args.claim_ids_may_differ else ""
     print(f"same dossier{but} in every run: {all(same)}")
