@@ -197,3 +197,34 @@ def test_conflicts_reference_stated_aim_disowned(reference_dossier):
         k for k in _conflicts(reference_dossier, "polarity") if k.explanation.startswith("Incompatible stated aims")
     ]
     assert aims and len({m.doc for m in aims[0].evidence}) == 2
+
+
+def test_conflicts_a_denial_pairs_with_the_statement_most_like_it_in_its_own_story_block():
+    """Two stories of a mixed pile state one proposition alike; a denial in one of them pairs with
+    its own story's statement, whichever claim's id or place comes first (the other story's
+    statement, chosen and then dropped as being of another block, left the denial unpaired)."""
+    from types import SimpleNamespace
+
+    from crosswire.models import Claim, ClaimMention
+    from crosswire.stages.conflicts import _polarity
+
+    said = "The army shelled the town on Friday."
+    denied = "The ministry denied that the army shelled the town on Friday."
+
+    def claim(claim_id: str, doc: str, text: str, certainty: str, start: int = 0) -> Claim:
+        m = ClaimMention(doc, "s1", text, None, None, certainty, start=start, subject="army")
+        return Claim(claim_id, text, (m,), 1, None, "single_source")
+
+    claims = [
+        claim("c-a-first", "a", said, "asserted"),  # (first in place, and the greater id)
+        claim("c-b-second", "b", said, "asserted"),
+        claim("c-d", "d", denied, "denied", denied.index("the army")),
+    ]
+    ctx = SimpleNamespace(
+        names={}, entity_name={}, outlet={"a": "A", "b": "B", "d": "D"}, source=lambda m: m.doc
+    )
+    for first, second in (("a", "b"), ("b", "a")):  # (either statement first in the story's order)
+        ordered = [c for doc in (first, second, "d") for c in claims if c.mentions[0].doc == doc]
+        found = _polarity(ordered, ctx, {"a": 0, "b": 1, "d": 1})
+        assert [k.claims for k in found] == [("c-b-second", "c-d")]
+        assert len(_polarity(ordered, ctx, {"a": 0, "b": 0, "d": 0})) == 1  # one block: either

@@ -80,7 +80,7 @@ def find_conflicts(
     context = _Context(annotated, entities)
     found: list[Conflict] = []
     found += _numeric(claims, context, tolerance)
-    found += _polarity(claims, context)
+    found += _polarity(claims, context, blocks)
     found += _supersession(claims, context)
     found += _whereabouts(claims, context)
     found += _temporal(claims, context)
@@ -214,7 +214,11 @@ def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> 
     return [rows for rows in blocks.values() if 1 < len(rows) <= MAX_BLOCK_SIZE]
 
 
-def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
+def _polarity(
+    claims: Sequence[Claim], ctx: _Context, blocks: dict[str, int] | None = None
+) -> list[Conflict]:
+    """A claim's statements against its own denials, and each denial against the statement most
+    like it in another claim of another document (of the denial's story block, with ``blocks``)."""
     conflicts = []
     reads = list(map(_said, claims))
     for claim, read in zip(claims, reads, strict=True):
@@ -241,6 +245,8 @@ def _polarity(claims: Sequence[Claim], ctx: _Context) -> list[Conflict]:
             other, said = stated_by_claim[row]
             if other.id == claim.id or said.doc == denial.doc:
                 continue
+            if blocks is not None and blocks[said.doc] != blocks[denial.doc]:
+                continue  # (another story of a mixed pile: never its pair, however alike)
             score = len(proposition & stems_of[row]) / len(proposition)
             if score < MIN_DENIAL_OVERLAP:
                 continue
