@@ -215,7 +215,9 @@ def _numeric_blocks(quantities: list[tuple[Quantity, Claim]], ctx: _Context) -> 
 
 
 def _polarity(
-    claims: Sequence[Claim], ctx: _Context, blocks: dict[str, int] | None = None
+    claims: Sequence[Claim],
+    ctx: _Context,
+    blocks: dict[str, int] | None = None,
 ) -> list[Conflict]:
     """A claim's statements against its own denials, and each denial against the statement most
     like it in another claim of another document (of the denial's story block, with ``blocks``)."""
@@ -233,7 +235,6 @@ def _polarity(
     for row, stems in enumerate(stems_of):
         for stem in stems & denied_stems:
             with_stem[stem].append(row)
-    place = {c.id: n for n, c in enumerate(claims)}
     for d, rows in _sharing(denials, with_stem, len(stems_of)):
         claim, denial, proposition = denials[d]
         # The subject of a clause that says "X denied ..." is the denier, not a participant.
@@ -253,8 +254,7 @@ def _polarity(
             if _same_participant(said, stems_of[row], subject, proposition, ctx):
                 candidates.append((score, other, said))
         if candidates:
-            # (of equal scores, the claim first in the story's order: never its id, which is a name)
-            score, other, mention = max(candidates, key=lambda c: (c[0], -place[c[1].id]))
+            score, other, mention = max(candidates, key=lambda c: (c[0], c[1].id))
             if len(proposition & _stems(mention.span)) >= 2:
                 conflicts.append(_polarity_conflict((other.id, claim.id), mention, denial, ctx))
     unique: dict[tuple[str, ...], Conflict] = {}
