@@ -137,13 +137,15 @@ def test_align_claim_ids_are_the_first_reports_words_and_are_safe_to_link():
         "c-the-minister-said-on-friday-that",
         "c-the-road-would-reopen",
     ]
-    alike = claim_ids([first("Talks went on."), first("Talks went on, he said."), first("So talks went on!", 3)])
+    later = first("So talks went on!", 3)
+    alike = claim_ids([first("Talks went on."), first("Talks went on, he said."), later])
     assert alike[:2] == ["c-talks-went-on", "c-talks-went-on-he-said"]
-    assert re.fullmatch(r"c-talks-went-on-[0-9a-f]{6}", alike[2])  # a fingerprint of its first report
+    assert re.fullmatch(r"c-talks-went-on-[0-9a-f]{6}", alike[2])  # its first report's fingerprint
     # A claim placed before them that begins alike renames only the first of them, not the others.
-    before = claim_ids([first("Yes, talks went on?", 5), first("Talks went on."), first("So talks went on!", 3)])
+    before = claim_ids([first("Yes, talks went on?", 5), first("Talks went on."), later])
     assert before[2] == alike[2] and before[1] != alike[0]
-    many = claim_ids([first("Talks went on 2."), *[first("Talks went on.")] * 4])  # reports alike in all
+    # First reports alike in all, and an id already taken:
+    many = claim_ids([first("Talks went on 2."), *[first("Talks went on.")] * 4])
     fingerprint = many[2]
     assert many == [
         "c-talks-went-on-2",

@@ -309,7 +309,8 @@ def test_pair_memo_checks_only_the_pairs_an_add_brought_and_answers_as_the_check
     first, second = np.array([0, 1, 1, 2, 3, 4]), np.array([1, 2, 5, 3, 6, 5])
     asked.clear()
     verdicts = memo(rows, first, second, 4).tolist()
-    assert verdicts == [abs(rows[i][1] - rows[j][1]) > 4 for i, j in zip(first, second, strict=True)]
+    pairs = zip(first, second, strict=True)
+    assert verdicts == [abs(rows[i][1] - rows[j][1]) > 4 for i, j in pairs]
     assert len(asked) == 2  # the new row's pair and the changed row's; the other four found again
     asked.clear()
     assert memo(rows, first, second, 200).tolist() == [False] * 6 and len(asked) == 6  # another bar

@@ -221,7 +221,10 @@ def test_conflicts_a_denial_pairs_with_the_statement_most_like_it_in_its_own_sto
         claim("c-d", "d", denied, "denied", denied.index("the army")),
     ]
     ctx = SimpleNamespace(
-        names={}, entity_name={}, outlet={"a": "A", "b": "B", "d": "D"}, source=lambda m: m.doc
+        names={},
+        entity_name={},
+        outlet={"a": "A", "b": "B", "d": "D"},
+        source=lambda m: m.doc,
     )
     for first, second in (("a", "b"), ("b", "a")):  # (either statement first in the story's order)
         ordered = [c for doc in (first, second, "d") for c in claims if c.mentions[0].doc == doc]

@@ -195,6 +195,7 @@ def test_events_a_story_kept_open_links_again_only_the_parts_an_add_touched(monk
     again = link_event_mentions(mentions, {"a": 1, "b": 1, "c": 0, "d": 0})  # (the same blocks)
     assert again == before and len(linked) == 2
     added = [*mentions, _mention("e", "strike", "c9", subject="union")]
-    assert link_event_mentions(added, {"a": 1, "b": 1, "c": 0, "d": 0, "e": 0}) == [[0, 1], [2, 3, 4]]
+    blocks = {"a": 1, "b": 1, "c": 0, "d": 0, "e": 0}
+    assert link_event_mentions(added, blocks) == [[0, 1], [2, 3, 4]]
     assert len(linked) == 3  # only the part the new mention joined
     forget_story()

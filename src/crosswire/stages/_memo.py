@@ -89,9 +89,14 @@ def items_memo(function: Function) -> Function:
     return _memo_in_rounds(function, _identities, _same_items)
 
 
-def _memo_in_rounds(function: Function, key_of: Callable[[Any], Any], same: Callable[[Any, Any], bool]) -> Function:
+def _memo_in_rounds(
+    function: Function,
+    key_of: Callable[[Any], Any],
+    same: Callable[[Any, Any], bool],
+) -> Function:
     """``function`` memoised on ``key_of(first argument)``, the answer kept in rounds (see
-    ``object_memo``); ``same(kept, given)`` tells whether the kept first argument is the given one."""
+    ``object_memo``); ``same(kept, given)`` tells whether the kept first argument is the given
+    one."""
     rounds: _Rounds = [{}, {}]
 
     @functools.wraps(function)
@@ -103,7 +108,8 @@ def _memo_in_rounds(function: Function, key_of: Callable[[Any], Any], same: Call
             found = rounds[1].pop(key, None)
             if found is not None:
                 asked[key] = found
-        if found is not None and same(found[0], first) and (found[1] is rest or _same(found[1], rest)):
+        found_again = found is not None and same(found[0], first)
+        if found_again and (found[1] is rest or _same(found[1], rest)):
             return found[2]
         if len(asked) >= MEMO_SIZE:
             asked.clear()
@@ -161,10 +167,12 @@ class PairMemo:
         _MEMOS.append(self)
 
     def cache_clear(self) -> None:
-        self._rows: dict[tuple[int, ...], tuple[tuple[Any, ...], int]] = {}  # identities: row, number
+        # each row's identities: the row, its number
+        self._rows: dict[tuple[int, ...], tuple[tuple[Any, ...], int]] = {}
         self._numbers = 0  # the next row's number
         self._rest: tuple[Any, ...] | None = None
-        self._pairs = np.empty(0, dtype=np.int64)  # the last call's pairs, by their rows' numbers, sorted
+        # the last call's pairs, by their rows' numbers, sorted
+        self._pairs = np.empty(0, dtype=np.int64)
         self._verdicts = np.empty(0, dtype=bool)
 
     def cache_info(self) -> _Info:

@@ -33,7 +33,15 @@ from crosswire.lexicons import (
     REPORTING_VERBS,
     SILENCE,
 )
-from crosswire.models import COMMENTARY_GENRES, Annotated, Claim, ClaimMention, Document, Entity, Quantity
+from crosswire.models import (
+    COMMENTARY_GENRES,
+    Annotated,
+    Claim,
+    ClaimMention,
+    Document,
+    Entity,
+    Quantity,
+)
 from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
@@ -118,7 +126,8 @@ def align_claims(
     groups = _average_link([m.doc for m in mentions], scores, threshold, 1.0 if combiner else 0.8)
     groups = sorted(groups, key=lambda g: min(g))
     claims: list[Claim] = []
-    for claim_id, members in zip(claim_ids([mentions[min(g)] for g in groups], docs), groups, strict=True):
+    ids = claim_ids([mentions[min(g)] for g in groups], docs)
+    for claim_id, members in zip(ids, groups, strict=True):
         ordered = sorted(members)
         group = [mentions[i] for i in ordered]
         # (one mention's numbers: the tuple its evidence holds, the same object from add to add)
@@ -128,7 +137,10 @@ def align_claims(
     return tuple(claims)
 
 
-def claim_ids(first: Sequence[ClaimMention], documents: Mapping[str, Document] | None = None) -> list[str]:
+def claim_ids(
+    first: Sequence[ClaimMention],
+    documents: Mapping[str, Document] | None = None,
+) -> list[str]:
     """Each claim's id, from the words of its first report in the story's order (the earliest
     published, then the canonical order within a day): its first words as a slug, "c-prigozhin-
     launched-the-rebellion". A later claim whose first report begins alike adds a fingerprint of
@@ -150,7 +162,8 @@ def claim_ids(first: Sequence[ClaimMention], documents: Mapping[str, Document] |
         base = _id_base(m.span)
         if base in given:
             document = (documents or {}).get(m.doc)
-            title, date = (document.title or "", document.published.date or "") if document else ("", "")
+            title = document.title or "" if document else ""
+            date = document.published.date or "" if document else ""
             base = f"{base}-{_fingerprint(title, date, m.text, m.start)}"
         else:
             given.add(base)
@@ -161,7 +174,8 @@ def claim_ids(first: Sequence[ClaimMention], documents: Mapping[str, Document] |
 @story_memo
 def _fingerprint(title: str, date: str, sentence: str, start: int) -> str:
     """Six hexadecimal digits of a hash of a claim's first report (see ``claim_ids``)."""
-    return hashlib.blake2b(f"{title}\0{date}\0{start}\0{sentence}".encode(), digest_size=3).hexdigest()
+    read = f"{title}\0{date}\0{start}\0{sentence}".encode()
+    return hashlib.blake2b(read, digest_size=3).hexdigest()
 
 
 @story_memo
@@ -182,12 +196,13 @@ def candidates_for(
     a story kept open, only the pairs an add brought are checked (``PairMemo``)."""
     blocks_of = [index.blocks(), *evidence.name_blocks(), *evidence.quantity_blocks()]
     first, second = candidate_arrays(blocks_of, len(mentions))
-    # Only news corroborates (background, opinion and questions stay apart), only across documents,
-    # of one story of a mixed pile, and of one language: the encoder and the word features are of one
-    # language, no match across two.
-    docs, news, languages, stories = (np.array(column) for column in _row_codes(mentions, evidence, blocks))
-    kept = news[first] & news[second] & (docs[first] != docs[second]) & (languages[first] == languages[second])
-    kept &= stories[first] == stories[second]
+    # Only news corroborates (background, opinion and questions stay apart), only across
+    # documents, of one story of a mixed pile, and of one language: the encoder and the word
+    # features are of one language, no match across two.
+    codes = _row_codes(mentions, evidence, blocks)
+    docs, news, languages, stories = (np.array(column) for column in codes)
+    kept = news[first] & news[second] & (docs[first] != docs[second])
+    kept &= (languages[first] == languages[second]) & (stories[first] == stories[second])
     first, second = first[kept], second[kept]
     rows = list(zip(mentions, evidence.numbers, strict=True))
     apart = _APART(rows, first, second, tolerance)
@@ -202,12 +217,19 @@ def _row_codes(
     language_codes: dict[str, int] = {}
     docs = [doc_codes.setdefault(m.doc, len(doc_codes)) for m in mentions]
     news = [m.kind == "news" for m in mentions]
-    languages = [language_codes.setdefault(language, len(language_codes)) for language in evidence.languages]
+    spoken = evidence.languages
+    languages = [language_codes.setdefault(each, len(language_codes)) for each in spoken]
     stories = [blocks[m.doc] for m in mentions] if blocks is not None else [0] * len(mentions)
     return docs, news, languages, stories
 
 
-def _apart(a: ClaimMention, na: Sequence[Quantity], b: ClaimMention, nb: Sequence[Quantity], tolerance: float) -> bool:
+def _apart(
+    a: ClaimMention,
+    na: Sequence[Quantity],
+    b: ClaimMention,
+    nb: Sequence[Quantity],
+    tolerance: float,
+) -> bool:
     """Two news mentions of two documents that are never to be compared: a mention whose content is
     in another sentence ("others could do the same"), or a pair ``_guarded`` keeps apart."""
     if _CONTENT_ELSEWHERE(a.span) or _CONTENT_ELSEWHERE(b.span):

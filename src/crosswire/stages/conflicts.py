@@ -264,15 +264,19 @@ def _polarity(
 
 
 def _sharing(
-    denials: list[tuple[Claim, ClaimMention, frozenset[str]]], with_stem: dict[str, list[int]], statements: int
+    denials: list[tuple[Claim, ClaimMention, frozenset[str]]],
+    with_stem: dict[str, list[int]],
+    statements: int,
 ) -> list[tuple[int, list[int]]]:
     """For each denial (by its place in ``denials``) that some statement may pair with, those
     statements (rows, in order): the ones holding enough of what it denies to reach the overlap a
-    pair needs. A statement holds at most the stems of the denial it shares that few statements hold
-    (``with_stem``: at most ``MAX_BLOCK_SIZE``) and every one that many hold: a statement that cannot
-    reach the overlap that way is left out. Counted for every denial at once (one sparse product,
-    not a loop over each denial's stems: a story of 2,000 articles holds some 11,000 denials)."""
-    small = {stem: code for code, stem in enumerate(s for s, rows in with_stem.items() if len(rows) <= MAX_BLOCK_SIZE)}
+    pair needs. A statement holds at most the stems of the denial it shares that few statements
+    hold (``with_stem``: at most ``MAX_BLOCK_SIZE``) and every one that many hold: a statement
+    that cannot reach the overlap that way is left out. Counted for every denial at once (one
+    sparse product, not a loop over each denial's stems: a story of 2,000 articles holds some
+    11,000 denials)."""
+    rarer = (stem for stem, rows in with_stem.items() if len(rows) <= MAX_BLOCK_SIZE)
+    small = {stem: code for code, stem in enumerate(rarer)}
     if not small or not denials:
         return []
     held = sparse.csr_matrix(
@@ -284,7 +288,8 @@ def _sharing(
         shape=(len(small), statements),
     )
     codes = [[small[s] for s in proposition if s in small] for _, _, proposition in denials]
-    large = np.array([sum(1 for s in p if len(with_stem.get(s, ())) > MAX_BLOCK_SIZE) for _, _, p in denials])
+    common = [sum(len(with_stem.get(s, ())) > MAX_BLOCK_SIZE for s in p) for _, _, p in denials]
+    large = np.array(common)
     size = np.array([len(p) for _, _, p in denials])
     asks = sparse.csr_matrix(
         (

@@ -86,10 +86,10 @@ def link_event_mentions(
     blocks: Mapping[str, int] | None = None,
     languages: Mapping[str, str] | None = None,
 ) -> list[list[int]]:
-    """Mentions of one happening, as groups of indices into ``mentions`` (every mention in one group),
-    each group in order, the groups in the order of their first mentions. Two groups join only when
-    nothing in one contradicts the other: no two subjects, no two days, no lasting state beside a
-    dated act. ``languages``: each document's language (English when not given).
+    """Mentions of one happening, as groups of indices into ``mentions`` (every mention in one
+    group), each group in order, the groups in the order of their first mentions. Two groups join
+    only when nothing in one contradicts the other: no two subjects, no two days, no lasting state
+    beside a dated act. ``languages``: each document's language (English when not given).
 
     Mentions of no one claim and no one verb (in a story block) are never compared, even through
     others: each connected part of the story's mentions is linked on its own (``_linked``), which
@@ -107,7 +107,8 @@ def link_event_mentions(
     return groups
 
 
-VerbGroup = tuple[int, str]  # a story block and a verb's lemma: the mentions that may tell one event
+# A story block and a verb's lemma: the mentions that may tell one event.
+VerbGroup = tuple[int, str]
 
 
 def _verb_groups(
@@ -120,7 +121,8 @@ def _verb_groups(
     not one event)."""
     found: list[VerbGroup | None] = []
     for m in mentions:
-        if m.lemma and m.happened and m.lemma not in _NO_EVENT.in_language((languages or {}).get(m.doc, "en")):
+        language = (languages or {}).get(m.doc, "en")
+        if m.lemma and m.happened and m.lemma not in _NO_EVENT.in_language(language):
             found.append(((blocks or {}).get(m.doc, 0), m.lemma))
         else:
             found.append(None)
@@ -142,7 +144,10 @@ def _parts(mentions: Sequence[EventMention], verbs: Sequence[VerbGroup | None]) 
     n = len(mentions)
     size = n + len(codes)
     graph = sparse.csr_matrix(
-        (np.ones(len(rows), dtype=np.int8), (np.array(rows, dtype=np.int64), n + np.array(columns, dtype=np.int64))),
+        (
+            np.ones(len(rows), dtype=np.int8),
+            (np.array(rows, dtype=np.int64), n + np.array(columns, dtype=np.int64)),
+        ),
         shape=(size, size),
     )
     _, labels = connected_components(graph, directed=False)
@@ -159,7 +164,10 @@ def _numbered(verbs: Iterable[VerbGroup | None]) -> tuple[int, ...]:
 
 
 @items_memo  # (a desk's next add finds most parts again: the same mentions, in a new tuple)
-def _linked(mentions: tuple[EventMention, ...], verbs: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+def _linked(
+    mentions: tuple[EventMention, ...],
+    verbs: tuple[int, ...],
+) -> tuple[tuple[int, ...], ...]:
     """``link_event_mentions`` of one connected part: its groups, as positions in ``mentions``;
     ``verbs``: each mention's verb group, numbered (``_numbered``)."""
     sets = DisjointSet(range(len(mentions)))
