@@ -144,7 +144,7 @@ def test_align_claim_ids_are_the_first_reports_words_and_are_safe_to_link():
     # A claim placed before them that begins alike renames only the first of them, not the others.
     before = claim_ids([first("Yes, talks went on?", 5), first("Talks went on."), later])
     assert before[2] == alike[2] and before[1] != alike[0]
-    # First reports alike in all, and an id already taken:
+    # A first report read as "Talks went on 2" takes that id; four first reports alike in all:
     many = claim_ids([first("Talks went on 2."), *[first("Talks went on.")] * 4])
     fingerprint = many[2]
     assert many == [
@@ -154,3 +154,15 @@ def test_align_claim_ids_are_the_first_reports_words_and_are_safe_to_link():
         f"{fingerprint}-2",
         f"{fingerprint}-3",
     ]
+    # The same sentence in two documents: their titles and days tell the two first reports apart.
+    from types import SimpleNamespace
+
+    def document(title: str, day: str) -> SimpleNamespace:
+        return SimpleNamespace(title=title, published=SimpleNamespace(date=day))
+
+    two = [ClaimMention(doc, "s1", "Talks went on.", None, None, "asserted") for doc in "abc"]
+    documents = {"a": document("One", "2024-04-05"), "b": document("Two", "2024-04-05")}
+    named = claim_ids(two, documents | {"c": document("One", "2024-04-06")})
+    assert named[0] == "c-talks-went-on" and len(set(named)) == 3
+    assert not any(re.search(r"-\d$", each) for each in named)  # fingerprints, no numbers
+    assert claim_ids(two[:2], documents)[1] == named[1]  # (what comes after changes nothing)

@@ -216,7 +216,7 @@ def test_conflicts_a_denial_pairs_with_the_statement_most_like_it_in_its_own_sto
         return Claim(claim_id, text, (m,), 1, None, "single_source")
 
     claims = [
-        claim("c-a-first", "a", said, "asserted"),  # (first in place, and the greater id)
+        claim("c-z-first", "a", said, "asserted"),  # (first in place, and the greater id)
         claim("c-b-second", "b", said, "asserted"),
         claim("c-d", "d", denied, "denied", denied.index("the army")),
     ]
@@ -231,3 +231,37 @@ def test_conflicts_a_denial_pairs_with_the_statement_most_like_it_in_its_own_sto
         found = _polarity(ordered, ctx, {"a": 0, "b": 1, "d": 1})
         assert [k.claims for k in found] == [("c-b-second", "c-d")]
         assert len(_polarity(ordered, ctx, {"a": 0, "b": 0, "d": 0})) == 1  # one block: either
+
+
+def test_conflicts_denials_candidate_statements_are_those_of_the_loop_over_each_denial(monkeypatch):
+    """``_sharing`` counts every denial's candidate statements at once (in slices of denials): on
+    random stories, with stems over the block size, the same rows in the same order as the loop over
+    each denial's stems it replaced (e771523)."""
+    import random
+    from collections import Counter, defaultdict
+    from itertools import chain
+
+    from crosswire.stages import conflicts
+
+    monkeypatch.setattr(conflicts, "MAX_BLOCK_SIZE", 5)
+    monkeypatch.setattr(conflicts, "_DENIALS_AT_ONCE", 3)
+    rng = random.Random(3)
+    words = [f"w{n}" for n in range(12)]
+    for _ in range(200):
+        statements = [frozenset(rng.sample(words, rng.randrange(1, 6))) for _ in range(29)]
+        propositions = [frozenset(rng.sample(words, rng.randrange(2, 6))) for _ in range(8)]
+        denials = [(None, None, proposition) for proposition in propositions]
+        denied = frozenset().union(*(p for _, _, p in denials))
+        with_stem = defaultdict(list)
+        for row, stems in enumerate(statements):
+            for stem in stems & denied:
+                with_stem[stem].append(row)
+        expected = []
+        for d, (_, _, proposition) in enumerate(denials):
+            small = [s for s in proposition if 0 < len(with_stem.get(s, ())) <= 5]
+            large = sum(1 for s in proposition if len(with_stem.get(s, ())) > 5)
+            held = Counter(chain.from_iterable(with_stem[s] for s in small))
+            rows = sorted(r for r, n in held.items() if (n + large) / len(proposition) >= 0.6)
+            if rows:
+                expected.append((d, rows))
+        assert conflicts._sharing(denials, with_stem, len(statements)) == expected

@@ -144,16 +144,58 @@ def test_events_name_the_claims_as_they_are_now_when_a_desk_renames_them(sample_
     assert [[f"{c}-now" for c in e.claims] for e in first] == [list(e.claims) for e in again]
 
 
-def test_events_linking_each_connected_part_alone_gives_the_groups_of_linking_all_at_once():
+def _linked_in_one_pass(mentions, blocks, max_group):
+    """The linking of every mention in one pass, as ``link_event_mentions`` did until 11bb322 (the
+    reference the part-by-part linking must equal)."""
+    from collections import defaultdict
+
+    from crosswire.stages._disjoint import DisjointSet
+    from crosswire.stages.events import _NO_EVENT, _by_claim, _Held, _in_common
+
+    sets = DisjointSet(range(len(mentions)))
+    held = {}
+
+    def held_by(root):
+        return held.setdefault(root, _Held.of(mentions[root]))
+
+    def join(root, other, force=False):
+        if force or not held_by(root).clashes(held_by(other)):
+            sets.union(root, other)
+            held_by(root).take(held_by(other))
+
+    for claim_group in _by_claim(mentions).values():
+        for i in claim_group[1:]:
+            root, other = sets.find(claim_group[0]), sets.find(i)
+            if root != other:
+                join(root, other, force=True)
+    groups = defaultdict(list)
+    for i, m in enumerate(mentions):
+        if m.lemma and m.lemma not in _NO_EVENT.in_language("en") and m.happened:
+            groups[(blocks.get(m.doc, 0), m.lemma)].append(i)
+    for members in groups.values():
+        if len(members) > max_group:
+            continue
+        for x, i in enumerate(members):
+            root = sets.find(i)
+            for j in members[x + 1 :]:
+                other = sets.find(j)
+                if other != root and _in_common(mentions[i], mentions[j]):
+                    join(root, other)
+    return sorted(sorted(group) for group in sets.groups().values())
+
+
+def test_events_linking_each_part_alone_gives_the_groups_of_linking_all_at_once(monkeypatch):
     """Mentions are linked part by part (those of no one claim and no one verb apart), and a story
-    kept open finds its untouched parts again: on random stories, and on each again with mentions
-    added, the groups are those of the linking of every mention in one pass."""
+    kept open finds its untouched parts again: on random stories with story blocks and verb groups
+    over the size cap, and on each again with mentions added and its blocks renumbered, the groups
+    are those of linking every mention in one pass (the code before 11bb322)."""
     import random
 
-    from crosswire.stages.events import _linked, _numbered, _verb_groups
+    from crosswire.stages import events
 
+    monkeypatch.setattr(events, "MAX_GROUP", 6)
     rng = random.Random(7)
-    for _ in range(200):
+    for _ in range(300):
         mentions = [
             EventMention(
                 doc=f"d{rng.randrange(6)}",
@@ -170,11 +212,12 @@ def test_events_linking_each_connected_part_alone_gives_the_groups_of_linking_al
             )
             for k in range(rng.randrange(1, 40))
         ]
-        for size in (len(mentions) // 2, len(mentions)):  # a story, then the same with an add
+        blocks = {f"d{n}": rng.randrange(2) for n in range(6)}
+        renumbered = {doc: 1 - block for doc, block in blocks.items()}  # (the same blocks)
+        for size, given_blocks in ((len(mentions) // 2, blocks), (len(mentions), renumbered)):
             given = mentions[: max(size, 1)]
-            whole = _linked.__wrapped__(tuple(given), _numbered(_verb_groups(given, None, None)))
-            expected = sorted(sorted(group) for group in whole)
-            assert link_event_mentions(given) == expected
+            expected = _linked_in_one_pass(given, given_blocks, 6)
+            assert link_event_mentions(given, given_blocks) == expected
     forget_story()
 
 

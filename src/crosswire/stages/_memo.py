@@ -94,9 +94,7 @@ def _memo_in_rounds(
     key_of: Callable[[Any], Any],
     same: Callable[[Any, Any], bool],
 ) -> Function:
-    """``function`` memoised on ``key_of(first argument)``, the answer kept in rounds (see
-    ``object_memo``); ``same(kept, given)`` tells whether the kept first argument is the given
-    one."""
+    """``function`` memoised on ``key_of(first)``, in rounds (see ``object_memo``)."""
     rounds: _Rounds = [{}, {}]
 
     @functools.wraps(function)
@@ -153,6 +151,9 @@ def kept_alike(function: Function) -> Function:
     return _in_rounds(made, rounds)
 
 
+_MOST_ROWS = 1 << 31  # rows a ``PairMemo`` numbers before starting afresh: a pair is two in 64 bits
+
+
 class PairMemo:
     """A check made on many pairs of a story's rows (two claim mentions, with what each carries),
     memoised on the rows' identity until ``forget_story``, for the pairs of its latest call: a story
@@ -182,7 +183,7 @@ class PairMemo:
         self, rows: Sequence[tuple[Any, ...]], first: np.ndarray, second: np.ndarray, *rest: Any
     ) -> np.ndarray:
         """``check(*rows[i], *rows[j], *rest)`` for each pair (i, j) of ``first`` and ``second``."""
-        if self._rest is None or not _same(self._rest, rest):
+        if self._rest is None or not _same(self._rest, rest) or self._numbers >= _MOST_ROWS:
             self.cache_clear()
             self._rest = rest
         numbers = np.fromiter(map(self._number, rows), dtype=np.int64, count=len(rows))

@@ -200,7 +200,8 @@ def candidates_for(
     # documents, of one story of a mixed pile, and of one language: the encoder and the word
     # features are of one language, no match across two.
     codes = _row_codes(mentions, evidence, blocks)
-    docs, news, languages, stories = (np.array(column) for column in codes)
+    docs, news, languages, stories = (np.array(column, dtype=np.int64) for column in codes)
+    news = news.astype(bool)
     kept = news[first] & news[second] & (docs[first] != docs[second])
     kept &= (languages[first] == languages[second]) & (stories[first] == stories[second])
     first, second = first[kept], second[kept]
@@ -212,7 +213,8 @@ def candidates_for(
 def _row_codes(
     mentions: Sequence[ClaimMention], evidence: _Evidence, blocks: dict[str, int] | None
 ) -> tuple[list[int], list[bool], list[int], list[int]]:
-    """Each mention's document, whether it is news, its language and its story block, as numbers."""
+    """Each mention's document, whether it is news, its language and its story block, as numbers
+    (``blocks`` must hold every mention's document)."""
     doc_codes: dict[str, int] = {}
     language_codes: dict[str, int] = {}
     docs = [doc_codes.setdefault(m.doc, len(doc_codes)) for m in mentions]

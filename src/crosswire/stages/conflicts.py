@@ -64,6 +64,7 @@ NOUN_CLASSES = {
 MAX_MAGNITUDE = 10.0
 MIN_RELATED_SIMILARITY = 0.12
 MIN_DENIAL_OVERLAP = 0.6
+_DENIALS_AT_ONCE = 2048  # denials whose candidate statements are counted in one product
 _DENIES = searcher(DENIAL)  # (a story's denials, each read once)
 _LEGAL_OBJECT = re.compile(r"\b(?:charges?|case|warrant|investigation|proceedings|ban|sanctions?|levy|tax)\b", re.I)
 
@@ -268,13 +269,11 @@ def _sharing(
     with_stem: dict[str, list[int]],
     statements: int,
 ) -> list[tuple[int, list[int]]]:
-    """For each denial (by its place in ``denials``) that some statement may pair with, those
-    statements (rows, in order): the ones holding enough of what it denies to reach the overlap a
-    pair needs. A statement holds at most the stems of the denial it shares that few statements
-    hold (``with_stem``: at most ``MAX_BLOCK_SIZE``) and every one that many hold: a statement
-    that cannot reach the overlap that way is left out. Counted for every denial at once (one
-    sparse product, not a loop over each denial's stems: a story of 2,000 articles holds some
-    11,000 denials)."""
+    """Each denial (by place) that some statement can reach ``MIN_DENIAL_OVERLAP`` with, and those
+    statements' rows, in order."""
+    # A statement holds at most the denial's stems that few statements hold (``MAX_BLOCK_SIZE``)
+    # and every one that many hold; one that cannot reach the overlap so is left out. Counted for
+    # many denials at once (a 2,000-article story holds some 11,000), not stem by stem.
     rarer = (stem for stem, rows in with_stem.items() if len(rows) <= MAX_BLOCK_SIZE)
     small = {stem: code for code, stem in enumerate(rarer)}
     if not small or not denials:
@@ -299,13 +298,14 @@ def _sharing(
         ),
         shape=(len(denials), len(small)),
     )
-    shared = (asks @ held).tocoo()
-    enough = (shared.data + large[shared.row]) / size[shared.row] >= MIN_DENIAL_OVERLAP
-    first, second = shared.row[enough], shared.col[enough]
-    order = np.lexsort((second, first))
     found: dict[int, list[int]] = defaultdict(list)
-    for d, row in zip(first[order].tolist(), second[order].tolist(), strict=True):
-        found[d].append(row)
+    for start in range(0, len(denials), _DENIALS_AT_ONCE):  # (every pair sharing a stem, a slice)
+        shared = (asks[start : start + _DENIALS_AT_ONCE] @ held).tocsr()
+        shared.sort_indices()  # (each denial's statements in order)
+        first = start + np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+        enough = (shared.data + large[first]) / size[first] >= MIN_DENIAL_OVERLAP
+        for d, row in zip(first[enough].tolist(), shared.indices[enough].tolist(), strict=True):
+            found[d].append(row)
     return list(found.items())
 
 

@@ -108,18 +108,18 @@ def link_event_mentions(
 
 
 # A story block and a verb's lemma: the mentions that may tell one event.
-VerbGroup = tuple[int, str]
+_VerbGroup = tuple[int, str]
 
 
 def _verb_groups(
     mentions: Sequence[EventMention],
     blocks: Mapping[str, int] | None,
     languages: Mapping[str, str] | None,
-) -> list[VerbGroup | None]:
+) -> list[_VerbGroup | None]:
     """Each mention's verb group; None for a verb that names no happening of its own, for what is
     not told as having happened, and for a group of more than ``MAX_GROUP`` mentions (a common verb,
     not one event)."""
-    found: list[VerbGroup | None] = []
+    found: list[_VerbGroup | None] = []
     for m in mentions:
         language = (languages or {}).get(m.doc, "en")
         if m.lemma and m.happened and m.lemma not in _NO_EVENT.in_language(language):
@@ -130,10 +130,9 @@ def _verb_groups(
     return [None if group is None or sizes[group] > MAX_GROUP else group for group in found]
 
 
-def _parts(mentions: Sequence[EventMention], verbs: Sequence[VerbGroup | None]) -> list[list[int]]:
-    """The connected parts of the mentions, two being connected when they tell one claim or share a
-    verb group: lists of indices, each in order."""
-    codes: dict[tuple[str, str] | VerbGroup, int] = {}
+def _parts(mentions: Sequence[EventMention], verbs: Sequence[_VerbGroup | None]) -> list[list[int]]:
+    """The mentions' connected parts (through one claim or one verb group), each in order."""
+    codes: dict[tuple[str, str] | _VerbGroup, int] = {}
     rows: list[int] = []
     columns: list[int] = []
     for i, (m, verb) in enumerate(zip(mentions, verbs, strict=True)):
@@ -156,10 +155,10 @@ def _parts(mentions: Sequence[EventMention], verbs: Sequence[VerbGroup | None]) 
     return [part.tolist() for part in np.split(order, cuts)] if n else []
 
 
-def _numbered(verbs: Iterable[VerbGroup | None]) -> tuple[int, ...]:
+def _numbered(verbs: Iterable[_VerbGroup | None]) -> tuple[int, ...]:
     """A part's verb groups as the order in which each first comes, -1 for none: all that linking
     reads of them (a story block's number, which an add can change, is not)."""
-    numbers: dict[VerbGroup, int] = {}
+    numbers: dict[_VerbGroup, int] = {}
     return tuple(-1 if verb is None else numbers.setdefault(verb, len(numbers)) for verb in verbs)
 
 
