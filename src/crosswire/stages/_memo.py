@@ -194,8 +194,9 @@ class PairMemo:
         found[found] = self._pairs[at[found]] == pairs[found]
         verdicts = np.zeros(len(pairs), dtype=bool)
         verdicts[found] = self._verdicts[at[found]]
-        for k in np.flatnonzero(~found).tolist():
-            verdicts[k] = self._check(*rows[first[k]], *rows[second[k]], *rest)
+        unknown = np.flatnonzero(~found)
+        asked = zip(first[unknown].tolist(), second[unknown].tolist(), strict=True)
+        verdicts[unknown] = [self._check(*rows[i], *rows[j], *rest) for i, j in asked]
         order = np.argsort(pairs, kind="stable")
         self._pairs, self._verdicts = pairs[order], verdicts[order]
         return verdicts
