@@ -162,8 +162,8 @@ def claim_ids(
         base = _id_base(m.span)
         if base in given:
             document = (documents or {}).get(m.doc)
-            title = document.title or "" if document else ""
-            date = document.published.date or "" if document else ""
+            title = (document.title or "") if document else ""
+            date = (document.published.date or "") if document else ""
             base = f"{base}-{_fingerprint(title, date, m.text, m.start)}"
         else:
             given.add(base)
@@ -199,9 +199,7 @@ def candidates_for(
     # Only news corroborates (background, opinion and questions stay apart), only across
     # documents, of one story of a mixed pile, and of one language: the encoder and the word
     # features are of one language, no match across two.
-    codes = _row_codes(mentions, evidence, blocks)
-    docs, news, languages, stories = (np.array(column, dtype=np.int64) for column in codes)
-    news = news.astype(bool)
+    docs, news, languages, stories = _row_codes(mentions, evidence, blocks)
     kept = news[first] & news[second] & (docs[first] != docs[second])
     kept &= (languages[first] == languages[second]) & (stories[first] == stories[second])
     first, second = first[kept], second[kept]
@@ -212,7 +210,7 @@ def candidates_for(
 
 def _row_codes(
     mentions: Sequence[ClaimMention], evidence: _Evidence, blocks: dict[str, int] | None
-) -> tuple[list[int], list[bool], list[int], list[int]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Each mention's document, whether it is news, its language and its story block, as numbers
     (``blocks`` must hold every mention's document)."""
     doc_codes: dict[str, int] = {}
@@ -222,7 +220,12 @@ def _row_codes(
     spoken = evidence.languages
     languages = [language_codes.setdefault(each, len(language_codes)) for each in spoken]
     stories = [blocks[m.doc] for m in mentions] if blocks is not None else [0] * len(mentions)
-    return docs, news, languages, stories
+    return (
+        np.array(docs, dtype=np.int64),
+        np.array(news, dtype=bool),
+        np.array(languages, dtype=np.int64),
+        np.array(stories, dtype=np.int64),
+    )
 
 
 def _apart(
