@@ -35,6 +35,7 @@ from crosswire.analysis.pipeline import (
     pipeline_for,
     read_sources,
     warm_cleaning,
+    warm_date_search,
 )
 from crosswire.analysis.reconcile import (
     left_out,
@@ -251,6 +252,7 @@ def _sort_into_file(sources: Sources, settings: Settings, progress: Progress | N
     date reader's data instead of each loading its own. The model is let go once they have ended,
     before the stories are found (the phase that grows with the pile)."""
     warm_cleaning()
+    warm_date_search()
     with Spill(path) as spill:
         return _sort_pile(sources, settings, progress, None, spill)
 

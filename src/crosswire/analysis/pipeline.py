@@ -523,6 +523,21 @@ def warm_cleaning() -> None:
         _clean_one(_WARM_UP_PAGE, DEFAULTS.comment_min_paragraphs)
 
 
+@functools.cache
+def warm_date_search() -> None:
+    """Load in this process what htmldate's extensive date search loads page by page: every locale
+    of dateparser and the patterns it compiles for each (about 36 MB, 1.6 s). A page whose date
+    htmldate finds by neither its metadata nor its own patterns is read by dateparser in every
+    locale, so each cleaning worker of a pile loaded them all within its first few hundred pages,
+    each its own copy. Forked after this, they share one (``piles._sort_into_file``). Not for a
+    desk's add, whose few pages may never need it. A warm-up that fails only loses the sharing."""
+    with contextlib.suppress(Exception):
+        from htmldate.extractors import get_external_parser, month_words
+
+        get_external_parser().get_date_data("Xq 31 Yz 2023")  # (no locale reads it: each is tried)
+        month_words()
+
+
 def cleaning_workers(settings: Settings) -> Workers[RawDocument, Document | Skipped]:
     """Cleaning processes (``settings.workers``, one per core by default) to keep for many calls of
     ``clean_all``: each warms up its date and language readers once (about 2 s), not once a call."""
