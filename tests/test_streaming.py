@@ -273,6 +273,29 @@ def test_streaming_a_piles_cleaning_workers_share_the_language_model_let_go_befo
     assert [loaded for step, _, loaded in lines if step == "stories"] == ["False"]
 
 
+def test_streaming_a_piles_cleaning_workers_find_every_date_locale_loaded(nlp, tmp_path, monkeypatch):
+    # A page whose date htmldate finds no other way is read in every locale of dateparser. Loaded in
+    # the sorting process before its cleaning workers fork, one copy serves them all (about 36 MB),
+    # where each worker loaded its own within its first few hundred pages.
+    from dateparser.languages.loader import LocaleDataLoader
+
+    notes = str(tmp_path / "locales")
+    clean_one = pipeline._clean_one
+
+    def cleaning(*args, **kwargs):  # (before this page's own cleaning could load any)
+        _note(notes, f"{os.getppid()} {len(LocaleDataLoader._loaded_locales)}")
+        return clean_one(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_clean_one", cleaning)
+    monkeypatch.setattr(LocaleDataLoader, "_loaded_locales", {})  # (as in a process that read none)
+    pipeline.warm_date_search.cache_clear()
+    assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
+    lines = [line.split() for line in Path(notes).read_text().splitlines()]
+    # (the sorting process's own warm-up page has this process as its parent; the workers', not)
+    in_workers = [int(loaded) for parent, loaded in lines if int(parent) != os.getpid()]
+    assert in_workers and min(in_workers) > 100
+
+
 def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():
     # The stories found wait in the spill file (this process holds only their sizes): ids that are
     # file names may hold any character.
