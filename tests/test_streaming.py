@@ -174,7 +174,8 @@ def test_streaming_a_pile_read_a_few_files_at_a_time_finds_the_stories_of_the_wh
     assert [(s.id, s.documents, s.label) for s, _ in chunked] == [(s.id, s.documents, s.label) for s in expected]
     assert chunked == whole
     with Spill() as spill:
-        features, errors = piles._prepare_pile(sources, SETTINGS, None, None, spill)
+        pile, errors = piles._prepare_pile(sources, SETTINGS, None, None, spill)
+        features = pile.read()
         assert not errors and sorted(features.ids) == sorted(d.id for d in documents)
         # Clustering orders a day's documents by their content hash, outlet as grouped included.
         in_memory = story_features(documents)  # (content hashes of the documents as grouped)
@@ -215,27 +216,36 @@ def test_streaming_a_file_read_twice_under_a_taken_name_keeps_every_document(tmp
     assert sorted(ids) == ["a", "a-2", "a-3"]
 
 
-def test_streaming_a_pile_is_sorted_in_a_process_of_its_own_into_the_same_stories(nlp, monkeypatch, tmp_path):
-    # Reading and sorting a pile holds memory that grows with it; done in a process of its own, it is
-    # all handed back before the first story is parsed. The spill file it wrote is read here: the
-    # stories and dossiers are those of a pile sorted in this process.
+def test_streaming_a_pile_is_read_and_sorted_in_processes_of_their_own_into_the_same_stories(
+    nlp, monkeypatch, tmp_path
+):
+    # Reading and sorting a pile holds memory that grows with it; done in processes of their own, it
+    # is all handed back before the first story is parsed. The stories are found in a process apart
+    # from the reading's, which holds what its cleaning workers share. The spill file they wrote is
+    # read here: the stories and dossiers are those of a pile read and sorted in this process.
     from crosswire.analysis import workers
 
     sources = [str(SAMPLE), str(REFERENCE)]
-    sorted_by = tmp_path / "pids"
-    sort_pile = piles._sort_pile
+    notes = str(tmp_path / "pids")
+    prepare, find = piles._prepare_pile, piles._find_stories
 
-    def noting_the_process(*args, **kwargs):
-        with sorted_by.open("a") as f:
-            f.write(f"{os.getpid()}\n")
-        return sort_pile(*args, **kwargs)
+    def preparing(*args, **kwargs):
+        _note(notes, f"read {os.getpid()}")
+        return prepare(*args, **kwargs)
 
-    monkeypatch.setattr(piles, "_sort_pile", noting_the_process)
+    def finding(*args, **kwargs):
+        _note(notes, f"sort {os.getpid()}")
+        return find(*args, **kwargs)
+
+    monkeypatch.setattr(piles, "_prepare_pile", preparing)
+    monkeypatch.setattr(piles, "_find_stories", finding)
     apart = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
     monkeypatch.setattr(workers, "can_stop", lambda: False)  # (run_apart then runs here)
     here = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
-    first, second = (int(pid) for pid in sorted_by.read_text().split())
-    assert first != os.getpid() and second == os.getpid()
+    steps = [line.split() for line in Path(notes).read_text().splitlines()]
+    assert [step for step, _ in steps] == ["read", "sort", "read", "sort"]
+    pids = [int(pid) for _, pid in steps]
+    assert os.getpid() not in pids[:2] and pids[0] != pids[1] and pids[2:] == [os.getpid()] * 2
     assert apart == here and len(apart) >= 2
 
 
@@ -280,20 +290,28 @@ def test_streaming_a_piles_cleaning_workers_find_every_date_locale_loaded(nlp, t
     from dateparser.languages.loader import LocaleDataLoader
 
     notes = str(tmp_path / "locales")
-    clean_one = pipeline._clean_one
 
     def cleaning(*args, **kwargs):  # (before this page's own cleaning could load any)
-        _note(notes, f"{os.getppid()} {len(LocaleDataLoader._loaded_locales)}")
+        _note(notes, f"clean {os.getppid()} {len(LocaleDataLoader._loaded_locales)}")
         return clean_one(*args, **kwargs)
 
+    def finding(*args, **kwargs):
+        _note(notes, f"stories {os.getppid()} {len(LocaleDataLoader._loaded_locales)}")
+        return find_stories(*args, **kwargs)
+
+    clean_one, find_stories = pipeline._clean_one, piles.cluster_features
     monkeypatch.setattr(pipeline, "_clean_one", cleaning)
+    monkeypatch.setattr(piles, "cluster_features", finding)
     monkeypatch.setattr(LocaleDataLoader, "_loaded_locales", {})  # (as in a process that read none)
     pipeline.warm_date_search.cache_clear()
     assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
     lines = [line.split() for line in Path(notes).read_text().splitlines()]
-    # (the sorting process's own warm-up page has this process as its parent; the workers', not)
-    in_workers = [int(loaded) for parent, loaded in lines if int(parent) != os.getpid()]
+    # (the reading process's own warm-up page has this process as its parent; the workers', not)
+    cleaned = [(int(parent), int(loaded)) for step, parent, loaded in lines if step == "clean"]
+    in_workers = [loaded for parent, loaded in cleaned if parent != os.getpid()]
     assert in_workers and min(in_workers) > 100
+    # The stories are found in a process that never loaded them.
+    assert [int(loaded) for step, _, loaded in lines if step == "stories"] == [0]
 
 
 def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():

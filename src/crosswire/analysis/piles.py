@@ -95,9 +95,9 @@ def iter_stories(
     process does not grow batch after batch; the spaCy pipelines and the words' weights are loaded
     here once and shared. Cleaned
     documents wait in a temporary file (``Spill``) until their batch, with their clustering counts
-    and outlets as grouped, and so do the stories found (their documents' ids). The pile is read and
-    sorted into stories in a process of its own (the local engine without a cache:
-    ``_sort_into_file``), so that what that work left in memory goes back to the system; this process
+    and outlets as grouped, and so do the stories found (their documents' ids). The pile is read in a
+    process of its own and sorted into stories in another (the local engine without a cache:
+    ``_sort_apart``), so that what that work left in memory goes back to the system; this process
     then holds each story's size and one batch's analysis. Inputs that could not be read are
     listed once, in the first story's ``errors``; a document that could not be annotated, in its own
     story's. A pile of inputs none of which could be analysed gives one story with no documents, whose
@@ -106,8 +106,8 @@ def iter_stories(
     executor = executor or LocalExecutor(nlp)
     with Spill() as spill:
         if isinstance(executor, LocalExecutor) and executor.cache is None:
-            with spill.handed_over() as path:  # sorted in a process of its own, which hands its memory back
-                errors = run_apart(_sort_into_file, sources, settings, progress, path)
+            with spill.handed_over() as path:  # (read, then sorted, each in a process of its own)
+                errors = _sort_apart(sources, settings, progress, path)
         else:  # (a cache's connection, or Ray's, is this process's: sorted here)
             errors = _sort_pile(sources, settings, progress, executor.cache, spill, executor.map)
         sizes = spill.story_sizes()
@@ -234,27 +234,64 @@ def _sort_pile(
     ``spill`` (``Spill.stories``); returns the inputs that could not be read, cleaned or read in their
     language."""
     with collecting_less():
-        features, errors = _prepare_pile(sources, settings, progress, cache, spill)
-        spill.put_stories(cluster_features(features, ClusterSettings(threshold=settings.story_similarity), run))
+        kept, errors = _prepare_pile(sources, settings, progress, cache, spill)
+        _find_stories(kept.read(), settings, spill, run)
     return errors
 
 
-def _sort_into_file(sources: Sources, settings: Settings, progress: Progress | None, path: Path) -> list[Skipped]:
-    """``_sort_pile`` into the spill file at ``path`` (run apart from the process that made it).
+def _find_stories(
+    features: SpilledFeatures,
+    settings: Settings,
+    spill: Spill,
+    run: Runner | None = None,
+) -> None:
+    """The pile's stories (``cluster_features``), kept in ``spill``."""
+    found = cluster_features(features, ClusterSettings(threshold=settings.story_similarity), run)
+    spill.put_stories(found)
+
+
+def _sort_apart(
+    sources: Sources,
+    settings: Settings,
+    progress: Progress | None,
+    path: Path,
+) -> list[Skipped]:
+    """``_sort_pile`` into the spill file at ``path``, the pile read in one process of its own and
+    sorted into stories in another (``_read_into_file``, ``_stories_into_file``).
 
     What reading and sorting a pile leaves in memory grows with it: memory freed among objects that
     live on (the documents come back from the cleaning processes), and the C heap left by the
-    stories' totals while they are clustered. In a process of its own, all of it goes back to the
-    system once the stories are found, before any is parsed.
+    stories' totals while they are clustered. In processes of their own, all of it goes back to the
+    system once the stories are found, before any is parsed. Finding the stories, the phase that
+    grows with their number, starts from this process's memory: not from the reading's, which holds
+    what its cleaning workers were forked to share."""
+    counted, errors = run_apart(_read_into_file, sources, settings, progress, path)
+    run_apart(_stories_into_file, counted, settings, path)
+    return errors
+
+
+def _read_into_file(
+    sources: Sources, settings: Settings, progress: Progress | None, path: Path
+) -> tuple[Frequencies, list[Skipped]]:
+    """``_prepare_pile`` into the spill file at ``path``: the pile's frequencies and the inputs that
+    could not be read (its features are in the file).
 
     The cleaning workers are forked from this process after it has cleaned a small page
-    (``warm_cleaning``), so that they share the language identifier's model (about 73 MB) and the
-    date reader's data instead of each loading its own. The model is let go once they have ended,
-    before the stories are found (the phase that grows with the pile)."""
+    (``warm_cleaning``) and loaded what htmldate's date search reads a page with
+    (``warm_date_search``), so that they share the language identifier's model (about 73 MB) and
+    dateparser's locales (about 36 MB) instead of each loading its own."""
     warm_cleaning()
     warm_date_search()
-    with Spill(path) as spill:
-        return _sort_pile(sources, settings, progress, None, spill)
+    with Spill(path) as spill, collecting_less():
+        kept, errors = _prepare_pile(sources, settings, progress, None, spill)
+        return kept.counted, errors
+
+
+def _stories_into_file(counted: Frequencies, settings: Settings, path: Path) -> None:
+    """``_find_stories`` of the pile read into the spill file at ``path`` (``_read_into_file``),
+    whose frequencies are ``counted``."""
+    with Spill(path) as spill, collecting_less():
+        _find_stories(PileFeatures(spill, counted).read(), settings, spill)
 
 
 def _prepare_pile(
@@ -263,15 +300,16 @@ def _prepare_pile(
     progress: Progress | None,
     cache: AnnotationStore | None,
     spill: Spill,
-) -> tuple[SpilledFeatures, list[Skipped]]:
+) -> tuple[PileFeatures, list[Skipped]]:
     """``prepare`` for a pile sorted into stories, holding no pile's worth of text nor of outlet facts:
     inputs are read and cleaned ``PILE_CHUNK`` at a time, each cleaned document, its clustering counts
     and keys go to ``spill``, and its outlet facts to a ``PileOutlets`` file, where outlets are grouped
     across the pile as ``prepare`` groups them; ``spill`` gives each document back with its outlet as
     grouped. What stays in memory while the pile is read is the pile's word frequencies; each
     document's id and day are read back once it is read, and the publication order is sorted in the
-    file. Returns the features of the documents in a language read here, and the inputs that could
-    not be read, cleaned or read in their language (in ``prepare``'s order)."""
+    file. Returns the features of the documents in a language read here (``PileFeatures.read`` gives
+    them), and the inputs that could not be read, cleaned or read in their language (in
+    ``prepare``'s order)."""
     bar = progress or no_progress
     read_errors: list[Skipped] = []
     clean_errors: list[Skipped] = []
@@ -309,7 +347,7 @@ def _prepare_pile(
     # respelled are read back for their new hash.
     spill.rekey({d.id: content_key(replace(d, outlet=respelled[d.id])) for d in spill.peek(list(respelled))})
     kept.drop([doc_id for doc_id, _ in unread])
-    return kept.read(), read_errors + clean_errors + [error for _, error in unread]
+    return kept, read_errors + clean_errors + [error for _, error in unread]
 
 
 class PileFeatures:
@@ -321,10 +359,11 @@ class PileFeatures:
     end only ids and days are read back, together; the dates and content hashes stay in the file,
     which sorts the publication order."""
 
-    def __init__(self, spill: Spill) -> None:
+    def __init__(self, spill: Spill, counted: Frequencies | None = None) -> None:
+        """The features kept in ``spill``, with the pile's frequencies ``counted`` so far (none)."""
         self.spill = spill
         nothing = story_features(())
-        self.counted = nothing.frequencies()
+        self.counted = nothing.frequencies() if counted is None else counted
         self.columns = nothing.words.shape[1]
 
     def put(self, features: StoryFeatures) -> tuple[str, ...]:

@@ -514,8 +514,8 @@ def warm_cleaning() -> None:
     forked after this, the worker starts with them loaded, and cleaned an article in 0.03-0.06 s
     instead of 0.5-0.7 s (8 articles each way, 2026-12-05). Called by each add that has documents to
     analyse (``stories.service``), so a process that adds again and again (a desk, the web app) pays
-    it once, and by a pile's sorting process before its cleaning workers fork, so that they share
-    the model (``piles._sort_into_file``, which lets it go once they have ended). ``analyze`` does
+    it once, and by a pile's reading process before its cleaning workers fork, so that they share
+    the model (``piles._read_into_file``, which lets it go once they have ended). ``analyze`` does
     not call it: there the model would stay in the main process for the whole run, where a worker
     holds it only while cleaning. If that page cannot be cleaned, nothing is loaded and each worker
     loads what it needs, as before."""
@@ -529,7 +529,7 @@ def warm_date_search() -> None:
     of dateparser and the patterns it compiles for each (about 36 MB, 1.6 s). A page whose date
     htmldate finds by neither its metadata nor its own patterns is read by dateparser in every
     locale, so each cleaning worker of a pile loaded them all within its first few hundred pages,
-    each its own copy. Forked after this, they share one (``piles._sort_into_file``). Not for a
+    each its own copy. Forked after this, they share one (``piles._read_into_file``). Not for a
     desk's add, whose few pages may never need it. A warm-up that fails only loses the sharing."""
     with contextlib.suppress(Exception):
         from htmldate.extractors import get_external_parser, month_words
