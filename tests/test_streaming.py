@@ -7,6 +7,7 @@ import gc
 import multiprocessing
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,23 @@ class Watched(LocalExecutor):
 def _note(path: str, line: str) -> None:
     with open(path, "a") as f:  # (one write a line: the processes' lines come in the order written)
         f.write(line + "\n")
+
+
+def _noted(
+    monkeypatch: pytest.MonkeyPatch,
+    owner: object,
+    name: str,
+    notes: str,
+    line: Callable[[], str],
+) -> None:
+    """``owner.name`` replaced, for the test, by one that first notes ``line()`` in ``notes``."""
+    real = getattr(owner, name)
+
+    def noting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        _note(notes, line())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noting)
 
 
 def test_streaming_each_story_comes_out_before_the_next_is_parsed_in_a_process_of_its_own(nlp, tmp_path, monkeypatch):
@@ -227,18 +245,8 @@ def test_streaming_a_pile_is_read_and_sorted_in_processes_of_their_own_into_the_
 
     sources = [str(SAMPLE), str(REFERENCE)]
     notes = str(tmp_path / "pids")
-    prepare, find = piles._prepare_pile, piles._find_stories
-
-    def preparing(*args, **kwargs):
-        _note(notes, f"read {os.getpid()}")
-        return prepare(*args, **kwargs)
-
-    def finding(*args, **kwargs):
-        _note(notes, f"sort {os.getpid()}")
-        return find(*args, **kwargs)
-
-    monkeypatch.setattr(piles, "_prepare_pile", preparing)
-    monkeypatch.setattr(piles, "_find_stories", finding)
+    _noted(monkeypatch, piles, "_prepare_pile", notes, lambda: f"read {os.getpid()}")
+    _noted(monkeypatch, piles, "_find_stories", notes, lambda: f"sort {os.getpid()}")
     apart = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
     monkeypatch.setattr(workers, "can_stop", lambda: False)  # (run_apart then runs here)
     here = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
@@ -249,34 +257,28 @@ def test_streaming_a_pile_is_read_and_sorted_in_processes_of_their_own_into_the_
     assert apart == here and len(apart) >= 2
 
 
-def test_streaming_a_piles_cleaning_workers_share_the_language_model_let_go_before_stories(
+def test_streaming_a_piles_cleaning_workers_share_the_language_model_stories_found_without_it(
     nlp,
     monkeypatch,
     tmp_path,
 ):
     # Each cleaning worker that loads the language identifier holds its own copy (about 73 MB);
-    # forked from a sorting process that loaded it first, the workers share that one, and the
-    # sorting process lets it go before it finds the stories (the phase that grows with the pile).
+    # forked from a reading process that loaded it first, the workers share that one, and the
+    # stories are found (the phase that grows with the pile) in a process that never loaded it.
     from crosswire.stages import _langid
 
     notes = str(tmp_path / "loaded")
-    clean_one, find_stories = pipeline._clean_one, piles.cluster_features
 
-    def cleaning(*args, **kwargs):  # (before this page's own cleaning could load it)
-        _note(notes, f"clean {os.getppid()} {_langid.loaded()}")
-        return clean_one(*args, **kwargs)
+    def state(step: str) -> Callable[[], str]:  # (noted before a page's own cleaning could load it)
+        return lambda: f"{step} {os.getppid()} {_langid.loaded()}"
 
-    def finding(*args, **kwargs):
-        _note(notes, f"stories {os.getppid()} {_langid.loaded()}")
-        return find_stories(*args, **kwargs)
-
-    monkeypatch.setattr(pipeline, "_clean_one", cleaning)
-    monkeypatch.setattr(piles, "cluster_features", finding)
+    _noted(monkeypatch, pipeline, "_clean_one", notes, state("clean"))
+    _noted(monkeypatch, piles, "cluster_features", notes, state("stories"))
     _langid.let_go()  # (as in a process that never cleaned a page)
     pipeline.warm_cleaning.cache_clear()
     assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
     lines = [line.split() for line in Path(notes).read_text().splitlines()]
-    # (the sorting process's own warm-up page has this process as its parent; the workers', not)
+    # (the reading process's own warm-up page has this process as its parent; the workers', not)
     cleaned = [(parent, loaded) for step, parent, loaded in lines if step == "clean"]
     in_workers = [loaded for parent, loaded in cleaned if int(parent) != os.getpid()]
     assert in_workers and all(loaded == "True" for loaded in in_workers)
@@ -285,23 +287,17 @@ def test_streaming_a_piles_cleaning_workers_share_the_language_model_let_go_befo
 
 def test_streaming_a_piles_cleaning_workers_find_every_date_locale_loaded(nlp, tmp_path, monkeypatch):
     # A page whose date htmldate finds no other way is read in every locale of dateparser. Loaded in
-    # the sorting process before its cleaning workers fork, one copy serves them all (about 36 MB),
+    # the reading process before its cleaning workers fork, one copy serves them all (about 36 MB),
     # where each worker loaded its own within its first few hundred pages.
     from dateparser.languages.loader import LocaleDataLoader
 
     notes = str(tmp_path / "locales")
 
-    def cleaning(*args, **kwargs):  # (before this page's own cleaning could load any)
-        _note(notes, f"clean {os.getppid()} {len(LocaleDataLoader._loaded_locales)}")
-        return clean_one(*args, **kwargs)
+    def state(step: str) -> Callable[[], str]:  # (noted before a page's own cleaning loads any)
+        return lambda: f"{step} {os.getppid()} {len(LocaleDataLoader._loaded_locales)}"
 
-    def finding(*args, **kwargs):
-        _note(notes, f"stories {os.getppid()} {len(LocaleDataLoader._loaded_locales)}")
-        return find_stories(*args, **kwargs)
-
-    clean_one, find_stories = pipeline._clean_one, piles.cluster_features
-    monkeypatch.setattr(pipeline, "_clean_one", cleaning)
-    monkeypatch.setattr(piles, "cluster_features", finding)
+    _noted(monkeypatch, pipeline, "_clean_one", notes, state("clean"))
+    _noted(monkeypatch, piles, "cluster_features", notes, state("stories"))
     monkeypatch.setattr(LocaleDataLoader, "_loaded_locales", {})  # (as in a process that read none)
     pipeline.warm_date_search.cache_clear()
     assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
