@@ -21,12 +21,12 @@ the model's pages shared with the main process too).
 
 With ``--documents K`` the run goes on after the first story until K documents have come out in
 stories (or the pile ends), and a thread samples the proportional set size (PSS) of the whole
-process tree every second: the main process, the sorting process and the cleaning and parsing
-workers, each shared page counted once. It reports the tree's peak until the first story comes out
-(the pile read, sorted and the first batch parsed) and after it, up to K documents, and the main
-process's high-water mark. It also reports the tree's peak anonymous memory (``Pss_Anon`` summed):
-PSS divides a shared library's file pages among every process that maps it, other programs' too, so
-the tree's PSS is lower while another Python process of the same environment runs (a second
+process tree every second: the main process, the reading and sorting processes and the cleaning and
+parsing workers, each shared page counted once. It reports the tree's peak until the first story
+comes out (the pile read, sorted and the first batch parsed) and after it, up to K documents, and
+the main process's high-water mark. It also reports the tree's peak anonymous memory (``Pss_Anon``
+summed): PSS divides a shared library's file pages among every process that maps it, other programs'
+too, so the tree's PSS is lower while another Python process of the same environment runs (a second
 benchmark, a test run); its anonymous pages are shared only within the tree, and their sum does not
 depend on what else runs. Compare runs made side by side on anonymous memory, or make them one after
 the other. Run the smallest size with K at least its size to have the whole of that run beside the

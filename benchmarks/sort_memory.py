@@ -8,15 +8,15 @@ it: pages they share are divided among them (PSS), and a page one of them writes
 a process's share grows over a long run even when it allocates nothing, and the tree's figures cannot
 tell that copying from memory the pile's work holds.
 
-This runs the same reading and sorting (``piles._sort_pile``, the function the sorting process runs)
-in a fresh process that loaded no model and was forked from nothing: each of its anonymous pages is
-its own. It records the process's anonymous memory (Linux ``smaps_rollup``) after the imports, after
-every ``PILE_CHUNK`` documents read and cleaned, at the end of reading, and its peak (sampled every
-half second) while the pile is read (this phase also covers grouping outlets across the pile, after
-the last chunk) and while the stories are found, for each pile size. The slope between the first
-chunks and the end of reading is what reading holds per document; the rest is the constant. Piles
-come from ``benchmarks/synthetic.py`` (one story per 10 articles). Writes
-benchmarks/results/sort_memory.json.
+This runs the same reading and sorting (``piles._sort_pile``; a pile's run reads in one process and
+sorts in another, ``piles._sort_apart``) in a fresh process that loaded no model and was forked from
+nothing: each of its anonymous pages is its own. It records the process's anonymous memory (Linux
+``smaps_rollup``) after the imports, after every ``PILE_CHUNK`` documents read and cleaned, at the
+end of reading, and its peak (sampled every half second) while the pile is read (this phase also
+covers grouping outlets across the pile, after the last chunk) and while the stories are found, for
+each pile size. The slope between the first chunks and the end of reading is what reading holds per
+document; the rest is the constant. Piles come from ``benchmarks/synthetic.py`` (one story per 10
+articles). Writes benchmarks/results/sort_memory.json.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ def test_spill_the_ids_kept_in_the_file_are_those_a_set_in_memory_gives(tmp_path
 
 
 def test_spill_a_pile_sorted_in_another_process_keeps_its_ids_in_the_file_it_was_handed(tmp_path):
-    # The sorting process opens the spill it was handed (``Spill(path)``): the ids it gave are in
+    # The reading process opens the spill it was handed (``Spill(path)``): the ids it gave are in
     # that file, where the process that made it finds them.
     folder = look_alike_folder(tmp_path, _TEXT)
     with Spill() as spill:

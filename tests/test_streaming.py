@@ -246,14 +246,15 @@ def test_streaming_a_pile_is_read_and_sorted_in_processes_of_their_own_into_the_
     sources = [str(SAMPLE), str(REFERENCE)]
     notes = str(tmp_path / "pids")
     _noted(monkeypatch, piles, "_prepare_pile", notes, lambda: f"read {os.getpid()}")
-    _noted(monkeypatch, piles, "_find_stories", notes, lambda: f"sort {os.getpid()}")
+    _noted(monkeypatch, piles, "_find_stories", notes, lambda: f"sort {os.getpid()} {os.getppid()}")
     apart = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
     monkeypatch.setattr(workers, "can_stop", lambda: False)  # (run_apart then runs here)
     here = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
     steps = [line.split() for line in Path(notes).read_text().splitlines()]
-    assert [step for step, _ in steps] == ["read", "sort", "read", "sort"]
-    pids = [int(pid) for _, pid in steps]
+    assert [step[0] for step in steps] == ["read", "sort", "read", "sort"]
+    pids = [int(step[1]) for step in steps]
     assert os.getpid() not in pids[:2] and pids[0] != pids[1] and pids[2:] == [os.getpid()] * 2
+    assert int(steps[1][2]) == os.getpid()  # (the stories' process forked from this one)
     assert apart == here and len(apart) >= 2
 
 
@@ -285,7 +286,11 @@ def test_streaming_a_piles_cleaning_workers_share_the_language_model_stories_fou
     assert [loaded for step, _, loaded in lines if step == "stories"] == ["False"]
 
 
-def test_streaming_a_piles_cleaning_workers_find_every_date_locale_loaded(nlp, tmp_path, monkeypatch):
+def test_streaming_a_piles_cleaning_workers_find_every_date_locale_loaded(
+    nlp,
+    tmp_path,
+    monkeypatch,
+):
     # A page whose date htmldate finds no other way is read in every locale of dateparser. Loaded in
     # the reading process before its cleaning workers fork, one copy serves them all (about 36 MB),
     # where each worker loaded its own within its first few hundred pages.

@@ -95,8 +95,8 @@ def iter_stories(
     process does not grow batch after batch; the spaCy pipelines and the words' weights are loaded
     here once and shared. Cleaned
     documents wait in a temporary file (``Spill``) until their batch, with their clustering counts
-    and outlets as grouped, and so do the stories found (their documents' ids). The pile is read in a
-    process of its own and sorted into stories in another (the local engine without a cache:
+    and outlets as grouped, and so do the stories found (their documents' ids). The pile is read in
+    a process of its own and sorted into stories in another (the local engine without a cache:
     ``_sort_apart``), so that what that work left in memory goes back to the system; this process
     then holds each story's size and one batch's analysis. Inputs that could not be read are
     listed once, in the first story's ``errors``; a document that could not be annotated, in its own
@@ -274,7 +274,7 @@ def _read_into_file(
     sources: Sources, settings: Settings, progress: Progress | None, path: Path
 ) -> tuple[Frequencies, list[Skipped]]:
     """``_prepare_pile`` into the spill file at ``path``: the pile's frequencies and the inputs that
-    could not be read (its features are in the file).
+    could not be read, cleaned or read in their language (its features are in the file).
 
     The cleaning workers are forked from this process after it has cleaned a small page
     (``warm_cleaning``) and loaded what htmldate's date search reads a page with
@@ -331,7 +331,7 @@ def _prepare_pile(
                 # inputs are let go first.
                 del chunk, raws, cleaned
                 hand_back()
-        langid.let_go()  # (the language model, if loaded here: finding stories needs none)
+        langid.let_go()  # (if loaded here: finding stories, here or in another process, needs none)
         respelled: dict[str, str | None] = {}
         grouped = outlets.grouped()
         while pairs := list(itertools.islice(grouped, PILE_CHUNK)):

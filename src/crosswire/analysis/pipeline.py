@@ -515,10 +515,10 @@ def warm_cleaning() -> None:
     instead of 0.5-0.7 s (8 articles each way, 2026-12-05). Called by each add that has documents to
     analyse (``stories.service``), so a process that adds again and again (a desk, the web app) pays
     it once, and by a pile's reading process before its cleaning workers fork, so that they share
-    the model (``piles._read_into_file``, which lets it go once they have ended). ``analyze`` does
-    not call it: there the model would stay in the main process for the whole run, where a worker
-    holds it only while cleaning. If that page cannot be cleaned, nothing is loaded and each worker
-    loads what it needs, as before."""
+    the model (``piles._read_into_file``; ``_prepare_pile`` lets it go once they have ended).
+    ``analyze`` does not call it: there the model would stay in the main process for the whole run,
+    where a worker holds it only while cleaning. If that page cannot be cleaned, nothing is loaded
+    and each worker loads what it needs, as before."""
     with contextlib.suppress(Exception):  # (a warm-up that fails must not fail an add)
         _clean_one(_WARM_UP_PAGE, DEFAULTS.comment_min_paragraphs)
 
@@ -532,9 +532,12 @@ def warm_date_search() -> None:
     each its own copy. Forked after this, they share one (``piles._read_into_file``). Not for a
     desk's add, whose few pages may never need it. A warm-up that fails only loses the sharing."""
     with contextlib.suppress(Exception):
-        from htmldate.extractors import get_external_parser, month_words
+        from htmldate.extractors import get_external_parser
 
         get_external_parser().get_date_data("Xq 31 Yz 2023")  # (no locale reads it: each is tried)
+    with contextlib.suppress(Exception):  # (every locale's month names; not in every htmldate)
+        from htmldate.extractors import month_words
+
         month_words()
 
 

@@ -2,8 +2,9 @@
 
 py3langid's own ``classify`` keeps the model (about 73 MB resident) in a global of that library for
 the life of the process. Held here, it is loaded on first use as ``classify`` loads it and let go by
-``let_go``: a pile's sorting process loads it before its cleaning workers fork, so that they share
-it, and lets it go once they have ended, before the stories are found (``analysis.piles``).
+``let_go``: a pile's reading process loads it before its cleaning workers fork, so that they share
+it, and lets it go once they have ended (``analysis.piles``; the stories are found in another
+process, or in this one after it).
 """
 
 from __future__ import annotations
