@@ -360,7 +360,8 @@ class PileFeatures:
     which sorts the publication order."""
 
     def __init__(self, spill: Spill, counted: Frequencies | None = None) -> None:
-        """The features kept in ``spill``, with the pile's frequencies ``counted`` so far (none)."""
+        """The features kept in ``spill``; ``counted``: the pile's frequencies so far (none if not
+        given: a pile about to be read)."""
         self.spill = spill
         nothing = story_features(())
         self.counted = nothing.frequencies() if counted is None else counted
