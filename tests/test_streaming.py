@@ -315,6 +315,28 @@ def test_streaming_a_piles_cleaning_workers_find_every_date_locale_loaded(
     assert [int(loaded) for step, _, loaded in lines if step == "stories"] == [0]
 
 
+def test_streaming_a_piles_cleaning_workers_are_forked_before_its_first_file_is_read(
+    nlp,
+    tmp_path,
+    monkeypatch,
+):
+    # A worker ends up with a private copy of each page the reading process writes to after the
+    # fork. Forked before the first chunk is read, the workers hold no copy of that work.
+    from crosswire.analysis import workers
+    from crosswire.stages import ingest
+
+    notes = str(tmp_path / "order")
+    _noted(monkeypatch, workers, "_Child", notes, lambda: f"fork {os.getpid()}")
+    _noted(monkeypatch, ingest, "_read_file", notes, lambda: f"read {os.getpid()}")
+    assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
+    steps = [line.split() for line in Path(notes).read_text().splitlines()]
+    reading = next(pid for step, pid in steps if step == "read")
+    order = [step for step, pid in steps if pid == reading]
+    workers_forked = SETTINGS.workers or os.cpu_count() or 1
+    assert order[:workers_forked] == ["fork"] * workers_forked
+    assert set(order[workers_forked:]) == {"read"}
+
+
 def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():
     # The stories found wait in the spill file (this process holds only their sizes): ids that are
     # file names may hold any character.

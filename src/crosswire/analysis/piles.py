@@ -319,6 +319,10 @@ def _prepare_pile(
     stream = iter(bar(inputs, "read and clean", None))
     with PileOutlets() as outlets:
         with cleaning_workers(settings) as workers:  # (warmed up once for the pile, not once a chunk)
+            # Forked before the folder is listed and the first chunk read: each worker ends up with
+            # a private copy of every page this process writes to after the fork, and the listing's
+            # and the chunk's pages are written over again and again.
+            workers.start()
             while chunk := list(itertools.islice(stream, PILE_CHUNK)):
                 raws = [item for item in chunk if isinstance(item, RawDocument)]
                 read_errors += [item for item in chunk if isinstance(item, Skipped)]

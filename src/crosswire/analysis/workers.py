@@ -89,6 +89,13 @@ class Workers(Generic[Item, Value]):
             return
         yield from self._pool.run(items, budgets)
 
+    def start(self) -> None:
+        """Fork every child now rather than at the first ``run``: they are then copies of this process
+        as it is, not as it will be once it has read the first items. A child holds a private copy of
+        each page this process writes to after the fork, its garbage too."""
+        if self._pool is not None:
+            self._pool.start()
+
     def close(self) -> None:
         """End the children waiting for work."""
         if self._pool is not None:
@@ -166,6 +173,10 @@ class _Pool:
     def __init__(self, function: Callable[[Any], Any], workers: int, seconds: float) -> None:
         self.function, self.workers, self.seconds = function, workers, seconds
         self.idle: list[_Child] = []  # children that answered and wait for the next item (or run)
+
+    def start(self) -> None:
+        while len(self.idle) < self.workers:
+            self.idle.append(_Child(self.function))
 
     def close(self) -> None:
         while self.idle:
