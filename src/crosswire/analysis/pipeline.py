@@ -41,7 +41,7 @@ from crosswire.stages._order import canonical_order
 from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
 from crosswire.stages.facts import document_facts, same_outlets
-from crosswire.stages.ingest import Taken, read, read_named, unique_ids
+from crosswire.stages.ingest import Listing, Taken, read, read_named, unique_ids
 
 Progress = Callable[[Iterable[Any], str, int | None], Iterable[Any]]
 # Below this many words a second worker process costs more than it saves.
@@ -283,16 +283,18 @@ def read_sources(
     sources: Sources,
     max_bytes: int,
     taken: Taken | None = None,
+    listing: Listing | None = None,
 ) -> Iterator[RawDocument | Skipped]:
     """Every input, read lazily: the paths first (files, folders, "-"), then the files held in memory,
     document ids unique across both ("a.txt" on disk and "a.txt" in memory: "a" and "a-2"). The ids
     given are kept in ``taken`` (``unique_ids``); with both kinds of input, each kind's are kept in
-    memory too."""
+    memory too. ``listing``: how folders are walked (``ingest.read``)."""
     named = [s for s in sources if isinstance(s, tuple)]
     paths = [s for s in sources if isinstance(s, str)]
     if not (named and paths):  # (ids one reader made unique stay as they are)
-        return read_named(named, max_bytes, taken) if named else read(paths, max_bytes, taken)
-    return unique_ids(itertools.chain(read(paths, max_bytes), read_named(named, max_bytes)), taken)
+        return read_named(named, max_bytes, taken) if named else read(paths, max_bytes, taken, listing)
+    both = itertools.chain(read(paths, max_bytes, listing=listing), read_named(named, max_bytes))
+    return unique_ids(both, taken)
 
 
 def prepare(

@@ -20,7 +20,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -61,17 +61,26 @@ class Taken(Protocol):
     def add(self, doc_id: str, /) -> None: ...
 
 
+Listing = Callable[[Path], tuple[Iterator[str], list[Skipped]]]
+"""How a folder's article files are found: their paths one by one, in name order, and what could not
+be walked (``folder_names``, or the same found another way: in a process of its own)."""
+
+
 def read(
-    sources: Iterable[str], max_bytes: int = 5_000_000, taken: Taken | None = None
+    sources: Iterable[str],
+    max_bytes: int = 5_000_000,
+    taken: Taken | None = None,
+    listing: Listing | None = None,
 ) -> Iterator[RawDocument | Skipped]:
     """Read every source; yield a RawDocument per article, or a Skipped naming the file and reason.
 
     Folders are walked recursively in name order (files of unsupported types are skipped silently
-    there, but reported when named explicitly). Document ids are file names without extension,
-    made unique with a numeric suffix; stdin documents get a content hash. ``taken``: where the ids
-    given are kept (``unique_ids``).
+    there, but reported when named explicitly), by ``listing`` (``folder_names`` by default).
+    Document ids are file names without extension, made unique with a numeric suffix; stdin documents
+    get a content hash. ``taken``: where the ids given are kept (``unique_ids``).
     """
-    read_each = (item for source in sources for item in _read_one(source, max_bytes))
+    list_folder = listing or folder_names
+    read_each = (item for source in sources for item in _read_one(source, max_bytes, list_folder))
     yield from unique_ids(read_each, taken)
 
 
@@ -116,7 +125,7 @@ def unique_ids(
         yield item
 
 
-def _read_one(source: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+def _read_one(source: str, max_bytes: int, listing: Listing) -> Iterator[RawDocument | Skipped]:
     if source == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         yield from _from_bytes(data, "<stdin>", None, "text", max_bytes)
@@ -130,14 +139,23 @@ def _read_one(source: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     if not is_dir:
         yield from _read_file(path, max_bytes)
         return
-    files, problems = _list_names(path)
+    files, problems = listing(path)
     yield from problems
-    if not files and not problems:
+    empty = True
+    for file in files:
+        empty = False
+        yield from _read_file(Path(file), max_bytes)
+    if empty and not problems:
         yield Skipped(
             printable(source), "ingest", f"folder has no readable articles (looked for {', '.join(SUPPORTED)})"
         )
-    for file in _one_string(files):
-        yield from _read_file(Path(file), max_bytes)
+
+
+def folder_names(folder: Path) -> tuple[Iterator[str], list[Skipped]]:
+    """``list_files``' article files as strings (as ``str(Path(...))`` gives them), given one by one
+    from a single string (``_one_string``), and what could not be walked."""
+    files, problems = _list_names(folder)
+    return _one_string(files), problems
 
 
 def _one_string(names: list[str]) -> Iterator[str]:
