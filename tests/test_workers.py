@@ -6,6 +6,8 @@ import os
 import signal
 import sys
 import time
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -298,6 +300,30 @@ def test_workers_stream_apart_hands_back_each_value_then_the_error_from_a_proces
     assert len({pid for pid, _ in got}) == 1 and got[0][0] != os.getpid()
     assert any("_counts_then_fails" in note for note in raised.value.__notes__)
     assert [number for _, number in stream_apart(_counts_then_fails, 2, False)] == [0, 1]
+
+
+class _Batch(list):  # (a list that can be referred to weakly)
+    pass
+
+
+def _sizes(batch: _Batch) -> Iterator[int]:
+    yield len(batch)
+    yield len(batch)
+
+
+@pytest.mark.skipif(not can_stop(), reason="needs fork: without it the function runs here")
+def test_workers_stream_apart_lets_go_of_its_arguments_once_its_process_has_them():
+    # A pile hands each batch of documents to a process of its own: this one need not hold them
+    # while that process analyses them.
+    from crosswire.analysis.workers import stream_apart
+
+    batch = _Batch(["a document"] * 1000)
+    held = weakref.ref(batch)
+    sizes = stream_apart(_sizes, batch)
+    del batch
+    assert next(sizes) == 1000
+    assert held() is None
+    assert list(sizes) == [1000]
 
 
 def test_workers_stream_apart_closed_early_stops_its_process_which_cleans_up(tmp_path):

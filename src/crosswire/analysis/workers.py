@@ -272,6 +272,9 @@ def stream_apart(function: Callable[..., Iterable[Value]], *args: Any) -> Genera
         yield from function(*args)
         return
     values = _Apart(function, args, each=True)
+    # The forked process has its own copy of the arguments: not held here while it runs (a pile's
+    # batch of documents, say, let go once its process has them).
+    del args
     try:
         yield from values
     finally:
