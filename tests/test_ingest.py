@@ -1,12 +1,17 @@
 from __future__ import annotations
 
 import json
+import os
 
+import pytest
 from conftest import LOOK_ALIKE_IDS, LOOK_ALIKE_NAMES, look_alike_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crosswire.analysis import piles
+from crosswire.analysis.workers import can_stop
 from crosswire.models import RawDocument, Skipped
+from crosswire.stages import ingest
 from crosswire.stages.ingest import read, unique_ids
 
 
@@ -139,3 +144,55 @@ def test_ingest_a_folder_is_read_in_name_order_part_by_part(tmp_path, monkeypatc
     monkeypatch.chdir(tmp_path)
     assert [item.source for item in read(["."])] == in_order
     assert [item.id for item in read(["."])] == ["x", "y", "z", "b-c", "b"]
+
+
+@pytest.mark.skipif(not can_stop(), reason="needs fork (and symbolic links): Linux and macOS")
+def test_ingest_a_piles_folder_walked_in_a_process_of_its_own_gives_the_same_names(
+    tmp_path,
+    monkeypatch,
+):
+    # Walking a folder leaves memory behind that grows with it; a pile's reading process keeps
+    # none of it. The names come back as the walk gives them: odd names, subfolders, in name
+    # order, and what could not be walked.
+    folder = tmp_path / "pile"
+    (folder / "sub").mkdir(parents=True)
+    names = ["b.txt", "a.md", "line\nbreak.txt", "tab\there.html", "ü-é.txt", "sub/c.jsonl"]
+    for name in names:
+        (folder / name).write_text("Some words.")
+    (folder / os.fsdecode(b"bad-\xff.txt")).write_text("Some words.")
+    (folder / "skipped.pdf").write_text("not read")
+    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    notes = str(tmp_path / "walks")
+    real = ingest._list_names
+
+    def noting(path):  # type: ignore[no-untyped-def]
+        with open(notes, "a") as f:
+            f.write(f"{os.getpid()} {os.getppid()}\n")
+        return real(path)
+
+    monkeypatch.setattr(ingest, "_list_names", noting)
+    files, problems = piles._listed_apart(folder)
+    apart = list(files), problems
+    files, problems = ingest.folder_names(folder)
+    here = list(files), problems
+    assert apart == here and len(here[0]) == 7
+    assert [p.source for p in here[1]] == [str(folder / "gone.txt")]
+    with open(notes) as f:
+        walks = [line.split() for line in f]
+    assert walks[0] == [walks[0][0], str(os.getpid())] and walks[0][0] != str(os.getpid())
+    assert walks[1] == [str(os.getpid()), str(os.getppid())]
+
+
+def test_ingest_a_folder_is_listed_as_told_and_an_empty_one_says_so(tmp_path):
+    (tmp_path / "a.txt").write_text("Some words of an article.")
+    asked = []
+
+    def listing(folder):  # type: ignore[no-untyped-def]
+        asked.append(folder)
+        return iter([str(folder / "a.txt")]), []
+
+    assert [item.id for item in read([str(tmp_path)], listing=listing)] == ["a"]
+    assert asked == [tmp_path]
+    (tmp_path / "empty").mkdir()
+    [skipped] = read([str(tmp_path / "empty")])
+    assert isinstance(skipped, Skipped) and "folder has no readable articles" in skipped.reason

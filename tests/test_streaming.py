@@ -328,42 +328,16 @@ def test_streaming_a_piles_cleaning_workers_are_forked_before_its_first_file_is_
     notes = str(tmp_path / "order")
     _noted(monkeypatch, workers, "_Child", notes, lambda: f"fork {os.getpid()}")
     _noted(monkeypatch, ingest, "_read_file", notes, lambda: f"read {os.getpid()}")
+    _noted(monkeypatch, ingest, "_list_names", notes, lambda: f"walk {os.getpid()} {os.getppid()}")
     assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
     steps = [line.split() for line in Path(notes).read_text().splitlines()]
-    reading = next(pid for step, pid in steps if step == "read")
-    order = [step for step, pid in steps if pid == reading]
+    reading = next(step[1] for step in steps if step[0] == "read")
+    order = [step[0] for step in steps if step[1] == reading]
     workers_forked = SETTINGS.workers or os.cpu_count() or 1
     assert order[:workers_forked] == ["fork"] * workers_forked
     assert set(order[workers_forked:]) == {"read"}
-
-
-def test_streaming_a_piles_folder_is_walked_in_a_process_of_its_own_into_the_same_names(
-    tmp_path,
-    monkeypatch,
-):
-    # Walking a folder leaves memory behind that grows with it; a pile's reading process keeps
-    # none of it. The names come back as the walk gives them: odd names, subfolders, in name
-    # order, and what could not be walked.
-    from crosswire.stages import ingest
-
-    folder = tmp_path / "pile"
-    (folder / "sub").mkdir(parents=True)
-    names = ["b.txt", "a.md", "line\nbreak.txt", "tab\there.html", "ü-é.txt", "sub/c.jsonl"]
-    for name in names:
-        (folder / name).write_text("Some words.")
-    (folder / os.fsdecode(b"bad-\xff.txt")).write_text("Some words.")
-    (folder / "skipped.pdf").write_text("not read")
-    (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
-    notes = str(tmp_path / "walks")
-    _noted(monkeypatch, ingest, "_list_names", notes, lambda: f"{os.getpid()} {os.getppid()}")
-    files, problems = piles._listed_apart(folder)
-    apart = list(files), problems
-    files, problems = ingest.folder_names(folder)
-    here = list(files), problems
-    assert apart == here and len(here[0]) == 7 and [p.source for p in here[1]] == [str(folder / "gone.txt")]
-    walks = [line.split() for line in Path(notes).read_text().splitlines()]
-    assert walks[0] == [walks[0][0], str(os.getpid())] and walks[0][0] != str(os.getpid())
-    assert walks[1] == [str(os.getpid()), str(os.getppid())]
+    # The folder is walked in a process the reading process started, not in the reading process.
+    assert [step[2] for step in steps if step[0] == "walk"] == [reading]
 
 
 def test_streaming_stories_kept_in_the_spill_come_back_by_number_with_any_ids():

@@ -322,10 +322,11 @@ def _prepare_pile(
     stream = iter(bar(inputs, "read and clean", None))
     with PileOutlets() as outlets:
         with cleaning_workers(settings) as workers:  # (warmed up once for the pile, not once a chunk)
-            # Forked before the first chunk is read: each worker ends up with a private copy of
-            # every page this process writes to after the fork, and the chunks' pages are written
-            # over again and again. (The folder is walked in a process of its own.)
-            workers.start()
+            if cache is None:  # (with a cache, a pile's pages may all be read back: none to clean)
+                # Forked before the first chunk is read: each worker ends up with a private copy
+                # of every page this process writes to after the fork, and the chunks' pages are
+                # written over again and again. (The folder is walked in a process of its own.)
+                workers.start()
             while chunk := list(itertools.islice(stream, PILE_CHUNK)):
                 raws = [item for item in chunk if isinstance(item, RawDocument)]
                 read_errors += [item for item in chunk if isinstance(item, Skipped)]
@@ -358,13 +359,11 @@ def _prepare_pile(
 
 
 def _listed_apart(folder: Path) -> tuple[Iterator[str], list[Skipped]]:
-    """``ingest.folder_names``, the folder walked in a process of its own (``run_apart``), which
-    writes the names to a temporary file that they are read back from one by one. Walking a folder
-    leaves memory behind that grows with it (7 MB at 100,000 files, after the C heap is handed
-    back), and a pile's reading process keeps it to the end."""
+    """``ingest.folder_names``, walked in a process of its own: what a walk leaves grows with it."""
+    # (7 MB at 100,000 files after the C heap was handed back, which the reading process kept.)
     names = tempfile.TemporaryFile()  # noqa: SIM115 (closed by _names_from, or below on failure)
     try:
-        problems = run_apart(_names_into, folder, names.fileno())
+        problems = run_apart(_names_into, folder, names.fileno())  # (written through it)
         names.seek(0)
     except BaseException:
         names.close()
@@ -373,12 +372,11 @@ def _listed_apart(folder: Path) -> tuple[Iterator[str], list[Skipped]]:
 
 
 def _names_into(folder: Path, descriptor: int) -> list[Skipped]:
-    """The folder's article files (``ingest.folder_names``) written to the open file ``descriptor``,
-    each name's bytes followed by NUL (no name holds one); what could not be walked is returned."""
+    """The folder's names written to ``descriptor``, each followed by NUL; its problems returned."""
     files, problems = folder_names(folder)
     with open(descriptor, "wb", closefd=False) as out:
         for name in files:
-            out.write(os.fsencode(name) + b"\0")
+            out.write(os.fsencode(name) + b"\0")  # (no name holds NUL)
     return problems
 
 

@@ -292,7 +292,9 @@ def read_sources(
     named = [s for s in sources if isinstance(s, tuple)]
     paths = [s for s in sources if isinstance(s, str)]
     if not (named and paths):  # (ids one reader made unique stay as they are)
-        return read_named(named, max_bytes, taken) if named else read(paths, max_bytes, taken, listing)
+        if named:
+            return read_named(named, max_bytes, taken)
+        return read(paths, max_bytes, taken, listing)
     both = itertools.chain(read(paths, max_bytes, listing=listing), read_named(named, max_bytes))
     return unique_ids(both, taken)
 

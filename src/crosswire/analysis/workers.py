@@ -90,9 +90,10 @@ class Workers(Generic[Item, Value]):
         yield from self._pool.run(items, budgets)
 
     def start(self) -> None:
-        """Fork every child now rather than at the first ``run``: they are then copies of this process
-        as it is, not as it will be once it has read the first items. A child holds a private copy of
-        each page this process writes to after the fork, its garbage too."""
+        """Fork every child now rather than at the first ``run`` (all of them, even if fewer items
+        come): they are copies of this process as it is, not as it will be once it has read the
+        first items. A child keeps a private copy of each page this process writes to after the
+        fork, its garbage too."""
         if self._pool is not None:
             self._pool.start()
 
@@ -175,6 +176,7 @@ class _Pool:
         self.idle: list[_Child] = []  # children that answered and wait for the next item (or run)
 
     def start(self) -> None:
+        """Fork children until ``workers`` wait for work."""
         while len(self.idle) < self.workers:
             self.idle.append(_Child(self.function))
 

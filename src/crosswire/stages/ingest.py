@@ -76,8 +76,8 @@ def read(
 
     Folders are walked recursively in name order (files of unsupported types are skipped silently
     there, but reported when named explicitly), by ``listing`` (``folder_names`` by default).
-    Document ids are file names without extension, made unique with a numeric suffix; stdin documents
-    get a content hash. ``taken``: where the ids given are kept (``unique_ids``).
+    Document ids are file names without extension, made unique with a numeric suffix; stdin
+    documents get a content hash. ``taken``: where the ids given are kept (``unique_ids``).
     """
     list_folder = listing or folder_names
     read_each = (item for source in sources for item in _read_one(source, max_bytes, list_folder))
