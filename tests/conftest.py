@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -97,3 +97,26 @@ def body(dossier: Dossier, prefix: str) -> str:
 
 
 __all__ = ["Annotated"]
+
+
+def note(path: str, line: str) -> None:
+    with open(path, "a") as f:  # (one write a line: the processes' lines come in the order written)
+        f.write(line + "\n")
+
+
+def noted(
+    monkeypatch: pytest.MonkeyPatch,
+    owner: object,
+    name: str,
+    notes: str,
+    line: Callable[[], str],
+) -> None:
+    """``owner.name`` replaced, for the test, by one that first notes ``line()`` in ``notes`` (a file:
+    processes forked during the test note there too)."""
+    real = getattr(owner, name)
+
+    def noting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        note(notes, line())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, noting)

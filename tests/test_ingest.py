@@ -4,7 +4,7 @@ import json
 import os
 
 import pytest
-from conftest import LOOK_ALIKE_IDS, LOOK_ALIKE_NAMES, look_alike_folder
+from conftest import LOOK_ALIKE_IDS, LOOK_ALIKE_NAMES, look_alike_folder, noted
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -163,14 +163,7 @@ def test_ingest_a_piles_folder_walked_in_a_process_of_its_own_gives_the_same_nam
     (folder / "skipped.pdf").write_text("not read")
     (folder / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     notes = str(tmp_path / "walks")
-    real = ingest._list_names
-
-    def noting(path):  # type: ignore[no-untyped-def]
-        with open(notes, "a") as f:
-            f.write(f"{os.getpid()} {os.getppid()}\n")
-        return real(path)
-
-    monkeypatch.setattr(ingest, "_list_names", noting)
+    noted(monkeypatch, ingest, "_list_names", notes, lambda: f"{os.getpid()} {os.getppid()}")
     files, problems = piles._listed_apart(folder)
     apart = list(files), problems
     files, problems = ingest.folder_names(folder)

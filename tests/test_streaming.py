@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE, SAMPLE, SETTINGS
+from conftest import REFERENCE, SAMPLE, SETTINGS, note, noted
 
 from crosswire.analysis import piles, pipeline
 from crosswire.analysis.piles import analyze_stories, iter_stories
@@ -36,30 +36,8 @@ class Watched(LocalExecutor):
     notes: str = ""
 
     def annotate(self, documents, settings, progress, timings, errors):
-        _note(self.notes, f"parse {len(documents)} {os.getpid()}")
+        note(self.notes, f"parse {len(documents)} {os.getpid()}")
         return super().annotate(documents, settings, progress, timings, errors)
-
-
-def _note(path: str, line: str) -> None:
-    with open(path, "a") as f:  # (one write a line: the processes' lines come in the order written)
-        f.write(line + "\n")
-
-
-def _noted(
-    monkeypatch: pytest.MonkeyPatch,
-    owner: object,
-    name: str,
-    notes: str,
-    line: Callable[[], str],
-) -> None:
-    """``owner.name`` replaced, for the test, by one that first notes ``line()`` in ``notes``."""
-    real = getattr(owner, name)
-
-    def noting(*args, **kwargs):  # type: ignore[no-untyped-def]
-        _note(notes, line())
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(owner, name, noting)
 
 
 def test_streaming_each_story_comes_out_before_the_next_is_parsed_in_a_process_of_its_own(nlp, tmp_path, monkeypatch):
@@ -67,9 +45,9 @@ def test_streaming_each_story_comes_out_before_the_next_is_parsed_in_a_process_o
     executor = Watched(nlp, batch_documents=1, notes=notes)
     sources = [str(SAMPLE), str(REFERENCE)]
     # What this process freed (the dossiers read back) goes back to the system after each batch.
-    monkeypatch.setattr(piles, "hand_back", lambda: _note(notes, f"hand back {os.getpid()}"))
+    monkeypatch.setattr(piles, "hand_back", lambda: note(notes, f"hand back {os.getpid()}"))
     for story, _ in iter_stories(sources, SETTINGS, executor=executor):
-        _note(notes, f"story {len(story.documents)} {os.getpid()}")
+        note(notes, f"story {len(story.documents)} {os.getpid()}")
     events = [line.split() for line in Path(notes).read_text().splitlines()]
     events = [e for e in events if e[0] != "hand" or int(e[2]) == os.getpid()]  # (not the sorting's)
     # One batch per story.
@@ -138,14 +116,14 @@ def test_streaming_a_batch_lets_each_storys_parses_go_before_reconciling_the_nex
         objects = (o for o in gc.get_objects() if isinstance(o, Annotated))
         alive = sum((id(o), o.document.id) in parsed for o in objects)
         names = _names.fold.cache_info().currsize + _names.translit_key.cache_info().currsize
-        _note(notes, f"reconcile {len(members)} of {alive} names {names}")
+        note(notes, f"reconcile {len(members)} of {alive} names {names}")
         return real(members, *args, **kwargs)
 
     monkeypatch.setattr(pipeline, "reconcile", noting)
     executor = Noting(nlp, batch_documents=1000)
     stories = []
     for story, dossier in iter_stories([str(SAMPLE), str(REFERENCE)], SETTINGS, executor=executor):
-        _note(notes, "story")
+        note(notes, "story")
         stories.append((story, dossier))
     events = Path(notes).read_text().splitlines()
     assert events.count("story") == 2  # (here, as that process sends them: it does not wait for us)
@@ -245,8 +223,8 @@ def test_streaming_a_pile_is_read_and_sorted_in_processes_of_their_own_into_the_
 
     sources = [str(SAMPLE), str(REFERENCE)]
     notes = str(tmp_path / "pids")
-    _noted(monkeypatch, piles, "_prepare_pile", notes, lambda: f"read {os.getpid()}")
-    _noted(monkeypatch, piles, "_find_stories", notes, lambda: f"sort {os.getpid()} {os.getppid()}")
+    noted(monkeypatch, piles, "_prepare_pile", notes, lambda: f"read {os.getpid()}")
+    noted(monkeypatch, piles, "_find_stories", notes, lambda: f"sort {os.getpid()} {os.getppid()}")
     apart = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
     monkeypatch.setattr(workers, "can_stop", lambda: False)  # (run_apart then runs here)
     here = analyze_stories(sources, SETTINGS, executor=LocalExecutor(nlp))
@@ -273,8 +251,8 @@ def test_streaming_a_piles_cleaning_workers_share_the_language_model_stories_fou
     def state(step: str) -> Callable[[], str]:  # (noted before a page's own cleaning could load it)
         return lambda: f"{step} {os.getppid()} {_langid.loaded()}"
 
-    _noted(monkeypatch, pipeline, "_clean_one", notes, state("clean"))
-    _noted(monkeypatch, piles, "cluster_features", notes, state("stories"))
+    noted(monkeypatch, pipeline, "_clean_one", notes, state("clean"))
+    noted(monkeypatch, piles, "cluster_features", notes, state("stories"))
     _langid.let_go()  # (as in a process that never cleaned a page)
     pipeline.warm_cleaning.cache_clear()
     assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
@@ -301,8 +279,8 @@ def test_streaming_a_piles_cleaning_workers_find_every_date_locale_loaded(
     def state(step: str) -> Callable[[], str]:  # (noted before a page's own cleaning loads any)
         return lambda: f"{step} {os.getppid()} {len(LocaleDataLoader._loaded_locales)}"
 
-    _noted(monkeypatch, pipeline, "_clean_one", notes, state("clean"))
-    _noted(monkeypatch, piles, "cluster_features", notes, state("stories"))
+    noted(monkeypatch, pipeline, "_clean_one", notes, state("clean"))
+    noted(monkeypatch, piles, "cluster_features", notes, state("stories"))
     monkeypatch.setattr(LocaleDataLoader, "_loaded_locales", {})  # (as in a process that read none)
     pipeline.warm_date_search.cache_clear()
     assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
@@ -326,9 +304,9 @@ def test_streaming_a_piles_cleaning_workers_are_forked_before_its_first_file_is_
     from crosswire.stages import ingest
 
     notes = str(tmp_path / "order")
-    _noted(monkeypatch, workers, "_Child", notes, lambda: f"fork {os.getpid()}")
-    _noted(monkeypatch, ingest, "_read_file", notes, lambda: f"read {os.getpid()}")
-    _noted(monkeypatch, ingest, "_list_names", notes, lambda: f"walk {os.getpid()} {os.getppid()}")
+    noted(monkeypatch, workers, "_Child", notes, lambda: f"fork {os.getpid()}")
+    noted(monkeypatch, ingest, "_read_file", notes, lambda: f"read {os.getpid()}")
+    noted(monkeypatch, ingest, "_list_names", notes, lambda: f"walk {os.getpid()} {os.getppid()}")
     assert analyze_stories([str(SAMPLE)], SETTINGS, executor=LocalExecutor(nlp))
     steps = [line.split() for line in Path(notes).read_text().splitlines()]
     reading = next(step[1] for step in steps if step[0] == "read")
