@@ -111,8 +111,8 @@ def noted(
     notes: str,
     line: Callable[[], str],
 ) -> None:
-    """``owner.name`` replaced, for the test, by one that first notes ``line()`` in ``notes`` (a file:
-    processes forked during the test note there too)."""
+    """``owner.name`` replaced, for the test, by one that first notes ``line()`` in ``notes``, a
+    file: processes forked during the test note there too."""
     real = getattr(owner, name)
 
     def noting(*args, **kwargs):  # type: ignore[no-untyped-def]
