@@ -90,12 +90,14 @@ def tree_rss_kb(pid: int, field: str = "VmRSS:") -> int:
 
 def tree_pss_by_process(pid: int) -> list[dict[str, int]]:
     """The PSS of a process and each of its descendants, in kB, split into anonymous memory and file
-    pages (Linux ``smaps_rollup``): which process holds what, when the tree's sum is not enough."""
+    pages (Linux ``smaps_rollup``): which process holds what, when the tree's sum is not enough. With
+    each its resident high-water mark (``VmHWM``): not sampled, the largest it has been so far."""
     rows: list[dict[str, int]] = []
     for current, depth in _tree(pid):
         try:
             fields = smaps_rollup_kb(current)
-        except (OSError, ValueError):
+            high_water = _status_kb(current, "VmHWM:")
+        except (OSError, ValueError, StopIteration):
             continue
         rows.append(
             {
@@ -104,9 +106,16 @@ def tree_pss_by_process(pid: int) -> list[dict[str, int]]:
                 "pss_kb": fields.get("Pss", 0),
                 "pss_anon_kb": fields.get("Pss_Anon", 0),
                 "pss_file_kb": fields.get("Pss_File", 0),
+                "high_water_kb": high_water,
             }
         )
     return rows
+
+
+def _status_kb(pid: int, field: str) -> int:
+    """A field of ``/proc/PID/status`` in kB ("VmHWM:")."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith(field)))
 
 
 def run_analyze(paths: list[str], workers: int, stories_to: str | None = None) -> dict[str, float]:

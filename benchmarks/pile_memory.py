@@ -31,6 +31,12 @@ benchmark, a test run); its anonymous pages are shared only within the tree, and
 depend on what else runs. Compare runs made side by side on anonymous memory, or make them one after
 the other. Run the smallest size with K at least its size to have the whole of that run beside the
 larger piles' first K documents.
+
+A sample every second misses most of a chunk's short peak while a pile is read: a longer run
+catches more of them, so the tree's sampled peak grows with the pile by luck as well as by memory.
+Each process's resident high-water mark (``VmHWM``, read at every sample) misses nothing but the
+last second of the process's life: ``process_high_water_mb`` lists them (pages shared between
+processes count in each, so they are compared process by process, not summed).
 """
 
 from __future__ import annotations
@@ -91,6 +97,9 @@ class _TreeSampler:
         self.recent_anonymous = 0.0
         self.at_peak: dict[str, list[dict[str, int]]] = {}  # each process's share at the peak
         self.recent = 0.0  # the peak since ``take_recent`` was last called
+        # Each process's resident high-water mark, as last read (a sample misses a short peak of
+        # the tree's sum; a process's own high-water mark misses nothing but its last second).
+        self.high_water: dict[int, dict[str, object]] = {}
         self._every, self._done = every, threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -103,6 +112,9 @@ class _TreeSampler:
 
     def sample(self, pid: int) -> None:
         rows = tree_pss_by_process(pid)
+        for r in rows:
+            seen = self.high_water.setdefault(r["pid"], {"depth": r["depth"], "phase": self.phase})
+            seen["mb"] = round(r["high_water_kb"] / 1024, 1)
         mb = sum(r["pss_kb"] for r in rows) / 1024
         anonymous = sum(r["pss_anon_kb"] for r in rows) / 1024
         self.recent = max(self.recent, mb)
@@ -200,6 +212,9 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
             "tree_anonymous_peak_mb": {k: round(v) for k, v in sampler.anonymous_peaks.items()},
             # each process at each peak: its depth in the tree (0: this process) and PSS, anonymous and file
             "tree_pss_at_peak": sampler.at_peak,
+            # each process of over 50 MB: its depth in the tree, the phase it was first seen in, and
+            # its resident high-water mark (shared pages in each process: not to be summed)
+            "process_high_water_mb": [seen for seen in sampler.high_water.values() if seen["mb"] > 50],
             "main_high_water_mb": round(_high_water_mb()),
             "story_sizes": _summary([n for n, _, _ in log]),
             "main_after_stories": [[n, round(rss), round(anon)] for n, rss, anon in log],

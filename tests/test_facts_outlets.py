@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
+
 import pytest
 
 from crosswire.models import Document, Published, Removed
-from crosswire.stages.facts import document_facts, same_outlets
+from crosswire.stages.facts import document_facts, outlet_view, same_outlets
 
 
 def _page(name: str, footer: str = "", link: str = "", byline: str | None = None, url: str | None = None) -> Document:
@@ -216,3 +219,15 @@ def test_facts_a_piles_outlets_grouped_on_disk_are_those_grouped_in_memory():
         assert all(e.source == f"{doc_id}.txt" and "German" in e.reason for doc_id, e in unread)
         respelled_somewhere += any(before.outlet != after.outlet for before, after in pairs)
     assert respelled_somewhere > 20  # the piles do respell, not only explain
+
+
+def test_facts_an_outlet_view_interns_none_of_its_documents_strings(monkeypatch):
+    # A pile writes each view to a file at once: interning strings that then die churned the table of
+    # interned strings, which its reading process shares with the process it was forked from.
+    interned: list[str] = []
+    intern = sys.intern
+    monkeypatch.setattr(sys, "intern", lambda text: interned.append(text) or intern(text))
+    page = replace(_page("tarnholm-9", byline="By Ilse Varga-Unique"), outlet="The Tarnholm Unique Courier")
+    view = outlet_view(page)
+    assert (view.outlet, view.byline, view.paragraphs) == (page.outlet, page.byline, ())
+    assert not [text for text in interned if "Unique" in text]

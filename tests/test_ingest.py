@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from pathlib import PurePosixPath
 
 import pytest
 from conftest import LOOK_ALIKE_IDS, LOOK_ALIKE_NAMES, look_alike_folder, noted
@@ -189,3 +191,27 @@ def test_ingest_a_folder_is_listed_as_told_and_an_empty_one_says_so(tmp_path):
     (tmp_path / "empty").mkdir()
     [skipped] = read([str(tmp_path / "empty")])
     assert isinstance(skipped, Skipped) and "folder has no readable articles" in skipped.reason
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows paths are read by pathlib itself")
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab./ .-", max_size=12))
+def test_ingest_a_names_stem_and_suffix_are_as_pathlib_reads_them(name):
+    path = PurePosixPath(name)
+    assert ingest._file_name(name) == path.name
+    assert ingest._stem_and_suffix(name) == (path.stem, path.suffix)
+
+
+def test_ingest_reading_a_folders_files_interns_none_of_their_names(tmp_path, monkeypatch):
+    # pathlib interns every part of a path it parses (Python 3.11); a pile's reading process reading
+    # 100,000 differently named files churned the table of interned strings until it was made anew.
+    names = [f"report-{n}-unlike-any-other.txt" for n in range(5)]
+    for name in names:
+        (tmp_path / name).write_text("Some words of an article.")
+    interned: list[str] = []
+    intern = sys.intern
+    monkeypatch.setattr(sys, "intern", lambda text: interned.append(text) or intern(text))
+    paths = [os.path.join(tmp_path, name) for name in names]  # (not pathlib's: it would intern them)
+    listing = lambda folder: (iter(paths), [])  # noqa: E731
+    assert [item.id for item in read([str(tmp_path)], listing=listing)] == [n[:-4] for n in names]
+    assert not [text for text in interned if "unlike-any-other" in text]

@@ -22,7 +22,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Protocol
 
 from charset_normalizer import from_bytes
@@ -144,7 +144,7 @@ def _read_one(source: str, max_bytes: int, listing: Listing) -> Iterator[RawDocu
     empty = True
     for file in files:
         empty = False
-        yield from _read_file(Path(file), max_bytes)
+        yield from _read_file(file, max_bytes)
     if empty and not problems:
         yield Skipped(
             printable(source), "ingest", f"folder has no readable articles (looked for {', '.join(SUPPORTED)})"
@@ -262,14 +262,14 @@ def printable(path: str | Path) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
-def _os_reason(path: Path, exc: OSError | ValueError) -> str:
+def _os_reason(path: str | Path, exc: OSError | ValueError) -> str:
     """Why a path cannot be read, in words."""
     if isinstance(exc, ValueError):
         return "the name holds a NUL byte, which no file name can contain"
     if exc.errno == errno.ELOOP:
         return "symbolic link loop (the link leads back to itself); not followed"
     if exc.errno == errno.ENOENT:
-        if path.is_symlink():
+        if os.path.islink(path):
             return f"broken symbolic link (its target {printable(os.readlink(path))} does not exist)"
         return "no such file or folder; check the path"
     if exc.errno == errno.ENAMETOOLONG:
@@ -277,19 +277,19 @@ def _os_reason(path: Path, exc: OSError | ValueError) -> str:
     return f"cannot read: {exc.strerror or exc}"
 
 
-def read_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
+def read_bytes(path: str | Path, max_bytes: int) -> bytes | Skipped:
     """A regular file's bytes, or a Skipped saying why not (not a regular file, too large, unreadable).
 
     A file is refused by its size before a byte is read: a 200 MB file costs a stat, not 200 MB.
     """
     name = printable(path)
     try:
-        info = path.stat()
+        info = os.stat(path)
         if not stat.S_ISREG(info.st_mode):
             return Skipped(name, "ingest", _NOT_REGULAR)
         if info.st_size > max_bytes:
             return Skipped(name, "ingest", f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit")
-        with path.open("rb") as file:
+        with open(path, "rb") as file:
             data = file.read(max_bytes + 1)  # bounded: the file may have grown since the stat
     except OSError as exc:
         return Skipped(name, "ingest", f"cannot read file: {_os_reason(path, exc)}")
@@ -298,8 +298,8 @@ def read_bytes(path: Path, max_bytes: int) -> bytes | Skipped:
     return data
 
 
-def _read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
-    if path.suffix.lower() not in SUPPORTED:
+def _read_file(path: str | Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    if _stem_and_suffix(str(path))[1].lower() not in SUPPORTED:
         yield _unsupported(printable(path))
         return
     data = read_bytes(path, max_bytes)
@@ -309,35 +309,57 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     yield from _read_data(printable(path), data, max_bytes)
 
 
+def _stem_and_suffix(path: str) -> tuple[str, str]:
+    """A path's name without its suffix, and its suffix, as ``PurePath(path).stem`` and ``.suffix``
+    give them ("a/b.tar.gz": "b.tar", ".gz"; ".profile": ".profile", "")."""
+    name = _file_name(path)
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:
+        return name[:dot], name[dot:]
+    return name, ""
+
+
+def _file_name(path: str) -> str:
+    """``PurePath(path).name``, without making a path of each file read: in Python 3.11, ``pathlib``
+    interns every part of every path it parses (``sys.intern``), and a pile's reading process,
+    reading 100,000 differently named files, churned the interpreter's table of interned strings
+    until it was made anew (7.5 MB of the process's own, a table it had shared with the process it
+    was forked from; tracemalloc, one run)."""
+    if os.name == "nt":  # (drives and two separators: pathlib's own rules)
+        return PurePath(path).name
+    parts = [part for part in path.split("/") if part and part != "."]
+    return parts[-1] if parts else ""
+
+
 def _read_data(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     """One file's bytes, read by the suffix of its ``name`` (a path, or a stored story's file name)."""
-    path = Path(name)
-    suffix = path.suffix.lower()
+    stem, suffix = _stem_and_suffix(name)
+    suffix = suffix.lower()
     if suffix not in SUPPORTED:
         yield _unsupported(name)
         return
     if suffix in PARQUET_SUFFIXES:
-        yield from _parquet(data, name, path.stem)
+        yield from _parquet(data, name, stem)
         return
     problem = _size_problem(data, name, max_bytes) if suffix in FEED_SUFFIXES | WARC_SUFFIXES else None
     if problem:
         yield problem
         return
     if suffix in FEED_SUFFIXES:
-        yield from _feed(data, name, printable(path.stem))
+        yield from _feed(data, name, printable(stem))
         return
     if suffix in WARC_SUFFIXES:
         if not name.lower().endswith((".warc", ".warc.gz")):
             yield Skipped(name, "ingest", "a .gz file is read only as a web archive (.warc.gz); unpack it first")
             return
-        yield from _warc(data, name, printable(path.name.split(".")[0]))
+        yield from _warc(data, name, printable(_file_name(name).split(".")[0]))
         return
     fmt = "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else TEXT_SUFFIXES[suffix]
-    yield from _from_bytes(data, name, printable(path.stem), fmt, max_bytes)
+    yield from _from_bytes(data, name, printable(stem), fmt, max_bytes)
 
 
 def _unsupported(name: str) -> Skipped:
-    suffix = printable(Path(name).suffix.lower())
+    suffix = printable(_stem_and_suffix(name)[1].lower())
     return Skipped(name, "ingest", f"unsupported file type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
 
 
