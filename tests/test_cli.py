@@ -93,3 +93,20 @@ def test_cli_analysing_one_story_or_adding_to_one_does_not_import_scikit_learn(t
     for args in (["analyze", "--sample", "--json", str(tmp_path / "d.json"), "--quiet"], story):
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=300)
         assert done.stdout.strip().splitlines()[-1] == "0 False", (args, done.stdout[-500:], done.stderr[-500:])
+
+
+@pytest.mark.parametrize("errors", [[], [{"source": "bad.html", "reason": "not read: «denied»"}]])
+def test_cli_a_piles_index_kept_on_disk_is_written_as_its_json(tmp_path, errors):
+    from crosswire.cli.commands import _StoryIndex
+
+    entries = [
+        {"story": "story-1", "label": "Brücke — «Tarnholm»", "documents": ["a", "b"], "claims": 3},
+        {"story": "story-2", "label": "", "documents": [], "claims": 0, "headline": "Line\nbreak"},
+    ]
+    index = _StoryIndex(tmp_path)
+    for entry in entries:
+        index.add(entry)
+    assert index.write(tmp_path / "index.json", errors) == 2
+    whole = json.dumps({"stories": entries, "errors": errors}, ensure_ascii=False, indent=2) + "\n"
+    assert (tmp_path / "index.json").read_text(encoding="utf-8") == whole
+    assert [p.name for p in tmp_path.iterdir()] == ["index.json"]  # (no file of its lines left)

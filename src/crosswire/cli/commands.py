@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -110,8 +112,6 @@ def _executor(args: argparse.Namespace) -> Any:
 
 
 def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Namespace) -> int:
-    import json
-
     from crosswire.analysis.piles import iter_stories
     from crosswire.analysis.pipeline import version
     from crosswire.output.json import to_json
@@ -123,7 +123,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     out.mkdir(parents=True, exist_ok=True)
     # Each story is written as soon as it is reconciled, and let go: a pile's dossiers are never all held.
     results = iter_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args))
-    index = []
+    index = _StoryIndex(out)  # (on disk: in memory it grew with the pile, a line a story)
     errors = []
     documents = 0
     shard: ShardWriter | None = None  # every dossier again in one file, for shared storage
@@ -134,15 +134,15 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         if shard is None:
             shard = ShardWriter(out, args.shard_format)
         documents += len(story.documents)
-        (out / f"{story.id}.json").write_text(to_json(dossier, version()), encoding="utf-8")
+        _write_into(out, f"{story.id}.json", to_json(dossier, version()))
         shard.write(story.id, story.label, story.documents, dossier, version())
         if args.md:
-            (out / f"{story.id}.md").write_text(to_markdown(dossier), encoding="utf-8")
+            _write_into(out, f"{story.id}.md", to_markdown(dossier))
         if args.html:
             from crosswire.output.html import to_html
 
-            (out / f"{story.id}.html").write_text(to_html(dossier, version()), encoding="utf-8")
-        index.append(
+            _write_into(out, f"{story.id}.html", to_html(dossier, version()))
+        index.add(
             {
                 "story": story.id,
                 "label": story.label,
@@ -156,23 +156,61 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         for error in errors:
             print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
         print(f"crosswire: no input could be analysed, so nothing was written to {out}/", file=sys.stderr)
+        index.close()
         with contextlib.suppress(OSError):  # (only folders it made, and only while they are empty)
             for folder in created:
                 folder.rmdir()
         return 1
     shard.close()
-    (out / "index.json").write_text(
-        json.dumps({"stories": index, "errors": errors}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    stories = index.write(out / "index.json", errors)
     if not args.quiet:
         print(
-            f"{len(index)} stories from {documents} documents written to {out}/ "
+            f"{stories} stories from {documents} documents written to {out}/ "
             f"(index.json, one dossier per story); {len(errors)} inputs skipped",
             file=sys.stderr,
         )
         for error in errors:
             print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _write_into(folder: Path, name: str, text: str) -> None:
+    """``text`` written to the file ``name`` in ``folder``, a path joined as a string: ``pathlib``
+    interns every part of a path it makes (Python 3.11), and a pile's thousands of story files would
+    churn the table of interned strings of the process that writes them until it is made anew."""
+    with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
+        file.write(text)
+
+
+class _StoryIndex:
+    """A pile's ``index.json``, kept a line a story in a temporary file in the output folder as the
+    stories are written, and written whole at the end: held in memory, its entries (each story's
+    document ids, label and headline) grew with the pile. The file is the one ``json.dumps`` with
+    ``indent=2`` would make of ``{"stories": [...], "errors": [...]}``."""
+
+    def __init__(self, out: Path) -> None:
+        # (closed by ``write`` or ``close``)
+        self._lines = tempfile.TemporaryFile("w+", encoding="utf-8", dir=out)  # noqa: SIM115
+
+    def add(self, entry: dict[str, Any]) -> None:
+        self._lines.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def write(self, target: Path, errors: list[dict[str, str]]) -> int:
+        """Write the index with ``errors`` to ``target`` and close; the number of stories in it."""
+        stories = 0
+        with self._lines, open(target, "w", encoding="utf-8") as out:
+            self._lines.seek(0)
+            out.write('{\n  "stories": [')
+            for stories, line in enumerate(self._lines, 1):
+                entry = json.dumps(json.loads(line), ensure_ascii=False, indent=2)
+                out.write(("," if stories > 1 else "") + "\n    " + entry.replace("\n", "\n    "))
+            out.write("\n  ]," if stories else "],")
+            rest = json.dumps({"errors": errors}, ensure_ascii=False, indent=2)
+            out.write(rest[1:] + "\n")  # ("\n  "errors": [...]\n}")
+        return stories
+
+    def close(self) -> None:
+        self._lines.close()
 
 
 def _add(args: argparse.Namespace) -> int:
