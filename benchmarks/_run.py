@@ -90,8 +90,8 @@ def tree_rss_kb(pid: int, field: str = "VmRSS:") -> int:
 
 def tree_pss_by_process(pid: int) -> list[dict[str, int]]:
     """The PSS of a process and each of its descendants, in kB, split into anonymous memory and file
-    pages (Linux ``smaps_rollup``): which process holds what, when the tree's sum is not enough. With
-    each its resident high-water mark (``VmHWM``): not sampled, the largest it has been so far."""
+    pages (Linux ``smaps_rollup``): which process holds what, when the tree's sum is not enough;
+    with each its resident high-water mark (``VmHWM``: the largest it has been so far)."""
     rows: list[dict[str, int]] = []
     for current, depth in _tree(pid):
         try:

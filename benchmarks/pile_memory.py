@@ -216,7 +216,7 @@ def measure(pile: str, documents: int = 0, log_file: str = "") -> dict[str, obje
             "tree_pss_at_peak": sampler.at_peak,
             # each process of over 50 MB: its depth in the tree, the phase it was first seen in, and
             # its resident high-water mark (shared pages in each process: not to be summed)
-            "process_high_water_mb": [seen for seen in sampler.high_water.values() if seen["mb"] > 50],
+            "process_high_water_mb": [s for s in sampler.high_water.values() if s["mb"] > 50],
             "main_high_water_mb": round(_high_water_mb()),
             "story_sizes": _summary([n for n, _, _ in log]),
             "main_after_stories": [[n, round(rss), round(anon)] for n, rss, anon in log],

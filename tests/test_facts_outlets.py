@@ -222,12 +222,13 @@ def test_facts_a_piles_outlets_grouped_on_disk_are_those_grouped_in_memory():
 
 
 def test_facts_an_outlet_view_interns_none_of_its_documents_strings(monkeypatch):
-    # A pile writes each view to a file at once: interning strings that then die churned the table of
-    # interned strings, which its reading process shares with the process it was forked from.
+    # A pile writes each view to a file at once: interning strings that then die churned the table
+    # of interned strings its reading process shares with the process it was forked from.
     interned: list[str] = []
     intern = sys.intern
     monkeypatch.setattr(sys, "intern", lambda text: interned.append(text) or intern(text))
-    page = replace(_page("tarnholm-9", byline="By Ilse Varga-Unique"), outlet="The Tarnholm Unique Courier")
+    page = _page("tarnholm-9", byline="By Ilse Varga-Unique")
+    page = replace(page, outlet="The Tarnholm Unique Courier")
     view = outlet_view(page)
     assert (view.outlet, view.byline, view.paragraphs) == (page.outlet, page.byline, ())
     assert not [text for text in interned if "Unique" in text]

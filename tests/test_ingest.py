@@ -211,7 +211,7 @@ def test_ingest_reading_a_folders_files_interns_none_of_their_names(tmp_path, mo
     interned: list[str] = []
     intern = sys.intern
     monkeypatch.setattr(sys, "intern", lambda text: interned.append(text) or intern(text))
-    paths = [os.path.join(tmp_path, name) for name in names]  # (not pathlib's: it would intern them)
+    paths = [os.path.join(tmp_path, name) for name in names]  # (pathlib's would intern them)
     listing = lambda folder: (iter(paths), [])  # noqa: E731
     assert [item.id for item in read([str(tmp_path)], listing=listing)] == [n[:-4] for n in names]
     assert not [text for text in interned if "unlike-any-other" in text]

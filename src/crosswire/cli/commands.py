@@ -127,31 +127,35 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     errors = []
     documents = 0
     shard: ShardWriter | None = None  # every dossier again in one file, for shared storage
-    for story, dossier in results:
-        errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
-        if not story.documents:  # nothing in the pile could be analysed: its reasons are all there is
-            continue
-        if shard is None:
-            shard = ShardWriter(out, args.shard_format)
-        documents += len(story.documents)
-        _write_into(out, f"{story.id}.json", to_json(dossier, version()))
-        shard.write(story.id, story.label, story.documents, dossier, version())
-        if args.md:
-            _write_into(out, f"{story.id}.md", to_markdown(dossier))
-        if args.html:
-            from crosswire.output.html import to_html
+    try:
+        for story, dossier in results:
+            errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
+            if not story.documents:  # nothing could be analysed: its reasons are all there is
+                continue
+            if shard is None:
+                shard = ShardWriter(out, args.shard_format)
+            documents += len(story.documents)
+            _write_into(out, f"{story.id}.json", to_json(dossier, version()))
+            shard.write(story.id, story.label, story.documents, dossier, version())
+            if args.md:
+                _write_into(out, f"{story.id}.md", to_markdown(dossier))
+            if args.html:
+                from crosswire.output.html import to_html
 
-            _write_into(out, f"{story.id}.html", to_html(dossier, version()))
-        index.add(
-            {
-                "story": story.id,
-                "label": story.label,
-                "documents": list(story.documents),
-                "claims": len(dossier.claims),
-                "conflicts": len(dossier.conflicts),
-                "headline": dossier.brief.headline,
-            }
-        )
+                _write_into(out, f"{story.id}.html", to_html(dossier, version()))
+            index.add(
+                {
+                    "story": story.id,
+                    "label": story.label,
+                    "documents": list(story.documents),
+                    "claims": len(dossier.claims),
+                    "conflicts": len(dossier.conflicts),
+                    "headline": dossier.brief.headline,
+                }
+            )
+    except BaseException:
+        index.close()  # (on Windows a named file in ``out``)
+        raise
     if shard is None:  # an empty index never replaces a good one
         for error in errors:
             print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
@@ -175,18 +179,16 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
 
 
 def _write_into(folder: Path, name: str, text: str) -> None:
-    """``text`` written to the file ``name`` in ``folder``, a path joined as a string: ``pathlib``
-    interns every part of a path it makes (Python 3.11), and a pile's thousands of story files would
-    churn the table of interned strings of the process that writes them until it is made anew."""
+    """``text`` written to ``name`` in ``folder``, joined as strings (see ``ingest._file_name``)."""
     with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
         file.write(text)
 
 
 class _StoryIndex:
-    """A pile's ``index.json``, kept a line a story in a temporary file in the output folder as the
-    stories are written, and written whole at the end: held in memory, its entries (each story's
-    document ids, label and headline) grew with the pile. The file is the one ``json.dumps`` with
-    ``indent=2`` would make of ``{"stories": [...], "errors": [...]}``."""
+    """A pile's ``index.json``, a line a story in a temporary file until it is written whole."""
+
+    # Held in memory, the entries (each story's document ids, label, headline) grew with the pile.
+    # The file written is the one ``json.dumps`` with ``indent=2`` made of the whole index.
 
     def __init__(self, out: Path) -> None:
         # (closed by ``write`` or ``close``)

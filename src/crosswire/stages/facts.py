@@ -79,12 +79,9 @@ def outlet_view(document: Document) -> Document:
     elsewhere meanwhile: no text, only the removed parts that can name its own site, no dateline, the
     date without its evidence.
 
-    Its strings are not interned (``sys.intern``): a pile writes each view to a file at once
-    (``PileOutlets``), and interning strings that then die churns the interpreter's table of
-    interned strings, which a pile's reading process shares with the process it was forked from.
-    Once enough had come and gone, the table was made anew: one allocation of 7.5 MB, the reading
-    process's own, between its 25,000th and 31,000th documents (tracemalloc, one run), a step a
-    1,000-article pile never reached."""
+    Its strings are not interned: a pile writes each view to a file at once (``PileOutlets``), and
+    interning strings that then die churns the table of interned strings a pile's reading process
+    shares with the process it was forked from (see ``ingest._file_name``)."""
     published = document.published
     return replace(
         document,

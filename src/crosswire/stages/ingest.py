@@ -310,8 +310,7 @@ def _read_file(path: str | Path, max_bytes: int) -> Iterator[RawDocument | Skipp
 
 
 def _stem_and_suffix(path: str) -> tuple[str, str]:
-    """A path's name without its suffix, and its suffix, as ``PurePath(path).stem`` and ``.suffix``
-    give them ("a/b.tar.gz": "b.tar", ".gz"; ".profile": ".profile", "")."""
+    """``PurePath(path).stem`` and ``.suffix`` ("a/b.tar.gz": "b.tar", ".gz"), without a path."""
     name = _file_name(path)
     dot = name.rfind(".")
     if 0 < dot < len(name) - 1:
@@ -319,12 +318,12 @@ def _stem_and_suffix(path: str) -> tuple[str, str]:
     return name, ""
 
 
+# In Python 3.11 ``pathlib`` interns every part of every path it parses (``sys.intern``). A pile's
+# reading process, making a path of each of 100,000 differently named files, churned the table of
+# interned strings until it was made anew: 7.5 MB of the process's own, in place of a table shared
+# with the process it was forked from (tracemalloc, one run). Names are read as strings instead.
 def _file_name(path: str) -> str:
-    """``PurePath(path).name``, without making a path of each file read: in Python 3.11, ``pathlib``
-    interns every part of every path it parses (``sys.intern``), and a pile's reading process,
-    reading 100,000 differently named files, churned the interpreter's table of interned strings
-    until it was made anew (7.5 MB of the process's own, a table it had shared with the process it
-    was forked from; tracemalloc, one run)."""
+    """``PurePath(path).name``, without making a path."""
     if os.name == "nt":  # (drives and two separators: pathlib's own rules)
         return PurePath(path).name
     parts = [part for part in path.split("/") if part and part != "."]
