@@ -46,8 +46,7 @@ print(json.dumps({"imports": imported, "stories": stories, "documents": document
 def _rss_kb(pid: int) -> int:
     """Resident memory of one process, in kB (0 once it is gone)."""
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+        return status_kb(pid, "VmRSS:")
     except (OSError, StopIteration, ValueError):
         return 0
 
@@ -96,7 +95,7 @@ def tree_pss_by_process(pid: int) -> list[dict[str, int]]:
     for current, depth in _tree(pid):
         try:
             fields = smaps_rollup_kb(current)
-            high_water = _status_kb(current, "VmHWM:")
+            high_water = status_kb(current, "VmHWM:")
         except (OSError, ValueError, StopIteration):
             continue
         rows.append(
@@ -112,8 +111,8 @@ def tree_pss_by_process(pid: int) -> list[dict[str, int]]:
     return rows
 
 
-def _status_kb(pid: int, field: str) -> int:
-    """A field of ``/proc/PID/status`` in kB ("VmHWM:")."""
+def status_kb(pid: int | str, field: str) -> int:
+    """A field of ``/proc/PID/status`` ("self" for this process) in kB, "VmRSS:" or "VmHWM:"."""
     status = Path(f"/proc/{pid}/status").read_text()
     return int(next(line.split()[1] for line in status.splitlines() if line.startswith(field)))
 

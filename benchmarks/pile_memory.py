@@ -53,7 +53,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _harness as harness  # noqa: E402
-from _run import tree_pss_by_process  # noqa: E402
+from _run import status_kb, tree_pss_by_process  # noqa: E402
 from synthetic import measured_piles  # noqa: E402
 
 
@@ -79,8 +79,7 @@ def _summary(sizes: list[int]) -> dict[str, float]:
 
 
 def _high_water_mb() -> float:
-    with open("/proc/self/status") as f:
-        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM"))
+    return status_kb("self", "VmHWM:") / 1024
 
 
 class _TreeSampler:
