@@ -1,9 +1,11 @@
 """Ids a reader can cite: made from what they name (an entity's name, the first words of a claim's
-first report), not numbered by rank, so a link or a note citing one finds the same thing in the story's
-next version for as long as what it was made from holds."""
+first report, the day and claim of a timeline entry), not numbered by rank, so a link or a note
+citing one finds the same thing in the story's next version for as long as what it was made from
+holds. Never made from file names: a dossier does not depend on them."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 
@@ -30,3 +32,10 @@ def numbered(bases: Iterable[str]) -> list[str]:
         taken.add(found)
         ids.append(found)
     return ids
+
+
+def fingerprint(*parts: object) -> str:
+    """Six hexadecimal digits of a hash of ``parts`` (as text, joined by NUL): the part of an id
+    that tells apart things whose readable part is alike."""
+    read = "\0".join(map(str, parts)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(read, digest_size=3).hexdigest()

@@ -15,7 +15,6 @@ near-verbatim copies (wire copy), count once.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -45,7 +44,7 @@ from crosswire.models import (
 from crosswire.settings import DEFAULTS
 from crosswire.stages._combiner import load_combiner
 from crosswire.stages._encoder import Encoder, VectorMemo, load_encoder
-from crosswire.stages._ids import numbered, slug
+from crosswire.stages._ids import fingerprint, numbered, slug
 from crosswire.stages._memo import (
     PairMemo,
     document_memo,
@@ -174,8 +173,7 @@ def claim_ids(
 @story_memo
 def _fingerprint(title: str, date: str, sentence: str, start: int) -> str:
     """Six hexadecimal digits of a hash of a claim's first report (see ``claim_ids``)."""
-    read = f"{title}\0{date}\0{start}\0{sentence}".encode()
-    return hashlib.blake2b(read, digest_size=3).hexdigest()
+    return fingerprint(title, date, start, sentence)
 
 
 @story_memo

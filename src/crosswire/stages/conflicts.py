@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import chain
 from typing import Any, NamedTuple
@@ -32,10 +32,11 @@ from crosswire.lexicons import (
     UNDO,
     undoes,
 )
-from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Entity, Quantity
+from crosswire.models import Annotated, Claim, ClaimMention, Conflict, Document, Entity, Quantity
 from crosswire.settings import DEFAULTS
 from crosswire.stages._conflict_context import _Context, _short, _stems
 from crosswire.stages._conflict_events import _aims, _temporal, _whereabouts
+from crosswire.stages._ids import fingerprint, numbered
 from crosswire.stages._memo import kept_alike, object_memo, searcher, story_memo
 from crosswire.stages._quantities import agree, describe, same_measure
 from crosswire.stages._similarity import MAX_BLOCK_SIZE, candidate_pairs
@@ -95,7 +96,9 @@ def find_conflicts(
             for cid in c.claims:
                 relations[cid].append(c.explanation)
     found = [c for c in found if c.disputes or c.kind != "numeric"]
-    conflicts = tuple(replace(c, id=f"k{i + 1}") for i, c in enumerate(found))
+    documents = {a.document.id: a.document for a in annotated}
+    ids = conflict_ids(found, documents)
+    conflicts = tuple(replace(c, id=cid) for c, cid in zip(found, ids, strict=True))
     superseded = {c.superseded for c in conflicts if c.superseded}
     disputed = {
         cid for c in conflicts if c.kind in ("polarity", "numeric", "temporal") and c.disputes for cid in c.claims
@@ -118,6 +121,26 @@ def find_conflicts(
 @kept_alike  # (a claim a conflict marks, unchanged since the last add: the same object again)
 def _as_before(claim_id: str, claim: Claim) -> Claim:
     return claim
+
+
+def conflict_ids(conflicts: Sequence[Conflict], documents: Mapping[str, Document]) -> list[str]:
+    """Each conflict's id, from its kind and the sentences it cites ("k-polarity-4be2c1"): each
+    one's words, where the claim starts and ends in it, its document's title and date. So a
+    conflict keeps its id from one version of a story to the next for as long as it cites the same
+    reports, whatever is found before it (until 2026-12-07 conflicts were numbered "k1", "k2" in
+    the order found, and one article renamed most of a story's conflicts). Alike in all of that:
+    "-2", "-3" in the order found."""
+    bases = []
+    for conflict in conflicts:
+        cited = []
+        for m in conflict.evidence:
+            document = documents.get(m.doc)
+            title = (document.title or "") if document else ""
+            date = (document.published.date or "") if document else ""
+            cited += [title, date, m.start, m.end, m.text]
+        read = cited or [*conflict.claims, conflict.explanation]  # (every detector cites)
+        bases.append(f"k-{conflict.kind}-{fingerprint(*read)}")
+    return numbered(bases)
 
 
 def _noun_class(noun: str | None) -> str | None:

@@ -28,6 +28,7 @@ from crosswire.lexicons import ATTRIBUTION_VERBS, LIGHT_VERBS, REPORTING_VERBS
 from crosswire.models import Claim, ClaimMention, Document, Event, EventMention
 from crosswire.settings import DEFAULTS
 from crosswire.stages._disjoint import DisjointSet
+from crosswire.stages._ids import fingerprint, numbered
 from crosswire.stages._memo import items_memo, object_memo
 from crosswire.stages._mentions import WORD, lasting, text_day
 from crosswire.stages._order import document_rank
@@ -66,11 +67,12 @@ def find_events(
         groups.append(members)
     groups.sort(key=lambda g: (-len({mentions[i].doc for i in g}), place(g[0])))
     events = []
-    for n, members in enumerate(groups, start=1):
+    ids = numbered(_event_base(mentions[members[0]], docs) for members in groups)
+    for event_id, members in zip(ids, groups, strict=True):
         news = [pairs[i][1] for i in members if mentions[i].news]
         events.append(
             Event(
-                id=f"ev{n}",
+                id=event_id,
                 word=_commonest([mentions[i].word.lower() for i in members]),
                 mentions=tuple(mentions[i] for i in members),
                 claims=tuple(dict.fromkeys(c for i in members if (c := mentions[i].claim))),
@@ -79,6 +81,17 @@ def find_events(
             )
         )
     return tuple(events)
+
+
+def _event_base(first: EventMention, documents: Mapping[str, Document]) -> str:
+    """An event's id, from its first mention in the story's order: where its verb stands, in which
+    sentence of a document of which title and date ("ev-4be2c1"). So an event keeps its id while
+    its first telling does (until 2026-12-07 events were numbered "ev1", "ev2" by size, and one
+    article renamed most of a story's events)."""
+    document = documents.get(first.doc)
+    title = (document.title or "") if document else ""
+    published = (document.published.date or "") if document else ""
+    return f"ev-{fingerprint(title, published, first.sentence, first.start)}"
 
 
 def link_event_mentions(

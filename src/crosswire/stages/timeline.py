@@ -18,6 +18,7 @@ from crosswire.lexicons import MONTH_NUMBERS, NUMBER_WORDS, WEEKDAYS
 from crosswire.models import Annotated, Claim, ClaimMention, Document, Published, TimelineEntry, TimeMention
 from crosswire.stages._bounds import sane_iso, sane_year, shift
 from crosswire.stages._dates import parse_date
+from crosswire.stages._ids import fingerprint, numbered
 from crosswire.stages._memo import document_memo, story_memo
 from crosswire.stages._order import document_rank
 from crosswire.stages._times_fr import future_fr, to_internal
@@ -427,13 +428,17 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
 
     starts = [day for a in annotated if (day := sane_iso(a.document.published.date))]
     story_start = shift(date.fromisoformat(min(starts)), -STORY_LEAD_DAYS) if starts else None
-    for (when, precision, group), mentions in sorted(groups.items(), key=order):
+    ordered = sorted(groups.items(), key=order)
+    documents = {a.document.id: a.document for a in annotated}
+    bases = (_entry_base(key, key[2] in by_id, mentions[0], documents) for key, mentions in ordered)
+    ids = numbered(bases)
+    for entry_id, ((when, precision, group), mentions) in zip(ids, ordered, strict=True):
         claim = by_id.get(group)
         # The entry reads as the sentence that carries the date, never a grouped claim's other wording.
         text = sentences[(mentions[0].doc, mentions[0].sentence)]
         entries.append(
             TimelineEntry(
-                id=f"t{len(entries) + 1}",
+                id=entry_id,
                 date=when,
                 precision=precision,
                 text=_shorten(text),
@@ -443,6 +448,26 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
             )
         )
     return tuple(entries)
+
+
+def _entry_base(
+    key: tuple[str, str, str],
+    of_claim: bool,
+    first: TimeMention,
+    documents: dict[str, Document],
+) -> str:
+    """A timeline entry's id, from what groups it: its date and precision, and the claim that holds
+    the date ("t-2025-03-14-4be2c1"), or the sentence's place, title and date for a date outside
+    claims. So an entry keeps its id while its claim keeps its own, whatever entries an article adds
+    before it (until 2026-12-07 entries were numbered "t1", "t2" in date order, and one article
+    renamed thousands of a large story's entries)."""
+    when, precision, group = key
+    if of_claim:  # (else ``group`` is "document id/sentence id", and ids come from file names)
+        return f"t-{when}-{fingerprint(precision, group)}"
+    document = documents.get(first.doc)
+    title = (document.title or "") if document else ""
+    published = (document.published.date or "") if document else ""
+    return f"t-{when}-{fingerprint(precision, title, published, first.sentence)}"
 
 
 def _period_end(when: str, precision: str) -> str:
