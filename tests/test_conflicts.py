@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from conftest import claim_with
 
+from crosswire.stages.conflicts import conflict_ids
+
 
 def _conflicts(dossier, kind):
     return [k for k in dossier.conflicts if k.kind == kind]
@@ -265,3 +267,11 @@ def test_conflicts_denials_candidate_statements_are_those_of_the_loop_over_each_
             if rows:
                 expected.append((d, rows))
         assert conflicts._sharing(denials, with_stem, len(statements)) == expected
+
+
+def test_conflicts_ids_are_made_from_what_they_cite_not_their_rank(sample_dossier):
+    documents = {d.id: d for d in sample_dossier.documents}
+    conflicts = sample_dossier.conflicts
+    assert len(conflicts) >= 3 and all(k.id.startswith(f"k-{k.kind}-") for k in conflicts)
+    # Without the first conflict found, the others keep their ids (by rank, each moved on by one).
+    assert conflict_ids(conflicts[1:], documents) == [k.id for k in conflicts[1:]]
