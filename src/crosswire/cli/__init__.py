@@ -25,7 +25,7 @@ __all__ = ["INTERNAL_ERROR", "INTERRUPTED", "TERMINATED", "main"]
 INTERNAL_ERROR = 3  # exit codes: 0 all analysed, 1 some inputs skipped, 2 usage or settings, 3 a bug
 INTERRUPTED = 130  # Ctrl-C, as shells count it (128 + SIGINT)
 TERMINATED = 143  # SIGTERM (kill, a service manager stopping it), as shells count it
-WORK = frozenset({"analyze", "add", "remove"})  # commands SIGTERM stops as Ctrl-C does (see below)
+WORK = frozenset({"analyze", "add", "remove", "watch"})  # SIGTERM stops these as Ctrl-C (below)
 STOPPED = {  # what Ctrl-C (or SIGTERM, for these commands) leaves behind, by command
     "analyze": "crosswire: interrupted; outputs not yet written are left as they were (none is half-written)",
     "add": "crosswire: interrupted; every version saved before is intact, and the same command finishes the add",

@@ -394,9 +394,39 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _watch(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config, progress=False)
+    from crosswire.stages.ingest import printable
+
+    folder = printable(args.folder)
+    if not os.path.isdir(args.folder):  # (an empty folder is fine: articles will come)
+        return refuse([f"{folder}: no such folder; give the folder articles are saved into"])
+    from crosswire.stories.service import check_story_name, load_models
+    from crosswire.stories.store import open_store
+    from crosswire.stories.watch import watch
+
+    story = check_story_name(args.story)
+    nlp = load_models(settings)
+    store = open_store(args.db)
+
+    def report(line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+
+    report(f"crosswire: watching {folder} for story {story!r} in {args.db}")
+    report(f"  a look every {args.every:g} s; press Ctrl-C to stop")
+    try:
+        watch(store, story, args.folder, settings, nlp, args.every, report)
+    except KeyboardInterrupt:  # how a watch is stopped (Ctrl-C, or SIGTERM): not a failure
+        report("crosswire: stopped; every saved version is intact (the next add ends one cut off)")
+    finally:
+        store.close()
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "analyze": _analyze,
     "add": _add,
+    "watch": _watch,
     "remove": _remove,
     "diff": _diff,
     "stories": _stories,

@@ -18,6 +18,7 @@ EXAMPLES = {
   crosswire analyze --sample                     the shipped sample corpus; the brief goes to stdout
   crosswire analyze articles/ --html story.html  a folder of articles into one HTML dossier
   crosswire add articles/ --story bridge         store a story; add to it later, one version each time
+  crosswire watch inbox/ --story bridge          add each article saved into inbox/ as it arrives
   crosswire stories                              the stories in crosswire.db
   crosswire serve                                browse them at http://127.0.0.1:8000/
 
@@ -36,6 +37,12 @@ first. With no --json, --md or --html the Markdown brief goes to stdout.""",
   crosswire add a.txt b.html --story bridge          store two articles in the story "bridge", analyse it
   crosswire add later.txt --story bridge             a new version of "bridge"
   crosswire add pile/                                sort files into stored or new stories""",
+    "watch": """examples:
+  crosswire watch inbox/ --story bridge              add what is saved into inbox/, as it arrives
+  crosswire watch inbox/ --story bridge --every 30   look every 30 seconds
+
+The story stays open in this process, so each add takes seconds where a `crosswire add` of its own
+process reconciles the whole story from nothing. Stop it with Ctrl-C: every version saved stays.""",
     "remove": """examples:
   crosswire remove b.html --story bridge             take b.html out; earlier versions keep it""",
     "diff": """examples:
@@ -111,6 +118,20 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--config", metavar="FILE", help="a TOML settings file")
     add.add_argument("--quiet", action="store_true", help="no progress bars")
 
+    watch = command("watch", "keep a story open and add each article saved into a folder")
+    watch.add_argument("folder", help="the folder articles are saved into (its subfolders too)")
+    watch.add_argument("--story", required=True, help="the story's name (new or stored)")
+    watch.add_argument("--db", default=DEFAULT_DB, help=DB_HELP)
+    watch.add_argument(
+        "--every",
+        type=_seconds,
+        default=5.0,
+        metavar="SECONDS",
+        help="seconds between two looks at the folder (default 5); a file is added once it has not "
+        "changed from one look to the next",
+    )
+    watch.add_argument("--config", metavar="FILE", help="a TOML settings file")
+
     remove = command("remove", "take documents out of a story and re-analyse it as a new version")
     remove.add_argument("names", nargs="+", help="stored document names (as `crosswire add` printed them)")
     remove.add_argument("--story", required=True, help=STORY_HELP)
@@ -178,6 +199,17 @@ def _fraction(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number; give a probability such as 0.7") from None
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"{text} is out of range; give a probability between 0 and 1, such as 0.7")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """A time between two looks at a folder, for argparse: at least half a second."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0.5 <= value <= 86400:
+        raise argparse.ArgumentTypeError(f"{text} is out of range; give 0.5 to 86400 seconds")
     return value
 
 
