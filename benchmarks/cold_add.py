@@ -117,8 +117,15 @@ def main() -> int:
     return 0
 
 
-def _run(folder: Path, articles: int, adds: int) -> tuple[list[dict[str, float]], float | None]:
-    """The first add (None when the store already holds the story) and one row per later add."""
+def stored_story(
+    folder: Path,
+    articles: int,
+    adds: int,
+) -> tuple[str, list[Path], Path, float | None]:
+    """A synthetic story of ``articles`` articles stored in ``folder`` (made and added by one
+    `crosswire add` unless a run before kept it there): the store, ``adds`` articles it does not
+    hold yet, the file that lists those already added, and the first add's seconds (None when
+    kept)."""
     pile, db = folder / f"pile-{articles}", str(folder / f"story-{articles}.db")
     extra = folder / f"extra-{articles}"
     if not pile.is_dir():
@@ -141,6 +148,12 @@ def _run(folder: Path, articles: int, adds: int) -> tuple[list[dict[str, float]]
     if len(waiting) < adds:
         left = len(waiting)
         raise SystemExit(f"{extra} has {left} articles not yet added; use a new --keep folder")
+    return db, waiting, done, first
+
+
+def _run(folder: Path, articles: int, adds: int) -> tuple[list[dict[str, float]], float | None]:
+    """The first add (None when the store already holds the story) and one row per later add."""
+    db, waiting, done, first = stored_story(folder, articles, adds)
     rows = []
     for n, path in enumerate(waiting):
         add_s, add_mb = _crosswire("add", str(path), "--story", STORY, "--db", db, "--quiet")
