@@ -4,8 +4,8 @@ differ from the version before, and how many of those differ by their id alone.
 
     python benchmarks/add_footprint.py [--articles 1000] [--adds 5] [--reference]
 
-Issue [5 of 6], item 2 (an add reconciled from the new article's candidates, not the whole story):
-an add can touch little of a story only if little of its dossier changes. A synthetic pile
+Issue 14 ([5 of 6]), item 2 (an add reconciled from the new article's candidates, not the whole
+story): an add can touch little of a story only if little of its dossier changes. A synthetic pile
 (``synthetic.make_pile``, six articles a story) of ``--articles`` articles is added to one stored
 story in one go, then ``--adds`` more articles one at a time, by one process that keeps the story
 open (a desk). With ``--reference``, the reference corpus instead, one article at a time, latest
@@ -41,11 +41,13 @@ REFERENCE = harness.ROOT.parent / "shared" / "corpus" / "wagner-2023"
 
 
 def _text(item: dict[str, Any], without_id: bool = False) -> str:
+    """An item as JSON text, with or without its id."""
     kept = {k: v for k, v in item.items() if not (without_id and k == "id")}
     return json.dumps(kept, sort_keys=True)
 
 
 def _by_rank(items: list[dict[str, Any]], prefix: str) -> list[dict[str, Any]]:
+    """The items with ids numbered by rank, as before 2026-12-07 ("t1", "t2", ...)."""
     return [{**item, "id": f"{prefix}{n}"} for n, item in enumerate(items, 1)]
 
 
@@ -93,6 +95,7 @@ def _versions(args: Any, settings: Settings, nlp: Any, tmp: Path) -> list[dict[s
 
 
 def main() -> int:
+    """Run the adds, compare each version with the one before, print the medians, keep them all."""
     parser = harness.parser(__doc__)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--adds", type=int, default=5)

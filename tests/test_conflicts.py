@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from conftest import claim_with
 
 from crosswire.stages.conflicts import conflict_ids
@@ -275,3 +277,7 @@ def test_conflicts_ids_are_made_from_what_they_cite_not_their_rank(sample_dossie
     assert len(conflicts) >= 3 and all(k.id.startswith(f"k-{k.kind}-") for k in conflicts)
     # Without the first conflict found, the others keep their ids (by rank, each moved on by one).
     assert conflict_ids(conflicts[1:], documents) == [k.id for k in conflicts[1:]]
+    # Nor does the order of what it cites count: an earlier article can put its other claim first.
+    pair = next(k for k in conflicts if len(k.evidence) == 2)
+    flipped = replace(pair, evidence=pair.evidence[::-1])
+    assert conflict_ids([flipped], documents) == conflict_ids([pair], documents)

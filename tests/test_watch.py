@@ -7,6 +7,8 @@ from dataclasses import replace
 from conftest import SAMPLE, SETTINGS
 
 from crosswire import cli
+from crosswire.errors import StoreError
+from crosswire.stories import watch as watching
 from crosswire.stories.store import open_store
 from crosswire.stories.watch import watch
 
@@ -17,12 +19,18 @@ def _looks(steps):
     return lambda seconds: next(changes)()
 
 
+def _versions(lines):
+    """The versions the watch said it saved ("version 2"), in order."""
+    return [line.split("; ")[1].split(" in ")[0] for line in lines if "; version " in line]
+
+
 def test_watch_adds_each_article_once_it_has_settled(tmp_path, nlp):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     wire = (SAMPLE / "wire_report.txt").read_bytes()
     breaking = (SAMPLE / "breaking.txt").read_bytes()
     (inbox / "wire_report.txt").write_bytes(wire)
+    (inbox / "empty.txt").touch()  # (a download not begun: never read while empty)
     store = open_store(tmp_path / "s.db")
     lines: list[str] = []
     steps = [
@@ -33,27 +41,87 @@ def test_watch_adds_each_article_once_it_has_settled(tmp_path, nlp):
         lambda: None,
         lambda: None,
     ]
-    adds = watch(store, "port", str(inbox), SETTINGS, nlp, 0.5, lines.append, 7, _looks(steps))
+    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 7, _looks(steps))
     assert [a.result.version for a in adds] == [1, 2, None]
     assert [d.name for d in store.documents("port")] == ["wire_report.txt", "breaking.txt"]
     assert len(store.version("port", 2)["documents"]) == 2  # (the half-written file was never read)
-    assert [line.split(";")[1].split(" in ")[0] for line in lines] == [" version 1", " version 2"]
+    assert _versions(lines) == ["version 1", "version 2"]
+    assert any("nothing new in copy.txt" in line for line in lines)
     store.close()
 
 
-def test_watch_says_once_what_it_cannot_read_and_goes_on(tmp_path, nlp):
+def test_watch_says_each_problem_once_while_it_lasts(tmp_path, nlp):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     wire = (SAMPLE / "wire_report.txt").read_bytes()
     (inbox / "huge.txt").write_text("word " * len(wire))
+    (inbox / "gone.txt").symlink_to(tmp_path / "nowhere.txt")  # (a link to nothing)
     store = open_store(tmp_path / "s.db")
     lines: list[str] = []
     small = replace(SETTINGS, max_file_bytes=len(wire))
     steps = [lambda: None, lambda: (inbox / "wire.txt").write_bytes(wire)] + [lambda: None] * 3
-    adds = watch(store, "port", str(inbox), small, nlp, 0.5, lines.append, 5, _looks(steps))
-    assert sum("huge.txt" in line for line in lines) == 1  # said once, not at every look
+    adds = watch(store, "port", str(inbox), small, nlp, lines.append, 5, _looks(steps))
+    assert sum("huge.txt" in line for line in lines) == 1  # tried at each look, said once
+    assert sum("gone.txt" in line for line in lines) == 1
     assert [a.result.version for a in adds] == [1]
     assert [d.name for d in store.documents("port")] == ["wire.txt"]
+    store.close()
+
+
+def test_watch_leaves_out_what_was_taken_out_of_the_story(tmp_path, nlp):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("wire_report.txt", "breaking.txt"):
+        (inbox / name).write_bytes((SAMPLE / name).read_bytes())
+    store = open_store(tmp_path / "s.db")
+    watch(store, "port", str(inbox), SETTINGS, nlp, [].append, 2, _looks([lambda: None]))
+    store.remove_documents("port", ["breaking.txt"])
+    lines: list[str] = []  # a watch started again, the file still in the folder
+    quiet = _looks([lambda: None] * 2)
+    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 3, quiet)
+    assert [a.result.version for a in adds] == [None]  # (the wire report: bytes the story holds)
+    assert [d.name for d in store.documents("port")] == ["wire_report.txt"]
+    assert sum("left out breaking.txt" in line for line in lines) == 1
+    store.close()
+
+
+def test_watch_tries_a_failed_add_again_at_the_next_look(tmp_path, nlp, monkeypatch):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "wire.txt").write_bytes((SAMPLE / "wire_report.txt").read_bytes())
+    failures = iter([StoreError("database is locked")])
+
+    def busy_once(*args, **kwargs):
+        for failure in failures:
+            raise failure
+        return add_to_story(*args, **kwargs)
+
+    add_to_story = watching.add_to_story
+    monkeypatch.setattr(watching, "add_to_story", busy_once)
+    store = open_store(tmp_path / "s.db")
+    lines: list[str] = []
+    quiet = _looks([lambda: None] * 3)
+    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 4, quiet)
+    assert [a.result.version for a in adds] == [1]
+    assert sum("database is locked" in line for line in lines) == 1
+    store.close()
+
+
+def test_watch_stops_on_ctrl_c_with_every_version_kept(tmp_path, nlp, monkeypatch, capsys):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    db = tmp_path / "s.db"
+
+    def interrupted(store, story, *args):
+        store.add_documents(story, [("a.txt", b"stored before the stop")])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("crosswire.stories.service.load_models", lambda settings: nlp)
+    monkeypatch.setattr(watching, "watch", interrupted)
+    code = cli.main(["watch", str(inbox), "--story", "port", "--db", str(db), "--every", "1"])
+    assert code == 0 and "stopped" in capsys.readouterr().err
+    store = open_store(db)  # (closed by the command, and what it stored is there)
+    assert [d.name for d in store.documents("port")] == ["a.txt"]
     store.close()
 
 
@@ -62,3 +130,8 @@ def test_watch_refuses_a_folder_that_is_not_there_before_loading_a_model(tmp_pat
     code = cli.main(["watch", str(tmp_path / "nowhere"), "--story", "port", "--db", str(db)])
     assert code == 2 and "no such folder" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_watch_refuses_a_look_more_often_than_every_half_second(tmp_path, capsys):
+    code = cli.main(["watch", str(tmp_path), "--story", "port", "--every", "0.1"])
+    assert code == 2 and "watch_every" in capsys.readouterr().err

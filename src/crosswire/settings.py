@@ -70,6 +70,13 @@ class Settings:
         0.15, "Relative difference (0-1) under which two normalised numbers agree.", low=0, high=1
     )
     brief_sentences: int = _setting(8, "Most sentences in the brief's summary (5-10 make a readable brief).", low=1)
+    watch_every: float = _setting(
+        5.0,
+        "Seconds between two looks at a folder `crosswire watch` keeps (--every); a file is added "
+        "once its size and time are the same at two looks running.",
+        low=0.5,
+        high=86400,
+    )
     progress: bool = _setting(True, "Show progress bars on stderr.")
 
 

@@ -395,7 +395,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _watch(args: argparse.Namespace) -> int:
-    settings = load_settings(args.config, progress=False)
+    settings = load_settings(args.config, progress=False, watch_every=args.every)
     from crosswire.stages.ingest import printable
 
     folder = printable(args.folder)
@@ -406,16 +406,17 @@ def _watch(args: argparse.Namespace) -> int:
     from crosswire.stories.watch import watch
 
     story = check_story_name(args.story)
-    nlp = load_models(settings)
-    store = open_store(args.db)
+    store = open_store(args.db)  # (before the model loads: a store it cannot open is said at once)
 
     def report(line: str) -> None:
+        """Say a line of the watch's on stderr at once."""
         print(line, file=sys.stderr, flush=True)
 
-    report(f"crosswire: watching {folder} for story {story!r} in {args.db}")
-    report(f"  a look every {args.every:g} s; press Ctrl-C to stop")
     try:
-        watch(store, story, args.folder, settings, nlp, args.every, report)
+        nlp = load_models(settings)
+        report(f"crosswire: watching {folder} for story {story!r} in {args.db}")
+        report(f"  a look every {settings.watch_every:g} s; press Ctrl-C to stop")
+        watch(store, story, args.folder, settings, nlp, report)
     except KeyboardInterrupt:  # how a watch is stopped (Ctrl-C, or SIGTERM): not a failure
         report("crosswire: stopped; every saved version is intact (the next add ends one cut off)")
     finally:

@@ -124,23 +124,25 @@ def _as_before(claim_id: str, claim: Claim) -> Claim:
 
 
 def conflict_ids(conflicts: Sequence[Conflict], documents: Mapping[str, Document]) -> list[str]:
-    """Each conflict's id, from its kind and the sentences it cites ("k-polarity-4be2c1"): each
-    one's words, where the claim starts and ends in it, its document's title and date. So a
-    conflict keeps its id from one version of a story to the next for as long as it cites the same
-    reports, whatever is found before it (until 2026-12-07 conflicts were numbered "k1", "k2" in
-    the order found, and one article renamed most of a story's conflicts). Alike in all of that:
-    "-2", "-3" in the order found."""
+    """Each conflict's id, from its kind and the sentences it cites, in any order
+    ("k-polarity-4be2c1"): each one's words, where the claim starts and ends in it, its document's
+    title and date. So a conflict keeps its id from one version of a story to the next for as long
+    as it cites the same reports, whatever is found before it or which of its claims comes first
+    (until 2026-12-07 conflicts were numbered "k1", "k2" in the order found, and one article
+    renamed most of a story's conflicts). Alike in all of that: "-2", "-3" in the order found."""
     bases = []
     for conflict in conflicts:
-        cited = []
-        for m in conflict.evidence:
-            document = documents.get(m.doc)
-            title = (document.title or "") if document else ""
-            date = (document.published.date or "") if document else ""
-            cited += [title, date, m.start, m.end, m.text]
-        read = cited or [*conflict.claims, conflict.explanation]  # (every detector cites)
-        bases.append(f"k-{conflict.kind}-{fingerprint(*read)}")
+        cited = sorted(_cited(m, documents.get(m.doc)) for m in conflict.evidence)
+        read = [part for each in cited for part in each] or [*conflict.claims, conflict.explanation]
+        bases.append(f"k-{conflict.kind}-{fingerprint(*read)}")  # (each detector cites: a fallback)
     return numbered(bases)
+
+
+def _cited(mention: ClaimMention, document: Document | None) -> tuple[str, str, int, int, str]:
+    """What a conflict's id reads of one sentence it cites (see ``conflict_ids``)."""
+    title = (document.title or "") if document else ""
+    date = (document.published.date or "") if document else ""
+    return title, date, mention.start, mention.end, mention.text
 
 
 def _noun_class(noun: str | None) -> str | None:

@@ -84,14 +84,16 @@ def find_events(
 
 
 def _event_base(first: EventMention, documents: Mapping[str, Document]) -> str:
-    """An event's id, from its first mention in the story's order: where its verb stands, in which
-    sentence of a document of which title and date ("ev-4be2c1"). So an event keeps its id while
-    its first telling does (until 2026-12-07 events were numbered "ev1", "ev2" by size, and one
-    article renamed most of a story's events)."""
+    """An event's id, from its first mention in the story's order: where its verb stands in which
+    sentence (its words and its place), of a document of which title and date ("ev-4be2c1"). So an
+    event keeps its id while its first telling does (until 2026-12-07 events were numbered "ev1",
+    "ev2" by size, and one article renamed most of a story's events)."""
     document = documents.get(first.doc)
     title = (document.title or "") if document else ""
     published = (document.published.date or "") if document else ""
-    return f"ev-{fingerprint(title, published, first.sentence, first.start)}"
+    sentences = document.sentences if document else ()
+    text = next((s.text for s in sentences if s.id == first.sentence), "")
+    return f"ev-{fingerprint(title, published, first.sentence, first.start, text)}"
 
 
 def link_event_mentions(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -430,7 +430,9 @@ def build_timeline(annotated: Sequence[Annotated], claims: Sequence[Claim]) -> t
     story_start = shift(date.fromisoformat(min(starts)), -STORY_LEAD_DAYS) if starts else None
     ordered = sorted(groups.items(), key=order)
     documents = {a.document.id: a.document for a in annotated}
-    bases = (_entry_base(key, key[2] in by_id, mentions[0], documents) for key, mentions in ordered)
+    bases = []
+    for key, found in ordered:
+        bases.append(_entry_base(key, key[2] in by_id, found[0], documents, sentences))
     ids = numbered(bases)
     for entry_id, ((when, precision, group), mentions) in zip(ids, ordered, strict=True):
         claim = by_id.get(group)
@@ -454,20 +456,22 @@ def _entry_base(
     key: tuple[str, str, str],
     of_claim: bool,
     first: TimeMention,
-    documents: dict[str, Document],
+    documents: Mapping[str, Document],
+    sentences: Mapping[tuple[str, str], str],
 ) -> str:
     """A timeline entry's id, from what groups it: its date and precision, and the claim that holds
-    the date ("t-2025-03-14-4be2c1"), or the sentence's place, title and date for a date outside
-    claims. So an entry keeps its id while its claim keeps its own, whatever entries an article adds
-    before it (until 2026-12-07 entries were numbered "t1", "t2" in date order, and one article
-    renamed thousands of a large story's entries)."""
+    the date ("t-2025-03-14-4be2c1"), or, for a date outside claims, the sentence (its words and
+    place) and its document's title and date. So an entry keeps its id while its claim keeps its
+    own, whatever entries an article adds before it (until 2026-12-07 entries were numbered "t1",
+    "t2" in date order, and one article renamed thousands of a large story's entries)."""
     when, precision, group = key
     if of_claim:  # (else ``group`` is "document id/sentence id", and ids come from file names)
         return f"t-{when}-{fingerprint(precision, group)}"
     document = documents.get(first.doc)
     title = (document.title or "") if document else ""
     published = (document.published.date or "") if document else ""
-    return f"t-{when}-{fingerprint(precision, title, published, first.sentence)}"
+    text = sentences.get((first.doc, first.sentence), "")
+    return f"t-{when}-{fingerprint(precision, title, published, first.sentence, text)}"
 
 
 def _period_end(when: str, precision: str) -> str:

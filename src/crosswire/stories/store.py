@@ -236,6 +236,15 @@ class Store:
         )
         return [StoredDocument(name, sha, bytes(data), added, id_) for name, sha, data, added, id_ in rows]
 
+    def removed_hashes(self, story: str) -> set[str]:
+        """The content hashes (SHA-256) of the documents taken out of ``story``."""
+        rows = self._db.execute(
+            "SELECT d.sha256 FROM documents d JOIN stories s ON s.id = d.story_id "
+            "WHERE s.name = ? AND d.removed IS NOT NULL",
+            (story,),
+        )
+        return {row[0] for row in rows}
+
     def remove_documents(self, story: str, names: list[str]) -> tuple[list[str], int]:
         """Take documents out of a story (their rows stay, marked removed). Returns the names taken out
         and the highest document id stored now, removed ones included: what the next analysis covers.

@@ -7,18 +7,22 @@ This sits outside the core, beside ``service``: it looks at the folder and calls
 
 from __future__ import annotations
 
+import hashlib
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from crosswire.errors import StoreError
+from crosswire.models import Skipped
 from crosswire.settings import Settings
-from crosswire.stages.ingest import list_files
-from crosswire.stories.service import AddResult, add_to_story, check_story_name, collect_files
+from crosswire.stages.ingest import list_files, printable, read_bytes
+from crosswire.stories.service import AddResult, add_to_story, check_story_name
 from crosswire.stories.store import Store
 
-MIN_EVERY = 0.5  # seconds between two looks at the folder, at least
+_State = tuple[int, int]  # a file's size and modification time (nanoseconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,47 +39,52 @@ def watch(
     folder: str,
     settings: Settings,
     nlp: Any,
-    every: float,
     report: Callable[[str], None],
     looks: int | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Added]:
-    """Look at ``folder`` every ``every`` seconds and add to ``story`` each article file whose size
-    and modification time are what they were at the look before (a file still being written is
-    left until it settles), until interrupted or, with ``looks``, after that many looks.
+    """Look at ``folder`` every ``settings.watch_every`` seconds and add to ``story`` each article
+    file whose size and modification time are what they were at the look before (a file still being
+    written, or still empty, is left until it settles), until interrupted or, with ``looks``, after
+    that many looks. Returns the adds made.
 
-    What is said goes to ``report``: each add, and each file that cannot be read (once, until it
-    changes). A file whose bytes the story already holds adds nothing; a file changed under its
-    name is added again as another document (``Store.add_documents``). Returns the adds made.
+    What is said goes to ``report``: each add, and each problem (a file that cannot be read, an add
+    the store refused) once while it lasts; a file that cannot be read, or an add that failed, is
+    tried again at the next look. A file whose bytes the story holds adds nothing; one taken out of
+    the story (``crosswire remove``) is left out, and said so; a file changed under its name is
+    added again as another document, and said so.
     """
     story = check_story_name(story)
-    every = max(every, MIN_EVERY)
-    taken: dict[str, tuple[int, int]] = {}  # each file as it was when it was added (or refused)
-    before: dict[str, tuple[int, int]] = {}
-    said: set[str] = set()  # what could not be walked, said once
+    before: dict[str, _State] = {}
+    taken: dict[str, _State] = {}  # each file as it was when it was added (or left out)
+    said: set[str] = set()  # the problems of the look before
     adds: list[Added] = []
     look = 0
     while True:
-        now, problems = _files(folder)
-        for line in (f"  skipped {problem.source}: {problem.reason}" for problem in problems):
-            if line not in said:
-                report(line)
-                said.add(line)
-        # (the same size and time at two looks running, and not as it was when added)
-        settled = [p for p, state in now.items() if before.get(p) == state != taken.get(p)]
+        now, walked = _files(folder)
+        problems = [f"  skipped {problem.source}: {problem.reason}" for problem in walked]
+        taken = {path: state for path, state in taken.items() if path in now}  # (gone: forgotten)
+        # (not empty, the same size and time at two looks running, and not as it was when added)
+        settled = [p for p, got in now.items() if got[0] and before.get(p) == got != taken.get(p)]
         before = now
         if settled:
-            adds += _add(store, story, settled, settings, nlp, report)
-            taken.update((path, now[path]) for path in settled)
+            made, done, refused = _add(store, story, settled, taken, settings, nlp, report)
+            adds += made
+            taken.update((path, now[path]) for path in done)
+            problems += refused
+        for line in problems:
+            if line not in said:
+                report(line)
+        said = set(problems)
         look += 1
         if looks is not None and look >= looks:
             return adds
-        sleep(every)
+        sleep(settings.watch_every)
 
 
-def _files(folder: str) -> tuple[dict[str, tuple[int, int]], list[Any]]:
-    """Each article file under ``folder`` with its size and modification time (nanoseconds), and
-    what could not be walked; a file gone between the listing and its look is left out."""
+def _files(folder: str) -> tuple[dict[str, _State], list[Skipped]]:
+    """Each article file under ``folder`` with its size and modification time, and what could not
+    be walked; a file gone between the listing and its look is left out."""
     paths, problems = list_files(folder)
     found = {}
     for path in paths:
@@ -91,22 +100,45 @@ def _add(
     store: Store,
     story: str,
     paths: list[str],
+    taken: dict[str, _State],
     settings: Settings,
     nlp: Any,
     report: Callable[[str], None],
-) -> list[Added]:
-    """Add the settled files ``paths`` to ``story`` as one version, and say what came of it."""
-    files, errors = collect_files(paths, settings.max_file_bytes)
-    for error in errors:
-        report(f"  skipped {error.source}: {error.reason}")
+) -> tuple[list[Added], list[str], list[str]]:
+    """Add the settled files ``paths`` to ``story`` as one version and say what came of it: the add
+    made (if any), the files done with, and the problems to say (once) and try again."""
+    files: list[tuple[str, bytes]] = []
+    done, problems = [], []
+    removed = store.removed_hashes(story)
+    for path in paths:
+        data = read_bytes(path, settings.max_file_bytes)
+        if isinstance(data, Skipped):
+            problems.append(f"  skipped {data.source}: {data.reason}")
+            continue
+        done.append(path)
+        name = printable(os.path.basename(path))
+        if hashlib.sha256(data).hexdigest() in removed:
+            report(f"  left out {name}: taken out of the story; `crosswire add` puts it back")
+        else:
+            if path in taken:
+                report(f"  {name} changed: added again as another document (the first one stays)")
+            files.append((name, data))
     if not files:
-        return []
+        return [], done, problems
     started = time.perf_counter()
-    result = add_to_story(store, story, files, settings, nlp=nlp)
+    try:
+        result = add_to_story(store, story, files, settings, nlp=nlp)
+    except (StoreError, OSError, sqlite3.Error) as exc:  # (a busy store, a full disk: try again)
+        problems.append(f"  could not add {len(files)} file(s) yet ({exc}); trying at each look")
+        return [], [], problems
     seconds = time.perf_counter() - started
-    if result.version is not None:
-        added = f"added {len(result.added)} document(s)"
+    if result.version is None:
+        names = ", ".join(name for name, _ in files)
+        report(f"  nothing new in {names}: the story holds these bytes")
+    else:
+        resumed = f" (and {len(result.resumed)} stored by an add cut off)" if result.resumed else ""
+        added = f"added {len(result.added)} document(s){resumed}"
         report(f"story {result.story!r}: {added}; version {result.version} in {seconds:.1f} s")
     for skipped in result.errors:
         report(f"  not analysed {skipped.source}: {skipped.reason}")
-    return [Added(result, seconds)]
+    return [Added(result, seconds)], done, problems
