@@ -47,6 +47,11 @@ def test_watch_adds_each_article_once_it_has_settled(tmp_path, nlp):
     assert len(store.version("port", 2)["documents"]) == 2  # (the half-written file was never read)
     assert _versions(lines) == ["version 1", "version 2"]
     assert any("nothing new in copy.txt" in line for line in lines)
+    # After each version, what it changed since the one before (the first: since nothing).
+    counts = [line for line in lines if " new claim(s), " in line]
+    assert len(counts) == 2 and not counts[1].startswith("  0 new claim(s)")
+    new_claims = int(counts[0].split()[0])
+    assert new_claims == len(store.version("port", 1)["claims"])
     store.close()
 
 

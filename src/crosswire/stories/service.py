@@ -62,6 +62,7 @@ class AddResult:
     resumed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()  # taken out of the story by this version
     reuse: Reuse = field(default_factory=Reuse)  # annotations read back from the store, and documents parsed
+    dossier: Dossier | None = None  # the version saved (None when none was)
 
 
 def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[InputError]]:
@@ -131,7 +132,8 @@ def add_to_story(
         number = _store_version(store, story, dossier, max(d.id for d in documents))
     hand_back()  # (a desk's process stays up all day: what the analysis freed goes back to the system)
     resumed = tuple(name for name in pending if name not in added)
-    return AddResult(story, tuple(added), number, dossier.errors, resumed, reuse=reuse)
+    made = tuple(added)
+    return AddResult(story, made, number, dossier.errors, resumed, reuse=reuse, dossier=dossier)
 
 
 def remove_from_story(
@@ -149,7 +151,8 @@ def remove_from_story(
         dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
         number = _store_version(store, story, dossier, covers)
     hand_back()
-    return AddResult(story, (), number, dossier.errors, removed=tuple(removed), reuse=reuse)
+    gone = tuple(removed)
+    return AddResult(story, (), number, dossier.errors, removed=gone, reuse=reuse, dossier=dossier)
 
 
 def _analyze_documents(

@@ -16,11 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from crosswire.errors import StoreError
-from crosswire.models import Skipped
+from crosswire.models import Dossier, Skipped
+from crosswire.output.json import from_dict
 from crosswire.settings import Settings
 from crosswire.stages.ingest import list_files, printable, read_bytes
+from crosswire.stories.diff import diff
 from crosswire.stories.service import AddResult, add_to_story, check_story_name
 from crosswire.stories.store import Store
+
+SHOWN = 5  # new conflicts, and claims whose status moved, said after each add (the rest: counted)
 
 _State = tuple[int, int]  # a file's size and modification time (nanoseconds)
 
@@ -48,17 +52,20 @@ def watch(
     written, or still empty, is left until it settles), until interrupted or, with ``looks``, after
     that many looks. Returns the adds made.
 
-    What is said goes to ``report``: each add, and each problem (a file that cannot be read, an add
-    the store refused) once while it lasts; a file that cannot be read, or an add that failed, is
-    tried again at the next look. A file whose bytes the story holds adds nothing; one taken out of
-    the story (``crosswire remove``) is left out, and said so; a file changed under its name is
-    added again as another document, and said so.
+    What is said goes to ``report``: each add and what it changed since the version before (claims
+    new or with a new status, conflicts new or gone), and each problem (a file that cannot be read,
+    an add the store refused) once while it lasts; a file that cannot be read, or an add that
+    failed, is tried again at the next look. A file whose bytes the story holds adds nothing; one
+    taken out of the story (``crosswire remove``) is left out, and said so; a file changed under
+    its name is added again as another document, and said so.
     """
     story = check_story_name(story)
     before: dict[str, _State] = {}
     taken: dict[str, _State] = {}  # each file as it was when it was added (or left out)
     said: set[str] = set()  # the problems of the look before
     adds: list[Added] = []
+    last: Dossier | None = None  # the version the next add is compared with
+    read = False  # whether ``last`` has been read from the store (once, before the first add)
     look = 0
     while True:
         now, walked = _files(folder)
@@ -68,7 +75,15 @@ def watch(
         settled = [p for p, got in now.items() if got[0] and before.get(p) == got != taken.get(p)]
         before = now
         if settled:
+            if not read:
+                stored, read = store.version(story), True
+                last = from_dict(stored, f"{story} (stored)") if stored else None
             made, done, refused = _add(store, story, settled, taken, settings, nlp, report)
+            for add in made:
+                if add.result.dossier is not None:
+                    for line in _changes(last, add.result.dossier, story):
+                        report(line)
+                    last = add.result.dossier
             adds += made
             taken.update((path, now[path]) for path in done)
             problems += refused
@@ -142,3 +157,25 @@ def _add(
     for skipped in result.errors:
         report(f"  not analysed {skipped.source}: {skipped.reason}")
     return [Added(result, seconds)], done, problems
+
+
+def _changes(before: Dossier | None, after: Dossier, story: str) -> list[str]:
+    """What a version changed since ``before``, in a few lines (``stories.diff``): counts, then the
+    new conflicts and the claims whose status moved, ``SHOWN`` of each."""
+    change = diff(before, after)
+    lines = [
+        f"  {len(change.new_claims)} new claim(s), {len(change.status_changes)} with a new status; "
+        f"{len(change.new_conflicts)} new conflict(s), {len(change.gone_conflicts)} no longer found"
+    ]
+    found = change.new_conflicts[:SHOWN]
+    lines += [f"  ! {k.id} {k.kind}: {_cut(k.explanation, 120)}" for k in found]
+    moved = change.status_changes[:SHOWN]
+    lines += [f"  ~ {s.claim} {s.before} -> {s.after}: {_cut(s.text, 100)}" for s in moved]
+    if len(change.new_conflicts) > SHOWN or len(change.status_changes) > SHOWN:
+        lines.append(f"  (all of it: crosswire diff --story {story!r})")
+    return lines
+
+
+def _cut(text: str, most: int) -> str:
+    """``text`` in at most about ``most`` characters, cut between words."""
+    return text if len(text) <= most else text[:most].rsplit(" ", 1)[0] + " …"
