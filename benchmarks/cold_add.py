@@ -23,6 +23,7 @@ benchmarks/results/cold_add.json.
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import statistics
@@ -59,11 +60,16 @@ def _crosswire(*args: str) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+def story_arguments(parser: argparse.ArgumentParser, adds: int) -> None:
+    """The options of a benchmark that adds to a stored synthetic story (``stored_story``)."""
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--adds", type=int, default=adds)
+    parser.add_argument("--keep", help="a folder to keep the pile and the store in, and reuse")
+
+
 def main() -> int:
     parser = harness.parser(__doc__)
-    parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--adds", type=int, default=5)
-    parser.add_argument("--keep", help="a folder to keep the pile and the store in, and reuse")
+    story_arguments(parser, adds=5)
     args = parser.parse_args()
     if args.adds < 1 or args.articles < 1:
         parser.error("--articles and --adds take at least 1")

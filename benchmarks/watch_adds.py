@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import _harness as harness
-from cold_add import STORY, _crosswire, stored_story
+from cold_add import STORY, _crosswire, stored_story, story_arguments
 
 _ADDED = re.compile(r"; version \d+ in ([\d.]+) s$")
 
@@ -48,9 +48,7 @@ def _until(child: subprocess.Popen[str], wanted: str) -> str:
 def main() -> int:
     """Start the watch, save the articles one at a time, time each add; then the baseline."""
     parser = harness.parser(__doc__)
-    parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--adds", type=int, default=6)
-    parser.add_argument("--keep", help="a folder to keep the pile and the store in, and reuse")
+    story_arguments(parser, adds=6)
     args = parser.parse_args()
     if args.adds < 2 or args.articles < 1:
         parser.error("--articles takes at least 1, --adds at least 2")
