@@ -43,6 +43,7 @@ def test_watch_adds_each_article_once_it_has_settled(tmp_path, nlp):
     ]
     adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 7, _looks(steps))
     assert [a.result.version for a in adds] == [1, 2, None]
+    assert all(a.result.dossier is None for a in adds)  # (none kept but the last, inside)
     assert [d.name for d in store.documents("port")] == ["wire_report.txt", "breaking.txt"]
     assert len(store.version("port", 2)["documents"]) == 2  # (the half-written file was never read)
     assert _versions(lines) == ["version 1", "version 2"]

@@ -12,7 +12,7 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crosswire.errors import StoreError
@@ -84,7 +84,8 @@ def watch(
                     for line in _changes(last, add.result.dossier, story):
                         report(line)
                     last = add.result.dossier
-            adds += made
+                # (a watch stays up all day: it keeps the last version's dossier, no other)
+                adds.append(Added(replace(add.result, dossier=None), add.seconds))
             taken.update((path, now[path]) for path in done)
             problems += refused
         for line in problems:
