@@ -127,9 +127,8 @@ def write_brief(
         told = wording[claim.id]
         assert told is not None
         summary.append(_sentence(claim, told, docs, claim.id in disputed, event_of.get(claim.id), by_id))
-    # (by kind, then in the order found: ids are made from content and no longer count)
-    found = {k.id: n for n, k in enumerate(conflicts)}
-    ordered = sorted(conflicts, key=lambda k: (_CONFLICT_ORDER.get(k.kind, 9), found[k.id]))
+    # (by kind, then in the order found: a stable sort; ids are made from content, not rank)
+    ordered = sorted(conflicts, key=lambda k: _CONFLICT_ORDER.get(k.kind, 9))
     worth = tuple(k.id for k in ordered if k.disputes or k.kind == "supersession")
     in_summary = {c.id for c in chosen}
     single = tuple(

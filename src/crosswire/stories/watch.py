@@ -64,8 +64,8 @@ def watch(
     taken: dict[str, _State] = {}  # each file as it was when it was added (or left out)
     said: set[str] = set()  # the problems of the look before
     adds: list[Added] = []
-    last: Dossier | None = None  # the version the next add is compared with
-    read = False  # whether ``last`` has been read from the store (once, before the first add)
+    stored = store.version(story)  # (what the first add is compared with)
+    last: Dossier | None = from_dict(stored, f"{story} (stored)") if stored else None
     look = 0
     while True:
         now, walked = _files(folder)
@@ -75,9 +75,6 @@ def watch(
         settled = [p for p, got in now.items() if got[0] and before.get(p) == got != taken.get(p)]
         before = now
         if settled:
-            if not read:
-                stored, read = store.version(story), True
-                last = from_dict(stored, f"{story} (stored)") if stored else None
             made, done, refused = _add(store, story, settled, taken, settings, nlp, report)
             for add in made:
                 if add.result.dossier is not None:
