@@ -21,22 +21,48 @@ def _html(path: str) -> str:
     return "".join(f"<p>{escape(p)}</p>" for p in paragraphs if p.strip())
 
 
-def _feed() -> bytes:
+def _feed(entries: int = 3) -> bytes:
+    """A feed of its first ``entries`` entries (of three): new ones come in at the end."""
     day = format_datetime(datetime(2025, 3, 18, 9, 30, tzinfo=UTC))
     items = [
         ("Ferry strike ends", "https://coast.example/ferry", _html("wire_report.txt")),
         ("Port reopens", "https://coast.example/port", _html("breaking.txt")),
         ("Weather", "https://coast.example/weather", "<p>Rain later.</p>"),
-    ]
-    entries = "".join(
+    ][:entries]
+    entries_xml = "".join(
         f"<item><title>{title}</title><link>{link}</link><pubDate>{day}</pubDate>"
         f"<content:encoded>{escape(body)}</content:encoded></item>"
         for title, link, body in items
     )
     return (
         '<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
-        f"<channel><title>Coast Courier</title>{entries}</channel></rss>"
+        f"<channel><title>Coast Courier</title>{entries_xml}</channel></rss>"
     ).encode()
+
+
+def test_archives_a_feed_saved_again_with_an_entry_more_brings_only_that_entry(nlp, tmp_path):
+    # A fetcher saves the feed over its file every few minutes: a story (or a watched folder) gets
+    # each version as another file. Its entries alike in every field to the first version's are
+    # read once, in a story and in a pile, and one line says so for the file.
+    from crosswire.analysis.piles import analyze_stories
+
+    files = [("coast.rss", _feed(1)), ("coast-later.rss", _feed(2))]
+    dossier = analyze(files, SETTINGS, nlp=nlp)
+    assert sorted((d.title, d.source) for d in dossier.documents) == [
+        ("Ferry strike ends", "coast.rss:1"),
+        ("Port reopens", "coast-later.rss:2"),
+    ]
+    said = [(e.source, e.reason) for e in dossier.errors]
+    once = "the same article as coast.rss:1 (alike in every field): read once"
+    assert said == [("coast-later.rss:1", once)]
+    assert all(len({m.doc for m in c.mentions}) == len(c.mentions) for c in dossier.claims)
+    for name, data in files:
+        (tmp_path / name).write_bytes(data)
+    [(_, pile)] = list(analyze_stories([str(tmp_path)], SETTINGS, nlp=nlp))
+    names = sorted(d.source.rsplit("/", 1)[-1] for d in pile.documents)
+    assert names == ["coast-later.rss:2", "coast.rss:1"]
+    where = str(tmp_path / "coast.rss")  # (a pile's sources are paths)
+    assert [e.reason for e in pile.errors] == [once.replace("coast.rss", where)]
 
 
 def _warc(pages: list[tuple[str, str, str, bytes]]) -> bytes:

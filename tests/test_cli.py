@@ -37,6 +37,28 @@ def test_cli_bad_input_exit_1_and_dossier_still_written(tmp_path, capsys):
     assert "empty.txt" in capsys.readouterr().err
 
 
+def test_cli_a_file_given_twice_is_read_once_said_and_no_failure(tmp_path, capsys):
+    # The same article saved again under a second name (a line more at its end: other bytes, one
+    # article): one document, a line that says so, exit code 0 (a failure makes it 1, as above); a
+    # story's add says the same and exits 0 too.
+    copy = tmp_path / "wire copy.txt"
+    copy.write_bytes((SAMPLE / "wire_report.txt").read_bytes() + b"\n\n")
+    out = tmp_path / "d.json"
+    assert cli.main(["analyze", "--sample", str(copy), "--json", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    # (the first by name is kept: "wire-copy" before "wire_report")
+    original = SAMPLE / "wire_report.txt"
+    assert len(data["documents"]) == 7 and [e["source"] for e in data["errors"]] == [str(original)]
+    said = capsys.readouterr().err
+    assert f"left out {original}: the same article as {copy} (alike in every field)" in said
+    assert "0 inputs skipped, 1 of copies read once" in said
+    db = str(tmp_path / "s.db")
+    assert cli.main(["add", str(SAMPLE / "wire_report.txt"), "--story", "s", "--db", db]) == 0
+    assert cli.main(["add", str(copy), "--story", "s", "--db", db]) == 0
+    said = capsys.readouterr().err
+    assert "left out s/wire_report.txt: the same article as s/wire copy.txt" in said
+
+
 def test_cli_without_inputs_explains(capsys):
     assert cli.main(["analyze"]) == 2
     assert "--sample" in capsys.readouterr().err

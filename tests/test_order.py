@@ -69,3 +69,37 @@ def test_order_reference_dossier_does_not_depend_on_order_or_names(tmp_path, nlp
     if not REFERENCE.is_dir():
         pytest.skip(f"reference corpus not found at {REFERENCE} (../shared beside the checkout)")
     _permutations_agree(REFERENCE, tmp_path, nlp)
+
+
+def test_order_an_article_alike_in_every_field_is_read_once_and_the_copies_said_a_line_a_file():
+    from dataclasses import replace
+
+    from crosswire.models import Document, Published
+    from crosswire.stages._order import canonical_order, read_once
+
+    def article(doc_id: str, source: str, body: str, outlet: str = "Coast Courier") -> Document:
+        when = Published("2025-03-18", "metadata")
+        return Document(doc_id, source, "Port", outlet, None, when, "en", "news", (body,), ())
+
+    first = [
+        article("feed-1", "feed.rss:1", "The port reopened."),
+        article("feed-2", "feed.rss:2", "Ferries sail."),
+    ]
+    # The feed saved again under another name, with one entry more; the new entry also given as a
+    # file of its own (ids decide between copies: "feed-2-3" before "z-copy"); another outlet's
+    # copy.
+    again = [replace(d, id=f"feed-2-{n}", source=f"feed-2.rss:{n}") for n, d in enumerate(first, 1)]
+    new = article("feed-2-3", "feed-2.rss:3", "The strike is over.")
+    twice = replace(new, id="z-copy", source="copy.txt")
+    wire = article("ledger", "ledger.txt", "The port reopened.", outlet="Daily Ledger")
+    kept, said = read_once(canonical_order([*again, new, wire, *first, twice]))
+    said = sorted(said, key=lambda s: s.source)  # (in the canonical order: by content)
+    sources = sorted(d.source for d in kept)
+    assert sources == ["feed-2.rss:3", "feed.rss:1", "feed.rss:2", "ledger.txt"]
+    assert [(s.source, s.stage, s.failed) for s in said] == [
+        ("copy.txt", "copy", False),
+        ("feed-2.rss", "copy", False),
+    ]
+    assert said[0].reason == "the same article as feed-2.rss:3 (alike in every field): read once"
+    assert said[1].reason.startswith("2 of its articles are the same as articles read before (feed")
+    assert read_once(kept) == (kept, [])  # nothing alike: nothing left out

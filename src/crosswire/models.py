@@ -47,11 +47,26 @@ class RawDocument:
 
 @dataclass(frozen=True, slots=True)
 class Skipped:
-    """An input that could not be analysed: where it came from, which stage gave up, and why."""
+    """An input that could not be analysed: where it came from, which stage gave up, and why. Or,
+    with the stage ``COPY``, articles left out as alike in every field to one read (``read_once``):
+    said, but no failure."""
 
     source: str
     stage: str
     reason: str
+
+    @property
+    def failed(self) -> bool:
+        """Whether this input failed (all but copies read once): what makes a command exit 1."""
+        return self.stage != COPY
+
+    @property
+    def line(self) -> str:
+        """How a command says it: "skipped a.txt: file is empty", "left out b.rss: 3 of ..."."""
+        return f"{'skipped' if self.failed else 'left out'} {self.source}: {self.reason}"
+
+
+COPY = "copy"  # the stage of a ``Skipped`` that says articles were read once, as copies
 
 
 @dataclass(frozen=True, slots=True)

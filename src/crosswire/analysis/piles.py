@@ -52,7 +52,7 @@ from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import Settings
 from crosswire.stages import _langid as langid
 from crosswire.stages._memo import forget_story
-from crosswire.stages._order import content_key
+from crosswire.stages._order import content_key, said_once
 from crosswire.stages.cluster import (
     ClusterSettings,
     Frequencies,
@@ -354,8 +354,15 @@ def _prepare_pile(
     # Clustering's canonical order hashes the outlet as grouped: the few documents whose outlet was
     # respelled are read back for their new hash.
     spill.rekey({d.id: content_key(replace(d, outlet=respelled[d.id])) for d in spill.peek(list(respelled))})
-    kept.drop([doc_id for doc_id, _ in unread])
-    return kept, read_errors + clean_errors + [error for _, error in unread]
+    # Articles alike in every field are read once, as ``prepare`` reads them: before the languages
+    # not read are left out, so that both say the same of such a copy.
+    again = spill.alike()
+    left = {doc_id for doc_id, _ in again}
+    named = {d.id: d for d in spill.peek(sorted({doc_id for pair in again for doc_id in pair}))}
+    unread = [(doc_id, error) for doc_id, error in unread if doc_id not in left]
+    kept.drop([*left, *(doc_id for doc_id, _ in unread)])
+    notes = said_once([(named[doc_id], named[first]) for doc_id, first in again])
+    return kept, read_errors + clean_errors + notes + [error for _, error in unread]
 
 
 def _listed_apart(folder: Path) -> tuple[Iterator[str], list[Skipped]]:

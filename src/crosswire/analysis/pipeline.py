@@ -37,7 +37,7 @@ from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import DEFAULTS, Settings
 from crosswire.stages._encoder import VectorMemo
-from crosswire.stages._order import canonical_order
+from crosswire.stages._order import canonical_order, read_once
 from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
 from crosswire.stages.facts import document_facts, same_outlets
@@ -310,7 +310,8 @@ def prepare(
     an input cleaned before (the same bytes, setting and pipeline version) is read back, not cleaned.
 
     Documents come back in a canonical order (by a hash of their content), so nothing after this
-    depends on the order of the sources or the names of their files."""
+    depends on the order of the sources or the names of their files; an article alike in every field
+    to one before it is read once (``read_once``), and the errors say so."""
     mark = time.perf_counter()
     bar = progress or no_progress
     raws: list[RawDocument] = []
@@ -318,9 +319,9 @@ def prepare(
     for item in read_sources(sources, settings.max_file_bytes):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
     cleaned = clean_all(raws, settings, errors, bar, cache)
-    documents = same_outlets(canonical_order(cleaned))
+    documents, again = read_once(same_outlets(canonical_order(cleaned)))
     timings["ingest+clean"] = time.perf_counter() - mark
-    return documents, errors
+    return documents, errors + again
 
 
 def annotate_all(

@@ -142,6 +142,23 @@ class Spill(ScratchDatabase):
         """Let go of these documents' keys."""
         self._delete(("keys",), ids)
 
+    def alike(self) -> list[tuple[str, str]]:
+        """Each document whose content hash a document before it in the canonical order holds (by
+        date, hash, id: the same date, so by id), with the first one's id: the pile's
+        ``read_once``."""
+        rows = self._db.execute(
+            "SELECT id, key FROM keys WHERE key IN "
+            "(SELECT key FROM keys GROUP BY key HAVING COUNT(*) > 1) ORDER BY key, id"
+        )
+        first: dict[str, str] = {}
+        again = []
+        for doc_id, key in rows:
+            if key in first:
+                again.append((doc_id, first[key]))
+            else:
+                first[key] = doc_id
+        return again
+
     def ids_and_days(self) -> tuple[tuple[str, ...], tuple[date | None, ...]]:
         """Every document's id and publication day, in the order kept (a day many documents share is
         one object). Ids are read before days, so that they lie together in memory."""

@@ -75,7 +75,7 @@ def _analyze(args: argparse.Namespace) -> int:
             print(f"  parse cache {args.cache}:{_reused(executor.reuse)}", file=sys.stderr)
     if dossier.errors and (not args.quiet or not dossier.documents):
         for error in dossier.errors:
-            print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
+            print(f"  {error.line}", file=sys.stderr)
     if not dossier.documents:  # an empty dossier never replaces a good one
         kept = [t for t in (args.json, args.md, args.html) if t and t != "-" and Path(t).exists()]
         left = f" ({', '.join(kept)} left as it was)" if kept else ""
@@ -91,7 +91,7 @@ def _analyze(args: argparse.Namespace) -> int:
         from crosswire.output.html import to_html
 
         _write(args.html, to_html(dossier, version()))
-    return 1 if dossier.errors else 0
+    return 1 if any(e.failed for e in dossier.errors) else 0
 
 
 def _executor(args: argparse.Namespace) -> Any:
@@ -125,11 +125,13 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     results = iter_stories(paths, settings, progress=_progress(settings.progress), executor=_executor(args))
     index = _StoryIndex(out)  # (on disk: in memory it grew with the pile, a line a story)
     errors = []
+    failed = 0  # of the errors, inputs that failed (the rest: copies read once)
     documents = 0
     shard: ShardWriter | None = None  # every dossier again in one file, for shared storage
     try:
         for story, dossier in results:
             errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
+            failed += sum(e.failed for e in dossier.errors)
             if not story.documents:  # nothing could be analysed: its reasons are all there is
                 continue
             if shard is None:
@@ -168,14 +170,15 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     shard.close()
     stories = index.write(out / "index.json", errors)
     if not args.quiet:
+        copies = f", {len(errors) - failed} of copies read once" if len(errors) > failed else ""
         print(
             f"{stories} stories from {documents} documents written to {out}/ "
-            f"(index.json, one dossier per story); {len(errors)} inputs skipped",
+            f"(index.json, one dossier per story); {failed} inputs skipped{copies}",
             file=sys.stderr,
         )
         for error in errors:
-            print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
-    return 1 if errors else 0
+            print(f"  {error['source']}: {error['reason']}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _write_into(folder: Path, name: str, text: str) -> None:
@@ -220,6 +223,7 @@ def _add(args: argparse.Namespace) -> int:
     problems = input_problems(args.paths)
     if problems:  # before the store is opened (or created) and before a model loads
         return refuse(problems)
+    from crosswire.models import Skipped
     from crosswire.stories.service import add_to_pile, add_to_story, collect_files
     from crosswire.stories.store import open_store
 
@@ -232,9 +236,10 @@ def _add(args: argparse.Namespace) -> int:
             results = [add_to_story(store, args.story, files, settings, progress=_progress(settings.progress))]
         else:
             results, unread = add_to_pile(store, files, settings)
-            for error in unread:
-                print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
-            errors += unread
+            for each in unread:  # (a file of copies is said, and no failure)
+                line = each.line if isinstance(each, Skipped) else f"skipped {each}"
+                print(f"  {line}", file=sys.stderr)
+            errors += [each for each in unread if not isinstance(each, Skipped)]
     finally:
         store.close()
     for result in results:
@@ -251,8 +256,8 @@ def _add(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         for skipped in result.errors:
-            print(f"  not analysed {skipped.source}: {skipped.reason}", file=sys.stderr)
-    return 1 if errors or any(r.errors for r in results) else 0
+            print(f"  {skipped.line}", file=sys.stderr)
+    return 1 if errors or any(e.failed for r in results for e in r.errors) else 0
 
 
 def _reused(reuse: Any) -> str:
@@ -279,8 +284,8 @@ def _remove(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     for skipped in result.errors:
-        print(f"  not analysed {skipped.source}: {skipped.reason}", file=sys.stderr)
-    return 1 if result.errors else 0
+        print(f"  {skipped.line}", file=sys.stderr)
+    return 1 if any(e.failed for e in result.errors) else 0
 
 
 def _diff(args: argparse.Namespace) -> int:

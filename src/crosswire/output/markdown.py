@@ -92,11 +92,14 @@ def to_markdown(dossier: Dossier) -> str:
 def summary_line(dossier: Dossier) -> str:
     """The one-screen summary printed at the end of `crosswire analyze`."""
     stats = dossier.stats
+    failed = sum(e.failed for e in dossier.errors)
+    copies = len(dossier.errors) - failed
+    read_once = f", {copies} of copies read once" if copies else ""
     return (
         f"{len(dossier.documents)} documents, {len(dossier.entities)} entities, {len(dossier.claims)} claims "
         f"({sum(1 for c in dossier.claims if c.independent_sources > 1)} corroborated), "
         f"{sum(1 for v in dossier.events if v.outlets > 1)} events told by 2+ outlets, "
         f"{len(dossier.conflicts)} conflicts, {len(dossier.quotes)} quotes, {len(dossier.timeline)} timeline entries, "
-        f"{len(dossier.errors)} inputs skipped; {stats.get('total', 0):.1f} s "
+        f"{failed} inputs skipped{read_once}; {stats.get('total', 0):.1f} s "
         f"(model load {stats.get('model load', 0):.1f} s)"
     )

@@ -9,10 +9,13 @@ choices a function of the content; ids (taken from file names) never decide an o
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 
-from crosswire.models import Document
+from crosswire.models import COPY, Document, Skipped
 
+_RECORD = re.compile(r":\d+$")  # a feed's or archive's record, "name.rss:3", after its file's name
+_SAID = 3  # articles named in one file's note of those left out, before "and N more"
 _SEPARATOR = "\x1f"  # cannot occur in cleaned text, so two field lists never hash alike by accident
 
 
@@ -44,3 +47,46 @@ def canonical_order(documents: Iterable[Document]) -> list[Document]:
 def document_rank(documents: Sequence[Document]) -> dict[str, int]:
     """Document id -> its place in the canonical order, for sort keys that must not use the id."""
     return {d.id: n for n, d in enumerate(canonical_order(documents))}
+
+
+def read_once(documents: Sequence[Document]) -> tuple[list[Document], list[Skipped]]:
+    """``documents`` (in the canonical order) without the articles alike in every field but their
+    name to one before them, and what was left out, said (``said_once``): a feed saved again with a
+    few new entries, or a file given twice under two names, brings each article once. Articles
+    that differ in anything (another outlet's copy of wire text, a corrected version) all stay:
+    copies are counted as one source later (``cluster.near_duplicates``)."""
+    first: dict[str, Document] = {}
+    kept: list[Document] = []
+    again: list[tuple[Document, Document]] = []
+    for document in documents:
+        key = content_key(document)
+        if key in first:
+            again.append((document, first[key]))
+        else:
+            first[key] = document
+            kept.append(document)
+    return kept, said_once(again)
+
+
+def said_once(again: Sequence[tuple[Document, Document]]) -> list[Skipped]:
+    """What ``read_once`` left out, each pair (an article left out, the one kept), said in a note a
+    file: a feed saved again says once how many of its entries were read before, not once an
+    entry."""
+    by_file: dict[str, list[tuple[Document, Document]]] = {}
+    for pair in again:
+        by_file.setdefault(_RECORD.sub("", pair[0].source), []).append(pair)
+    notes = []
+    for file, pairs in by_file.items():
+        if len(pairs) == 1:
+            left, kept = pairs[0]
+            reason = f"the same article as {kept.source} (alike in every field): read once"
+            notes.append(Skipped(left.source, COPY, reason))
+            continue
+        named = ", ".join(kept.source for _, kept in pairs[:_SAID])
+        more = f" and {len(pairs) - _SAID} more" if len(pairs) > _SAID else ""
+        reason = (
+            f"{len(pairs)} of its articles are the same as articles read before ({named}{more}; "
+            "alike in every field): each is read once"
+        )
+        notes.append(Skipped(file, COPY, reason))
+    return notes

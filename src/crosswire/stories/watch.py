@@ -57,7 +57,8 @@ def watch(
     an add the store refused) once while it lasts; a file that cannot be read, or an add that
     failed, is tried again at the next look. A file whose bytes the story holds adds nothing; one
     taken out of the story (``crosswire remove``) is left out, and said so; a file changed under
-    its name is added again as another document, and said so.
+    its name is added again as another document, and said so (a feed saved again brings only its
+    new entries: the analysis reads each article once, ``_order.read_once``).
     """
     story = check_story_name(story)
     before: dict[str, _State] = {}
@@ -134,7 +135,10 @@ def _add(
             report(f"  left out {name}: taken out of the story; `crosswire add` puts it back")
         else:
             if path in taken:
-                report(f"  {name} changed: added again as another document (the first one stays)")
+                report(
+                    f"  {name} changed: added again as another document (the first one stays; "
+                    "articles alike in every field to ones the story holds are read once)"
+                )
             files.append((name, data))
     if not files:
         return [], done, problems
@@ -153,7 +157,7 @@ def _add(
         added = f"added {len(result.added)} document(s){resumed}"
         report(f"story {result.story!r}: {added}; version {result.version} in {seconds:.1f} s")
     for skipped in result.errors:
-        report(f"  not analysed {skipped.source}: {skipped.reason}")
+        report(f"  {skipped.line}")
     return [Added(result, seconds)], done, problems
 
 
