@@ -56,13 +56,20 @@ def test_archives_a_feed_saved_again_with_an_entry_more_brings_only_that_entry(n
     once = "the same article as coast.rss:1 (alike in every field): read once"
     assert said == [("coast-later.rss:1", once)]
     assert all(len({m.doc for m in c.mentions}) == len(c.mentions) for c in dossier.claims)
+    # A folder is read in name order, and the first read of two copies is kept: in a pile too.
     for name, data in files:
         (tmp_path / name).write_bytes(data)
+    folder = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
     [(_, pile)] = list(analyze_stories([str(tmp_path)], SETTINGS, nlp=nlp))
-    names = sorted(d.source.rsplit("/", 1)[-1] for d in pile.documents)
-    assert names == ["coast-later.rss:2", "coast.rss:1"]
-    where = str(tmp_path / "coast.rss")  # (a pile's sources are paths)
-    assert [e.reason for e in pile.errors] == [once.replace("coast.rss", where)]
+    for each in (folder, pile):
+        names = sorted(d.source.rsplit("/", 1)[-1] for d in each.documents)
+        assert names == ["coast-later.rss:1", "coast-later.rss:2"]
+        assert [(e.source, e.reason) for e in each.errors] == [
+            (
+                str(tmp_path / "coast.rss:1"),
+                f"the same article as {tmp_path / 'coast-later.rss:1'} (alike in every field): read once",
+            )
+        ]
 
 
 def _warc(pages: list[tuple[str, str, str, bytes]]) -> bytes:

@@ -46,7 +46,7 @@ def test_cli_a_file_given_twice_is_read_once_said_and_no_failure(tmp_path, capsy
     out = tmp_path / "d.json"
     assert cli.main(["analyze", "--sample", str(copy), "--json", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    # (the first by name is kept: "wire-copy" before "wire_report")
+    # (the first read is kept: here the file named, read before the sample)
     original = SAMPLE / "wire_report.txt"
     assert len(data["documents"]) == 7 and [e["source"] for e in data["errors"]] == [str(original)]
     said = capsys.readouterr().err
@@ -56,7 +56,7 @@ def test_cli_a_file_given_twice_is_read_once_said_and_no_failure(tmp_path, capsy
     assert cli.main(["add", str(SAMPLE / "wire_report.txt"), "--story", "s", "--db", db]) == 0
     assert cli.main(["add", str(copy), "--story", "s", "--db", db]) == 0
     said = capsys.readouterr().err
-    assert "left out s/wire_report.txt: the same article as s/wire copy.txt" in said
+    assert "left out s/wire copy.txt: the same article as s/wire_report.txt" in said
 
 
 def test_cli_without_inputs_explains(capsys):

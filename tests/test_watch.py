@@ -56,6 +56,28 @@ def test_watch_adds_each_article_once_it_has_settled(tmp_path, nlp):
     store.close()
 
 
+def test_watch_a_feed_saved_again_over_its_file_brings_only_its_new_entries(tmp_path, nlp):
+    # A fetcher writes the feed over its file: each version is stored as another document, and
+    # the story reads each entry once (a line says which were left out); the add is no failure.
+    from test_archives import _feed
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "coast.rss").write_bytes(_feed(1))
+    store = open_store(tmp_path / "s.db")
+    lines: list[str] = []
+    steps = [lambda: None, lambda: (inbox / "coast.rss").write_bytes(_feed(2)), lambda: None]
+    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 4, _looks(steps))
+    assert [a.result.version for a in adds] == [1, 2]
+    titles = sorted(d["title"] for d in store.version("port", 2)["documents"])
+    assert titles == ["Ferry strike ends", "Port reopens"]
+    # (the first stored is read: the feed's articles keep their document from version to version)
+    [said] = [line for line in lines if line.startswith("  left out")]
+    assert said.startswith("  left out port/coast-") and "the same article as port/coast.rss:1 " in said
+    assert any("coast.rss changed: added again" in line for line in lines)
+    store.close()
+
+
 def test_watch_says_each_problem_once_while_it_lasts(tmp_path, nlp):
     inbox = tmp_path / "inbox"
     inbox.mkdir()

@@ -319,9 +319,23 @@ def prepare(
     for item in read_sources(sources, settings.max_file_bytes):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
     cleaned = clean_all(raws, settings, errors, bar, cache)
-    documents, again = read_once(same_outlets(canonical_order(cleaned)))
+    documents, again = read_once(same_outlets(canonical_order(cleaned)), _given(sources, cleaned))
     timings["ingest+clean"] = time.perf_counter() - mark
     return documents, errors + again
+
+
+def _given(sources: Sources, documents: Sequence[Document]) -> dict[str, int]:
+    """Each document's place among the inputs as given (of copies, the first is read: see
+    ``read_once``): files held in memory by their place in ``sources`` (a story's files, in the
+    order they were stored), after the paths, which are read in order; then as read."""
+    named = {source[0]: n for n, source in enumerate(sources) if isinstance(source, tuple)}
+
+    def place(n: int) -> tuple[int, int]:
+        source = documents[n].source  # (a feed's records are "name:N")
+        return named.get(source, named.get(source.rsplit(":", 1)[0], -1)), n
+
+    ordered = sorted(range(len(documents)), key=place)
+    return {documents[n].id: rank for rank, n in enumerate(ordered)}
 
 
 def annotate_all(

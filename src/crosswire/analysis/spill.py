@@ -143,12 +143,11 @@ class Spill(ScratchDatabase):
         self._delete(("keys",), ids)
 
     def alike(self) -> list[tuple[str, str]]:
-        """Each document whose content hash a document before it in the canonical order holds (by
-        date, hash, id: the same date, so by id), with the first one's id: the pile's
-        ``read_once``."""
+        """Each document whose content hash a document kept before it holds (read before it), with
+        that one's id: the pile's ``read_once``."""
         rows = self._db.execute(
             "SELECT id, key FROM keys WHERE key IN "
-            "(SELECT key FROM keys GROUP BY key HAVING COUNT(*) > 1) ORDER BY key, id"
+            "(SELECT key FROM keys GROUP BY key HAVING COUNT(*) > 1) ORDER BY key, row"
         )
         first: dict[str, str] = {}
         again = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from crosswire.models import COPY, Document, Skipped
 
@@ -49,22 +49,25 @@ def document_rank(documents: Sequence[Document]) -> dict[str, int]:
     return {d.id: n for n, d in enumerate(canonical_order(documents))}
 
 
-def read_once(documents: Sequence[Document]) -> tuple[list[Document], list[Skipped]]:
-    """``documents`` (in the canonical order) without the articles alike in every field but their
-    name to one before them, and what was left out, said (``said_once``): a feed saved again with a
-    few new entries, or a file given twice under two names, brings each article once. Articles
-    that differ in anything (another outlet's copy of wire text, a corrected version) all stay:
-    copies are counted as one source later (``cluster.near_duplicates``)."""
+def read_once(
+    documents: Sequence[Document], given: Mapping[str, int] | None = None
+) -> tuple[list[Document], list[Skipped]]:
+    """``documents`` without the articles alike in every field but their name to another, and what
+    was left out, said (``said_once``): a feed saved again with a few new entries, or a file given
+    twice under two names, brings each article once. Of such copies the one given first is read
+    (``given``: each document's place among the inputs; without it, the order of ``documents``): a
+    story's first stored, so that a feed saved again does not move its articles to its newest file.
+    Which name a copy is read under is all that order decides. Articles that differ in anything
+    (another outlet's copy of wire text, a corrected version) all stay: copies are counted as one
+    source later (``cluster.near_duplicates``)."""
+    place = given or {d.id: n for n, d in enumerate(documents)}
+    keys = [content_key(d) for d in documents]
     first: dict[str, Document] = {}
-    kept: list[Document] = []
-    again: list[tuple[Document, Document]] = []
-    for document in documents:
-        key = content_key(document)
-        if key in first:
-            again.append((document, first[key]))
-        else:
+    for document, key in zip(documents, keys, strict=True):
+        if key not in first or place[document.id] < place[first[key].id]:
             first[key] = document
-            kept.append(document)
+    kept = [d for d, key in zip(documents, keys, strict=True) if first[key] is d]
+    again = [(d, first[key]) for d, key in zip(documents, keys, strict=True) if first[key] is not d]
     return kept, said_once(again)
 
 
