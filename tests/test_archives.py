@@ -64,12 +64,10 @@ def test_archives_a_feed_saved_again_with_an_entry_more_brings_only_that_entry(n
     for each in (folder, pile):
         names = sorted(d.source.rsplit("/", 1)[-1] for d in each.documents)
         assert names == ["coast-later.rss:1", "coast-later.rss:2"]
-        assert [(e.source, e.reason) for e in each.errors] == [
-            (
-                str(tmp_path / "coast.rss:1"),
-                f"the same article as {tmp_path / 'coast-later.rss:1'} (alike in every field): read once",
-            )
-        ]
+        kept = tmp_path / "coast-later.rss:1"
+        said = f"the same article as {kept} (alike in every field): read once"
+        left = str(tmp_path / "coast.rss:1")
+        assert [(e.source, e.reason) for e in each.errors] == [(left, said)]
 
 
 def _warc(pages: list[tuple[str, str, str, bytes]]) -> bytes:

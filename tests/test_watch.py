@@ -73,7 +73,8 @@ def test_watch_a_feed_saved_again_over_its_file_brings_only_its_new_entries(tmp_
     assert titles == ["Ferry strike ends", "Port reopens"]
     # (the first stored is read: the feed's articles keep their document from version to version)
     [said] = [line for line in lines if line.startswith("  left out")]
-    assert said.startswith("  left out port/coast-") and "the same article as port/coast.rss:1 " in said
+    assert said.startswith("  left out port/coast-")
+    assert "the same article as port/coast.rss:1 " in said
     assert any("coast.rss changed: added again" in line for line in lines)
     store.close()
 
