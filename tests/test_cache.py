@@ -4,6 +4,7 @@ again and says so, and the result is the same as analysing everything afresh."""
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -87,6 +88,61 @@ def test_cache_a_changed_pipeline_parses_again_and_says_so(tmp_path, nlp, monkey
     said = capsys.readouterr().err
     assert "parsed 3 document(s), 2 of them again because crosswire or its model changed" in said
     assert "reused the stored parse of 0" in said
+
+
+def test_cache_a_change_to_the_stages_after_annotation_parses_nothing_again(tmp_path):
+    # Kept parses are filed under a hash of the code that reads and annotates a document: a new
+    # crosswire whose change is in matching, conflicts or the brief reads every stored parse back.
+    import shutil
+
+    from crosswire.analysis.cache import annotation_source, source_closure, source_digest
+
+    root = tmp_path / "crosswire"
+    shutil.copytree(Path(pipeline.__file__).resolve().parents[1], root)
+    names = {path.relative_to(root).as_posix() for path in annotation_source(root)}
+    assert {"stages/annotate.py", "stages/_clauses.py", "stages/_shingles.py"} <= names
+    assert {"stages/_ud.py", "analysis/pipeline.py", "lexicons/speculation.txt"} <= names
+    assert not names & {"stages/align.py", "stages/conflicts.py", "stages/brief.py"}
+    before = source_digest(annotation_source(root))
+    for later in ("align.py", "conflicts.py", "events.py", "brief.py", "timeline.py"):
+        with open(root / "stages" / later, "a") as file:
+            file.write("\n# a later stage changed\n")
+    assert source_digest(annotation_source(root)) == before
+    with open(root / "stages" / "_clauses.py", "a") as file:  # (imported by annotate.py)
+        file.write("\n# how clauses are split changed\n")
+    assert source_digest(annotation_source(root)) != before
+    encoding = source_closure(["stages/_encoder.py"], root)
+    encoder = {path.relative_to(root).as_posix() for path in encoding}
+    assert "stages/_encoder.py" in encoder and "stages/annotate.py" not in encoder
+
+
+def test_cache_annotation_imports_no_module_its_version_leaves_out(tmp_path):
+    # The version reads imports from the source; a module that reading and annotating a document
+    # imports some other way (by name, at run time) would escape it. Run them in a fresh process
+    # and look at what it imported.
+    import json
+    import subprocess
+    import sys
+
+    script = f"""
+import json, sys
+from crosswire.stages.ingest import read_named
+from crosswire.stages.clean import clean
+from crosswire.stages.facts import document_facts
+from crosswire.stages.annotate import annotate
+import spacy
+nlp = spacy.load({SETTINGS.spacy_model!r})
+files = [(p, open(p, "rb").read()) for p in {[str(SAMPLE / name) for name in ARTICLES]!r}]
+documents = [document_facts(clean(raw, 2)) for raw in read_named(files)]
+annotate(documents, nlp)
+print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values())
+                        if m.__name__.startswith("crosswire") and getattr(m, "__file__", None))))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    from crosswire.analysis.cache import annotation_source
+
+    imported = {Path(file).resolve() for file in json.loads(run.stdout.splitlines()[-1])}
+    assert imported and not imported - set(annotation_source())
 
 
 def test_cache_analyze_with_a_cache_folder_parses_nothing_the_second_time(tmp_path, nlp, monkeypatch, capsys):

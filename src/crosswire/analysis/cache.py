@@ -2,18 +2,24 @@
 of the cleaned document and the version of what produced it, so re-analysing a story parses only the
 documents it has not seen.
 
-The version is crosswire's, the spaCy pipeline's name and version, and a hash of the source of the
-stages and lexicons: a change to any of them re-parses, and ``Reuse`` says how many documents were
-parsed again for that reason. Annotations are stored as compressed JSON of the model's own types
-(never pickle: a store file may come from elsewhere, and reading it must not run code).
+The version is crosswire's, the spaCy pipeline's name and version, and hashes of the source a
+document's reading and annotation run (``annotation_source``) and of the versions of the libraries
+that source imports: a change to any of them re-parses, and ``Reuse`` says how many documents were
+parsed again for that reason. A change to the stages after annotation (entities, claims,
+conflicts, the brief...) re-parses nothing: they run at every analysis anyway. Kept sentence
+vectors have a version of their own, the encoder's source (``vector_version``). Annotations are
+stored as compressed JSON of the model's own types (never pickle: a store file may come from
+elsewhere, and reading it must not run code).
 """
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import hashlib
 import json
+import sys
 import types
 import typing
 import zlib
@@ -54,23 +60,132 @@ class Reuse:
     stale: int = 0  # parsed again because the pipeline's version changed since they were kept
 
 
+# What reads and annotates one document: these modules and every crosswire module they import.
+ANNOTATION_ROOTS = (
+    "stages/ingest.py",
+    "stages/clean.py",
+    "stages/facts.py",
+    "stages/annotate.py",
+    "stages/_ud.py",
+)
+# The analysis code around them, read as it is and not what it imports (the pipeline imports every
+# stage): which spaCy pipeline a language gets and how it is loaded, and how a parse is kept.
+ANNOTATION_FILES = ("analysis/pipeline.py", "analysis/languages.py", "analysis/cache.py")
+ENCODER_ROOTS = ("stages/_encoder.py",)  # what makes a kept sentence vector
+
+
 @cache
 def pipeline_version(model: str) -> str:
-    """crosswire's version, the spaCy pipeline's, and a hash of the stages' and lexicons' source."""
-    root = Path(__file__).resolve().parents[1]
+    """The version a kept parse is filed under: crosswire's, the spaCy pipeline's, a hash of the
+    source annotation runs (``annotation_source``) and of the versions of the libraries it imports
+    (spaCy, trafilatura, the language identifier...)."""
+    source = annotation_source()
+    libraries = _digest_text("\n".join(_libraries(source)))
+    model_version = _installed(model.replace("_", "-"))
+    code = source_digest(source)
+    return f"{_own()}; {model} {model_version}; source {code}; libraries {libraries}"
+
+
+@cache
+def vector_version() -> str:
+    """The version a kept sentence vector is filed under: crosswire's and a hash of the encoder's
+    source (its model's name is in each vector's key)."""
+    return f"{_own()}; encoder source {source_digest(source_closure(ENCODER_ROOTS))}"
+
+
+def annotation_source(root: Path | None = None) -> list[Path]:
+    """The files whose change re-parses kept documents: ``ANNOTATION_ROOTS`` and every crosswire
+    module they import (anywhere in them, so an import inside a function too), with their packages'
+    ``__init__``, ``ANNOTATION_FILES``, and the lexicons' files. ``root``: the package's folder."""
+    root = root or _package()
+    lexicons = [path for path in (root / "lexicons").iterdir() if path.is_file()]
+    around = [root / each for each in ANNOTATION_FILES]
+    return sorted({*source_closure(ANNOTATION_ROOTS, root), *around, *lexicons})
+
+
+def source_closure(roots: Iterable[str], root: Path | None = None) -> list[Path]:
+    """``roots`` (paths in the package) and every crosswire module they import, transitively, with
+    the ``__init__`` of each package on the way."""
+    root = root or _package()
+    seen: set[Path] = set()
+    todo = [root / each for each in roots]
+    while todo:
+        path = todo.pop()
+        if path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        todo += _imported(path, root)
+        todo += [folder / "__init__.py" for folder in path.parents if folder.is_relative_to(root)]
+    return sorted(seen)
+
+
+def _imported(path: Path, root: Path) -> list[Path]:
+    """The files of the crosswire modules ``path`` imports (``from crosswire.a import b``: a, and b
+    when it is a module): anywhere in a module, in a package's ``__init__`` only those it makes on
+    being imported (``crosswire.analyze`` imports the analysis when it is first asked for)."""
+    tree = ast.parse(path.read_bytes())
+    names = []
+    for node in tree.body if path.name == "__init__.py" else ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+    files = []
+    for name in names:
+        parts = name.split(".")
+        if parts[0] != "crosswire":
+            continue
+        module = root.joinpath(*parts[1:])
+        candidates = (module / "__init__.py", module.with_suffix(".py"))
+        files += [each for each in candidates if each.is_file()]
+    return files
+
+
+def _libraries(paths: Iterable[Path]) -> list[str]:
+    """The installed distributions (name and version) of what these files import outside the
+    standard library and crosswire, sorted."""
+    modules: set[str] = set()
+    for path in paths:
+        if path.suffix != ".py":
+            continue
+        for node in ast.walk(ast.parse(path.read_bytes())):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                modules.add(node.module.split(".")[0])
+    known = metadata.packages_distributions()
+    outside = modules - set(sys.stdlib_module_names) - {"crosswire"}
+    names = {name for module in outside for name in known.get(module, [module])}
+    return sorted(f"{name} {_installed(name)}" for name in names)
+
+
+def _digest_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def source_digest(paths: Iterable[Path]) -> str:
+    """16 hexadecimal digits of a hash of these files (their names in the package and bytes)."""
+    root = _package()
     digest = hashlib.sha256()
-    for path in sorted([*(root / "stages").glob("*.py"), *(root / "lexicons").iterdir(), root / "models.py"]):
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(paths):
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _package() -> Path:
+    return Path(__file__).resolve().parents[1]
+
+
+def _own() -> str:
+    return f"crosswire {_installed('crosswire', '0+unknown')}"
+
+
+def _installed(package: str, otherwise: str = "unknown") -> str:
     try:
-        model_version = metadata.version(model.replace("_", "-"))
+        return metadata.version(package)
     except metadata.PackageNotFoundError:
-        model_version = "unknown"
-    try:
-        own = metadata.version("crosswire")
-    except metadata.PackageNotFoundError:
-        own = "0+unknown"
-    return f"crosswire {own}; {model} {model_version}; source {digest.hexdigest()[:16]}"
+        return otherwise
 
 
 def document_hash(document: Document) -> str:

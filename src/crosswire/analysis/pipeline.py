@@ -28,6 +28,7 @@ from crosswire.analysis.cache import (
     pipeline_version,
     raw_hash,
     read_kept,
+    vector_version,
 )
 from crosswire.analysis.collector import collecting_less
 from crosswire.analysis.languages import OTHER_PIPELINES, in_languages_read, model_for
@@ -246,7 +247,7 @@ def kept_vectors(cache: AnnotationStore | None, settings: Settings) -> VectorMem
     """The claim encoder's vectors kept in ``cache`` (None without a cache)."""
     if cache is None:
         return None
-    return KeptVectors(cache, pipeline_version(settings.spacy_model), settings.claim_encoder)
+    return KeptVectors(cache, vector_version(), settings.claim_encoder)
 
 
 def analyze(
