@@ -65,7 +65,7 @@ def _budgeted(*paths: Path | str, settings=SETTINGS) -> tuple[list[Document], li
 
 def _assert_readable(skipped: Skipped) -> None:
     """A reason a user understands: a sentence of words, on one line, naming something, no traceback."""
-    assert skipped.stage in ("ingest", "clean")
+    assert skipped.stage in ("ingest", "clean", "copy")  # ("copy": a record alike another, read once)
     for text in (skipped.source, skipped.reason):
         assert text.isprintable(), repr(text)
         text.encode("utf-8")  # no lone surrogates: the dossier must be writable
@@ -252,7 +252,7 @@ def test_hostile_jsonl_with_broken_lines_in_the_middle_keeps_the_rest(tmp_path):
         '{"text": "cut off in the mid',
         "\x00\x01 not json at all",
         json.dumps({"id": "odd\u2028separator", "text": ARTICLE + "A line\u2028separator inside."}),
-        json.dumps({"id": "last", "text": ARTICLE, "author": " " * 100_000}),
+        json.dumps({"id": "last", "text": ARTICLE + "The last line.", "author": " " * 100_000}),
     ]
     path = _write(tmp_path, "feed.jsonl", "\n".join(lines).encode())
     documents, errors = _budgeted(path)
@@ -312,8 +312,9 @@ def test_hostile_named_pipe_is_skipped_not_waited_on(tmp_path):
 
 def test_hostile_file_names_with_newlines_and_bad_bytes_are_named_printably(tmp_path):
     folder = os.fsencode(tmp_path)
-    for name in (b"new\nline.txt", b"bad\xffbyte.txt", b"tab\tand\x1bescape.md"):
-        Path(os.fsdecode(folder + b"/" + name)).write_text(ARTICLE, encoding="utf-8")
+    for n, name in enumerate((b"new\nline.txt", b"bad\xffbyte.txt", b"tab\tand\x1bescape.md")):
+        text = ARTICLE.replace("next week", f"in {n + 2} weeks")  # (three articles, not one)
+        Path(os.fsdecode(folder + b"/" + name)).write_text(text, encoding="utf-8")
     Path(os.fsdecode(folder + b"/empty\nname.txt")).write_text("", encoding="utf-8")
     documents, (error,) = _budgeted(tmp_path)
     assert sorted(d.id for d in documents) == ["bad\\xffbyte", "new\\nline", "tab\\tand\\x1bescape"]

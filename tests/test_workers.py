@@ -156,7 +156,8 @@ def test_many_pages_are_cleaned_by_several_workers_into_what_one_worker_gives(tm
     pages = sorted(p for p in sample.iterdir() if p.suffix in (".txt", ".md", ".html"))
     for n in range(pipeline.PARALLEL_MIN_PAGES // len(pages) + 1):
         for page in pages:
-            text = page.read_bytes().replace(b"2023", str(1900 + n).encode())
+            # (each copy its own: pages alike in every field are read once)
+            text = page.read_bytes().replace(b"Marchenko", f"Marchenko-{n}".encode())
             (tmp_path / f"{n:03d}-{page.name}").write_bytes(text)
     (tmp_path / "empty.html").write_text("<html><body><div></div></body></html>", encoding="utf-8")
     (tmp_path / "short.txt").write_text("Three words only.", encoding="utf-8")
