@@ -65,7 +65,8 @@ def _budgeted(*paths: Path | str, settings=SETTINGS) -> tuple[list[Document], li
 
 def _assert_readable(skipped: Skipped) -> None:
     """A reason a user understands: a sentence of words, on one line, naming something, no traceback."""
-    assert skipped.stage in ("ingest", "clean", "copy")  # ("copy": a record alike another, read once)
+    # ("copy": a record alike in every field to another, read once)
+    assert skipped.stage in ("ingest", "clean", "copy")
     for text in (skipped.source, skipped.reason):
         assert text.isprintable(), repr(text)
         text.encode("utf-8")  # no lone surrogates: the dossier must be writable

@@ -295,15 +295,17 @@ def test_stories_collect_files_refuses_what_ingest_refuses(tmp_path):
     assert any("loop" in source for source in reasons)
 
 
-def test_stories_add_without_a_story_says_a_file_the_store_holds_as_its_own_name(tmp_path, nlp):
-    # A file alike in every field to a stored article: read once, said with the stored file's
-    # name (not the name it was read under), and no failure.
+def test_stories_add_without_a_story_puts_a_file_saved_again_with_what_it_copies(tmp_path, nlp):
+    # A file alike in every field to a stored article goes to that article's story (copies are
+    # kept while stories are found), where it is read once: said, and no failure.
     from crosswire.stories.service import add_to_pile
 
     store = open_store(tmp_path / "s.db")
     text = (SAMPLE / "wire_report.txt").read_bytes()
     add_to_story(store, "harbour", [("wire_report.txt", text)], SETTINGS, nlp=nlp)
-    results, said = add_to_pile(store, [("saved again.txt", text + b"\n")], SETTINGS, nlp=nlp)
-    assert results == [] and [(s.source, s.failed) for s in said] == [("saved again.txt", False)]
-    assert said[0].reason.startswith("the same article as harbour/wire_report.txt (alike in every")
-    assert [d.name for d in store.documents("harbour")] == ["wire_report.txt"]
+    [result], errors = add_to_pile(store, [("saved again.txt", text + b"\n")], SETTINGS, nlp=nlp)
+    assert not errors and (result.story, result.added) == ("harbour", ("saved again.txt",))
+    said = [(e.source, e.failed) for e in result.said()]
+    assert said == [("harbour/saved again.txt", False)]
+    documents = store.version("harbour")["documents"]
+    assert [d["source"] for d in documents] == ["harbour/wire_report.txt"]

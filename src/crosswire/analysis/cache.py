@@ -4,10 +4,12 @@ documents it has not seen.
 
 The version is crosswire's, the spaCy pipeline's name and version, and hashes of the source a
 document's reading and annotation run (``annotation_source``) and of the versions of the libraries
-that source imports: a change to any of them re-parses, and ``Reuse`` says how many documents were
-parsed again for that reason. A change to the stages after annotation (entities, claims,
-conflicts, the brief...) re-parses nothing: they run at every analysis anyway. Kept sentence
-vectors have a version of their own, the encoder's source (``vector_version``). Annotations are
+that source imports directly: a change to any of them re-parses, and ``Reuse`` says how many
+documents were parsed again for that reason. The source includes ``models.py`` and ``settings.py``
+(a new field or setting of a later stage re-parses too); a change to a module of the stages after
+annotation alone (entities, claims, conflicts, the brief...) re-parses nothing: they run at every
+analysis anyway. Kept sentence vectors have a version of their own: the encoder's source,
+tokenizer and libraries (``vector_version``). Annotations are
 stored as compressed JSON of the model's own types (never pickle: a store file may come from
 elsewhere, and reading it must not run code).
 """
@@ -23,7 +25,7 @@ import sys
 import types
 import typing
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
@@ -72,31 +74,40 @@ ANNOTATION_ROOTS = (
 # stage): which spaCy pipeline a language gets and how it is loaded, and how a parse is kept.
 ANNOTATION_FILES = ("analysis/pipeline.py", "analysis/languages.py", "analysis/cache.py")
 ENCODER_ROOTS = ("stages/_encoder.py",)  # what makes a kept sentence vector
+ENCODER_FILES = ("data/minilm/tokenizer.json",)
 
 
 @cache
 def pipeline_version(model: str) -> str:
-    """The version a kept parse is filed under: crosswire's, the spaCy pipeline's, a hash of the
+    """The version a kept parse is filed under: crosswire's, the spaCy pipeline's, and hashes of the
     source annotation runs (``annotation_source``) and of the versions of the libraries it imports
     (spaCy, trafilatura, the language identifier...)."""
     source = annotation_source()
-    libraries = _digest_text("\n".join(_libraries(source)))
+    code, libraries = source_digest(source), _digest_text("\n".join(_libraries(tuple(source))))
     model_version = _installed(model.replace("_", "-"))
-    code = source_digest(source)
     return f"{_own()}; {model} {model_version}; source {code}; libraries {libraries}"
 
 
 @cache
 def vector_version() -> str:
-    """The version a kept sentence vector is filed under: crosswire's and a hash of the encoder's
-    source (its model's name is in each vector's key)."""
-    return f"{_own()}; encoder source {source_digest(source_closure(ENCODER_ROOTS))}"
+    """The version a kept sentence vector is filed under: crosswire's, and hashes of the encoder's
+    source and tokenizer and of the versions of the libraries it imports (its model's package,
+    onnxruntime, tokenizers); the model's name is in each vector's key."""
+    root = _package()
+    source = [*source_closure(ENCODER_ROOTS), *(root / each for each in ENCODER_FILES)]
+    code, libraries = source_digest(source), _digest_text("\n".join(_libraries(tuple(source))))
+    return f"{_own()}; encoder source {code}; libraries {libraries}"
 
 
+@cache
 def annotation_source(root: Path | None = None) -> list[Path]:
     """The files whose change re-parses kept documents: ``ANNOTATION_ROOTS`` and every crosswire
     module they import (anywhere in them, so an import inside a function too), with their packages'
-    ``__init__``, ``ANNOTATION_FILES``, and the lexicons' files. ``root``: the package's folder."""
+    ``__init__``, ``ANNOTATION_FILES``, and the lexicons' files. ``root``: the package's folder.
+
+    So a change to ``models.py`` or ``settings.py`` (a field or setting of a later stage too)
+    re-parses, as does one to the pipeline's or the cache's own file; one to a later stage does not.
+    """
     root = root or _package()
     lexicons = [path for path in (root / "lexicons").iterdir() if path.is_file()]
     around = [root / each for each in ANNOTATION_FILES]
@@ -114,49 +125,72 @@ def source_closure(roots: Iterable[str], root: Path | None = None) -> list[Path]
         if path in seen or not path.is_file():
             continue
         seen.add(path)
-        todo += _imported(path, root)
+        for name in _imports(path, root):
+            parts = name.split(".")
+            if parts[0] == "crosswire":
+                module = root.joinpath(*parts[1:])
+                todo += [module / "__init__.py", module.with_suffix(".py")]
         todo += [folder / "__init__.py" for folder in path.parents if folder.is_relative_to(root)]
     return sorted(seen)
 
 
-def _imported(path: Path, root: Path) -> list[Path]:
-    """The files of the crosswire modules ``path`` imports (``from crosswire.a import b``: a, and b
-    when it is a module): anywhere in a module, in a package's ``__init__`` only those it makes on
-    being imported (``crosswire.analyze`` imports the analysis when it is first asked for)."""
+@cache
+def _imports(path: Path, root: Path) -> tuple[str, ...]:
+    """The modules ``path`` imports, by full name (``from crosswire.a import b``: "crosswire.a" and
+    "crosswire.a.b", which may be a module; relative imports made absolute). Anywhere in a module;
+    in a package's ``__init__``, only outside its functions: those it runs on being imported
+    (``crosswire.analyze`` imports the analysis when it is first asked for). Never those made for
+    the type checker alone (``if TYPE_CHECKING:``)."""
     tree = ast.parse(path.read_bytes())
-    names = []
-    for node in tree.body if path.name == "__init__.py" else ast.walk(tree):
+    inside = path.is_relative_to(root)
+    package = ["crosswire", *path.relative_to(root).parent.parts] if inside else []
+    names: list[str] = []
+    for node in _run(tree, functions=path.name != "__init__.py"):
         if isinstance(node, ast.Import):
             names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            names += [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
-    files = []
-    for name in names:
-        parts = name.split(".")
-        if parts[0] != "crosswire":
-            continue
-        module = root.joinpath(*parts[1:])
-        candidates = (module / "__init__.py", module.with_suffix(".py"))
-        files += [each for each in candidates if each.is_file()]
-    return files
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:  # ("from . import x", "from .a import b", in the package of ``path``)
+                above = package[: len(package) - node.level + 1]
+                base = ".".join([*above, *([node.module] if node.module else [])])
+            names += [base, *(f"{base}.{alias.name}" for alias in node.names)]
+    return tuple(names)
 
 
-def _libraries(paths: Iterable[Path]) -> list[str]:
+def _run(tree: ast.AST, functions: bool) -> Iterator[ast.AST]:
+    """The nodes of ``tree`` that may run: all but the body of ``if TYPE_CHECKING:``, and without
+    ``functions``, but what is inside a function."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            todo += node.orelse
+        elif functions or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            todo += ast.iter_child_nodes(node)
+
+
+@cache
+def _libraries(paths: tuple[Path, ...]) -> list[str]:
     """The installed distributions (name and version) of what these files import outside the
-    standard library and crosswire, sorted."""
-    modules: set[str] = set()
-    for path in paths:
-        if path.suffix != ".py":
-            continue
-        for node in ast.walk(ast.parse(path.read_bytes())):
-            if isinstance(node, ast.Import):
-                modules.update(alias.name.split(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                modules.add(node.module.split(".")[0])
-    known = metadata.packages_distributions()
-    outside = modules - set(sys.stdlib_module_names) - {"crosswire"}
-    names = {name for module in outside for name in known.get(module, [module])}
-    return sorted(f"{name} {_installed(name)}" for name in names)
+    standard library and crosswire, sorted (a module whose distribution is named otherwise is
+    looked up among every installed distribution's modules)."""
+    root = _package()
+    python = [path for path in paths if path.suffix == ".py"]
+    modules = {name.split(".")[0] for path in python for name in _imports(path, root)}
+    found = []
+    for module in sorted(modules - set(sys.stdlib_module_names) - {"crosswire", ""}):
+        try:
+            found.append(f"{module} {metadata.version(module)}")
+        except metadata.PackageNotFoundError:
+            named = _distributions().get(module, [])
+            found += [f"{name} {_installed(name)}" for name in named] or [f"{module} not installed"]
+    return sorted(found)
+
+
+@cache
+def _distributions() -> Mapping[str, list[str]]:
+    return metadata.packages_distributions()
 
 
 def _digest_text(text: str) -> str:

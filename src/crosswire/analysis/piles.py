@@ -316,6 +316,7 @@ def _prepare_pile(
     bar = progress or no_progress
     read_errors: list[Skipped] = []
     clean_errors: list[Skipped] = []
+    again: list[tuple[str, str]] = []  # the copies left out, by source, and the sources read
     kept = PileFeatures(spill)
     given = spill.given_ids()  # (as many as the pile's inputs: in the file, not in memory)
     inputs = read_sources(sources, settings.max_file_bytes, given, _listed_apart)
@@ -331,6 +332,7 @@ def _prepare_pile(
                 raws = [item for item in chunk if isinstance(item, RawDocument)]
                 read_errors += [item for item in chunk if isinstance(item, Skipped)]
                 cleaned = clean_all(raws, settings, clean_errors, no_progress, cache, workers)
+                cleaned = _once(cleaned, spill, again)
                 spill.put(cleaned)
                 outlets.add(cleaned, kept.put(story_features(cleaned)))
                 # The C heap keeps what a chunk's work freed unless it is handed back, and
@@ -354,15 +356,26 @@ def _prepare_pile(
     # Clustering's canonical order hashes the outlet as grouped: the few documents whose outlet was
     # respelled are read back for their new hash.
     spill.rekey({d.id: content_key(replace(d, outlet=respelled[d.id])) for d in spill.peek(list(respelled))})
-    # Articles alike in every field are read once, as ``prepare`` reads them: before the languages
-    # not read are left out, so that both say the same of such a copy.
-    again = spill.alike()
-    left = {doc_id for doc_id, _ in again}
-    named = {d.id: d for d in spill.peek(sorted({doc_id for pair in again for doc_id in pair}))}
-    unread = [(doc_id, error) for doc_id, error in unread if doc_id not in left]
-    kept.drop([*left, *(doc_id for doc_id, _ in unread)])
-    notes = said_once([(named[doc_id], named[first]) for doc_id, first in again])
-    return kept, read_errors + clean_errors + notes + [error for _, error in unread]
+    kept.drop([doc_id for doc_id, _ in unread])
+    return kept, read_errors + clean_errors + said_once(again) + [error for _, error in unread]
+
+
+def _once(cleaned: list[Document], spill: Spill, again: list[tuple[str, str]]) -> list[Document]:
+    """A chunk's documents without the copies of documents read before (in it, or kept in
+    ``spill``), as ``prepare`` leaves them out (``read_once``): before outlets are grouped. Each
+    copy left out, and what was read, go to ``again`` by source."""
+    keys = [content_key(d) for d in cleaned]
+    before = spill.first_with(keys)
+    sources = {d.id: d.source for d in spill.peek(sorted(set(before.values())))}
+    first: dict[str, str] = {key: sources[doc_id] for key, doc_id in before.items()}
+    kept = []
+    for document, key in zip(cleaned, keys, strict=True):
+        if key in first:
+            again.append((document.source, first[key]))
+        else:
+            first[key] = document.source
+            kept.append(document)
+    return kept
 
 
 def _listed_apart(folder: Path) -> tuple[Iterator[str], list[Skipped]]:

@@ -306,9 +306,11 @@ def prepare(
     progress: Progress | None,
     timings: dict[str, float],
     cache: AnnotationStore | None = None,
+    copies_once: bool = True,
 ) -> tuple[list[Document], list[Skipped]]:
     """Ingest and clean every source; what cannot be read becomes a ``Skipped`` entry. With ``cache``,
     an input cleaned before (the same bytes, setting and pipeline version) is read back, not cleaned.
+    Without ``copies_once``, articles alike in every field are all kept.
 
     Documents come back in a canonical order (by a hash of their content), so nothing after this
     depends on the order of the sources or the names of their files; an article alike in every field
@@ -320,9 +322,12 @@ def prepare(
     for item in read_sources(sources, settings.max_file_bytes):
         (raws if isinstance(item, RawDocument) else errors).append(item)  # type: ignore[arg-type]
     cleaned = clean_all(raws, settings, errors, bar, cache)
-    documents, again = read_once(same_outlets(canonical_order(cleaned)), _given(sources, cleaned))
+    if copies_once:  # (before outlets are grouped: a copy left out has no say in them)
+        cleaned, again = read_once(cleaned, _given(sources, cleaned))
+        errors += again
+    documents = same_outlets(canonical_order(cleaned))
     timings["ingest+clean"] = time.perf_counter() - mark
-    return documents, errors + again
+    return documents, errors
 
 
 def _given(sources: Sources, documents: Sequence[Document]) -> dict[str, int]:

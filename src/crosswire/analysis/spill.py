@@ -93,6 +93,7 @@ class Spill(ScratchDatabase):
             "CREATE TABLE keys (row INTEGER PRIMARY KEY, id TEXT NOT NULL, date TEXT, day INTEGER, key TEXT)"
         )
         self._db.execute("CREATE INDEX keys_by_id ON keys (id)")
+        self._db.execute("CREATE INDEX keys_by_key ON keys (key)")
         self._db.execute("CREATE TABLE stories (number INTEGER PRIMARY KEY, size INTEGER NOT NULL, ids TEXT NOT NULL)")
         self._db.execute("CREATE TABLE given (id TEXT PRIMARY KEY) WITHOUT ROWID")
 
@@ -142,21 +143,17 @@ class Spill(ScratchDatabase):
         """Let go of these documents' keys."""
         self._delete(("keys",), ids)
 
-    def alike(self) -> list[tuple[str, str]]:
-        """Each document whose content hash a document kept before it holds (read before it), with
-        that one's id: the pile's ``read_once``."""
-        rows = self._db.execute(
-            "SELECT id, key FROM keys WHERE key IN "
-            "(SELECT key FROM keys GROUP BY key HAVING COUNT(*) > 1) ORDER BY key, row"
-        )
-        first: dict[str, str] = {}
-        again = []
-        for doc_id, key in rows:
-            if key in first:
-                again.append((doc_id, first[key]))
-            else:
-                first[key] = doc_id
-        return again
+    def first_with(self, keys: Sequence[str]) -> dict[str, str]:
+        """Of these content hashes, those a kept document holds, with the first such document's id
+        (the pile's ``read_once``: a document read later with one of them is a copy)."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            marks = ",".join("?" * len(chunk))
+            # (the first row last: it stays)
+            where = f"key IN ({marks})"
+            query = f"SELECT key, id FROM keys WHERE {where} ORDER BY row DESC"  # noqa: S608
+            found.update(self._db.execute(query, chunk))
+        return found
 
     def ids_and_days(self) -> tuple[tuple[str, ...], tuple[date | None, ...]]:
         """Every document's id and publication day, in the order kept (a day many documents share is

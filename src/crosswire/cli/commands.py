@@ -16,6 +16,7 @@ from typing import Any
 
 from crosswire.cli.checks import existing_store, input_problems, output_problems, refuse, stories_folder_problems
 from crosswire.errors import ConfigError, CrosswireError, StoreError
+from crosswire.models import COPY
 from crosswire.settings import load_settings
 
 SAMPLE = Path(__file__).parents[1] / "sample"
@@ -130,7 +131,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     shard: ShardWriter | None = None  # every dossier again in one file, for shared storage
     try:
         for story, dossier in results:
-            errors += [{"source": e.source, "reason": e.reason} for e in dossier.errors]
+            errors += [_entry(e) for e in dossier.errors]
             failed += sum(e.failed for e in dossier.errors)
             if not story.documents:  # nothing could be analysed: its reasons are all there is
                 continue
@@ -177,8 +178,14 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
             file=sys.stderr,
         )
         for error in errors:
-            print(f"  {error['source']}: {error['reason']}", file=sys.stderr)
+            said = "left out" if error["stage"] == COPY else "skipped"
+            print(f"  {said} {error['source']}: {error['reason']}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _entry(error: Any) -> dict[str, str]:
+    """An input skipped, or a copy left out, as the index of a pile lists it."""
+    return {"source": error.source, "stage": error.stage, "reason": error.reason}
 
 
 def _write_into(folder: Path, name: str, text: str) -> None:
@@ -223,7 +230,6 @@ def _add(args: argparse.Namespace) -> int:
     problems = input_problems(args.paths)
     if problems:  # before the store is opened (or created) and before a model loads
         return refuse(problems)
-    from crosswire.models import Skipped
     from crosswire.stories.service import add_to_pile, add_to_story, collect_files
     from crosswire.stories.store import open_store
 
@@ -236,10 +242,9 @@ def _add(args: argparse.Namespace) -> int:
             results = [add_to_story(store, args.story, files, settings, progress=_progress(settings.progress))]
         else:
             results, unread = add_to_pile(store, files, settings)
-            for each in unread:  # (a file of copies is said, and no failure)
-                line = each.line if isinstance(each, Skipped) else f"skipped {each}"
-                print(f"  {line}", file=sys.stderr)
-            errors += [each for each in unread if not isinstance(each, Skipped)]
+            for error in unread:
+                print(f"  skipped {error.source}: {error.reason}", file=sys.stderr)
+            errors += unread
     finally:
         store.close()
     for result in results:
@@ -255,7 +260,7 @@ def _add(args: argparse.Namespace) -> int:
                 f"saved in {args.db}{_reused(result.reuse)}",
                 file=sys.stderr,
             )
-        for skipped in result.errors:
+        for skipped in result.said():
             print(f"  {skipped.line}", file=sys.stderr)
     return 1 if errors or any(e.failed for r in results for e in r.errors) else 0
 
@@ -283,7 +288,7 @@ def _remove(args: argparse.Namespace) -> int:
         f"(earlier versions keep them){_reused(result.reuse)}",
         file=sys.stderr,
     )
-    for skipped in result.errors:
+    for skipped in result.said():
         print(f"  {skipped.line}", file=sys.stderr)
     return 1 if any(e.failed for e in result.errors) else 0
 

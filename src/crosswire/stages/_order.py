@@ -53,13 +53,14 @@ def read_once(
     documents: Sequence[Document], given: Mapping[str, int] | None = None
 ) -> tuple[list[Document], list[Skipped]]:
     """``documents`` without the articles alike in every field but their name to another, and what
-    was left out, said (``said_once``): a feed saved again with a few new entries, or a file given
+    was left out, said (``said_once``): a feed saved again, its entries unchanged, or a file given
     twice under two names, brings each article once. Of such copies the one given first is read
     (``given``: each document's place among the inputs; without it, the order of ``documents``): a
     story's first stored, so that a feed saved again does not move its articles to its newest file.
-    Which name a copy is read under is all that order decides. Articles that differ in anything
-    (another outlet's copy of wire text, a corrected version) all stay: copies are counted as one
-    source later (``cluster.near_duplicates``)."""
+    Which name a copy is read under is all that order decides. Articles that differ in any field
+    (another outlet's copy of wire text, with its own outlet or title; a corrected version) all
+    stay: copies are counted as one source later (``cluster.near_duplicates``). The documents kept
+    and the copies left out come in the order of ``documents``."""
     place = given or {d.id: n for n, d in enumerate(documents)}
     keys = [content_key(d) for d in documents]
     first: dict[str, Document] = {}
@@ -67,25 +68,26 @@ def read_once(
         if key not in first or place[document.id] < place[first[key].id]:
             first[key] = document
     kept = [d for d, key in zip(documents, keys, strict=True) if first[key] is d]
-    again = [(d, first[key]) for d, key in zip(documents, keys, strict=True) if first[key] is not d]
+    pairs = zip(documents, keys, strict=True)
+    again = [(d.source, first[key].source) for d, key in pairs if first[key] is not d]
     return kept, said_once(again)
 
 
-def said_once(again: Sequence[tuple[Document, Document]]) -> list[Skipped]:
-    """What ``read_once`` left out, each pair (an article left out, the one kept), said in a note a
-    file: a feed saved again says once how many of its entries were read before, not once an
-    entry."""
-    by_file: dict[str, list[tuple[Document, Document]]] = {}
+def said_once(again: Sequence[tuple[str, str]]) -> list[Skipped]:
+    """What ``read_once`` left out, each pair (the source of an article left out, of the one read),
+    said in a note a file: a feed saved again says once how many of its entries were read before,
+    not once an entry."""
+    by_file: dict[str, list[tuple[str, str]]] = {}
     for pair in again:
-        by_file.setdefault(_RECORD.sub("", pair[0].source), []).append(pair)
+        by_file.setdefault(_RECORD.sub("", pair[0]), []).append(pair)
     notes = []
     for file, pairs in by_file.items():
         if len(pairs) == 1:
-            left, kept = pairs[0]
-            reason = f"the same article as {kept.source} (alike in every field): read once"
-            notes.append(Skipped(left.source, COPY, reason))
+            left, read = pairs[0]
+            reason = f"the same article as {read} (alike in every field): read once"
+            notes.append(Skipped(left, COPY, reason))
             continue
-        named = ", ".join(kept.source for _, kept in pairs[:_SAID])
+        named = ", ".join(read for _, read in pairs[:_SAID])
         more = f" and {len(pairs) - _SAID} more" if len(pairs) > _SAID else ""
         reason = (
             f"{len(pairs)} of its articles are the same as articles read before ({named}{more}; "

@@ -25,7 +25,7 @@ from crosswire.analysis.pipeline import (
     warm_cleaning,
 )
 from crosswire.errors import InputError
-from crosswire.models import COPY, Dossier, Skipped
+from crosswire.models import Dossier, Skipped
 from crosswire.output.json import KeptJSON
 from crosswire.settings import Settings
 from crosswire.stages._memo import forget_story, next_round
@@ -63,6 +63,16 @@ class AddResult:
     removed: tuple[str, ...] = ()  # taken out of the story by this version
     reuse: Reuse = field(default_factory=Reuse)  # annotations read back from the store, and documents parsed
     dossier: Dossier | None = None  # the version saved (None when none was)
+
+    def said(self) -> tuple[Skipped, ...]:
+        """The errors an add says: every input that failed, and the copies read once among the files
+        it added (an earlier add said those of its own files: a feed saved again and again would
+        repeat a line for every earlier time at every add)."""
+        added = {f"{self.story}/{name}" for name in (*self.added, *self.resumed)}
+        return tuple(e for e in self.errors if e.failed or _RECORD.sub("", e.source) in added)
+
+
+_RECORD = re.compile(r":\d+$")  # a feed's or archive's record, "story/name.rss:3", after its file
 
 
 def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[InputError]]:
@@ -217,35 +227,29 @@ def _remembering(store: Store) -> Remembering:
 
 def add_to_pile(
     store: Store, files: list[tuple[str, bytes]], settings: Settings, nlp: Any = None
-) -> tuple[list[AddResult], list[InputError | Skipped]]:
+) -> tuple[list[AddResult], list[InputError]]:
     """Add files whose story is not given: cluster them with the stored stories' documents; a file
     joins the stored story most of its cluster belongs to, or opens a new story named after its
-    cluster's most frequent names. Files that cannot be read as articles are returned as errors; a
-    file whose articles the store holds already (alike in every field) as a ``Skipped`` of stage
-    ``COPY``, which says so and is no failure.
+    cluster's most frequent names. Files that cannot be read as articles are returned as errors.
 
-    Files are read under generated names (``incoming/i00003.txt``), so a name with a newline, a colon
+    Files are read under generated names (``incoming/00003.txt``), so a name with a newline, a colon
     or bytes that are not UTF-8 cannot lose its file on the way back.
     """
     owner: dict[str, str | None] = {}
     named: list[tuple[str, bytes]] = []
-    shown: dict[str, str] = {}  # a generated name -> the file's own, for what is said of it
     for number, info in enumerate(store.stories()):
         for k, document in enumerate(store.documents(info.name)):
             name = f"stored-{number}/{k:05d}{Path(document.name).suffix.lower()}"
             named.append((name, document.data))
             owner[name] = info.name
-            shown[name] = f"{info.name}/{document.name}"
     data_of: dict[str, tuple[str, bytes]] = {}
     for index, (original, data) in enumerate(files):
-        # ("i": after every stored file's name, so that of two articles alike in every field the
-        # stored one is read, and the new file joins its story; see ``read_once``)
-        name = f"incoming/i{index:05d}{Path(original).suffix.lower()}"
+        name = f"incoming/{index:05d}{Path(original).suffix.lower()}"
         named.append((name, data))
         owner[name] = None
         data_of[name] = (original, data)
-        shown[name] = original
-    documents, skipped = prepare(named, settings, None, {}, store)
+    # (copies of stored articles are kept here: a feed saved again goes where its entries are)
+    documents, skipped = prepare(named, settings, None, {}, store, copies_once=False)
     stories = cluster_stories(documents, ClusterSettings(threshold=settings.story_similarity))
     # A feed's records are "name:N"; a whole file is its name.
     source_of = {d.id: d.source if d.source in owner else d.source.rsplit(":", 1)[0] for d in documents}
@@ -262,26 +266,11 @@ def add_to_pile(
         taken.add(name)
         placed.update(new)
         plan.setdefault(name, []).extend(data_of[p] for p in new)
-    why: dict[str, Skipped] = {}
-    for error in skipped:  # (a feed's records are "name:N")
-        file = error.source if error.source in owner else error.source.rsplit(":", 1)[0]
-        why.setdefault(file, error)
-    errors: list[InputError | Skipped] = []
-    for path in data_of:
-        if path not in placed and path in why:
-            name, reason = data_of[path][0], _named(why[path].reason, shown)
-            # (a file whose articles are all in the store already: said, and no failure)
-            failed = why[path].failed
-            errors.append(InputError(name, reason) if failed else Skipped(name, COPY, reason))
+    why: dict[str, str] = {}
+    for error in skipped:
+        why.setdefault(error.source if error.source in owner else error.source.rsplit(":", 1)[0], error.reason)
+    errors = [InputError(data_of[path][0], why[path]) for path in data_of if path not in placed and path in why]
     return [add_to_story(store, name, batch, settings, nlp) for name, batch in sorted(plan.items())], errors
-
-
-def _named(reason: str, shown: dict[str, str]) -> str:
-    """``reason`` with the generated names of files it cites (an article read once, "the same
-    article as stored-0/00002.rss:1") given as their own."""
-    for generated in re.findall(r"(?:stored-\d+/|incoming/i)\d{5}\.\w+", reason):
-        reason = reason.replace(generated, shown.get(generated, generated))
-    return reason
 
 
 def _new_name(label: str, taken: set[str]) -> str:

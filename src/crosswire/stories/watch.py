@@ -57,8 +57,9 @@ def watch(
     an add the store refused) once while it lasts; a file that cannot be read, or an add that
     failed, is tried again at the next look. A file whose bytes the story holds adds nothing; one
     taken out of the story (``crosswire remove``) is left out, and said so; a file changed under
-    its name is added again as another document, and said so (a feed saved again brings only its
-    new entries: the analysis reads each article once, ``_order.read_once``).
+    its name is added again as another document, and said so (of a feed saved again, the entries
+    alike in every field to ones the story holds are read once, ``_order.read_once``: only new or
+    changed entries add documents).
     """
     story = check_story_name(story)
     before: dict[str, _State] = {}
@@ -156,7 +157,7 @@ def _add(
         resumed = f" (and {len(result.resumed)} stored by an add cut off)" if result.resumed else ""
         added = f"added {len(result.added)} document(s){resumed}"
         report(f"story {result.story!r}: {added}; version {result.version} in {seconds:.1f} s")
-    for skipped in result.errors:
+    for skipped in result.said():
         report(f"  {skipped.line}")
     return [Added(result, seconds)], done, problems
 
