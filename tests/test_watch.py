@@ -66,15 +66,23 @@ def test_watch_a_feed_saved_again_over_its_file_brings_only_its_new_entries(tmp_
     (inbox / "coast.rss").write_bytes(_feed(1))
     store = open_store(tmp_path / "s.db")
     lines: list[str] = []
-    steps = [lambda: None, lambda: (inbox / "coast.rss").write_bytes(_feed(2)), lambda: None]
-    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 4, _looks(steps))
-    assert [a.result.version for a in adds] == [1, 2]
-    titles = sorted(d["title"] for d in store.version("port", 2)["documents"])
+    steps = [
+        lambda: None,
+        lambda: (inbox / "coast.rss").write_bytes(_feed(2)),
+        lambda: None,
+        lambda: (inbox / "coast.rss").write_bytes(_feed(3)),  # (its third entry: too short to read)
+        lambda: None,
+    ]
+    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 6, _looks(steps))
+    assert [a.result.version for a in adds] == [1, 2, 3]
+    titles = sorted(d["title"] for d in store.version("port", 3)["documents"])
     assert titles == ["Ferry strike ends", "Port reopens"]
-    # (the first stored is read: the feed's articles keep their document from version to version)
-    [said] = [line for line in lines if line.startswith("  left out")]
-    assert said.startswith("  left out port/coast-")
-    assert "the same article as port/coast.rss:1 " in said
+    # The first stored is read (a feed's articles keep their document from version to version),
+    # and each add says the copies of the file it added, once: not again those of earlier adds.
+    left = [line for line in lines if line.startswith("  left out")]
+    assert len(left) == 2 and all(line.startswith("  left out port/coast-") for line in left)
+    assert "the same article as port/coast.rss:1 " in left[0]
+    assert "2 of its articles are the same as articles read before (port/coast.rss:1, " in left[1]
     assert any("coast.rss changed: added again" in line for line in lines)
     store.close()
 
