@@ -56,8 +56,9 @@ def _children(pid: int) -> list[int]:
 def test_crash_safety_workers_die_with_a_killed_parent(tmp_path):
     # A pile large enough for the process pool (PARALLEL_MIN_WORDS), analysed in a child process.
     sentence = "Officials in the capital said on Monday that the old river bridge would reopen next week. "
-    for n in range(12):
-        (tmp_path / f"a{n}.txt").write_text((sentence * 40 + "\n\n") * 5, encoding="utf-8")
+    for n in range(12):  # (twelve articles: files alike in every field would be read once)
+        text = sentence.replace("river", f"river {n}")
+        (tmp_path / f"a{n}.txt").write_text((text * 40 + "\n\n") * 5, encoding="utf-8")
     code = (
         "import sys; from crosswire.analysis.pipeline import analyze; from crosswire.settings import Settings; "
         f"analyze([{str(tmp_path)!r}], Settings(progress=False, workers=2))"
