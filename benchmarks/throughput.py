@@ -32,6 +32,7 @@ def main() -> int:
     args = parser.parse_args()
     from crosswire.analysis.pipeline import load_pipeline
     from crosswire.settings import Settings
+    from crosswire.stages._order import read_once
     from crosswire.stages.clean import clean
     from crosswire.stages.ingest import read
 
@@ -39,7 +40,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pile = Path(tmp) / "pile"
         make_pile(pile, args.articles, args.stories)
-        paragraphs = [p for raw in read([str(pile)]) if hasattr(raw, "text") for p in clean(raw).paragraphs]
+        # (copies alike in every field are read once by crosswire: by the floor too)
+        cleaned, _ = read_once([clean(raw) for raw in read([str(pile)]) if hasattr(raw, "text")])
+        paragraphs = [p for document in cleaned for p in document.paragraphs]
         words = sum(len(p.split()) for p in paragraphs)
 
         cold = subprocess.run(
