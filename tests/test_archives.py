@@ -40,10 +40,15 @@ def _feed(entries: int = 3) -> bytes:
     ).encode()
 
 
-def test_archives_a_feed_saved_again_with_an_entry_more_brings_only_that_entry(nlp, tmp_path):
+def test_archives_a_feed_saved_again_with_an_entry_more_brings_only_that_entry(
+    nlp,
+    tmp_path,
+    monkeypatch,
+):
     # A fetcher saves the feed over its file every few minutes: a story (or a watched folder) gets
     # each version as another file. Its entries alike in every field to the first version's are
     # read once, in a story and in a pile, and one line says so for the file.
+    from crosswire.analysis import piles
     from crosswire.analysis.piles import analyze_stories
 
     files = [("coast.rss", _feed(1)), ("coast-later.rss", _feed(2))]
@@ -61,7 +66,9 @@ def test_archives_a_feed_saved_again_with_an_entry_more_brings_only_that_entry(n
         (tmp_path / name).write_bytes(data)
     folder = analyze([str(tmp_path)], SETTINGS, nlp=nlp)
     [(_, pile)] = list(analyze_stories([str(tmp_path)], SETTINGS, nlp=nlp))
-    for each in (folder, pile):
+    monkeypatch.setattr(piles, "PILE_CHUNK", 1)  # (a copy read in a later chunk than the first)
+    [(_, chunked)] = list(analyze_stories([str(tmp_path)], SETTINGS, nlp=nlp))
+    for each in (folder, pile, chunked):
         names = sorted(d.source.rsplit("/", 1)[-1] for d in each.documents)
         assert names == ["coast-later.rss:1", "coast-later.rss:2"]
         kept = tmp_path / "coast-later.rss:1"

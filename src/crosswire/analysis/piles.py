@@ -362,8 +362,9 @@ def _prepare_pile(
 
 def _once(cleaned: list[Document], spill: Spill, again: list[tuple[str, str]]) -> list[Document]:
     """A chunk's documents without the copies of documents read before (in it, or kept in
-    ``spill``), as ``prepare`` leaves them out (``read_once``): before outlets are grouped. Each
-    copy left out, and what was read, go to ``again`` by source."""
+    ``spill``), as ``prepare`` leaves them out (``read_once``): before outlets are grouped, the
+    first read kept (files held in memory are read in name order: ``prepare`` keeps the first in
+    the order given). Each copy left out, and what was read, go to ``again`` by source."""
     keys = [content_key(d) for d in cleaned]
     before = spill.first_with(keys)
     sources = {d.id: d.source for d in spill.peek(sorted(set(before.values())))}
