@@ -138,6 +138,17 @@ def _again(text: str, again: int) -> str:
     return text
 
 
+def _record(record: dict[str, object], plan: tuple[dict[str, str], float, int], again: int) -> str:
+    """A JSON line of the sample's feed, its strings varied by the story's ``plan`` (names, factor,
+    year: ``_vary``) and told again (``_again``)."""
+    names, factor, year = plan
+
+    def told(value: object) -> object:
+        return _again(_vary(value, names, factor, year), again) if isinstance(value, str) else value
+
+    return json.dumps({key: told(value) for key, value in record.items()})
+
+
 def make_pile(
     out: Path,
     articles: int,
@@ -177,18 +188,7 @@ def make_pile(
         target = out / f"s{story:04d}-a{index:05d}{template.suffix}"
         if template.suffix == ".jsonl":
             lines = [json.loads(line) for line in texts[template].splitlines() if line.strip()]
-            text = (
-                "\n".join(
-                    json.dumps(
-                        {
-                            k: _again(_vary(v, names, factor, year), again) if isinstance(v, str) else v
-                            for k, v in line.items()
-                        }
-                    )
-                    for line in lines
-                )
-                + "\n"
-            )
+            text = "".join(_record(line, plans[story], again) + "\n" for line in lines)
         target.write_text(text, encoding="utf-8")
         written.append(target)
     return written
