@@ -166,3 +166,26 @@ def test_render_html_reference_tail_is_folded(reference_dossier):
     folded = tree.xpath("//details[@id='single-source']//li[@id]")
     assert len(folded) > 10 * len(open_claims)
     assert len(open_claims) + len(folded) == len(reference_dossier.claims)
+
+
+def test_render_html_and_markdown_say_copies_apart_from_inputs_not_analysed(sample_dossier):
+    # A copy read once is no input that failed: each has its own section, in both renderers, and
+    # what it says is escaped like any article string.
+    from dataclasses import replace
+
+    from crosswire.models import COPY, Skipped
+    from crosswire.output.markdown import to_markdown
+
+    failed = Skipped("empty.txt", "ingest", "file is empty")
+    said = "the same article as a.txt (alike in every field): read once"
+    copy = Skipped("again <b>.txt", COPY, said)
+    dossier = replace(sample_dossier, errors=(failed, copy))
+    page = lxml.html.fromstring(to_html(dossier, "test"))
+    [errors] = page.xpath("//section[@id='errors']")
+    [copies] = page.xpath("//section[@id='copies']")
+    assert [li.text_content() for li in errors.xpath(".//li")] == ["empty.txt: file is empty"]
+    assert [li.text_content() for li in copies.xpath(".//li")] == [f"again <b>.txt: {copy.reason}"]
+    text = to_markdown(dossier)
+    order = ["## Inputs not analysed", "- empty.txt", "## Copies read once", "- again"]
+    assert [text.index(line) for line in order] == sorted(text.index(line) for line in order)
+    assert not page.xpath("//section[@id='copies']//b")

@@ -83,9 +83,14 @@ def to_markdown(dossier: Dossier) -> str:
     lines += ["", "## Quotes", ""]
     for q in dossier.quotes[:40]:
         lines.append(f"- “{_md(q.text)}” — {_md(q.speaker_name) or 'speaker unknown'}")
-    if dossier.errors:
+    failed = [e for e in dossier.errors if e.failed]
+    if failed:
         lines += ["", "## Inputs not analysed", ""]
-        lines += [f"- {_md(e.source)}: {_md(e.reason)}" for e in dossier.errors]
+        lines += [f"- {_md(e.source)}: {_md(e.reason)}" for e in failed]
+    copies = [e for e in dossier.errors if not e.failed]
+    if copies:
+        lines += ["", "## Copies read once", ""]
+        lines += [f"- {_md(e.source)}: {_md(e.reason)}" for e in copies]
     return "\n".join(lines) + "\n"
 
 
