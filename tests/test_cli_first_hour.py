@@ -5,6 +5,7 @@ what to do, before any model loads; the hints are asserted word for word."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import signal
@@ -188,6 +189,23 @@ def test_cli_first_hour_a_pile_of_nothing_readable_says_why_and_keeps_the_storie
     assert lines[-1] == f"crosswire: no input could be analysed, so nothing was written to {out}/"
     code, _, _ = _run(capsys, "analyze", str(pile), "--stories", str(tmp_path / "new" / "sub" / "out"), "--quiet")
     assert code == 1 and not (tmp_path / "new").exists()  # folders it made for nothing are taken away
+
+
+def test_cli_first_hour_a_pile_with_a_copy_says_it_and_exits_0(tmp_path, capsys, use_nlp):
+    # A copy read once is said (in the index with its stage, and on the terminal), and no failure.
+    pile = tmp_path / "pile"
+    pile.mkdir()
+    for name in ("wire_report.txt", "breaking.txt"):
+        (pile / name).write_bytes((SAMPLE / name).read_bytes())
+    (pile / "wire copy.txt").write_bytes((SAMPLE / "wire_report.txt").read_bytes() + b"\n")
+    out = tmp_path / "out"
+    code, _, err = _run(capsys, "analyze", str(pile), "--stories", str(out))
+    assert code == 0
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    left = str(pile / "wire_report.txt")  # ("wire copy.txt" is read first, by name)
+    assert [(e["source"], e["stage"]) for e in index["errors"]] == [(left, "copy")]
+    assert f"  left out {pile}/wire_report.txt: the same article as {pile}/wire copy.txt" in err
+    assert "0 inputs skipped, 1 of copies read once" in err
 
 
 def test_cli_first_hour_stories_into_a_file_is_refused_before_the_analysis(tmp_path, capsys, no_analysis):
