@@ -313,8 +313,9 @@ def prepare(
     Without ``copies_once``, articles alike in every field are all kept.
 
     Documents come back in a canonical order (by a hash of their content), so nothing after this
-    depends on the order of the sources or the names of their files; an article alike in every field
-    to one before it is read once (``read_once``), and the errors say so."""
+    depends on the order of the sources or the names of their files. An article alike in every
+    field to another is read once, the first given (``read_once``: which name a copy is read under
+    is all that order decides), and the errors say so."""
     mark = time.perf_counter()
     bar = progress or no_progress
     raws: list[RawDocument] = []
