@@ -34,6 +34,7 @@ def main() -> int:
     from crosswire.settings import Settings
     from crosswire.stages._order import read_once
     from crosswire.stages.clean import clean
+    from crosswire.stages.facts import document_facts
     from crosswire.stages.ingest import read
 
     settings = Settings(progress=False)
@@ -41,7 +42,8 @@ def main() -> int:
         pile = Path(tmp) / "pile"
         make_pile(pile, args.articles, args.stories)
         # (copies alike in every field are read once by crosswire: by the floor too)
-        cleaned, _ = read_once([clean(raw) for raw in read([str(pile)]) if hasattr(raw, "text")])
+        raws = [raw for raw in read([str(pile)]) if hasattr(raw, "text")]
+        cleaned, _ = read_once([document_facts(clean(raw)) for raw in raws])
         paragraphs = [p for document in cleaned for p in document.paragraphs]
         words = sum(len(p.split()) for p in paragraphs)
 

@@ -111,6 +111,10 @@ def test_cache_a_change_to_the_stages_after_annotation_parses_nothing_again(tmp_
     with open(root / "stages" / "_clauses.py", "a") as file:  # (imported by annotate.py)
         file.write("\n# how clauses are split changed\n")
     assert source_digest(annotation_source(root)) != before
+    # An import made by annotation code brings the module it imports in (read afresh, not kept).
+    with open(root / "stages" / "annotate.py", "a") as file:
+        file.write("\nif not TYPE_CHECKING:\n    import crosswire.stages.align\n")
+    assert root / "stages" / "align.py" in annotation_source(root)
     encoding = source_closure(["stages/_encoder.py"], root)
     encoder = {path.relative_to(root).as_posix() for path in encoding}
     assert "stages/_encoder.py" in encoder and "stages/annotate.py" not in encoder

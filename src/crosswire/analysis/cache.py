@@ -73,8 +73,9 @@ ANNOTATION_ROOTS = (
 # The analysis code around them, read as it is and not what it imports (the pipeline imports every
 # stage): which spaCy pipeline a language gets and how it is loaded, and how a parse is kept.
 ANNOTATION_FILES = ("analysis/pipeline.py", "analysis/languages.py", "analysis/cache.py")
+_TYPE_CHECKING = ("TYPE_CHECKING", "typing.TYPE_CHECKING")  # an ``if`` whose body never runs
 ENCODER_ROOTS = ("stages/_encoder.py",)  # what makes a kept sentence vector
-ENCODER_FILES = ("data/minilm/tokenizer.json",)
+ENCODER_FILES = ("data/minilm/tokenizer.json", "analysis/cache.py")  # (how a vector is kept)
 
 
 @cache
@@ -99,8 +100,7 @@ def vector_version() -> str:
     return f"{_own()}; encoder source {code}; libraries {libraries}"
 
 
-@cache
-def annotation_source(root: Path | None = None) -> list[Path]:
+def annotation_source(root: Path | None = None) -> tuple[Path, ...]:
     """The files whose change re-parses kept documents: ``ANNOTATION_ROOTS`` and every crosswire
     module they import (anywhere in them, so an import inside a function too), with their packages'
     ``__init__``, ``ANNOTATION_FILES``, and the lexicons' files. ``root``: the package's folder.
@@ -108,10 +108,17 @@ def annotation_source(root: Path | None = None) -> list[Path]:
     So a change to ``models.py`` or ``settings.py`` (a field or setting of a later stage too)
     re-parses, as does one to the pipeline's or the cache's own file; one to a later stage does not.
     """
-    root = root or _package()
+    if root is None:
+        return _installed_annotation_source()
     lexicons = [path for path in (root / "lexicons").iterdir() if path.is_file()]
     around = [root / each for each in ANNOTATION_FILES]
-    return sorted({*source_closure(ANNOTATION_ROOTS, root), *around, *lexicons})
+    return tuple(sorted({*source_closure(ANNOTATION_ROOTS, root), *around, *lexicons}))
+
+
+@cache
+def _installed_annotation_source() -> tuple[Path, ...]:
+    """``annotation_source`` of the package this process runs (its files do not change under it)."""
+    return annotation_source(_package())
 
 
 def source_closure(roots: Iterable[str], root: Path | None = None) -> list[Path]:
@@ -134,13 +141,19 @@ def source_closure(roots: Iterable[str], root: Path | None = None) -> list[Path]
     return sorted(seen)
 
 
-@cache
 def _imports(path: Path, root: Path) -> tuple[str, ...]:
     """The modules ``path`` imports, by full name (``from crosswire.a import b``: "crosswire.a" and
     "crosswire.a.b", which may be a module; relative imports made absolute). Anywhere in a module;
     in a package's ``__init__``, only outside its functions: those it runs on being imported
     (``crosswire.analyze`` imports the analysis when it is first asked for). Never those made for
     the type checker alone (``if TYPE_CHECKING:``)."""
+    stat = path.stat()
+    return _imports_of(path, root, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _imports_of(path: Path, root: Path, mtime: int, size: int) -> tuple[str, ...]:
+    """``_imports``, read once a version of the file (``mtime``, ``size``)."""
     tree = ast.parse(path.read_bytes())
     inside = path.is_relative_to(root)
     package = ["crosswire", *path.relative_to(root).parent.parts] if inside else []
@@ -164,7 +177,7 @@ def _run(tree: ast.AST, functions: bool) -> Iterator[ast.AST]:
     while todo:
         node = todo.pop()
         yield node
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+        if isinstance(node, ast.If) and ast.unparse(node.test) in _TYPE_CHECKING:
             todo += node.orelse
         elif functions or not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
             todo += ast.iter_child_nodes(node)

@@ -161,7 +161,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         raise
     if shard is None:  # an empty index never replaces a good one
         for error in errors:
-            print(f"  skipped {error['source']}: {error['reason']}", file=sys.stderr)
+            print(f"  {_said(error)} {error['source']}: {error['reason']}", file=sys.stderr)
         print(f"crosswire: no input could be analysed, so nothing was written to {out}/", file=sys.stderr)
         index.close()
         with contextlib.suppress(OSError):  # (only folders it made, and only while they are empty)
@@ -171,16 +171,21 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     shard.close()
     stories = index.write(out / "index.json", errors)
     if not args.quiet:
-        copies = f", {len(errors) - failed} of copies read once" if len(errors) > failed else ""
+        notes = len(errors) - failed
+        copies = f", {notes} notes of copies read once" if notes else ""
         print(
             f"{stories} stories from {documents} documents written to {out}/ "
             f"(index.json, one dossier per story); {failed} inputs skipped{copies}",
             file=sys.stderr,
         )
         for error in errors:
-            said = "left out" if error["stage"] == COPY else "skipped"
-            print(f"  {said} {error['source']}: {error['reason']}", file=sys.stderr)
+            print(f"  {_said(error)} {error['source']}: {error['reason']}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _said(entry: dict[str, str]) -> str:
+    """How a pile's entry is said: a copy "left out", an input that failed "skipped"."""
+    return "left out" if entry["stage"] == COPY else "skipped"
 
 
 def _entry(error: Any) -> dict[str, str]:
