@@ -309,3 +309,23 @@ def test_stories_add_without_a_story_puts_a_file_saved_again_with_what_it_copies
     assert said == [("harbour/saved again.txt", False)]
     documents = store.version("harbour")["documents"]
     assert [d["source"] for d in documents] == ["harbour/wire_report.txt"]
+
+
+def test_stories_an_add_says_the_copies_of_its_own_files_once(tmp_path, nlp):
+    # A copy read once is said by the add that brought it, and not again by later adds; an article
+    # taken out and added again is read first again (the first stored), and that add says the
+    # copy it now leaves out.
+    from crosswire.stories.service import remove_from_story
+
+    store = open_store(tmp_path / "s.db")
+    text = (SAMPLE / "wire_report.txt").read_bytes()
+    add_to_story(store, "port", [("wire.txt", text)], SETTINGS, nlp=nlp)
+    copied = add_to_story(store, "port", [("copy.txt", text + b"\n")], SETTINGS, nlp=nlp)
+    assert [e.source for e in copied.said()] == ["port/copy.txt"]
+    breaking = [("breaking.txt", (SAMPLE / "breaking.txt").read_bytes())]
+    later = add_to_story(store, "port", breaking, SETTINGS, nlp=nlp)
+    assert later.said() == () and [e.source for e in later.errors] == ["port/copy.txt"]
+    remove_from_story(store, "port", ["wire.txt"], SETTINGS, nlp=nlp)  # (the copy is read now)
+    back = add_to_story(store, "port", [("wire.txt", text)], SETTINGS, nlp=nlp)
+    assert [e.source for e in back.said()] == ["port/copy.txt"]
+    assert "the same article as port/wire.txt" in back.said()[0].reason

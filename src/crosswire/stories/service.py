@@ -66,10 +66,14 @@ class AddResult:
 
     def said(self) -> tuple[Skipped, ...]:
         """The errors an add says: every input that failed, and the copies read once among the files
-        it added (an earlier add said those of its own files: a feed saved again and again would
-        repeat a line for every earlier time at every add)."""
+        it added or read for one of them (an earlier add said the others: a feed saved again and
+        again would repeat a line for every earlier time at every add)."""
         added = {f"{self.story}/{name}" for name in (*self.added, *self.resumed)}
-        return tuple(e for e in self.errors if e.failed or _RECORD.sub("", e.source) in added)
+
+        def new(error: Skipped) -> bool:
+            return _RECORD.sub("", error.source) in added or any(name in error.reason for name in added)
+
+        return tuple(e for e in self.errors if e.failed or new(e))
 
 
 _RECORD = re.compile(r":\d+$")  # a feed's or archive's record, "story/name.rss:3", after its file
