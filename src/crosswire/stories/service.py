@@ -71,7 +71,8 @@ class AddResult:
         added = {f"{self.story}/{name}" for name in (*self.added, *self.resumed)}
 
         def new(error: Skipped) -> bool:
-            return _RECORD.sub("", error.source) in added or any(name in error.reason for name in added)
+            file = _RECORD.sub("", error.source)
+            return file in added or any(name in error.reason for name in added)
 
         return tuple(e for e in self.errors if e.failed or new(e))
 
