@@ -51,7 +51,7 @@ def test_cli_a_file_given_twice_is_read_once_said_and_no_failure(tmp_path, capsy
     assert len(data["documents"]) == 7 and [e["source"] for e in data["errors"]] == [str(original)]
     said = capsys.readouterr().err
     assert f"left out {original}: the same article as {copy} (alike in every field)" in said
-    assert "0 inputs skipped, 1 notes of copies read once" in said
+    assert "0 inputs skipped, 1 note(s) of copies read once" in said
     db = str(tmp_path / "s.db")
     assert cli.main(["add", str(SAMPLE / "wire_report.txt"), "--story", "s", "--db", db]) == 0
     assert cli.main(["add", str(copy), "--story", "s", "--db", db]) == 0

@@ -205,7 +205,7 @@ def test_cli_first_hour_a_pile_with_a_copy_says_it_and_exits_0(tmp_path, capsys,
     left = str(pile / "wire_report.txt")  # ("wire copy.txt" is read first, by name)
     assert [(e["source"], e["stage"]) for e in index["errors"]] == [(left, "copy")]
     assert f"  left out {pile}/wire_report.txt: the same article as {pile}/wire copy.txt" in err
-    assert "0 inputs skipped, 1 notes of copies read once" in err
+    assert "0 inputs skipped, 1 note(s) of copies read once" in err
 
 
 def test_cli_first_hour_stories_into_a_file_is_refused_before_the_analysis(tmp_path, capsys, no_analysis):

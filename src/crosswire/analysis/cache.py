@@ -9,9 +9,9 @@ documents were parsed again for that reason. The source includes ``models.py`` a
 (a new field or setting of a later stage re-parses too); a change to a module of the stages after
 annotation alone (entities, claims, conflicts, the brief...) re-parses nothing: they run at every
 analysis anyway. Kept sentence vectors have a version of their own: the encoder's source,
-tokenizer and libraries (``vector_version``). Annotations are
-stored as compressed JSON of the model's own types (never pickle: a store file may come from
-elsewhere, and reading it must not run code).
+tokenizer and libraries, and this file's (``vector_version``). Annotations are stored as compressed
+JSON of the model's own types (never pickle: a store file may come from elsewhere, and reading it
+must not run code).
 """
 
 from __future__ import annotations

@@ -172,7 +172,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     stories = index.write(out / "index.json", errors)
     if not args.quiet:
         notes = len(errors) - failed
-        copies = f", {notes} notes of copies read once" if notes else ""
+        copies = f", {notes} note(s) of copies read once" if notes else ""
         print(
             f"{stories} stories from {documents} documents written to {out}/ "
             f"(index.json, one dossier per story); {failed} inputs skipped{copies}",

@@ -99,7 +99,7 @@ def summary_line(dossier: Dossier) -> str:
     stats = dossier.stats
     failed = sum(e.failed for e in dossier.errors)
     copies = len(dossier.errors) - failed
-    read_once = f", {copies} notes of copies read once" if copies else ""
+    read_once = f", {copies} note(s) of copies read once" if copies else ""
     return (
         f"{len(dossier.documents)} documents, {len(dossier.entities)} entities, {len(dossier.claims)} claims "
         f"({sum(1 for c in dossier.claims if c.independent_sources > 1)} corroborated), "
