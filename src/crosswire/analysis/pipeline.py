@@ -38,7 +38,7 @@ from crosswire.errors import ConfigError, InputError
 from crosswire.models import Annotated, Document, Dossier, RawDocument, Skipped
 from crosswire.settings import DEFAULTS, Settings
 from crosswire.stages._encoder import VectorMemo
-from crosswire.stages._order import canonical_order, read_once
+from crosswire.stages._order import canonical_order, file_of, read_once
 from crosswire.stages.annotate import annotate
 from crosswire.stages.clean import clean
 from crosswire.stages.facts import document_facts, same_outlets
@@ -339,7 +339,7 @@ def _given(sources: Sources, documents: Sequence[Document]) -> dict[str, int]:
 
     def place(n: int) -> tuple[int, int]:
         source = documents[n].source  # (a feed's records are "name:N")
-        return named.get(source, named.get(source.rsplit(":", 1)[0], -1)), n
+        return named.get(source, named.get(file_of(source), -1)), n
 
     ordered = sorted(range(len(documents)), key=place)
     return {documents[n].id: rank for rank, n in enumerate(ordered)}

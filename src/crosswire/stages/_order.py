@@ -49,6 +49,12 @@ def document_rank(documents: Sequence[Document]) -> dict[str, int]:
     return {d.id: n for n, d in enumerate(canonical_order(documents))}
 
 
+def file_of(source: str) -> str:
+    """The file a document came from: its source, without a feed's or archive's record number
+    ("name.rss:3" -> "name.rss")."""
+    return _RECORD.sub("", source)
+
+
 def read_once(
     documents: Sequence[Document], given: Mapping[str, int] | None = None
 ) -> tuple[list[Document], list[Skipped]]:
@@ -79,7 +85,7 @@ def said_once(again: Sequence[tuple[str, str]]) -> list[Skipped]:
     not once an entry."""
     by_file: dict[str, list[tuple[str, str]]] = {}
     for pair in again:
-        by_file.setdefault(_RECORD.sub("", pair[0]), []).append(pair)
+        by_file.setdefault(file_of(pair[0]), []).append(pair)
     notes = []
     for file, pairs in by_file.items():
         if len(pairs) == 1:

@@ -29,6 +29,7 @@ from crosswire.models import Dossier, Skipped
 from crosswire.output.json import KeptJSON
 from crosswire.settings import Settings
 from crosswire.stages._memo import forget_story, next_round
+from crosswire.stages._order import file_of
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
 
 # What a story takes in is also the web app's upload check (the web never imports stages): the
@@ -71,13 +72,9 @@ class AddResult:
         added = {f"{self.story}/{name}" for name in (*self.added, *self.resumed)}
 
         def new(error: Skipped) -> bool:
-            file = _RECORD.sub("", error.source)
-            return file in added or any(name in error.reason for name in added)
+            return file_of(error.source) in added or any(name in error.reason for name in added)
 
         return tuple(e for e in self.errors if e.failed or new(e))
-
-
-_RECORD = re.compile(r":\d+$")  # a feed's or archive's record, "story/name.rss:3", after its file
 
 
 def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[InputError]]:
