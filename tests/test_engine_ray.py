@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import operator
 import os
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -56,6 +57,26 @@ def test_engine_ray_stories_identical_to_local(local_ray, nlp):
     local = analyze_stories(sources, SETTINGS, nlp=nlp)
     assert [s for s, _ in remote] == [s for s, _ in local]
     assert [to_json(d) for _, d in remote] == [to_json(d) for _, d in local]
+
+
+def test_engine_ray_reads_a_file_saved_twice_once_as_the_local_engine_does(local_ray, nlp, tmp_path):
+    """A folder where one article was saved twice under two names, and a feed saved over again: the
+    Ray engine reads each copy once and says so, as the local one does (one story, and a pile)."""
+    from crosswire.analysis.engine_ray import RayExecutor
+
+    folder = tmp_path / "desk"
+    shutil.copytree(SAMPLE, folder)
+    shutil.copy(folder / "wire_report.txt", folder / "z-copy-of-wire_report.txt")
+    shutil.copy(folder / "feed.jsonl", folder / "z-copy-of-feed.jsonl")
+    remote = analyze([str(folder)], SETTINGS, executor=RayExecutor())
+    local = analyze([str(folder)], SETTINGS, nlp=nlp)
+    assert to_json(remote) == to_json(local)
+    assert len(remote.documents) == len(analyze([str(SAMPLE)], SETTINGS, nlp=nlp).documents)
+    copies = sorted(Path(e.source).name for e in remote.errors if e.stage == "copy")
+    assert copies == ["z-copy-of-feed.jsonl", "z-copy-of-wire_report.txt"]
+    remote_pile = analyze_stories([str(folder)], SETTINGS, executor=RayExecutor())
+    local_pile = analyze_stories([str(folder)], SETTINGS, nlp=nlp)
+    assert [to_json(d) for _, d in remote_pile] == [to_json(d) for _, d in local_pile]
 
 
 @pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference corpus ../shared/corpus/wagner-2023 not present")

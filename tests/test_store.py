@@ -55,15 +55,23 @@ def test_store_a_version_is_stored_compressed_and_read_back_whole(tmp_path):
 
 
 def test_store_reads_versions_stored_in_every_earlier_form(tmp_path):
-    """A store kept from earlier crosswires holds versions as JSON text, then as zlib bytes: each is
-    read back as it was stored, beside the versions stored now."""
+    """A store kept from earlier crosswires holds versions as JSON text, then as zlib bytes, then
+    as Zstandard frames of another binding: each is read back as it was stored, beside the versions
+    stored now."""
     path = tmp_path / "s.db"
     store = open_store(path)
     store.save_version("story", {"v": "zstd", "text": "“Zürich”"})
     store.close()
     db = sqlite3.connect(path)
     (story_id,) = db.execute("SELECT story_id FROM versions").fetchone()
-    old = {1: json.dumps({"v": "text", "text": "“Zürich”"}), 2: zlib.compress(b'{"v": "zlib"}')}
+    # (3: a frame as the zstandard binding wrote it until 2026-12-07, level 3 with a checksum)
+    zstandard = "28b52ffd242b5901007b2276223a20227a7374616e64617264222c202274657874223a2022e2809c5ac3bc72"
+    zstandard += "696368e2809d227dd947a8e8"
+    old = {
+        1: json.dumps({"v": "text", "text": "“Zürich”"}),
+        2: zlib.compress(b'{"v": "zlib"}'),
+        3: bytes.fromhex(zstandard),
+    }
     columns = "story_id, number, created, documents, dossier"
     for number, dossier in old.items():
         db.execute(
@@ -75,6 +83,7 @@ def test_store_reads_versions_stored_in_every_earlier_form(tmp_path):
     store = open_store(path)
     assert store.version("story", 11) == {"v": "text", "text": "“Zürich”"}
     assert store.version("story", 12) == {"v": "zlib"}
+    assert store.version("story", 13) == {"v": "zstandard", "text": "“Zürich”"}
     assert store.version("story", 1) == {"v": "zstd", "text": "“Zürich”"}
 
 
