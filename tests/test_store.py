@@ -137,6 +137,7 @@ def test_store_a_desks_versions_are_stored_as_patches_and_read_back_exactly(tmp_
     fresh = open_store(path)
     assert [fresh.version("story", n) for n in range(6, 0, -1)] == versions[::-1]
     assert fresh.version("story") == versions[-1]
+    assert fresh._whole is None  # (a store that only reads keeps no whole version: the web's pool)
     rows = _stored(path)
     assert [base for _, base, _ in rows] == [None, 1, 1, 1, 1, 1]
     whole = rows[0][2]

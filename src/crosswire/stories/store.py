@@ -396,7 +396,7 @@ class Store:
         if spent >= len(stored):
             return None, _packed(text)
         try:
-            prefix = self._whole_text(story_id, number, stored)
+            prefix = self._whole_text(story_id, number, stored, keep=True)
         except StoreError:  # (a damaged whole version: this one is whole, and the story reads on)
             return None, _packed(text)
         if (len(prefix) + len(text)).bit_length() > _PATCH_WINDOW_MAX:
@@ -404,14 +404,22 @@ class Store:
         patch = _patch(text, prefix)
         return (None, _packed(text)) if spent + len(patch) > len(stored) else (number, patch)
 
-    def _whole_text(self, story_id: int | None, number: int, stored: bytes) -> bytes:
-        """The JSON of a whole version (``stored``: as stored), kept for the next call: a desk
-        patches every version against the same whole one (37 MB kept for a 1,000-article story)."""
+    def _whole_text(
+        self,
+        story_id: int | None,
+        number: int,
+        stored: bytes,
+        keep: bool = False,
+    ) -> bytes:
+        """The JSON of a whole version (``stored``: as stored); with ``keep``, kept for the next
+        call. A desk patches every version against the same whole one, so saving keeps it (37 MB
+        for a 1,000-article story); reading does not: each of the web app's pooled stores would."""
         kept = self._whole  # (read once: the web app's threads share a store)
         if kept is not None and kept[:2] == (story_id, number):
             return kept[2]
         text = _text(stored)
-        self._whole = (story_id, number, text)
+        if keep:
+            self._whole = (story_id, number, text)
         return text
 
     def versions(self, story: str) -> list[VersionInfo]:
