@@ -186,6 +186,35 @@ def test_store_a_patch_whose_whole_version_is_damaged_is_refused_and_the_story_g
     assert _stored(path)[-1][1] is None
 
 
+def test_store_a_story_whose_first_version_is_tiny_takes_later_ones(tmp_path):
+    """Zstandard takes no prefix shorter than 8 bytes: a version of a few bytes is never patched
+    against, and the versions after it are still stored and read back."""
+    store = open_store(tmp_path / "s.db")
+    versions = [{}, {"v": 1}, *_desk_versions(3)]
+    for dossier in versions:
+        store.save_version("story", dossier)
+    assert [store.version("story", n) for n in range(1, 6)] == versions
+
+
+def test_store_a_desk_does_not_patch_against_a_whole_version_damaged_since_it_read_it(tmp_path):
+    """A desk keeps the whole version it patches against; if that version's bytes are damaged on
+    disk meanwhile, its next version is stored whole, readable by any store, not a patch only the
+    desk can read."""
+    path = tmp_path / "s.db"
+    first, second, third = _desk_versions(3)
+    desk = open_store(path)
+    desk.save_version("story", first)
+    desk.save_version("story", second)
+    with sqlite3.connect(path) as db:
+        (packed,) = db.execute("SELECT dossier FROM versions WHERE number = 1").fetchone()
+        damaged = bytearray(packed)
+        damaged[len(damaged) // 2] ^= 0x01
+        db.execute("UPDATE versions SET dossier = ? WHERE number = 1", (bytes(damaged),))
+    desk.save_version("story", third)
+    assert _stored(path)[-1][1] is None
+    assert open_store(path).version("story", 3) == third
+
+
 def test_store_migrations_are_idempotent_and_wal(tmp_path):
     path = tmp_path / "s.db"
     open_store(path).close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 
 import pytest
 from conftest import SAMPLE, SETTINGS, SHARED
@@ -48,6 +49,25 @@ def test_web_json_is_schema_valid(client):
 def test_web_missing_story_is_404(client):
     response = client.get("/stories/nope")
     assert response.status_code == 404 and "no story" in response.text
+
+
+def test_web_a_damaged_version_says_what_is_wrong_not_a_bug(tmp_path, nlp):
+    """A story whose stored version cannot be read: the page says so and what to do, escaped, and
+    does not ask to report a bug."""
+    db = tmp_path / "w.db"
+    store = open_store(db)
+    store.save_version("broken <i>", {"documents": [], "claims": [{"id": "c", "text": "x" * 500}]})
+    store.close()
+    with sqlite3.connect(db) as raw:
+        (packed,) = raw.execute("SELECT dossier FROM versions").fetchone()
+        damaged = bytearray(packed)
+        damaged[len(damaged) // 2] ^= 0x01
+        raw.execute("UPDATE versions SET dossier = ?", (bytes(damaged),))
+    client = TestClient(create_app(db, SETTINGS, nlp=nlp), base_url="http://127.0.0.1")
+    page = client.get("/stories/broken%20%3Ci%3E")
+    assert page.status_code == 500 and "damaged" in page.text
+    assert "add or remove a document" in page.text
+    assert "please report it" not in page.text
 
 
 def test_web_upload_rejects_wrong_type_and_path_names(client):

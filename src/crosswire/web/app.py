@@ -31,7 +31,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from crosswire.errors import CrosswireError
+from crosswire.errors import CrosswireError, StoreError
 from crosswire.output.html import SCRIPT_HASH
 from crosswire.output.json import from_dict
 from crosswire.settings import Settings
@@ -218,6 +218,12 @@ def create_app(
     @app.exception_handler(HTTPException)
     def error_page(request: Request, exc: HTTPException) -> HTMLResponse:
         return site.page("web_error.html.j2", status=exc.status_code, status_code=exc.status_code, detail=exc.detail)
+
+    @app.exception_handler(StoreError)
+    def store_error_page(request: Request, exc: StoreError) -> HTMLResponse:
+        # (a store the page cannot read, e.g. a damaged version: what is wrong and what to do, not
+        # the "please report it" of a bug)
+        return site.page("web_error.html.j2", status=500, status_code=500, detail=str(exc))
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
