@@ -189,3 +189,33 @@ def test_render_html_and_markdown_say_copies_apart_from_inputs_not_analysed(samp
     order = ["## Inputs not analysed", "- empty.txt", "## Copies read once", "- again"]
     assert [text.index(line) for line in order] == sorted(text.index(line) for line in order)
     assert not page.xpath("//section[@id='copies']//b")
+
+
+def test_render_html_a_large_storys_table_shows_its_strongest_claims_and_no_false_blank(
+    sample_dossier,
+    monkeypatch,
+):
+    """A story with more claims and documents than the "who carries what" table holds (a
+    1,000-article story's was 32 million cells, a page of 1.6 GB): the table shows the strongest
+    claims, a column for each of the documents that carry most of them and one for the others, and
+    says so; a row is never blank where some document carries its claim; every claim is still
+    listed under Claims. (Shrunk here to the sample: 10 rows, 4 columns.)"""
+    from crosswire.output import html
+
+    monkeypatch.setattr(html, "MATRIX_ROWS", 10)
+    monkeypatch.setattr(html, "MATRIX_COLUMNS", 4)
+    page = lxml.html.fromstring(to_html(sample_dossier))
+    rows = page.xpath('//table[@id="matrix"]/tbody/tr')
+    headers = page.xpath('//table[@id="matrix"]/thead/tr/th')
+    assert len(rows) == 10
+    assert len(headers) == 1 + 4 and headers[-1].text_content().endswith("other documents")
+    corroborated = [c for c in sample_dossier.claims if c.independent_sources >= 2]
+    shown = [row.xpath("./td/a")[0].text for row in rows]
+    assert set(shown[: len(corroborated)]) == {c.id for c in corroborated}  # (strongest first)
+    for row in rows:
+        marks = [td.text_content() for td in row.xpath('./td[contains(@class, "cell")]')]
+        assert len(marks) == 4 and any(marks)  # (every claim of the sample is in a document)
+    note = page.xpath('//section[@id="matrix-section"]/p[@class="muted"]')[0].text_content()
+    assert f"The 10 strongest of {len(sample_dossier.claims)} claims" in note and "other" in note
+    listed = {a.get("id") for a in page.xpath('//section[@id="claims"]//*[@id]')}
+    assert all(f"claim-{c.id}" in listed for c in sample_dossier.claims)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from importlib.resources import files
 from typing import Any
@@ -24,6 +24,12 @@ from crosswire.models import Claim, Dossier
 CERTAINTY_MARK = {"asserted": "✓", "hedged": "~", "unconfirmed": "?", "denied": "✗"}
 CERTAINTY_RANK = {"asserted": 0, "hedged": 1, "unconfirmed": 2, "denied": 3}
 QUOTES_SHOWN = 8  # quotes printed in full; the rest are folded away
+# The "who carries what" table: at most this many claims (the strongest; every claim is listed under
+# Claims), and this many columns, a document each, the last one for the other documents when a story
+# has more. A 1,000-article story's table of every claim and document was 32 million cells: a page
+# of 1.6 GB that took 140 s to render (2026-12-07).
+MATRIX_ROWS = 500
+MATRIX_COLUMNS = 40
 
 # Every code a reader would otherwise see, in words (the JSON keeps the codes).
 WORDS: dict[str, dict[str, str]] = {
@@ -244,26 +250,65 @@ def _groups(dossier: Dossier, info: dict[str, dict[str, Any]], outlet_keys: dict
     }
 
 
-def _matrix(dossier: Dossier, sources: list[dict[str, Any]], claims: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for claim in dossier.claims:
-        cells: dict[str, str] = {}
-        for mention in claim.mentions:
-            current = cells.get(mention.doc)
-            if current is None or CERTAINTY_RANK[mention.certainty] > CERTAINTY_RANK[current]:
-                cells[mention.doc] = mention.certainty
+def _matrix(
+    dossier: Dossier,
+    sources: list[dict[str, Any]],
+    claims: dict[str, dict[str, Any]],
+) -> dict[str, Any]:
+    """The "who carries what" table: its rows, the strongest ``MATRIX_ROWS`` claims (corroborated,
+    then contested, then single source; more sources first), each cell the firmest way one document
+    carries the claim (a denial over an assertion); its columns, every document while a story has
+    at most ``MATRIX_COLUMNS``, else the documents that carry the most of those claims and one
+    column for all the others (the firmest of theirs, so that no row reads blank where some
+    document carries the claim); and what it leaves out."""
+
+    def strength(claim: Claim) -> int:
+        return claims[claim.id]["rank"] * 1000 - claim.independent_sources
+
+    ordered = sorted(dossier.claims, key=lambda c: (strength(c), claims[c.id]["order"]))
+    shown = ordered[:MATRIX_ROWS]
+    carried = [_carried(claim) for claim in shown]
+    columns, others = sources, []
+    if len(sources) > MATRIX_COLUMNS:
+        counts = Counter(doc for cells in carried for doc in cells)
+        place = {s["id"]: n for n, s in enumerate(sources)}
+        most = sorted(counts, key=lambda doc: (-counts[doc], place[doc]))[: MATRIX_COLUMNS - 1]
+        columns = [s for s in sources if s["id"] in set(most)]
+        others = [s["id"] for s in sources if s["id"] not in set(most)]
+    rows = []
+    for claim, cells in zip(shown, carried, strict=True):
+        row = [_cell(cells.get(s["id"])) for s in columns]
+        if others:
+            theirs = [cells[doc] for doc in others if doc in cells]
+            firmest = max(theirs, key=CERTAINTY_RANK.__getitem__) if theirs else None
+            said = f"{len(theirs)} of them carry it (the firmest: {words(firmest, 'certainty')})"
+            row.append(_cell(firmest, said if theirs else ""))
         rows.append(
             {
                 "claim": claim,
-                "cells": [(cells.get(s["id"]), CERTAINTY_MARK.get(cells.get(s["id"], ""), "")) for s in sources],
+                "cells": row,
                 "corroboration": claim.independent_sources,
                 "order": claims[claim.id]["order"],
-                # Strongest first: corroborated, then contested, then single source; more sources first.
-                "strength": claims[claim.id]["rank"] * 1000 - claim.independent_sources,
+                "strength": strength(claim),
             }
         )
-    rows.sort(key=lambda r: (r["strength"], r["order"]))
-    return rows
+    return {"rows": rows, "columns": columns, "others": len(others), "claims": len(ordered)}
+
+
+def _carried(claim: Claim) -> dict[str, str]:
+    """Each document carrying the claim, and the firmest way it does (a denial over assertion)."""
+    cells: dict[str, str] = {}
+    for mention in claim.mentions:
+        current = cells.get(mention.doc)
+        if current is None or CERTAINTY_RANK[mention.certainty] > CERTAINTY_RANK[current]:
+            cells[mention.doc] = mention.certainty
+    return cells
+
+
+def _cell(certainty: str | None, title: str = "") -> tuple[str, str, str]:
+    """A table cell: its certainty (a class), its mark and what it says when pointed at."""
+    said = title or words(certainty, "certainty") or "does not carry it"
+    return certainty or "", CERTAINTY_MARK.get(certainty or "", ""), said
 
 
 def _timeline(dossier: Dossier, sources: list[dict[str, Any]], numbers: dict[str, int]) -> dict[str, Any]:
