@@ -274,3 +274,30 @@ def test_browser_dossier_page_is_not_a_scroll(server, browser, viewport):
     budget = 18_000 if viewport is DESKTOP else 32_000
     assert height < budget and claims < budget / 4, (height, claims)
     page.close()
+
+
+def test_browser_filters_count_every_claim_when_the_table_holds_the_strongest_only(
+    browser,
+    sample_dossier,
+    monkeypatch,
+    tmp_path,
+):
+    """A story larger than the "who carries what" table: a filter's line counts the claims it shows
+    in the claims section, which lists every claim, not the table's rows (the strongest only), and
+    never says none matches while single-source claims are listed below. (The sample, with the
+    table shrunk to 10 rows and 4 columns.)"""
+    from crosswire.output import html
+
+    monkeypatch.setattr(html, "MATRIX_ROWS", 10)
+    monkeypatch.setattr(html, "MATRIX_COLUMNS", 4)
+    path = tmp_path / "capped.html"
+    path.write_text(html.to_html(sample_dossier), encoding="utf-8")
+    page = browser.new_page(viewport=DESKTOP)
+    page.goto(path.as_uri())
+    bar = page.locator("#matrix-section .filters")
+    button = bar.locator("button[data-filter='single']")
+    button.click()
+    single = int(re.search(r"\((\d+)\)", button.inner_text())[1])
+    assert single > 10 and f"Showing {single} of {len(sample_dossier.claims)} claims" in bar.inner_text()
+    assert page.locator("#claims .filters .shown").inner_text() == bar.locator(".shown").inner_text()
+    page.close()

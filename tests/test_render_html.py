@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from html.parser import HTMLParser
 
 import lxml.html
@@ -152,7 +153,8 @@ def test_render_html_labels_in_words(sample_dossier):
 
 
 def test_render_html_filters_are_absent_without_the_script(sample_dossier):
-    """The filter bars are hidden until the script shows them; every claim's row is in the matrix."""
+    """The filter bars are hidden until the script shows them; every claim's row is in the matrix
+    (a story of fewer claims and documents than it holds, ``MATRIX_ROWS``)."""
     tree = lxml.html.fromstring(to_html(sample_dossier, "test"))
     bars = tree.xpath("//div[contains(@class, 'filters') or contains(@class, 'sortbar')]")
     assert bars and all(b.get("hidden") is not None for b in bars)
@@ -206,16 +208,37 @@ def test_render_html_a_large_storys_table_shows_its_strongest_claims_and_no_fals
     monkeypatch.setattr(html, "MATRIX_COLUMNS", 4)
     page = lxml.html.fromstring(to_html(sample_dossier))
     rows = page.xpath('//table[@id="matrix"]/tbody/tr')
-    headers = page.xpath('//table[@id="matrix"]/thead/tr/th')
-    assert len(rows) == 10
-    assert len(headers) == 1 + 4 and headers[-1].text_content().endswith("other documents")
-    corroborated = [c for c in sample_dossier.claims if c.independent_sources >= 2]
-    shown = [row.xpath("./td/a")[0].text for row in rows]
-    assert set(shown[: len(corroborated)]) == {c.id for c in corroborated}  # (strongest first)
-    for row in rows:
-        marks = [td.text_content() for td in row.xpath('./td[contains(@class, "cell")]')]
-        assert len(marks) == 4 and any(marks)  # (every claim of the sample is in a document)
+    headers = [th.text_content() for th in page.xpath('//table[@id="matrix"]/thead/tr/th')]
+    documents = len(sample_dossier.documents)
+    assert len(rows) == 10 and len(headers) == 1 + 4
+    assert headers[-1] == f"{documents - 3} other documents"
+    claims = {c.id: c for c in sample_dossier.claims}
+    shown = [claims[row.xpath("./td/a")[0].text] for row in rows]
+    corroborated = {c.id for c in claims.values() if c.independent_sources >= 2}
+    assert 0 < len(corroborated) < 10  # (the sample's; every one shown, first: the strongest)
+    assert {c.id for c in shown[: len(corroborated)]} == corroborated
+    # The named columns are the documents that carry the most of the claims shown.
+    column_of = {s["label"]: s["id"] for s in html.view(sample_dossier)["sources"]}
+    named = {column_of[h] for h in headers[1:-1]}
+    carried = Counter(doc for c in shown for doc in {m.doc for m in c.mentions})
+    assert sorted(carried[doc] for doc in named) == sorted(carried.values())[-3:]
+    only_others = 0
+    for claim, row in zip(shown, rows, strict=True):
+        cells = row.xpath('./td[contains(@class, "cell")]')
+        assert len(cells) == 4 and any(td.text_content() for td in cells)  # (no false blank)
+        others = {m.doc: m.certainty for m in claim.mentions if m.doc not in named}
+        ways = Counter(others.values())
+        last, title = cells[-1].text_content(), cells[-1].get("title")
+        if ways:
+            each = ", ".join(f"{words(way, 'certainty')} {n}" for way, n in ways.most_common())
+            assert title == f"of the other documents: {each}"
+            assert last == html.CERTAINTY_MARK[ways.most_common(1)[0][0]] or len(ways) > 1
+        else:
+            assert title == "none of the other documents carries it" and not last
+        only_others += bool(others) and not any(m.doc in named for m in claim.mentions)
+    assert only_others  # (a row whose only mark is in the last column: what would read blank)
     note = page.xpath('//section[@id="matrix-section"]/p[@class="muted"]')[0].text_content()
-    assert f"The 10 strongest of {len(sample_dossier.claims)} claims" in note and "other" in note
+    assert f"The 10 strongest of {len(claims)} claims" in note
+    assert f"the other {documents - 3} documents" in note
     listed = {a.get("id") for a in page.xpath('//section[@id="claims"]//*[@id]')}
-    assert all(f"claim-{c.id}" in listed for c in sample_dossier.claims)
+    assert all(f"claim-{c}" in listed for c in claims)

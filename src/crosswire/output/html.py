@@ -27,7 +27,7 @@ QUOTES_SHOWN = 8  # quotes printed in full; the rest are folded away
 # The "who carries what" table: at most this many claims (the strongest; every claim is listed under
 # Claims), and this many columns, a document each, the last one for the other documents when a story
 # has more. A 1,000-article story's table of every claim and document was 32 million cells: a page
-# of 1.6 GB that took 140 s to render (2026-12-07).
+# of 1.6 GB that took 126 s to render (2026-12-07, ``benchmarks/story_page.py``).
 MATRIX_ROWS = 500
 MATRIX_COLUMNS = 40
 
@@ -256,16 +256,20 @@ def _matrix(
     claims: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """The "who carries what" table: its rows, the strongest ``MATRIX_ROWS`` claims (corroborated,
-    then contested, then single source; more sources first), each cell the firmest way one document
-    carries the claim (a denial over an assertion); its columns, every document while a story has
-    at most ``MATRIX_COLUMNS``, else the documents that carry the most of those claims and one
-    column for all the others (the firmest of theirs, so that no row reads blank where some
-    document carries the claim); and what it leaves out."""
+    then contested, then single source; more sources first), each cell how one document carries the
+    claim (the most doubtful way, a denial over an assertion, where it carries it more than once);
+    its columns, every document while a story has at most ``MATRIX_COLUMNS``, else up to
+    ``MATRIX_COLUMNS - 1`` documents, those that carry the most of those claims, and one column for
+    all the others (the way most of them carry it, so that no row reads blank where some document
+    carries the claim); and what it leaves out."""
 
     def strength(claim: Claim) -> int:
         return claims[claim.id]["rank"] * 1000 - claim.independent_sources
 
-    ordered = sorted(dossier.claims, key=lambda c: (strength(c), claims[c.id]["order"]))
+    ordered = sorted(
+        dossier.claims,
+        key=lambda c: (claims[c.id]["rank"], -c.independent_sources, claims[c.id]["order"]),
+    )
     shown = ordered[:MATRIX_ROWS]
     carried = [_carried(claim) for claim in shown]
     columns, others = sources, []
@@ -279,10 +283,7 @@ def _matrix(
     for claim, cells in zip(shown, carried, strict=True):
         row = [_cell(cells.get(s["id"])) for s in columns]
         if others:
-            theirs = [cells[doc] for doc in others if doc in cells]
-            firmest = max(theirs, key=CERTAINTY_RANK.__getitem__) if theirs else None
-            said = f"{len(theirs)} of them carry it (the firmest: {words(firmest, 'certainty')})"
-            row.append(_cell(firmest, said if theirs else ""))
+            row.append(_others(Counter(cells[doc] for doc in others if doc in cells)))
         rows.append(
             {
                 "claim": claim,
@@ -303,6 +304,16 @@ def _carried(claim: Claim) -> dict[str, str]:
         if current is None or CERTAINTY_RANK[mention.certainty] > CERTAINTY_RANK[current]:
             cells[mention.doc] = mention.certainty
     return cells
+
+
+def _others(ways: Counter[str]) -> tuple[str, str, str]:
+    """The cell of the column for the other documents: the way most of them carry the claim (the
+    more doubtful of two as common), and how many carry it each way."""
+    if not ways:
+        return _cell(None, "none of the other documents carries it")
+    common = max(ways, key=lambda way: (ways[way], CERTAINTY_RANK[way]))
+    each = ", ".join(f"{words(way, 'certainty')} {n}" for way, n in ways.most_common())
+    return _cell(common, f"of the other documents: {each}")
 
 
 def _cell(certainty: str | None, title: str = "") -> tuple[str, str, str]:

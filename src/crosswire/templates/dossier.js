@@ -28,7 +28,8 @@
   // Filters: which claims the matrix and the claims section show. Without the script they stay hidden
   // and every claim is shown.
   var state = {flag: "all", outlet: ""};
-  var total = document.querySelectorAll("#matrix tbody tr").length;
+  // Counted in the claims section, which lists every claim (the matrix holds the strongest only).
+  var total = document.querySelectorAll("#claims [data-flags]").length;
   function has(element, name, value) {
     return (" " + (element.getAttribute(name) || "") + " ").indexOf(" " + value + " ") >= 0;
   }
@@ -47,7 +48,7 @@
       // Asked for single-source claims, or one outlet's: unfold them.
       if (group.tagName === "DETAILS" && filtered && any && (flag === "single" || outlet)) { group.open = true; }
     });
-    var shown = document.querySelectorAll("#matrix tbody tr:not([hidden])").length;
+    var shown = document.querySelectorAll("#claims [data-flags]:not([hidden])").length;
     var text = !filtered ? "" : shown === 0 ? "No claim matches these filters." :
       "Showing " + shown + " of " + total + " claims.";
     document.querySelectorAll(".filters").forEach(function (bar) {
