@@ -272,18 +272,19 @@ def _matrix(
     )
     shown = ordered[:MATRIX_ROWS]
     carried = [_carried(claim) for claim in shown]
-    columns, others = sources, []
+    columns, others = sources, set[str]()
     if len(sources) > MATRIX_COLUMNS:
         counts = Counter(doc for cells in carried for doc in cells)
         place = {s["id"]: n for n, s in enumerate(sources)}
         most = sorted(counts, key=lambda doc: (-counts[doc], place[doc]))[: MATRIX_COLUMNS - 1]
-        columns = [s for s in sources if s["id"] in set(most)]
-        others = [s["id"] for s in sources if s["id"] not in set(most)]
+        named = set(most)
+        columns = [s for s in sources if s["id"] in named]
+        others = {s["id"] for s in sources} - named
     rows = []
     for claim, cells in zip(shown, carried, strict=True):
         row = [_cell(cells.get(s["id"])) for s in columns]
         if others:
-            row.append(_others(Counter(cells[doc] for doc in others if doc in cells)))
+            row.append(_others(Counter(way for doc, way in cells.items() if doc in others)))
         rows.append(
             {
                 "claim": claim,
