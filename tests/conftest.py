@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -50,6 +51,15 @@ def reference_dossier(nlp) -> Dossier:
     if not REFERENCE.is_dir():
         pytest.skip(f"reference corpus not found at {REFERENCE} (it lives in ../shared beside the checkout)")
     return analyze([str(REFERENCE)], SETTINGS, nlp=nlp)
+
+
+def damage_version(path: Path, number: int = 1) -> None:
+    """Flip one bit in the middle of a stored version's bytes, as a failing disk would."""
+    with sqlite3.connect(path) as db:
+        (packed,) = db.execute("SELECT dossier FROM versions WHERE number = ?", (number,)).fetchone()
+        damaged = bytearray(packed)
+        damaged[len(damaged) // 2] ^= 0x01
+        db.execute("UPDATE versions SET dossier = ? WHERE number = ?", (bytes(damaged), number))
 
 
 def doc(dossier: Dossier, prefix: str):

@@ -7,6 +7,7 @@ import sys
 import zlib
 
 import pytest
+from conftest import damage_version
 
 from crosswire.errors import StoreError
 from crosswire.stories.store import MIGRATIONS, open_store
@@ -94,13 +95,7 @@ def test_store_a_damaged_version_is_refused_not_misread(tmp_path):
     claims = [{"id": f"c{n}", "text": f"{n} people were moved"} for n in range(300)]
     store.save_version("story", {"claims": claims})
     store.close()
-    db = sqlite3.connect(path)
-    (packed,) = db.execute("SELECT dossier FROM versions").fetchone()
-    damaged = bytearray(packed)
-    damaged[len(damaged) // 2] ^= 0x01  # one bit, in the middle of the compressed text
-    db.execute("UPDATE versions SET dossier = ?", (bytes(damaged),))
-    db.commit()
-    db.close()
+    damage_version(path)  # (one bit, in the middle of the compressed text)
     with pytest.raises(StoreError, match="damaged"):
         open_store(path).version("story", 1)
 
@@ -173,11 +168,7 @@ def test_store_a_patch_whose_whole_version_is_damaged_is_refused_and_the_story_g
     store.save_version("story", first)
     store.save_version("story", second)
     store.close()
-    with sqlite3.connect(path) as db:
-        (packed,) = db.execute("SELECT dossier FROM versions WHERE number = 1").fetchone()
-        damaged = bytearray(packed)
-        damaged[len(damaged) // 2] ^= 0x01
-        db.execute("UPDATE versions SET dossier = ? WHERE number = 1", (bytes(damaged),))
+    damage_version(path)
     store = open_store(path)
     with pytest.raises(StoreError, match="damaged"):
         store.version("story", 2)
@@ -205,11 +196,7 @@ def test_store_a_desk_does_not_patch_against_a_whole_version_damaged_since_it_re
     desk = open_store(path)
     desk.save_version("story", first)
     desk.save_version("story", second)
-    with sqlite3.connect(path) as db:
-        (packed,) = db.execute("SELECT dossier FROM versions WHERE number = 1").fetchone()
-        damaged = bytearray(packed)
-        damaged[len(damaged) // 2] ^= 0x01
-        db.execute("UPDATE versions SET dossier = ? WHERE number = 1", (bytes(damaged),))
+    damage_version(path)
     desk.save_version("story", third)
     assert _stored(path)[-1][1] is None
     assert open_store(path).version("story", 3) == third

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 
 import pytest
-from conftest import SAMPLE, SETTINGS, SHARED
+from conftest import SAMPLE, SETTINGS, SHARED, damage_version
 from fastapi.testclient import TestClient
 
 from crosswire.stories.service import add_to_story, collect_files
@@ -58,11 +57,7 @@ def test_web_a_damaged_version_says_what_is_wrong_not_a_bug(tmp_path, nlp):
     store = open_store(db)
     store.save_version("broken <i>", {"documents": [], "claims": [{"id": "c", "text": "x" * 500}]})
     store.close()
-    with sqlite3.connect(db) as raw:
-        (packed,) = raw.execute("SELECT dossier FROM versions").fetchone()
-        damaged = bytearray(packed)
-        damaged[len(damaged) // 2] ^= 0x01
-        raw.execute("UPDATE versions SET dossier = ?", (bytes(damaged),))
+    damage_version(db)
     client = TestClient(create_app(db, SETTINGS, nlp=nlp), base_url="http://127.0.0.1")
     page = client.get("/stories/broken%20%3Ci%3E")
     assert page.status_code == 500 and "damaged" in page.text
