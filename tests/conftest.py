@@ -56,7 +56,8 @@ def reference_dossier(nlp) -> Dossier:
 def damage_version(path: Path, number: int = 1) -> None:
     """Flip one bit in the middle of a stored version's bytes, as a failing disk would."""
     with sqlite3.connect(path) as db:
-        (packed,) = db.execute("SELECT dossier FROM versions WHERE number = ?", (number,)).fetchone()
+        query = "SELECT dossier FROM versions WHERE number = ?"
+        (packed,) = db.execute(query, (number,)).fetchone()
         damaged = bytearray(packed)
         damaged[len(damaged) // 2] ^= 0x01
         db.execute("UPDATE versions SET dossier = ? WHERE number = ?", (bytes(damaged), number))
