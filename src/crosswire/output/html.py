@@ -298,7 +298,8 @@ def _matrix(
 
 
 def _carried(claim: Claim) -> dict[str, str]:
-    """Each document carrying the claim, and the firmest way it does (a denial over assertion)."""
+    """Each document carrying the claim, and the most doubtful way it does (a denial over an
+    assertion, where it carries the claim more than once)."""
     cells: dict[str, str] = {}
     for mention in claim.mentions:
         current = cells.get(mention.doc)
