@@ -403,7 +403,7 @@ class Store:
             return None, _packed(text)
         if len(prefix) < _PREFIX_MIN or (len(prefix) + len(text)).bit_length() > _PATCH_WINDOW_MAX:
             return None, _packed(text)
-        patch = _patch(text, prefix)
+        patch = _packed(text, prefix)
         return (None, _packed(text)) if spent + len(patch) > len(stored) else (number, patch)
 
     def _whole_text(
@@ -538,23 +538,16 @@ def _written(dossier: dict[str, Any] | bytes) -> bytes:
         return json.dumps(dossier, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
 
-def _packed(text: bytes) -> bytes:
+def _packed(text: bytes, prefix: bytes | None = None) -> bytes:
+    """``text`` compressed; with ``prefix``, against it as its raw prefix, in a window that holds
+    both, matches found at any distance (``zstd --patch-from``; ``_unpatch`` reverses it)."""
     # (with a checksum: a damaged frame is refused, not read as other valid JSON; zlib had one too)
     parameter = zstd.CompressionParameter
     options: dict[int, int] = {parameter.compression_level: _PACK_LEVEL, parameter.checksum_flag: 1}
-    return zstd.compress(text, options=options)
-
-
-def _patch(text: bytes, prefix: bytes) -> bytes:
-    """``text`` compressed with ``prefix`` as its raw prefix, in a window that holds both, matches
-    found at any distance (``zstd --patch-from``; ``_unpatch`` reverses it)."""
-    parameter = zstd.CompressionParameter
-    options: dict[int, int] = {
-        parameter.compression_level: _PACK_LEVEL,
-        parameter.checksum_flag: 1,
-        parameter.window_log: max(10, (len(prefix) + len(text)).bit_length()),
-        parameter.enable_long_distance_matching: 1,
-    }
+    if prefix is None:
+        return zstd.compress(text, options=options)
+    options[parameter.window_log] = max(10, (len(prefix) + len(text)).bit_length())
+    options[parameter.enable_long_distance_matching] = 1
     prefixed = zstd.ZstdDict(prefix, is_raw=True).as_prefix
     return zstd.compress(text, options=options, zstd_dict=prefixed)
 
