@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from conftest import REFERENCE, SAMPLE, SETTINGS
 
 from crosswire import cli
 from crosswire.errors import InputError
+from crosswire.models import Claim
 from crosswire.output.json import from_dict
 from crosswire.stories.diff import diff
 from crosswire.stories.service import add_to_story, collect_files
@@ -222,6 +224,26 @@ def test_stories_ids_hold_when_an_earlier_article_arrives(tmp_path, nlp):
     # timeline entries, 123 quotes; with ids by rank, the timeline's failed at the first add).
     assert kept["timeline"] >= 20 and kept["quotes"] >= 10, kept
     assert kept["conflicts"] >= 1 and kept["events"] >= 1, kept
+
+
+def test_stories_diff_tells_apart_two_claims_of_one_sentence(sample_dossier):
+    # A sentence can carry several claims (one a clause): a claim whose status stayed must not be
+    # reported as moved because another claim of its sentence has another status.
+    said = next(c.mentions[0] for c in sample_dossier.claims if len(c.mentions[0].text) > 40)
+    cut = len(said.text) // 2
+    first = replace(said, start=0, end=cut)
+    second = replace(said, start=cut + 1, end=len(said.text))
+
+    def version(*claims: Claim):
+        return replace(sample_dossier, claims=claims, conflicts=())
+
+    a = Claim("c-a", first.text[:cut], (first,), 1, None, "single_source")
+    b = Claim("c-b", second.text[cut + 1 :], (second,), 1, None, "disputed")
+    before = version(a, b)
+    assert diff(before, version(a, b)).status_changes == ()
+    moved = diff(before, version(a, replace(b, status="superseded"))).status_changes
+    assert [(s.claim, s.before, s.after) for s in moved] == [("c-b", "disputed", "superseded")]
+    assert diff(before, version(a, b)).new_claims == ()
 
 
 def test_stories_cli_add_and_diff(tmp_path, capsys, monkeypatch, nlp):

@@ -1,13 +1,16 @@
 """What changed between two versions of a story's dossier: new claims, claims whose status moved,
 new conflicts and conflicts no longer found (resolved, or their documents taken out). Claims are
-matched across versions by the source sentences they cite: a claim's id holds only while its first
-report does (an article published before it that tells the claim gives it a new id)."""
+matched across versions by the passages they cite, each a span of a source sentence: a claim's id
+holds only while its first report does (an article published before it that tells the claim gives
+it a new id), and one sentence can carry several claims (until 2026-12-07 they were matched by
+sentence alone, and a claim took the status of another of its sentence: 373 claims "moved" in one
+add to a 1,000-article synthetic story, where 2 did)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crosswire.models import Claim, Conflict, Dossier
+from crosswire.models import Claim, ClaimMention, Conflict, Dossier
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,12 +36,19 @@ class StoryDiff:
         )
 
 
-def _keys(claim: Claim) -> set[tuple[str, str]]:
-    return {(m.doc, m.sentence) for m in claim.mentions}
+Passage = tuple[str, str, int, int]  # a document, a sentence in it and a span of that sentence
 
 
-def _conflict_key(conflict: Conflict) -> tuple[str, frozenset[tuple[str, str]]]:
-    return conflict.kind, frozenset((m.doc, m.sentence) for m in conflict.evidence)
+def _passage(mention: ClaimMention) -> Passage:
+    return mention.doc, mention.sentence, mention.start, mention.end
+
+
+def _keys(claim: Claim) -> set[Passage]:
+    return {_passage(m) for m in claim.mentions}
+
+
+def _conflict_key(conflict: Conflict) -> tuple[str, frozenset[Passage]]:
+    return conflict.kind, frozenset(map(_passage, conflict.evidence))
 
 
 def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
