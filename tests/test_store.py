@@ -412,3 +412,23 @@ def test_store_keeps_a_version_given_as_json_already_written(tmp_path):
     assert [v.documents for v in store.versions("story")] == [3]
     with pytest.raises(ValueError, match="needs its number of documents"):
         store.save_version("story", written)
+
+
+def test_store_keeps_a_versions_changes_only_against_the_latest_version(tmp_path):
+    # What a version changed is kept only if it was worked out against the version that is the
+    # latest when it is stored (its number and token): another process's, or another store's,
+    # version of the same number must not stand for it.
+    from crosswire.stories.store import Changes
+
+    store = open_store(tmp_path / "s.db")
+    empty = {"documents": []}
+    assert store.save_version("s", empty, changes=Changes(0, None, {"new_claims": 3}), token="t1") == 1
+    store.save_version("s", empty, changes=Changes(1, "t1", {"new_claims": 1}), token="t2")
+    store.save_version("s", empty, changes=Changes(1, "t1", {"new_claims": 9}), token="t3")
+    store.save_version("s", empty, changes=Changes(3, "other", {"new_claims": 9}))
+    store.save_version("s", empty)
+    assert store.changes("s") == {1: {"new_claims": 3}, 2: {"new_claims": 1}}
+    with sqlite3.connect(tmp_path / "s.db") as db:  # a record damaged on disk is left out
+        db.execute("UPDATE versions SET changes = '{not json' WHERE number = 2")
+    assert store.changes("s") == {1: {"new_claims": 3}}
+    assert store.changes("no such story") == {}

@@ -351,3 +351,31 @@ def test_stories_an_add_says_the_copies_of_its_own_files_once(tmp_path, nlp):
     back = add_to_story(store, "port", [("wire.txt", text)], SETTINGS, nlp=nlp)
     assert [e.source for e in back.said()] == ["port/copy.txt"]
     assert "the same article as port/wire.txt" in back.said()[0].reason
+
+
+def test_stories_a_desk_keeps_what_each_version_changed(tmp_path, nlp):
+    # Each version a desk stores carries what it changed since the one before (what the versions
+    # page shows): the same as comparing the two stored versions afresh.
+    from crosswire.stories.diff import VersionChanges
+
+    store = open_store(tmp_path / "s.db")
+    for name in ("breaking.txt", "wire_report.txt", "opinion.txt"):
+        files, _ = collect_files([str(SAMPLE / name)], SETTINGS.max_file_bytes)
+        add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
+    kept = store.changes("levy")
+    assert sorted(kept) == [1, 2, 3]
+    before = None
+    for number in (1, 2, 3):
+        after = from_dict(store.version("levy", number), f"v{number}")
+        assert VersionChanges.from_dict(kept[number]) == VersionChanges.of(diff(before, after))
+        before = after
+    assert VersionChanges.from_dict(kept[3]).new_claims > 0
+
+    # Another store's story of the same name, its version 3 stored by another process: this
+    # process's version 3 of "levy" is not the one it adds to, so no changes are kept.
+    other = open_store(tmp_path / "other.db")
+    for _ in range(3):
+        other.save_version("levy", store.version("levy", 1) or {})
+    files, _ = collect_files([str(SAMPLE / "live_blog.md")], SETTINGS.max_file_bytes)
+    assert add_to_story(other, "levy", files, SETTINGS, nlp=nlp).version == 4
+    assert 4 not in other.changes("levy")

@@ -8,7 +8,8 @@ add to a 1,000-article synthetic story, where 2 did)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from crosswire.models import Claim, ClaimMention, Conflict, Dossier
 
@@ -71,6 +72,66 @@ def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
     old_docs = {d.id for d in (before.documents if before else ())}
     new_docs = tuple(sorted(d.id for d in after.documents if d.id not in old_docs))
     return StoryDiff(tuple(new_claims), tuple(changes), tuple(new_conflicts), new_docs, tuple(gone_conflicts))
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictNote:
+    kind: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class VersionChanges:
+    """A ``StoryDiff`` as the versions page shows it: counts, and the few lines it prints. Small
+    enough to keep beside each version (``Store.save_version``), so that the page reads it instead
+    of every version's dossier."""
+
+    new_documents: tuple[str, ...]
+    new_claims: int
+    status_changes: tuple[StatusChange, ...]
+    new_conflicts: tuple[ConflictNote, ...]
+    gone_conflicts: tuple[ConflictNote, ...]
+
+    @classmethod
+    def of(cls, change: StoryDiff) -> VersionChanges:
+        def notes(conflicts: tuple[Conflict, ...]) -> tuple[ConflictNote, ...]:
+            return tuple(ConflictNote(k.kind, k.explanation) for k in conflicts)
+
+        return cls(
+            change.new_documents,
+            len(change.new_claims),
+            change.status_changes,
+            notes(change.new_conflicts),
+            notes(change.gone_conflicts),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> VersionChanges:
+        """Read back ``to_dict``'s record.
+
+        Raises:
+            ValueError: a record of another shape (a damaged one).
+        """
+
+        def moved(s: dict[str, Any]) -> StatusChange:
+            return StatusChange(str(s["claim"]), str(s["text"]), str(s["before"]), str(s["after"]))
+
+        def note(k: dict[str, Any]) -> ConflictNote:
+            return ConflictNote(str(k["kind"]), str(k["explanation"]))
+
+        try:
+            return cls(
+                tuple(str(d) for d in data["new_documents"]),
+                int(data["new_claims"]),
+                tuple(map(moved, data["status_changes"])),
+                tuple(map(note, data["new_conflicts"])),
+                tuple(map(note, data["gone_conflicts"])),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"not a version's changes: {exc}") from exc
 
 
 def describe(change: StoryDiff) -> list[str]:

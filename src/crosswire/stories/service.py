@@ -7,6 +7,7 @@ app both use it, so an upload and `crosswire add` do exactly the same thing.
 from __future__ import annotations
 
 import re
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,7 +38,8 @@ from crosswire.stages.cluster import ClusterSettings, cluster_stories
 from crosswire.stages.ingest import BINARY_SUFFIXES as BINARY_SUFFIXES
 from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes
 from crosswire.stages.ingest import looks_binary as looks_binary
-from crosswire.stories.store import Store, StoredDocument
+from crosswire.stories.diff import VersionChanges, diff
+from crosswire.stories.store import Changes, Store, StoredDocument
 
 
 def load_models(settings: Settings) -> Any:
@@ -180,10 +182,11 @@ def _analyze_documents(
     files = [(f"{story}/{Path(document.name).name}", document.data) for document in documents]
     # The stages' memos are kept for the next add to this story, and let go when another story is
     # analysed: a web app that serves many stories holds one story's work, not the last few.
-    global _memos_of, _kept_json
+    global _memos_of, _kept_json, _last_saved
     if _memos_of != story:  # (memos are pure: keeping them for a same-named story elsewhere is safe)
         forget_story()
         _kept_json = KeptJSON()
+        _last_saved = None  # (the other story's dossier is let go with its memos)
         _memos_of = story
         if _adds_kept:  # (the last story's objects: collected once, see ``_keep_story``)
             collect_kept()
@@ -193,12 +196,31 @@ def _analyze_documents(
 
 def _store_version(store: Store, story: str, dossier: Dossier, covers: int) -> int:
     """Store the desk's new version (the JSON of its documents, entities and claims kept from the
-    last one, ``KeptJSON``) and keep what the analysis made (``_keep_story``); the version's
-    number."""
+    last one, ``KeptJSON``), with what it changed since the version this process stored before it
+    (``_changes``), and keep what the analysis made (``_keep_story``); the version's number."""
+    global _last_saved
     written = _kept_json.dumps(dossier, version())
-    number = store.save_version(story, written, covers, len(dossier.documents))
+    token = secrets.token_hex(16)
+    changes = _changes(store, story, dossier)
+    _last_saved = None  # (until it is stored: a failed save must not stand for the latest version)
+    number = store.save_version(story, written, covers, len(dossier.documents), changes, token)
+    _last_saved = (story, number, token, dossier)
     _keep_story()
     return number
+
+
+def _changes(store: Store, story: str, dossier: Dossier) -> Changes | None:
+    """What ``dossier`` changes since the story's latest version, where this process knows that
+    version's dossier: the one it stored last (0.07 s to compare at 1,000 articles), or none when
+    the story has no version. None otherwise (a fresh process, which would have to read it back:
+    the versions page works it out when asked). The store keeps it only if the version it was
+    worked out against is still the latest (``Store.save_version``)."""
+    if _last_saved is not None and _last_saved[0] == story:
+        _, number, token, before = _last_saved
+        return Changes(number, token, VersionChanges.of(diff(before, dossier)).to_dict())
+    if not store.versions(story):
+        return Changes(0, None, VersionChanges.of(diff(None, dossier)).to_dict())
+    return None
 
 
 def _keep_story() -> None:
@@ -218,6 +240,8 @@ _remembered: dict[Any, Any] = {}  # what the latest add read back from a store, 
 _memos_of: str | None = None  # the story whose analysis the stages' memos hold
 _adds_kept = 0  # adds whose objects were kept out of the collector's sight (``_keep_story``)
 _kept_json = KeptJSON()  # the JSON of what the latest version this process stored holds
+# The latest version this process stored: its story, number and token, and its dossier.
+_last_saved: tuple[str, int, str, Dossier] | None = None
 
 
 def _remembering(store: Store) -> Remembering:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import secrets
 import sqlite3
 import sys
 import zlib
@@ -101,7 +102,25 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE versions ADD COLUMN base INTEGER;
     CREATE INDEX versions_base ON versions (story_id, base, number);
     """,
+    # 8: what a version changed since the one before it (``changes``: JSON, NULL when not worked out
+    # when it was saved), so that the versions page reads a few lines a version instead of every
+    # version's dossier; and each version's ``token``, which names exactly the version such changes
+    # were worked out against (its number alone could be another store's, or another process's).
+    """
+    ALTER TABLE versions ADD COLUMN changes TEXT;
+    ALTER TABLE versions ADD COLUMN token TEXT;
+    """,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a version changes since an earlier one (``stories.diff.VersionChanges`` as JSON), and
+    which version that is: ``since`` and its ``token`` (0 and None: the story had no version)."""
+
+    since: int
+    token: str | None
+    summary: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +345,8 @@ class Store:
         dossier: dict[str, Any] | bytes,
         covers: int | None = None,
         documents: int | None = None,
+        changes: Changes | None = None,
+        token: str | None = None,
     ) -> int:
         """Store an analysis of the story as its next version; returns the version number. When the
         latest version already covers more documents (another add read more and finished first), nothing
@@ -342,6 +363,9 @@ class Store:
             covers: the highest ``StoredDocument.id`` the analysis read; None means every document
                 stored now (right only when nothing can have been added since the analysis read them).
             documents: how many documents the analysis holds; needed for a dossier given as JSON.
+            changes: what the version changes since an earlier one; kept only if that one is the
+                latest version now (its number and token), else the version's changes stay unknown.
+            token: names the version (``token``); a random one when not given.
 
         Raises:
             ValueError: a dossier given as JSON without its number of documents.
@@ -361,16 +385,29 @@ class Store:
                     "SELECT COALESCE(MAX(id), 0) FROM documents WHERE story_id=?", (story_id,)
                 ).fetchone()
             latest = db.execute(
-                "SELECT covers FROM versions WHERE story_id=? ORDER BY number DESC LIMIT 1", (story_id,)
+                "SELECT covers, token FROM versions WHERE story_id=? ORDER BY number DESC LIMIT 1",
+                (story_id,),
             ).fetchone()
             if latest and latest[0] is not None and latest[0] > covers:
                 return int(last)  # a concurrent add saved an analysis of more documents: keep it latest
+            since = (last, latest[1] if latest else None)
+            kept = changes is not None and (changes.since, changes.token) == since
             base, stored = self._patched(db, story_id, text)
             db.execute(
                 "INSERT INTO versions "
-                "(story_id, number, created, documents, dossier, covers, base) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (story_id, last + 1, _now(), documents, stored, covers, base),
+                "(story_id, number, created, documents, dossier, covers, base, changes, token) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    story_id,
+                    last + 1,
+                    _now(),
+                    documents,
+                    stored,
+                    covers,
+                    base,
+                    json.dumps(changes.summary, ensure_ascii=False) if kept and changes else None,
+                    token or secrets.token_hex(16),
+                ),
             )
             return int(last) + 1
 
@@ -433,6 +470,24 @@ class Store:
             (story,),
         )
         return [VersionInfo(*row) for row in rows]
+
+    def changes(self, story: str) -> dict[int, dict[str, Any]]:
+        """What each version changed since the one before it, where that was worked out when it was
+        saved (``save_version``), by version number; a record that cannot be read is left out."""
+        rows = self._db.execute(
+            "SELECT v.number, v.changes FROM versions v JOIN stories s ON s.id = v.story_id "
+            "WHERE s.name = ? AND v.changes IS NOT NULL",
+            (story,),
+        )
+        found = {}
+        for number, text in rows:
+            try:
+                summary = json.loads(text)
+            except (TypeError, ValueError):
+                continue  # (damaged: worked out again where it is shown)
+            if isinstance(summary, dict):
+                found[int(number)] = summary
+        return found
 
     def version(self, story: str, number: int | None = None) -> dict[str, Any] | None:
         """The dossier of one version (the latest when ``number`` is None), or None.
