@@ -161,6 +161,10 @@ def remove_from_story(
     """
     story = check_story_name(story)
     removed, covers = store.remove_documents(story, names)
+    # What the stages memoised of the documents taken out would stay until their memos fill (a
+    # desk's thousands of adds): it is let go with the rest, and this analysis starts afresh. A
+    # removal is rare, and its document is often the one too large to keep.
+    forget_story()
     with collecting_less(DESK_YOUNG):
         dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
         number = _store_version(store, story, dossier, covers)
@@ -187,6 +191,7 @@ def _analyze_documents(
         forget_story()
         _kept_json = KeptJSON()
         _last_saved = None  # (the other story's dossier is let go with its memos)
+        _remembered.clear()  # (and what was read back of it: a French parse would stay otherwise)
         _memos_of = story
         if _adds_kept:  # (the last story's objects: collected once, see ``_keep_story``)
             collect_kept()
