@@ -137,7 +137,7 @@ def test_web_versions_page_names_conflicts_no_longer_found(tmp_path, sample_doss
 
 def test_web_versions_page_reads_what_a_desk_kept_not_the_dossiers(tmp_path, nlp, monkeypatch):
     # A desk keeps what each version changed: the versions page reads that, not every version's
-    # dossier (a 1,000-article story's takes 1.2 s and 0.1 GB to read back), and shows what
+    # dossier (a 1,000-article story's takes 1.6 s to read back, 0.1 GB to hold), and shows what
     # working it out from the dossiers would.
     import shutil
     import sqlite3

@@ -141,8 +141,8 @@ class Site:
     ) -> dict[int, VersionChanges]:
         """What each version changed since the one before it: as stored with it, else worked out
         from the two dossiers for the latest ``WORKED_OUT`` such versions, newest first, two
-        dossiers held at a time (a 1,000-article story's takes about 1.2 s to read back and 0.1 GB;
-        until 2026-12-07 every version's was read, and held, for every view of the page)."""
+        dossiers held at a time (a 1,000-article story's takes about 1.6 s to read back and 0.1 GB
+        to hold; until 2026-12-07 every version's was read, and held, at every view of the page)."""
         found: dict[int, VersionChanges] = {}
         for number, record in kept.items():
             with contextlib.suppress(ValueError):  # (a damaged record: worked out as if not kept)
