@@ -200,3 +200,30 @@ def _versions_page(db, nlp, story: str = "levy") -> str:
     )
     assert response.status_code == 200
     return response.text
+
+
+def test_web_page_cache_keeps_pages_within_a_budget():
+    # A desk opens its story after each add: each version's page (26 MB for a 1,000-article
+    # story) must not stay until 32 of them are held.
+    from crosswire.web.pages import PageCache
+
+    cache = PageCache(size=32, budget=100)
+    made: list[str] = []
+
+    def page(text: str):  # type: ignore[no-untyped-def]
+        return lambda: made.append(text) or text
+
+    for n in range(5):
+        cache.get(("dossier", n), page("x" * 40))
+    assert len(made) == 5
+    cache.get(("dossier", 4), page("x" * 40))
+    cache.get(("dossier", 3), page("x" * 40))
+    assert len(made) == 5  # the two latest are kept (80 of 100)
+    cache.get(("dossier", 2), page("x" * 40))
+    assert len(made) == 6  # an earlier one was let go
+    cache.get(("huge", 0), page("y" * 500))
+    cache.get(("huge", 0), page("y" * 500))
+    assert made.count("y" * 500) == 2  # larger than the budget: served, never kept
+    cache.get(("dossier", 2), page("x" * 40))
+    cache.get(("dossier", 3), page("x" * 40))
+    assert len(made) == 8  # what was kept stays: the huge page pushed nothing out

@@ -24,6 +24,7 @@ from crosswire.output.json import from_dict
 from crosswire.stories.store import Store, open_store
 
 CACHED_PAGES = 32  # rendered pages kept; a numbered version never changes, so neither does its page
+CACHED_BYTES = 256_000_000  # and at most so many characters of them (see ``PageCache``)
 
 
 def when(stamp: str) -> str:
@@ -83,11 +84,16 @@ def parse_route(request: Request) -> tuple[str, str, int | None]:
 
 
 class PageCache:
-    """Rendered pages by what they were rendered from (story, version number and date, count)."""
+    """Rendered pages by what they were rendered from (story, version number and date, count): at
+    most ``size`` of them, and of pages (``str``) and bodies (``bytes``) at most ``budget``
+    characters and bytes together, the least recently asked for let go first. A page larger than
+    the budget is served, not kept. (A 1,000-article story's page is 26 MB and its JSON 37 MB: a
+    desk that opens the story after each add kept one more of them at every add, up to ``size``.)"""
 
-    def __init__(self, size: int) -> None:
-        self._size = size
+    def __init__(self, size: int, budget: int = CACHED_BYTES) -> None:
+        self._size, self._budget = size, budget
         self._pages: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._held = 0  # characters and bytes of the pages kept
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
@@ -96,11 +102,23 @@ class PageCache:
                 self._pages.move_to_end(key)
                 return self._pages[key]
         value = make()  # outside the lock: two readers may render the same page once each
+        weight = _weight(value)
+        if weight > self._budget:
+            return value
         with self._lock:
+            if key in self._pages:  # (made twice at once: the first kept stands)
+                return self._pages[key]
             self._pages[key] = value
-            while len(self._pages) > self._size:
-                self._pages.popitem(last=False)
+            self._held += weight
+            while len(self._pages) > self._size or self._held > self._budget:
+                _, dropped = self._pages.popitem(last=False)
+                self._held -= _weight(dropped)
         return value
+
+
+def _weight(value: Any) -> int:
+    """What a kept page counts against the budget: its length, for text or bytes; else nothing."""
+    return len(value) if isinstance(value, str | bytes) else 0
 
 
 class StorePool:
