@@ -5,8 +5,9 @@
 Each story gets invented people, places, outlets, figures and a year, so grouping is real work:
 the same sample article told about two stories shares its wording, but not the 28 names this
 varies (``NAMES``) nor its figures (years within the text, days of the month, figures under 10,
-bylines and capitalised datelines are kept; days of the month were scaled until 2026-12-07). This
-is benchmark data only; it is never used to tune or test crosswire's answers.
+bylines and capitalised datelines are kept; days of the month were scaled until 2026-12-07, and
+a day in a link's path, "/2025/03/16/", still is). This is benchmark data only; it is never used to
+tune or test crosswire's answers.
 
 By default (every figure before 2026-12-06's fourth session) a story's names are drawn from 14,400
 invented words (two or three syllables), and stories share some: of 100 stories (1,000 articles),

@@ -247,6 +247,21 @@ def test_stories_diff_tells_apart_two_claims_of_one_sentence(sample_dossier):
     assert diff(before, version(a, b)).new_claims == ()
 
 
+def test_stories_diff_reads_spans_written_otherwise_by_their_sentences(sample_dossier):
+    # A version stored before claims had spans (each mention the whole sentence, end -1) against
+    # one with them: the same claims and conflicts, not all of them new (nor every conflict gone).
+    def whole(m):  # type: ignore[no-untyped-def]
+        return replace(m, start=0, end=-1)
+
+    now = sample_dossier
+    claims = tuple(replace(c, mentions=tuple(map(whole, c.mentions))) for c in now.claims)
+    conflicts = tuple(replace(k, evidence=tuple(map(whole, k.evidence))) for k in now.conflicts)
+    older = replace(now, claims=claims, conflicts=conflicts)
+    change = diff(older, sample_dossier)
+    assert sample_dossier.conflicts and change.new_claims == ()
+    assert change.new_conflicts == () and change.gone_conflicts == ()
+
+
 def test_stories_cli_add_and_diff(tmp_path, capsys, monkeypatch, nlp):
     import crosswire.analysis.pipeline as pipeline
 
@@ -380,6 +395,19 @@ def test_stories_a_desk_keeps_what_each_version_changed(tmp_path, nlp):
     files, _ = collect_files([str(SAMPLE / "live_blog.md")], SETTINGS.max_file_bytes)
     assert add_to_story(other, "levy", files, SETTINGS, nlp=nlp).version == 4
     assert 4 not in other.changes("levy")
+    # A process that keeps stories open reads the latest version back instead (the web app and
+    # `crosswire watch` do, at their first add to a story): the changes are kept, against it.
+    files, _ = collect_files([str(SAMPLE / "feed.jsonl")], SETTINGS.max_file_bytes)
+    last = from_dict(other.version("levy", 4), "v4")
+    result = add_to_story(other, "levy", files, SETTINGS, nlp=nlp, read_back=True)
+    assert result.version == 5
+    assert result.dossier is not None
+    kept = VersionChanges.from_dict(other.changes("levy")[5])
+    assert kept == VersionChanges.of(diff(last, result.dossier))
+    # A story's first version in a third store: against nothing, whatever this process stored.
+    third = open_store(tmp_path / "third.db")
+    add_to_story(third, "levy", files, SETTINGS, nlp=nlp)
+    assert VersionChanges.from_dict(third.changes("levy")[1]).new_claims > 0
 
 
 def test_stories_a_desk_lets_go_of_a_document_taken_out(tmp_path, nlp):

@@ -4,10 +4,14 @@ matched across versions by the passages they cite, each a span of a source sente
 holds only while its first report does (an article published before it that tells the claim gives
 it a new id), and one sentence can carry several claims (until 2026-12-07 they were matched by
 sentence alone, and a claim took the status of another of its sentence: 373 claims "moved" in one
-add to a 1,000-article synthetic story, where 2 did)."""
+add to a 1,000-article synthetic story, where 2 did). Where none of a claim's passages is found,
+its sentences stand for them: spans written otherwise (a version stored before claims had spans,
+a pipeline that splits clauses otherwise) must not make every claim new."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Hashable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -44,31 +48,56 @@ def _passage(mention: ClaimMention) -> Passage:
     return mention.doc, mention.sentence, mention.start, mention.end
 
 
-def _keys(claim: Claim) -> set[Passage]:
-    return {_passage(m) for m in claim.mentions}
+def _sentence(mention: ClaimMention) -> tuple[str, str]:
+    return mention.doc, mention.sentence
 
 
-def _conflict_key(conflict: Conflict) -> tuple[str, frozenset[Passage]]:
-    return conflict.kind, frozenset(map(_passage, conflict.evidence))
+def _conflict_keys(conflict: Conflict) -> tuple[Hashable, Hashable]:
+    """A conflict by its kind and the passages it cites, and by its kind and their sentences: a
+    conflict is new, or gone, when neither finds it in the other version (the sentences stand for
+    passages written otherwise, as in ``_matched``)."""
+    kind, cited = conflict.kind, conflict.evidence
+    return (kind, frozenset(map(_passage, cited))), (kind, frozenset(map(_sentence, cited)))
+
+
+def _matched(
+    claim: Claim,
+    by_passage: dict[Passage, Claim],
+    by_sentence: dict[Any, list[Claim]],
+) -> list[Claim]:
+    """The earlier version's claims ``claim`` is: those citing one of its passages; where none does,
+    those citing one of its sentences. No passage matches when the spans were written otherwise
+    (a version stored before claims had spans; a pipeline that splits clauses otherwise), and the
+    sentences then stand for them; between versions of one pipeline every passage of a document
+    already read is found again."""
+    found = {id(c): c for m in claim.mentions if (c := by_passage.get(_passage(m))) is not None}
+    if not found:
+        found = {id(c): c for m in claim.mentions for c in by_sentence.get(_sentence(m), ())}
+    return list(found.values())
 
 
 def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
     """Compare two dossiers (``before`` may be None for the first version)."""
     old_claims = before.claims if before else ()
-    owner = {key: claim for claim in old_claims for key in _keys(claim)}
+    by_passage = {_passage(m): claim for claim in old_claims for m in claim.mentions}
+    by_sentence: dict[Any, list[Claim]] = defaultdict(list)
+    for claim in old_claims:
+        for m in claim.mentions:
+            by_sentence[_sentence(m)].append(claim)
     new_claims, changes = [], []
     for claim in after.claims:
-        matches = {id(owner[k]): owner[k] for k in _keys(claim) if k in owner}
+        matches = _matched(claim, by_passage, by_sentence)
         if not matches:
             new_claims.append(claim)
             continue
-        previous = {c.status for c in matches.values()}
+        previous = {c.status for c in matches}
         if claim.status not in previous:
             changes.append(StatusChange(claim.id, claim.text, "/".join(sorted(previous)), claim.status))
-    old_conflicts = {_conflict_key(k) for k in (before.conflicts if before else ())}
-    new_conflicts = [k for k in after.conflicts if _conflict_key(k) not in old_conflicts]
-    kept_conflicts = {_conflict_key(k) for k in after.conflicts}
-    gone_conflicts = [k for k in (before.conflicts if before else ()) if _conflict_key(k) not in kept_conflicts]
+    old = before.conflicts if before else ()
+    was = {key for k in old for key in _conflict_keys(k)}
+    now = {key for k in after.conflicts for key in _conflict_keys(k)}
+    new_conflicts = [k for k in after.conflicts if not was.intersection(_conflict_keys(k))]
+    gone_conflicts = [k for k in old if not now.intersection(_conflict_keys(k))]
     old_docs = {d.id for d in (before.documents if before else ())}
     new_docs = tuple(sorted(d.id for d in after.documents if d.id not in old_docs))
     return StoryDiff(tuple(new_claims), tuple(changes), tuple(new_conflicts), new_docs, tuple(gone_conflicts))

@@ -471,6 +471,16 @@ class Store:
         )
         return [VersionInfo(*row) for row in rows]
 
+    def latest(self, story: str) -> tuple[int, str | None] | None:
+        """The number and token of the story's latest version (``save_version``; None as the token
+        of a version stored before versions had tokens), or None when it has no version."""
+        row = self._db.execute(
+            "SELECT v.number, v.token FROM versions v JOIN stories s ON s.id = v.story_id "
+            "WHERE s.name = ? ORDER BY v.number DESC LIMIT 1",
+            (story,),
+        ).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
     def changes(self, story: str) -> dict[int, dict[str, Any]]:
         """What each version changed since the one before it, where that was worked out when it was
         saved (``save_version``), by version number; a record that cannot be read is left out."""

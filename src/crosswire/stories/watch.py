@@ -145,7 +145,7 @@ def _add(
         return [], done, problems
     started = time.perf_counter()
     try:
-        result = add_to_story(store, story, files, settings, nlp=nlp)
+        result = add_to_story(store, story, files, settings, nlp=nlp, read_back=True)
     except (StoreError, OSError, sqlite3.Error) as exc:  # (a busy store, a full disk: try again)
         problems.append(f"  could not add {len(files)} file(s) yet ({exc}); trying at each look")
         return [], [], problems

@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import functools
 import shlex
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -63,6 +64,7 @@ class Site:
         self.stores = StorePool(db_path)
         self.pages = PageCache(CACHED_PAGES)
         self.worked = PageCache(WORKED_KEPT)  # versions' changes worked out (``changes``)
+        self.working = threading.Lock()  # held while they are worked out
         self.analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-analysis")
         self.waiting = 0  # uploads accepted and not yet analysed (changed on the event loop only)
 
@@ -129,8 +131,9 @@ class Site:
         def render() -> str:
             found = self.changes(name, infos, kept)
             rows = [(v, found.get(v.number)) for v in reversed(infos)]
-            db, story = shlex.quote(str(self.db_path)), shlex.quote(name)
-            command = f"crosswire diff --db {db} --story {story}"  # (for changes it does not show)
+            # (for changes it does not show; "--story=" takes a name that begins with "-" too)
+            db = shlex.quote(f"--db={Path(self.db_path).resolve()}")
+            command = f"crosswire diff {db} {shlex.quote(f'--story={name}')}"
             page = ENV.get_template("web_versions.html.j2")
             return page.render(url=url, name=name, rows=rows, command=command, worked_out=WORKED_OUT)
 
@@ -161,9 +164,13 @@ class Site:
                 held[number - 1] = before
             return VersionChanges.of(diff(before, after))
 
-        for info in [v for v in reversed(infos) if v.number not in found][:WORKED_OUT]:
-            key = ("changes", name, info.number, info.created)
-            found[info.number] = self.worked.get(key, functools.partial(work_out, info.number))
+        missing = [v for v in reversed(infos) if v.number not in found][:WORKED_OUT]
+        if not missing:
+            return found
+        with self.working:  # (views at once: one works them out, the others find them kept)
+            for info in missing:
+                key = ("changes", name, info.number, info.created)
+                found[info.number] = self.worked.get(key, functools.partial(work_out, info.number))
         return found
 
     def upload_form(self, name: str, number: int | None) -> HTMLResponse:
@@ -216,7 +223,7 @@ class Site:
             self.nlp = load_models(self.settings)
         store = open_store(self.db_path)
         try:
-            change(store, name, items, self.settings, nlp=self.nlp)
+            change(store, name, items, self.settings, nlp=self.nlp, read_back=True)
         finally:
             store.close()
 
