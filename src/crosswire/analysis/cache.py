@@ -305,12 +305,11 @@ class Remembering:
     story open (the web app, a desk adding articles one at a time), each add reads back only the new
     documents' annotations, not the whole story's again (1.0 s of a 1,000-article story's 9 s).
 
-    It holds the values of the latest read of each kind (cleaned documents, annotations) and of each
-    pipeline version: one story's documents, as long as the story's pipelines stay the same (a desk
-    lets go of all of it when it moves on to another story: ``stories.service``). A key names the
-    content it was made from and the version that made it, so a remembered value is the one any
-    store would give: what is remembered (``last``) may outlive the store, for the next connection
-    to the same file (the web app opens one per upload)."""
+    It holds the values of the latest read of each kind (cleaned documents, annotations) and nothing
+    else, so it never holds more than one analysis's documents. A key names the content it was made
+    from and the version that made it, so a remembered value is the one any store would give: what
+    is remembered (``last``) may outlive the store, for the next connection to the same file (the web
+    app opens one per upload)."""
 
     def __init__(self, store: AnnotationStore, last: dict[Any, dict[tuple[str, str], Any]] | None = None) -> None:
         self.store = store
