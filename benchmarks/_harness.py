@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import json
 import numbers
+import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -152,3 +153,17 @@ def run_pile(
         if keep_errors:
             return annotate_all(documents, settings, nlp, None, {}, errors), errors
     return annotate_all(documents, settings, nlp, None, {}), errors
+
+
+def kept_or_made(path: Path, kept: Path | None, make: Callable[[Path], None]) -> bool:
+    """Put a file (a store) at ``path``: a copy of ``kept`` when that file exists (a later run of a
+    benchmark with the same numbers: ``--keep``), else what ``make`` writes there, then copied to
+    ``kept`` when given. Whether it was copied."""
+    if kept is not None and kept.is_file():
+        shutil.copy(kept, path)
+        return True
+    make(path)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, kept)
+    return False

@@ -19,7 +19,6 @@ Writes benchmarks/results/store_growth_<articles>.json.
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import statistics
 import sys
@@ -55,19 +54,17 @@ def main() -> int:
         files = [(p.name, p.read_bytes()) for p in paths]
         kept = args.keep / f"story_{args.articles}.db" if args.keep else None
         path = Path(tmp) / "s.db"
-        if kept is not None and kept.is_file():
-            shutil.copy(kept, path)
-            harness.progress(f"story of {args.articles} articles copied from {kept}")
-        else:
+
+        def make(target: Path) -> None:
             started = time.perf_counter()
-            store = open_store(path)
+            store = open_store(target)
             add_to_story(store, STORY, files[: args.articles], settings, nlp=nlp)
             store.close()
             seconds = time.perf_counter() - started
             harness.progress(f"story of {args.articles} articles stored in {seconds:.0f} s")
-            if kept is not None:
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(path, kept)
+
+        if harness.kept_or_made(path, kept, make):
+            harness.progress(f"story of {args.articles} articles copied from {kept}")
         store = open_store(path)
         rows = [_add(store, path, item, settings, nlp) for item in files[args.articles :]]
         store.close()

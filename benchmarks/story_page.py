@@ -15,7 +15,6 @@ benchmarks/results/story_page_<articles>.json.
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 import time
@@ -46,17 +45,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "s.db"
         kept = args.keep / f"story_{args.articles}.db" if args.keep else None
-        if kept is not None and kept.is_file():
-            shutil.copy(kept, path)
-        else:
+
+        def make(target: Path) -> None:
             paths = make_pile(Path(tmp) / "pile", args.articles, args.articles // 6 + 1)
             files = [(p.name, p.read_bytes()) for p in paths]
-            store = open_store(path)
+            store = open_store(target)
             add_to_story(store, STORY, files, settings, nlp=load_pipeline(settings.spacy_model))
             store.close()
-            if kept is not None:
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(path, kept)
+
+        harness.kept_or_made(path, kept, make)
         client = TestClient(create_app(path, settings), base_url="http://127.0.0.1")
         served = []
         for _ in range(2):

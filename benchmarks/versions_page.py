@@ -50,13 +50,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "s.db"
         kept = args.keep / f"versions_{args.articles}_{args.adds}.db" if args.keep else None
-        if kept is not None and kept.is_file():
-            shutil.copy(kept, db)
-        else:
-            _build(db, Path(tmp) / "pile", args.articles, args.adds)
-            if kept is not None:
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(db, kept)
+        pile = Path(tmp) / "pile"
+        harness.kept_or_made(db, kept, lambda path: _build(path, pile, args.articles, args.adds))
         bare = Path(tmp) / "bare.db"
         shutil.copy(db, bare)
         with sqlite3.connect(bare) as connection:
