@@ -22,9 +22,11 @@ from crosswire.analysis.pipeline import (
     analyze,
     load_pipeline,
     prepare,
-    version,
     warm_cleaning,
 )
+
+# (re-exported: the web app draws a version's page with the crosswire version stored with it)
+from crosswire.analysis.pipeline import version as version
 from crosswire.errors import InputError
 from crosswire.models import Dossier, Skipped
 from crosswire.output.json import KeptJSON, from_dict

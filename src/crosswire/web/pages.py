@@ -19,6 +19,7 @@ from fastapi import Request
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
+from crosswire.models import Dossier
 from crosswire.output.html import counted, to_html, words
 from crosswire.output.json import from_dict
 from crosswire.stories.store import Store, open_store
@@ -47,7 +48,17 @@ ENV.globals["when"] = when
 def dossier_html(stored: dict[str, Any], name: str, nav: tuple[tuple[str, str], ...]) -> str:
     """A stored version's page: its JSON read back into a Dossier, drawn as `crosswire analyze --html` draws it."""
     version = str(stored.get("generator", {}).get("version", "0"))
-    return to_html(from_dict(stored, name), version, nav=nav, title_suffix=f" · {name}")
+    return dossier_page(from_dict(stored, name), version, name, nav)
+
+
+def dossier_page(
+    dossier: Dossier,
+    version: str,
+    name: str,
+    nav: tuple[tuple[str, str], ...],
+) -> str:
+    """A version's page from its dossier (``version``: the crosswire that made it)."""
+    return to_html(dossier, version, nav=nav, title_suffix=f" · {name}")
 
 
 def url(name: str, *parts: str) -> str:
