@@ -93,8 +93,10 @@ def main() -> int:
 
 def _upload(client: TestClient, article: Path) -> dict[str, float]:
     """A desk's loop: one article uploaded through the app (the first in this process loads the
-    model and reconciles from cold), the versions page it leads to, then the story's page, which
-    the analysis thread draws once the upload is answered; the seconds of each."""
+    model; with ``--keep`` it also reconciles the story from cold, as a desk's first add after a
+    restart, where a story built in this process left the stages' work kept), the versions page
+    it leads to, then the story's page, which the analysis thread draws once the upload is
+    answered; the seconds of each."""
     files = [("files", (article.name, article.read_bytes(), "text/plain"))]
     started = time.perf_counter()
     done = client.post(f"/stories/{STORY}/upload", files=files, follow_redirects=False)

@@ -448,3 +448,21 @@ def test_stories_a_desk_holds_one_storys_parses(tmp_path, nlp):
     gc.collect()
     held = [o for o in gc.get_objects() if isinstance(o, Annotated)]
     assert [a.document.source for a in held if a.document.source.startswith("a/")] == []
+
+
+def test_stories_an_add_that_another_add_overtook_hands_back_no_dossier(tmp_path, nlp, monkeypatch):
+    # Another add saved an analysis of more documents first: this add stores nothing, and the
+    # number it gives back is that version's. Its dossier is not that version, so it is not
+    # handed back as if it were (the web app would draw that version's page from it).
+    store = open_store(tmp_path / "s.db")
+    files, _ = collect_files([str(SAMPLE / "breaking.txt")], SETTINGS.max_file_bytes)
+    saving = store.save_version
+
+    def overtaken(story, dossier, *args, **kwargs):  # type: ignore[no-untyped-def]
+        saving(story, {"documents": []}, covers=10**9)  # (what another add saved meanwhile)
+        return saving(story, dossier, *args, **kwargs)
+
+    monkeypatch.setattr(store, "save_version", overtaken)
+    result = add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
+    assert result.version == 1 and result.dossier is None
+    assert store.version("levy") == {"documents": []}

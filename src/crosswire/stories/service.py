@@ -67,7 +67,9 @@ class AddResult:
     resumed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()  # taken out of the story by this version
     reuse: Reuse = field(default_factory=Reuse)  # annotations read back from the store, and documents parsed
-    dossier: Dossier | None = None  # the version saved (None when none was)
+    # The version saved (None when none was: nothing new, or another add saved an analysis of
+    # more documents first, and ``version`` is that one's number).
+    dossier: Dossier | None = None
 
     def said(self) -> tuple[Skipped, ...]:
         """The errors an add says: every input that failed, and the copies read once among the files
@@ -149,11 +151,13 @@ def add_to_story(
         dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
         # The analysis covers what it read, not what is stored by the time it is saved: another add
         # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
-        number = _store_version(store, story, dossier, max(d.id for d in documents), read_back)
+        covers = max(d.id for d in documents)
+        number, saved = _store_version(store, story, dossier, covers, read_back)
     hand_back()  # (a desk's process stays up all day: what the analysis freed goes back to the system)
     resumed = tuple(name for name in pending if name not in added)
     made = tuple(added)
-    return AddResult(story, made, number, dossier.errors, resumed, reuse=reuse, dossier=dossier)
+    kept = dossier if saved else None
+    return AddResult(story, made, number, dossier.errors, resumed, reuse=reuse, dossier=kept)
 
 
 def remove_from_story(
@@ -180,10 +184,11 @@ def remove_from_story(
     forget_story()
     with collecting_less(DESK_YOUNG):
         dossier, reuse = _analyze_documents(store, store.documents(story), story, settings, nlp, progress)
-        number = _store_version(store, story, dossier, covers, read_back)
+        number, saved = _store_version(store, story, dossier, covers, read_back)
     hand_back()
     gone = tuple(removed)
-    return AddResult(story, (), number, dossier.errors, removed=gone, reuse=reuse, dossier=dossier)
+    kept = dossier if saved else None
+    return AddResult(story, (), number, dossier.errors, removed=gone, reuse=reuse, dossier=kept)
 
 
 def _analyze_documents(
@@ -212,19 +217,28 @@ def _analyze_documents(
     return analyze(files, settings, progress=progress, executor=executor), executor.reuse
 
 
-def _store_version(store: Store, story: str, dossier: Dossier, covers: int, read_back: bool) -> int:
+def _store_version(
+    store: Store,
+    story: str,
+    dossier: Dossier,
+    covers: int,
+    read_back: bool,
+) -> tuple[int, bool]:
     """Store the desk's new version (the JSON of its documents, entities and claims kept from the
     last one, ``KeptJSON``), with what it changed since the story's latest version (``_changes``),
-    and keep what the analysis made (``_keep_story``); the version's number."""
+    and keep what the analysis made (``_keep_story``); the version's number, and whether it is this
+    dossier's (not when another add saved an analysis of more documents first: its number)."""
     global _last_saved
     written = _kept_json.dumps(dossier, version())
     token = secrets.token_hex(16)
     changes = _changes(store, story, dossier, read_back)
     _last_saved = None  # (until it is stored: a failed save must not stand for the latest version)
     number = store.save_version(story, written, covers, len(dossier.documents), changes, token)
-    _last_saved = (story, number, token, dossier)
+    saved = store.token(story, number) == token
+    if saved:
+        _last_saved = (story, number, token, dossier)
     _keep_story()
-    return number
+    return number, saved
 
 
 def _changes(store: Store, story: str, dossier: Dossier, read_back: bool) -> Changes | None:

@@ -481,6 +481,13 @@ class Store:
         ).fetchone()
         return (int(row[0]), row[1]) if row else None
 
+    def token(self, story: str, number: int) -> str | None:
+        """The token of one version of a story (``save_version``), or None: no such version, or one
+        stored before versions had tokens."""
+        query = "SELECT v.token FROM versions v JOIN stories s ON s.id = v.story_id"
+        row = self._db.execute(query + " WHERE s.name = ? AND v.number = ?", (story, number)).fetchone()
+        return row[0] if row else None
+
     def changes(self, story: str) -> dict[int, dict[str, Any]]:
         """What each version changed since the one before it, where that was worked out when it was
         saved (``save_version``), by version number; a record that cannot be read is left out."""

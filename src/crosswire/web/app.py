@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import shlex
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -63,6 +64,7 @@ from crosswire.web.pages import (
 )
 from crosswire.web.upload import MAX_FILES, check_story_name, read_files
 
+LOG = logging.getLogger("crosswire.web")
 MAX_UPLOAD_BYTES = 50_000_000  # one request, all files together
 MAX_WAITING_UPLOADS = 4  # uploads accepted at once, the running analysis included; more are told to retry
 # Versions whose changes the versions page works out when they were not stored with them (made by a
@@ -85,7 +87,8 @@ class Site:
         self.waiting = 0  # uploads accepted and not yet analysed (changed on the event loop only)
 
     def close(self) -> None:
-        self.analysis.shutdown(wait=True)
+        # (requests have ended: what is queued is pages drawn ahead of their views, not needed)
+        self.analysis.shutdown(wait=True, cancel_futures=True)
         self.stores.close()
 
     def page(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -139,19 +142,24 @@ class Site:
         analysis thread after the change is answered; if the version is no longer the latest, or
         anything fails, the page is drawn when asked for, as before."""
         dossier = result.dossier
-        if dossier is None:
+        if dossier is None:  # (nothing saved, or another add's analysis of more documents was)
             return
-        with contextlib.suppress(Exception):
+        try:
             with self.stores.reading() as store:
                 versions = store.versions(name)
             if not versions or versions[-1].number != result.version:
                 return
             shown = versions[-1]
+            # Pages of the story's earlier states (their keys count fewer versions) can no longer
+            # be asked for: let go of them first.
+            self.pages.drop(lambda key: key[1:2] == (name,) and _stale(key, versions))
             title, nav = f"{name} v{shown.number}", _nav(name, versions)
             self.pages.get(
                 ("dossier", name, shown, len(versions)),
                 lambda: dossier_page(dossier, version(), title, nav),
             )
+        except Exception:  # noqa: BLE001 (the page is drawn when asked for, as before)
+            LOG.exception("could not draw the new page of story %r ahead of its view", name)
 
     def versions(self, name: str, number: int | None) -> HTMLResponse:
         with self.stores.reading() as store:
@@ -248,7 +256,7 @@ class Site:
             raise HTTPException(400, str(exc)) from exc
         finally:
             self.waiting -= 1
-        self.analysis.submit(self.prerender, name, result)  # (after this answer, not before it)
+        self.analysis.submit(self.prerender, name, result)  # (queued: this answer does not wait)
         return RedirectResponse(url(name, "versions"), status_code=303)
 
     def analyse(self, change: Callable[..., AddResult], name: str, items: list[Any]) -> AddResult:
@@ -260,6 +268,18 @@ class Site:
             return change(store, name, items, self.settings, nlp=self.nlp, read_back=True)
         finally:
             store.close()
+
+
+def _stale(key: tuple[Any, ...], versions: list[VersionInfo]) -> bool:
+    """Whether a kept page of a story was drawn before its latest version (``versions``): its key
+    counts other versions (a dossier page's "Versions (n)" link, the versions page) or names
+    another latest one (the JSON)."""
+    kind = key[0]
+    if kind == "dossier":
+        return bool(key[3] != len(versions))
+    if kind == "versions":
+        return len(key[2]) != len(versions)
+    return kind == "json" and key[2] != versions[-1]
 
 
 def _nav(name: str, versions: list[VersionInfo]) -> tuple[tuple[str, str], ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import queue
 import re
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -25,7 +26,7 @@ from crosswire.output.json import from_dict
 from crosswire.stories.store import Store, open_store
 
 CACHED_PAGES = 32  # rendered pages kept; a numbered version never changes, so neither does its page
-CACHED_BYTES = 256_000_000  # and at most so many characters of them (see ``PageCache``)
+CACHED_BYTES = 256_000_000  # and at most so many bytes of them (see ``PageCache``)
 
 
 def when(stamp: str) -> str:
@@ -96,10 +97,11 @@ def parse_route(request: Request) -> tuple[str, str, int | None]:
 
 class PageCache:
     """Rendered pages by what they were rendered from (story, version number and date, count): at
-    most ``size`` of them, and of pages (``str``) and bodies (``bytes``) at most ``budget``
-    characters and bytes together, the least recently asked for let go first. A page larger than
-    the budget is served, not kept. (A 1,000-article story's page is 26 MB and its JSON 37 MB: a
-    desk that opens the story after each add kept one more of them at every add, up to ``size``.)"""
+    most ``size`` of them, and of pages (``str``) and bodies (``bytes``) at most ``budget`` bytes
+    together, the least recently asked for let go first. A page larger than the budget is served,
+    not kept. (A 1,000-article story's page is 26 million characters, 52 MB, and its JSON 37 MB:
+    a desk that opens the story after each add kept one more of them at every add, up to ``size``.)
+    ``drop`` lets go of pages no request can ask for any more."""
 
     def __init__(self, size: int, budget: int = CACHED_BYTES) -> None:
         self._size, self._budget = size, budget
@@ -126,10 +128,17 @@ class PageCache:
                 self._held -= _weight(dropped)
         return value
 
+    def drop(self, stale: Callable[[tuple[Any, ...]], bool]) -> None:
+        """Let go of the pages whose key is ``stale``."""
+        with self._lock:
+            for key in [key for key in self._pages if stale(key)]:
+                self._held -= _weight(self._pages.pop(key))
+
 
 def _weight(value: Any) -> int:
-    """What a kept page counts against the budget: its length, for text or bytes; else nothing."""
-    return len(value) if isinstance(value, str | bytes) else 0
+    """What a kept page counts against the budget: the bytes Python holds it in, for text (one to
+    four a character: a dossier page's ✓ and curly quotes make it two) or bytes; else nothing."""
+    return sys.getsizeof(value) if isinstance(value, str | bytes) else 0
 
 
 class StorePool:
