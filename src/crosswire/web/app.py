@@ -71,6 +71,7 @@ MAX_WAITING_UPLOADS = 4  # uploads accepted at once, the running analysis includ
 # fresh process, or by a crosswire before 2026-12-07): the latest so many, each from two dossiers.
 WORKED_OUT = 10
 WORKED_KEPT = 10_000  # versions' changes kept once worked out (a few lines each)
+DRAW_WAIT = 30.0  # seconds a view waits for its story's new page being drawn after an upload
 
 
 class Site:
@@ -83,6 +84,7 @@ class Site:
         self.pages = PageCache(CACHED_PAGES)
         self.worked = PageCache(WORKED_KEPT)  # versions' changes worked out (``changes``)
         self.working = threading.Lock()  # held while they are worked out
+        self.drawing: dict[str, threading.Event] = {}  # stories whose new page is being drawn
         self.analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-analysis")
         self.waiting = 0  # uploads accepted and not yet analysed (changed on the event loop only)
 
@@ -120,6 +122,9 @@ class Site:
     def dossier(self, name: str, number: int | None) -> HTMLResponse:
         # The version list first, then that exact version: numbered versions never change, so the
         # page and its "Versions (n)" link come from one committed state even while one is added.
+        drawing = self.drawing.get(name)
+        if drawing is not None:  # (an upload's page being drawn: not drawn twice at once)
+            drawing.wait(DRAW_WAIT)
         with self.stores.reading() as store:
             versions = store.versions(name)
         found = [v for v in versions if v.number == number] if number else versions[-1:]
@@ -135,16 +140,17 @@ class Site:
         response.headers["content-security-policy"] = f"{CSP}; script-src '{SCRIPT_HASH}'"
         return response
 
-    def prerender(self, name: str, result: AddResult) -> None:
+    def prerender(self, name: str, result: AddResult, drawn: threading.Event) -> None:
         """The story's page of the version an upload or a removal just made, drawn from the dossier
         the analysis made (the page the store's copy gives, to the byte) and kept for the view that
         follows: a 1,000-article story's takes about 3.6 s to read back and draw. Runs on the
         analysis thread after the change is answered; if the version is no longer the latest, or
-        anything fails, the page is drawn when asked for, as before."""
+        anything fails, the page is drawn when asked for, as before. ``drawn`` is set when it is
+        done: a view of the story asked for meanwhile waits for it (``dossier``)."""
         dossier = result.dossier
-        if dossier is None:  # (nothing saved, or another add's analysis of more documents was)
-            return
         try:
+            if dossier is None:  # (nothing saved, or another add's analysis of more documents was)
+                return
             with self.stores.reading() as store:
                 versions = store.versions(name)
             if not versions or versions[-1].number != result.version:
@@ -160,6 +166,10 @@ class Site:
             )
         except Exception:  # noqa: BLE001 (the page is drawn when asked for, as before)
             LOG.exception("could not draw the new page of story %r ahead of its view", name)
+        finally:
+            drawn.set()
+            if self.drawing.get(name) is drawn:
+                del self.drawing[name]
 
     def versions(self, name: str, number: int | None) -> HTMLResponse:
         with self.stores.reading() as store:
@@ -256,7 +266,8 @@ class Site:
             raise HTTPException(400, str(exc)) from exc
         finally:
             self.waiting -= 1
-        self.analysis.submit(self.prerender, name, result)  # (queued: this answer does not wait)
+        drawn = self.drawing[name] = threading.Event()
+        self.analysis.submit(self.prerender, name, result, drawn)  # (this answer does not wait)
         return RedirectResponse(url(name, "versions"), status_code=303)
 
     def analyse(self, change: Callable[..., AddResult], name: str, items: list[Any]) -> AddResult:
