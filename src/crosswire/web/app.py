@@ -140,14 +140,15 @@ class Site:
         response.headers["content-security-policy"] = f"{CSP}; script-src '{SCRIPT_HASH}'"
         return response
 
-    def prerender(self, name: str, result: AddResult, drawn: threading.Event) -> None:
+    def prerender(self, name: str, result: AddResult) -> None:
         """The story's page of the version an upload or a removal just made, drawn from the dossier
         the analysis made (the page the store's copy gives, to the byte) and kept for the view that
-        follows: a 1,000-article story's takes about 3.6 s to read back and draw. Runs on the
+        follows: a 1,000-article story's takes about 4 s to read back and draw. Runs on the
         analysis thread after the change is answered; if the version is no longer the latest, or
-        anything fails, the page is drawn when asked for, as before. ``drawn`` is set when it is
-        done: a view of the story asked for meanwhile waits for it (``dossier``)."""
+        anything fails, the page is drawn when asked for, as before. While it is drawn, a view of
+        the story waits for it (``drawing``, ``dossier``)."""
         dossier = result.dossier
+        drawn: threading.Event | None = None
         try:
             if dossier is None:  # (nothing saved, or another add's analysis of more documents was)
                 return
@@ -160,6 +161,7 @@ class Site:
             # be asked for: let go of them first.
             self.pages.drop(lambda key: key[1:2] == (name,) and _stale(key, versions))
             title, nav = f"{name} v{shown.number}", _nav(name, versions)
+            drawn = self.drawing[name] = threading.Event()  # (from now on, not while queued)
             self.pages.get(
                 ("dossier", name, shown, len(versions)),
                 lambda: dossier_page(dossier, version(), title, nav),
@@ -167,9 +169,9 @@ class Site:
         except Exception:  # noqa: BLE001 (the page is drawn when asked for, as before)
             LOG.exception("could not draw the new page of story %r ahead of its view", name)
         finally:
-            drawn.set()
-            if self.drawing.get(name) is drawn:
-                del self.drawing[name]
+            if drawn is not None:
+                self.drawing.pop(name, None)
+                drawn.set()
 
     def versions(self, name: str, number: int | None) -> HTMLResponse:
         with self.stores.reading() as store:
@@ -266,8 +268,7 @@ class Site:
             raise HTTPException(400, str(exc)) from exc
         finally:
             self.waiting -= 1
-        drawn = self.drawing[name] = threading.Event()
-        self.analysis.submit(self.prerender, name, result, drawn)  # (this answer does not wait)
+        self.analysis.submit(self.prerender, name, result)  # (this answer does not wait for it)
         return RedirectResponse(url(name, "versions"), status_code=303)
 
     def analyse(self, change: Callable[..., AddResult], name: str, items: list[Any]) -> AddResult:

@@ -106,7 +106,7 @@ class PageCache:
     def __init__(self, size: int, budget: int = CACHED_BYTES) -> None:
         self._size, self._budget = size, budget
         self._pages: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-        self._held = 0  # characters and bytes of the pages kept
+        self._held = 0  # bytes of the pages kept (``_weight``)
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
