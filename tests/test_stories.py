@@ -466,3 +466,30 @@ def test_stories_an_add_that_another_add_overtook_hands_back_no_dossier(tmp_path
     result = add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
     assert result.version == 1 and result.dossier is None
     assert store.version("levy") == {"documents": []}
+
+
+def test_stories_a_version_read_back_is_what_the_next_add_compares_with(tmp_path, nlp, monkeypatch):
+    # `crosswire watch` reads the story's latest version at start, to say what its first add
+    # changes; that add keeps its changes against it without reading it back a second time.
+    from crosswire.stories.diff import VersionChanges
+
+    store = open_store(tmp_path / "s.db")
+    files, _ = collect_files([str(SAMPLE / "breaking.txt")], SETTINGS.max_file_bytes)
+    add_to_story(store, "levy", files, SETTINGS, nlp=nlp)
+    monkeypatch.setattr(service, "_last_saved", None)  # (as in a process started afresh)
+    monkeypatch.setattr(service, "_memos_of", None)
+    before = service.latest_dossier(store, "levy")
+    assert before is not None
+    reading = store.version
+    read: list[int | None] = []
+
+    def version(story, number=None):  # type: ignore[no-untyped-def]
+        read.append(number)
+        return reading(story, number)
+
+    monkeypatch.setattr(store, "version", version)
+    more, _ = collect_files([str(SAMPLE / "wire_report.txt")], SETTINGS.max_file_bytes)
+    result = add_to_story(store, "levy", more, SETTINGS, nlp=nlp, read_back=True)
+    assert read == [] and result.dossier is not None
+    kept = VersionChanges.from_dict(store.changes("levy")[2])
+    assert kept == VersionChanges.of(diff(before, result.dossier))

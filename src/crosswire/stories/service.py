@@ -208,7 +208,8 @@ def _analyze_documents(
     if _memos_of != story:  # (memos are pure: keeping them for a same-named story elsewhere is safe)
         forget_story()
         _kept_json = KeptJSON()
-        _last_saved = None  # (the other story's dossier is let go with its memos)
+        if _last_saved is not None and _last_saved[0] != story:
+            _last_saved = None  # (the other story's dossier is let go with its memos)
         _remembered.clear()  # (and what was read back of it: a French parse would stay otherwise)
         _memos_of = story
         if _adds_kept:  # (the last story's objects: collected once, see ``_keep_story``)
@@ -239,6 +240,22 @@ def _store_version(
         _last_saved = (story, number, token, dossier)
     _keep_story()
     return number, saved
+
+
+def latest_dossier(store: Store, story: str) -> Dossier | None:
+    """The story's latest version read back (None when it has none), and kept as the one this
+    process knows: an add that follows compares its version with it (``_changes``) without
+    reading it back again (``crosswire watch`` reads it at start, to say what its first add
+    changes)."""
+    global _last_saved
+    latest = store.latest(story)
+    stored = store.version(story, latest[0]) if latest else None  # (that one, whatever comes since)
+    if latest is None or stored is None:
+        return None
+    dossier = from_dict(stored, f"{story} (stored)")
+    if latest[1] is not None:  # (a version stored before versions had tokens cannot be named)
+        _last_saved = (story, latest[0], latest[1], dossier)
+    return dossier
 
 
 def _changes(store: Store, story: str, dossier: Dossier, read_back: bool) -> Changes | None:

@@ -17,11 +17,10 @@ from typing import Any
 
 from crosswire.errors import StoreError
 from crosswire.models import Dossier, Skipped
-from crosswire.output.json import from_dict
 from crosswire.settings import Settings
 from crosswire.stages.ingest import list_files, printable, read_bytes
 from crosswire.stories.diff import diff
-from crosswire.stories.service import AddResult, add_to_story, check_story_name
+from crosswire.stories.service import AddResult, add_to_story, check_story_name, latest_dossier
 from crosswire.stories.store import Store
 
 SHOWN = 5  # new conflicts, and claims whose status moved, said after each add (the rest: counted)
@@ -66,8 +65,7 @@ def watch(
     taken: dict[str, _State] = {}  # each file as it was when it was added (or left out)
     said: set[str] = set()  # the problems of the look before
     adds: list[Added] = []
-    stored = store.version(story)  # (what the first add is compared with)
-    last: Dossier | None = from_dict(stored, f"{story} (stored)") if stored else None
+    last = latest_dossier(store, story)  # (what the first add is compared with)
     look = 0
     while True:
         now, walked = _files(folder)
