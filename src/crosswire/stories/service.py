@@ -295,7 +295,8 @@ _remembered: dict[Any, Any] = {}  # what the latest add read back from a store, 
 _memos_of: str | None = None  # the story whose analysis the stages' memos hold
 _adds_kept = 0  # adds whose objects were kept out of the collector's sight (``_keep_story``)
 _kept_json = KeptJSON()  # the JSON of what the latest version this process stored holds
-# The latest version this process stored: its story, number and token, and its dossier.
+# The latest version this process stored or read back (``latest_dossier``): its story, number and
+# token, and its dossier.
 _last_saved: tuple[str, int, str, Dossier] | None = None
 
 
