@@ -334,7 +334,7 @@ def _timeline(dossier: Dossier, sources: list[dict[str, Any]], numbers: dict[str
     days = sorted(date.fromisoformat(t.date) for t in entries)
     centre = days[len(days) // 2]
     near = [t for t in entries if abs((date.fromisoformat(t.date) - centre).days) <= STORY_WINDOW_DAYS]
-    drawn = {id(t) for t in near}  # (a list compared whole entries: 0.5 s for 8,000 of them)
+    drawn = {id(t) for t in near}  # (a list compared whole entries: 0.2 s for 8,000 of them)
     context = [t for t in dossier.timeline if id(t) not in drawn]
     first = min(date.fromisoformat(t.date) for t in near)
     last = max(date.fromisoformat(t.date) for t in near)
