@@ -131,11 +131,8 @@ class Site:
         if not found:
             raise HTTPException(404, f"no story {name!r}" + (f" version {number}" if number else ""))
         shown = found[0]
-        title, nav = f"{name} v{shown.number}", _nav(name, versions)
-        html = self.pages.get(
-            ("dossier", name, shown, len(versions)),
-            lambda: dossier_html(self.load(name, shown.number), title, nav),
-        )
+        key, title, nav = _dossier_view(name, shown, versions)
+        html = self.pages.get(key, lambda: dossier_html(self.load(name, shown.number), title, nav))
         response = HTMLResponse(html)
         response.headers["content-security-policy"] = f"{CSP}; script-src '{SCRIPT_HASH}'"
         return response
@@ -156,16 +153,12 @@ class Site:
                 versions = store.versions(name)
             if not versions or versions[-1].number != result.version:
                 return
-            shown = versions[-1]
             # Pages of the story's earlier states (their keys count fewer versions) can no longer
             # be asked for: let go of them first.
             self.pages.drop(lambda key: key[1:2] == (name,) and _stale(key, versions))
-            title, nav = f"{name} v{shown.number}", _nav(name, versions)
+            key, title, nav = _dossier_view(name, versions[-1], versions)
             drawn = self.drawing[name] = threading.Event()  # (from now on, not while queued)
-            self.pages.get(
-                ("dossier", name, shown, len(versions)),
-                lambda: dossier_page(dossier, version(), title, nav),
-            )
+            self.pages.get(key, lambda: dossier_page(dossier, version(), title, nav))
         except Exception:  # noqa: BLE001 (the page is drawn when asked for, as before)
             LOG.exception("could not draw the new page of story %r ahead of its view", name)
         finally:
@@ -294,14 +287,18 @@ def _stale(key: tuple[Any, ...], versions: list[VersionInfo]) -> bool:
     return kind == "json" and key[2] != versions[-1]
 
 
-def _nav(name: str, versions: list[VersionInfo]) -> tuple[tuple[str, str], ...]:
-    """The links above a story's page."""
-    return (
+def _dossier_view(
+    name: str, shown: VersionInfo, versions: list[VersionInfo]
+) -> tuple[tuple[Any, ...], str, tuple[tuple[str, str], ...]]:
+    """A version's page as ``Site.dossier`` serves it and ``Site.prerender`` draws it ahead: its key
+    in the page cache, its title and the links above it."""
+    nav = (
         ("All stories", "/"),
         (f"Versions ({len(versions)})", url(name, "versions")),
         ("JSON", url(name) + ".json"),
         ("Add documents", url(name, "upload")),
     )
+    return ("dossier", name, shown, len(versions)), f"{name} v{shown.number}", nav
 
 
 # The route table: a story's path names a view (``pages.parse_route``); each view is one Site method.
