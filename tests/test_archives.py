@@ -13,6 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crosswire.analysis.pipeline import analyze
+from crosswire.models import Skipped
 from crosswire.stages.ingest import read_named
 
 
@@ -77,12 +78,16 @@ def test_archives_a_feed_saved_again_with_an_entry_more_brings_only_that_entry(
         assert [(e.source, e.reason) for e in each.errors] == [(left, said)]
 
 
-def _warc(pages: list[tuple[str, str, str, bytes]]) -> bytes:
+def _warc(pages: list[tuple[str, str, str, bytes]], gzip: bool = True, more: tuple = ()) -> bytes:
+    """A web archive of responses (address, content type, status, body); ``more``: headers each
+    response has besides its content type."""
     buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
+    writer = WARCWriter(buffer, gzip=gzip)
     for url, kind, status, body in pages:
-        headers = StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+        headers = StatusAndHeaders(status, [("Content-Type", kind), *more], protocol="HTTP/1.1")
+        payload = io.BytesIO(body)
+        record = writer.create_warc_record(url, "response", payload=payload, http_headers=headers)
+        writer.write_record(record)
     return buffer.getvalue()
 
 
@@ -124,3 +129,162 @@ def test_archives_files_that_only_look_like_archives_are_refused_with_the_reason
     assert "only as a web archive (.warc.gz)" in reasons["notes.gz"]
     assert reasons["page.xml"].startswith("not a readable RSS or Atom feed")
     assert "empty" in reasons["empty.warc"]
+
+
+def _pages(count: int = 3) -> list[tuple[str, str, str, bytes]]:
+    """An archive's records: HTML pages with a picture between each two (a record passed over)."""
+    pages: list[tuple[str, str, str, bytes]] = []
+    for n in range(count):
+        body = f"<html><body><p>Page {n}. {'The ferry ran late again. ' * 40}</p></body></html>"
+        url = f"https://coast.example/{n}"
+        pages.append((url, "text/html", "200 OK", body.encode()))
+        pages.append((f"{url}.png", "image/png", "200 OK", bytes(range(256)) * 8))
+    return pages
+
+
+def _plain_warc(pages: list[tuple[str, str, str, bytes]]) -> bytes:
+    return _warc(pages, gzip=False)
+
+
+def _record_ends(archive: bytes) -> set[int]:
+    """Where an archive can be cut with every record before the cut whole: at each record's end,
+    and in the blank lines after one."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    records = ArchiveIterator(io.BytesIO(archive))
+    ends = set()
+    for _ in records:
+        ends.add(records.get_record_offset() + records.get_record_length())
+    return {end + extra for end in ends for extra in range(5)}
+
+
+def test_archives_a_warc_cut_anywhere_keeps_the_pages_before_the_cut_and_says_where():
+    # Cut inside a record's headers, inside a page, inside a picture passed over or between two
+    # gzip members: no cut stops the batch, and only a cut at a record's end goes unsaid (nothing
+    # then tells an archive cut there from a whole one). Before, a cut in the headers raised out
+    # of warcio and stopped every command, and a cut in a picture dropped later pages unsaid.
+    for archive, name in ((_warc(_pages()), "x.warc.gz"), (_plain_warc(_pages()), "x.warc")):
+        whole = [i.source for i in read_named([(name, archive)])]
+        assert whole == [f"{name}:1", f"{name}:3", f"{name}:5"]
+        ends = _record_ends(archive)
+        for cut in range(1, len(archive), 11):
+            after = ("z.txt", b"After the archive. " * 30)
+            items = list(read_named([(name, archive[:cut]), after]))
+            pages = [i.source for i in items if not isinstance(i, Skipped)]
+            said = [i.reason for i in items if isinstance(i, Skipped)]
+            assert pages[-1] == "z.txt" and pages[:-1] == whole[: len(pages) - 1], (name, cut)
+            assert cut in ends or any("cut short" in reason for reason in said), (name, cut, said)
+
+
+def test_archives_files_that_are_not_web_archives_say_so():
+    notes = ("notes.warc", b"hello, this is not an archive\n" * 5)
+    items = list(read_named([notes, ("noise.warc.gz", b"\x1f\x8b" + bytes(200))]))
+    said = "not a web archive: it does not open on a WARC record ('WARC/1.0' and its headers)"
+    assert [(i.source, i.reason) for i in items] == [
+        ("noise.warc.gz:1", said),
+        ("notes.warc:1", said),
+    ]
+
+
+def test_archives_a_page_is_read_in_the_character_set_its_headers_or_its_head_declare():
+    # Legacy Cyrillic pages: mostly Latin letters, so without the declaration they were read as
+    # Windows-1252 ("Ïóòèí" for "Путин").
+    text = "<p>The mayor of Orlevo met Путин and Вагнер envoys about the ferry.</p>" * 5
+    page = f"<html><head><title>Talks</title></head><body>{text}</body></html>".encode("cp1251")
+    meta = b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    declared = page.replace(b"<head>", b"<head>" + meta)
+    kind = "text/html; charset=windows-1251"
+    archive = _warc([("https://coast.example/a", kind, "200 OK", page)])
+    for name, data in (("crawl.warc.gz", archive), ("talks.html", declared)):
+        [document] = list(read_named([(name, data)]))
+        assert "Путин" in document.text and "Вагнер" in document.text, name
+    # A page that declares a set it is not written in, or one that does not exist: as before.
+    utf8 = declared.decode("cp1251").encode("utf-8")
+    bogus = declared.replace(b"windows-1251", b"x-no-such-set")
+    assert "Путин" in next(read_named([("talks.html", utf8)])).text
+    assert "Ïóòèí" in next(read_named([("talks.html", bogus)])).text
+
+
+def test_archives_a_page_too_large_once_decompressed_is_reported_not_read_whole():
+    import gzip
+
+    bomb = gzip.compress(b"<html><body><p>" + b" " * 200_000 + b"</p></body></html>")
+    zipped = (("Content-Encoding", "gzip"),)
+    archive = _warc([("https://x.example/", "text/html", "200 OK", bomb)], more=zipped)
+    [item] = list(read_named([("bomb.warc.gz", archive)], max_bytes=50_000))
+    assert isinstance(item, Skipped)
+    assert item.reason == "record 1's page is over the 50,000-byte limit once decompressed"
+
+
+def test_archives_a_reader_that_fails_costs_its_file_only(monkeypatch):
+    # A failure inside a library, on input it does not expect, is the file's error; the rest is read.
+    from crosswire.stages import ingest
+
+    def broken(data, max_bytes):  # type: ignore[no-untyped-def]
+        raise AttributeError("'NoneType' object has no attribute 'startswith'")
+        yield
+
+    monkeypatch.setattr(ingest, "warc_records", broken)
+    text = ("b.txt", b"The ferry ran late again today. " * 10)
+    items = list(read_named([("a.warc", b"WARC/1.0\r\n"), text]))
+    assert isinstance(items[0], Skipped) and items[0].source == "a.warc"
+    assert items[0].reason.startswith("reading this file failed inside crosswire (AttributeError:")
+    assert [i.source for i in items[1:]] == ["b.txt"]
+
+
+def test_archives_feed_text_is_read_as_its_type_says():
+    # An RSS description of escaped HTML without tags kept "&amp;" and "&#8217;" (and ";" ended a
+    # sentence there); an Atom text construct of type "text" lost "<Orlevo>" as a tag.
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel>'
+        b"<title>Coast &lt;i&gt;Courier&lt;/i&gt;</title>"
+        b"<item><title>Ferry &amp;amp; port</title><guid>id-2</guid><description>"
+        b"The port&amp;#8217;s ferry &amp;amp; its crew went back to work on Tuesday."
+        b'</description></item><item><title>No text</title><guid isPermaLink="false">id-3</guid>'
+        b"</item></channel></rss>"
+    )
+    first, empty = list(read_named([("coast.rss", rss)]))
+    assert first.text == "The port’s ferry & its crew went back to work on Tuesday."
+    meta = (first.meta_title, first.meta_outlet, first.meta_url)
+    assert meta == ("Ferry & port", "Coast Courier", None)
+    assert isinstance(empty, Skipped)
+    assert empty.reason == "entry 2 carries no text (no content, no summary)"
+    atom = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Desk</title>'
+        b'<entry><title type="html">&lt;b&gt;Talks&lt;/b&gt; resume</title><id>urn:1</id>'
+        b'<updated>2025-03-18T09:00:00Z</updated><content type="text">'
+        b"3 &lt; 5 boats sailed while &lt;Orlevo&gt; said x &amp;amp; y.</content></entry></feed>"
+    )
+    [entry] = list(read_named([("desk.atom", atom)]))
+    assert entry.text == "3 < 5 boats sailed while <Orlevo> said x &amp; y."
+    assert entry.meta_title == "Talks resume"
+
+
+def test_archives_a_feed_cut_short_says_so_and_keeps_its_entries_before():
+    feed = _feed()
+    items = list(read_named([("coast.rss", feed[: len(feed) * 2 // 3])]))
+    said = [i.reason for i in items if isinstance(i, Skipped)]
+    cut = "the feed is cut short or malformed (SAXParseException"
+    assert any(reason.startswith(cut) for reason in said)
+    assert "coast.rss:1" in [i.source for i in items if not isinstance(i, Skipped)]
+
+
+def test_archives_a_feed_or_an_archive_piped_in_is_read_as_one(monkeypatch):
+    # Piped to '-', a feed was one document of raw markup titled '<?xml version="1.0"?>', and a web
+    # archive one of WARC headers.
+    import sys
+    import types
+
+    from crosswire.stages.ingest import read
+
+    page = f"<html><body>{_html('wire_report.txt')}</body></html>".encode()
+    archive = _warc([("https://coast.example/ferry", "text/html", "200 OK", page)])
+    prose = b"The ferry ran late again on Tuesday. " * 10
+    for data, title in ((_feed(), "Ferry strike ends"), (archive, None)):
+        monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(data)))
+        first = next(read(["-"]))
+        assert (first.source, first.meta_title) == ("<stdin>:1", title)
+        assert first.meta_url == "https://coast.example/ferry"
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(prose)))
+    [text] = list(read(["-"]))
+    assert (text.source, text.format) == ("<stdin>", "text")

@@ -191,6 +191,22 @@ def test_cli_first_hour_a_pile_of_nothing_readable_says_why_and_keeps_the_storie
     assert code == 1 and not (tmp_path / "new").exists()  # folders it made for nothing are taken away
 
 
+def test_cli_first_hour_a_stories_folder_run_again_holds_this_runs_only(tmp_path, capsys, use_nlp):
+    # A folder written by an earlier run kept that run's story files beside an index that no longer
+    # listed them; and the file names given to --json, --md and --html were passed over unsaid.
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("story-0009.json", "story-0001.md", "dossiers.parquet", "notes.txt"):
+        (out / name).write_text("earlier", encoding="utf-8")
+    code, _, err = _run(capsys, "analyze", str(SAMPLE), "--stories", str(out), "--json", "all.json")
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["dossiers.jsonl", "index.json", "notes.txt", "story-0001.json"]
+    assert f"  took out 3 file(s) an earlier run had written to {out}/" in err.splitlines()
+    assert "so the file names of --json all.json are not used" in err
+    assert not (tmp_path / "all.json").exists()
+
+
 def test_cli_first_hour_a_pile_with_a_copy_says_it_and_exits_0(tmp_path, capsys, use_nlp):
     # A copy read once is said (in the index with its stage, and on the terminal), and no failure.
     pile = tmp_path / "pile"

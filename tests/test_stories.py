@@ -493,3 +493,90 @@ def test_stories_a_version_read_back_is_what_the_next_add_compares_with(tmp_path
     assert read == [] and result.dossier is not None
     kept = VersionChanges.from_dict(store.changes("levy")[2])
     assert kept == VersionChanges.of(diff(before, result.dossier))
+
+
+def test_stories_a_binary_file_is_not_stored_by_an_add(tmp_path):
+    # `crosswire add junk.txt` stored the file, made a version equal to the last, and every later
+    # add said it failed again; an upload was already refused this way.
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 40)
+    files, errors = collect_files([str(junk), str(SAMPLE / "breaking.txt")], 1_000_000)
+    assert [name for name, _ in files] == ["breaking.txt"]
+    said = "looks binary, not a .txt text file; not stored"
+    assert [(e.source, e.reason) for e in errors] == [(str(junk), said)]
+
+
+def test_stories_a_stored_file_still_failing_is_said_in_a_line(tmp_path, capsys, monkeypatch, nlp):
+    # Each later add printed every earlier failure again and exited 1, though its own files were
+    # fine; now it names them in one line with how to take one out, and exits 0.
+    import crosswire.analysis.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "load_pipeline", lambda name: nlp)
+    short = tmp_path / "short.txt"
+    short.write_text("Ferry late.", encoding="utf-8")
+    db = str(tmp_path / "c d.db")
+    first = [str(short), str(SAMPLE / "breaking.txt")]
+    assert cli.main(["add", *first, "--story", "levy", "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert "added 2 document(s) (short.txt, breaking.txt)" in err
+    assert "skipped levy/short.txt: only 2 words" in err
+    assert cli.main(["add", str(SAMPLE / "wire_report.txt"), "--story", "levy", "--db", db]) == 0
+    err = capsys.readouterr().err
+    assert "skipped" not in err and "added 1 document(s) (wire_report.txt)" in err
+    remove = f"`crosswire remove NAME --story levy --db '{db}'` takes one out"
+    assert f"  still failing, stored earlier: short.txt; {remove}" in err.splitlines()
+    assert cli.main(["remove", "short.txt", "--story", "levy", "--db", db]) == 0
+    assert "still failing" not in capsys.readouterr().err
+
+
+def test_stories_add_without_a_story_puts_a_web_archive_with_its_story(tmp_path, nlp):
+    # A stored .warc.gz was read as ".gz" when files were sorted into stories: its pages were not
+    # compared with, and a new .warc.gz was refused ("unpack it first").
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from crosswire.stories.service import add_to_pile
+
+    def archive(name: str) -> bytes:
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        paragraphs = (SAMPLE / name).read_text(encoding="utf-8").split("\n\n")
+        page = "".join(f"<p>{p}</p>" for p in paragraphs)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        body = io.BytesIO(f"<html><body>{page}</body></html>".encode())
+        url = "https://coast.example/"
+        record = writer.create_warc_record(url, "response", payload=body, http_headers=headers)
+        writer.write_record(record)
+        return buffer.getvalue()
+
+    store = open_store(tmp_path / "s.db")
+    stored = [("wire.warc.gz", archive("wire_report.txt"))]
+    add_to_story(store, "harbour", stored, SETTINGS, nlp=nlp)
+    later = [("breaking.warc.gz", archive("breaking.txt"))]
+    [result], errors = add_to_pile(store, later, SETTINGS, nlp=nlp)
+    assert not errors and (result.story, result.added) == ("harbour", ("breaking.warc.gz",))
+
+
+def test_stories_diff_says_the_documents_taken_out_and_the_claims_gone_with_them(tmp_path, nlp):
+    from crosswire.stories.diff import VersionChanges, describe
+    from crosswire.stories.service import remove_from_story
+
+    store = open_store(tmp_path / "s.db")
+    files, _ = collect_files([str(SAMPLE / "breaking.txt"), str(SAMPLE / "wire_report.txt")], 10**6)
+    before = add_to_story(store, "levy", files, SETTINGS, nlp=nlp).dossier
+    after = remove_from_story(store, "levy", ["breaking.txt"], SETTINGS, nlp=nlp).dossier
+    assert before is not None and after is not None
+    change = diff(before, after)
+    assert change.gone_documents == ("breaking",) and not change.empty
+    gone = {c.id for c in change.gone_claims}
+    assert gone and {m.doc for c in change.gone_claims for m in c.mentions} == {"breaking"}
+    lines = describe(change)
+    assert "documents taken out: breaking" in lines
+    assert f"claims no longer found: {len(gone)}" in lines
+    kept = VersionChanges.of(change)
+    assert VersionChanges.from_dict(kept.to_dict()) == kept and kept.gone_claims == len(gone)
+    # What a version kept before these fields existed reads as none taken out.
+    older = {k: v for k, v in kept.to_dict().items() if k not in ("gone_documents", "gone_claims")}
+    assert VersionChanges.from_dict(older).gone_documents == ()

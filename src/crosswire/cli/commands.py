@@ -8,9 +8,11 @@ import argparse
 import contextlib
 import json
 import os
+import re
+import shlex
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,15 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     from crosswire.output.shards import ShardWriter, check_format
 
     check_format(args.shard_format)  # before hours of analysis, not after
+    flags = ("--json", "--md", "--html")
+    unused = [f"{flag} {target}" for flag in flags if (target := getattr(args, flag[2:]))]
+    if unused and not args.quiet:
+        print(
+            f"crosswire: with --stories every story is written into {out}/ (story-N.json, and "
+            "story-N.md and .html when --md and --html are given), so the file names of "
+            f"{', '.join(unused)} are not used",
+            file=sys.stderr,
+        )
     created = [p for p in (out, *out.parents) if not p.exists()]  # what to take away if nothing is written
     out.mkdir(parents=True, exist_ok=True)
     # Each story is written as soon as it is reconciled, and let go: a pile's dossiers are never all held.
@@ -129,6 +140,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
     failed = 0  # of the errors, inputs that failed (the rest: copies read once)
     documents = 0
     shard: ShardWriter | None = None  # every dossier again in one file, for shared storage
+    written: set[str] = set()  # the story files this run wrote
     try:
         for story, dossier in results:
             errors += [_entry(e) for e in dossier.errors]
@@ -137,15 +149,16 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
                 continue
             if shard is None:
                 shard = ShardWriter(out, args.shard_format)
+                written.add(shard.path.name)
             documents += len(story.documents)
-            _write_into(out, f"{story.id}.json", to_json(dossier, version()))
+            _write_into(out, f"{story.id}.json", to_json(dossier, version()), written)
             shard.write(story.id, story.label, story.documents, dossier, version())
             if args.md:
-                _write_into(out, f"{story.id}.md", to_markdown(dossier))
+                _write_into(out, f"{story.id}.md", to_markdown(dossier), written)
             if args.html:
                 from crosswire.output.html import to_html
 
-                _write_into(out, f"{story.id}.html", to_html(dossier, version()))
+                _write_into(out, f"{story.id}.html", to_html(dossier, version()), written)
             index.add(
                 {
                     "story": story.id,
@@ -170,6 +183,7 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         return 1
     shard.close()
     stories = index.write(out / "index.json", errors)
+    stale = _earlier_dossiers(out, written)
     if not args.quiet:
         notes = len(errors) - failed
         copies = f", {notes} note(s) of copies read once" if notes else ""
@@ -180,7 +194,27 @@ def _analyze_pile(paths: list[str], settings: Any, out: Path, args: argparse.Nam
         )
         for error in errors:
             print(f"  {_said(error)} {error['source']}: {error['reason']}", file=sys.stderr)
+        if stale:
+            said = f"  took out {stale} file(s) an earlier run had written to {out}/"
+            print(said, file=sys.stderr)
     return 1 if failed else 0
+
+
+# The files ``--stories`` writes: a dossier per story, and the shard of them all.
+_STORY_FILE = re.compile(r"story-\d{4,}\.(?:json|md|html)|dossiers\.(?:jsonl|parquet)")
+
+
+def _earlier_dossiers(out: Path, written: set[str]) -> int:
+    """Take out the story files an earlier ``--stories`` run wrote to ``out`` that this run did not
+    write again (``index.json`` lists this run's stories only, and a reader of the folder would take
+    them for this run's); how many."""
+    taken = 0
+    for name in os.listdir(out):
+        if _STORY_FILE.fullmatch(name) and name not in written:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(out, name))
+                taken += 1
+    return taken
 
 
 def _said(entry: dict[str, str]) -> str:
@@ -193,10 +227,12 @@ def _entry(error: Any) -> dict[str, str]:
     return {"source": error.source, "stage": error.stage, "reason": error.reason}
 
 
-def _write_into(folder: Path, name: str, text: str) -> None:
-    """``text`` written to ``name`` in ``folder``, joined as strings (see ``ingest._file_name``)."""
+def _write_into(folder: Path, name: str, text: str, written: set[str]) -> None:
+    """``text`` written to ``name`` in ``folder`` (joined as strings: see
+    ``ingest._file_name``), and ``name`` added to ``written``."""
     with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
         file.write(text)
+    written.add(name)
 
 
 class _StoryIndex:
@@ -261,13 +297,41 @@ def _add(args: argparse.Namespace) -> int:
         else:
             resumed = f" (and analysed {len(result.resumed)} stored by an interrupted add)" if result.resumed else ""
             print(
-                f"story {result.story!r}: added {len(result.added)} document(s){resumed}; version {result.version} "
-                f"saved in {args.db}{_reused(result.reuse)}",
+                f"story {result.story!r}: added {_files(result.added)}{resumed}; "
+                f"version {result.version} saved in {args.db}{_reused(result.reuse)}",
                 file=sys.stderr,
             )
-        for skipped in result.said():
-            print(f"  {skipped.line}", file=sys.stderr)
-    return 1 if errors or any(e.failed for r in results for e in r.errors) else 0
+        _say_failures(result, args.db)
+    return 1 if errors or any(e.failed for r in results for e in r.said()) else 0
+
+
+FILES_NAMED = 5  # the files an add names, before "and N more"
+
+
+def _files(names: Sequence[str]) -> str:
+    """How many files an add stored, and which (the names ``crosswire remove`` takes)."""
+    return f"{len(names):,} document(s) ({_names(names)})" if names else "no document"
+
+
+def _names(names: Sequence[str]) -> str:
+    """A few file names, then how many more."""
+    more = f" and {len(names) - FILES_NAMED:,} more" if len(names) > FILES_NAMED else ""
+    return ", ".join(names[:FILES_NAMED]) + more
+
+
+def _say_failures(result: Any, db: str) -> None:
+    """An add's or a removal's errors (``AddResult.said``), then in one line the stored files that
+    earlier adds said fail, with how to take one out."""
+    for skipped in result.said():
+        print(f"  {skipped.line}", file=sys.stderr)
+    failing = result.still_failing()
+    if failing:
+        story, store = shlex.quote(result.story), shlex.quote(db)
+        print(
+            f"  still failing, stored earlier: {_names(failing)}; "
+            f"`crosswire remove NAME --story {story} --db {store}` takes one out",
+            file=sys.stderr,
+        )
 
 
 def _reused(reuse: Any) -> str:
@@ -293,9 +357,8 @@ def _remove(args: argparse.Namespace) -> int:
         f"(earlier versions keep them){_reused(result.reuse)}",
         file=sys.stderr,
     )
-    for skipped in result.said():
-        print(f"  {skipped.line}", file=sys.stderr)
-    return 1 if any(e.failed for e in result.errors) else 0
+    _say_failures(result, args.db)
+    return 0
 
 
 def _diff(args: argparse.Namespace) -> int:

@@ -13,6 +13,8 @@ naming the file in a printable form (``printable``: a newline in a name shows as
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import errno
 import hashlib
 import json
@@ -36,11 +38,19 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 PARQUET_SUFFIXES = {".parquet"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 WARC_SUFFIXES = {".warc", ".gz"}  # ".gz" only as ".warc.gz"
+# What a folder's walk takes, by ``suffix_of``: a .gz only as a .warc.gz (a stray backup.txt.gz is
+# passed over, as a .pdf is; named on its own, it is refused with the reason).
+SUPPORTED_NAMES = {*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES, *PARQUET_SUFFIXES}
+SUPPORTED_NAMES |= {*FEED_SUFFIXES, ".warc", ".warc.gz"}
 BINARY_SUFFIXES = PARQUET_SUFFIXES | WARC_SUFFIXES  # binary by nature: no binary-content check
 SUPPORTED = sorted({*TEXT_SUFFIXES, *HTML_SUFFIXES, *JSONL_SUFFIXES, *PARQUET_SUFFIXES, *FEED_SUFFIXES, *WARC_SUFFIXES})
 _BINARY_SNIFF = 4096
 _MAX_STRAY_NULS = 2  # a NUL or two pasted into a text file; binary data has many
 _MAX_ACCENTED_SHARE = 0.2
+_FEED_SNIFF = 1024  # bytes of piped input searched for a feed's root element
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)\b")
+_CHARSET_SNIFF = 4096  # bytes of a page's head searched for the character set it declares
+_META_CHARSET = re.compile(rb"(?i)<meta[^>]{0,200}?charset\s*=\s*[\"']?\s*([\w.:-]{1,40})")
 _MAX_CONTROL_SHARE = 0.01  # text has next to no control characters; binary data decoded as text has many
 _STRAY_BYTES = re.compile(r"[\udc80-\udcff]+")
 # Unicode's control characters (category Cc: U+0000-001F, U+007F-009F) other than the whitespace ones.
@@ -128,7 +138,7 @@ def unique_ids(
 def _read_one(source: str, max_bytes: int, listing: Listing) -> Iterator[RawDocument | Skipped]:
     if source == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
-        yield from _from_bytes(data, "<stdin>", None, "text", max_bytes)
+        yield from _guarded("<stdin>", _piped(data, max_bytes))
         return
     path = Path(source)
     try:
@@ -222,7 +232,7 @@ def _list_names(folder: str | Path) -> tuple[list[str], list[Skipped]]:
         walked[key] = directory
         for entry in entries:
             path = Path(entry.path)
-            supported = path.suffix.lower() in SUPPORTED
+            supported = suffix_of(entry.name) in SUPPORTED_NAMES  # (a .gz only as a .warc.gz, here)
             try:
                 mode = entry.stat().st_mode  # follows links
             except OSError as exc:
@@ -309,6 +319,13 @@ def _read_file(path: str | Path, max_bytes: int) -> Iterator[RawDocument | Skipp
     yield from _read_data(printable(path), data, max_bytes)
 
 
+def suffix_of(name: str) -> str:
+    """The suffix a file is read by, lower-cased: ".warc.gz" for a gzipped web archive, else its
+    last suffix ("" for none)."""
+    lowered = _file_name(name).lower()
+    return ".warc.gz" if lowered.endswith(".warc.gz") else _stem_and_suffix(lowered)[1]
+
+
 def _stem_and_suffix(path: str) -> tuple[str, str]:
     """``PurePath(path).stem`` and ``.suffix`` ("a/b.tar.gz": "b.tar", ".gz"), without a path."""
     name = _file_name(path)
@@ -332,6 +349,26 @@ def _file_name(path: str) -> str:
 
 def _read_data(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     """One file's bytes, read by the suffix of its ``name`` (a path, or a stored story's file name)."""
+    return _guarded(name, _read_format(name, data, max_bytes))
+
+
+def _guarded(name: str, items: Iterator[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
+    """``items`` (one input's documents), a failure inside the reading (a bug, or a library's on
+    input it does not expect) made that input's error after the documents read before it: the other
+    inputs are read, and a stored story that holds the input can still be analysed."""
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001 (one file must not sink the batch, or a stored story)
+        yield Skipped(
+            name,
+            "ingest",
+            f"reading this file failed inside crosswire ({type(exc).__name__}: "
+            f"{str(exc)[:200]}); the other files were read. This is a bug in crosswire: please "
+            "report it with this file",
+        )
+
+
+def _read_format(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument | Skipped]:
     stem, suffix = _stem_and_suffix(name)
     suffix = suffix.lower()
     if suffix not in SUPPORTED:
@@ -351,10 +388,28 @@ def _read_data(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument |
         if not name.lower().endswith((".warc", ".warc.gz")):
             yield Skipped(name, "ingest", "a .gz file is read only as a web archive (.warc.gz); unpack it first")
             return
-        yield from _warc(data, name, printable(_file_name(name).split(".")[0]))
+        yield from _warc(data, name, printable(_file_name(name).split(".")[0]), max_bytes)
         return
     fmt = "html" if suffix in HTML_SUFFIXES else "jsonl" if suffix in JSONL_SUFFIXES else TEXT_SUFFIXES[suffix]
     yield from _from_bytes(data, name, printable(stem), fmt, max_bytes)
+
+
+def _piped(data: bytes, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    """What was piped in, read as its first bytes tell: a web archive (WARC, or gzip, read only as a
+    .warc.gz), an RSS or Atom feed, else text (an HTML page is told once it is decoded)."""
+    source = "<stdin>"
+    head = data[:_FEED_SNIFF].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    feed = head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf")) and bool(_FEED_ROOT.search(head))
+    if not (data.startswith((b"\x1f\x8b", b"WARC/")) or feed):
+        yield from _from_bytes(data, source, None, "text", max_bytes)
+        return
+    problem = _size_problem(data, source, max_bytes)
+    if problem:
+        yield problem
+    elif feed:
+        yield from _feed(data, source, "stdin")
+    else:
+        yield from _warc(data, source, "stdin", max_bytes)
 
 
 def _unsupported(name: str) -> Skipped:
@@ -379,7 +434,8 @@ def _from_bytes(
         yield problem
         return
     # A feed with one corrupt line (a NUL byte in it) is still a feed: its other lines are read.
-    text = decode(data, nul_means_binary=fmt != "jsonl")
+    declared = declared_charset(data) if fmt == "html" or stem is None else None
+    text = decode(data, nul_means_binary=fmt != "jsonl", declared=declared)
     if text is None:
         yield Skipped(
             source,
@@ -410,8 +466,9 @@ def looks_binary(data: bytes) -> bool:
     return data[:_BINARY_SNIFF].count(b"\x00") > _MAX_STRAY_NULS
 
 
-def decode(data: bytes, nul_means_binary: bool = True) -> str | None:
-    """Decode bytes as UTF-16/32 when they open on a byte-order mark, else as UTF-8, else as the charset
+def decode(data: bytes, nul_means_binary: bool = True, declared: str | None = None) -> str | None:
+    """Decode bytes as UTF-16/32 when they open on a byte-order mark, else as UTF-8, else in the
+    character set a page or its headers ``declared`` (when it reads them), else as the charset
     charset-normalizer finds; None for binary data. A stray NUL or two in a text file is dropped."""
     bom = _unicode_bom(data)
     if bom:
@@ -421,12 +478,19 @@ def decode(data: bytes, nul_means_binary: bool = True) -> str | None:
             return None
     if nul_means_binary and looks_binary(data):
         return None
-    text = _decode(data)
+    text = _decode(data, declared)
     if text is not None and nul_means_binary:
         text = text.replace("\x00", "")
     if text is None or _control_share(text) > _MAX_CONTROL_SHARE:
         return None
     return text
+
+
+def declared_charset(page: bytes) -> str | None:
+    """The character set an HTML page declares in its head (``<meta charset>`` or an ``http-equiv``
+    content type), None when it declares none."""
+    found = _META_CHARSET.search(page[:_CHARSET_SNIFF])
+    return found.group(1).decode("ascii") if found else None
 
 
 def _unicode_bom(data: bytes) -> str | None:
@@ -438,7 +502,7 @@ def _unicode_bom(data: bytes) -> str | None:
     return None
 
 
-def _decode(data: bytes) -> str | None:
+def _decode(data: bytes, declared: str | None = None) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -446,6 +510,10 @@ def _decode(data: bytes) -> str | None:
     mixed = _mostly_utf8(data)
     if mixed is not None:
         return mixed
+    codec = _codec(declared) if declared else None
+    if codec:
+        with contextlib.suppress(UnicodeDecodeError):
+            return data.decode(codec)
     # Western pages that are not UTF-8 are nearly always Windows-1252 (the web's default). Take it when it
     # decodes and reads as mostly ASCII letters; otherwise (Cyrillic, Greek, ... codepages) ask the detector.
     try:
@@ -457,6 +525,20 @@ def _decode(data: bytes) -> str | None:
         pass
     best = from_bytes(data).best()
     return None if best is None else str(best)
+
+
+def _codec(declared: str) -> str | None:
+    """The codec to read a page in whose character set is ``declared``, as browsers read it: a page
+    that says Latin-1 or ASCII is Windows-1252; one that says UTF-8, UTF-16 or UTF-32 without
+    being it (UTF-8 and a byte-order mark were tried first), or names no known set, is read as
+    undeclared."""
+    try:
+        name = codecs.lookup(declared).name
+    except LookupError:
+        return None
+    if name.startswith(("utf-8", "utf-16", "utf-32")):
+        return None
+    return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
 
 
 def _mostly_utf8(data: bytes) -> str | None:
@@ -501,24 +583,32 @@ def _feed(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:
     if problem:
         yield Skipped(name, "ingest", problem)
     for number, record in enumerate(records, start=1):
+        if not record["text"]:
+            why = f"entry {number} carries no text (no content, no summary)"
+            yield Skipped(f"{name}:{number}", "ingest", why)
+            continue
         yield from _item(record, f"{name}:{number}", stem, number)
 
 
-def _warc(data: bytes, name: str, stem: str) -> Iterator[RawDocument | Skipped]:
-    """A web archive: one document per HTML page it holds (``name:N``, N the WARC record's number)."""
-    pages = 0
-    for number, record in warc_records(data):
+def _warc(data: bytes, name: str, stem: str, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    """A web archive: one document per HTML page it holds (``name:N``, N the WARC record's number),
+    each read in the character set its headers or its page declare when it is not UTF-8."""
+    pages = problems = 0
+    for number, record in warc_records(data, max_bytes):
         where = f"{name}:{number}"
         if isinstance(record, str):
+            problems += 1
             yield Skipped(where, "ingest", record)
             continue
-        html = decode(record.pop("html_bytes"))
+        body = record.pop("html_bytes")
+        html = decode(body, declared=record.pop("charset") or declared_charset(body))
         if html is None:
+            problems += 1
             yield Skipped(where, "ingest", f"record {number} says HTML but its body is not text")
             continue
         pages += 1
         yield from _item({**record, "html": html}, where, stem, number)
-    if not pages:
+    if not pages and not problems:
         yield Skipped(name, "ingest", "the archive holds no HTML page with status 200 (nothing to read as news)")
 
 

@@ -1,5 +1,6 @@
-"""What changed between two versions of a story's dossier: new claims, claims whose status moved,
-new conflicts and conflicts no longer found (resolved, or their documents taken out). Claims are
+"""What changed between two versions of a story's dossier: documents new and taken out, new claims
+and claims no longer found, claims whose status moved, new conflicts and conflicts no longer found
+(resolved, or their documents taken out). Claims are
 matched across versions by the passages they cite, each a span of a source sentence: a claim's id
 holds only while its first report does (an article published before it that tells the claim gives
 it a new id), and one sentence can carry several claims (until 2026-12-07 they were matched by
@@ -11,7 +12,7 @@ a pipeline that splits clauses otherwise) must not make every claim new."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -33,11 +34,19 @@ class StoryDiff:
     new_conflicts: tuple[Conflict, ...]
     new_documents: tuple[str, ...]
     gone_conflicts: tuple[Conflict, ...] = ()  # in the earlier version, not in the later one
+    gone_documents: tuple[str, ...] = ()  # taken out (ids, as ``new_documents``)
+    gone_claims: tuple[Claim, ...] = ()  # the earlier version's claims the later one does not hold
 
     @property
     def empty(self) -> bool:
         return not (
-            self.new_claims or self.status_changes or self.new_conflicts or self.new_documents or self.gone_conflicts
+            self.new_claims
+            or self.status_changes
+            or self.new_conflicts
+            or self.new_documents
+            or self.gone_conflicts
+            or self.gone_documents
+            or self.gone_claims
         )
 
 
@@ -76,14 +85,20 @@ def _matched(
     return list(found.values())
 
 
+def _indexed(claims: Sequence[Claim]) -> tuple[dict[Passage, Claim], dict[Any, list[Claim]]]:
+    """Claims by each passage they cite, and by each sentence (``_matched``'s indexes)."""
+    by_passage = {_passage(m): claim for claim in claims for m in claim.mentions}
+    by_sentence: dict[Any, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        for m in claim.mentions:
+            by_sentence[_sentence(m)].append(claim)
+    return by_passage, by_sentence
+
+
 def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
     """Compare two dossiers (``before`` may be None for the first version)."""
     old_claims = before.claims if before else ()
-    by_passage = {_passage(m): claim for claim in old_claims for m in claim.mentions}
-    by_sentence: dict[Any, list[Claim]] = defaultdict(list)
-    for claim in old_claims:
-        for m in claim.mentions:
-            by_sentence[_sentence(m)].append(claim)
+    by_passage, by_sentence = _indexed(old_claims)
     new_claims, changes = [], []
     for claim in after.claims:
         matches = _matched(claim, by_passage, by_sentence)
@@ -99,8 +114,22 @@ def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
     new_conflicts = [k for k in after.conflicts if not was.intersection(_conflict_keys(k))]
     gone_conflicts = [k for k in old if not now.intersection(_conflict_keys(k))]
     old_docs = {d.id for d in (before.documents if before else ())}
-    new_docs = tuple(sorted(d.id for d in after.documents if d.id not in old_docs))
-    return StoryDiff(tuple(new_claims), tuple(changes), tuple(new_conflicts), new_docs, tuple(gone_conflicts))
+    now_docs = {d.id for d in after.documents}
+    new_docs = tuple(sorted(now_docs - old_docs))
+    gone_docs = tuple(sorted(old_docs - now_docs))
+    # (a claim of a version before is gone when no claim now cites its passages, or its sentences:
+    # its documents were taken out, or a change of crosswire reads them otherwise)
+    now_passage, now_sentence = _indexed(after.claims) if old_claims else ({}, {})
+    gone_claims = tuple(c for c in old_claims if not _matched(c, now_passage, now_sentence))
+    return StoryDiff(
+        tuple(new_claims),
+        tuple(changes),
+        tuple(new_conflicts),
+        new_docs,
+        tuple(gone_conflicts),
+        gone_docs,
+        gone_claims,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +149,8 @@ class VersionChanges:
     status_changes: tuple[StatusChange, ...]
     new_conflicts: tuple[ConflictNote, ...]
     gone_conflicts: tuple[ConflictNote, ...]
+    gone_documents: tuple[str, ...] = ()  # (kept since 2026-12-07: one kept before reads as none)
+    gone_claims: int = 0
 
     @classmethod
     def of(cls, change: StoryDiff) -> VersionChanges:
@@ -132,6 +163,8 @@ class VersionChanges:
             change.status_changes,
             notes(change.new_conflicts),
             notes(change.gone_conflicts),
+            change.gone_documents,
+            len(change.gone_claims),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -158,6 +191,8 @@ class VersionChanges:
                 tuple(map(moved, data["status_changes"])),
                 tuple(map(note, data["new_conflicts"])),
                 tuple(map(note, data["gone_conflicts"])),
+                tuple(str(d) for d in data.get("gone_documents", ())),
+                int(data.get("gone_claims", 0)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"not a version's changes: {exc}") from exc
@@ -166,10 +201,17 @@ class VersionChanges:
 def describe(change: StoryDiff) -> list[str]:
     """The diff as lines a reader can scan."""
     lines = [f"new documents: {', '.join(change.new_documents) or 'none'}"]
+    if change.gone_documents:
+        lines.append(f"documents taken out: {', '.join(change.gone_documents)}")
     lines.append(f"new claims: {len(change.new_claims)}")
     lines += [f"  + {c.id} [{c.status}] {c.text[:140]}" for c in change.new_claims[:20]]
     if len(change.new_claims) > 20:
         lines.append(f"  ... and {len(change.new_claims) - 20} more")
+    if change.gone_claims:
+        lines.append(f"claims no longer found: {len(change.gone_claims)}")
+        lines += [f"  - {c.id} [{c.status}] {c.text[:140]}" for c in change.gone_claims[:20]]
+        if len(change.gone_claims) > 20:
+            lines.append(f"  ... and {len(change.gone_claims) - 20} more")
     lines.append(f"claims whose status moved: {len(change.status_changes)}")
     lines += [f"  ~ {s.claim} {s.before} -> {s.after}: {s.text[:120]}" for s in change.status_changes]
     lines.append(f"new conflicts: {len(change.new_conflicts)}")

@@ -38,7 +38,7 @@ from crosswire.stages.cluster import ClusterSettings, cluster_stories
 # What a story takes in is also the web app's upload check (the web never imports stages): the
 # suffixes, those binary by nature (Parquet, web archives), the binary-content test, re-exported here.
 from crosswire.stages.ingest import BINARY_SUFFIXES as BINARY_SUFFIXES
-from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes
+from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes, suffix_of
 from crosswire.stages.ingest import looks_binary as looks_binary
 from crosswire.stories.diff import VersionChanges, diff
 from crosswire.stories.store import Changes, Store, StoredDocument
@@ -72,20 +72,28 @@ class AddResult:
     dossier: Dossier | None = None
 
     def said(self) -> tuple[Skipped, ...]:
-        """The errors an add says: every input that failed, and the copies read once among the files
-        it added or read for one of them (an earlier add said the others: a feed saved again and
-        again would repeat a line for every earlier time at every add)."""
+        """The errors an add says: those of the files it added (an input that failed, a copy read
+        once) and the copies it read once for one of them. Stored files that an earlier add said
+        failed, and that each version lists again, are ``still_failing``: a feed saved again and
+        again would repeat a line for every earlier failure at every add."""
+        return tuple(e for e in self.errors if self._new(e))
+
+    def still_failing(self) -> tuple[str, ...]:
+        """The stored files (by the name ``crosswire remove`` takes) that earlier adds said failed,
+        and that still fail: an add says them in one line, with how to take one out."""
+        prefix = f"{self.story}/"
+        failing = (file_of(e.source) for e in self.errors if e.failed and not self._new(e))
+        return tuple(dict.fromkeys(name.removeprefix(prefix) for name in failing))
+
+    def _new(self, error: Skipped) -> bool:
         added = {f"{self.story}/{name}" for name in (*self.added, *self.resumed)}
-
-        def new(error: Skipped) -> bool:
-            return file_of(error.source) in added or any(name in error.reason for name in added)
-
-        return tuple(e for e in self.errors if e.failed or new(e))
+        return file_of(error.source) in added or any(name in error.reason for name in added)
 
 
 def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[InputError]]:
     """Read files (folders walked in name order, link loops not followed) as (file name, bytes); files
-    that are unsupported, too large, not regular or unreadable become errors naming the file."""
+    that are unsupported, too large, binary, not regular or unreadable become errors naming the file
+    (and are not stored)."""
     files, errors = [], []
     for raw in paths:
         path = Path(raw)
@@ -101,6 +109,9 @@ def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str,
             data = read_bytes(file, max_bytes)
             if isinstance(data, Skipped):
                 errors.append(InputError(data.source, data.reason))
+            elif file.suffix.lower() not in BINARY_SUFFIXES and looks_binary(data):  # (as uploads)
+                why = f"looks binary, not a {printable(file.suffix)} text file; not stored"
+                errors.append(InputError(printable(file), why))
             else:
                 files.append((printable(file.name), data))  # a name that is not UTF-8 keeps its bytes as \xff
     return files, errors
@@ -321,12 +332,12 @@ def add_to_pile(
     named: list[tuple[str, bytes]] = []
     for number, info in enumerate(store.stories()):
         for k, document in enumerate(store.documents(info.name)):
-            name = f"stored-{number}/{k:05d}{Path(document.name).suffix.lower()}"
+            name = f"stored-{number}/{k:05d}{suffix_of(document.name)}"
             named.append((name, document.data))
             owner[name] = info.name
     data_of: dict[str, tuple[str, bytes]] = {}
     for index, (original, data) in enumerate(files):
-        name = f"incoming/{index:05d}{Path(original).suffix.lower()}"
+        name = f"incoming/{index:05d}{suffix_of(original)}"
         named.append((name, data))
         owner[name] = None
         data_of[name] = (original, data)
