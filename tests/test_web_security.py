@@ -96,6 +96,7 @@ def test_web_security_too_many_or_no_files(client):
         (". ..txt", "txt"),
         (None, "upload"),
         pytest.param("x" * 500 + ".html", "x" * 115 + ".html", id="long"),
+        pytest.param("x" * 500 + ".WARC.gz", "x" * 112 + ".WARC.gz", id="long web archive"),
     ],
 )
 def test_web_security_safe_file_name(raw, safe):

@@ -28,6 +28,8 @@ def safe_file_name(raw: str | None) -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot:
         stem, suffix = name, ""
+    elif name.lower().endswith(".warc.gz"):  # (a long name cut must keep what it is read as)
+        stem, suffix = name[: -len(".warc.gz")], name[-len("warc.gz") :]
     suffix = suffix[:16]
     stem = stem[: MAX_FILE_NAME_CHARS - len(suffix) - 1] or "upload"
     return f"{stem}.{suffix}" if suffix else stem
