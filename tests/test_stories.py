@@ -580,3 +580,22 @@ def test_stories_diff_says_the_documents_taken_out_and_the_claims_gone_with_them
     # What a version kept before these fields existed reads as none taken out.
     older = {k: v for k, v in kept.to_dict().items() if k not in ("gone_documents", "gone_claims")}
     assert VersionChanges.from_dict(older).gone_documents == ()
+
+
+def test_stories_a_document_taken_out_and_added_again_after_the_newest_was_taken_out(tmp_path, nlp):
+    # The add of a document taken out earlier (its old id) after the story's newest document was
+    # taken out looked older than the removal's version: it was not saved, named that version, and
+    # left the document stored but in no version, with nothing pending to repair it.
+    from crosswire.stories.service import remove_from_story
+
+    store = open_store(tmp_path / "s.db")
+    files = {p.name: (p.name, p.read_bytes()) for p in SAMPLE.iterdir()}
+    for name in ("breaking.txt", "wire_report.txt", "opinion.txt"):
+        add_to_story(store, "levy", [files[name]], SETTINGS, nlp=nlp)
+    remove_from_story(store, "levy", ["wire_report.txt"], SETTINGS, nlp=nlp)
+    removal = remove_from_story(store, "levy", ["opinion.txt"], SETTINGS, nlp=nlp)
+    back = add_to_story(store, "levy", [files["wire_report.txt"]], SETTINGS, nlp=nlp)
+    assert back.version == removal.version + 1 and back.dossier is not None
+    stored = {f"levy/{d.name}" for d in store.documents("levy")}
+    assert {d["source"] for d in store.version("levy")["documents"]} == stored
+    assert len(stored) == 2 and not store.unanalysed("levy")

@@ -155,6 +155,7 @@ def add_to_story(
     pending = store.unanalysed(story)
     if not pending and not added:  # (a removed document added again is back, though stored long ago)
         return AddResult(story, (), None)
+    top = store.top(story)  # (before the documents: a row stored between the reads is not covered)
     documents = store.documents(story)
     if pending:  # (pages to clean: the worker forked to clean them starts warm, here and next time)
         warm_cleaning()
@@ -162,7 +163,10 @@ def add_to_story(
         dossier, reuse = _analyze_documents(store, documents, story, settings, nlp, progress)
         # The analysis covers what it read, not what is stored by the time it is saved: another add
         # may have stored more meanwhile, and those must stay unanalysed for the next add to pick up.
-        covers = max(d.id for d in documents)
+        # It covers the documents taken out up to there too, as a removal's version does: a document
+        # taken out and added again keeps its old id, below the newest taken out, and an analysis
+        # that covered only the documents it read looked older than the removal's version, unsaved.
+        covers = max(top, *(d.id for d in documents))
         number, saved = _store_version(store, story, dossier, covers, read_back)
     hand_back()  # (a desk's process stays up all day: what the analysis freed goes back to the system)
     resumed = tuple(name for name in pending if name not in added)

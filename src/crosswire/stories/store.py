@@ -269,6 +269,14 @@ class Store:
         )
         return [StoredDocument(name, sha, bytes(data), added, id_) for name, sha, data, added, id_ in rows]
 
+    def top(self, story: str) -> int:
+        """The highest document id stored in ``story``, taken-out documents included (0 for none)."""
+        (top,) = self._db.execute(
+            "SELECT COALESCE(MAX(d.id), 0) FROM documents d JOIN stories s ON s.id = d.story_id WHERE s.name = ?",
+            (story,),
+        ).fetchone()
+        return int(top)
+
     def removed_hashes(self, story: str) -> set[str]:
         """The content hashes (SHA-256) of the documents taken out of ``story``."""
         rows = self._db.execute(
