@@ -498,12 +498,15 @@ def test_stories_a_version_read_back_is_what_the_next_add_compares_with(tmp_path
 def test_stories_a_binary_file_is_not_stored_by_an_add(tmp_path):
     # `crosswire add junk.txt` stored the file, made a version equal to the last, and every later
     # add said it failed again; an upload was already refused this way.
-    junk = tmp_path / "junk.txt"
+    junk, spaces = tmp_path / "junk.txt", tmp_path / "spaces.md"
     junk.write_bytes(bytes(range(256)) * 40)
-    files, errors = collect_files([str(junk), str(SAMPLE / "breaking.txt")], 1_000_000)
+    spaces.write_bytes(b" \n\t\n")
+    files, errors = collect_files([str(junk), str(spaces), str(SAMPLE / "breaking.txt")], 1_000_000)
     assert [name for name, _ in files] == ["breaking.txt"]
-    said = "looks binary, not a .txt text file; not stored"
-    assert [(e.source, e.reason) for e in errors] == [(str(junk), said)]
+    assert [(e.source, e.reason) for e in errors] == [
+        (str(junk), "looks binary, not a .txt text file; not stored"),
+        (str(spaces), "the file is empty (or white space only); not stored"),
+    ]
 
 
 def test_stories_a_stored_file_still_failing_is_said_in_a_line(tmp_path, capsys, monkeypatch, nlp):

@@ -149,7 +149,7 @@ def test_watch_stops_on_ctrl_c_with_every_version_kept(tmp_path, nlp, monkeypatc
     inbox.mkdir()
     db = tmp_path / "s.db"
 
-    def interrupted(store, story, *args):
+    def interrupted(store, story, *args, **options):
         store.add_documents(story, [("a.txt", b"stored before the stop")])
         raise KeyboardInterrupt
 
@@ -172,3 +172,32 @@ def test_watch_refuses_a_folder_that_is_not_there_before_loading_a_model(tmp_pat
 def test_watch_refuses_a_look_more_often_than_every_half_second(tmp_path, capsys):
     code = cli.main(["watch", str(tmp_path), "--story", "port", "--every", "0.1"])
     assert code == 2 and "watch_every" in capsys.readouterr().err
+
+
+def test_watch_a_binary_or_empty_file_is_said_once_and_not_stored(tmp_path, nlp):
+    # Upload and `crosswire add` refused them; watch stored them, said "added", then "skipped"
+    # at every version after.
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "wire_report.txt").write_bytes((SAMPLE / "wire_report.txt").read_bytes())
+    (inbox / "junk.txt").write_bytes(bytes(range(256)) * 40)
+    (inbox / "spaces.txt").write_bytes(b"   \n\n  ")
+    store = open_store(tmp_path / "s.db")
+    lines: list[str] = []
+    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 4, _looks([lambda: None] * 4))
+    assert [a.result.version for a in adds] == [1]
+    assert [d.name for d in store.documents("port")] == ["wire_report.txt"]
+    junk = [line for line in lines if "junk.txt" in line]
+    assert junk == [f"  skipped {inbox}/junk.txt: looks binary, not a .txt text file; not stored"]
+    spaces = [line for line in lines if "spaces.txt" in line]
+    assert spaces == [f"  skipped {inbox}/spaces.txt: the file is empty (or white space only); not stored"]
+    store.close()
+
+
+def test_watch_the_diff_it_points_to_runs_as_printed(sample_dossier, monkeypatch):
+    # It printed the story as Python quotes it ("it's $HOME": the shell expands $HOME) and no
+    # --db: as printed, the command failed.
+    monkeypatch.setattr(watching, "SHOWN", 0)  # (the command is printed when lines are left out)
+    empty = replace(sample_dossier, claims=(), conflicts=())
+    lines = watching._changes(empty, sample_dossier, "it's $HOME", "my store.db")
+    assert lines[-1] == "  (all of it: crosswire diff --story 'it'\"'\"'s $HOME' --db 'my store.db')"

@@ -293,3 +293,34 @@ def test_web_an_uploads_page_is_drawn_before_it_is_asked_for(tmp_path, nlp, monk
     assert [(key[2].number, key[3]) for key in kept] == [(2, 2)] and site.drawing == {}
     monkeypatch.undo()
     assert page.text == fresh.get("/stories/levy").text
+
+
+def test_web_an_upload_says_what_it_came_to_on_the_page_it_leads_to(client):
+    # The answer led to the versions page, which said nothing of the upload: not the files stored
+    # (a name taken is stored under another), not the failures, not that nothing was new.
+    story = "said <b>"
+    short = b"Ferry late."
+    first = client.post(
+        "/upload",
+        data={"story": story},
+        files=[("files", ("wire.txt", TEXT, "text/plain")), ("files", ("short.txt", short, "text/plain"))],
+    )
+    assert first.status_code == 200  # (the redirect followed: the versions page)
+    assert "Added 2 document(s): wire.txt, short.txt. Version 1 is the latest." in first.text
+    assert "skipped said &lt;b&gt;/short.txt: only 2 words" in first.text
+    again = client.get(f"/stories/{story}/versions")
+    assert "Added 2 document(s)" not in again.text  # (said once)
+    same = client.post(f"/stories/{story}/upload", files=[("files", ("copy.txt", TEXT, "text/plain"))])
+    assert "Nothing new: the story holds every one of these files; no version was made" in same.text
+    other = b"Dockers said on Tuesday that the harbour strike would end within the week " * 3
+    later = client.post("/upload", data={"story": story}, files=[("files", ("wire.txt", other, "text/plain"))])
+    assert "a story named &#39;said &lt;b&gt;&#39; was stored already: these files were added to it" in later.text
+    assert "Added 1 document(s): wire-" in later.text and "Version 2 is the latest." in later.text
+    assert "still failing, stored earlier: short.txt (the upload page takes them out)" in later.text
+
+
+def test_web_an_upload_of_a_gz_that_is_no_web_archive_is_refused(client):
+    refused = client.post(
+        "/upload", data={"story": "gz"}, files=[("files", ("notes.txt.gz", b"\x1f\x8b\x08 rest", "application/gzip"))]
+    )
+    assert refused.status_code == 415 and "read only as a web archive (.warc.gz)" in refused.text

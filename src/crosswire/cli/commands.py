@@ -295,7 +295,10 @@ def _add(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         else:
-            resumed = f" (and analysed {len(result.resumed)} stored by an interrupted add)" if result.resumed else ""
+            resumed = ""
+            if result.resumed:
+                others = len(result.resumed)
+                resumed = f" (and analysed {others} stored by another add, or one cut off)"
             print(
                 f"story {result.story!r}: added {_files(result.added)}{resumed}; "
                 f"version {result.version} saved in {args.db}{_reused(result.reuse)}",
@@ -494,7 +497,7 @@ def _watch(args: argparse.Namespace) -> int:
         nlp = load_models(settings)
         report(f"crosswire: watching {folder} for story {story!r} in {args.db}")
         report(f"  a look every {settings.watch_every:g} s; press Ctrl-C to stop")
-        watch(store, story, args.folder, settings, nlp, report)
+        watch(store, story, args.folder, settings, nlp, report, db=args.db)
     except KeyboardInterrupt:  # how a watch is stopped (Ctrl-C, or SIGTERM): not a failure
         report("crosswire: stopped; every saved version is intact (the next add ends one cut off)")
     finally:

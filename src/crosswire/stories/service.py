@@ -109,12 +109,23 @@ def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str,
             data = read_bytes(file, max_bytes)
             if isinstance(data, Skipped):
                 errors.append(InputError(data.source, data.reason))
-            elif file.suffix.lower() not in BINARY_SUFFIXES and looks_binary(data):  # (as uploads)
-                why = f"looks binary, not a {printable(file.suffix)} text file; not stored"
+            elif why := refusal(file.name, data):
                 errors.append(InputError(printable(file), why))
             else:
                 files.append((printable(file.name), data))  # a name that is not UTF-8 keeps its bytes as \xff
     return files, errors
+
+
+def refusal(name: str, data: bytes) -> str | None:
+    """Why a file read whole is not stored in a story (None when it is): it is empty, or looks
+    binary though its type is text. `crosswire add` and `watch` refuse these as an upload does: a
+    file stored would fail at every version until taken out."""
+    if not data.strip():
+        return "the file is empty (or white space only); not stored"
+    suffix = printable(Path(name).suffix.lower())
+    if suffix not in BINARY_SUFFIXES and looks_binary(data):
+        return f"looks binary, not a {suffix} text file; not stored"
+    return None
 
 
 def check_story_name(name: str) -> str:

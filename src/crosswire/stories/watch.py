@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import sqlite3
 import time
 from collections.abc import Callable
@@ -20,7 +21,7 @@ from crosswire.models import Dossier, Skipped
 from crosswire.settings import Settings
 from crosswire.stages.ingest import list_files, printable, read_bytes
 from crosswire.stories.diff import diff
-from crosswire.stories.service import AddResult, add_to_story, check_story_name, latest_dossier
+from crosswire.stories.service import AddResult, add_to_story, check_story_name, latest_dossier, refusal
 from crosswire.stories.store import Store
 
 SHOWN = 5  # new conflicts, and claims whose status moved, said after each add (the rest: counted)
@@ -45,11 +46,12 @@ def watch(
     report: Callable[[str], None],
     looks: int | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    db: str | None = None,
 ) -> list[Added]:
     """Look at ``folder`` every ``settings.watch_every`` seconds and add to ``story`` each article
     file whose size and modification time are what they were at the look before (a file still being
     written, or still empty, is left until it settles), until interrupted or, with ``looks``, after
-    that many looks. Returns the adds made.
+    that many looks. Returns the adds made. ``db``: the store's path, for the commands it prints.
 
     What is said goes to ``report``: each add and what it changed since the version before (claims
     new or with a new status, conflicts new or gone), and each problem (a file that cannot be read,
@@ -78,7 +80,7 @@ def watch(
             made, done, refused = _add(store, story, settled, taken, settings, nlp, report)
             for add in made:
                 if add.result.dossier is not None:
-                    for line in _changes(last, add.result.dossier, story):
+                    for line in _changes(last, add.result.dossier, story, db):
                         report(line)
                     last = add.result.dossier
                 # (a watch stays up all day: it keeps the last version's dossier, no other)
@@ -130,13 +132,18 @@ def _add(
             continue
         done.append(path)
         name = printable(os.path.basename(path))
-        if hashlib.sha256(data).hexdigest() in removed:
+        if why := refusal(name, data):  # (said once: tried again only once it changes)
+            report(f"  skipped {printable(path)}: {why}")
+        elif hashlib.sha256(data).hexdigest() in removed:
             report(f"  left out {name}: taken out of the story; `crosswire add` puts it back")
         else:
             if path in taken:
                 report(
-                    f"  {name} changed: added again as another document (the first one stays; "
-                    "articles alike in every field to ones the story holds are read once)"
+                    f"  {name} changed: added again as another document (the first one stays, "
+                    "and `crosswire remove` takes it out; articles alike in every field to ones "
+                    "the story holds are read once. A file written in pieces with pauses longer "
+                    "than --every is added at each pause: write it under another name and rename "
+                    "it into the folder)"
                 )
             files.append((name, data))
     if not files:
@@ -152,7 +159,8 @@ def _add(
         names = ", ".join(name for name, _ in files)
         report(f"  nothing new in {names}: the story holds these bytes")
     else:
-        resumed = f" (and {len(result.resumed)} stored by an add cut off)" if result.resumed else ""
+        others = len(result.resumed)
+        resumed = f" (and {others} stored by another add, or one cut off)" if others else ""
         added = f"added {len(result.added)} document(s){resumed}"
         report(f"story {result.story!r}: {added}; version {result.version} in {seconds:.1f} s")
     for skipped in result.said():
@@ -160,7 +168,7 @@ def _add(
     return [Added(result, seconds)], done, problems
 
 
-def _changes(before: Dossier | None, after: Dossier, story: str) -> list[str]:
+def _changes(before: Dossier | None, after: Dossier, story: str, db: str | None) -> list[str]:
     """What a version changed since ``before``, in a few lines (``stories.diff``): counts, then the
     new conflicts and the claims whose status moved, ``SHOWN`` of each."""
     change = diff(before, after)
@@ -173,7 +181,8 @@ def _changes(before: Dossier | None, after: Dossier, story: str) -> list[str]:
     moved = change.status_changes[:SHOWN]
     lines += [f"  ~ {s.claim} {s.before} -> {s.after}: {_cut(s.text, 100)}" for s in moved]
     if len(change.new_conflicts) > SHOWN or len(change.status_changes) > SHOWN:
-        lines.append(f"  (all of it: crosswire diff --story {story!r})")
+        where = f" --db {shlex.quote(db)}" if db else ""
+        lines.append(f"  (all of it: crosswire diff --story {shlex.quote(story)}{where})")
     return lines
 
 

@@ -29,6 +29,7 @@ import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,39 @@ from crosswire.web.upload import MAX_FILES, check_story_name, read_files
 
 LOG = logging.getLogger("crosswire.web")
 MAX_UPLOAD_BYTES = 50_000_000  # one request, all files together
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """What an upload or a removal came to, in words: a line, then the files it concerns."""
+
+    title: str
+    lines: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, result: AddResult, existed: bool = False) -> Notice:
+        """What ``result`` came to; ``existed``: the new-story form's story was stored already."""
+        lines = [error.line for error in result.said()]
+        if existed:
+            story = result.story
+            said = f"a story named {story!r} was stored already: these files were added to it"
+            lines.insert(0, said)
+        if failing := result.still_failing():
+            stored = ", ".join(failing)
+            said = f"still failing, stored earlier: {stored} (the upload page takes them out)"
+            lines.append(said)
+        if result.version is None:
+            return cls("Nothing new: the story holds every one of these files; no version was made")
+        if result.removed:
+            done = f"Took out {', '.join(result.removed)}"
+        else:
+            done = f"Added {len(result.added)} document(s): {', '.join(result.added) or 'none new'}"
+        if result.resumed:
+            done += f", and analysed {len(result.resumed)} stored by another upload"
+        later = "" if result.dossier is not None else " (another upload's, made meanwhile)"
+        return cls(f"{done}. Version {result.version}{later} is the latest.", tuple(lines))
+
+
 MAX_WAITING_UPLOADS = 4  # uploads accepted at once, the running analysis included; more are told to retry
 # Versions whose changes the versions page works out when they were not stored with them (made by a
 # fresh process, or by a crosswire before 2026-12-07): the latest so many, each from two dossiers.
@@ -87,6 +121,9 @@ class Site:
         self.drawing: dict[str, threading.Event] = {}  # stories whose new page is being drawn
         self.analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-analysis")
         self.waiting = 0  # uploads accepted and not yet analysed (changed on the event loop only)
+        # What each story's last upload or removal came to, shown once on its versions page (which
+        # the answer leads to): the files stored, the failures, or that nothing was new.
+        self.notices: dict[str, Notice] = {}
 
     def close(self) -> None:
         # (requests have ended: what is queued is pages drawn ahead of their views, not needed)
@@ -172,16 +209,20 @@ class Site:
             kept = store.changes(name)
         if not infos:
             raise HTTPException(404, f"no story {name!r}")
+        notice = self.notices.pop(name, None)
 
-        def render() -> str:
+        def render(notice: Notice | None = None) -> str:
             found = self.changes(name, infos, kept)
             rows = [(v, found.get(v.number)) for v in reversed(infos)]
             # (for changes it does not show; "--story=" takes a name that begins with "-" too)
             db = shlex.quote(f"--db={Path(self.db_path).resolve()}")
             command = f"crosswire diff {db} {shlex.quote(f'--story={name}')}"
             page = ENV.get_template("web_versions.html.j2")
-            return page.render(url=url, name=name, rows=rows, command=command, worked_out=WORKED_OUT)
+            shown = {"rows": rows, "command": command, "worked_out": WORKED_OUT, "notice": notice}
+            return page.render(url=url, name=name, **shown)
 
+        if notice is not None:  # (shown once: not kept with the page)
+            return HTMLResponse(render(notice))
         return HTMLResponse(self.pages.get(("versions", name, tuple(infos)), render))
 
     def changes(
@@ -227,6 +268,7 @@ class Site:
 
     async def receive_upload(self, request: Request, name: str | None) -> Response:
         check_origin(request)
+        from_new = name is None  # (the form for a new story)
         try:
             async with request.form(max_files=MAX_FILES, max_fields=10) as form:
                 story = form.get("story") if name is None else name
@@ -239,7 +281,11 @@ class Site:
             if exc.status_code == 400 and str(exc.detail).startswith("Too many files"):
                 raise HTTPException(400, f"at most {MAX_FILES} files per upload; split it into several") from exc
             raise
-        return await self.queued(add_to_story, name, files)
+        existed = False
+        if from_new:
+            with self.stores.reading() as store:
+                existed = bool(store.versions(name))
+        return await self.queued(add_to_story, name, files, existed)
 
     async def receive_removal(self, request: Request, name: str) -> Response:
         check_origin(request)
@@ -249,8 +295,15 @@ class Site:
             raise HTTPException(400, "tick at least one document to take out")
         return await self.queued(remove_from_story, name, names)
 
-    async def queued(self, change: Callable[..., Any], name: str, items: list[Any]) -> Response:
-        """Run an upload or a removal on the analysis thread, then show the story's versions."""
+    async def queued(
+        self,
+        change: Callable[..., Any],
+        name: str,
+        items: list[Any],
+        existed: bool = False,
+    ) -> Response:
+        """Run an upload or a removal on the analysis thread, then show the story's versions and
+        what it came to (``existed``: an upload from the form for a new story, to one stored)."""
         if self.waiting >= MAX_WAITING_UPLOADS:
             raise HTTPException(503, "other uploads are being analysed; try again in a minute")
         self.waiting += 1
@@ -262,6 +315,7 @@ class Site:
         finally:
             self.waiting -= 1
         self.analysis.submit(self.prerender, name, result)  # (this answer does not wait for it)
+        self.notices[name] = Notice.of(result, existed)
         return RedirectResponse(url(name, "versions"), status_code=303)
 
     def analyse(self, change: Callable[..., AddResult], name: str, items: list[Any]) -> AddResult:

@@ -57,6 +57,10 @@ async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[tu
             problems.append(f"{name}: unsupported type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
             statuses.add(415)
             continue
+        if suffix == ".gz" and not name.lower().endswith(".warc.gz"):  # (stored, it would fail)
+            problems.append(f"{name}: a .gz is read only as a web archive (.warc.gz); unpack it")
+            statuses.add(415)
+            continue
         data = await upload.read(max_bytes + 1)
         if len(data) > max_bytes:
             problems.append(f"{name}: over the {max_bytes:,}-byte limit for one file")
