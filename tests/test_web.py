@@ -324,3 +324,20 @@ def test_web_an_upload_of_a_gz_that_is_no_web_archive_is_refused(client):
         "/upload", data={"story": "gz"}, files=[("files", ("notes.txt.gz", b"\x1f\x8b\x08 rest", "application/gzip"))]
     )
     assert refused.status_code == 415 and "read only as a web archive (.warc.gz)" in refused.text
+
+
+def test_web_an_earlier_version_says_so_and_links_its_own_json(client):
+    # An earlier version's page looked like the latest, and its JSON link gave the latest's JSON.
+    story = "earlier"
+    other = b"Dockers said on Tuesday that the harbour strike would end within the week " * 3
+    for name, text in (("one.txt", TEXT), ("two.txt", other)):
+        client.post("/upload", data={"story": story}, files=[("files", (name, text, "text/plain"))])
+    first = client.get(f"/stories/{story}/versions/1").text
+    assert '<a href="/stories/earlier">Version 1 of 2: see the latest</a>' in first
+    assert '<a href="/stories/earlier/versions/1.json">JSON</a>' in first
+    assert "see the latest" not in client.get(f"/stories/{story}").text
+    one = client.get(f"/stories/{story}/versions/1.json").json()
+    assert [d["source"] for d in one["documents"]] == ["earlier/one.txt"]
+    assert len(client.get(f"/stories/{story}.json").json()["documents"]) == 2
+    missing = client.get(f"/stories/{story}/versions/3.json")
+    assert missing.status_code == 404 and "it has 1 to 2" in missing.text

@@ -152,9 +152,16 @@ class Site:
             versions = store.versions(name)
         if not versions:
             raise HTTPException(404, f"no story {name!r}")
-        latest = versions[-1]
-        body = self.pages.get(("json", name, latest), lambda: JSONResponse(self.load(name, latest.number)).body)
-        return Response(body, media_type="application/json")
+        found = [v for v in versions if v.number == number] if number else versions[-1:]
+        if not found:
+            said = f"no version {number} of story {name!r} (it has 1 to {len(versions)})"
+            raise HTTPException(404, said)
+        shown = found[0]
+
+        def body() -> bytes:
+            return bytes(JSONResponse(self.load(name, shown.number)).body)
+
+        return Response(self.pages.get(("json", name, shown), body), media_type="application/json")
 
     def dossier(self, name: str, number: int | None) -> HTMLResponse:
         # The version list first, then that exact version: numbered versions never change, so the
@@ -346,10 +353,14 @@ def _dossier_view(
 ) -> tuple[tuple[Any, ...], str, tuple[tuple[str, str], ...]]:
     """A version's page as ``Site.dossier`` serves it and ``Site.prerender`` draws it ahead: its key
     in the page cache, its title and the links above it."""
+    latest = shown == versions[-1]
+    which = f"Version {shown.number} of {len(versions)}: see the latest"
+    earlier = () if latest else ((which, url(name)),)
     nav = (
+        *earlier,
         ("All stories", "/"),
         (f"Versions ({len(versions)})", url(name, "versions")),
-        ("JSON", url(name) + ".json"),
+        ("JSON", url(name) + ".json" if latest else url(name, "versions", f"{shown.number}.json")),
         ("Add documents", url(name, "upload")),
     )
     return ("dossier", name, shown, len(versions)), f"{name} v{shown.number}", nav

@@ -70,6 +70,9 @@ def url(name: str, *parts: str) -> str:
     return "/stories/" + segment + "".join("/" + quote(p, safe="") for p in parts)
 
 
+_VERSION_JSON = re.compile(r"[0-9]{1,9}\.json")  # a version's JSON: /stories/NAME/versions/N.json
+
+
 def parse_route(request: Request) -> tuple[str, str, int | None]:
     """(story name, view, version number) from the raw path, each segment decoded on its own."""
     raw = request.scope.get("raw_path") or quote(request.url.path).encode("ascii")
@@ -84,6 +87,8 @@ def parse_route(request: Request) -> tuple[str, str, int | None]:
         view = segments[1]
     elif len(segments) == 3 and segments[1] == "versions" and re.fullmatch(r"[0-9]{1,9}", segments[2]):
         view, number = "version", int(segments[2])
+    elif len(segments) == 3 and segments[1] == "versions" and _VERSION_JSON.fullmatch(segments[2]):
+        view, number = "json", int(segments[2][: -len(".json")])  # (a version's JSON)
     elif len(segments) != 1:
         raise HTTPException(404, "no such page")
     try:  # latin-1 above kept the raw bytes one to one; a name may arrive percent-encoded or as raw UTF-8
