@@ -341,3 +341,18 @@ def test_web_an_earlier_version_says_so_and_links_its_own_json(client):
     assert len(client.get(f"/stories/{story}.json").json()["documents"]) == 2
     missing = client.get(f"/stories/{story}/versions/3.json")
     assert missing.status_code == 404 and "it has 1 to 2" in missing.text
+
+
+def test_web_an_upload_stores_its_good_files_and_says_which_it_refused(client):
+    # One binary or empty file refused the whole upload: the user picked every file again.
+    files = [
+        ("files", ("good.txt", TEXT, "text/plain")),
+        ("files", ("junk.txt", bytes(range(256)) * 8, "text/plain")),
+        ("files", ("empty.txt", b" \n", "text/plain")),
+    ]
+    page = client.post("/upload", data={"story": "partly"}, files=files)
+    assert page.status_code == 200 and "Added 1 document(s): good.txt. Version 1 is the latest." in page.text
+    assert "refused junk.txt: looks binary, not a .txt text file; not stored" in page.text
+    assert "refused empty.txt: the file is empty; not stored" in page.text
+    stored = client.get("/stories/partly.json").json()
+    assert [d["source"] for d in stored["documents"]] == ["partly/good.txt"]

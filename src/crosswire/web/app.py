@@ -26,7 +26,7 @@ import functools
 import logging
 import shlex
 import threading
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -77,9 +77,11 @@ class Notice:
     lines: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, result: AddResult, existed: bool = False) -> Notice:
-        """What ``result`` came to; ``existed``: the new-story form's story was stored already."""
-        lines = [error.line for error in result.said()]
+    def of(cls, result: AddResult, existed: bool = False, refused: Sequence[str] = ()) -> Notice:
+        """What ``result`` came to; ``existed``: the new-story form's story was stored already;
+        ``refused``: the files of the upload not taken, each with its reason."""
+        lines = [f"refused {problem}; not stored" for problem in refused]
+        lines += [error.line for error in result.said()]
         if existed:
             story = result.story
             said = f"a story named {story!r} was stored already: these files were added to it"
@@ -89,7 +91,8 @@ class Notice:
             said = f"still failing, stored earlier: {stored} (the upload page takes them out)"
             lines.append(said)
         if result.version is None:
-            return cls("Nothing new: the story holds every one of these files; no version was made")
+            nothing = "Nothing new: the story holds every one of these files; no version was made"
+            return cls(nothing, tuple(lines))
         if result.removed:
             done = f"Took out {', '.join(result.removed)}"
         else:
@@ -283,7 +286,7 @@ class Site:
                 uploads = form.getlist("files")
                 if not uploads:
                     raise HTTPException(400, "choose at least one file to upload")
-                files = await read_files(uploads, self.settings.max_file_bytes)
+                files, refused = await read_files(uploads, self.settings.max_file_bytes)
         except HTTPException as exc:
             if exc.status_code == 400 and str(exc.detail).startswith("Too many files"):
                 raise HTTPException(400, f"at most {MAX_FILES} files per upload; split it into several") from exc
@@ -292,7 +295,7 @@ class Site:
         if from_new:
             with self.stores.reading() as store:
                 existed = bool(store.versions(name))
-        return await self.queued(add_to_story, name, files, existed)
+        return await self.queued(add_to_story, name, files, existed, refused)
 
     async def receive_removal(self, request: Request, name: str) -> Response:
         check_origin(request)
@@ -308,9 +311,11 @@ class Site:
         name: str,
         items: list[Any],
         existed: bool = False,
+        refused: list[str] | None = None,
     ) -> Response:
         """Run an upload or a removal on the analysis thread, then show the story's versions and
-        what it came to (``existed``: an upload from the form for a new story, to one stored)."""
+        what it came to (``existed``: an upload from the form for a new story, to one stored;
+        ``refused``: the files of the upload not taken, each with its reason)."""
         if self.waiting >= MAX_WAITING_UPLOADS:
             raise HTTPException(503, "other uploads are being analysed; try again in a minute")
         self.waiting += 1
@@ -322,7 +327,7 @@ class Site:
         finally:
             self.waiting -= 1
         self.analysis.submit(self.prerender, name, result)  # (this answer does not wait for it)
-        self.notices[name] = Notice.of(result, existed)
+        self.notices[name] = Notice.of(result, existed, refused or [])
         return RedirectResponse(url(name, "versions"), status_code=303)
 
     def analyse(self, change: Callable[..., AddResult], name: str, items: list[Any]) -> AddResult:

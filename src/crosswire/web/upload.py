@@ -43,8 +43,10 @@ def check_story_name(name: str) -> str:
         raise HTTPException(400, exc.reason) from exc
 
 
-async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[tuple[str, bytes]]:
-    """The uploaded files as (safe name, bytes); any refused file refuses the whole upload."""
+async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """The uploaded files as (safe name, bytes), and each refused one with its reason: the others
+    are stored (until 2026-12-07 one refused file refused the upload). An upload none of whose files
+    can be taken is refused with their reasons (a 400, or the one status they share)."""
     files, problems, statuses = [], [], set()
     for upload in uploads:
         if not isinstance(upload, UploadFile):
@@ -73,7 +75,7 @@ async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> list[tu
             statuses.add(415)
         else:
             files.append((name, data))
-    if problems:
+    if problems and not files:
         status = statuses.pop() if len(statuses) == 1 else 400
         raise HTTPException(status, "nothing was added: " + "; ".join(problems))
-    return files
+    return files, problems
