@@ -351,7 +351,8 @@ def test_web_an_upload_stores_its_good_files_and_says_which_it_refused(client):
         ("files", ("empty.txt", b" \n", "text/plain")),
     ]
     page = client.post("/upload", data={"story": "partly"}, files=files)
-    assert page.status_code == 200 and "Added 1 document(s): good.txt. Version 1 is the latest." in page.text
+    assert page.status_code == 200
+    assert "Added 1 document(s): good.txt. Version 1 is the latest." in page.text
     assert "refused junk.txt: looks binary, not a .txt text file; not stored" in page.text
     assert "refused empty.txt: the file is empty; not stored" in page.text
     stored = client.get("/stories/partly.json").json()

@@ -43,7 +43,10 @@ def check_story_name(name: str) -> str:
         raise HTTPException(400, exc.reason) from exc
 
 
-async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> tuple[list[tuple[str, bytes]], list[str]]:
+Files = list[tuple[str, bytes]]  # (file name, bytes), as the store takes them
+
+
+async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> tuple[Files, list[str]]:
     """The uploaded files as (safe name, bytes), and each refused one with its reason: the others
     are stored (until 2026-12-07 one refused file refused the upload). An upload none of whose files
     can be taken is refused with their reasons (a 400, or the one status they share)."""
