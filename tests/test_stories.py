@@ -498,14 +498,17 @@ def test_stories_a_version_read_back_is_what_the_next_add_compares_with(tmp_path
 def test_stories_a_binary_file_is_not_stored_by_an_add(tmp_path):
     # `crosswire add junk.txt` stored the file, made a version equal to the last, and every later
     # add said it failed again; an upload was already refused this way.
-    junk, spaces = tmp_path / "junk.txt", tmp_path / "spaces.md"
+    junk, spaces, packed = tmp_path / "junk.txt", tmp_path / "spaces.md", tmp_path / "notes.txt.gz"
     junk.write_bytes(bytes(range(256)) * 40)
     spaces.write_bytes(b" \n\t\n")
-    files, errors = collect_files([str(junk), str(spaces), str(SAMPLE / "breaking.txt")], 1_000_000)
+    packed.write_bytes(b"\x1f\x8b\x08 and the rest")
+    names = [str(junk), str(spaces), str(packed), str(SAMPLE / "breaking.txt")]
+    files, errors = collect_files(names, 1_000_000)
     assert [name for name, _ in files] == ["breaking.txt"]
     assert [(e.source, e.reason) for e in errors] == [
         (str(junk), "looks binary, not a .txt text file; not stored"),
         (str(spaces), "the file is empty (or white space only); not stored"),
+        (str(packed), "a .gz file is read only as a web archive (.warc.gz); unpack it first; not stored"),
     ]
 
 
@@ -526,7 +529,7 @@ def test_stories_a_stored_file_still_failing_is_said_in_a_line(tmp_path, capsys,
     assert cli.main(["add", str(SAMPLE / "wire_report.txt"), "--story", "levy", "--db", db]) == 0
     err = capsys.readouterr().err
     assert "skipped" not in err and "added 1 document(s) (wire_report.txt)" in err
-    remove = f"`crosswire remove NAME --story levy --db '{db}'` takes one out"
+    remove = f"`crosswire remove NAME --story=levy --db '{db}'` takes one out"
     assert f"  still failing, stored earlier: short.txt; {remove}" in err.splitlines()
     assert cli.main(["remove", "short.txt", "--story", "levy", "--db", db]) == 0
     assert "still failing" not in capsys.readouterr().err

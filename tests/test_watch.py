@@ -200,4 +200,5 @@ def test_watch_the_diff_it_points_to_runs_as_printed(sample_dossier, monkeypatch
     monkeypatch.setattr(watching, "SHOWN", 0)  # (the command is printed when lines are left out)
     empty = replace(sample_dossier, claims=(), conflicts=())
     lines = watching._changes(empty, sample_dossier, "it's $HOME", "my store.db")
-    assert lines[-1] == "  (all of it: crosswire diff --story 'it'\"'\"'s $HOME' --db 'my store.db')"
+    quoted = "'--story=it'\"'\"'s $HOME'"
+    assert lines[-1] == f"  (all of it: crosswire diff {quoted} --db 'my store.db')"

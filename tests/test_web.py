@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from urllib.parse import quote
 
 import pytest
 from conftest import SAMPLE, SETTINGS, SHARED, damage_version
@@ -354,6 +355,12 @@ def test_web_an_upload_stores_its_good_files_and_says_which_it_refused(client):
     assert page.status_code == 200
     assert "Added 1 document(s): good.txt. Version 1 is the latest." in page.text
     assert "refused junk.txt: looks binary, not a .txt text file; not stored" in page.text
-    assert "refused empty.txt: the file is empty; not stored" in page.text
+    assert "refused empty.txt: the file is empty (or white space only); not stored" in page.text
     stored = client.get("/stories/partly.json").json()
     assert [d["source"] for d in stored["documents"]] == ["partly/good.txt"]
+
+
+def test_web_taking_out_too_many_at_once_says_how_many_can_be(client):
+    names = {"names": [f"n{k}.txt" for k in range(60)]}
+    response = client.post(f"/stories/{quote(STORY, safe='')}/remove", data=names)
+    assert response.status_code == 400 and "take out at most 50 documents at a time" in response.text

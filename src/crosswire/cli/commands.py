@@ -329,10 +329,10 @@ def _say_failures(result: Any, db: str) -> None:
         print(f"  {skipped.line}", file=sys.stderr)
     failing = result.still_failing()
     if failing:
-        story, store = shlex.quote(result.story), shlex.quote(db)
+        story, store = shlex.quote(f"--story={result.story}"), shlex.quote(db)
         print(
             f"  still failing, stored earlier: {_names(failing)}; "
-            f"`crosswire remove NAME --story {story} --db {store}` takes one out",
+            f"`crosswire remove NAME {story} --db {store}` takes one out",
             file=sys.stderr,
         )
 

@@ -31,10 +31,10 @@ def feed_records(data: bytes) -> tuple[list[dict[str, Any]], str | None]:
 
     parsed = feedparser.parse(data)
     problem = getattr(parsed, "bozo_exception", None)
-    malformed = _said(problem) if problem is not None and _malformed(problem) else None
+    malformed = said_briefly(problem) if problem is not None and _malformed(problem) else None
     if not parsed.entries:
         if problem:
-            return [], f"not a readable RSS or Atom feed ({_said(problem)})"
+            return [], f"not a readable RSS or Atom feed ({said_briefly(problem)})"
         return [], "a feed with no entries"
     records = []
     for entry in parsed.entries:
@@ -117,17 +117,19 @@ def warc_records(data: bytes, max_page_bytes: int) -> Iterator[tuple[int, dict[s
             page = _page(record, number, max_page_bytes)
             while record.raw_stream.read(_CHUNK):  # (the rest of the record: was all of it there?)
                 pass
+            if not getattr(record.raw_stream, "limit", 0):  # (its blank lines read: its member ends)
+                end = records.get_record_offset() + records.get_record_length()
             if getattr(record.raw_stream, "limit", 0) or _member_cut(records):
                 before = "the records before it were read" if done else "nothing before it"
                 yield number, f"the archive is cut short inside record {number}; {before}"
                 return
-            end, done = records.get_record_offset() + records.get_record_length(), number
+            done = number
             if page is not None:
                 yield number, page
     except Exception as exc:  # noqa: BLE001 (warcio raises many kinds at a cut or damaged record)
         where = f"record {done + 1}" if done else "its first record"
         before = "the records before it were read" if done else "nothing in it could be read"
-        yield done + 1, f"the archive is cut short or damaged at {where} ({_said(exc)}); {before}"
+        yield done + 1, f"the archive is cut short or damaged at {where} ({said_briefly(exc)}); {before}"
         return
     if data[end:].strip(b"\r\n\t \x00"):  # (bytes no record took: the start of one cut short)
         where = "at its first record"
@@ -137,8 +139,8 @@ def warc_records(data: bytes, max_page_bytes: int) -> Iterator[tuple[int, dict[s
 
 
 def _member_cut(records: Any) -> bool:
-    """Whether the gzip member of a .warc.gz's record just read ends before its end: its content may
-    all be there, and its last bytes missing."""
+    """Whether the gzip member of a .warc.gz's record just read (its blank lines too) ends before
+    its end: its content may all be there, and its last bytes missing."""
     unpacking = getattr(records.reader, "decompressor", None)
     return unpacking is not None and not getattr(unpacking, "eof", True)
 
@@ -173,7 +175,7 @@ def _page(record: Any, number: int, max_page_bytes: int) -> dict[str, Any] | str
     try:
         body = record.content_stream().read(max_page_bytes + 1)
     except Exception as exc:  # noqa: BLE001 (a broken chunked or compressed body: this record only)
-        return f"record {number} has a body that cannot be read ({_said(exc)})"
+        return f"record {number} has a body that cannot be read ({said_briefly(exc)})"
     if len(body) > max_page_bytes:
         return f"record {number}'s page is over the {max_page_bytes:,}-byte limit once decompressed"
     charset = _CHARSET.search(kind)
@@ -181,12 +183,11 @@ def _page(record: Any, number: int, max_page_bytes: int) -> dict[str, Any] | str
     return {"url": url, "html_bytes": body, "charset": charset.group(1) if charset else None}
 
 
-def _said(problem: BaseException) -> str:
+def said_briefly(problem: BaseException) -> str:
     """What a library said of a problem, short enough for one line of a report: its kind and the
     first line of its message, cut at 160 characters, characters that are not printable escaped."""
-    lines = str(problem).strip().splitlines()
-    first = (lines[0] if lines else "")[:160]
-    first = first.encode("ascii", "backslashreplace").decode("ascii")  # (binary data, quoted)
+    lines = str(problem).strip().splitlines() or [""]
+    first = lines[0][:160].encode("ascii", "backslashreplace").decode("ascii")  # (binary, quoted)
     first = "".join(c if c.isprintable() else repr(c)[1:-1] for c in first)
     first += "..." if len(lines) > 1 or len(lines[0]) > 160 else ""
     return f"{type(problem).__name__}: {first}" if first else type(problem).__name__

@@ -30,7 +30,7 @@ from typing import Protocol
 from charset_normalizer import from_bytes
 
 from crosswire.models import RawDocument, Skipped
-from crosswire.stages._archives import feed_records, warc_records
+from crosswire.stages._archives import feed_records, said_briefly, warc_records
 
 TEXT_SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -362,13 +362,13 @@ def _guarded(name: str, items: Iterator[RawDocument | Skipped]) -> Iterator[RawD
         yield Skipped(
             name,
             "ingest",
-            f"reading this file failed inside crosswire ({type(exc).__name__}: "
-            f"{str(exc)[:200]}); the other files were read. This is a bug in crosswire: please "
-            "report it with this file",
+            f"reading this file failed inside crosswire ({said_briefly(exc)}); the other files "
+            "were read. This is a bug in crosswire: please report it with this file",
         )
 
 
 def _read_format(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument | Skipped]:
+    """One file's bytes, read as its suffix says (``_read_data``, before its guard)."""
     stem, suffix = _stem_and_suffix(name)
     suffix = suffix.lower()
     if suffix not in SUPPORTED:
@@ -512,7 +512,7 @@ def _decode(data: bytes, declared: str | None = None) -> str | None:
         return mixed
     codec = _codec(declared) if declared else None
     if codec:
-        with contextlib.suppress(UnicodeDecodeError):
+        with contextlib.suppress(UnicodeError, LookupError):
             return data.decode(codec)
     # Western pages that are not UTF-8 are nearly always Windows-1252 (the web's default). Take it when it
     # decodes and reads as mostly ASCII letters; otherwise (Cyrillic, Greek, ... codepages) ask the detector.
@@ -533,10 +533,12 @@ def _codec(declared: str) -> str | None:
     being it (UTF-8 and a byte-order mark were tried first), or names no known set, is read as
     undeclared."""
     try:
-        name = codecs.lookup(declared).name
+        found = codecs.lookup(declared)
     except LookupError:
         return None
-    if name.startswith(("utf-8", "utf-16", "utf-32")):
+    name = found.name
+    # (``codecs`` also names transforms of bytes, base64, hex, zlib: no page is written in them)
+    if not getattr(found, "_is_text_encoding", True) or name.startswith(("utf-8", "utf-16", "utf-32")):
         return None
     return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
 

@@ -86,6 +86,7 @@ class AddResult:
         return tuple(dict.fromkeys(name.removeprefix(prefix) for name in failing))
 
     def _new(self, error: Skipped) -> bool:
+        """Whether ``error`` is of a file this add stored or resumed, or names one of them."""
         added = {f"{self.story}/{name}" for name in (*self.added, *self.resumed)}
         return file_of(error.source) in added or any(name in error.reason for name in added)
 
@@ -110,21 +111,23 @@ def collect_files(paths: Iterable[str], max_bytes: int) -> tuple[list[tuple[str,
             if isinstance(data, Skipped):
                 errors.append(InputError(data.source, data.reason))
             elif why := refusal(file.name, data):
-                errors.append(InputError(printable(file), why))
+                errors.append(InputError(printable(file), f"{why}; not stored"))
             else:
                 files.append((printable(file.name), data))  # a name that is not UTF-8 keeps its bytes as \xff
     return files, errors
 
 
 def refusal(name: str, data: bytes) -> str | None:
-    """Why a file read whole is not stored in a story (None when it is): it is empty, or looks
-    binary though its type is text. `crosswire add` and `watch` refuse these as an upload does: a
-    file stored would fail at every version until taken out."""
+    """Why a file read whole is not stored in a story (None when it is): it is empty, a .gz that is
+    no .warc.gz, or binary though its type is text. `crosswire add`, `watch` and an upload refuse
+    these alike: a file stored would fail at every version until taken out."""
     if not data.strip():
-        return "the file is empty (or white space only); not stored"
+        return "the file is empty (or white space only)"
     suffix = printable(Path(name).suffix.lower())
+    if suffix == ".gz" and suffix_of(name) != ".warc.gz":
+        return "a .gz file is read only as a web archive (.warc.gz); unpack it first"
     if suffix not in BINARY_SUFFIXES and looks_binary(data):
-        return f"looks binary, not a {suffix} text file; not stored"
+        return f"looks binary, not a {suffix} text file"
     return None
 
 
@@ -177,7 +180,7 @@ def add_to_story(
         # It covers the documents taken out up to there too, as a removal's version does: a document
         # taken out and added again keeps its old id, below the newest taken out, and an analysis
         # that covered only the documents it read looked older than the removal's version, unsaved.
-        covers = max(top, *(d.id for d in documents))
+        covers = max([top, *(d.id for d in documents)])
         number, saved = _store_version(store, story, dossier, covers, read_back)
     hand_back()  # (a desk's process stays up all day: what the analysis freed goes back to the system)
     resumed = tuple(name for name in pending if name not in added)

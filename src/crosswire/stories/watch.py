@@ -133,7 +133,7 @@ def _add(
         done.append(path)
         name = printable(os.path.basename(path))
         if why := refusal(name, data):  # (said once: tried again only once it changes)
-            report(f"  skipped {printable(path)}: {why}")
+            report(f"  skipped {printable(path)}: {why}; not stored")
         elif hashlib.sha256(data).hexdigest() in removed:
             report(f"  left out {name}: taken out of the story; `crosswire add` puts it back")
         else:
@@ -182,7 +182,8 @@ def _changes(before: Dossier | None, after: Dossier, story: str, db: str | None)
     lines += [f"  ~ {s.claim} {s.before} -> {s.after}: {_cut(s.text, 100)}" for s in moved]
     if len(change.new_conflicts) > SHOWN or len(change.status_changes) > SHOWN:
         where = f" --db {shlex.quote(db)}" if db else ""
-        lines.append(f"  (all of it: crosswire diff --story {shlex.quote(story)}{where})")
+        # ("--story=": a name that begins with "-" is not taken for an option)
+        lines.append(f"  (all of it: crosswire diff {shlex.quote(f'--story={story}')}{where})")
     return lines
 
 

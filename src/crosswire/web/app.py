@@ -299,8 +299,14 @@ class Site:
 
     async def receive_removal(self, request: Request, name: str) -> Response:
         check_origin(request)
-        async with request.form(max_files=0, max_fields=MAX_FILES) as form:
-            names = [n for n in form.getlist("names") if isinstance(n, str)]
+        try:
+            async with request.form(max_files=0, max_fields=MAX_FILES) as form:
+                names = [n for n in form.getlist("names") if isinstance(n, str)]
+        except HTTPException as exc:
+            if exc.status_code == 400 and str(exc.detail).startswith("Too many fields"):
+                said = f"take out at most {MAX_FILES} documents at a time; tick fewer and repeat"
+                raise HTTPException(400, said) from exc
+            raise
         if not names:
             raise HTTPException(400, "tick at least one document to take out")
         return await self.queued(remove_from_story, name, names)

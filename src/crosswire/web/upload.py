@@ -9,7 +9,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
 from crosswire.errors import InputError
-from crosswire.stories.service import BINARY_SUFFIXES, SUPPORTED, looks_binary
+from crosswire.stories.service import SUPPORTED, refusal
 from crosswire.stories.service import check_story_name as _check_name
 
 MAX_FILES = 50
@@ -62,20 +62,13 @@ async def read_files(uploads: list[UploadFile | str], max_bytes: int) -> tuple[F
             problems.append(f"{name}: unsupported type {suffix or '(none)'}; use {', '.join(SUPPORTED)}")
             statuses.add(415)
             continue
-        if suffix == ".gz" and not name.lower().endswith(".warc.gz"):  # (stored, it would fail)
-            problems.append(f"{name}: a .gz is read only as a web archive (.warc.gz); unpack it")
-            statuses.add(415)
-            continue
         data = await upload.read(max_bytes + 1)
         if len(data) > max_bytes:
             problems.append(f"{name}: over the {max_bytes:,}-byte limit for one file")
             statuses.add(413)
-        elif not data.strip():
-            problems.append(f"{name}: the file is empty")
-            statuses.add(400)
-        elif suffix not in BINARY_SUFFIXES and looks_binary(data):
-            problems.append(f"{name}: looks binary, not a {suffix} text file")
-            statuses.add(415)
+        elif why := refusal(name, data):  # (as `crosswire add` and `watch` refuse them)
+            problems.append(f"{name}: {why}")
+            statuses.add(400 if not data.strip() else 415)
         else:
             files.append((name, data))
     if problems and not files:
