@@ -305,12 +305,15 @@ def test_web_an_upload_says_what_it_came_to_on_the_page_it_leads_to(client):
         "/upload",
         data={"story": story},
         files=[("files", ("wire.txt", TEXT, "text/plain")), ("files", ("short.txt", short, "text/plain"))],
+        follow_redirects=False,
     )
-    assert first.status_code == 200  # (the redirect followed: the versions page)
-    assert "Added 2 document(s): wire.txt, short.txt. Version 1 is the latest." in first.text
-    assert "skipped said &lt;b&gt;/short.txt: only 2 words" in first.text
-    again = client.get(f"/stories/{story}/versions")
-    assert "Added 2 document(s)" not in again.text  # (said once)
+    assert first.status_code == 303 and "/versions?notice=" in first.headers["location"]
+    # Said to the one who uploaded (the link the answer gives), once; not to another who looks.
+    assert "Added 2 document(s)" not in client.get(f"/stories/{story}/versions").text
+    said = client.get(first.headers["location"]).text
+    assert "Added 2 document(s): wire.txt, short.txt. Version 1 is the latest." in said
+    assert "skipped said &lt;b&gt;/short.txt: only 2 words" in said
+    assert "Added 2 document(s)" not in client.get(first.headers["location"]).text
     same = client.post(f"/stories/{story}/upload", files=[("files", ("copy.txt", TEXT, "text/plain"))])
     assert "Nothing new: the story holds every one of these files; no version was made" in same.text
     other = b"Dockers said on Tuesday that the harbour strike would end within the week " * 3

@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import secrets
 import shlex
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -103,6 +104,7 @@ class Notice:
         return cls(f"{done}. Version {result.version}{later} is the latest.", tuple(lines))
 
 
+NOTICES_KEPT = 64  # what uploads came to, kept until their versions page is looked at
 MAX_WAITING_UPLOADS = 4  # uploads accepted at once, the running analysis included; more are told to retry
 # Versions whose changes the versions page works out when they were not stored with them (made by a
 # fresh process, or by a crosswire before 2026-12-07): the latest so many, each from two dossiers.
@@ -124,9 +126,11 @@ class Site:
         self.drawing: dict[str, threading.Event] = {}  # stories whose new page is being drawn
         self.analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crosswire-analysis")
         self.waiting = 0  # uploads accepted and not yet analysed (changed on the event loop only)
-        # What each story's last upload or removal came to, shown once on its versions page (which
-        # the answer leads to): the files stored, the failures, or that nothing was new.
-        self.notices: dict[str, Notice] = {}
+        # What an upload or a removal came to (the files stored, the failures, or that nothing was
+        # new), by a token the answer's link to the versions page carries: shown once, to the one
+        # who sent it, not to whoever looks at the story next. The latest NOTICES_KEPT are kept.
+        self.notices: dict[str, tuple[str, Notice]] = {}
+        self.noticing = threading.Lock()  # (set on the event loop, taken on the page threads)
 
     def close(self) -> None:
         # (requests have ended: what is queued is pages drawn ahead of their views, not needed)
@@ -213,13 +217,15 @@ class Site:
                 self.drawing.pop(name, None)
                 drawn.set()
 
-    def versions(self, name: str, number: int | None) -> HTMLResponse:
+    def versions(self, name: str, number: int | None, token: str | None = None) -> HTMLResponse:
+        """The story's versions and what each changed; ``token``: an upload's or a removal's, whose
+        notice the page shows (once)."""
         with self.stores.reading() as store:
             infos = store.versions(name)
             kept = store.changes(name)
         if not infos:
             raise HTTPException(404, f"no story {name!r}")
-        notice = self.notices.pop(name, None)
+        notice = self.notice(name, token) if token else None
 
         def render(notice: Notice | None = None) -> str:
             found = self.changes(name, infos, kept)
@@ -234,6 +240,16 @@ class Site:
         if notice is not None:  # (shown once: not kept with the page)
             return HTMLResponse(render(notice))
         return HTMLResponse(self.pages.get(("versions", name, tuple(infos)), render))
+
+    def notice(self, name: str, token: str) -> Notice | None:
+        """What the upload or removal of ``token`` came to, if it was one to story ``name``; then
+        let go (it is shown once)."""
+        with self.noticing:
+            told = self.notices.get(token)
+            if told is None or told[0] != name:
+                return None
+            del self.notices[token]
+        return told[1]
 
     def changes(
         self, name: str, infos: list[VersionInfo], kept: dict[int, dict[str, Any]]
@@ -333,8 +349,12 @@ class Site:
         finally:
             self.waiting -= 1
         self.analysis.submit(self.prerender, name, result)  # (this answer does not wait for it)
-        self.notices[name] = Notice.of(result, existed, refused or [])
-        return RedirectResponse(url(name, "versions"), status_code=303)
+        token = secrets.token_urlsafe(12)
+        with self.noticing:
+            self.notices[token] = (name, Notice.of(result, existed, refused or []))
+            while len(self.notices) > NOTICES_KEPT:
+                del self.notices[next(iter(self.notices))]  # (the oldest, never looked at)
+        return RedirectResponse(url(name, "versions") + f"?notice={token}", status_code=303)
 
     def analyse(self, change: Callable[..., AddResult], name: str, items: list[Any]) -> AddResult:
         """Runs on the single analysis thread: one analysis at a time, readers unaffected."""
@@ -432,6 +452,8 @@ def create_app(
     @app.get("/stories/{rest:path}")
     def story_page(request: Request) -> Response:
         name, view, number = parse_route(request)
+        if view == "versions":  # (where an upload leads: with the token of what it came to)
+            return site.versions(name, number, request.query_params.get("notice"))
         return STORY_PAGES[view](site, name, number)
 
     @app.post("/stories/{rest:path}")
