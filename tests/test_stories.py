@@ -575,11 +575,11 @@ def test_stories_diff_says_the_documents_taken_out_and_the_claims_gone_with_them
     after = remove_from_story(store, "levy", ["breaking.txt"], SETTINGS, nlp=nlp).dossier
     assert before is not None and after is not None
     change = diff(before, after)
-    assert change.gone_documents == ("breaking",) and not change.empty
+    assert change.gone_documents == ("breaking.txt",) and not change.empty
     gone = {c.id for c in change.gone_claims}
     assert gone and {m.doc for c in change.gone_claims for m in c.mentions} == {"breaking"}
     lines = describe(change)
-    assert "documents taken out: breaking" in lines
+    assert "documents taken out: breaking.txt" in lines
     assert f"claims no longer found: {len(gone)}" in lines
     kept = VersionChanges.of(change)
     assert VersionChanges.from_dict(kept.to_dict()) == kept and kept.gone_claims == len(gone)
@@ -605,3 +605,21 @@ def test_stories_a_document_taken_out_and_added_again_after_the_newest_was_taken
     stored = {f"levy/{d.name}" for d in store.documents("levy")}
     assert {d["source"] for d in store.version("levy")["documents"]} == stored
     assert len(stored) == 2 and not store.unanalysed("levy")
+
+
+def test_stories_diff_knows_a_document_whose_id_moved(tmp_path, nlp):
+    # Ids are made from the story's file names: notes.txt is "notes" until notes.md is stored. The
+    # diff matched by id, and said notes.txt's claims were new (and, the other way, gone).
+    store = open_store(tmp_path / "s.db")
+    wire = ("notes.txt", (SAMPLE / "wire_report.txt").read_bytes())
+    first = add_to_story(store, "levy", [wire], SETTINGS, nlp=nlp).dossier
+    breaking = ("notes.md", (SAMPLE / "breaking.txt").read_bytes())
+    later = add_to_story(store, "levy", [breaking], SETTINGS, nlp=nlp).dossier
+    assert first is not None and later is not None
+    ids = {d.source: d.id for d in first.documents}, {d.source: d.id for d in later.documents}
+    assert ids[0]["levy/notes.txt"] != ids[1]["levy/notes.txt"]  # (the id moved)
+    change = diff(first, later)
+    assert change.new_documents == ("notes.md",) and change.gone_documents == ()
+    assert not change.gone_claims
+    moved = ids[1]["levy/notes.txt"]
+    assert not [c for c in change.new_claims if all(m.doc == moved for m in c.mentions)]

@@ -141,7 +141,8 @@ def test_web_security_hostile_file_names_stay_in_the_store(tmp_path, nlp, monkey
     assert list(temp.iterdir()) == []  # the analysis folder was removed
     assert {p.name for p in (tmp_path / "store").iterdir()} <= {"w.db", "w.db-wal", "w.db-shm"}
     page = client.get(response.headers["location"])
-    assert page.status_code == 200 and "New documents: escape, escape2" in page.text and "Version 2" in page.text
+    assert page.status_code == 200 and "Version 2" in page.text
+    assert "New documents: escape.txt, escape2.txt" in page.text
 
 
 @pytest.mark.parametrize("name", ODD_NAMES)

@@ -7,7 +7,10 @@ it a new id), and one sentence can carry several claims (until 2026-12-07 they w
 sentence alone, and a claim took the status of another of its sentence: 373 claims "moved" in one
 add to a 1,000-article synthetic story, where 2 did). Where none of a claim's passages is found,
 its sentences stand for them: spans written otherwise (a version stored before claims had spans,
-a pipeline that splits clauses otherwise) must not make every claim new."""
+a pipeline that splits clauses otherwise) must not make every claim new. Documents are known by
+their source (the stored file, and a feed's record in it), not their id: an id is made from the file
+names of the story (``notes.txt`` is ``notes`` until ``notes.md`` is stored, then ``notes-2``), and
+a document whose id moved is the same document."""
 
 from __future__ import annotations
 
@@ -32,9 +35,9 @@ class StoryDiff:
     new_claims: tuple[Claim, ...]
     status_changes: tuple[StatusChange, ...]
     new_conflicts: tuple[Conflict, ...]
-    new_documents: tuple[str, ...]
+    new_documents: tuple[str, ...]  # their files ("a.txt", a feed's record "f.rss:3")
     gone_conflicts: tuple[Conflict, ...] = ()  # in the earlier version, not in the later one
-    gone_documents: tuple[str, ...] = ()  # taken out (ids, as ``new_documents``)
+    gone_documents: tuple[str, ...] = ()  # taken out (files, as ``new_documents``)
     gone_claims: tuple[Claim, ...] = ()  # the earlier version's claims the later one does not hold
 
     @property
@@ -50,27 +53,42 @@ class StoryDiff:
         )
 
 
-Passage = tuple[str, str, int, int]  # a document, a sentence in it and a span of that sentence
+Passage = tuple[str, str, int, int]  # a document's source, a sentence in it and a span of it
+Sources = dict[str, str]  # a dossier's document ids, each to its document's source
 
 
-def _passage(mention: ClaimMention) -> Passage:
-    return mention.doc, mention.sentence, mention.start, mention.end
+def _sources(dossier: Dossier | None) -> Sources:
+    """Each document's source, by its id in ``dossier``."""
+    return {d.id: d.source for d in dossier.documents} if dossier else {}
 
 
-def _sentence(mention: ClaimMention) -> tuple[str, str]:
-    return mention.doc, mention.sentence
+def _file(source: str) -> str:
+    """A document's source as a story names it: its file ("a.txt"; a feed's record "f.rss:3")."""
+    return source.rsplit("/", 1)[-1]
 
 
-def _conflict_keys(conflict: Conflict) -> tuple[Hashable, Hashable]:
+def _passage(mention: ClaimMention, sources: Sources) -> Passage:
+    """Where a mention is: its document's source, its sentence and its span."""
+    return sources.get(mention.doc, mention.doc), mention.sentence, mention.start, mention.end
+
+
+def _sentence(mention: ClaimMention, sources: Sources) -> tuple[str, str]:
+    """A mention's document's source and its sentence."""
+    return sources.get(mention.doc, mention.doc), mention.sentence
+
+
+def _conflict_keys(conflict: Conflict, sources: Sources) -> tuple[Hashable, Hashable]:
     """A conflict by its kind and the passages it cites, and by its kind and their sentences: a
     conflict is new, or gone, when neither finds it in the other version (the sentences stand for
     passages written otherwise, as in ``_matched``)."""
     kind, cited = conflict.kind, conflict.evidence
-    return (kind, frozenset(map(_passage, cited))), (kind, frozenset(map(_sentence, cited)))
+    passages = frozenset(_passage(m, sources) for m in cited)
+    return (kind, passages), (kind, frozenset(_sentence(m, sources) for m in cited))
 
 
 def _matched(
     claim: Claim,
+    sources: Sources,
     by_passage: dict[Passage, Claim],
     by_sentence: dict[Any, list[Claim]],
 ) -> list[Claim]:
@@ -79,29 +97,35 @@ def _matched(
     (a version stored before claims had spans; a pipeline that splits clauses otherwise), and the
     sentences then stand for them; between versions of one pipeline every passage of a document
     already read is found again."""
-    found = {id(c): c for m in claim.mentions if (c := by_passage.get(_passage(m))) is not None}
+    passages = (by_passage.get(_passage(m, sources)) for m in claim.mentions)
+    found = {id(c): c for c in passages if c is not None}
     if not found:
-        found = {id(c): c for m in claim.mentions for c in by_sentence.get(_sentence(m), ())}
+        sentences = (by_sentence.get(_sentence(m, sources), ()) for m in claim.mentions)
+        found = {id(c): c for each in sentences for c in each}
     return list(found.values())
 
 
-def _indexed(claims: Sequence[Claim]) -> tuple[dict[Passage, Claim], dict[Any, list[Claim]]]:
+Index = tuple[dict[Passage, Claim], dict[Any, list[Claim]]]  # claims by passage, by sentence
+
+
+def _indexed(claims: Sequence[Claim], sources: Sources) -> Index:
     """Claims by each passage they cite, and by each sentence (``_matched``'s indexes)."""
-    by_passage = {_passage(m): claim for claim in claims for m in claim.mentions}
+    by_passage = {_passage(m, sources): claim for claim in claims for m in claim.mentions}
     by_sentence: dict[Any, list[Claim]] = defaultdict(list)
     for claim in claims:
         for m in claim.mentions:
-            by_sentence[_sentence(m)].append(claim)
+            by_sentence[_sentence(m, sources)].append(claim)
     return by_passage, by_sentence
 
 
 def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
     """Compare two dossiers (``before`` may be None for the first version)."""
     old_claims = before.claims if before else ()
-    by_passage, by_sentence = _indexed(old_claims)
+    was_at, now_at = _sources(before), _sources(after)
+    by_passage, by_sentence = _indexed(old_claims, was_at)
     new_claims, changes = [], []
     for claim in after.claims:
-        matches = _matched(claim, by_passage, by_sentence)
+        matches = _matched(claim, now_at, by_passage, by_sentence)
         if not matches:
             new_claims.append(claim)
             continue
@@ -109,18 +133,17 @@ def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
         if claim.status not in previous:
             changes.append(StatusChange(claim.id, claim.text, "/".join(sorted(previous)), claim.status))
     old = before.conflicts if before else ()
-    was = {key for k in old for key in _conflict_keys(k)}
-    now = {key for k in after.conflicts for key in _conflict_keys(k)}
-    new_conflicts = [k for k in after.conflicts if not was.intersection(_conflict_keys(k))]
-    gone_conflicts = [k for k in old if not now.intersection(_conflict_keys(k))]
-    old_docs = {d.id for d in (before.documents if before else ())}
-    now_docs = {d.id for d in after.documents}
-    new_docs = tuple(sorted(now_docs - old_docs))
-    gone_docs = tuple(sorted(old_docs - now_docs))
+    was = {key for k in old for key in _conflict_keys(k, was_at)}
+    now = {key for k in after.conflicts for key in _conflict_keys(k, now_at)}
+    new_conflicts = [k for k in after.conflicts if not was.intersection(_conflict_keys(k, now_at))]
+    gone_conflicts = [k for k in old if not now.intersection(_conflict_keys(k, was_at))]
+    old_docs, now_docs = set(was_at.values()), set(now_at.values())
+    new_docs = tuple(sorted(map(_file, now_docs - old_docs)))
+    gone_docs = tuple(sorted(map(_file, old_docs - now_docs)))
     # (a claim of a version before is gone when no claim now cites its passages, or its sentences:
     # its documents were taken out, or a change of crosswire reads them otherwise)
-    now_passage, now_sentence = _indexed(after.claims) if old_claims else ({}, {})
-    gone_claims = tuple(c for c in old_claims if not _matched(c, now_passage, now_sentence))
+    now_passage, now_sentence = _indexed(after.claims, now_at) if old_claims else ({}, {})
+    gone_claims = tuple(c for c in old_claims if not _matched(c, was_at, now_passage, now_sentence))
     return StoryDiff(
         tuple(new_claims),
         tuple(changes),
@@ -144,7 +167,7 @@ class VersionChanges:
     enough to keep beside each version (``Store.save_version``), so that the page reads it instead
     of every version's dossier."""
 
-    new_documents: tuple[str, ...]
+    new_documents: tuple[str, ...]  # (files; kept before 2026-12-07: document ids)
     new_claims: int
     status_changes: tuple[StatusChange, ...]
     new_conflicts: tuple[ConflictNote, ...]
