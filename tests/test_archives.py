@@ -218,7 +218,7 @@ def test_archives_a_page_too_large_once_decompressed_is_reported_not_read_whole(
 
 
 def test_archives_a_reader_that_fails_costs_its_file_only(monkeypatch):
-    # A failure inside a library, on input it does not expect, is the file's error; the rest is read.
+    # A failure inside a library, on input it does not expect, is the file's error; the rest: read.
     from crosswire.stages import ingest
 
     def broken(data, max_bytes):  # type: ignore[no-untyped-def]
@@ -301,12 +301,14 @@ def test_archives_a_whole_archive_larger_than_a_read_block_is_read_whole():
     noise = random.Random(2).randbytes(20_000)
     near = []
     for size in range(15_900, 16_010):
-        archive = _warc([("https://x.example/", "text/html", "200 OK", b"<html><p>" + noise[:size])])
+        page = ("https://x.example/", "text/html", "200 OK", b"<html><p>" + noise[:size])
+        archive = _warc([page])
         if 16_384 < len(archive) <= 16_384 + 16:
             near.append(archive)
     assert near
     for archive in near:
         assert [type(record) for _, record in warc_records(archive, 10**6)] == [dict]
-    pages = [(f"https://x.example/{n}", "text/html", "200 OK", noise[: 200 + 37 * n]) for n in range(300)]
+    sizes = [200 + 37 * n for n in range(300)]
+    pages = [(f"https://x.example/{n}", "text/html", "200 OK", noise[:size]) for n, size in enumerate(sizes)]
     records = list(warc_records(_warc(pages), 10**6))
     assert len(records) == 300 and all(isinstance(record, dict) for _, record in records)

@@ -191,7 +191,7 @@ def test_cli_first_hour_a_pile_of_nothing_readable_says_why_and_keeps_the_storie
     assert code == 1 and not (tmp_path / "new").exists()  # folders it made for nothing are taken away
 
 
-def test_cli_first_hour_a_stories_folder_run_again_holds_this_runs_only(tmp_path, capsys, use_nlp, monkeypatch):
+def test_cli_first_hour_a_stories_folder_run_again_holds_its_own_only(tmp_path, capsys, use_nlp, monkeypatch):
     monkeypatch.chdir(tmp_path)  # (where --json all.json would be written)
     # A folder written by an earlier run kept that run's story files beside an index that no longer
     # listed them; and the file names given to --json, --md and --html were passed over unsaid.

@@ -184,13 +184,15 @@ def test_watch_a_binary_or_empty_file_is_said_once_and_not_stored(tmp_path, nlp)
     (inbox / "spaces.txt").write_bytes(b"   \n\n  ")
     store = open_store(tmp_path / "s.db")
     lines: list[str] = []
-    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 4, _looks([lambda: None] * 4))
+    looks = _looks([lambda: None] * 4)
+    adds = watch(store, "port", str(inbox), SETTINGS, nlp, lines.append, 4, looks)
     assert [a.result.version for a in adds] == [1]
     assert [d.name for d in store.documents("port")] == ["wire_report.txt"]
     junk = [line for line in lines if "junk.txt" in line]
     assert junk == [f"  skipped {inbox}/junk.txt: looks binary, not a .txt text file; not stored"]
     spaces = [line for line in lines if "spaces.txt" in line]
-    assert spaces == [f"  skipped {inbox}/spaces.txt: the file is empty (or white space only); not stored"]
+    empty = "the file is empty (or white space only); not stored"
+    assert spaces == [f"  skipped {inbox}/spaces.txt: {empty}"]
     store.close()
 
 

@@ -117,7 +117,7 @@ def warc_records(data: bytes, max_page_bytes: int) -> Iterator[tuple[int, dict[s
             page = _page(record, number, max_page_bytes)
             while record.raw_stream.read(_CHUNK):  # (the rest of the record: was all of it there?)
                 pass
-            if not getattr(record.raw_stream, "limit", 0):  # (its blank lines read: its member ends)
+            if not getattr(record.raw_stream, "limit", 0):  # (blank lines read: its member ends)
                 end = records.get_record_offset() + records.get_record_length()
             if getattr(record.raw_stream, "limit", 0) or _member_cut(records):
                 before = "the records before it were read" if done else "nothing before it"
@@ -129,7 +129,8 @@ def warc_records(data: bytes, max_page_bytes: int) -> Iterator[tuple[int, dict[s
     except Exception as exc:  # noqa: BLE001 (warcio raises many kinds at a cut or damaged record)
         where = f"record {done + 1}" if done else "its first record"
         before = "the records before it were read" if done else "nothing in it could be read"
-        yield done + 1, f"the archive is cut short or damaged at {where} ({said_briefly(exc)}); {before}"
+        said = f"the archive is cut short or damaged at {where} ({said_briefly(exc)}); {before}"
+        yield done + 1, said
         return
     if data[end:].strip(b"\r\n\t \x00"):  # (bytes no record took: the start of one cut short)
         where = "at its first record"

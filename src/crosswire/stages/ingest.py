@@ -538,7 +538,9 @@ def _codec(declared: str) -> str | None:
         return None
     name = found.name
     # (``codecs`` also names transforms of bytes, base64, hex, zlib: no page is written in them)
-    if not getattr(found, "_is_text_encoding", True) or name.startswith(("utf-8", "utf-16", "utf-32")):
+    if not getattr(found, "_is_text_encoding", True):
+        return None
+    if name.startswith(("utf-8", "utf-16", "utf-32")):
         return None
     return "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
 

@@ -173,6 +173,11 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+# The highest document id of a story (``Store.top``).
+_TOP = "SELECT COALESCE(MAX(d.id), 0) FROM documents d JOIN stories s ON s.id = d.story_id"
+_TOP += " WHERE s.name = ?"
+
+
 class Store:
     """Typed access to one SQLite store; callers never see SQL."""
 
@@ -270,11 +275,8 @@ class Store:
         return [StoredDocument(name, sha, bytes(data), added, id_) for name, sha, data, added, id_ in rows]
 
     def top(self, story: str) -> int:
-        """The highest document id stored in ``story``, taken-out documents included (0 for none)."""
-        (top,) = self._db.execute(
-            "SELECT COALESCE(MAX(d.id), 0) FROM documents d JOIN stories s ON s.id = d.story_id WHERE s.name = ?",
-            (story,),
-        ).fetchone()
+        """The highest document id of ``story``, taken-out documents included (0 for none)."""
+        (top,) = self._db.execute(_TOP, (story,)).fetchone()
         return int(top)
 
     def removed_hashes(self, story: str) -> set[str]:

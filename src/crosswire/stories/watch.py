@@ -20,8 +20,9 @@ from crosswire.errors import StoreError
 from crosswire.models import Dossier, Skipped
 from crosswire.settings import Settings
 from crosswire.stages.ingest import list_files, printable, read_bytes
+from crosswire.stories import service
 from crosswire.stories.diff import diff
-from crosswire.stories.service import AddResult, add_to_story, check_story_name, latest_dossier, refusal
+from crosswire.stories.service import AddResult, add_to_story, check_story_name, latest_dossier
 from crosswire.stories.store import Store
 
 SHOWN = 5  # new conflicts, and claims whose status moved, said after each add (the rest: counted)
@@ -132,7 +133,7 @@ def _add(
             continue
         done.append(path)
         name = printable(os.path.basename(path))
-        if why := refusal(name, data):  # (said once: tried again only once it changes)
+        if why := service.refusal(name, data):  # (said once: tried again only once it changes)
             report(f"  skipped {printable(path)}: {why}; not stored")
         elif hashlib.sha256(data).hexdigest() in removed:
             report(f"  left out {name}: taken out of the story; `crosswire add` puts it back")

@@ -370,7 +370,8 @@ class Site:
 def _stale(key: tuple[Any, ...], versions: list[VersionInfo]) -> bool:
     """Whether a kept page of a story was drawn before its latest version (``versions``): its key
     counts other versions (a dossier page's "Versions (n)" link, the versions page) or names
-    another latest one (the JSON)."""
+    another version than the latest (a JSON: an earlier version's is let go too, and read again
+    when asked for)."""
     kind = key[0]
     if kind == "dossier":
         return bool(key[3] != len(versions))
