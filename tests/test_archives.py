@@ -4,6 +4,7 @@ rest kept."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
@@ -167,7 +168,8 @@ def test_archives_a_warc_cut_anywhere_keeps_the_pages_before_the_cut_and_says_wh
         whole = [i.source for i in read_named([(name, archive)])]
         assert whole == [f"{name}:1", f"{name}:3", f"{name}:5"]
         ends = _record_ends(archive)
-        for cut in range(1, len(archive), 11):
+        statuses = [m.start() for m in re.finditer(rb"HTTP/1\.1", archive)]  # (plain ones)
+        for cut in [*range(1, len(archive), 11), *(s + k for s in statuses for k in range(14))]:
             after = ("z.txt", b"After the archive. " * 30)
             items = list(read_named([(name, archive[:cut]), after]))
             pages = [i.source for i in items if not isinstance(i, Skipped)]

@@ -114,6 +114,8 @@ def warc_records(data: bytes, max_page_bytes: int) -> Iterator[tuple[int, dict[s
             number += 1
             if record.rec_type is None or record.length is None:  # (its headers are cut short)
                 raise ValueError("a record without its type or length")
+            if _http_headers_lost(record):
+                raise ValueError("an HTTP record without its HTTP headers")
             page = _page(record, number, max_page_bytes)
             while record.raw_stream.read(_CHUNK):  # (the rest of the record: was all of it there?)
                 pass
@@ -137,6 +139,14 @@ def warc_records(data: bytes, max_page_bytes: int) -> Iterator[tuple[int, dict[s
         if number:
             where = f"after record {number}; the records before it were read"
         yield number + 1, f"the archive is cut short or damaged {where}"
+
+
+def _http_headers_lost(record: Any) -> bool:
+    """Whether a record that holds an HTTP message (its content type says so) came without its
+    HTTP headers: warcio reads a record cut inside its status line as one with nothing in it. (A
+    response of another kind, a crawler's DNS lookup, has none.)"""
+    kind = (record.rec_headers.get_header("Content-Type") or "").lower()
+    return record.http_headers is None and "application/http" in kind
 
 
 def _member_cut(records: Any) -> bool:
