@@ -192,8 +192,8 @@ def test_archives_files_that_are_not_web_archives_say_so():
 
 def test_archives_a_page_is_read_in_the_character_set_its_headers_or_its_head_declare():
     # Legacy Cyrillic pages: mostly Latin letters, so without the declaration they were read as
-    # Windows-1252 ("Ïóòèí" for "Путин").
-    text = "<p>The mayor of Orlevo met Путин and Вагнер envoys about the ferry.</p>" * 5
+    # Windows-1252 ("Îðëåâî" for "Орлево").
+    text = "<p>The mayor of Орлево met the паром crew about the ferry.</p>" * 5
     page = f"<html><head><title>Talks</title></head><body>{text}</body></html>".encode("cp1251")
     meta = b'<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
     declared = page.replace(b"<head>", b"<head>" + meta)
@@ -201,13 +201,13 @@ def test_archives_a_page_is_read_in_the_character_set_its_headers_or_its_head_de
     archive = _warc([("https://coast.example/a", kind, "200 OK", page)])
     for name, data in (("crawl.warc.gz", archive), ("talks.html", declared)):
         [document] = list(read_named([(name, data)]))
-        assert "Путин" in document.text and "Вагнер" in document.text, name
+        assert "Орлево" in document.text and "паром" in document.text, name
     # A page that declares a set it is not written in, or one that does not exist: as before.
     utf8 = declared.decode("cp1251").encode("utf-8")
-    assert "Путин" in next(read_named([("talks.html", utf8)])).text
+    assert "Орлево" in next(read_named([("talks.html", utf8)])).text
     for label in (b"x-no-such-set", b"hex", b"base64"):  # (the last two: byte transforms in codecs)
         bogus = declared.replace(b"windows-1251", label)
-        assert "Ïóòèí" in next(read_named([("talks.html", bogus)])).text, label
+        assert "Îðëåâî" in next(read_named([("talks.html", bogus)])).text, label
 
 
 def test_archives_a_page_too_large_once_decompressed_is_reported_not_read_whole():

@@ -119,9 +119,10 @@ def warc_records(data: bytes, max_page_bytes: int) -> Iterator[tuple[int, dict[s
             page = _page(record, number, max_page_bytes)
             while record.raw_stream.read(_CHUNK):  # (the rest of the record: was all of it there?)
                 pass
-            if not getattr(record.raw_stream, "limit", 0):  # (blank lines read: its member ends)
+            lacking = getattr(record.raw_stream, "limit", 0)  # (bytes declared, not in the archive)
+            if not lacking:  # (its blank lines read, and with them its gzip member's end)
                 end = records.get_record_offset() + records.get_record_length()
-            if getattr(record.raw_stream, "limit", 0) or _member_cut(records):
+            if lacking or _member_cut(records):
                 before = "the records before it were read" if done else "nothing before it"
                 yield number, f"the archive is cut short inside record {number}; {before}"
                 return

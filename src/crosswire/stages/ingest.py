@@ -319,6 +319,15 @@ def _read_file(path: str | Path, max_bytes: int) -> Iterator[RawDocument | Skipp
     yield from _read_data(printable(path), data, max_bytes)
 
 
+NOT_AN_ARCHIVE = "a .gz file is read only as a web archive (.warc.gz); unpack it first"
+
+
+def readable_gz(name: str) -> bool:
+    """False for a .gz file that is not a .warc.gz (the one kind of .gz crosswire reads); True
+    for any other name."""
+    return suffix_of(name) == ".warc.gz" or not _file_name(name).lower().endswith(".gz")
+
+
 def suffix_of(name: str) -> str:
     """The suffix a file is read by, lower-cased: ".warc.gz" for a gzipped web archive, else its
     last suffix ("" for none)."""
@@ -385,8 +394,8 @@ def _read_format(name: str, data: bytes, max_bytes: int) -> Iterator[RawDocument
         yield from _feed(data, name, printable(stem))
         return
     if suffix in WARC_SUFFIXES:
-        if not name.lower().endswith((".warc", ".warc.gz")):
-            yield Skipped(name, "ingest", "a .gz file is read only as a web archive (.warc.gz); unpack it first")
+        if not readable_gz(name):
+            yield Skipped(name, "ingest", NOT_AN_ARCHIVE)
             return
         yield from _warc(data, name, printable(_file_name(name).split(".")[0]), max_bytes)
         return

@@ -1,16 +1,16 @@
-"""What changed between two versions of a story's dossier: documents new and taken out, new claims
-and claims no longer found, claims whose status moved, new conflicts and conflicts no longer found
-(resolved, or their documents taken out). Claims are
-matched across versions by the passages they cite, each a span of a source sentence: a claim's id
-holds only while its first report does (an article published before it that tells the claim gives
-it a new id), and one sentence can carry several claims (until 2026-12-07 they were matched by
-sentence alone, and a claim took the status of another of its sentence: 373 claims "moved" in one
-add to a 1,000-article synthetic story, where 2 did). Where none of a claim's passages is found,
-its sentences stand for them: spans written otherwise (a version stored before claims had spans,
-a pipeline that splits clauses otherwise) must not make every claim new. Documents are known by
-their source (the stored file, and a feed's record in it), not their id: an id is made from the file
-names of the story (``notes.txt`` is ``notes`` until ``notes.md`` is stored, then ``notes-2``), and
-a document whose id moved is the same document."""
+"""What changed between two versions of a story's dossier: documents new and taken out, new
+claims and claims no longer found, claims whose status moved, new conflicts and conflicts no
+longer found (resolved, or their documents taken out). Claims are matched across versions by the
+passages they cite, each a span of a source sentence: a claim's id holds only while its first
+report does (an article published before it that tells the claim gives it a new id), and one
+sentence can carry several claims (until 2026-12-07 they were matched by sentence alone, and a
+claim took the status of another of its sentence: 373 claims "moved" in one add to a
+1,000-article synthetic story, where 2 did). Where none of a claim's passages is found, its
+sentences stand for them: spans written otherwise (a version stored before claims had spans, a
+pipeline that splits clauses otherwise) must not make every claim new. Documents are known by
+their source (the stored file, and a feed's record in it), not their id: an id is made from the
+file names of the story (``notes.txt`` is ``notes`` until ``notes.md`` is stored, then
+``notes-2``), and a document whose id moved is the same document."""
 
 from __future__ import annotations
 
@@ -110,10 +110,11 @@ Index = tuple[dict[Passage, Claim], dict[Any, list[Claim]]]  # claims by passage
 
 def _indexed(claims: Sequence[Claim], sources: Sources) -> Index:
     """Claims by each passage they cite, and by each sentence (``_matched``'s indexes)."""
-    by_passage = {_passage(m, sources): claim for claim in claims for m in claim.mentions}
+    by_passage: dict[Passage, Claim] = {}
     by_sentence: dict[Any, list[Claim]] = defaultdict(list)
     for claim in claims:
         for m in claim.mentions:
+            by_passage[_passage(m, sources)] = claim
             by_sentence[_sentence(m, sources)].append(claim)
     return by_passage, by_sentence
 
@@ -142,8 +143,6 @@ def diff(before: Dossier | None, after: Dossier) -> StoryDiff:
     old_docs, now_docs = set(was_at.values()), set(now_at.values())
     new_docs = tuple(sorted(map(_file, now_docs - old_docs)))
     gone_docs = tuple(sorted(map(_file, old_docs - now_docs)))
-    # (a claim of a version before is gone when no claim now cites its passages, or its sentences:
-    # its documents were taken out, or a change of crosswire reads them otherwise)
     # Gone: an earlier claim none of whose passages (or, failing them, sentences) a claim now
     # cites. One a claim now was matched to above is not; the others are looked up (an index of
     # the claims now: 0.08 s at 1,000 articles, built only when an earlier claim was not matched).

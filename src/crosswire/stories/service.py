@@ -36,10 +36,18 @@ from crosswire.stages._order import file_of
 from crosswire.stages.cluster import ClusterSettings, cluster_stories
 
 # What a story takes in is also the web app's upload check (the web never imports stages): the
-# suffixes, those binary by nature (Parquet, web archives), the binary-content test, re-exported here.
-from crosswire.stages.ingest import BINARY_SUFFIXES as BINARY_SUFFIXES
-from crosswire.stages.ingest import SUPPORTED, list_files, printable, read_bytes, suffix_of
-from crosswire.stages.ingest import looks_binary as looks_binary
+# suffixes, re-exported here, and ``refusal``.
+from crosswire.stages.ingest import (
+    BINARY_SUFFIXES,
+    NOT_AN_ARCHIVE,
+    SUPPORTED,
+    list_files,
+    looks_binary,
+    printable,
+    read_bytes,
+    readable_gz,
+    suffix_of,
+)
 from crosswire.stories.diff import VersionChanges, diff
 from crosswire.stories.store import Changes, Store, StoredDocument
 
@@ -124,8 +132,8 @@ def refusal(name: str, data: bytes) -> str | None:
     if not data.strip():
         return "the file is empty (or white space only)"
     suffix = printable(Path(name).suffix.lower())
-    if suffix == ".gz" and suffix_of(name) != ".warc.gz":
-        return "a .gz file is read only as a web archive (.warc.gz); unpack it first"
+    if not readable_gz(name):
+        return NOT_AN_ARCHIVE
     if suffix not in BINARY_SUFFIXES and looks_binary(data):
         return f"looks binary, not a {suffix} text file"
     return None
